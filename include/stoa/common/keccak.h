@@ -1,0 +1,33 @@
+// Keccak-256 as Ethereum uses it (original Keccak padding, not SHA3-256), via Crypto++.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "stoa/common/bytes.h"
+
+namespace stoa {
+
+Bytes32 keccak256(BytesView data);
+Bytes32 keccak256(std::string_view text);
+
+// Streaming form, for hashing large canonical encodings without building them in memory.
+class Keccak256 {
+ public:
+  Keccak256();
+  ~Keccak256();
+  Keccak256(const Keccak256&) = delete;
+  Keccak256& operator=(const Keccak256&) = delete;
+  void update(BytesView data);
+  void update(const void* data, size_t n);
+  Bytes32 finish();  // resets the hasher
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The first four bytes of keccak256(signature): an ABI function selector.
+uint32_t selector_of(std::string_view signature);
+
+}  // namespace stoa

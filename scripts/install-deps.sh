@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what stoa needs to build, test and run, from Debian's packages and npm only.
+# Idempotent: installs only what is missing. Used by `make run` and `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# One line per package; the reason for each is in README.md ("Dependencies").
+APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libssl-dev            # SHA-2, HMAC, scrypt, AES (OpenSSL 3)
+  libsecp256k1-dev      # secp256k1 signatures with public-key recovery (bitcoin-core library)
+  libcrypto++-dev       # Keccak-256 (Ethereum's hash)
+  libabsl-dev           # absl::flat_hash_map for the state's hot maps
+  nlohmann-json3-dev    # JSON for scenarios, ABI documents and the node
+  libgtest-dev libgmock-dev  # unit tests
+  libbenchmark-dev      # bench/
+  clang-format clang-tidy    # style and lint gates
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
