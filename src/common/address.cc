@@ -5,7 +5,9 @@
 
 namespace stoa {
 
-std::string Address::lower_hex() const { return to_hex_prefixed(view()); }
+std::string Address::lower_hex() const {
+  return to_hex_prefixed(view());
+}
 
 std::string Address::checksum_hex() const {
   std::string lower = to_hex(view());
@@ -66,7 +68,8 @@ Address create_address(const Address& creator, uint64_t nonce) {
     item.push_back(static_cast<uint8_t>(nonce));
   } else {
     Bytes be;
-    for (uint64_t n = nonce; n != 0; n >>= 8) be.insert(be.begin(), static_cast<uint8_t>(n & 0xff));
+    for (uint64_t n = nonce; n != 0; n >>= 8)
+      be.insert(be.begin(), static_cast<uint8_t>(n & 0xff));
     item.push_back(static_cast<uint8_t>(0x80 + be.size()));
     item.insert(item.end(), be.begin(), be.end());
   }

@@ -24,7 +24,9 @@ std::string to_hex(BytesView data) {
   return out;
 }
 
-std::string to_hex_prefixed(BytesView data) { return "0x" + to_hex(data); }
+std::string to_hex_prefixed(BytesView data) {
+  return "0x" + to_hex(data);
+}
 
 std::optional<Bytes> from_hex(std::string_view s) {
   if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s.remove_prefix(2);
@@ -39,7 +41,9 @@ std::optional<Bytes> from_hex(std::string_view s) {
   return out;
 }
 
-std::string Bytes32::hex() const { return to_hex_prefixed(view()); }
+std::string Bytes32::hex() const {
+  return to_hex_prefixed(view());
+}
 
 std::optional<Bytes32> Bytes32::from_hex(std::string_view s) {
   auto raw = stoa::from_hex(s);
@@ -57,7 +61,8 @@ Bytes32 Bytes32::from_view(BytesView v) {
 bool constant_time_equal(BytesView a, BytesView b) {
   if (a.size() != b.size()) return false;
   volatile uint8_t acc = 0;
-  for (size_t i = 0; i < a.size(); ++i) acc = acc | static_cast<uint8_t>(a[i] ^ b[i]);
+  for (size_t i = 0; i < a.size(); ++i)
+    acc = acc | static_cast<uint8_t>(a[i] ^ b[i]);
   return acc == 0;
 }
 

@@ -11,7 +11,9 @@ struct Keccak256::Impl {
 Keccak256::Keccak256() : impl_(std::make_unique<Impl>()) {}
 Keccak256::~Keccak256() = default;
 
-void Keccak256::update(BytesView data) { impl_->h.Update(data.data(), data.size()); }
+void Keccak256::update(BytesView data) {
+  impl_->h.Update(data.data(), data.size());
+}
 void Keccak256::update(const void* data, size_t n) {
   impl_->h.Update(static_cast<const CryptoPP::byte*>(data), n);
 }

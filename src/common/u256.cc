@@ -24,10 +24,12 @@ void divmod_words(const uint64_t* num, int n, const U256& den, uint64_t* quot, U
   // Remainder kept in 5 words to hold the shifted value before subtraction.
   uint64_t rem[5] = {0, 0, 0, 0, 0};
   uint64_t d[5] = {den.word(0), den.word(1), den.word(2), den.word(3), 0};
-  for (int i = 0; i < n; ++i) quot[i] = 0;
+  for (int i = 0; i < n; ++i)
+    quot[i] = 0;
   for (int bit = n * 64 - 1; bit >= 0; --bit) {
     // rem = rem << 1 | bit
-    for (int k = 4; k > 0; --k) rem[k] = (rem[k] << 1) | (rem[k - 1] >> 63);
+    for (int k = 4; k > 0; --k)
+      rem[k] = (rem[k] << 1) | (rem[k - 1] >> 63);
     rem[0] = (rem[0] << 1) | ((num[bit / 64] >> (bit % 64)) & 1);
     // if rem >= d: rem -= d; set quotient bit
     bool ge = true;
@@ -56,7 +58,8 @@ U256 U256::from_be(BytesView b) {
   U256 r;
   for (int i = 0; i < 4; ++i) {
     uint64_t v = 0;
-    for (int j = 0; j < 8; ++j) v = (v << 8) | b[static_cast<size_t>(i * 8 + j)];
+    for (int j = 0; j < 8; ++j)
+      v = (v << 8) | b[static_cast<size_t>(i * 8 + j)];
     r.w_[3 - i] = v;
   }
   return r;
@@ -108,7 +111,8 @@ std::optional<U256> U256::from_hex(std::string_view s) {
     } else {
       return std::nullopt;
     }
-    for (int k = 3; k > 0; --k) r.w_[k] = (r.w_[k] << 4) | (r.w_[k - 1] >> 60);
+    for (int k = 3; k > 0; --k)
+      r.w_[k] = (r.w_[k] << 4) | (r.w_[k - 1] >> 60);
     r.w_[0] = (r.w_[0] << 4) | static_cast<uint64_t>(v);
   }
   return r;
@@ -131,7 +135,8 @@ std::string U256::to_dec() const {
       rem /= 10;
     }
   }
-  while (out.size() > 1 && out.back() == '0') out.pop_back();
+  while (out.size() > 1 && out.back() == '0')
+    out.pop_back();
   std::reverse(out.begin(), out.end());
   return out;
 }
@@ -140,7 +145,8 @@ std::string U256::to_hex() const {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   for (int i = 3; i >= 0; --i) {
-    for (int sh = 60; sh >= 0; sh -= 4) out.push_back(kDigits[(w_[i] >> sh) & 0xf]);
+    for (int sh = 60; sh >= 0; sh -= 4)
+      out.push_back(kDigits[(w_[i] >> sh) & 0xf]);
   }
   size_t first = out.find_first_not_of('0');
   if (first == std::string::npos) return "0x0";
@@ -181,7 +187,8 @@ std::optional<U256> U256::checked_sub(const U256& o) const {
 namespace {
 // Full 256x256 -> 512-bit product, little-endian words.
 void mul_full(const U256& a, const U256& b, uint64_t out[8]) {
-  for (int i = 0; i < 8; ++i) out[i] = 0;
+  for (int i = 0; i < 8; ++i)
+    out[i] = 0;
   for (int i = 0; i < 4; ++i) {
     uint64_t carry = 0;
     for (int j = 0; j < 4; ++j) {

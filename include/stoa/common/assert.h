@@ -5,11 +5,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define STOA_ASSERT(cond)                                                                \
-  do {                                                                                   \
-    if (!(cond)) [[unlikely]] {                                                          \
-      std::fprintf(stderr, "stoa: invariant violated: %s (%s:%d)\n", #cond, __FILE__, \
-                   __LINE__);                                                            \
-      std::abort();                                                                      \
-    }                                                                                    \
+#define STOA_ASSERT(cond)                                                                        \
+  do {                                                                                           \
+    if (!(cond)) [[unlikely]] {                                                                  \
+      std::fprintf(stderr, "stoa: invariant violated: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
+      std::abort();                                                                              \
+    }                                                                                            \
   } while (0)

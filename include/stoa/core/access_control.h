@@ -1,0 +1,89 @@
+// Roles (OpenZeppelin's AccessControl semantics: bytes32 role = keccak256(name), admin role per
+// role, DEFAULT_ADMIN_ROLE = 0) restricted to the role matrix of LP-3100, with the role-separation
+// policy enforced: one account may not hold both MINTER_ROLE and COMPLIANCE_ROLE unless the
+// deployment allows it (GenesisConfig::allow_role_overlap).
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "stoa/core/contract.h"
+
+namespace stoa::core {
+
+struct RoleInfo {
+  std::string_view name;  // e.g. "MINTER_ROLE"
+  Bytes32 id;
+  std::string_view purpose;
+};
+
+namespace roles {
+const Bytes32& default_admin();
+const Bytes32& minter();
+const Bytes32& pauser();
+const Bytes32& compliance();
+const Bytes32& bridge();
+const Bytes32& dividend_admin();
+const Bytes32& corporate_action();
+const Bytes32& document_admin();
+const Bytes32& restriction_admin();
+const Bytes32& deployer();
+std::span<const RoleInfo> all();
+const RoleInfo* find(const Bytes32& id);
+const RoleInfo* find_by_name(std::string_view name);
+}  // namespace roles
+
+class AccessControl {
+ public:
+  AccessControl(Journal* j, bool allow_role_overlap)
+      : members_(j), admins_(j), allow_overlap_(allow_role_overlap) {}
+
+  bool has_role(const Bytes32& role, const Address& account) const {
+    return members_.get(Key{role, account});
+  }
+  Bytes32 role_admin(const Bytes32& role) const { return admins_.get(role); }
+  bool allow_role_overlap() const { return allow_overlap_; }
+
+  // AccessControlUnauthorizedAccount unless `account` holds `role`.
+  Status require(const Bytes32& role, const Address& account) const;
+  // grantRole/revokeRole/renounceRole with their checks; events are emitted by `emitter`.
+  Status grant(CallContext& ctx, const Contract& emitter, const Bytes32& role,
+               const Address& account);
+  Status revoke(CallContext& ctx, const Contract& emitter, const Bytes32& role,
+                const Address& account);
+  Status renounce(CallContext& ctx, const Contract& emitter, const Bytes32& role,
+                  const Address& confirmation);
+  // Grants without the caller check (genesis and factory set-up), with the separation check.
+  Status grant_initial(CallContext* ctx, const Contract& emitter, const Bytes32& role,
+                       const Address& account);
+  // Number of accounts holding a role (for views and tests).
+  size_t member_count(const Bytes32& role) const;
+
+  void encode_state(StateEncoder& enc) const;
+
+ private:
+  struct Key {
+    Bytes32 role;
+    Address account;
+    auto operator<=>(const Key&) const = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const Key& k) {
+      return H::combine(std::move(h), k.role.b, k.account.b);
+    }
+  };
+  Status check_separation(const Bytes32& role, const Address& account) const;
+  void set_member(CallContext* ctx, const Contract& emitter, const Bytes32& role,
+                  const Address& account, bool value, const Address& sender);
+
+  JMap<Key, bool> members_;
+  JMap<Bytes32, Bytes32, Bytes32Hash> admins_;
+  bool allow_overlap_;
+};
+
+// The AccessControl functions, events and role constants every guarded contract exposes.
+std::vector<MethodSpec> access_control_methods();
+std::vector<EventSpec> access_control_events();
+std::vector<ErrorId> access_control_errors();
+
+}  // namespace stoa::core

@@ -1,0 +1,87 @@
+// LP-3100's ComplianceRegistry: the per-address KYC/AML/accreditation record of a security, the
+// core checks (codes 1-7) and the ordered chain of compliance modules (first refusal wins).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "stoa/core/compliance_module.h"
+
+namespace stoa::core {
+
+// ISO 3166-1 alpha-2 as a bytes2 value in a uint16 (first letter in the high byte); 0 = unset.
+using Jurisdiction = uint16_t;
+inline constexpr Jurisdiction jurisdiction(char a, char b) {
+  return static_cast<Jurisdiction>((static_cast<uint8_t>(a) << 8) | static_cast<uint8_t>(b));
+}
+bool valid_jurisdiction(Jurisdiction j);  // two upper-case ASCII letters
+std::string jurisdiction_text(Jurisdiction j);
+
+struct AccountRecord {
+  bool whitelisted = false;
+  bool blacklisted = false;
+  uint8_t accreditation = 0;  // 0 none, 1 accredited, 2 QIB
+  Jurisdiction jurisdiction = 0;
+  uint64_t lockup_expiry = 0;  // block timestamp before which the account may not send
+  bool operator==(const AccountRecord&) const = default;
+};
+
+inline constexpr size_t kMaxModules = 16;  // modules in one registry's chain
+inline constexpr uint8_t kMaxAccreditation = 2;
+
+class ComplianceRegistry final : public SecurityPart {
+ public:
+  static constexpr ContractKind kKind = ContractKind::kComplianceRegistry;
+  ComplianceRegistry(State& state, const Address& self, const Address& security);
+
+  ContractKind kind() const override { return kKind; }
+  const ContractAbi& abi() const override;
+  void encode_state(StateEncoder& enc) const override;
+
+  // The core checks then every module in order.
+  void evaluate(const Movement& m, RuleSink& sink) const;
+  // Hooks of every module after a successful movement.
+  void on_movement(CallContext& ctx, const Movement& m) const;
+
+  const AccountRecord* record(const Address& a) const { return records_.find(a); }
+  AccountRecord get(const Address& a) const { return records_.get(a); }
+  bool is_jurisdiction_blocked(Jurisdiction j) const { return blocked_.get(j); }
+  uint8_t required_accreditation() const { return required_accreditation_.get(); }
+  const std::vector<Address>& modules() const { return modules_.get(); }
+  bool is_approved(const Address& a) const;
+  size_t account_count() const { return records_.size(); }
+
+  // Writers (COMPLIANCE_ROLE unless noted). Each validates everything before writing.
+  Status set_whitelisted(CallContext& ctx, const Address& a, bool v);
+  Status set_blacklisted(CallContext& ctx, const Address& a, bool v);
+  Status set_lockup_expiry(CallContext& ctx, const Address& a, const U256& expiry);
+  Status set_jurisdiction(CallContext& ctx, const Address& a, Jurisdiction j);
+  Status set_accreditation(CallContext& ctx, const Address& a, uint8_t status);
+  Status onboard(CallContext& ctx, const Address& a, Jurisdiction j, uint8_t accreditation,
+                 const U256& lockup_expiry);
+  Status set_jurisdiction_blocked(CallContext& ctx, Jurisdiction j, bool blocked);
+  Status set_required_accreditation(CallContext& ctx, uint8_t level);  // DEFAULT_ADMIN_ROLE
+  Status add_module(CallContext& ctx, const Address& module);          // DEFAULT_ADMIN_ROLE
+  Status remove_module(CallContext& ctx, const Address& module);       // DEFAULT_ADMIN_ROLE
+
+  // Set-up by the factory (no role check, no event).
+  void init_block_jurisdiction(Jurisdiction j) { blocked_.set(j, true); }
+  void init_required_accreditation(uint8_t level) { required_accreditation_.set(level); }
+  void init_add_module(const Address& module) {
+    auto v = modules_.get();
+    v.push_back(module);
+    modules_.set(std::move(v));
+  }
+  // Writes the jurisdiction on behalf of a JurisdictionModule bound to this registry.
+  void write_jurisdiction(CallContext& ctx, const Address& a, Jurisdiction j);
+
+ private:
+  void update(CallContext& ctx, const Address& a, const AccountRecord& r);
+
+  JMap<Address, AccountRecord, AddressHash> records_;
+  JMap<Jurisdiction, bool> blocked_;
+  JValue<uint8_t> required_accreditation_;
+  JValue<std::vector<Address>> modules_;
+};
+
+}  // namespace stoa::core

@@ -1,0 +1,221 @@
+// The native contract model: a contract is a C++ object at an address, with a method table that
+// carries its Solidity ABI (the same table dispatches calls and produces docs/abi/*.json), events
+// encoded as Solidity emits them, and a canonical encoding of its storage for the state digest.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <absl/container/flat_hash_map.h>
+
+#include "stoa/abi/abi.h"
+#include "stoa/common/address.h"
+#include "stoa/common/keccak.h"
+#include "stoa/common/u256.h"
+#include "stoa/core/errors.h"
+#include "stoa/core/journal.h"
+#include "stoa/core/result.h"
+
+namespace stoa::core {
+
+class State;
+class Contract;
+class AccessControl;
+
+// Stable numbers: they are part of the state encoding.
+enum class ContractKind : uint8_t {
+  kFactory = 1,
+  kSecurityToken = 2,
+  kComplianceRegistry = 3,
+  kWhitelistModule = 4,
+  kLockupModule = 5,
+  kJurisdictionModule = 6,
+  kTransferRestriction = 7,
+};
+std::string_view kind_name(ContractKind k);
+
+struct Log {
+  Address address;
+  std::vector<Bytes32> topics;
+  Bytes data;
+  bool operator==(const Log&) const = default;
+};
+
+// Inputs from outside the core: the block being built (time is an input, never read).
+struct BlockContext {
+  uint64_t number = 0;
+  uint64_t timestamp = 0;  // seconds since the Unix epoch
+};
+
+struct CallContext {
+  State& state;
+  Address sender;
+  BlockContext block;
+  std::vector<Log>* logs = nullptr;
+};
+
+enum class Mutability : uint8_t { kView, kNonPayable };
+
+struct Param {
+  std::string_view name;
+  std::string_view type;
+  bool indexed = false;  // events only
+};
+
+using Outputs = abi::ValueList;
+using Handler = Result<Outputs> (*)(Contract& self, CallContext& ctx, const abi::ValueList& args);
+
+struct MethodSpec {
+  std::string_view name;
+  std::vector<Param> inputs;
+  std::vector<Param> outputs;
+  Mutability mutability;
+  Handler fn;
+  std::string_view doc;
+};
+
+struct EventSpec {
+  std::string_view name;
+  std::vector<Param> params;
+  std::string_view doc;
+};
+
+struct Method {
+  MethodSpec spec;
+  abi::Signature sig;
+  uint32_t selector = 0;
+  std::vector<abi::Type> outputs;
+};
+
+struct Event {
+  EventSpec spec;
+  abi::Signature sig;
+  Bytes32 topic0;
+  std::vector<bool> indexed;
+  std::vector<abi::Type> data_types;  // the non-indexed parameters
+};
+
+// One per contract kind, built once.
+class ContractAbi {
+ public:
+  ContractAbi(std::string_view contract_name, std::vector<MethodSpec> methods,
+              std::vector<EventSpec> events, std::vector<ErrorId> errors);
+  std::string_view contract_name() const { return name_; }
+  const Method* by_selector(uint32_t selector) const;
+  const Method* by_name(std::string_view name) const;  // first with that name
+  const Event& event(std::string_view name) const;     // asserts it exists
+  const std::vector<Method>& methods() const { return methods_; }
+  const std::vector<Event>& events() const { return events_; }
+  const std::vector<ErrorId>& errors() const { return errors_; }
+  // ERC-165 interface id of a set of function signatures (XOR of selectors).
+  static uint32_t interface_id(std::span<const std::string_view> signatures);
+
+ private:
+  std::string name_;
+  std::vector<Method> methods_;
+  std::vector<Event> events_;
+  std::vector<ErrorId> errors_;
+  absl::flat_hash_map<uint32_t, size_t> by_selector_;
+};
+
+// Where canonical state bytes go: a hash (the digest) or, later, a snapshot file.
+class StateSink {
+ public:
+  virtual ~StateSink() = default;
+  virtual void write(const void* data, size_t n) = 0;
+};
+
+class StateEncoder {
+ public:
+  explicit StateEncoder(StateSink& sink) : sink_(sink) {}
+  void u8(uint8_t v) { sink_.write(&v, 1); }
+  void u64(uint64_t v);
+  void u256(const U256& v);
+  void address(const Address& a) { sink_.write(a.b.data(), a.b.size()); }
+  void b32(const Bytes32& b) { sink_.write(b.b.data(), b.b.size()); }
+  void bytes(BytesView b);
+  void str(std::string_view s);
+
+ private:
+  StateSink& sink_;
+};
+
+// The kinds of balance movement that compliance rules and hooks see. Later kinds (forced,
+// recovery, bridge) are added here so every module sees every movement.
+enum class MovementKind : uint8_t { kTransfer = 0, kMint = 1, kBurn = 2 };
+
+struct Movement {
+  MovementKind kind = MovementKind::kTransfer;
+  Address from;  // zero for a mint
+  Address to;    // zero for a burn
+  U256 amount;
+  uint64_t timestamp = 0;
+  // Facts of the token the rules read, filled in by the token before evaluation.
+  Address token;
+  U256 from_balance;
+  U256 to_balance;
+  uint64_t holder_count = 0;
+};
+
+// Collects refusals from the rules. In first-failure mode (the transfer path and
+// detectTransferRestriction) evaluation stops at the first; in all-failures mode (the
+// explanation views) every failing rule is recorded. Both modes run the same rule code, so the
+// views can never disagree with the transfer path.
+class RuleSink {
+ public:
+  struct Finding {
+    uint8_t code;
+    Address rule;  // the contract whose rule refused
+  };
+  explicit RuleSink(bool collect_all = false) : collect_all_(collect_all) {}
+  // Records a refusal; returns true when evaluation should stop.
+  bool fail(uint8_t code, const Address& rule) {
+    if (first_code_ == 0) {
+      first_code_ = code;
+      first_rule_ = rule;
+    }
+    if (collect_all_) findings_.push_back({code, rule});
+    return !collect_all_;
+  }
+  bool stopped() const { return !collect_all_ && first_code_ != 0; }
+  uint8_t first_code() const { return first_code_; }
+  const Address& first_rule() const { return first_rule_; }
+  const std::vector<Finding>& findings() const { return findings_; }
+
+ private:
+  bool collect_all_;
+  uint8_t first_code_ = 0;
+  Address first_rule_;
+  std::vector<Finding> findings_;
+};
+
+class Contract {
+ public:
+  Contract(State& state, const Address& self) : state_(state), self_(self) {}
+  virtual ~Contract() = default;
+  Contract(const Contract&) = delete;
+  Contract& operator=(const Contract&) = delete;
+
+  virtual ContractKind kind() const = 0;
+  virtual const ContractAbi& abi() const = 0;
+  virtual void encode_state(StateEncoder& enc) const = 0;
+  const Address& address() const { return self_; }
+  // The role domain that guards this contract (its security's, or its own); nullptr if none.
+  virtual AccessControl* access_control() const { return nullptr; }
+
+  // Emits an event of this contract's ABI.
+  void emit(CallContext& ctx, std::string_view event, const abi::ValueList& args) const;
+  void emit(CallContext& ctx, const Event& event, const abi::ValueList& args) const;
+
+ protected:
+  Journal* journal() const;
+
+  State& state_;
+  Address self_;
+};
+
+}  // namespace stoa::core

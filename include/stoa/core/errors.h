@@ -1,0 +1,72 @@
+// Every custom error a native contract reverts with: one table, stable ids never reused.
+// The table also produces the ABI "error" entries of docs/abi/*.json.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "stoa/abi/abi.h"
+#include "stoa/core/result.h"
+
+namespace stoa::core {
+
+enum class ErrorId : uint16_t {
+  // ERC-6093 / OpenZeppelin v5 errors, so standard tooling decodes them.
+  kERC20InsufficientBalance = 1,          // (address sender, uint256 balance, uint256 needed)
+  kERC20InvalidSender = 2,                // (address sender)
+  kERC20InvalidReceiver = 3,              // (address receiver)
+  kERC20InsufficientAllowance = 4,        // (address spender, uint256 allowance, uint256 needed)
+  kERC20InvalidApprover = 5,              // (address approver)
+  kERC20InvalidSpender = 6,               // (address spender)
+  kAccessControlUnauthorizedAccount = 7,  // (address account, bytes32 neededRole)
+  kAccessControlBadConfirmation = 8,      // ()
+  kEnforcedPause = 9,                     // ()
+  kExpectedPause = 10,                    // ()
+  kERC2612ExpiredSignature = 11,          // (uint256 deadline)
+  kERC2612InvalidSigner = 12,             // (address signer, address owner)
+  // stoa's own.
+  kTransferRestricted = 20,          // (uint8 code)  ERC-1404 refusal of a movement
+  kZeroAddress = 21,                 // ()
+  kEmptyBatch = 22,                  // ()
+  kBatchLengthMismatch = 23,         // (uint256 expected, uint256 actual)
+  kBatchTooLarge = 24,               // (uint256 length, uint256 max)
+  kUnknownRole = 25,                 // (bytes32 role)
+  kRoleSeparationViolation = 26,     // (address account, bytes32 heldRole, bytes32 requestedRole)
+  kUnknownRestrictionCode = 27,      // (uint8 code)
+  kAmountOverflow = 28,              // (uint256 current, uint256 added)  unrepresentable result
+  kInvalidJurisdiction = 29,         // (bytes2 jurisdiction)
+  kInvalidAccreditationStatus = 30,  // (uint8 status)
+  kModuleAlreadyAdded = 31,          // (address module)
+  kModuleNotFound = 32,              // (address module)
+  kNotAComplianceModule = 33,        // (address account)
+  kNotAComplianceRegistry = 34,      // (address account)
+  kTooManyModules = 35,              // (uint256 max)
+  kUnknownPreset = 36,               // (uint8 preset)
+  kInvalidTokenMetadata = 37,        // (string reason)
+  kSymbolTaken = 38,                 // (string symbol)
+  kUnknownSecurity = 39,             // (address token)
+  kNotATransferRestriction = 40,     // (address account)
+  kInvalidSignature = 41,            // ()  malformed or high-s signature
+  kLimitExceeded = 42,               // (string what, uint256 max)
+};
+
+struct ErrorSpec {
+  ErrorId id;
+  std::string_view signature;  // Solidity form with parameter names, for ABI documents
+  std::string_view doc;
+};
+
+std::span<const ErrorSpec> all_errors();
+const ErrorSpec& error_spec(ErrorId id);
+const abi::Signature& error_signature(ErrorId id);  // parsed, cached
+
+// Builds revert data for a custom error (asserts the arguments match the signature).
+Revert make_revert(ErrorId id, const abi::ValueList& args = {});
+// Solidity's Error(string): for dispatcher-level failures (unknown selector, bad calldata).
+Revert revert_message(std::string_view message);
+// Decodes revert data to a readable line ("TransferRestricted(2)", "Error: ...").
+std::string describe_revert(BytesView data);
+
+}  // namespace stoa::core

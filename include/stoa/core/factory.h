@@ -1,0 +1,59 @@
+// The system factory: creates a security's contract set (token, registry, transfer restriction,
+// whitelist, lockup and jurisdiction modules) at deterministic addresses — the CREATE rule from
+// the factory's address and nonce, so tools can predict them — with an offering preset's rules.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "stoa/core/access_control.h"
+#include "stoa/core/modules.h"
+#include "stoa/core/presets.h"
+#include "stoa/core/security_token.h"
+
+namespace stoa::core {
+
+struct SecuritySet {
+  Address token;
+  Address registry;
+  Address restriction;
+  Address whitelist_module;
+  Address lockup_module;
+  Address jurisdiction_module;
+  uint8_t preset = 0;
+  bool operator==(const SecuritySet&) const = default;
+};
+
+struct CreateSecurityArgs {
+  std::string name;
+  std::string symbol;
+  uint8_t decimals = 0;
+  uint8_t preset = 0;
+  Address admin;               // DEFAULT_ADMIN, MINTER, PAUSER, RESTRICTION_ADMIN
+  Address compliance_officer;  // COMPLIANCE, PAUSER
+};
+
+inline constexpr size_t kMaxSecurities = 100000;  // securities per factory
+
+class Factory final : public Contract {
+ public:
+  static constexpr ContractKind kKind = ContractKind::kFactory;
+  Factory(State& state, const Address& self);
+  ContractKind kind() const override { return kKind; }
+  const ContractAbi& abi() const override;
+  void encode_state(StateEncoder& enc) const override;
+  AccessControl* access_control() const override { return &access_; }
+
+  Result<SecuritySet> create_security(CallContext& ctx, const CreateSecurityArgs& args);
+  const std::vector<SecuritySet>& securities() const { return securities_.get(); }
+  const SecuritySet* find(const Address& token) const;
+  const SecuritySet* find_by_symbol(std::string_view symbol) const;
+
+  void grant_operator(const Address& op);  // genesis
+
+ private:
+  mutable AccessControl access_;
+  JValue<std::vector<SecuritySet>> securities_;
+};
+
+}  // namespace stoa::core

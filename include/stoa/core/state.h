@@ -1,0 +1,105 @@
+// The world state: every native contract by address, the call dispatcher, contract creation at
+// deterministic (CREATE-rule) addresses, and the state digest. Deterministic and free of I/O,
+// clocks, randomness and threads: the same calls in the same order give the same digest.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "stoa/core/contract.h"
+
+namespace stoa::core {
+
+class Factory;
+
+struct GenesisConfig {
+  uint64_t chain_id = 1337;
+  Address operator_account;  // gets DEFAULT_ADMIN_ROLE and DEPLOYER_ROLE on the factory
+  bool allow_role_overlap = false;
+};
+
+// Fixed addresses of the system contracts.
+Address factory_address();  // 0x5704000000000000000000000000000000000001
+
+struct CallResult {
+  bool success = false;
+  Bytes output;  // return data, or revert data when !success
+  std::vector<Log> logs;
+};
+
+// A sink that hashes what it is given (the digest of the canonical state encoding).
+class KeccakSink final : public StateSink {
+ public:
+  void write(const void* data, size_t n) override { k_.update(data, n); }
+  Bytes32 finish() { return k_.finish(); }
+
+ private:
+  Keccak256 k_;
+};
+
+class State {
+ public:
+  explicit State(const GenesisConfig& genesis);
+  ~State();
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+
+  uint64_t chain_id() const { return genesis_.chain_id; }
+  const GenesisConfig& genesis() const { return genesis_; }
+  Journal* journal() { return &journal_; }
+
+  // Executes a call as a transaction: state changes are kept on success and undone on revert.
+  CallResult call(const Address& sender, const Address& to, BytesView calldata,
+                  const BlockContext& block);
+  // Executes a call and undoes it whatever happens (eth_call).
+  CallResult simulate(const Address& sender, const Address& to, BytesView calldata,
+                      const BlockContext& block);
+  // Runs native code as one transaction (the benchmarks and the simulator call contracts'
+  // typed functions this way); kept if it returns ok, undone otherwise.
+  Status transact(const Address& sender, const BlockContext& block, std::vector<Log>* logs,
+                  const std::function<Status(CallContext&)>& fn);
+
+  Contract* contract(const Address& a) const;
+  template <typename T>
+  T* contract_as(const Address& a) const {
+    Contract* c = contract(a);
+    return (c != nullptr && c->kind() == T::kKind) ? static_cast<T*>(c) : nullptr;
+  }
+  Factory& factory() const { return *factory_; }
+  size_t contract_count() const { return contracts_.size(); }
+  std::vector<Address> contract_addresses() const;  // ascending
+
+  // Creates a contract at the CREATE address of `creator`'s next nonce (undone if the call
+  // reverts). `make` receives the new address.
+  template <typename T, typename MakeFn>
+  T& create(const Address& creator, MakeFn&& make) {
+    Address a = next_address(creator);
+    std::unique_ptr<T> c = make(a);
+    T& ref = *c;
+    install(a, std::move(c));
+    return ref;
+  }
+
+  // keccak256 of the canonical encoding of every contract's storage in address order.
+  Bytes32 digest() const;
+  void encode(StateSink& sink) const;
+
+ private:
+  class Creations;
+  Address next_address(const Address& creator);
+  void install(const Address& a, std::unique_ptr<Contract> c);
+  CallResult dispatch(const Address& sender, const Address& to, BytesView calldata,
+                      const BlockContext& block);
+
+  GenesisConfig genesis_;
+  Journal journal_;
+  absl::flat_hash_map<Address, std::unique_ptr<Contract>, AddressHash> contracts_;
+  std::unique_ptr<Creations> creations_;
+  JMap<Address, uint64_t, AddressHash> create_nonces_;
+  Factory* factory_ = nullptr;
+};
+
+}  // namespace stoa::core

@@ -1,0 +1,49 @@
+// stoa: one binary; main only parses the subcommand and dispatches (src/app/commands.h).
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "commands.h"
+
+namespace {
+struct Command {
+  const char* name;
+  int (*fn)(const stoa::app::Args&);
+  const char* help;
+};
+const Command kCommands[] = {
+    {"demo", stoa::app::cmd_demo, "run the demo offering and print its cap table and refusals"},
+    {"scenario", stoa::app::cmd_scenario, "run scenario files: stoa scenario FILE..."},
+    {"simulate", stoa::app::cmd_simulate,
+     "seeded random calls with invariants: stoa simulate [--seed N] [--seeds K] [--steps M]"},
+    {"abi", stoa::app::cmd_abi, "write (--out DIR) or check (--check DIR) the ABI JSON files"},
+};
+
+void usage(FILE* out) {
+  std::fprintf(out, "usage: stoa <command> [arguments]\n\ncommands:\n");
+  for (const Command& c : kCommands)
+    std::fprintf(out, "  %-10s %s\n", c.name, c.help);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  stoa::app::Args args(argv + 2, argv + argc);
+  for (const Command& c : kCommands) {
+    if (std::strcmp(argv[1], c.name) == 0) {
+      try {
+        return c.fn(args);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "stoa %s: %s\n", c.name, e.what());
+        return 1;
+      }
+    }
+  }
+  std::fprintf(stderr, "stoa: unknown command '%s'\n", argv[1]);
+  usage(stderr);
+  return 2;
+}

@@ -1,0 +1,271 @@
+#include "stoa/core/access_control.h"
+
+#include <array>
+
+#include "stoa/core/state.h"
+
+namespace stoa::core {
+namespace roles {
+namespace {
+Bytes32 id_of(std::string_view name) {
+  return name == "DEFAULT_ADMIN_ROLE" ? Bytes32{} : keccak256(name);
+}
+struct Table {
+  std::array<RoleInfo, 10> roles;
+  Table() {
+    const std::array<std::pair<std::string_view, std::string_view>, 10> names = {{
+        {"DEFAULT_ADMIN_ROLE", "Issuer multisig: grant and revoke all roles, structural settings"},
+        {"MINTER_ROLE", "Issuer: mint (issue) and burn (redeem) the security"},
+        {"PAUSER_ROLE", "Issuer and compliance officer: emergency pause of transfers"},
+        {"COMPLIANCE_ROLE", "Compliance service: KYC whitelist, sanctions, lockups, jurisdictions"},
+        {"BRIDGE_ROLE", "MPC multisig: cross-chain operations"},
+        {"DIVIDEND_ADMIN_ROLE", "Issuer: create and reclaim dividend rounds"},
+        {"CORPORATE_ACTION_ROLE", "Issuer and legal: forced transfers, seizure, recovery"},
+        {"DOCUMENT_ADMIN_ROLE", "Issuer and legal: offering documents"},
+        {"RESTRICTION_ADMIN_ROLE", "Issuer: holder and amount caps of TransferRestriction"},
+        {"DEPLOYER_ROLE", "Operator: create securities through the factory"},
+    }};
+    for (size_t i = 0; i < names.size(); ++i) {
+      roles[i] = RoleInfo{names[i].first, id_of(names[i].first), names[i].second};
+    }
+  }
+};
+const Table& table() {
+  static const Table t;
+  return t;
+}
+}  // namespace
+
+const Bytes32& default_admin() {
+  return table().roles[0].id;
+}
+const Bytes32& minter() {
+  return table().roles[1].id;
+}
+const Bytes32& pauser() {
+  return table().roles[2].id;
+}
+const Bytes32& compliance() {
+  return table().roles[3].id;
+}
+const Bytes32& bridge() {
+  return table().roles[4].id;
+}
+const Bytes32& dividend_admin() {
+  return table().roles[5].id;
+}
+const Bytes32& corporate_action() {
+  return table().roles[6].id;
+}
+const Bytes32& document_admin() {
+  return table().roles[7].id;
+}
+const Bytes32& restriction_admin() {
+  return table().roles[8].id;
+}
+const Bytes32& deployer() {
+  return table().roles[9].id;
+}
+std::span<const RoleInfo> all() {
+  return table().roles;
+}
+const RoleInfo* find(const Bytes32& id) {
+  for (const RoleInfo& r : table().roles) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+const RoleInfo* find_by_name(std::string_view name) {
+  for (const RoleInfo& r : table().roles) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+}  // namespace roles
+
+Status AccessControl::require(const Bytes32& role, const Address& account) const {
+  if (has_role(role, account)) return Status::Ok();
+  return make_revert(ErrorId::kAccessControlUnauthorizedAccount,
+                     {account, abi::Value::bytes32(role)});
+}
+
+Status AccessControl::check_separation(const Bytes32& role, const Address& account) const {
+  if (allow_overlap_) return Status::Ok();
+  const Bytes32* other = nullptr;
+  if (role == roles::minter()) other = &roles::compliance();
+  if (role == roles::compliance()) other = &roles::minter();
+  if (other != nullptr && has_role(*other, account)) {
+    return make_revert(ErrorId::kRoleSeparationViolation,
+                       {account, abi::Value::bytes32(*other), abi::Value::bytes32(role)});
+  }
+  return Status::Ok();
+}
+
+void AccessControl::set_member(CallContext* ctx, const Contract& emitter, const Bytes32& role,
+                               const Address& account, bool value, const Address& sender) {
+  if (has_role(role, account) == value) return;  // no event, as OpenZeppelin
+  members_.set(Key{role, account}, value);
+  if (ctx != nullptr) {
+    emitter.emit(*ctx, value ? "RoleGranted" : "RoleRevoked",
+                 {abi::Value::bytes32(role), account, sender});
+  }
+}
+
+Status AccessControl::grant(CallContext& ctx, const Contract& emitter, const Bytes32& role,
+                            const Address& account) {
+  STOA_TRY(require(role_admin(role), ctx.sender));
+  if (roles::find(role) == nullptr) {
+    return make_revert(ErrorId::kUnknownRole, {abi::Value::bytes32(role)});
+  }
+  if (account.is_zero()) return make_revert(ErrorId::kZeroAddress);
+  STOA_TRY(check_separation(role, account));
+  set_member(&ctx, emitter, role, account, true, ctx.sender);
+  return Status::Ok();
+}
+
+Status AccessControl::revoke(CallContext& ctx, const Contract& emitter, const Bytes32& role,
+                             const Address& account) {
+  STOA_TRY(require(role_admin(role), ctx.sender));
+  if (roles::find(role) == nullptr) {
+    return make_revert(ErrorId::kUnknownRole, {abi::Value::bytes32(role)});
+  }
+  set_member(&ctx, emitter, role, account, false, ctx.sender);
+  return Status::Ok();
+}
+
+Status AccessControl::renounce(CallContext& ctx, const Contract& emitter, const Bytes32& role,
+                               const Address& confirmation) {
+  if (confirmation != ctx.sender) return make_revert(ErrorId::kAccessControlBadConfirmation);
+  if (roles::find(role) == nullptr) {
+    return make_revert(ErrorId::kUnknownRole, {abi::Value::bytes32(role)});
+  }
+  set_member(&ctx, emitter, role, ctx.sender, false, ctx.sender);
+  return Status::Ok();
+}
+
+Status AccessControl::grant_initial(CallContext* ctx, const Contract& emitter, const Bytes32& role,
+                                    const Address& account) {
+  STOA_ASSERT(roles::find(role) != nullptr);
+  if (account.is_zero()) return make_revert(ErrorId::kZeroAddress);
+  STOA_TRY(check_separation(role, account));
+  set_member(ctx, emitter, role, account, true, ctx ? ctx->sender : Address{});
+  return Status::Ok();
+}
+
+size_t AccessControl::member_count(const Bytes32& role) const {
+  size_t n = 0;
+  for (const Key& k : members_.sorted_keys()) {
+    if (k.role == role) ++n;
+  }
+  return n;
+}
+
+void AccessControl::encode_state(StateEncoder& enc) const {
+  enc.u64(members_.size());
+  members_.for_each_sorted([&](const Key& k, bool) {
+    enc.b32(k.role);
+    enc.address(k.account);
+  });
+  enc.u64(admins_.size());
+  admins_.for_each_sorted([&](const Bytes32& role, const Bytes32& admin) {
+    enc.b32(role);
+    enc.b32(admin);
+  });
+}
+
+namespace {
+AccessControl& ac(Contract& c) {
+  AccessControl* a = c.access_control();
+  STOA_ASSERT(a != nullptr);
+  return *a;
+}
+
+template <size_t I>
+Result<Outputs> role_constant(Contract&, CallContext&, const abi::ValueList&) {
+  return Outputs{abi::Value::bytes32(roles::all()[I].id)};
+}
+
+template <size_t... I>
+void add_role_constants(std::vector<MethodSpec>& out, std::index_sequence<I...>) {
+  (out.push_back(MethodSpec{roles::all()[I].name,
+                            {},
+                            {{"", "bytes32"}},
+                            Mutability::kView,
+                            &role_constant<I>,
+                            roles::all()[I].purpose}),
+   ...);
+}
+}  // namespace
+
+std::vector<MethodSpec> access_control_methods() {
+  std::vector<MethodSpec> m = {
+      {"hasRole",
+       {{"role", "bytes32"}, {"account", "address"}},
+       {{"", "bool"}},
+       Mutability::kView,
+       [](Contract& c, CallContext&, const abi::ValueList& a) -> Result<Outputs> {
+         return Outputs{ac(c).has_role(a[0].as_bytes32(), a[1].address())};
+       },
+       "Whether `account` holds `role`."},
+      {"getRoleAdmin",
+       {{"role", "bytes32"}},
+       {{"", "bytes32"}},
+       Mutability::kView,
+       [](Contract& c, CallContext&, const abi::ValueList& a) -> Result<Outputs> {
+         return Outputs{abi::Value::bytes32(ac(c).role_admin(a[0].as_bytes32()))};
+       },
+       "The role that administers `role` (DEFAULT_ADMIN_ROLE for every role here)."},
+      {"grantRole",
+       {{"role", "bytes32"}, {"account", "address"}},
+       {},
+       Mutability::kNonPayable,
+       [](Contract& c, CallContext& ctx, const abi::ValueList& a) -> Result<Outputs> {
+         STOA_TRY(ac(c).grant(ctx, c, a[0].as_bytes32(), a[1].address()));
+         return Outputs{};
+       },
+       "Grants a role of the role matrix; refuses unknown roles and MINTER+COMPLIANCE overlap."},
+      {"revokeRole",
+       {{"role", "bytes32"}, {"account", "address"}},
+       {},
+       Mutability::kNonPayable,
+       [](Contract& c, CallContext& ctx, const abi::ValueList& a) -> Result<Outputs> {
+         STOA_TRY(ac(c).revoke(ctx, c, a[0].as_bytes32(), a[1].address()));
+         return Outputs{};
+       },
+       "Revokes a role."},
+      {"renounceRole",
+       {{"role", "bytes32"}, {"callerConfirmation", "address"}},
+       {},
+       Mutability::kNonPayable,
+       [](Contract& c, CallContext& ctx, const abi::ValueList& a) -> Result<Outputs> {
+         STOA_TRY(ac(c).renounce(ctx, c, a[0].as_bytes32(), a[1].address()));
+         return Outputs{};
+       },
+       "The caller gives up one of its roles."},
+  };
+  add_role_constants(m, std::make_index_sequence<10>{});
+  return m;
+}
+
+std::vector<EventSpec> access_control_events() {
+  return {
+      {"RoleGranted",
+       {{"role", "bytes32", true}, {"account", "address", true}, {"sender", "address", true}},
+       "A role was granted."},
+      {"RoleRevoked",
+       {{"role", "bytes32", true}, {"account", "address", true}, {"sender", "address", true}},
+       "A role was revoked or renounced."},
+      {"RoleAdminChanged",
+       {{"role", "bytes32", true},
+        {"previousAdminRole", "bytes32", true},
+        {"newAdminRole", "bytes32", true}},
+       "A role's admin role changed."},
+  };
+}
+
+std::vector<ErrorId> access_control_errors() {
+  return {ErrorId::kAccessControlUnauthorizedAccount, ErrorId::kAccessControlBadConfirmation,
+          ErrorId::kUnknownRole, ErrorId::kRoleSeparationViolation, ErrorId::kZeroAddress};
+}
+
+}  // namespace stoa::core

@@ -1,0 +1,628 @@
+#include "stoa/core/compliance_registry.h"
+
+#include <algorithm>
+
+#include "stoa/core/access_control.h"
+#include "stoa/core/codes.h"
+#include "stoa/core/state.h"
+
+namespace stoa::core {
+
+bool valid_jurisdiction(Jurisdiction j) {
+  char a = static_cast<char>(j >> 8);
+  char b = static_cast<char>(j & 0xff);
+  return a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z';
+}
+
+std::string jurisdiction_text(Jurisdiction j) {
+  if (j == 0) return "";
+  return {static_cast<char>(j >> 8), static_cast<char>(j & 0xff)};
+}
+
+namespace {
+abi::Value bytes2(Jurisdiction j) {
+  return abi::Value(Bytes{static_cast<uint8_t>(j >> 8), static_cast<uint8_t>(j & 0xff)});
+}
+Jurisdiction from_bytes2(const abi::Value& v) {
+  const Bytes& b = v.bytes();
+  return static_cast<Jurisdiction>((b[0] << 8) | b[1]);
+}
+Status check_account(const Address& a) {
+  return a.is_zero() ? Status(make_revert(ErrorId::kZeroAddress)) : Status::Ok();
+}
+Status check_jurisdiction(Jurisdiction j, bool allow_unset) {
+  if ((j == 0 && allow_unset) || valid_jurisdiction(j)) return Status::Ok();
+  return make_revert(ErrorId::kInvalidJurisdiction, {bytes2(j)});
+}
+Status check_accreditation(uint8_t s) {
+  if (s <= kMaxAccreditation) return Status::Ok();
+  return make_revert(ErrorId::kInvalidAccreditationStatus, {U256(s)});
+}
+Result<uint64_t> to_timestamp(const U256& v) {
+  if (!v.fits_u64()) {
+    return make_revert(ErrorId::kLimitExceeded,
+                       {std::string("lockup expiry (seconds)"), U256(~0ULL)});
+  }
+  return v.low64();
+}
+ComplianceRegistry& reg(Contract& c) {
+  return static_cast<ComplianceRegistry&>(c);
+}
+
+using Args = const abi::ValueList&;
+template <typename F>
+Result<Outputs> for_each_account(CallContext& ctx, Args a, F&& f) {
+  const auto& list = a[0].list();
+  STOA_TRY(check_batch(list.size(), list.size()));
+  for (const auto& v : list)
+    STOA_TRY(f(ctx, v.address()));
+  return Outputs{};
+}
+template <typename F>
+Result<Outputs> for_each_pair(CallContext& ctx, Args a, F&& f) {
+  const auto& accounts = a[0].list();
+  const auto& values = a[1].list();
+  STOA_TRY(check_batch(accounts.size(), values.size()));
+  for (size_t i = 0; i < accounts.size(); ++i)
+    STOA_TRY(f(ctx, accounts[i].address(), values[i]));
+  return Outputs{};
+}
+}  // namespace
+
+ComplianceRegistry::ComplianceRegistry(State& state, const Address& self, const Address& security)
+    : SecurityPart(state, self, security),
+      records_(state.journal()),
+      blocked_(state.journal()),
+      required_accreditation_(state.journal(), 0),
+      modules_(state.journal()) {}
+
+bool ComplianceRegistry::is_approved(const Address& a) const {
+  const AccountRecord* r = records_.find(a);
+  return r != nullptr && r->whitelisted && !r->blacklisted &&
+         !(r->jurisdiction != 0 && blocked_.get(r->jurisdiction));
+}
+
+void ComplianceRegistry::evaluate(const Movement& m, RuleSink& sink) const {
+  static const AccountRecord kNone{};
+  const bool transfer = m.kind == MovementKind::kTransfer;
+  if (m.kind == MovementKind::kBurn) return;  // redemption is the issuer's; no compliance
+  const AccountRecord* to = records_.find(m.to);
+  if (to == nullptr) to = &kNone;
+  const AccountRecord* from = &kNone;
+  if (transfer) {
+    from = records_.find(m.from);
+    if (from == nullptr) from = &kNone;
+  }
+  if (transfer && !from->whitelisted && sink.fail(code::kSenderNotWhitelisted, self_)) return;
+  if (!to->whitelisted && sink.fail(code::kReceiverNotWhitelisted, self_)) return;
+  if (transfer && from->blacklisted && sink.fail(code::kSenderBlacklisted, self_)) return;
+  if (to->blacklisted && sink.fail(code::kReceiverBlacklisted, self_)) return;
+  if (transfer && from->lockup_expiry > m.timestamp && sink.fail(code::kSenderLocked, self_)) {
+    return;
+  }
+  const bool from_blocked = transfer && from->jurisdiction != 0 && blocked_.get(from->jurisdiction);
+  const bool to_blocked = to->jurisdiction != 0 && blocked_.get(to->jurisdiction);
+  if ((from_blocked || to_blocked) && sink.fail(code::kJurisdictionBlocked, self_)) return;
+  const uint8_t required = required_accreditation_.get();
+  if (required > 0 && to->accreditation < required &&
+      sink.fail(code::kAccreditationRequired, self_)) {
+    return;
+  }
+  for (const Address& a : modules_.get()) {
+    const auto* mod = static_cast<const ComplianceModule*>(state_.contract(a));
+    mod->evaluate(m, *this, sink);
+    if (sink.stopped()) return;
+  }
+}
+
+void ComplianceRegistry::on_movement(CallContext& ctx, const Movement& m) const {
+  for (const Address& a : modules_.get()) {
+    static_cast<ComplianceModule*>(state_.contract(a))->on_movement(ctx, m);
+  }
+}
+
+void ComplianceRegistry::update(CallContext& ctx, const Address& a, const AccountRecord& r) {
+  AccountRecord old = records_.get(a);
+  records_.set(a, r);
+  if (old.whitelisted != r.whitelisted) emit(ctx, "WhitelistUpdated", {a, r.whitelisted});
+  if (old.blacklisted != r.blacklisted) emit(ctx, "BlacklistUpdated", {a, r.blacklisted});
+  if (old.lockup_expiry != r.lockup_expiry) {
+    emit(ctx, "LockupUpdated", {a, U256(r.lockup_expiry)});
+  }
+  if (old.jurisdiction != r.jurisdiction) {
+    emit(ctx, "JurisdictionUpdated", {a, bytes2(r.jurisdiction)});
+  }
+  if (old.accreditation != r.accreditation) {
+    emit(ctx, "AccreditationUpdated", {a, U256(r.accreditation)});
+  }
+}
+
+Status ComplianceRegistry::set_whitelisted(CallContext& ctx, const Address& a, bool v) {
+  STOA_TRY(require_role(ctx, roles::compliance()));
+  STOA_TRY(check_account(a));
+  AccountRecord r = records_.get(a);
+  r.whitelisted = v;
+  update(ctx, a, r);
+  return Status::Ok();
+}
+
+Status ComplianceRegistry::set_blacklisted(CallContext& ctx, const Address& a, bool v) {
+  STOA_TRY(require_role(ctx, roles::compliance()));
+  STOA_TRY(check_account(a));
+  AccountRecord r = records_.get(a);
+  r.blacklisted = v;
+  update(ctx, a, r);
+  return Status::Ok();
+}
+
+Status ComplianceRegistry::set_lockup_expiry(CallContext& ctx, const Address& a,
+                                             const U256& expiry) {
+  STOA_TRY(require_role(ctx, roles::compliance()));
+  STOA_TRY(check_account(a));
+  Result<uint64_t> ts = to_timestamp(expiry);
+  if (!ts.ok()) return ts.take_revert();
+  AccountRecord r = records_.get(a);
+  r.lockup_expiry = ts.value();
+  update(ctx, a, r);
+  return Status::Ok();
+}
+
+Status ComplianceRegistry::set_jurisdiction(CallContext& ctx, const Address& a, Jurisdiction j) {
+  STOA_TRY(require_role(ctx, roles::compliance()));
+  STOA_TRY(check_account(a));
+  STOA_TRY(check_jurisdiction(j, /*allow_unset=*/true));
+  write_jurisdiction(ctx, a, j);
+  return Status::Ok();
+}
+
+void ComplianceRegistry::write_jurisdiction(CallContext& ctx, const Address& a, Jurisdiction j) {
+  AccountRecord r = records_.get(a);
+  r.jurisdiction = j;
+  update(ctx, a, r);
+}
+
+Status ComplianceRegistry::set_accreditation(CallContext& ctx, const Address& a, uint8_t status) {
+  STOA_TRY(require_role(ctx, roles::compliance()));
+  STOA_TRY(check_account(a));
+  STOA_TRY(check_accreditation(status));
+  AccountRecord r = records_.get(a);
+  r.accreditation = status;
+  update(ctx, a, r);
+  return Status::Ok();
+}
+
+Status ComplianceRegistry::onboard(CallContext& ctx, const Address& a, Jurisdiction j,
+                                   uint8_t accreditation, const U256& lockup_expiry) {
+  STOA_TRY(require_role(ctx, roles::compliance()));
+  STOA_TRY(check_account(a));
+  STOA_TRY(check_jurisdiction(j, /*allow_unset=*/true));
+  STOA_TRY(check_accreditation(accreditation));
+  Result<uint64_t> ts = to_timestamp(lockup_expiry);
+  if (!ts.ok()) return ts.take_revert();
+  AccountRecord r = records_.get(a);
+  r.whitelisted = true;
+  r.jurisdiction = j;
+  r.accreditation = accreditation;
+  r.lockup_expiry = ts.value();
+  update(ctx, a, r);
+  return Status::Ok();
+}
+
+Status ComplianceRegistry::set_jurisdiction_blocked(CallContext& ctx, Jurisdiction j,
+                                                    bool blocked) {
+  STOA_TRY(require_role(ctx, roles::compliance()));
+  STOA_TRY(check_jurisdiction(j, /*allow_unset=*/false));
+  if (blocked_.get(j) != blocked) {
+    blocked_.set(j, blocked);
+    emit(ctx, "JurisdictionBlockUpdated", {bytes2(j), blocked});
+  }
+  return Status::Ok();
+}
+
+Status ComplianceRegistry::set_required_accreditation(CallContext& ctx, uint8_t level) {
+  STOA_TRY(require_role(ctx, roles::default_admin()));
+  STOA_TRY(check_accreditation(level));
+  required_accreditation_.set(level);
+  emit(ctx, "RequiredAccreditationUpdated", {U256(level)});
+  return Status::Ok();
+}
+
+Status ComplianceRegistry::add_module(CallContext& ctx, const Address& module) {
+  STOA_TRY(require_role(ctx, roles::default_admin()));
+  STOA_TRY(check_account(module));
+  const Contract* c = state_.contract(module);
+  if (c == nullptr || !ComplianceModule::is_module_kind(c->kind())) {
+    return make_revert(ErrorId::kNotAComplianceModule, {module});
+  }
+  const auto& mods = modules_.get();
+  if (std::find(mods.begin(), mods.end(), module) != mods.end()) {
+    return make_revert(ErrorId::kModuleAlreadyAdded, {module});
+  }
+  if (mods.size() >= kMaxModules) return make_revert(ErrorId::kTooManyModules, {U256(kMaxModules)});
+  init_add_module(module);
+  emit(ctx, "ModuleAdded", {module});
+  return Status::Ok();
+}
+
+Status ComplianceRegistry::remove_module(CallContext& ctx, const Address& module) {
+  STOA_TRY(require_role(ctx, roles::default_admin()));
+  auto mods = modules_.get();
+  auto it = std::find(mods.begin(), mods.end(), module);
+  if (it == mods.end()) return make_revert(ErrorId::kModuleNotFound, {module});
+  mods.erase(it);  // keeps the order of the rest
+  modules_.set(std::move(mods));
+  emit(ctx, "ModuleRemoved", {module});
+  return Status::Ok();
+}
+
+void ComplianceRegistry::encode_state(StateEncoder& enc) const {
+  enc.address(security_);
+  enc.u8(required_accreditation_.get());
+  enc.u64(modules_.get().size());
+  for (const Address& a : modules_.get())
+    enc.address(a);
+  enc.u64(blocked_.size());
+  blocked_.for_each_sorted([&](Jurisdiction j, bool) { enc.u64(j); });
+  enc.u64(records_.size());
+  records_.for_each_sorted([&](const Address& a, const AccountRecord& r) {
+    enc.address(a);
+    enc.u8(static_cast<uint8_t>((r.whitelisted ? 1 : 0) | (r.blacklisted ? 2 : 0)));
+    enc.u8(r.accreditation);
+    enc.u64(r.jurisdiction);
+    enc.u64(r.lockup_expiry);
+  });
+}
+
+const ContractAbi& ComplianceRegistry::abi() const {
+  static const ContractAbi kAbi = [] {
+    std::vector<MethodSpec> m = {
+        {"isWhitelisted",
+         {{"account", "address"}},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{reg(c).get(a[0].address()).whitelisted};
+         },
+         "KYC-approved."},
+        {"isBlacklisted",
+         {{"account", "address"}},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{reg(c).get(a[0].address()).blacklisted};
+         },
+         "On the sanctions list."},
+        {"lockupExpiry",
+         {{"account", "address"}},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{U256(reg(c).get(a[0].address()).lockup_expiry)};
+         },
+         "Block timestamp before which the account may not send (code 5)."},
+        {"jurisdiction",
+         {{"account", "address"}},
+         {{"", "bytes2"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{bytes2(reg(c).get(a[0].address()).jurisdiction)};
+         },
+         "ISO 3166-1 alpha-2 code, or 0x0000 when unset."},
+        {"accreditationStatus",
+         {{"account", "address"}},
+         {{"", "uint8"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{U256(reg(c).get(a[0].address()).accreditation)};
+         },
+         "0 none, 1 accredited, 2 QIB."},
+        {"isApproved",
+         {{"account", "address"}},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{reg(c).is_approved(a[0].address())};
+         },
+         "Whitelisted, not blacklisted and not in a blocked jurisdiction."},
+        {"canTransfer",
+         {{"from", "address"}, {"to", "address"}, {"amount", "uint256"}},
+         {{"allowed", "bool"}, {"code", "uint8"}},
+         Mutability::kView,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           Movement mv;
+           mv.kind = MovementKind::kTransfer;
+           mv.from = a[0].address();
+           mv.to = a[1].address();
+           mv.amount = a[2].u256();
+           mv.timestamp = ctx.block.timestamp;
+           mv.token = reg(c).security();
+           RuleSink sink;
+           reg(c).evaluate(mv, sink);
+           return Outputs{sink.first_code() == 0, U256(sink.first_code())};
+         },
+         "The registry's checks (codes 1-7) then its modules in order; first refusal wins."},
+        {"whitelistAdd",
+         {{"account", "address"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(reg(c).set_whitelisted(ctx, a[0].address(), true));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE."},
+        {"whitelistRemove",
+         {{"account", "address"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(reg(c).set_whitelisted(ctx, a[0].address(), false));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE."},
+        {"batchWhitelistAdd",
+         {{"accounts", "address[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           return for_each_account(ctx, a, [&](CallContext& x, const Address& acc) {
+             return reg(c).set_whitelisted(x, acc, true);
+           });
+         },
+         "COMPLIANCE_ROLE; all or nothing."},
+        {"batchWhitelistRemove",
+         {{"accounts", "address[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           return for_each_account(ctx, a, [&](CallContext& x, const Address& acc) {
+             return reg(c).set_whitelisted(x, acc, false);
+           });
+         },
+         "COMPLIANCE_ROLE; all or nothing."},
+        {"blacklistAdd",
+         {{"account", "address"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(reg(c).set_blacklisted(ctx, a[0].address(), true));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE."},
+        {"blacklistRemove",
+         {{"account", "address"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(reg(c).set_blacklisted(ctx, a[0].address(), false));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE."},
+        {"batchBlacklistAdd",
+         {{"accounts", "address[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           return for_each_account(ctx, a, [&](CallContext& x, const Address& acc) {
+             return reg(c).set_blacklisted(x, acc, true);
+           });
+         },
+         "COMPLIANCE_ROLE; all or nothing."},
+        {"batchBlacklistRemove",
+         {{"accounts", "address[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           return for_each_account(ctx, a, [&](CallContext& x, const Address& acc) {
+             return reg(c).set_blacklisted(x, acc, false);
+           });
+         },
+         "COMPLIANCE_ROLE; all or nothing."},
+        {"setLockupExpiry",
+         {{"account", "address"}, {"expiry", "uint256"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(reg(c).set_lockup_expiry(ctx, a[0].address(), a[1].u256()));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE. Expiry above 2^64-1 is refused (LimitExceeded)."},
+        {"batchSetLockupExpiry",
+         {{"accounts", "address[]"}, {"expiries", "uint256[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           return for_each_pair(ctx, a,
+                                [&](CallContext& x, const Address& acc, const abi::Value& v) {
+                                  return reg(c).set_lockup_expiry(x, acc, v.u256());
+                                });
+         },
+         "COMPLIANCE_ROLE; all or nothing."},
+        {"setJurisdiction",
+         {{"account", "address"}, {"jurisdiction", "bytes2"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(reg(c).set_jurisdiction(ctx, a[0].address(), from_bytes2(a[1])));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE. Two upper-case letters, or 0x0000 to unset."},
+        {"batchSetJurisdiction",
+         {{"accounts", "address[]"}, {"jurisdictions", "bytes2[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           return for_each_pair(ctx, a,
+                                [&](CallContext& x, const Address& acc, const abi::Value& v) {
+                                  return reg(c).set_jurisdiction(x, acc, from_bytes2(v));
+                                });
+         },
+         "COMPLIANCE_ROLE; all or nothing."},
+        {"setAccreditationStatus",
+         {{"account", "address"}, {"status", "uint8"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(reg(c).set_accreditation(ctx, a[0].address(),
+                                             static_cast<uint8_t>(a[1].u256().low64())));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE. 0 none, 1 accredited, 2 QIB."},
+        {"batchSetAccreditationStatus",
+         {{"accounts", "address[]"}, {"statuses", "uint8[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           return for_each_pair(
+               ctx, a, [&](CallContext& x, const Address& acc, const abi::Value& v) {
+                 return reg(c).set_accreditation(x, acc, static_cast<uint8_t>(v.u256().low64()));
+               });
+         },
+         "COMPLIANCE_ROLE; all or nothing."},
+        {"onboard",
+         {{"account", "address"},
+          {"jurisdiction", "bytes2"},
+          {"accreditation", "uint8"},
+          {"lockupExpiry", "uint256"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(reg(c).onboard(ctx, a[0].address(), from_bytes2(a[1]),
+                                   static_cast<uint8_t>(a[2].u256().low64()), a[3].u256()));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE: whitelist an investor and set its record in one call."},
+        {"batchOnboard",
+         {{"accounts", "address[]"},
+          {"jurisdictions", "bytes2[]"},
+          {"accreditations", "uint8[]"},
+          {"lockupExpiries", "uint256[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           const auto& acc = a[0].list();
+           STOA_TRY(check_batch(acc.size(), a[1].list().size()));
+           STOA_TRY(check_batch(acc.size(), a[2].list().size()));
+           STOA_TRY(check_batch(acc.size(), a[3].list().size()));
+           for (size_t i = 0; i < acc.size(); ++i) {
+             STOA_TRY(reg(c).onboard(ctx, acc[i].address(), from_bytes2(a[1].list()[i]),
+                                     static_cast<uint8_t>(a[2].list()[i].u256().low64()),
+                                     a[3].list()[i].u256()));
+           }
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE; all or nothing."},
+        {"blockJurisdiction",
+         {{"jurisdiction", "bytes2"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(reg(c).set_jurisdiction_blocked(ctx, from_bytes2(a[0]), true));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE: refuse movements from or to this jurisdiction (code 6)."},
+        {"unblockJurisdiction",
+         {{"jurisdiction", "bytes2"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(reg(c).set_jurisdiction_blocked(ctx, from_bytes2(a[0]), false));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE."},
+        {"isJurisdictionBlocked",
+         {{"jurisdiction", "bytes2"}},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{reg(c).is_jurisdiction_blocked(from_bytes2(a[0]))};
+         },
+         "Whether code 6 applies to the jurisdiction."},
+        {"requiredAccreditation",
+         {},
+         {{"", "uint8"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{U256(reg(c).required_accreditation())};
+         },
+         "Minimum accreditation of a receiver (code 7); 0 = none required."},
+        {"setRequiredAccreditation",
+         {{"level", "uint8"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(
+               reg(c).set_required_accreditation(ctx, static_cast<uint8_t>(a[0].u256().low64())));
+           return Outputs{};
+         },
+         "DEFAULT_ADMIN_ROLE."},
+        {"addModule",
+         {{"module", "address"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(reg(c).add_module(ctx, a[0].address()));
+           return Outputs{};
+         },
+         "DEFAULT_ADMIN_ROLE: append a module to the chain."},
+        {"removeModule",
+         {{"module", "address"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(reg(c).remove_module(ctx, a[0].address()));
+           return Outputs{};
+         },
+         "DEFAULT_ADMIN_ROLE: remove a module, keeping the order of the rest."},
+        {"getModules",
+         {},
+         {{"", "address[]"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           abi::ValueList out;
+           for (const Address& mod : reg(c).modules())
+             out.emplace_back(mod);
+           return Outputs{abi::Value(std::move(out))};
+         },
+         "The module chain in evaluation order."},
+        {"security",
+         {},
+         {{"", "address"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{reg(c).security()};
+         },
+         "The security token whose roles guard this registry."},
+    };
+    for (auto& x : access_control_methods())
+      m.push_back(std::move(x));
+    std::vector<EventSpec> e = {
+        {"WhitelistUpdated", {{"account", "address", true}, {"whitelisted", "bool"}}, ""},
+        {"BlacklistUpdated", {{"account", "address", true}, {"blacklisted", "bool"}}, ""},
+        {"LockupUpdated", {{"account", "address", true}, {"expiry", "uint256"}}, ""},
+        {"JurisdictionUpdated", {{"account", "address", true}, {"jurisdiction", "bytes2"}}, ""},
+        {"AccreditationUpdated", {{"account", "address", true}, {"status", "uint8"}}, ""},
+        {"JurisdictionBlockUpdated", {{"jurisdiction", "bytes2"}, {"blocked", "bool"}}, ""},
+        {"RequiredAccreditationUpdated", {{"level", "uint8"}}, ""},
+        {"ModuleAdded", {{"module", "address", true}}, ""},
+        {"ModuleRemoved", {{"module", "address", true}}, ""},
+    };
+    for (auto& x : access_control_events())
+      e.push_back(std::move(x));
+    std::vector<ErrorId> errs = {ErrorId::kEmptyBatch,
+                                 ErrorId::kBatchLengthMismatch,
+                                 ErrorId::kBatchTooLarge,
+                                 ErrorId::kInvalidJurisdiction,
+                                 ErrorId::kInvalidAccreditationStatus,
+                                 ErrorId::kModuleAlreadyAdded,
+                                 ErrorId::kModuleNotFound,
+                                 ErrorId::kNotAComplianceModule,
+                                 ErrorId::kTooManyModules,
+                                 ErrorId::kLimitExceeded};
+    for (auto x : access_control_errors())
+      errs.push_back(x);
+    return ContractAbi("ComplianceRegistry", std::move(m), std::move(e), std::move(errs));
+  }();
+  return kAbi;
+}
+
+}  // namespace stoa::core

@@ -1,0 +1,149 @@
+#include "stoa/core/errors.h"
+
+#include <array>
+#include <mutex>
+#include <vector>
+
+#include "stoa/common/assert.h"
+
+namespace stoa::core {
+namespace {
+constexpr std::array kErrors = {
+    ErrorSpec{ErrorId::kERC20InsufficientBalance,
+              "ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
+              "The sender's balance is lower than the amount."},
+    ErrorSpec{ErrorId::kERC20InvalidSender, "ERC20InvalidSender(address sender)",
+              "The sender is the zero address."},
+    ErrorSpec{ErrorId::kERC20InvalidReceiver, "ERC20InvalidReceiver(address receiver)",
+              "The receiver is the zero address."},
+    ErrorSpec{ErrorId::kERC20InsufficientAllowance,
+              "ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)",
+              "transferFrom beyond the allowance."},
+    ErrorSpec{ErrorId::kERC20InvalidApprover, "ERC20InvalidApprover(address approver)",
+              "The approver is the zero address."},
+    ErrorSpec{ErrorId::kERC20InvalidSpender, "ERC20InvalidSpender(address spender)",
+              "The spender is the zero address."},
+    ErrorSpec{ErrorId::kAccessControlUnauthorizedAccount,
+              "AccessControlUnauthorizedAccount(address account, bytes32 neededRole)",
+              "The caller lacks the role the function requires."},
+    ErrorSpec{ErrorId::kAccessControlBadConfirmation, "AccessControlBadConfirmation()",
+              "renounceRole called for another account."},
+    ErrorSpec{ErrorId::kEnforcedPause, "EnforcedPause()", "The token is paused."},
+    ErrorSpec{ErrorId::kExpectedPause, "ExpectedPause()", "unpause called on a running token."},
+    ErrorSpec{ErrorId::kERC2612ExpiredSignature, "ERC2612ExpiredSignature(uint256 deadline)",
+              "The permit's deadline is before the block timestamp."},
+    ErrorSpec{ErrorId::kERC2612InvalidSigner, "ERC2612InvalidSigner(address signer, address owner)",
+              "The permit was not signed by the owner."},
+    ErrorSpec{ErrorId::kTransferRestricted, "TransferRestricted(uint8 code)",
+              "Compliance refused the movement; the code is in docs/restriction-codes.md."},
+    ErrorSpec{ErrorId::kZeroAddress, "ZeroAddress()", "An address argument is zero."},
+    ErrorSpec{ErrorId::kEmptyBatch, "EmptyBatch()", "A batch call with no entries."},
+    ErrorSpec{ErrorId::kBatchLengthMismatch,
+              "BatchLengthMismatch(uint256 expected, uint256 actual)",
+              "The arrays of a batch call differ in length."},
+    ErrorSpec{ErrorId::kBatchTooLarge, "BatchTooLarge(uint256 length, uint256 max)",
+              "A batch longer than the limit."},
+    ErrorSpec{ErrorId::kUnknownRole, "UnknownRole(bytes32 role)",
+              "The role is not one of the role matrix."},
+    ErrorSpec{ErrorId::kRoleSeparationViolation,
+              "RoleSeparationViolation(address account, bytes32 heldRole, bytes32 requestedRole)",
+              "One account may not hold both MINTER_ROLE and COMPLIANCE_ROLE."},
+    ErrorSpec{ErrorId::kUnknownRestrictionCode, "UnknownRestrictionCode(uint8 code)",
+              "messageForTransferRestriction of a code not in the table."},
+    ErrorSpec{ErrorId::kAmountOverflow, "AmountOverflow(uint256 current, uint256 added)",
+              "The result would not be representable (supply or balance above 2^256-1)."},
+    ErrorSpec{ErrorId::kInvalidJurisdiction, "InvalidJurisdiction(bytes2 jurisdiction)",
+              "Not two upper-case ASCII letters (ISO 3166-1 alpha-2 or a documented user code)."},
+    ErrorSpec{ErrorId::kInvalidAccreditationStatus, "InvalidAccreditationStatus(uint8 status)",
+              "Accreditation status other than 0 (none), 1 (accredited) or 2 (QIB)."},
+    ErrorSpec{ErrorId::kModuleAlreadyAdded, "ModuleAlreadyAdded(address module)",
+              "The module is already in the chain."},
+    ErrorSpec{ErrorId::kModuleNotFound, "ModuleNotFound(address module)",
+              "The module is not in the chain."},
+    ErrorSpec{ErrorId::kNotAComplianceModule, "NotAComplianceModule(address account)",
+              "The address is not a compliance module contract."},
+    ErrorSpec{ErrorId::kNotAComplianceRegistry, "NotAComplianceRegistry(address account)",
+              "The address is not a ComplianceRegistry contract."},
+    ErrorSpec{ErrorId::kTooManyModules, "TooManyModules(uint256 max)", "The module chain is full."},
+    ErrorSpec{ErrorId::kUnknownPreset, "UnknownPreset(uint8 preset)",
+              "Offering preset number not in docs/presets.md."},
+    ErrorSpec{ErrorId::kInvalidTokenMetadata, "InvalidTokenMetadata(string reason)",
+              "Name, symbol or decimals out of their limits."},
+    ErrorSpec{ErrorId::kSymbolTaken, "SymbolTaken(string symbol)",
+              "A security with that symbol exists."},
+    ErrorSpec{ErrorId::kUnknownSecurity, "UnknownSecurity(address token)",
+              "The address is not a security created by this factory."},
+    ErrorSpec{ErrorId::kNotATransferRestriction, "NotATransferRestriction(address account)",
+              "The address is not a TransferRestriction contract of this security."},
+    ErrorSpec{ErrorId::kInvalidSignature, "InvalidSignature()",
+              "A signature that is malformed, has a high s, or does not recover."},
+    ErrorSpec{ErrorId::kLimitExceeded, "LimitExceeded(string what, uint256 max)",
+              "A value above a documented limit."},
+};
+
+struct Cache {
+  std::vector<abi::Signature> sigs;
+  Cache() {
+    for (const ErrorSpec& e : kErrors) {
+      auto s = abi::parse_signature(e.signature);
+      STOA_ASSERT(s.has_value());
+      sigs.push_back(*s);
+    }
+  }
+};
+const Cache& cache() {
+  static const Cache c;
+  return c;
+}
+size_t index_of(ErrorId id) {
+  for (size_t i = 0; i < kErrors.size(); ++i) {
+    if (kErrors[i].id == id) return i;
+  }
+  STOA_ASSERT(false);
+  return 0;
+}
+}  // namespace
+
+std::span<const ErrorSpec> all_errors() {
+  return kErrors;
+}
+const ErrorSpec& error_spec(ErrorId id) {
+  return kErrors[index_of(id)];
+}
+const abi::Signature& error_signature(ErrorId id) {
+  return cache().sigs[index_of(id)];
+}
+
+Revert make_revert(ErrorId id, const abi::ValueList& args) {
+  return Revert{abi::encode_error(error_signature(id), args)};
+}
+
+Revert revert_message(std::string_view message) {
+  static const abi::Signature kErrorString = *abi::parse_signature("Error(string)");
+  return Revert{abi::encode_error(kErrorString, {abi::Value(std::string(message))})};
+}
+
+std::string describe_revert(BytesView data) {
+  if (data.size() < 4) return data.empty() ? "revert (no data)" : "revert " + to_hex_prefixed(data);
+  uint32_t sel = (uint32_t{data[0]} << 24) | (uint32_t{data[1]} << 16) | (uint32_t{data[2]} << 8) |
+                 uint32_t{data[3]};
+  auto describe = [&](const abi::Signature& sig) -> std::string {
+    auto values = abi::decode(sig.inputs, data.subspan(4));
+    if (values.index() != 0) return sig.name + "(<undecodable>)";
+    const auto& list = std::get<0>(values);
+    std::string out = sig.name + "(";
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (i) out += ", ";
+      out += abi::format_value(sig.inputs[i], list[i]);
+    }
+    return out + ")";
+  };
+  static const abi::Signature kErrorString = *abi::parse_signature("Error(string)");
+  if (sel == abi::selector(kErrorString)) return describe(kErrorString);
+  for (size_t i = 0; i < kErrors.size(); ++i) {
+    if (abi::selector(cache().sigs[i]) == sel) return describe(cache().sigs[i]);
+  }
+  return "revert " + to_hex_prefixed(data);
+}
+
+}  // namespace stoa::core

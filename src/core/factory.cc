@@ -1,0 +1,271 @@
+#include "stoa/core/factory.h"
+
+#include "stoa/core/state.h"
+
+namespace stoa::core {
+namespace {
+using Args = const abi::ValueList&;
+Factory& fac(Contract& c) {
+  return static_cast<Factory&>(c);
+}
+
+bool valid_symbol(std::string_view s) {
+  if (s.empty() || s.size() > kMaxSymbolBytes) return false;
+  for (char ch : s) {
+    const bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+bool valid_name(std::string_view s) {
+  if (s.empty() || s.size() > kMaxNameBytes) return false;
+  for (char ch : s) {
+    if (static_cast<unsigned char>(ch) < 0x20) return false;  // no control characters
+  }
+  return true;
+}
+abi::ValueList set_tuple(const SecuritySet& s) {
+  return {s.token,         s.registry,
+          s.restriction,   s.whitelist_module,
+          s.lockup_module, s.jurisdiction_module,
+          U256(s.preset)};
+}
+}  // namespace
+
+Factory::Factory(State& state, const Address& self)
+    : Contract(state, self),
+      access_(state.journal(), state.genesis().allow_role_overlap),
+      securities_(state.journal()) {}
+
+void Factory::grant_operator(const Address& op) {
+  STOA_ASSERT(access_.grant_initial(nullptr, *this, roles::default_admin(), op).ok());
+  STOA_ASSERT(access_.grant_initial(nullptr, *this, roles::deployer(), op).ok());
+}
+
+const SecuritySet* Factory::find(const Address& token) const {
+  for (const SecuritySet& s : securities_.get()) {
+    if (s.token == token) return &s;
+  }
+  return nullptr;
+}
+
+const SecuritySet* Factory::find_by_symbol(std::string_view symbol) const {
+  for (const SecuritySet& s : securities_.get()) {
+    auto* t = state_.contract_as<SecurityToken>(s.token);
+    if (t->config().symbol == symbol) return &s;
+  }
+  return nullptr;
+}
+
+Result<SecuritySet> Factory::create_security(CallContext& ctx, const CreateSecurityArgs& args) {
+  STOA_TRY(access_.require(roles::deployer(), ctx.sender));
+  if (!valid_name(args.name)) {
+    return make_revert(ErrorId::kInvalidTokenMetadata,
+                       {std::string("name must be 1 to 64 bytes without control characters")});
+  }
+  if (!valid_symbol(args.symbol)) {
+    return make_revert(ErrorId::kInvalidTokenMetadata,
+                       {std::string("symbol must be 1 to 11 of A-Z 0-9 . -")});
+  }
+  if (args.decimals > kMaxDecimals) {
+    return make_revert(ErrorId::kInvalidTokenMetadata,
+                       {std::string("decimals must be at most 18")});
+  }
+  const PresetRules* preset = find_preset(args.preset);
+  if (preset == nullptr) return make_revert(ErrorId::kUnknownPreset, {U256(args.preset)});
+  if (args.admin.is_zero() || args.compliance_officer.is_zero()) {
+    return make_revert(ErrorId::kZeroAddress);
+  }
+  if (find_by_symbol(args.symbol) != nullptr) {
+    return make_revert(ErrorId::kSymbolTaken, {args.symbol});
+  }
+  if (securities_.get().size() >= kMaxSecurities) {
+    return make_revert(ErrorId::kLimitExceeded,
+                       {std::string("securities per factory"), U256(kMaxSecurities)});
+  }
+
+  SecuritySet set;
+  set.preset = args.preset;
+  TokenConfig cfg{args.name, args.symbol, args.decimals, args.preset};
+  auto& token = state_.create<SecurityToken>(
+      self_, [&](const Address& a) { return std::make_unique<SecurityToken>(state_, a, cfg); });
+  set.token = token.address();
+  AccessControl& ac = *token.access_control();
+  for (const Bytes32* r :
+       {&roles::default_admin(), &roles::minter(), &roles::pauser(), &roles::restriction_admin()}) {
+    STOA_TRY(ac.grant_initial(&ctx, token, *r, args.admin));
+  }
+  for (const Bytes32* r : {&roles::compliance(), &roles::pauser()}) {
+    STOA_TRY(ac.grant_initial(&ctx, token, *r, args.compliance_officer));
+  }
+
+  auto& registry = state_.create<ComplianceRegistry>(self_, [&](const Address& a) {
+    return std::make_unique<ComplianceRegistry>(state_, a, set.token);
+  });
+  auto& restriction = state_.create<TransferRestriction>(self_, [&](const Address& a) {
+    return std::make_unique<TransferRestriction>(state_, a, set.token);
+  });
+  auto& whitelist = state_.create<WhitelistModule>(self_, [&](const Address& a) {
+    return std::make_unique<WhitelistModule>(state_, a, set.token);
+  });
+  auto& lockup = state_.create<LockupModule>(self_, [&](const Address& a) {
+    return std::make_unique<LockupModule>(state_, a, set.token);
+  });
+  auto& juris = state_.create<JurisdictionModule>(self_, [&](const Address& a) {
+    return std::make_unique<JurisdictionModule>(state_, a, set.token, registry.address());
+  });
+  set.registry = registry.address();
+  set.restriction = restriction.address();
+  set.whitelist_module = whitelist.address();
+  set.lockup_module = lockup.address();
+  set.jurisdiction_module = juris.address();
+
+  // The preset's rules.
+  for (Jurisdiction j : sanctioned_jurisdictions())
+    registry.init_block_jurisdiction(j);
+  registry.init_required_accreditation(preset->required_accreditation);
+  juris.init_require(preset->require_jurisdiction);
+  juris.init_allow_list_mode(!preset->allowed.empty());
+  for (Jurisdiction j : preset->allowed)
+    juris.init_allowed(j);
+  for (Jurisdiction j : preset->blocked)
+    juris.init_blocked(j);
+  lockup.init_holding_period(preset->holding_period_seconds);
+  restriction.init_max_holders(preset->max_holders);
+  registry.init_add_module(lockup.address());
+  registry.init_add_module(juris.address());
+  token.init_parts(&registry, &restriction);
+
+  auto list = securities_.get();
+  list.push_back(set);
+  securities_.set(std::move(list));
+  emit(ctx, "SecurityCreated",
+       {set.token, args.admin, U256(set.preset), set.registry, set.restriction,
+        set.whitelist_module, set.lockup_module, set.jurisdiction_module});
+  return set;
+}
+
+void Factory::encode_state(StateEncoder& enc) const {
+  access_.encode_state(enc);
+  enc.u64(securities_.get().size());
+  for (const SecuritySet& s : securities_.get()) {
+    enc.address(s.token);
+    enc.address(s.registry);
+    enc.address(s.restriction);
+    enc.address(s.whitelist_module);
+    enc.address(s.lockup_module);
+    enc.address(s.jurisdiction_module);
+    enc.u8(s.preset);
+  }
+}
+
+const ContractAbi& Factory::abi() const {
+  static const ContractAbi kAbi = [] {
+    std::vector<MethodSpec> m = {
+        {"createSecurity",
+         {{"name", "string"},
+          {"symbol", "string"},
+          {"decimals", "uint8"},
+          {"preset", "uint8"},
+          {"admin", "address"},
+          {"complianceOfficer", "address"}},
+         {{"token", "address"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           CreateSecurityArgs args{a[0].str(),
+                                   a[1].str(),
+                                   static_cast<uint8_t>(a[2].u256().low64()),
+                                   static_cast<uint8_t>(a[3].u256().low64()),
+                                   a[4].address(),
+                                   a[5].address()};
+           auto r = fac(c).create_security(ctx, args);
+           if (!r.ok()) return r.take_revert();
+           return Outputs{r.value().token};
+         },
+         "DEPLOYER_ROLE: create a security with an offering preset (docs/presets.md)."},
+        {"securityCount",
+         {},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{U256(fac(c).securities().size())};
+         },
+         "Number of securities created."},
+        {"securityAt",
+         {{"index", "uint256"}},
+         {{"", "address"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           const auto& list = fac(c).securities();
+           if (!a[0].u256().fits_u64() || a[0].u256().low64() >= list.size()) {
+             return make_revert(ErrorId::kLimitExceeded,
+                                {std::string("security index"), U256(list.size())});
+           }
+           return Outputs{list[a[0].u256().low64()].token};
+         },
+         "The token address of the index-th security, in creation order."},
+        {"securityBySymbol",
+         {{"symbol", "string"}},
+         {{"", "address"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           const SecuritySet* s = fac(c).find_by_symbol(a[0].str());
+           return Outputs{s ? s->token : Address{}};
+         },
+         "The token with this symbol, or zero."},
+        {"getSecurity",
+         {{"token", "address"}},
+         {{"token", "address"},
+          {"registry", "address"},
+          {"restriction", "address"},
+          {"whitelistModule", "address"},
+          {"lockupModule", "address"},
+          {"jurisdictionModule", "address"},
+          {"preset", "uint8"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           const SecuritySet* s = fac(c).find(a[0].address());
+           if (s == nullptr) return make_revert(ErrorId::kUnknownSecurity, {a[0].address()});
+           return Outputs(set_tuple(*s));
+         },
+         "Every contract address of a security."},
+        {"presetName",
+         {{"preset", "uint8"}},
+         {{"", "string"}},
+         Mutability::kView,
+         [](Contract&, CallContext&, Args a) -> Result<Outputs> {
+           const PresetRules* p = find_preset(static_cast<uint8_t>(a[0].u256().low64()));
+           if (p == nullptr || !a[0].u256().fits_u64() || a[0].u256().low64() > 255) {
+             return make_revert(ErrorId::kUnknownPreset, {a[0].u256()});
+           }
+           return Outputs{std::string(p->name)};
+         },
+         "The regime a preset number stands for."},
+    };
+    for (auto& x : access_control_methods())
+      m.push_back(std::move(x));
+    std::vector<EventSpec> e = {
+        {"SecurityCreated",
+         {{"token", "address", true},
+          {"admin", "address", true},
+          {"preset", "uint8"},
+          {"registry", "address"},
+          {"restriction", "address"},
+          {"whitelistModule", "address"},
+          {"lockupModule", "address"},
+          {"jurisdictionModule", "address"}},
+         "A security and its contract set were created."},
+    };
+    for (auto& x : access_control_events())
+      e.push_back(std::move(x));
+    std::vector<ErrorId> errs = {ErrorId::kInvalidTokenMetadata, ErrorId::kUnknownPreset,
+                                 ErrorId::kSymbolTaken, ErrorId::kUnknownSecurity,
+                                 ErrorId::kLimitExceeded};
+    for (auto x : access_control_errors())
+      errs.push_back(x);
+    return ContractAbi("SecurityFactory", std::move(m), std::move(e), std::move(errs));
+  }();
+  return kAbi;
+}
+
+}  // namespace stoa::core

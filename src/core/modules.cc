@@ -1,0 +1,526 @@
+#include "stoa/core/modules.h"
+
+#include "stoa/core/access_control.h"
+#include "stoa/core/codes.h"
+#include "stoa/core/security_token.h"
+#include "stoa/core/state.h"
+
+namespace stoa::core {
+namespace {
+using Args = const abi::ValueList&;
+abi::Value bytes2(Jurisdiction j) {
+  return abi::Value(Bytes{static_cast<uint8_t>(j >> 8), static_cast<uint8_t>(j & 0xff)});
+}
+Jurisdiction from_bytes2(const abi::Value& v) {
+  const Bytes& b = v.bytes();
+  return static_cast<Jurisdiction>((b[0] << 8) | b[1]);
+}
+Status check_jurisdiction(Jurisdiction j) {
+  if (valid_jurisdiction(j)) return Status::Ok();
+  return make_revert(ErrorId::kInvalidJurisdiction, {bytes2(j)});
+}
+Movement transfer_movement(const ComplianceModule& m, CallContext& ctx, Args a) {
+  Movement mv;
+  mv.kind = MovementKind::kTransfer;
+  mv.from = a[0].address();
+  mv.to = a[1].address();
+  mv.amount = a[2].u256();
+  mv.timestamp = ctx.block.timestamp;
+  mv.token = m.security();
+  return mv;
+}
+const ComplianceRegistry* registry_of(const State& s, const Address& token) {
+  const auto* t = s.contract_as<SecurityToken>(token);
+  return t == nullptr ? nullptr : t->registry();
+}
+}  // namespace
+
+std::vector<MethodSpec> module_common_methods() {
+  return {
+      {"checkTransfer",
+       {{"from", "address"}, {"to", "address"}, {"amount", "uint256"}},
+       {{"allowed", "bool"}, {"restrictionCode", "uint8"}},
+       Mutability::kView,
+       [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+         auto& m = static_cast<ComplianceModule&>(c);
+         const ComplianceRegistry* r = registry_of(ctx.state, m.security());
+         STOA_ASSERT(r != nullptr);
+         uint8_t code = m.check_transfer(*r, transfer_movement(m, ctx, a));
+         return Outputs{code == 0, U256(code)};
+       },
+       "IComplianceModule: this module's verdict on a transfer."},
+      {"moduleName",
+       {},
+       {{"", "string"}},
+       Mutability::kView,
+       [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+         return Outputs{std::string(static_cast<ComplianceModule&>(c).module_name())};
+       },
+       "IComplianceModule: the module's name."},
+      {"security",
+       {},
+       {{"", "address"}},
+       Mutability::kView,
+       [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+         return Outputs{static_cast<ComplianceModule&>(c).security()};
+       },
+       "The security token whose roles guard this module."},
+  };
+}
+
+// ---------------------------------------------------------------- WhitelistModule
+
+WhitelistModule::WhitelistModule(State& state, const Address& self, const Address& security)
+    : ComplianceModule(state, self, security), list_(state.journal()) {}
+
+void WhitelistModule::evaluate(const Movement& m, const ComplianceRegistry&, RuleSink& sink) const {
+  if (m.kind == MovementKind::kBurn) return;
+  if (m.kind == MovementKind::kTransfer && !list_.get(m.from) &&
+      sink.fail(code::kModuleSenderNotOnWhitelist, self_)) {
+    return;
+  }
+  if (!list_.get(m.to)) sink.fail(code::kModuleReceiverNotOnWhitelist, self_);
+}
+
+Status WhitelistModule::set_listed(CallContext& ctx, const Address& a, bool v) {
+  STOA_TRY(require_role(ctx, roles::compliance()));
+  if (a.is_zero()) return make_revert(ErrorId::kZeroAddress);
+  if (list_.get(a) != v) {
+    list_.set(a, v);
+    emit(ctx, "ModuleWhitelistUpdated", {a, v});
+  }
+  return Status::Ok();
+}
+
+void WhitelistModule::encode_state(StateEncoder& enc) const {
+  enc.address(security_);
+  enc.u64(list_.size());
+  list_.for_each_sorted([&](const Address& a, bool) { enc.address(a); });
+}
+
+const ContractAbi& WhitelistModule::abi() const {
+  static const ContractAbi kAbi = [] {
+    auto wl = [](Contract& c) -> WhitelistModule& { return static_cast<WhitelistModule&>(c); };
+    (void)wl;
+    std::vector<MethodSpec> m = module_common_methods();
+    std::vector<MethodSpec> own = {
+        {"isWhitelisted",
+         {{"account", "address"}},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{static_cast<WhitelistModule&>(c).listed(a[0].address())};
+         },
+         "On this module's list."},
+        {"addToWhitelist",
+         {{"account", "address"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(static_cast<WhitelistModule&>(c).set_listed(ctx, a[0].address(), true));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE."},
+        {"removeFromWhitelist",
+         {{"account", "address"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(static_cast<WhitelistModule&>(c).set_listed(ctx, a[0].address(), false));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE."},
+        {"batchAddToWhitelist",
+         {{"accounts", "address[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           const auto& list = a[0].list();
+           STOA_TRY(check_batch(list.size(), list.size()));
+           for (const auto& v : list) {
+             STOA_TRY(static_cast<WhitelistModule&>(c).set_listed(ctx, v.address(), true));
+           }
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE; all or nothing."},
+    };
+    for (auto& x : own)
+      m.push_back(std::move(x));
+    for (auto& x : access_control_methods())
+      m.push_back(std::move(x));
+    std::vector<EventSpec> e = {
+        {"ModuleWhitelistUpdated", {{"account", "address", true}, {"whitelisted", "bool"}}, ""}};
+    for (auto& x : access_control_events())
+      e.push_back(std::move(x));
+    std::vector<ErrorId> errs = {ErrorId::kEmptyBatch, ErrorId::kBatchTooLarge};
+    for (auto x : access_control_errors())
+      errs.push_back(x);
+    return ContractAbi("WhitelistModule", std::move(m), std::move(e), std::move(errs));
+  }();
+  return kAbi;
+}
+
+// ---------------------------------------------------------------- LockupModule
+
+LockupModule::LockupModule(State& state, const Address& self, const Address& security)
+    : ComplianceModule(state, self, security),
+      expiry_(state.journal()),
+      holding_period_(state.journal(), 0) {}
+
+void LockupModule::evaluate(const Movement& m, const ComplianceRegistry&, RuleSink& sink) const {
+  if (m.kind != MovementKind::kTransfer) return;  // sender-side rule: not for issuance
+  if (expiry_.get(m.from) > m.timestamp) sink.fail(code::kSenderLockupActive, self_);
+}
+
+void LockupModule::on_movement(CallContext& ctx, const Movement& m) {
+  const uint64_t period = holding_period_.get();
+  if (m.kind != MovementKind::kMint || period == 0 || m.amount.is_zero()) return;
+  const uint64_t until = m.timestamp + period;  // both bounded: no overflow
+  if (expiry_.get(m.to) < until) {
+    expiry_.set(m.to, until);
+    emit(ctx, "LockupSet", {m.to, U256(until)});
+  }
+}
+
+Status LockupModule::set_lockup(CallContext& ctx, const Address& a, const U256& expiry) {
+  STOA_TRY(require_role(ctx, roles::compliance()));
+  if (a.is_zero()) return make_revert(ErrorId::kZeroAddress);
+  if (!expiry.fits_u64()) {
+    return make_revert(ErrorId::kLimitExceeded,
+                       {std::string("lockup expiry (seconds)"), U256(~0ULL)});
+  }
+  expiry_.set(a, expiry.low64());
+  emit(ctx, "LockupSet", {a, expiry});
+  return Status::Ok();
+}
+
+Status LockupModule::set_holding_period(CallContext& ctx, const U256& seconds) {
+  STOA_TRY(require_role(ctx, roles::default_admin()));
+  if (seconds > U256(kMaxHoldingPeriodSeconds)) {
+    return make_revert(ErrorId::kLimitExceeded,
+                       {std::string("holding period (seconds)"), U256(kMaxHoldingPeriodSeconds)});
+  }
+  holding_period_.set(seconds.low64());
+  emit(ctx, "HoldingPeriodSet", {seconds});
+  return Status::Ok();
+}
+
+void LockupModule::encode_state(StateEncoder& enc) const {
+  enc.address(security_);
+  enc.u64(holding_period_.get());
+  enc.u64(expiry_.size());
+  expiry_.for_each_sorted([&](const Address& a, uint64_t e) {
+    enc.address(a);
+    enc.u64(e);
+  });
+}
+
+const ContractAbi& LockupModule::abi() const {
+  static const ContractAbi kAbi = [] {
+    std::vector<MethodSpec> m = module_common_methods();
+    std::vector<MethodSpec> own = {
+        {"lockupExpiry",
+         {{"account", "address"}},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{U256(static_cast<LockupModule&>(c).lockup_expiry(a[0].address()))};
+         },
+         "Timestamp before which the account may not send (code 18)."},
+        {"holdingPeriod",
+         {},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{U256(static_cast<LockupModule&>(c).holding_period())};
+         },
+         "Seconds of lockup that every issuance starts for its receiver."},
+        {"setLockup",
+         {{"account", "address"}, {"expiry", "uint256"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(static_cast<LockupModule&>(c).set_lockup(ctx, a[0].address(), a[1].u256()));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE."},
+        {"batchSetLockup",
+         {{"accounts", "address[]"}, {"expiries", "uint256[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           const auto& acc = a[0].list();
+           STOA_TRY(check_batch(acc.size(), a[1].list().size()));
+           for (size_t i = 0; i < acc.size(); ++i) {
+             STOA_TRY(static_cast<LockupModule&>(c).set_lockup(ctx, acc[i].address(),
+                                                               a[1].list()[i].u256()));
+           }
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE; all or nothing."},
+        {"setHoldingPeriod",
+         {{"seconds", "uint256"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(static_cast<LockupModule&>(c).set_holding_period(ctx, a[0].u256()));
+           return Outputs{};
+         },
+         "DEFAULT_ADMIN_ROLE."},
+    };
+    for (auto& x : own)
+      m.push_back(std::move(x));
+    for (auto& x : access_control_methods())
+      m.push_back(std::move(x));
+    std::vector<EventSpec> e = {
+        {"LockupSet", {{"account", "address", true}, {"expiry", "uint256"}}, ""},
+        {"HoldingPeriodSet", {{"seconds", "uint256"}}, ""}};
+    for (auto& x : access_control_events())
+      e.push_back(std::move(x));
+    std::vector<ErrorId> errs = {ErrorId::kEmptyBatch, ErrorId::kBatchLengthMismatch,
+                                 ErrorId::kBatchTooLarge, ErrorId::kLimitExceeded};
+    for (auto x : access_control_errors())
+      errs.push_back(x);
+    return ContractAbi("LockupModule", std::move(m), std::move(e), std::move(errs));
+  }();
+  return kAbi;
+}
+
+// ---------------------------------------------------------------- JurisdictionModule
+
+JurisdictionModule::JurisdictionModule(State& state, const Address& self, const Address& security,
+                                       const Address& registry)
+    : ComplianceModule(state, self, security),
+      registry_(registry),
+      blocked_(state.journal()),
+      allowed_(state.journal()),
+      allow_list_mode_(state.journal(), false),
+      require_(state.journal(), false) {}
+
+bool JurisdictionModule::permitted(Jurisdiction j) const {
+  if (blocked_.get(j)) return false;
+  return !allow_list_mode_.get() || allowed_.get(j);
+}
+
+void JurisdictionModule::evaluate(const Movement& m, const ComplianceRegistry& registry,
+                                  RuleSink& sink) const {
+  if (m.kind == MovementKind::kBurn) return;
+  const ComplianceRegistry* bound = &registry;
+  if (registry.address() != registry_) {
+    bound = state_.contract_as<ComplianceRegistry>(registry_);
+    STOA_ASSERT(bound != nullptr);
+  }
+  const bool transfer = m.kind == MovementKind::kTransfer;
+  const Jurisdiction from = transfer ? bound->get(m.from).jurisdiction : 0;
+  const Jurisdiction to = bound->get(m.to).jurisdiction;
+  if (transfer && from != 0 && !permitted(from) &&
+      sink.fail(code::kSenderJurisdictionBlocked, self_)) {
+    return;
+  }
+  if (to != 0 && !permitted(to) && sink.fail(code::kReceiverJurisdictionBlocked, self_)) return;
+  if (!require_.get()) return;
+  if (transfer && from == 0 && sink.fail(code::kSenderJurisdictionUnset, self_)) return;
+  if (to == 0) sink.fail(code::kReceiverJurisdictionUnset, self_);
+}
+
+Status JurisdictionModule::set_blocked(CallContext& ctx, Jurisdiction j, bool v) {
+  STOA_TRY(require_role(ctx, roles::compliance()));
+  STOA_TRY(check_jurisdiction(j));
+  blocked_.set(j, v);
+  emit(ctx, "JurisdictionBlocked", {bytes2(j), v});
+  return Status::Ok();
+}
+
+Status JurisdictionModule::set_allowed(CallContext& ctx, Jurisdiction j, bool v) {
+  STOA_TRY(require_role(ctx, roles::compliance()));
+  STOA_TRY(check_jurisdiction(j));
+  allowed_.set(j, v);
+  emit(ctx, "JurisdictionAllowed", {bytes2(j), v});
+  return Status::Ok();
+}
+
+Status JurisdictionModule::set_allow_list_mode(CallContext& ctx, bool v) {
+  STOA_TRY(require_role(ctx, roles::default_admin()));
+  allow_list_mode_.set(v);
+  emit(ctx, "AllowListModeSet", {v});
+  return Status::Ok();
+}
+
+Status JurisdictionModule::set_require_jurisdiction(CallContext& ctx, bool v) {
+  STOA_TRY(require_role(ctx, roles::default_admin()));
+  require_.set(v);
+  emit(ctx, "RequireJurisdictionSet", {v});
+  return Status::Ok();
+}
+
+Status JurisdictionModule::set_account_jurisdiction(CallContext& ctx, const Address& a,
+                                                    Jurisdiction j) {
+  auto* reg = state_.contract_as<ComplianceRegistry>(registry_);
+  STOA_ASSERT(reg != nullptr);
+  return reg->set_jurisdiction(ctx, a, j);
+}
+
+void JurisdictionModule::encode_state(StateEncoder& enc) const {
+  enc.address(security_);
+  enc.address(registry_);
+  enc.u8(static_cast<uint8_t>((allow_list_mode_.get() ? 1 : 0) | (require_.get() ? 2 : 0)));
+  enc.u64(blocked_.size());
+  blocked_.for_each_sorted([&](Jurisdiction j, bool) { enc.u64(j); });
+  enc.u64(allowed_.size());
+  allowed_.for_each_sorted([&](Jurisdiction j, bool) { enc.u64(j); });
+}
+
+const ContractAbi& JurisdictionModule::abi() const {
+  static const ContractAbi kAbi = [] {
+    auto jm = [](Contract& c) -> JurisdictionModule& {
+      return static_cast<JurisdictionModule&>(c);
+    };
+    (void)jm;
+    std::vector<MethodSpec> m = module_common_methods();
+    std::vector<MethodSpec> own = {
+        {"accountJurisdiction",
+         {{"account", "address"}},
+         {{"", "bytes2"}},
+         Mutability::kView,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           auto& self = static_cast<JurisdictionModule&>(c);
+           auto* reg = ctx.state.contract_as<ComplianceRegistry>(self.registry());
+           return Outputs{bytes2(reg->get(a[0].address()).jurisdiction)};
+         },
+         "The account's jurisdiction (as recorded in the bound registry)."},
+        {"setJurisdiction",
+         {{"account", "address"}, {"jurisdiction", "bytes2"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(static_cast<JurisdictionModule&>(c).set_account_jurisdiction(
+               ctx, a[0].address(), from_bytes2(a[1])));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE: writes the account's jurisdiction in the bound registry."},
+        {"batchSetJurisdiction",
+         {{"accounts", "address[]"}, {"jurisdictions", "bytes2[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           const auto& acc = a[0].list();
+           STOA_TRY(check_batch(acc.size(), a[1].list().size()));
+           for (size_t i = 0; i < acc.size(); ++i) {
+             STOA_TRY(static_cast<JurisdictionModule&>(c).set_account_jurisdiction(
+                 ctx, acc[i].address(), from_bytes2(a[1].list()[i])));
+           }
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE; batch assignment for onboarding, all or nothing."},
+        {"blockJurisdiction",
+         {{"jurisdiction", "bytes2"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(static_cast<JurisdictionModule&>(c).set_blocked(ctx, from_bytes2(a[0]), true));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE."},
+        {"unblockJurisdiction",
+         {{"jurisdiction", "bytes2"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(static_cast<JurisdictionModule&>(c).set_blocked(ctx, from_bytes2(a[0]), false));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE."},
+        {"allowJurisdiction",
+         {{"jurisdiction", "bytes2"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(static_cast<JurisdictionModule&>(c).set_allowed(ctx, from_bytes2(a[0]), true));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE: add to the allow-list."},
+        {"disallowJurisdiction",
+         {{"jurisdiction", "bytes2"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(static_cast<JurisdictionModule&>(c).set_allowed(ctx, from_bytes2(a[0]), false));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE: remove from the allow-list."},
+        {"isJurisdictionBlocked",
+         {{"jurisdiction", "bytes2"}},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{!static_cast<JurisdictionModule&>(c).permitted(from_bytes2(a[0]))};
+         },
+         "Whether the module refuses the jurisdiction (blocked, or not allowed in allow-list "
+         "mode)."},
+        {"allowListMode",
+         {},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{static_cast<JurisdictionModule&>(c).allow_list_mode()};
+         },
+         "When true, only allow-listed jurisdictions pass."},
+        {"setAllowListMode",
+         {{"enabled", "bool"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(static_cast<JurisdictionModule&>(c).set_allow_list_mode(ctx, a[0].boolean()));
+           return Outputs{};
+         },
+         "DEFAULT_ADMIN_ROLE."},
+        {"requireJurisdiction",
+         {},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{static_cast<JurisdictionModule&>(c).require_jurisdiction()};
+         },
+         "When true, accounts without a jurisdiction are refused (21/22)."},
+        {"setRequireJurisdiction",
+         {{"required", "bool"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(
+               static_cast<JurisdictionModule&>(c).set_require_jurisdiction(ctx, a[0].boolean()));
+           return Outputs{};
+         },
+         "DEFAULT_ADMIN_ROLE."},
+        {"registry",
+         {},
+         {{"", "address"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{static_cast<JurisdictionModule&>(c).registry()};
+         },
+         "The registry whose jurisdiction records this module reads."},
+    };
+    for (auto& x : own)
+      m.push_back(std::move(x));
+    for (auto& x : access_control_methods())
+      m.push_back(std::move(x));
+    std::vector<EventSpec> e = {
+        {"JurisdictionBlocked", {{"jurisdiction", "bytes2"}, {"blocked", "bool"}}, ""},
+        {"JurisdictionAllowed", {{"jurisdiction", "bytes2"}, {"allowed", "bool"}}, ""},
+        {"AllowListModeSet", {{"enabled", "bool"}}, ""},
+        {"RequireJurisdictionSet", {{"required", "bool"}}, ""},
+        // Emitted by the registry when setJurisdiction writes there.
+    };
+    for (auto& x : access_control_events())
+      e.push_back(std::move(x));
+    std::vector<ErrorId> errs = {ErrorId::kEmptyBatch, ErrorId::kBatchLengthMismatch,
+                                 ErrorId::kBatchTooLarge, ErrorId::kInvalidJurisdiction};
+    for (auto x : access_control_errors())
+      errs.push_back(x);
+    return ContractAbi("JurisdictionModule", std::move(m), std::move(e), std::move(errs));
+  }();
+  return kAbi;
+}
+
+}  // namespace stoa::core

@@ -1,0 +1,709 @@
+#include "stoa/core/security_token.h"
+
+#include <algorithm>
+
+#include "stoa/core/codes.h"
+#include "stoa/core/state.h"
+#include "stoa/crypto/eip712.h"
+#include "stoa/crypto/secp256k1.h"
+
+namespace stoa::core {
+namespace {
+using Args = const abi::ValueList&;
+SecurityToken& tok(Contract& c) {
+  return static_cast<SecurityToken&>(c);
+}
+
+const Bytes32& transfer_topic() {
+  static const Bytes32 t = keccak256(std::string_view("Transfer(address,address,uint256)"));
+  return t;
+}
+const Bytes32& permit_typehash() {
+  static const Bytes32 t = keccak256(std::string_view(
+      "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"));
+  return t;
+}
+
+// ERC-165 interface ids, computed from the signatures they are defined by.
+uint32_t iface(std::initializer_list<std::string_view> sigs) {
+  return ContractAbi::interface_id(std::span<const std::string_view>(sigs.begin(), sigs.size()));
+}
+bool supports(uint32_t id) {
+  static const uint32_t kIds[] = {
+      iface({"supportsInterface(bytes4)"}),
+      iface({"totalSupply()", "balanceOf(address)", "transfer(address,uint256)",
+             "allowance(address,address)", "approve(address,uint256)",
+             "transferFrom(address,address,uint256)"}),
+      iface({"detectTransferRestriction(address,address,uint256)",
+             "messageForTransferRestriction(uint8)"}),
+      iface({"hasRole(bytes32,address)", "getRoleAdmin(bytes32)", "grantRole(bytes32,address)",
+             "revokeRole(bytes32,address)", "renounceRole(bytes32,address)"}),
+      iface({"permit(address,address,uint256,uint256,uint8,bytes32,bytes32)", "nonces(address)",
+             "DOMAIN_SEPARATOR()"}),
+      iface({"eip712Domain()"}),
+      iface({"verifyTransfer(address,address,uint256,bytes)"}),
+  };
+  if (id == 0xffffffffu) return false;
+  return std::find(std::begin(kIds), std::end(kIds), id) != std::end(kIds);
+}
+}  // namespace
+
+SecurityToken::SecurityToken(State& state, const Address& self, TokenConfig config)
+    : Contract(state, self),
+      config_(std::move(config)),
+      domain_separator_(crypto::eip712_domain_separator(config_.name, "1", state.chain_id(), self)),
+      access_(state.journal(), state.genesis().allow_role_overlap),
+      balances_(state.journal()),
+      allowances_(state.journal()),
+      nonces_(state.journal()),
+      total_supply_(state.journal(), U256(0)),
+      holder_count_(state.journal(), 0),
+      paused_(state.journal(), false),
+      registry_(state.journal(), nullptr),
+      restriction_(state.journal(), nullptr) {}
+
+std::vector<std::pair<Address, U256>> SecurityToken::holders() const {
+  std::vector<std::pair<Address, U256>> out;
+  balances_.for_each_sorted([&](const Address& a, const U256& b) { out.emplace_back(a, b); });
+  return out;
+}
+
+Movement SecurityToken::movement(MovementKind kind, const Address& from, const Address& to,
+                                 const U256& amount, uint64_t timestamp) const {
+  Movement m;
+  m.kind = kind;
+  m.from = from;
+  m.to = to;
+  m.amount = amount;
+  m.timestamp = timestamp;
+  m.token = self_;
+  if (!from.is_zero()) {
+    if (const U256* b = balances_.find(from)) m.from_balance = *b;
+  }
+  if (!to.is_zero()) {
+    if (const U256* b = balances_.find(to)) m.to_balance = *b;
+  }
+  m.holder_count = holder_count_.get();
+  return m;
+}
+
+// Precedence (docs/restriction-codes.md): pause (8) first, so a paused token answers 8 whatever
+// else is wrong; then the registry's core checks (1-7) and its modules in order (16-22, and
+// later module codes); then TransferRestriction (32, 33); then the sender's balance (14).
+void SecurityToken::evaluate(const Movement& m, RuleSink& sink) const {
+  const bool transfer = m.kind == MovementKind::kTransfer;
+  if (transfer && paused_.get() && sink.fail(code::kTokenPaused, self_)) return;
+  if (const ComplianceRegistry* r = registry_.get()) {
+    r->evaluate(m, sink);
+    if (sink.stopped()) return;
+  }
+  if (const TransferRestriction* t = restriction_.get()) {
+    t->evaluate(m, sink);
+    if (sink.stopped()) return;
+  }
+  if (transfer && m.from_balance < m.amount) sink.fail(code::kInsufficientBalance, self_);
+}
+
+uint8_t SecurityToken::detect(const Address& from, const Address& to, const U256& amount,
+                              uint64_t timestamp) const {
+  RuleSink sink;
+  evaluate(movement(MovementKind::kTransfer, from, to, amount, timestamp), sink);
+  return sink.first_code();
+}
+
+SecurityToken::Explanation SecurityToken::explain(const Address& from, const Address& to,
+                                                  const U256& amount, uint64_t timestamp) const {
+  Explanation e;
+  RuleSink sink;
+  evaluate(movement(MovementKind::kTransfer, from, to, amount, timestamp), sink);
+  e.code = sink.first_code();
+  e.rule = sink.first_rule();
+  // Largest passing amount: the balance, capped by the per-transfer maximum; the holder cap
+  // makes the answer all-or-nothing, so try that candidate and then zero.
+  U256 candidate = balance_of(from);
+  if (const TransferRestriction* t = restriction_.get()) {
+    const U256& max = t->max_transfer_amount();
+    if (!max.is_zero() && max < candidate) candidate = max;
+  }
+  if (detect(from, to, candidate, timestamp) == 0) e.max_amount = candidate;
+  return e;
+}
+
+std::vector<RuleSink::Finding> SecurityToken::failing_rules(const Address& from, const Address& to,
+                                                            const U256& amount,
+                                                            uint64_t timestamp) const {
+  RuleSink sink(/*collect_all=*/true);
+  evaluate(movement(MovementKind::kTransfer, from, to, amount, timestamp), sink);
+  return sink.findings();
+}
+
+void SecurityToken::emit_transfer(CallContext& ctx, const Address& from, const Address& to,
+                                  const U256& amount) const {
+  if (ctx.logs == nullptr) return;
+  Log log;
+  log.address = self_;
+  log.topics = {transfer_topic(), from.to_word(), to.to_word()};
+  log.data.resize(32);
+  amount.to_be(log.data.data());
+  ctx.logs->push_back(std::move(log));
+}
+
+void SecurityToken::apply(CallContext& ctx, const Movement& m) {
+  if (m.from != m.to) {
+    uint64_t holders = holder_count_.get();
+    if (!m.from.is_zero()) {
+      auto left = m.from_balance.checked_sub(m.amount);
+      STOA_ASSERT(left.has_value());  // evaluated: balance >= amount
+      balances_.set(m.from, *left);
+      if (!m.from_balance.is_zero() && left->is_zero()) --holders;
+    }
+    if (!m.to.is_zero()) {
+      auto now = m.to_balance.checked_add(m.amount);
+      STOA_ASSERT(now.has_value());  // a balance never exceeds the total supply
+      balances_.set(m.to, *now);
+      if (m.to_balance.is_zero() && !now->is_zero()) ++holders;
+    }
+    if (holders != holder_count_.get()) holder_count_.set(holders);
+  }
+  if (m.kind == MovementKind::kMint) {
+    total_supply_.set(*total_supply_.get().checked_add(m.amount));
+  } else if (m.kind == MovementKind::kBurn) {
+    total_supply_.set(*total_supply_.get().checked_sub(m.amount));
+  }
+  if (const ComplianceRegistry* r = registry_.get()) r->on_movement(ctx, m);
+  emit_transfer(ctx, m.from, m.to, m.amount);
+}
+
+Status SecurityToken::move(CallContext& ctx, const Address& from, const Address& to,
+                           const U256& amount) {
+  if (from.is_zero()) return make_revert(ErrorId::kERC20InvalidSender, {from});
+  if (to.is_zero()) return make_revert(ErrorId::kERC20InvalidReceiver, {to});
+  Movement m = movement(MovementKind::kTransfer, from, to, amount, ctx.block.timestamp);
+  RuleSink sink;
+  evaluate(m, sink);
+  if (sink.first_code() == code::kInsufficientBalance) {
+    return make_revert(ErrorId::kERC20InsufficientBalance, {from, m.from_balance, amount});
+  }
+  if (sink.first_code() != 0) {
+    return make_revert(ErrorId::kTransferRestricted, {U256(sink.first_code())});
+  }
+  apply(ctx, m);
+  return Status::Ok();
+}
+
+Status SecurityToken::transfer(CallContext& ctx, const Address& to, const U256& amount) {
+  return move(ctx, ctx.sender, to, amount);
+}
+
+Status SecurityToken::transfer_from(CallContext& ctx, const Address& from, const Address& to,
+                                    const U256& amount) {
+  const U256 current = allowance(from, ctx.sender);
+  if (current != U256::max()) {  // an unlimited allowance is not spent (OpenZeppelin)
+    auto left = current.checked_sub(amount);
+    if (!left) {
+      return make_revert(ErrorId::kERC20InsufficientAllowance, {ctx.sender, current, amount});
+    }
+    allowances_.set(AddressPair{from, ctx.sender}, *left);
+  }
+  return move(ctx, from, to, amount);
+}
+
+void SecurityToken::set_allowance(CallContext& ctx, const Address& owner, const Address& spender,
+                                  const U256& amount) {
+  allowances_.set(AddressPair{owner, spender}, amount);
+  emit(ctx, "Approval", {owner, spender, amount});
+}
+
+Status SecurityToken::approve(CallContext& ctx, const Address& spender, const U256& amount) {
+  if (spender.is_zero()) return make_revert(ErrorId::kERC20InvalidSpender, {spender});
+  set_allowance(ctx, ctx.sender, spender, amount);
+  return Status::Ok();
+}
+
+Status SecurityToken::permit(CallContext& ctx, const Address& owner, const Address& spender,
+                             const U256& value, const U256& deadline, uint8_t v, const Bytes32& r,
+                             const Bytes32& s) {
+  if (U256(ctx.block.timestamp) > deadline) {
+    return make_revert(ErrorId::kERC2612ExpiredSignature, {deadline});
+  }
+  if (owner.is_zero()) return make_revert(ErrorId::kERC20InvalidApprover, {owner});
+  if (spender.is_zero()) return make_revert(ErrorId::kERC20InvalidSpender, {spender});
+  if ((v != 27 && v != 28) || !crypto::is_low_s(s)) return make_revert(ErrorId::kInvalidSignature);
+  const uint64_t nonce = nonces_.get(owner);
+  Bytes enc;
+  enc.reserve(6 * 32);
+  auto word = [&](const Bytes32& w) { enc.insert(enc.end(), w.b.begin(), w.b.end()); };
+  word(permit_typehash());
+  word(owner.to_word());
+  word(spender.to_word());
+  word(value.to_bytes32());
+  word(U256(nonce).to_bytes32());
+  word(deadline.to_bytes32());
+  const Bytes32 digest = crypto::eip712_digest(domain_separator_, keccak256(BytesView(enc)));
+  auto signer =
+      crypto::recover_address(digest, crypto::Signature{r, s, static_cast<uint8_t>(v - 27)});
+  if (!signer) return make_revert(ErrorId::kInvalidSignature);
+  if (*signer != owner) return make_revert(ErrorId::kERC2612InvalidSigner, {*signer, owner});
+  nonces_.set(owner, nonce + 1);
+  set_allowance(ctx, owner, spender, value);
+  return Status::Ok();
+}
+
+Status SecurityToken::mint(CallContext& ctx, const Address& to, const U256& amount) {
+  STOA_TRY(access_.require(roles::minter(), ctx.sender));
+  if (to.is_zero()) return make_revert(ErrorId::kERC20InvalidReceiver, {to});
+  if (!total_supply_.get().checked_add(amount)) {
+    return make_revert(ErrorId::kAmountOverflow, {total_supply_.get(), amount});
+  }
+  Movement m = movement(MovementKind::kMint, Address{}, to, amount, ctx.block.timestamp);
+  RuleSink sink;
+  evaluate(m, sink);
+  if (sink.first_code() != 0) {
+    return make_revert(ErrorId::kTransferRestricted, {U256(sink.first_code())});
+  }
+  apply(ctx, m);
+  return Status::Ok();
+}
+
+Status SecurityToken::burn(CallContext& ctx, const Address& from, const U256& amount) {
+  STOA_TRY(access_.require(roles::minter(), ctx.sender));
+  if (from.is_zero()) return make_revert(ErrorId::kERC20InvalidSender, {from});
+  Movement m = movement(MovementKind::kBurn, from, Address{}, amount, ctx.block.timestamp);
+  if (m.from_balance < amount) {
+    return make_revert(ErrorId::kERC20InsufficientBalance, {from, m.from_balance, amount});
+  }
+  apply(ctx, m);
+  return Status::Ok();
+}
+
+Status SecurityToken::set_paused(CallContext& ctx, bool p) {
+  STOA_TRY(access_.require(roles::pauser(), ctx.sender));
+  if (p && paused_.get()) return make_revert(ErrorId::kEnforcedPause);
+  if (!p && !paused_.get()) return make_revert(ErrorId::kExpectedPause);
+  paused_.set(p);
+  emit(ctx, p ? "Paused" : "Unpaused", {ctx.sender});
+  return Status::Ok();
+}
+
+Status SecurityToken::set_registry(CallContext& ctx, const Address& a) {
+  STOA_TRY(access_.require(roles::default_admin(), ctx.sender));
+  auto* r = state_.contract_as<ComplianceRegistry>(a);
+  if (r == nullptr) return make_revert(ErrorId::kNotAComplianceRegistry, {a});
+  registry_.set(r);
+  emit(ctx, "ComplianceRegistryUpdated", {a});
+  return Status::Ok();
+}
+
+Status SecurityToken::set_restriction(CallContext& ctx, const Address& a) {
+  STOA_TRY(access_.require(roles::default_admin(), ctx.sender));
+  TransferRestriction* t = nullptr;
+  if (!a.is_zero()) {
+    t = state_.contract_as<TransferRestriction>(a);
+    if (t == nullptr || t->security() != self_) {
+      return make_revert(ErrorId::kNotATransferRestriction, {a});
+    }
+  }
+  restriction_.set(t);
+  emit(ctx, "TransferRestrictionUpdated", {a});
+  return Status::Ok();
+}
+
+void SecurityToken::encode_state(StateEncoder& enc) const {
+  enc.str(config_.name);
+  enc.str(config_.symbol);
+  enc.u8(config_.decimals);
+  enc.u8(config_.preset);
+  enc.u8(paused_.get() ? 1 : 0);
+  enc.u256(total_supply_.get());
+  enc.u64(holder_count_.get());
+  enc.address(registry_.get() ? registry_.get()->address() : Address{});
+  enc.address(restriction_.get() ? restriction_.get()->address() : Address{});
+  access_.encode_state(enc);
+  enc.u64(balances_.size());
+  balances_.for_each_sorted([&](const Address& a, const U256& b) {
+    enc.address(a);
+    enc.u256(b);
+  });
+  enc.u64(allowances_.size());
+  allowances_.for_each_sorted([&](const AddressPair& p, const U256& v) {
+    enc.address(p.a);
+    enc.address(p.b);
+    enc.u256(v);
+  });
+  enc.u64(nonces_.size());
+  nonces_.for_each_sorted([&](const Address& a, uint64_t n) {
+    enc.address(a);
+    enc.u64(n);
+  });
+}
+
+namespace {
+std::string rule_name(const State& s, const Address& a) {
+  const Contract* c = s.contract(a);
+  return c == nullptr ? "" : std::string(kind_name(c->kind()));
+}
+std::string code_message(uint8_t c) {
+  const CodeInfo* info = find_code(c);
+  return info == nullptr ? "" : std::string(info->message);
+}
+}  // namespace
+
+const ContractAbi& SecurityToken::abi() const {
+  static const ContractAbi kAbi = [] {
+    std::vector<MethodSpec> m = {
+        {"name",
+         {},
+         {{"", "string"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{tok(c).config().name};
+         },
+         "ERC-20."},
+        {"symbol",
+         {},
+         {{"", "string"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{tok(c).config().symbol};
+         },
+         "ERC-20."},
+        {"decimals",
+         {},
+         {{"", "uint8"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{U256(tok(c).config().decimals)};
+         },
+         "ERC-20."},
+        {"totalSupply",
+         {},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{tok(c).total_supply()};
+         },
+         "ERC-20: shares outstanding."},
+        {"balanceOf",
+         {{"account", "address"}},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{tok(c).balance_of(a[0].address())};
+         },
+         "ERC-20: the register's entry for the account."},
+        {"allowance",
+         {{"owner", "address"}, {"spender", "address"}},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{tok(c).allowance(a[0].address(), a[1].address())};
+         },
+         "ERC-20."},
+        {"transfer",
+         {{"to", "address"}, {"value", "uint256"}},
+         {{"", "bool"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).transfer(ctx, a[0].address(), a[1].u256()));
+           return Outputs{true};
+         },
+         "ERC-20, compliance-checked; reverts TransferRestricted(code) when refused."},
+        {"transferFrom",
+         {{"from", "address"}, {"to", "address"}, {"value", "uint256"}},
+         {{"", "bool"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).transfer_from(ctx, a[0].address(), a[1].address(), a[2].u256()));
+           return Outputs{true};
+         },
+         "ERC-20, compliance-checked on `from` and `to`."},
+        {"approve",
+         {{"spender", "address"}, {"value", "uint256"}},
+         {{"", "bool"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).approve(ctx, a[0].address(), a[1].u256()));
+           return Outputs{true};
+         },
+         "ERC-20."},
+        {"batchTransfer",
+         {{"toList", "address[]"}, {"amounts", "uint256[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           const auto& to = a[0].list();
+           STOA_TRY(check_batch(to.size(), a[1].list().size()));
+           for (size_t i = 0; i < to.size(); ++i) {
+             STOA_TRY(tok(c).transfer(ctx, to[i].address(), a[1].list()[i].u256()));
+           }
+           return Outputs{};
+         },
+         "Several transfers from the caller, all or nothing; one Transfer event per leg."},
+        {"detectTransferRestriction",
+         {{"from", "address"}, {"to", "address"}, {"value", "uint256"}},
+         {{"", "uint8"}},
+         Mutability::kView,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           return Outputs{U256(
+               tok(c).detect(a[0].address(), a[1].address(), a[2].u256(), ctx.block.timestamp))};
+         },
+         "ERC-1404: exactly the predicate transfer applies; 0 = permitted."},
+        {"messageForTransferRestriction",
+         {{"restrictionCode", "uint8"}},
+         {{"", "string"}},
+         Mutability::kView,
+         [](Contract&, CallContext&, Args a) -> Result<Outputs> {
+           const uint64_t code = a[0].u256().low64();
+           const CodeInfo* info = find_code(static_cast<uint8_t>(code));
+           if (info == nullptr) return make_revert(ErrorId::kUnknownRestrictionCode, {U256(code)});
+           return Outputs{std::string(info->message)};
+         },
+         "ERC-1404: the message of a code; unknown codes revert UnknownRestrictionCode."},
+        {"verifyTransfer",
+         {{"from", "address"}, {"to", "address"}, {"value", "uint256"}, {"data", "bytes"}},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           return Outputs{tok(c).detect(a[0].address(), a[1].address(), a[2].u256(),
+                                        ctx.block.timestamp) == 0};
+         },
+         "ST-20: whether the transfer would succeed (the data argument is not used)."},
+        {"explainTransfer",
+         {{"from", "address"}, {"to", "address"}, {"value", "uint256"}},
+         {{"code", "uint8"},
+          {"status", "bytes1"},
+          {"rule", "address"},
+          {"ruleName", "string"},
+          {"message", "string"},
+          {"maxAmount", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           auto e =
+               tok(c).explain(a[0].address(), a[1].address(), a[2].u256(), ctx.block.timestamp);
+           const CodeInfo* info = find_code(e.code);
+           return Outputs{U256(e.code),
+                          abi::Value(Bytes{info->erc1066}),
+                          e.rule,
+                          rule_name(ctx.state, e.rule),
+                          code_message(e.code),
+                          e.max_amount};
+         },
+         "The first refusal with its ERC-1066 status, the refusing contract and its name, the "
+         "message, and the largest amount that would pass (0 if none)."},
+        {"failingRules",
+         {{"from", "address"}, {"to", "address"}, {"value", "uint256"}},
+         {{"failures", "(uint8,address,string,string)[]"}},
+         Mutability::kView,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           abi::ValueList out;
+           for (const auto& f : tok(c).failing_rules(a[0].address(), a[1].address(), a[2].u256(),
+                                                     ctx.block.timestamp)) {
+             out.emplace_back(abi::ValueList{U256(f.code), f.rule, rule_name(ctx.state, f.rule),
+                                             code_message(f.code)});
+           }
+           return Outputs{abi::Value(std::move(out))};
+         },
+         "Every rule that refuses the transfer, in evaluation order: (code, rule, ruleName, "
+         "message)."},
+        {"paused",
+         {},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{tok(c).paused()};
+         },
+         "Whether transfers are paused."},
+        {"pause",
+         {},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args) -> Result<Outputs> {
+           STOA_TRY(tok(c).set_paused(ctx, true));
+           return Outputs{};
+         },
+         "PAUSER_ROLE: halt all transfers (code 8)."},
+        {"unpause",
+         {},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args) -> Result<Outputs> {
+           STOA_TRY(tok(c).set_paused(ctx, false));
+           return Outputs{};
+         },
+         "PAUSER_ROLE."},
+        {"mint",
+         {{"to", "address"}, {"amount", "uint256"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).mint(ctx, a[0].address(), a[1].u256()));
+           return Outputs{};
+         },
+         "MINTER_ROLE: issue to an eligible receiver (receiver-side rules and holder cap)."},
+        {"burn",
+         {{"from", "address"}, {"amount", "uint256"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).burn(ctx, a[0].address(), a[1].u256()));
+           return Outputs{};
+         },
+         "MINTER_ROLE: redeem from a holder. Holders cannot burn on their own."},
+        {"holderCount",
+         {},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{U256(tok(c).holder_count())};
+         },
+         "Distinct accounts with a non-zero balance."},
+        {"complianceRegistry",
+         {},
+         {{"", "address"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           auto* r = tok(c).registry();
+           return Outputs{r ? r->address() : Address{}};
+         },
+         "The registry every movement is checked against."},
+        {"setComplianceRegistry",
+         {{"registry", "address"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).set_registry(ctx, a[0].address()));
+           return Outputs{};
+         },
+         "DEFAULT_ADMIN_ROLE; the address must be a ComplianceRegistry."},
+        {"transferRestriction",
+         {},
+         {{"", "address"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           auto* r = tok(c).restriction();
+           return Outputs{r ? r->address() : Address{}};
+         },
+         "The holder/amount cap engine (zero if none)."},
+        {"setTransferRestriction",
+         {{"restriction", "address"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).set_restriction(ctx, a[0].address()));
+           return Outputs{};
+         },
+         "DEFAULT_ADMIN_ROLE; zero removes the engine."},
+        {"offeringPreset",
+         {},
+         {{"", "uint8"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{U256(tok(c).config().preset)};
+         },
+         "The offering preset the security was created with (docs/presets.md)."},
+        {"supportsInterface",
+         {{"interfaceId", "bytes4"}},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract&, CallContext&, Args a) -> Result<Outputs> {
+           const Bytes& b = a[0].bytes();
+           uint32_t id = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) |
+                         uint32_t{b[3]};
+           return Outputs{supports(id)};
+         },
+         "ERC-165: ERC-20, ERC-1404, ST-20, AccessControl, ERC-2612, ERC-5267."},
+        {"permit",
+         {{"owner", "address"},
+          {"spender", "address"},
+          {"value", "uint256"},
+          {"deadline", "uint256"},
+          {"v", "uint8"},
+          {"r", "bytes32"},
+          {"s", "bytes32"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).permit(ctx, a[0].address(), a[1].address(), a[2].u256(), a[3].u256(),
+                                  static_cast<uint8_t>(a[4].u256().low64()), a[5].as_bytes32(),
+                                  a[6].as_bytes32()));
+           return Outputs{};
+         },
+         "ERC-2612: approval by the owner's EIP-712 signature (domain: name, version 1, chain id, "
+         "token address)."},
+        {"nonces",
+         {{"owner", "address"}},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{U256(tok(c).nonce(a[0].address()))};
+         },
+         "ERC-2612."},
+        {"DOMAIN_SEPARATOR",
+         {},
+         {{"", "bytes32"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{abi::Value::bytes32(tok(c).domain_separator())};
+         },
+         "ERC-2612 / EIP-712."},
+        {"eip712Domain",
+         {},
+         {{"fields", "bytes1"},
+          {"name", "string"},
+          {"version", "string"},
+          {"chainId", "uint256"},
+          {"verifyingContract", "address"},
+          {"salt", "bytes32"},
+          {"extensions", "uint256[]"}},
+         Mutability::kView,
+         [](Contract& c, CallContext& ctx, Args) -> Result<Outputs> {
+           return Outputs{
+               abi::Value(Bytes{0x0f}),     tok(c).config().name, "1",
+               U256(ctx.state.chain_id()),  c.address(),          abi::Value::bytes32(Bytes32{}),
+               abi::Value(abi::ValueList{})};
+         },
+         "ERC-5267."},
+    };
+    for (auto& x : access_control_methods())
+      m.push_back(std::move(x));
+    std::vector<EventSpec> e = {
+        {"Transfer",
+         {{"from", "address", true}, {"to", "address", true}, {"value", "uint256"}},
+         "ERC-20; from = 0 for issuance, to = 0 for redemption."},
+        {"Approval",
+         {{"owner", "address", true}, {"spender", "address", true}, {"value", "uint256"}},
+         "ERC-20."},
+        {"Paused", {{"account", "address"}}, ""},
+        {"Unpaused", {{"account", "address"}}, ""},
+        {"ComplianceRegistryUpdated", {{"registry", "address"}}, ""},
+        {"TransferRestrictionUpdated", {{"restriction", "address"}}, ""},
+    };
+    for (auto& x : access_control_events())
+      e.push_back(std::move(x));
+    std::vector<ErrorId> errs = {ErrorId::kERC20InsufficientBalance,
+                                 ErrorId::kERC20InvalidSender,
+                                 ErrorId::kERC20InvalidReceiver,
+                                 ErrorId::kERC20InsufficientAllowance,
+                                 ErrorId::kERC20InvalidApprover,
+                                 ErrorId::kERC20InvalidSpender,
+                                 ErrorId::kEnforcedPause,
+                                 ErrorId::kExpectedPause,
+                                 ErrorId::kERC2612ExpiredSignature,
+                                 ErrorId::kERC2612InvalidSigner,
+                                 ErrorId::kTransferRestricted,
+                                 ErrorId::kUnknownRestrictionCode,
+                                 ErrorId::kAmountOverflow,
+                                 ErrorId::kNotAComplianceRegistry,
+                                 ErrorId::kNotATransferRestriction,
+                                 ErrorId::kInvalidSignature,
+                                 ErrorId::kEmptyBatch,
+                                 ErrorId::kBatchLengthMismatch,
+                                 ErrorId::kBatchTooLarge};
+    for (auto x : access_control_errors())
+      errs.push_back(x);
+    return ContractAbi("SecurityToken", std::move(m), std::move(e), std::move(errs));
+  }();
+  return kAbi;
+}
+
+}  // namespace stoa::core

@@ -1,0 +1,149 @@
+#include "stoa/core/transfer_restriction.h"
+
+#include "stoa/core/access_control.h"
+#include "stoa/core/codes.h"
+#include "stoa/core/security_token.h"
+#include "stoa/core/state.h"
+
+namespace stoa::core {
+namespace {
+using Args = const abi::ValueList&;
+TransferRestriction& tr(Contract& c) {
+  return static_cast<TransferRestriction&>(c);
+}
+}  // namespace
+
+TransferRestriction::TransferRestriction(State& state, const Address& self, const Address& security)
+    : SecurityPart(state, self, security),
+      max_holders_(state.journal(), 0),
+      max_amount_(state.journal(), U256(0)) {}
+
+uint64_t TransferRestriction::holders_after(const Movement& m) {
+  uint64_t n = m.holder_count;
+  if (m.amount.is_zero() || m.from == m.to) return n;
+  const bool receiver_new = !m.to.is_zero() && m.to_balance.is_zero();
+  const bool sender_exits = !m.from.is_zero() && m.from_balance == m.amount;
+  if (receiver_new) ++n;
+  if (sender_exits) --n;
+  return n;
+}
+
+void TransferRestriction::evaluate(const Movement& m, RuleSink& sink) const {
+  if (m.kind == MovementKind::kBurn) return;
+  const uint64_t cap = max_holders_.get();
+  if (cap != 0 && !m.to.is_zero() && m.to_balance.is_zero() && !m.amount.is_zero() &&
+      m.from != m.to && holders_after(m) > cap && sink.fail(code::kMaxHoldersReached, self_)) {
+    return;
+  }
+  const U256& max = max_amount_.get();
+  if (m.kind == MovementKind::kTransfer && !max.is_zero() && m.amount > max) {
+    sink.fail(code::kTransferAmountExceeded, self_);
+  }
+}
+
+Status TransferRestriction::set_max_holders(CallContext& ctx, const U256& n) {
+  STOA_TRY(require_role(ctx, roles::restriction_admin()));
+  if (!n.fits_u64()) {
+    return make_revert(ErrorId::kLimitExceeded, {std::string("max holders"), U256(~0ULL)});
+  }
+  max_holders_.set(n.low64());
+  emit(ctx, "MaxHoldersSet", {n});
+  return Status::Ok();
+}
+
+Status TransferRestriction::set_max_transfer_amount(CallContext& ctx, const U256& amount) {
+  STOA_TRY(require_role(ctx, roles::restriction_admin()));
+  max_amount_.set(amount);
+  emit(ctx, "MaxTransferAmountSet", {amount});
+  return Status::Ok();
+}
+
+void TransferRestriction::encode_state(StateEncoder& enc) const {
+  enc.address(security_);
+  enc.u64(max_holders_.get());
+  enc.u256(max_amount_.get());
+}
+
+const ContractAbi& TransferRestriction::abi() const {
+  static const ContractAbi kAbi = [] {
+    std::vector<MethodSpec> m = {
+        {"maxHolders",
+         {},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{U256(tr(c).max_holders())};
+         },
+         "Cap on distinct holders (code 32); 0 = none."},
+        {"maxTransferAmount",
+         {},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{tr(c).max_transfer_amount()};
+         },
+         "Cap on one transfer's amount (code 33); 0 = none."},
+        {"holderCount",
+         {},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext& ctx, Args) -> Result<Outputs> {
+           auto* t = ctx.state.contract_as<SecurityToken>(tr(c).security());
+           return Outputs{U256(t->holder_count())};
+         },
+         "Distinct accounts with a non-zero balance (kept by the token)."},
+        {"setMaxHolders",
+         {{"maxHolders", "uint256"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tr(c).set_max_holders(ctx, a[0].u256()));
+           return Outputs{};
+         },
+         "RESTRICTION_ADMIN_ROLE."},
+        {"setMaxTransferAmount",
+         {{"maxAmount", "uint256"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tr(c).set_max_transfer_amount(ctx, a[0].u256()));
+           return Outputs{};
+         },
+         "RESTRICTION_ADMIN_ROLE."},
+        {"checkRestriction",
+         {{"from", "address"}, {"to", "address"}, {"amount", "uint256"}},
+         {{"", "uint8"}},
+         Mutability::kView,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           auto* t = ctx.state.contract_as<SecurityToken>(tr(c).security());
+           Movement mv = t->movement(MovementKind::kTransfer, a[0].address(), a[1].address(),
+                                     a[2].u256(), ctx.block.timestamp);
+           RuleSink sink;
+           tr(c).evaluate(mv, sink);
+           return Outputs{U256(sink.first_code())};
+         },
+         "This engine's verdict alone (32, 33 or 0)."},
+        {"security",
+         {},
+         {{"", "address"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{tr(c).security()};
+         },
+         "The security token this engine serves."},
+    };
+    for (auto& x : access_control_methods())
+      m.push_back(std::move(x));
+    std::vector<EventSpec> e = {{"MaxHoldersSet", {{"maxHolders", "uint256"}}, ""},
+                                {"MaxTransferAmountSet", {{"maxAmount", "uint256"}}, ""}};
+    for (auto& x : access_control_events())
+      e.push_back(std::move(x));
+    std::vector<ErrorId> errs = {ErrorId::kLimitExceeded};
+    for (auto x : access_control_errors())
+      errs.push_back(x);
+    return ContractAbi("TransferRestriction", std::move(m), std::move(e), std::move(errs));
+  }();
+  return kAbi;
+}
+
+}  // namespace stoa::core
