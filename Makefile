@@ -17,7 +17,7 @@ build: configure
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
 run: build
-	./$(BUILD_DIR)/stoa demo
+	./$(BUILD_DIR)/stoa serve --dev
 
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)

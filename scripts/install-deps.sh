@@ -12,9 +12,12 @@ APT_PACKAGES=(
   libcrypto++-dev       # Keccak-256 (Ethereum's hash)
   libabsl-dev           # absl::flat_hash_map for the state's hot maps
   nlohmann-json3-dev    # JSON for scenarios, ABI documents and the node
+  libcpp-httplib-dev    # HTTP/1.1 server and client for the node (JSON-RPC, REST) and the CLI
+  jq curl               # the CLI end-to-end flow test (tests/cli_flow.sh)
   libgtest-dev libgmock-dev  # unit tests
   libbenchmark-dev      # bench/
   clang-format clang-tidy    # style and lint gates
+  clang libfuzzer-14-dev     # coverage-guided fuzzing of the decoders (scripts/fuzz.sh)
 )
 
 missing=()
@@ -27,4 +30,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Node.js runs the end-to-end suite with a real Ethereum client library (ethers, from npm).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "install-deps: installing Debian packages: nodejs npm"
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+if [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules ]; then
+  echo "install-deps: installing npm packages for tests/e2e"
+  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi

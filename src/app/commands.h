@@ -13,5 +13,21 @@ int cmd_demo(const Args& args);      // run the demo scenario, print cap table a
 int cmd_scenario(const Args& args);  // run scenario files (tests/scenarios/*.scn)
 int cmd_simulate(const Args& args);  // seeded random call streams with invariants
 int cmd_abi(const Args& args);       // write or check docs/abi/*.json
+int cmd_serve(const Args& args);     // run the node: JSON-RPC, REST, /metrics (src/node)
+
+// Talking to a running node (src/app/cmd_account.cc, cmd_call.cc, cmd_security.cc).
+int cmd_account(const Args& args);       // keystore: new | import | list
+int cmd_call(const Args& args);          // eth_call a function by signature, like cast
+int cmd_send(const Args& args);          // sign and send a function call, like cast
+int cmd_security(const Args& args);      // security create | list
+int cmd_whitelist(const Args& args);     // whitelist add | remove SYMBOL ADDR...
+int cmd_blacklist(const Args& args);     // blacklist add | remove SYMBOL ADDR...
+int cmd_onboard(const Args& args);       // onboard SYMBOL --file investors.csv
+int cmd_lockup(const Args& args);        // lockup set SYMBOL ADDR TIME
+int cmd_jurisdiction(const Args& args);  // jurisdiction set SYMBOL ADDR CC
+int cmd_mint(const Args& args);          // mint SYMBOL ADDR AMOUNT
+int cmd_transfer(const Args& args);      // transfer SYMBOL TO AMOUNT
+int cmd_check(const Args& args);         // check SYMBOL FROM TO AMOUNT (explainTransfer)
+int cmd_cap_table(const Args& args);     // cap-table SYMBOL
 
 }  // namespace stoa::app

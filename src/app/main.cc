@@ -18,6 +18,21 @@ const Command kCommands[] = {
     {"simulate", stoa::app::cmd_simulate,
      "seeded random calls with invariants: stoa simulate [--seed N] [--seeds K] [--steps M]"},
     {"abi", stoa::app::cmd_abi, "write (--out DIR) or check (--check DIR) the ABI JSON files"},
+    {"serve", stoa::app::cmd_serve,
+     "run the node: stoa serve [--data DIR] [--listen HOST:PORT] [--chain-id N] [--dev]"},
+    {"account", stoa::app::cmd_account, "keystore accounts: stoa account new|import|list"},
+    {"call", stoa::app::cmd_call, "call a view: stoa call ADDR \"f(types)(outputs)\" ARGS..."},
+    {"send", stoa::app::cmd_send, "sign and send: stoa send ADDR \"f(types)\" ARGS... --from ADDR"},
+    {"security", stoa::app::cmd_security, "stoa security create --preset KEY ... | list"},
+    {"whitelist", stoa::app::cmd_whitelist, "stoa whitelist add|remove SYMBOL ADDR..."},
+    {"blacklist", stoa::app::cmd_blacklist, "stoa blacklist add|remove SYMBOL ADDR..."},
+    {"onboard", stoa::app::cmd_onboard, "onboard investors: stoa onboard SYMBOL --file F.csv"},
+    {"lockup", stoa::app::cmd_lockup, "stoa lockup set SYMBOL ADDR TIMESTAMP|YYYY-MM-DD"},
+    {"jurisdiction", stoa::app::cmd_jurisdiction, "stoa jurisdiction set SYMBOL ADDR CC"},
+    {"mint", stoa::app::cmd_mint, "issue: stoa mint SYMBOL ADDR AMOUNT"},
+    {"transfer", stoa::app::cmd_transfer, "stoa transfer SYMBOL TO AMOUNT"},
+    {"check", stoa::app::cmd_check, "explain a transfer: stoa check SYMBOL FROM TO AMOUNT"},
+    {"cap-table", stoa::app::cmd_cap_table, "holders and percentages: stoa cap-table SYMBOL"},
 };
 
 void usage(FILE* out) {

@@ -4,6 +4,7 @@
 
 #include "stoa/core/access_control.h"
 #include "stoa/core/codes.h"
+#include "stoa/core/modules.h"
 #include "stoa/core/state.h"
 
 namespace stoa::core {
@@ -74,7 +75,28 @@ ComplianceRegistry::ComplianceRegistry(State& state, const Address& self, const 
       records_(state.journal()),
       blocked_(state.journal()),
       required_accreditation_(state.journal(), 0),
-      modules_(state.journal()) {}
+      modules_(state.journal()),
+      chain_(state.journal()) {}
+
+void ComplianceRegistry::init_add_module(const Address& module) {
+  auto* c = static_cast<ComplianceModule*>(state_.contract(module));
+  STOA_ASSERT(c != nullptr && ComplianceModule::is_module_kind(c->kind()));
+  auto v = modules_.get();
+  v.push_back(module);
+  modules_.set(std::move(v));
+  auto p = chain_.get();
+  p.push_back(c);
+  chain_.set(std::move(p));
+}
+
+void ComplianceRegistry::prefetch(MovementKind kind, const Address& from, const Address& to) const {
+  if (kind == MovementKind::kBurn) return;
+  if (kind == MovementKind::kTransfer) records_.prefetch(from);
+  records_.prefetch(to);
+  for (const ComplianceModule* mod : chain_.get()) {
+    mod->prefetch(kind, from, to);
+  }
+}
 
 bool ComplianceRegistry::is_approved(const Address& a) const {
   const AccountRecord* r = records_.find(a);
@@ -108,16 +130,15 @@ void ComplianceRegistry::evaluate(const Movement& m, RuleSink& sink) const {
       sink.fail(code::kAccreditationRequired, self_)) {
     return;
   }
-  for (const Address& a : modules_.get()) {
-    const auto* mod = static_cast<const ComplianceModule*>(state_.contract(a));
+  for (const ComplianceModule* mod : chain_.get()) {
     mod->evaluate(m, *this, sink);
     if (sink.stopped()) return;
   }
 }
 
 void ComplianceRegistry::on_movement(CallContext& ctx, const Movement& m) const {
-  for (const Address& a : modules_.get()) {
-    static_cast<ComplianceModule*>(state_.contract(a))->on_movement(ctx, m);
+  for (ComplianceModule* mod : chain_.get()) {
+    mod->on_movement(ctx, m);
   }
 }
 
@@ -234,6 +255,11 @@ Status ComplianceRegistry::add_module(CallContext& ctx, const Address& module) {
   if (c == nullptr || !ComplianceModule::is_module_kind(c->kind())) {
     return make_revert(ErrorId::kNotAComplianceModule, {module});
   }
+  const auto* mod = static_cast<const ComplianceModule*>(c);
+  const auto* juris = state_.contract_as<JurisdictionModule>(module);
+  if (mod->security() != security_ || (juris != nullptr && juris->registry() != self_)) {
+    return make_revert(ErrorId::kForeignModule, {module});
+  }
   const auto& mods = modules_.get();
   if (std::find(mods.begin(), mods.end(), module) != mods.end()) {
     return make_revert(ErrorId::kModuleAlreadyAdded, {module});
@@ -249,8 +275,11 @@ Status ComplianceRegistry::remove_module(CallContext& ctx, const Address& module
   auto mods = modules_.get();
   auto it = std::find(mods.begin(), mods.end(), module);
   if (it == mods.end()) return make_revert(ErrorId::kModuleNotFound, {module});
+  auto chain = chain_.get();
+  chain.erase(chain.begin() + (it - mods.begin()));
   mods.erase(it);  // keeps the order of the rest
   modules_.set(std::move(mods));
+  chain_.set(std::move(chain));
   emit(ctx, "ModuleRemoved", {module});
   return Status::Ok();
 }
@@ -616,6 +645,7 @@ const ContractAbi& ComplianceRegistry::abi() const {
                                  ErrorId::kModuleAlreadyAdded,
                                  ErrorId::kModuleNotFound,
                                  ErrorId::kNotAComplianceModule,
+                                 ErrorId::kForeignModule,
                                  ErrorId::kTooManyModules,
                                  ErrorId::kLimitExceeded};
     for (auto x : access_control_errors())

@@ -79,6 +79,8 @@ constexpr std::array kErrors = {
               "A signature that is malformed, has a high s, or does not recover."},
     ErrorSpec{ErrorId::kLimitExceeded, "LimitExceeded(string what, uint256 max)",
               "A value above a documented limit."},
+    ErrorSpec{ErrorId::kForeignModule, "ForeignModule(address module)",
+              "The module belongs to another security (or reads another registry's records)."},
 };
 
 struct Cache {

@@ -82,6 +82,12 @@ void WhitelistModule::evaluate(const Movement& m, const ComplianceRegistry&, Rul
   if (!list_.get(m.to)) sink.fail(code::kModuleReceiverNotOnWhitelist, self_);
 }
 
+void WhitelistModule::prefetch(MovementKind kind, const Address& from, const Address& to) const {
+  if (kind == MovementKind::kBurn) return;
+  if (kind == MovementKind::kTransfer) list_.prefetch(from);
+  list_.prefetch(to);
+}
+
 Status WhitelistModule::set_listed(CallContext& ctx, const Address& a, bool v) {
   STOA_TRY(require_role(ctx, roles::compliance()));
   if (a.is_zero()) return make_revert(ErrorId::kZeroAddress);
@@ -170,6 +176,10 @@ LockupModule::LockupModule(State& state, const Address& self, const Address& sec
 void LockupModule::evaluate(const Movement& m, const ComplianceRegistry&, RuleSink& sink) const {
   if (m.kind != MovementKind::kTransfer) return;  // sender-side rule: not for issuance
   if (expiry_.get(m.from) > m.timestamp) sink.fail(code::kSenderLockupActive, self_);
+}
+
+void LockupModule::prefetch(MovementKind kind, const Address& from, const Address&) const {
+  if (kind == MovementKind::kTransfer) expiry_.prefetch(from);
 }
 
 void LockupModule::on_movement(CallContext& ctx, const Movement& m) {
@@ -311,8 +321,10 @@ void JurisdictionModule::evaluate(const Movement& m, const ComplianceRegistry& r
     STOA_ASSERT(bound != nullptr);
   }
   const bool transfer = m.kind == MovementKind::kTransfer;
-  const Jurisdiction from = transfer ? bound->get(m.from).jurisdiction : 0;
-  const Jurisdiction to = bound->get(m.to).jurisdiction;
+  const AccountRecord* from_record = transfer ? bound->record(m.from) : nullptr;
+  const AccountRecord* to_record = bound->record(m.to);
+  const Jurisdiction from = from_record != nullptr ? from_record->jurisdiction : 0;
+  const Jurisdiction to = to_record != nullptr ? to_record->jurisdiction : 0;
   if (transfer && from != 0 && !permitted(from) &&
       sink.fail(code::kSenderJurisdictionBlocked, self_)) {
     return;

@@ -36,7 +36,10 @@ class State::Creations final : public Undoable {
 };
 
 State::State(const GenesisConfig& genesis)
-    : genesis_(genesis), creations_(std::make_unique<Creations>(*this)), create_nonces_(&journal_) {
+    : genesis_(genesis),
+      creations_(std::make_unique<Creations>(*this)),
+      create_nonces_(&journal_),
+      account_nonces_(&journal_) {
   auto f = std::make_unique<Factory>(*this, factory_address());
   factory_ = f.get();
   contracts_.emplace(factory_address(), std::move(f));
@@ -161,6 +164,11 @@ void State::encode(StateSink& sink) const {
   enc.u8(genesis_.allow_role_overlap ? 1 : 0);
   enc.u64(create_nonces_.size());
   create_nonces_.for_each_sorted([&](const Address& a, uint64_t n) {
+    enc.address(a);
+    enc.u64(n);
+  });
+  enc.u64(account_nonces_.size());
+  account_nonces_.for_each_sorted([&](const Address& a, uint64_t n) {
     enc.address(a);
     enc.u64(n);
   });

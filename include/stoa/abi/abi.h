@@ -18,14 +18,25 @@
 namespace stoa::abi {
 
 // Limits on what the decoder and the text parser accept, named with their unit.
-inline constexpr size_t kMaxTypeNestingDepth = 8;        // levels of arrays/tuples
+inline constexpr size_t kMaxTypeNestingDepth = 8;             // levels of arrays/tuples
 inline constexpr size_t kMaxDecodedElementsCount = 1u << 20;  // elements in one decode
 
 struct Type {
-  enum class Kind : uint8_t { Uint, Int, Address, Bool, FixedBytes, Bytes, String, Array, FixedArray, Tuple };
+  enum class Kind : uint8_t {
+    Uint,
+    Int,
+    Address,
+    Bool,
+    FixedBytes,
+    Bytes,
+    String,
+    Array,
+    FixedArray,
+    Tuple
+  };
   Kind kind = Kind::Uint;
-  uint16_t bits = 256;        // Uint/Int: 8..256 step 8; FixedBytes: size in bytes (1..32)
-  size_t length = 0;          // FixedArray: element count
+  uint16_t bits = 256;           // Uint/Int: 8..256 step 8; FixedBytes: size in bytes (1..32)
+  size_t length = 0;             // FixedArray: element count
   std::vector<Type> components;  // Array/FixedArray: one element type; Tuple: the members
 
   bool is_dynamic() const;
@@ -46,15 +57,15 @@ struct Value {
   std::variant<U256, Address, bool, Bytes, std::string, ValueList> v;
 
   Value() = default;
-  Value(U256 x) : v(x) {}                  // NOLINT(google-explicit-constructor)
-  Value(uint64_t x) : v(U256(x)) {}        // NOLINT(google-explicit-constructor)
+  Value(U256 x) : v(x) {}                              // NOLINT(google-explicit-constructor)
+  Value(uint64_t x) : v(U256(x)) {}                    // NOLINT(google-explicit-constructor)
   Value(int x) : v(U256(static_cast<uint64_t>(x))) {}  // NOLINT: small non-negative literals
-  Value(Address x) : v(x) {}               // NOLINT(google-explicit-constructor)
-  Value(bool x) : v(x) {}                  // NOLINT(google-explicit-constructor)
-  Value(Bytes x) : v(std::move(x)) {}      // NOLINT(google-explicit-constructor)
-  Value(std::string x) : v(std::move(x)) {}  // NOLINT(google-explicit-constructor)
-  Value(const char* x) : v(std::string(x)) {}  // NOLINT(google-explicit-constructor)
-  Value(ValueList x) : v(std::move(x)) {}  // NOLINT(google-explicit-constructor)
+  Value(Address x) : v(x) {}                           // NOLINT(google-explicit-constructor)
+  Value(bool x) : v(x) {}                              // NOLINT(google-explicit-constructor)
+  Value(Bytes x) : v(std::move(x)) {}                  // NOLINT(google-explicit-constructor)
+  Value(std::string x) : v(std::move(x)) {}            // NOLINT(google-explicit-constructor)
+  Value(const char* x) : v(std::string(x)) {}          // NOLINT(google-explicit-constructor)
+  Value(ValueList x) : v(std::move(x)) {}              // NOLINT(google-explicit-constructor)
   static Value bytes32(const Bytes32& b) { return Value(Bytes(b.b.begin(), b.b.end())); }
 
   const U256& u256() const { return std::get<U256>(v); }
@@ -69,15 +80,15 @@ struct Value {
 
 enum class DecodeError : uint8_t {
   kOk = 0,
-  kTooShort,          // data ends before a head or tail word
-  kBadOffset,         // an offset points outside the data or is not a multiple of 32 words apart
-  kBadLength,         // a length cannot fit in the remaining data or exceeds a limit
-  kDirtyHighBits,     // address/uintN/bool/bytesN word with non-zero padding
-  kBadBool,           // bool word other than 0 or 1
-  kInvalidUtf8,       // string that is not valid UTF-8
-  kTrailingData,      // (strict mode) bytes after the encoding
-  kTooDeep,           // nesting beyond kMaxTypeNestingDepth
-  kTypeMismatch,      // (encode) a value does not match its type
+  kTooShort,       // data ends before a head or tail word
+  kBadOffset,      // an offset points outside the data or is not a multiple of 32 words apart
+  kBadLength,      // a length cannot fit in the remaining data or exceeds a limit
+  kDirtyHighBits,  // address/uintN/bool/bytesN word with non-zero padding
+  kBadBool,        // bool word other than 0 or 1
+  kInvalidUtf8,    // string that is not valid UTF-8
+  kTrailingData,   // (strict mode) bytes after the encoding
+  kTooDeep,        // nesting beyond kMaxTypeNestingDepth
+  kTypeMismatch,   // (encode) a value does not match its type
 };
 std::string_view to_string(DecodeError e);
 
@@ -113,7 +124,8 @@ struct EncodedLog {
   std::vector<Bytes32> topics;
   Bytes data;
 };
-EncodedLog encode_event(const Signature& sig, const std::vector<bool>& indexed, const ValueList& args);
+EncodedLog encode_event(const Signature& sig, const std::vector<bool>& indexed,
+                        const ValueList& args);
 
 // Human-readable values, for scenarios and the CLI:
 // uint/int: decimal or 0x-hex (int may be negative); address: 0x + 40 hex; bool: true/false;

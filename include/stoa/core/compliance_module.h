@@ -17,6 +17,13 @@ class ComplianceModule : public SecurityPart {
   // Reports refusals of `m` to `sink`; `registry` is the registry evaluating the chain.
   virtual void evaluate(const Movement& m, const ComplianceRegistry& registry,
                         RuleSink& sink) const = 0;
+  // Starts loading the storage evaluate() will read for a movement of `kind` from `from` to
+  // `to` (a hint with no effect on state or results; the lookups overlap instead of queueing).
+  virtual void prefetch(MovementKind kind, const Address& from, const Address& to) const {
+    (void)kind;
+    (void)from;
+    (void)to;
+  }
   // After a movement succeeded.
   virtual void on_movement(CallContext& ctx, const Movement& m) {
     (void)ctx;

@@ -42,6 +42,8 @@ class ComplianceRegistry final : public SecurityPart {
   void evaluate(const Movement& m, RuleSink& sink) const;
   // Hooks of every module after a successful movement.
   void on_movement(CallContext& ctx, const Movement& m) const;
+  // Starts loading the records and module storage evaluate() will read (no effect on results).
+  void prefetch(MovementKind kind, const Address& from, const Address& to) const;
 
   const AccountRecord* record(const Address& a) const { return records_.find(a); }
   AccountRecord get(const Address& a) const { return records_.get(a); }
@@ -67,11 +69,7 @@ class ComplianceRegistry final : public SecurityPart {
   // Set-up by the factory (no role check, no event).
   void init_block_jurisdiction(Jurisdiction j) { blocked_.set(j, true); }
   void init_required_accreditation(uint8_t level) { required_accreditation_.set(level); }
-  void init_add_module(const Address& module) {
-    auto v = modules_.get();
-    v.push_back(module);
-    modules_.set(std::move(v));
-  }
+  void init_add_module(const Address& module);
   // Writes the jurisdiction on behalf of a JurisdictionModule bound to this registry.
   void write_jurisdiction(CallContext& ctx, const Address& a, Jurisdiction j);
 
@@ -82,6 +80,9 @@ class ComplianceRegistry final : public SecurityPart {
   JMap<Jurisdiction, bool> blocked_;
   JValue<uint8_t> required_accreditation_;
   JValue<std::vector<Address>> modules_;
+  // The contracts of modules_, resolved when the chain changes (journaled with it, so a rollback
+  // restores both): the transfer path walks the chain without a contract lookup per module.
+  JValue<std::vector<ComplianceModule*>> chain_;
 };
 
 }  // namespace stoa::core

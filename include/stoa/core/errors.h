@@ -50,6 +50,7 @@ enum class ErrorId : uint16_t {
   kNotATransferRestriction = 40,     // (address account)
   kInvalidSignature = 41,            // ()  malformed or high-s signature
   kLimitExceeded = 42,               // (string what, uint256 max)
+  kForeignModule = 43,               // (address module)  a module of another security
 };
 
 struct ErrorSpec {

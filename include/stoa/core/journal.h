@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <functional>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -66,8 +68,44 @@ class Journal {
   bool open_ = false;
 };
 
+// Addresses hashed as three machine words through absl's seeded integer mixing: inlined, where
+// hashing the 20 bytes as a byte range goes through an out-of-line call per lookup (the transfer
+// path does a dozen lookups). Hash order is never observable (JMap::sorted_keys).
+namespace detail {
+struct AddressWords {
+  uint64_t w0;
+  uint64_t w1;
+  uint32_t w2;
+};
+inline AddressWords address_words(const Address& a) {
+  AddressWords w;
+  std::memcpy(&w.w0, a.b.data(), 8);
+  std::memcpy(&w.w1, a.b.data() + 8, 8);
+  std::memcpy(&w.w2, a.b.data() + 16, 4);
+  return w;
+}
+}  // namespace detail
 struct AddressHash {
-  size_t operator()(const Address& a) const { return absl::Hash<std::array<uint8_t, 20>>{}(a.b); }
+  size_t operator()(const Address& a) const {
+    const detail::AddressWords w = detail::address_words(a);
+    return absl::HashOf(w.w0, w.w1, w.w2);
+  }
+};
+// Equality of addresses as three word compares (no memcmp call).
+struct AddressEq {
+  bool operator()(const Address& x, const Address& y) const {
+    const detail::AddressWords a = detail::address_words(x);
+    const detail::AddressWords b = detail::address_words(y);
+    return ((a.w0 ^ b.w0) | (a.w1 ^ b.w1) | (a.w2 ^ b.w2)) == 0;
+  }
+};
+template <typename K>
+struct KeyEq {
+  using type = std::equal_to<K>;
+};
+template <>
+struct KeyEq<Address> {
+  using type = AddressEq;
 };
 struct Bytes32Hash {
   size_t operator()(const Bytes32& a) const { return absl::Hash<std::array<uint8_t, 32>>{}(a.b); }
@@ -78,7 +116,11 @@ struct AddressPair {
   auto operator<=>(const AddressPair&) const = default;
 };
 struct AddressPairHash {
-  size_t operator()(const AddressPair& p) const { return absl::HashOf(p.a.b, p.b.b); }
+  size_t operator()(const AddressPair& p) const {
+    const detail::AddressWords a = detail::address_words(p.a);
+    const detail::AddressWords b = detail::address_words(p.b);
+    return absl::HashOf(a.w0, a.w1, a.w2, b.w0, b.w1, b.w2);
+  }
 };
 
 // A map whose absent keys read as V{}; storing V{} erases the key, so the map's content is the
@@ -99,6 +141,8 @@ class JMap final : public Undoable {
     return it == m_.end() ? V{} : it->second;
   }
   bool contains(const K& k) const { return m_.contains(k); }
+  // Starts loading the memory a lookup of `k` will touch (no effect on the content).
+  void prefetch(const K& k) const { m_.prefetch(k); }
   size_t size() const { return m_.size(); }
 
   void set(const K& k, const V& v) {
@@ -148,7 +192,7 @@ class JMap final : public Undoable {
 
  private:
   Journal* j_;
-  absl::flat_hash_map<K, V, H> m_;
+  absl::flat_hash_map<K, V, H, typename KeyEq<K>::type> m_;
   std::vector<std::pair<K, std::optional<V>>> undo_;
 };
 

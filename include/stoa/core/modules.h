@@ -17,6 +17,7 @@ class WhitelistModule final : public ComplianceModule {
   void evaluate(const Movement& m, const ComplianceRegistry& registry,
                 RuleSink& sink) const override;
   std::string_view module_name() const override { return "WhitelistModule"; }
+  void prefetch(MovementKind kind, const Address& from, const Address& to) const override;
 
   bool listed(const Address& a) const { return list_.get(a); }
   Status set_listed(CallContext& ctx, const Address& a, bool v);  // COMPLIANCE_ROLE
@@ -40,6 +41,7 @@ class LockupModule final : public ComplianceModule {
                 RuleSink& sink) const override;
   void on_movement(CallContext& ctx, const Movement& m) override;
   std::string_view module_name() const override { return "LockupModule"; }
+  void prefetch(MovementKind kind, const Address& from, const Address& to) const override;
 
   uint64_t lockup_expiry(const Address& a) const { return expiry_.get(a); }
   uint64_t holding_period() const { return holding_period_.get(); }

@@ -88,6 +88,7 @@ class SecurityToken final : public Contract {
 
  private:
   Status move(CallContext& ctx, const Address& from, const Address& to, const U256& amount);
+  void prefetch_transfer(const Address& from, const Address& to) const;
   void apply(CallContext& ctx, const Movement& m);
   void emit_transfer(CallContext& ctx, const Address& from, const Address& to,
                      const U256& amount) const;

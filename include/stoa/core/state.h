@@ -62,6 +62,15 @@ class State {
   Status transact(const Address& sender, const BlockContext& block, std::vector<Log>* logs,
                   const std::function<Status(CallContext&)>& fn);
 
+  // Account nonces of signed transactions (ledger state: in the digest). Bumped by the chain
+  // layer before it executes a transaction, outside the call's journal: a reverted transaction
+  // still uses its nonce, as on Ethereum.
+  uint64_t account_nonce(const Address& a) const { return account_nonces_.get(a); }
+  void increment_account_nonce(const Address& a) {
+    STOA_ASSERT(!journal_.open());
+    account_nonces_.set(a, account_nonces_.get(a) + 1);
+  }
+
   Contract* contract(const Address& a) const;
   template <typename T>
   T* contract_as(const Address& a) const {
@@ -99,6 +108,7 @@ class State {
   absl::flat_hash_map<Address, std::unique_ptr<Contract>, AddressHash> contracts_;
   std::unique_ptr<Creations> creations_;
   JMap<Address, uint64_t, AddressHash> create_nonces_;
+  JMap<Address, uint64_t, AddressHash> account_nonces_;
   Factory* factory_ = nullptr;
 };
 

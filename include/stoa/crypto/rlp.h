@@ -24,15 +24,15 @@ struct Item {
 
 enum class Error : uint8_t {
   kOk = 0,
-  kTruncated,         // input ends inside an item
-  kNonCanonicalSize,  // long form used for a short length, or leading zeros in a length
-  kNonCanonicalByte,  // a single byte < 0x80 wrapped as a one-byte string
-  kTrailingBytes,     // bytes after the top-level item
-  kTooDeep,           // more than kMaxDepth nested lists
-  kNotAList,          // expected a list
-  kNotAString,        // expected a string
+  kTruncated,           // input ends inside an item
+  kNonCanonicalSize,    // long form used for a short length, or leading zeros in a length
+  kNonCanonicalByte,    // a single byte < 0x80 wrapped as a one-byte string
+  kTrailingBytes,       // bytes after the top-level item
+  kTooDeep,             // more than kMaxDepth nested lists
+  kNotAList,            // expected a list
+  kNotAString,          // expected a string
   kLeadingZeroInteger,  // integer with a leading zero byte
-  kIntegerTooLarge,   // integer wider than its target type
+  kIntegerTooLarge,     // integer wider than its target type
 };
 std::string_view to_string(Error e);
 

@@ -1,0 +1,66 @@
+// The chain: the core state plus the blocks built on it. Executes admitted transactions in order
+// into blocks (bumping each sender's nonce whatever the outcome), keeps blocks, receipts and an
+// index of transactions by hash. Deterministic: no clock (block timestamps are inputs), no I/O,
+// no threads — the node serializes access and makes blocks durable.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <absl/container/flat_hash_map.h>
+
+#include "stoa/chain/block.h"
+#include "stoa/core/state.h"
+
+namespace stoa::chain {
+
+struct ChainConfig {
+  core::GenesisConfig genesis;
+  uint64_t genesis_timestamp = 0;
+};
+
+struct TxLocation {
+  uint64_t block_number = 0;
+  uint32_t index = 0;
+};
+
+class Chain {
+ public:
+  explicit Chain(const ChainConfig& config);
+  Chain(const Chain&) = delete;
+  Chain& operator=(const Chain&) = delete;
+
+  uint64_t chain_id() const { return config_.genesis.chain_id; }
+  const ChainConfig& config() const { return config_; }
+  core::State& state() { return state_; }
+  const core::State& state() const { return state_; }
+
+  const Block& head() const { return blocks_.back(); }
+  uint64_t height() const { return blocks_.size() - 1; }  // block 0 is genesis
+  const Block* block_by_number(uint64_t n) const;
+  const Block* block_by_hash(const Bytes32& h) const;
+  std::optional<TxLocation> find_transaction(const Bytes32& hash) const;
+  const SignedTransaction* transaction(const TxLocation& loc) const;
+  const Receipt* receipt(const TxLocation& loc) const;
+
+  // Executes `txs` in order into the next block at `timestamp` (clamped to at least the head's
+  // timestamp). Each transaction's nonce must equal its sender's account nonce at its turn
+  // (the sequencer guarantees it; asserted). Returns the sealed block.
+  const Block& seal_block(std::vector<SignedTransaction> txs, uint64_t timestamp);
+
+  // eth_call on the head state as if in the next block at `timestamp` (never changes it).
+  core::CallResult call(const Address& from, const Address& to, BytesView data,
+                        uint64_t timestamp) const;
+
+ private:
+  ChainConfig config_;
+  mutable core::State state_;
+  std::deque<Block> blocks_;  // a deque: references stay valid as blocks are added
+  absl::flat_hash_map<Bytes32, TxLocation, core::Bytes32Hash> tx_index_;
+  absl::flat_hash_map<Bytes32, uint64_t, core::Bytes32Hash> block_index_;
+};
+
+}  // namespace stoa::chain

@@ -1,0 +1,66 @@
+// The node's ledger: the chain, the sequencer that seals blocks on its own thread, the clock
+// blocks are stamped with (wall clock + the --dev time offset), and the transactions admitted
+// but not yet in a block. Locking: readers take mutex() shared; the sequencer seals under it
+// exclusively; eth_call takes it exclusively too, because State::simulate executes (and then
+// undoes) the call on the one live state.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+
+#include <absl/container/flat_hash_map.h>
+
+#include "stoa/chain/chain.h"
+#include "stoa/chain/sequencer.h"
+#include "stoa/node/metrics.h"
+
+namespace stoa::node {
+
+class Ledger {
+ public:
+  Ledger(const chain::ChainConfig& config, Metrics& metrics,
+         std::chrono::milliseconds max_batch_delay);
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  chain::Chain& chain() { return chain_; }
+  const chain::Chain& chain() const { return chain_; }
+  chain::Sequencer& sequencer() { return *sequencer_; }
+  std::shared_mutex& mutex() { return sequencer_->chain_mutex(); }
+
+  // Seconds since the epoch as the ledger sees them: wall clock + the dev offset.
+  uint64_t now() const;
+  int64_t time_offset() const { return offset_.load(); }
+  // evm_increaseTime: moves the ledger's clock forward; returns the total offset.
+  int64_t increase_time(int64_t seconds);
+  // evm_mine: seals a block now (empty unless the sequencer raced it); returns its number.
+  uint64_t mine();
+
+  // eth_call on the head state at the ledger's clock (takes the lock exclusively).
+  core::CallResult call(const Address& from, const Address& to, BytesView data);
+
+  // Admits a transaction; while it waits for its block, pending() finds it.
+  chain::AdmitError submit(chain::SignedTransaction tx, std::string* detail);
+  std::optional<chain::SignedTransaction> pending(const Bytes32& hash) const;
+
+  void stop();
+
+ private:
+  void on_sealed(const chain::Block& block);
+
+  Metrics& metrics_;
+  chain::Chain chain_;
+  std::atomic<int64_t> offset_{0};
+  mutable std::mutex pending_mu_;
+  absl::flat_hash_map<Bytes32, chain::SignedTransaction, core::Bytes32Hash> pending_;
+  std::unique_ptr<chain::Sequencer> sequencer_;
+};
+
+}  // namespace stoa::node

@@ -1,0 +1,87 @@
+// The node: configuration and genesis file, the ledger (chain + sequencer), the JSON-RPC and
+// REST handlers, and the HTTP server (cpp-httplib's thread pool) that serves them.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+
+#include "stoa/crypto/secp256k1.h"
+#include "stoa/node/eth_api.h"
+#include "stoa/node/ledger.h"
+#include "stoa/node/metrics.h"
+#include "stoa/node/rest_api.h"
+
+namespace stoa::node {
+
+inline constexpr uint64_t kDefaultChainId = 1337;
+inline constexpr size_t kDevAccountCount = 10;
+
+struct NodeOptions {
+  std::string data_dir = "./stoa-data";
+  std::string host = "127.0.0.1";
+  int port = 8545;  // 0: an ephemeral port (see Node::port())
+  std::optional<uint64_t> chain_id;
+  std::optional<Address> operator_account;
+  bool dev = false;
+  bool sync_submit = false;
+  std::chrono::milliseconds max_batch_delay{2};
+};
+
+// DIR/genesis.json: written on first start, reused after so the genesis is stable.
+struct GenesisFile {
+  uint64_t chain_id = kDefaultChainId;
+  Address operator_account;
+  uint64_t timestamp = 0;
+};
+// Loads or creates the genesis file; throws std::runtime_error with a clear message when the
+// options contradict it or --operator is missing without --dev.
+GenesisFile load_or_create_genesis(const NodeOptions& options, uint64_t now);
+
+// The Hardhat/Anvil accounts of the dev mnemonic (m/44'/60'/0'/0/i).
+std::vector<crypto::PrivateKey> dev_keys(size_t n = kDevAccountCount);
+
+class Node {
+ public:
+  explicit Node(NodeOptions options);  // throws std::runtime_error on configuration errors
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // Binds the listening socket (throws on failure); port() is known after.
+  void bind();
+  int port() const { return port_; }
+  // Serves until stop() (blocking), or on a thread of its own.
+  void serve();
+  void start();
+  void stop();
+
+  const GenesisFile& genesis() const { return genesis_; }
+  const NodeOptions& options() const { return options_; }
+  Ledger& ledger() { return *ledger_; }
+  // Every REST route (OpenAPI paths), for the documentation test.
+  std::vector<std::string> rest_paths();
+
+ private:
+  void install_routes();
+
+  NodeOptions options_;
+  GenesisFile genesis_;
+  Metrics metrics_;
+  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<EthApi> eth_;
+  std::unique_ptr<RestApi> rest_;
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  bool bound_ = false;
+  std::atomic<bool> serving_{false};
+};
+
+}  // namespace stoa::node

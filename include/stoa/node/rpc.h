@@ -1,0 +1,95 @@
+// JSON-RPC 2.0 framing with EIP-1474 error codes: single and batch requests, notifications,
+// request validation, and the parameter parsers every method uses (strict hex quantities and
+// data, addresses, hashes, block tags). Methods throw RpcError; the framing turns it into the
+// response's "error" member. Nothing is executed for a request that fails validation.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "stoa/common/address.h"
+#include "stoa/common/bytes.h"
+#include "stoa/common/u256.h"
+
+namespace stoa::node {
+
+using json = nlohmann::json;
+
+inline constexpr size_t kMaxBodyBytes = 8 * 1024 * 1024;  // one HTTP request body (HTTP 413)
+inline constexpr size_t kMaxBatchRequests = 1000;         // requests in one batch (-32005)
+
+// EIP-1474 / JSON-RPC 2.0 error codes.
+namespace rpc_code {
+inline constexpr int kParseError = -32700;
+inline constexpr int kInvalidRequest = -32600;
+inline constexpr int kMethodNotFound = -32601;
+inline constexpr int kInvalidParams = -32602;
+inline constexpr int kInternalError = -32603;
+inline constexpr int kInvalidInput = -32000;
+inline constexpr int kResourceNotFound = -32001;
+inline constexpr int kTransactionRejected = -32003;
+inline constexpr int kLimitExceeded = -32005;
+inline constexpr int kExecutionReverted = 3;  // geth's eth_call / eth_estimateGas revert
+}  // namespace rpc_code
+
+class RpcError : public std::runtime_error {
+ public:
+  RpcError(int code, const std::string& message, json data = nullptr)
+      : std::runtime_error(message), code_(code), data_(std::move(data)) {}
+  int code() const { return code_; }
+  const json& data() const { return data_; }
+  json to_json() const;
+
+ private:
+  int code_;
+  json data_;
+};
+
+// Throws RpcError(-32602, "invalid params: " + what).
+[[noreturn]] void invalid_params(const std::string& what);
+
+// Called once per valid request; returns the result or throws RpcError. `method` is known to be
+// a string, `params` an array (empty if absent).
+using MethodHandler = std::function<json(const std::string& method, const json& params)>;
+
+struct RpcResponse {
+  int http_status = 200;
+  std::string body;  // empty: only notifications were sent (HTTP 204)
+};
+
+// Parses the body and answers a single request or a batch.
+RpcResponse handle_rpc_body(std::string_view body, const MethodHandler& handler);
+// A response object carrying an error for `id`.
+json error_response(const json& id, const RpcError& e);
+
+// ---- parameter parsing (each throws -32602 with what is wrong; `what` names the parameter)
+// The positional parameter `i`, or nullptr when absent. Throws when more than `max` are given.
+const json* param(const json& params, size_t i);
+void check_param_count(const json& params, size_t min, size_t max);
+// "0x" + hex digits without leading zeros ("0x0" for zero).
+U256 parse_quantity(const json& v, std::string_view what);
+uint64_t parse_quantity_u64(const json& v, std::string_view what);
+// "0x" + an even number of hex digits.
+Bytes parse_data(const json& v, std::string_view what);
+Address parse_address(const json& v, std::string_view what);
+Bytes32 parse_hash(const json& v, std::string_view what);
+
+// Ethereum's block tags; a number is kept in `number`.
+struct BlockTag {
+  enum Kind { kLatest, kPending, kSafe, kFinalized, kEarliest, kNumber, kHash } kind = kLatest;
+  uint64_t number = 0;
+  Bytes32 hash;
+};
+// A tag string, a quantity, or an EIP-1898 object {blockNumber} / {blockHash}.
+BlockTag parse_block_tag(const json& v, std::string_view what);
+
+std::string quantity(uint64_t v);  // "0x" + minimal hex
+std::string quantity(const U256& v);
+
+}  // namespace stoa::node

@@ -1,0 +1,123 @@
+// `stoa serve`: runs the node (JSON-RPC on POST /, REST under /v1/, /healthz, /metrics) until
+// SIGINT or SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <thread>
+
+#include "commands.h"
+#include "stoa/cli/args.h"
+#include "stoa/node/log.h"
+#include "stoa/node/node.h"
+
+namespace stoa::app {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: stoa serve [--data DIR] [--listen HOST:PORT] [--chain-id N] [--operator ADDRESS]\n"
+    "                  [--dev] [--sync-submit] [--log-level debug|info|warn|error]\n"
+    "  --data DIR          embedded store (default ./stoa-data); DIR/genesis.json fixes the\n"
+    "                      chain id, operator and genesis time on first start\n"
+    "  --listen HOST:PORT  default 127.0.0.1:8545 (port 0: any free port)\n"
+    "  --chain-id N        first start only (default 1337); must match genesis.json after\n"
+    "  --operator ADDRESS  the factory's admin at genesis (required without --dev)\n"
+    "  --dev               operator = account #0 of the dev mnemonic; prints the 10 dev\n"
+    "                      accounts; enables evm_increaseTime, evm_mine, eth_accounts\n"
+    "  --sync-submit       eth_sendRawTransaction answers once the block is sealed\n";
+
+void print_dev_accounts() {
+  const auto keys = node::dev_keys();
+  std::printf("\nAvailable Accounts\n==================\n");
+  for (size_t i = 0; i < keys.size(); ++i) {
+    std::printf("(%zu) %s\n", i, keys[i].address().checksum_hex().c_str());
+  }
+  std::printf("\nPrivate Keys\n==================\n");
+  for (size_t i = 0; i < keys.size(); ++i) {
+    std::printf("(%zu) %s\n", i, keys[i].secret.hex().c_str());
+  }
+  std::printf(
+      "\nWallet\n==================\nMnemonic:          %s\nDerivation path:   "
+      "m/44'/60'/0'/0/\n\n",
+      std::string(crypto::kDevMnemonic).c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int cmd_serve(const Args& args) {
+  node::NodeOptions o;
+  try {
+    const cli::ParsedArgs a =
+        cli::parse_args(args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level"},
+                               {"--dev", "--sync-submit", "--help"}});
+    if (a.flag("--help")) {
+      std::printf("%s", kUsage);
+      return 0;
+    }
+    if (!a.positional.empty()) throw cli::UsageError("unexpected argument " + a.positional[0]);
+    o.data_dir = a.get_or("--data", o.data_dir);
+    if (auto listen = a.get("--listen")) {
+      const size_t colon = listen->rfind(':');
+      if (colon == std::string::npos || colon == 0) {
+        throw cli::UsageError("--listen: expected HOST:PORT, got " + *listen);
+      }
+      o.host = listen->substr(0, colon);
+      const uint64_t port = cli::parse_u64_arg(listen->substr(colon + 1), "--listen port");
+      if (port > 65535) throw cli::UsageError("--listen: port must be at most 65535");
+      o.port = static_cast<int>(port);
+    }
+    o.chain_id = a.get_u64("--chain-id");
+    o.operator_account = a.get_address("--operator");
+    o.dev = a.flag("--dev");
+    o.sync_submit = a.flag("--sync-submit");
+    if (auto level = a.get("--log-level")) {
+      node::LogLevel l;
+      if (!node::parse_log_level(*level, &l)) {
+        throw cli::UsageError("--log-level: expected debug, info, warn or error");
+      }
+      node::set_log_level(l);
+    }
+  } catch (const cli::UsageError& e) {
+    std::fprintf(stderr, "stoa serve: %s\n%s", e.what(), kUsage);
+    return 2;
+  }
+
+  // Block the stop signals in every thread; one thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  try {
+    node::Node n(o);
+    node::log_event(node::LogLevel::kInfo, "start",
+                    {{"data", o.data_dir},
+                     {"chainId", n.genesis().chain_id},
+                     {"operator", n.genesis().operator_account.checksum_hex()},
+                     {"genesisTimestamp", n.genesis().timestamp},
+                     {"dev", o.dev},
+                     {"syncSubmit", o.sync_submit}});
+    n.bind();
+    if (o.dev) print_dev_accounts();
+    std::thread waiter([&] {
+      int sig = 0;
+      sigwait(&stop_signals, &sig);
+      node::log_event(node::LogLevel::kInfo, "stopping", {{"signal", sig}});
+      n.stop();
+    });
+    n.serve();
+    // serve() also returns if the server fails; make sure the waiter can finish.
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+    node::log_event(node::LogLevel::kInfo, "stopped", {{"head", n.ledger().chain().height()}});
+  } catch (const std::exception& e) {
+    node::log_event(node::LogLevel::kError, "fatal", {{"error", e.what()}});
+    std::fprintf(stderr, "stoa serve: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace stoa::app

@@ -1,0 +1,181 @@
+// Admission and sequencing on a thread of its own.
+//
+// Locking: chain_mutex_ (shared for readers, exclusive to seal) is always taken before mu_, never
+// after. submit(), pending_nonce() and wait_for() take chain_mutex_ shared themselves, so callers
+// must not hold it when calling them. The sequencer is the only writer of the chain while it
+// runs; sealing directly on the chain at the same time would break the nonce invariant that
+// Chain::seal_block asserts.
+//
+// stop() drains: every admitted transaction is sealed (without waiting for max_batch_delay)
+// before the thread exits, so an admitted transaction is never silently dropped.
+#include "stoa/chain/sequencer.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace stoa::chain {
+namespace {
+
+void set_detail(std::string* out, std::string text) {
+  if (out != nullptr) *out = std::move(text);
+}
+
+uint64_t system_seconds() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+}  // namespace
+
+std::string_view to_string(AdmitError e) {
+  switch (e) {
+    case AdmitError::kOk:
+      return "ok";
+    case AdmitError::kNonceTooLow:
+      return "nonce too low";
+    case AdmitError::kNonceTooHigh:
+      return "nonce too high";
+    case AdmitError::kAlreadyKnown:
+      return "already known";
+    case AdmitError::kQueueFull:
+      return "transaction queue full";
+    case AdmitError::kStopped:
+      return "node is shutting down";
+  }
+  return "unknown";
+}
+
+Sequencer::Sequencer(Chain& chain, SequencerOptions options)
+    : chain_(chain), options_(std::move(options)) {
+  if (!options_.clock) options_.clock = system_seconds;
+  thread_ = std::thread([this] { run(); });
+}
+
+Sequencer::~Sequencer() {
+  stop();
+}
+
+AdmitError Sequencer::submit(SignedTransaction tx, std::string* detail) {
+  std::shared_lock chain_lock(chain_mutex_);
+  std::unique_lock lock(mu_);
+  if (stopping_) {
+    set_detail(detail, "the node is shutting down");
+    return AdmitError::kStopped;
+  }
+  if (queued_hashes_.contains(tx.hash) || chain_.find_transaction(tx.hash).has_value()) {
+    set_detail(detail, "transaction " + tx.hash.hex() + " is already known");
+    return AdmitError::kAlreadyKnown;
+  }
+  uint64_t expected = chain_.state().account_nonce(tx.sender);
+  if (auto it = pending_nonces_.find(tx.sender); it != pending_nonces_.end()) {
+    expected = std::max(expected, it->second);
+  }
+  if (tx.tx.nonce < expected) {
+    set_detail(detail, "nonce " + std::to_string(tx.tx.nonce) + " too low for " +
+                           tx.sender.checksum_hex() + ", next is " + std::to_string(expected));
+    return AdmitError::kNonceTooLow;
+  }
+  if (tx.tx.nonce > expected) {
+    set_detail(detail, "nonce " + std::to_string(tx.tx.nonce) + " too high for " +
+                           tx.sender.checksum_hex() + ", next is " + std::to_string(expected) +
+                           " (gaps are not held)");
+    return AdmitError::kNonceTooHigh;
+  }
+  if (queue_.size() >= kMaxQueuedTransactions) {
+    set_detail(detail, std::to_string(kMaxQueuedTransactions) + " transactions are waiting");
+    return AdmitError::kQueueFull;
+  }
+  pending_nonces_[tx.sender] = expected + 1;
+  queued_hashes_.emplace(tx.hash, true);
+  queue_.push_back(std::move(tx));
+  lock.unlock();
+  work_cv_.notify_one();
+  set_detail(detail, "");
+  return AdmitError::kOk;
+}
+
+uint64_t Sequencer::pending_nonce(const Address& sender) const {
+  std::shared_lock chain_lock(chain_mutex_);
+  std::lock_guard lock(mu_);
+  uint64_t n = chain_.state().account_nonce(sender);
+  if (auto it = pending_nonces_.find(sender); it != pending_nonces_.end())
+    n = std::max(n, it->second);
+  return n;
+}
+
+std::optional<TxLocation> Sequencer::wait_for(const Bytes32& hash,
+                                              std::chrono::milliseconds timeout) {
+  {
+    std::unique_lock lock(mu_);
+    // A hash leaves queued_hashes_ only once its block is durable (or the queue was discarded).
+    sealed_cv_.wait_for(lock, timeout, [&] { return !queued_hashes_.contains(hash); });
+  }
+  std::shared_lock chain_lock(chain_mutex_);
+  return chain_.find_transaction(hash);
+}
+
+void Sequencer::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  sealed_cv_.notify_all();
+}
+
+size_t Sequencer::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+void Sequencer::run() {
+  for (;;) {
+    std::vector<SignedTransaction> batch;
+    {
+      std::unique_lock lock(mu_);
+      work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and drained
+      // Group commit: give more transactions up to max_batch_delay to join this block.
+      if (!stopping_ && options_.max_batch_delay.count() > 0 &&
+          queue_.size() < kMaxTransactionsPerBlock) {
+        work_cv_.wait_for(lock, options_.max_batch_delay,
+                          [&] { return stopping_ || queue_.size() >= kMaxTransactionsPerBlock; });
+      }
+      const size_t n = std::min(queue_.size(), kMaxTransactionsPerBlock);
+      batch.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    std::vector<std::pair<Address, Bytes32>> sealed;
+    sealed.reserve(batch.size());
+    for (const SignedTransaction& tx : batch)
+      sealed.emplace_back(tx.sender, tx.hash);
+    {
+      std::unique_lock chain_lock(chain_mutex_);
+      const Block& block = chain_.seal_block(std::move(batch), options_.clock());
+      if (options_.on_sealed) options_.on_sealed(block);
+      std::lock_guard lock(mu_);
+      for (const auto& [sender, hash] : sealed) {
+        queued_hashes_.erase(hash);
+        uint64_t& pending = pending_nonces_[sender];
+        pending = std::max(pending, chain_.state().account_nonce(sender));
+      }
+      // Senders with nothing queued need no entry: the state's nonce is the pending one.
+      for (const auto& [sender, hash] : sealed) {
+        auto it = pending_nonces_.find(sender);
+        if (it != pending_nonces_.end() && it->second == chain_.state().account_nonce(sender)) {
+          pending_nonces_.erase(it);
+        }
+      }
+    }
+    sealed_cv_.notify_all();
+  }
+}
+
+}  // namespace stoa::chain

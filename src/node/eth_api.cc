@@ -1,0 +1,491 @@
+// The Ethereum JSON-RPC methods.
+#include "stoa/node/eth_api.h"
+
+#include <algorithm>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "stoa/chain/transaction.h"
+#include "stoa/core/errors.h"
+#include "stoa/node/views.h"
+
+namespace stoa::node {
+namespace {
+
+struct CallArgs {
+  Address from;
+  Address to;
+  Bytes data;
+};
+
+CallArgs parse_call_object(const json& v) {
+  if (!v.is_object()) invalid_params("transaction: expected an object");
+  CallArgs c;
+  if (v.contains("from") && !v.at("from").is_null()) c.from = parse_address(v.at("from"), "from");
+  if (!v.contains("to") || v.at("to").is_null()) {
+    throw RpcError(rpc_code::kInvalidInput,
+                   "contract creation is not supported: contracts are native, call an address");
+  }
+  c.to = parse_address(v.at("to"), "to");
+  const bool has_data = v.contains("data") && !v.at("data").is_null();
+  const bool has_input = v.contains("input") && !v.at("input").is_null();
+  if (has_data) c.data = parse_data(v.at("data"), "data");
+  if (has_input) {
+    Bytes input = parse_data(v.at("input"), "input");
+    if (has_data && input != c.data) invalid_params("data and input differ");
+    c.data = std::move(input);
+  }
+  for (const char* q : {"gas", "gasPrice", "maxFeePerGas", "maxPriorityFeePerGas", "nonce"}) {
+    if (v.contains(q) && !v.at(q).is_null()) parse_quantity(v.at(q), q);
+  }
+  if (v.contains("value") && !v.at("value").is_null() &&
+      !parse_quantity(v.at("value"), "value").is_zero()) {
+    throw RpcError(rpc_code::kInvalidInput,
+                   "non-zero value not supported: the ledger has no native coin");
+  }
+  return c;
+}
+
+bool parse_bool(const json& params, size_t i, std::string_view what) {
+  const json* v = param(params, i);
+  if (v == nullptr) return false;
+  if (!v->is_boolean()) invalid_params(std::string(what) + ": expected true or false");
+  return v->get<bool>();
+}
+
+// A JSON integer or a hex quantity (evm_increaseTime and evm_mine take either).
+int64_t parse_seconds(const json& v, std::string_view what) {
+  if (v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0)) {
+    const uint64_t s = v.get<uint64_t>();
+    if (s > static_cast<uint64_t>(INT64_MAX)) invalid_params(std::string(what) + ": too large");
+    return static_cast<int64_t>(s);
+  }
+  if (v.is_string()) {
+    const uint64_t s = parse_quantity_u64(v, what);
+    if (s > static_cast<uint64_t>(INT64_MAX)) invalid_params(std::string(what) + ": too large");
+    return static_cast<int64_t>(s);
+  }
+  invalid_params(std::string(what) + ": expected a non-negative number of seconds");
+}
+
+}  // namespace
+
+EthApi::EthApi(Ledger& ledger, Metrics& metrics, EthApiOptions options)
+    : ledger_(ledger), metrics_(metrics), options_(std::move(options)) {
+  methods_ = {
+      {"eth_chainId", &EthApi::chain_id},
+      {"net_version", &EthApi::net_version},
+      {"net_listening", &EthApi::listening},
+      {"web3_clientVersion", &EthApi::client_version},
+      {"eth_blockNumber", &EthApi::block_number},
+      {"eth_syncing", &EthApi::syncing},
+      {"eth_getBlockByNumber", &EthApi::get_block_by_number},
+      {"eth_getBlockByHash", &EthApi::get_block_by_hash},
+      {"eth_getTransactionByHash", &EthApi::get_transaction_by_hash},
+      {"eth_getTransactionReceipt", &EthApi::get_transaction_receipt},
+      {"eth_getTransactionCount", &EthApi::get_transaction_count},
+      {"eth_sendRawTransaction", &EthApi::send_raw_transaction},
+      {"eth_call", &EthApi::call},
+      {"eth_estimateGas", &EthApi::estimate_gas},
+      {"eth_gasPrice", &EthApi::zero},
+      {"eth_maxPriorityFeePerGas", &EthApi::zero},
+      {"eth_feeHistory", &EthApi::fee_history},
+      {"eth_getBalance", &EthApi::get_balance},
+      {"eth_getCode", &EthApi::get_code},
+      {"eth_getLogs", &EthApi::get_logs},
+      {"eth_newFilter", &EthApi::new_filter},
+      {"eth_newBlockFilter", &EthApi::new_block_filter},
+      {"eth_getFilterChanges", &EthApi::get_filter_changes},
+      {"eth_getFilterLogs", &EthApi::get_filter_logs},
+      {"eth_uninstallFilter", &EthApi::uninstall_filter},
+      {"eth_accounts", &EthApi::accounts},
+  };
+  if (options_.dev) {
+    methods_.emplace("evm_increaseTime", &EthApi::increase_time);
+    methods_.emplace("evm_mine", &EthApi::mine);
+  }
+}
+
+std::vector<std::string> EthApi::methods() const {
+  std::vector<std::string> out;
+  for (const auto& [name, fn] : methods_)
+    out.push_back(name);
+  return out;
+}
+
+json EthApi::handle(const std::string& method, const json& params) {
+  auto it = methods_.find(method);
+  if (it == methods_.end()) {
+    metrics_.on_rpc("unknown");
+    throw RpcError(rpc_code::kMethodNotFound,
+                   "the method " + method + " does not exist/is not available");
+  }
+  metrics_.on_rpc(method);
+  return (this->*(it->second))(params);
+}
+
+void EthApi::require_head_state(const BlockTag& t) {
+  std::shared_lock lock(ledger_.mutex());
+  const chain::Chain& c = ledger_.chain();
+  uint64_t n = 0;
+  switch (t.kind) {
+    case BlockTag::kLatest:
+    case BlockTag::kPending:
+    case BlockTag::kSafe:
+    case BlockTag::kFinalized:
+      return;
+    case BlockTag::kEarliest:
+      n = 0;
+      break;
+    case BlockTag::kNumber:
+      n = t.number;
+      break;
+    case BlockTag::kHash: {
+      const chain::Block* b = c.block_by_hash(t.hash);
+      if (b == nullptr) throw RpcError(rpc_code::kResourceNotFound, "unknown block hash");
+      n = b->header.number;
+      break;
+    }
+  }
+  if (n > c.height()) {
+    throw RpcError(rpc_code::kResourceNotFound, "block " + std::to_string(n) + " not found");
+  }
+  if (n != c.height()) {
+    throw RpcError(rpc_code::kInvalidInput,
+                   "historical state is not kept: only the latest block can be called");
+  }
+}
+
+const chain::Block* EthApi::block_for_tag(const BlockTag& t) {
+  const chain::Chain& c = ledger_.chain();
+  switch (t.kind) {
+    case BlockTag::kEarliest:
+      return c.block_by_number(0);
+    case BlockTag::kNumber:
+      return c.block_by_number(t.number);
+    case BlockTag::kHash:
+      return c.block_by_hash(t.hash);
+    default:
+      return &c.head();
+  }
+}
+
+json EthApi::revert_error(const core::CallResult& r) {
+  throw RpcError(rpc_code::kExecutionReverted,
+                 "execution reverted: " + core::describe_revert(r.output),
+                 to_hex_prefixed(r.output));
+}
+
+json EthApi::chain_id(const json& p) {
+  check_param_count(p, 0, 0);
+  return quantity(ledger_.chain().chain_id());
+}
+
+json EthApi::net_version(const json& p) {
+  check_param_count(p, 0, 0);
+  return std::to_string(ledger_.chain().chain_id());
+}
+
+json EthApi::listening(const json& p) {
+  check_param_count(p, 0, 0);
+  return true;
+}
+
+json EthApi::client_version(const json& p) {
+  check_param_count(p, 0, 0);
+  return options_.client_version;
+}
+
+json EthApi::block_number(const json& p) {
+  check_param_count(p, 0, 0);
+  std::shared_lock lock(ledger_.mutex());
+  return quantity(ledger_.chain().height());
+}
+
+json EthApi::syncing(const json& p) {
+  check_param_count(p, 0, 0);
+  return false;
+}
+
+json EthApi::get_block_by_number(const json& p) {
+  check_param_count(p, 1, 2);
+  const BlockTag t = parse_block_tag(p[0], "block");
+  if (t.kind == BlockTag::kHash) invalid_params("block: use eth_getBlockByHash for a hash");
+  const bool full = parse_bool(p, 1, "full transactions flag");
+  std::shared_lock lock(ledger_.mutex());
+  const chain::Block* b = block_for_tag(t);
+  return b == nullptr ? json(nullptr) : block_json(*b, full);
+}
+
+json EthApi::get_block_by_hash(const json& p) {
+  check_param_count(p, 1, 2);
+  const Bytes32 h = parse_hash(p[0], "block hash");
+  const bool full = parse_bool(p, 1, "full transactions flag");
+  std::shared_lock lock(ledger_.mutex());
+  const chain::Block* b = ledger_.chain().block_by_hash(h);
+  return b == nullptr ? json(nullptr) : block_json(*b, full);
+}
+
+json EthApi::get_transaction_by_hash(const json& p) {
+  check_param_count(p, 1, 1);
+  const Bytes32 h = parse_hash(p[0], "transaction hash");
+  {
+    std::shared_lock lock(ledger_.mutex());
+    const chain::Chain& c = ledger_.chain();
+    if (auto loc = c.find_transaction(h)) {
+      return transaction_json(*c.transaction(*loc), c.block_by_number(loc->block_number),
+                              loc->index);
+    }
+  }
+  if (auto tx = ledger_.pending(h)) return transaction_json(*tx, nullptr, 0);
+  return nullptr;
+}
+
+json EthApi::get_transaction_receipt(const json& p) {
+  check_param_count(p, 1, 1);
+  const Bytes32 h = parse_hash(p[0], "transaction hash");
+  std::shared_lock lock(ledger_.mutex());
+  const chain::Chain& c = ledger_.chain();
+  auto loc = c.find_transaction(h);
+  if (!loc) return nullptr;
+  return receipt_json(*c.block_by_number(loc->block_number), loc->index);
+}
+
+json EthApi::get_transaction_count(const json& p) {
+  check_param_count(p, 1, 2);
+  const Address a = parse_address(p[0], "address");
+  BlockTag t;
+  if (const json* v = param(p, 1)) t = parse_block_tag(*v, "block");
+  if (t.kind == BlockTag::kPending) return quantity(ledger_.sequencer().pending_nonce(a));
+  require_head_state(t);
+  std::shared_lock lock(ledger_.mutex());
+  return quantity(ledger_.chain().state().account_nonce(a));
+}
+
+json EthApi::send_raw_transaction(const json& p) {
+  check_param_count(p, 1, 1);
+  const Bytes raw = parse_data(p[0], "raw transaction");
+  std::string detail;
+  auto decoded = chain::decode_transaction(raw, ledger_.chain().chain_id(), &detail);
+  if (auto* e = std::get_if<chain::TxError>(&decoded)) {
+    std::string msg = "invalid transaction: " + std::string(chain::to_string(*e));
+    if (!detail.empty()) msg += ": " + detail;
+    const bool shape = *e == chain::TxError::kTooLarge || *e == chain::TxError::kMalformedRlp ||
+                       *e == chain::TxError::kUnsupportedType ||
+                       *e == chain::TxError::kWrongFieldCount || *e == chain::TxError::kBadField;
+    throw RpcError(shape ? rpc_code::kInvalidParams : rpc_code::kInvalidInput, msg);
+  }
+  chain::SignedTransaction tx = std::move(std::get<chain::SignedTransaction>(decoded));
+  const Bytes32 hash = tx.hash;
+  const Address sender = tx.sender;
+  const chain::AdmitError e = ledger_.submit(std::move(tx), &detail);
+  switch (e) {
+    case chain::AdmitError::kOk:
+      break;
+    case chain::AdmitError::kNonceTooLow:
+      throw RpcError(rpc_code::kInvalidInput,
+                     "nonce too low: next nonce is " +
+                         std::to_string(ledger_.sequencer().pending_nonce(sender)));
+    case chain::AdmitError::kNonceTooHigh:
+      throw RpcError(rpc_code::kInvalidInput,
+                     "nonce too high: next nonce is " +
+                         std::to_string(ledger_.sequencer().pending_nonce(sender)) +
+                         " (the node does not hold transactions with gaps)");
+    case chain::AdmitError::kAlreadyKnown:
+      throw RpcError(rpc_code::kInvalidInput, "already known");
+    case chain::AdmitError::kQueueFull:
+      throw RpcError(rpc_code::kLimitExceeded, "transaction queue full: " + detail);
+    case chain::AdmitError::kStopped:
+      throw RpcError(rpc_code::kInvalidInput, "the node is shutting down");
+  }
+  if (options_.sync_submit) {
+    ledger_.sequencer().wait_for(
+        hash, std::chrono::duration_cast<std::chrono::milliseconds>(kSyncSubmitTimeout));
+  }
+  return hash.hex();
+}
+
+json EthApi::call(const json& p) {
+  check_param_count(p, 1, 3);  // a third argument (state overrides) must be null
+  if (param(p, 2) != nullptr) invalid_params("state overrides are not supported");
+  const CallArgs c = parse_call_object(p[0]);
+  BlockTag t;
+  if (const json* v = param(p, 1)) t = parse_block_tag(*v, "block");
+  require_head_state(t);
+  const core::CallResult r = ledger_.call(c.from, c.to, c.data);
+  if (!r.success) return revert_error(r);
+  return to_hex_prefixed(r.output);
+}
+
+json EthApi::estimate_gas(const json& p) {
+  check_param_count(p, 1, 2);
+  const CallArgs c = parse_call_object(p[0]);
+  BlockTag t;
+  if (const json* v = param(p, 1)) t = parse_block_tag(*v, "block");
+  require_head_state(t);
+  const core::CallResult r = ledger_.call(c.from, c.to, c.data);
+  if (!r.success) return revert_error(r);
+  return quantity(chain::intrinsic_gas(c.data) + kEstimateGasMargin);
+}
+
+json EthApi::zero(const json& p) {
+  check_param_count(p, 0, 0);
+  return "0x0";
+}
+
+json EthApi::fee_history(const json& p) {
+  check_param_count(p, 2, 3);
+  uint64_t count = 0;
+  if (p[0].is_number_unsigned() || p[0].is_number_integer()) {
+    if (p[0].get<int64_t>() < 0) invalid_params("block count: must not be negative");
+    count = p[0].get<uint64_t>();
+  } else {
+    count = parse_quantity_u64(p[0], "block count");
+  }
+  if (count > kMaxFeeHistoryBlocks) {
+    invalid_params("block count: at most " + std::to_string(kMaxFeeHistoryBlocks));
+  }
+  const BlockTag t = parse_block_tag(p[1], "newest block");
+  std::vector<double> percentiles;
+  if (const json* v = param(p, 2)) {
+    if (!v->is_array()) invalid_params("reward percentiles: expected an array");
+    double prev = 0;
+    for (const json& x : *v) {
+      if (!x.is_number()) invalid_params("reward percentiles: expected numbers");
+      const double d = x.get<double>();
+      if (d < 0 || d > 100 || d < prev) {
+        invalid_params("reward percentiles: must be increasing and within 0..100");
+      }
+      prev = d;
+      percentiles.push_back(d);
+    }
+  }
+  std::shared_lock lock(ledger_.mutex());
+  const chain::Block* newest = block_for_tag(t);
+  if (newest == nullptr) throw RpcError(rpc_code::kResourceNotFound, "block not found");
+  const uint64_t last = newest->header.number;
+  count = std::min(count, last + 1);
+  const uint64_t oldest = last + 1 - count;
+  json base = json::array();
+  json ratio = json::array();
+  json reward = json::array();
+  for (uint64_t n = oldest; n <= last && count > 0; ++n) {
+    const chain::BlockHeader& h = ledger_.chain().block_by_number(n)->header;
+    base.push_back("0x0");
+    ratio.push_back(static_cast<double>(h.gas_used) / static_cast<double>(h.gas_limit));
+    reward.push_back(json(std::vector<std::string>(percentiles.size(), "0x0")));
+  }
+  base.push_back("0x0");  // the block after the newest
+  json out = {{"oldestBlock", quantity(count == 0 ? last : oldest)},
+              {"baseFeePerGas", base},
+              {"gasUsedRatio", ratio}};
+  if (param(p, 2) != nullptr) out["reward"] = reward;
+  return out;
+}
+
+json EthApi::get_balance(const json& p) {
+  check_param_count(p, 1, 2);
+  parse_address(p[0], "address");
+  BlockTag t;
+  if (const json* v = param(p, 1)) t = parse_block_tag(*v, "block");
+  require_head_state(t);
+  return "0x0";
+}
+
+json EthApi::get_code(const json& p) {
+  check_param_count(p, 1, 2);
+  const Address a = parse_address(p[0], "address");
+  BlockTag t;
+  if (const json* v = param(p, 1)) t = parse_block_tag(*v, "block");
+  require_head_state(t);
+  std::shared_lock lock(ledger_.mutex());
+  return ledger_.chain().state().contract(a) != nullptr ? std::string(kNativeCodeMarker)
+                                                        : std::string("0x");
+}
+
+json EthApi::get_logs(const json& p) {
+  check_param_count(p, 1, 1);
+  const LogQuery q = parse_log_query(p[0]);
+  std::shared_lock lock(ledger_.mutex());
+  return query_logs(ledger_.chain(), q);
+}
+
+json EthApi::new_filter(const json& p) {
+  check_param_count(p, 1, 1);
+  LogQuery q = parse_log_query(p[0]);
+  uint64_t head = 0;
+  {
+    std::shared_lock lock(ledger_.mutex());
+    head = ledger_.chain().height();
+  }
+  return filters_.add_log_filter(std::move(q), head);
+}
+
+json EthApi::new_block_filter(const json& p) {
+  check_param_count(p, 0, 0);
+  uint64_t head = 0;
+  {
+    std::shared_lock lock(ledger_.mutex());
+    head = ledger_.chain().height();
+  }
+  return filters_.add_block_filter(head);
+}
+
+namespace {
+std::string filter_id(const json& p) {
+  check_param_count(p, 1, 1);
+  if (!p[0].is_string()) invalid_params("filter id: expected a hex string");
+  return p[0].get<std::string>();
+}
+}  // namespace
+
+json EthApi::get_filter_changes(const json& p) {
+  const std::string id = filter_id(p);
+  std::shared_lock lock(ledger_.mutex());
+  return filters_.changes(id, ledger_.chain());
+}
+
+json EthApi::get_filter_logs(const json& p) {
+  const std::string id = filter_id(p);
+  std::shared_lock lock(ledger_.mutex());
+  return filters_.logs(id, ledger_.chain());
+}
+
+json EthApi::uninstall_filter(const json& p) {
+  return filters_.remove(filter_id(p));
+}
+
+json EthApi::accounts(const json& p) {
+  check_param_count(p, 0, 0);
+  json out = json::array();
+  if (options_.dev) {
+    for (const Address& a : options_.dev_accounts)
+      out.push_back(a.checksum_hex());
+  }
+  return out;
+}
+
+json EthApi::increase_time(const json& p) {
+  check_param_count(p, 1, 1);
+  const int64_t s = parse_seconds(p[0], "seconds");
+  if (s > kMaxTimeIncreaseSeconds) invalid_params("seconds: at most 100 years at once");
+  return std::to_string(ledger_.increase_time(s));
+}
+
+json EthApi::mine(const json& p) {
+  check_param_count(p, 0, 1);
+  if (const json* v = param(p, 0)) {
+    const int64_t ts = parse_seconds(*v, "timestamp");
+    const int64_t now = static_cast<int64_t>(ledger_.now());
+    if (ts < now) invalid_params("timestamp: earlier than the ledger's clock");
+    if (ts - now > kMaxTimeIncreaseSeconds) invalid_params("timestamp: more than 100 years ahead");
+    ledger_.increase_time(ts - now);
+  }
+  ledger_.mine();
+  return "0x0";
+}
+
+}  // namespace stoa::node

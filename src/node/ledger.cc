@@ -1,0 +1,97 @@
+// The chain, its sequencer and the ledger's clock.
+#include "stoa/node/ledger.h"
+
+#include <utility>
+#include <vector>
+
+#include "stoa/node/log.h"
+
+namespace stoa::node {
+namespace {
+
+uint64_t wall_seconds() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+}  // namespace
+
+Ledger::Ledger(const chain::ChainConfig& config, Metrics& metrics,
+               std::chrono::milliseconds max_batch_delay)
+    : metrics_(metrics), chain_(config) {
+  chain::SequencerOptions opts;
+  opts.max_batch_delay = max_batch_delay;
+  opts.clock = [this] { return now(); };
+  opts.on_sealed = [this](const chain::Block& b) { on_sealed(b); };
+  sequencer_ = std::make_unique<chain::Sequencer>(chain_, std::move(opts));
+}
+
+Ledger::~Ledger() {
+  stop();
+}
+
+void Ledger::stop() {
+  if (sequencer_) sequencer_->stop();
+}
+
+uint64_t Ledger::now() const {
+  const int64_t t = static_cast<int64_t>(wall_seconds()) + offset_.load();
+  return t < 0 ? 0 : static_cast<uint64_t>(t);
+}
+
+int64_t Ledger::increase_time(int64_t seconds) {
+  return offset_.fetch_add(seconds) + seconds;
+}
+
+uint64_t Ledger::mine() {
+  std::unique_lock lock(mutex());
+  const chain::Block& b = chain_.seal_block({}, now());
+  on_sealed(b);
+  return b.header.number;
+}
+
+core::CallResult Ledger::call(const Address& from, const Address& to, BytesView data) {
+  std::unique_lock lock(mutex());
+  return chain_.call(from, to, data, now());
+}
+
+chain::AdmitError Ledger::submit(chain::SignedTransaction tx, std::string* detail) {
+  const Bytes32 hash = tx.hash;
+  bool inserted = false;
+  {
+    std::lock_guard lock(pending_mu_);
+    inserted = pending_.emplace(hash, tx).second;
+  }
+  const chain::AdmitError e = sequencer_->submit(std::move(tx), detail);
+  if (e != chain::AdmitError::kOk && inserted) {
+    std::lock_guard lock(pending_mu_);
+    pending_.erase(hash);
+  }
+  return e;
+}
+
+std::optional<chain::SignedTransaction> Ledger::pending(const Bytes32& hash) const {
+  std::lock_guard lock(pending_mu_);
+  auto it = pending_.find(hash);
+  if (it == pending_.end()) return std::nullopt;
+  return it->second;
+}
+
+void Ledger::on_sealed(const chain::Block& block) {
+  {
+    std::lock_guard lock(pending_mu_);
+    for (const chain::SignedTransaction& tx : block.transactions)
+      pending_.erase(tx.hash);
+  }
+  metrics_.on_block(block);
+  if (log_level() <= LogLevel::kDebug) {
+    log_event(LogLevel::kDebug, "block_sealed",
+              {{"number", block.header.number},
+               {"hash", block.hash.hex()},
+               {"transactions", block.transactions.size()},
+               {"timestamp", block.header.timestamp}});
+  }
+}
+
+}  // namespace stoa::node

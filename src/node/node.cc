@@ -1,0 +1,245 @@
+// Wiring: genesis file, ledger, JSON-RPC and REST over cpp-httplib.
+#include "stoa/node/node.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+
+#include "stoa/node/log.h"
+#include "stoa/node/rpc.h"
+
+namespace stoa::node {
+namespace {
+
+namespace fs = std::filesystem;
+
+uint64_t wall_seconds() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+GenesisFile read_genesis(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  GenesisFile g;
+  try {
+    const json j = json::parse(ss.str());
+    g.chain_id = j.at("chainId").get<uint64_t>();
+    auto op = Address::parse(j.at("operator").get<std::string>());
+    if (!op) throw std::runtime_error("operator is not an address");
+    g.operator_account = *op;
+    g.timestamp = j.at("timestamp").get<uint64_t>();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path.string() + " is not a valid genesis file: " + e.what());
+  }
+  return g;
+}
+
+void write_genesis(const fs::path& path, const GenesisFile& g) {
+  const json j = {{"chainId", g.chain_id},
+                  {"operator", g.operator_account.checksum_hex()},
+                  {"timestamp", g.timestamp}};
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << j.dump(2) << "\n";
+    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, path);
+}
+
+}  // namespace
+
+std::vector<crypto::PrivateKey> dev_keys(size_t n) {
+  std::vector<crypto::PrivateKey> keys;
+  for (uint32_t i = 0; i < n; ++i) {
+    auto k = crypto::derive_from_mnemonic(crypto::kDevMnemonic, i);
+    if (!k) throw std::runtime_error("cannot derive the dev accounts");
+    keys.push_back(*k);
+  }
+  return keys;
+}
+
+GenesisFile load_or_create_genesis(const NodeOptions& o, uint64_t now) {
+  const fs::path dir(o.data_dir);
+  const fs::path path = dir / "genesis.json";
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    GenesisFile g = read_genesis(path);
+    if (o.chain_id && *o.chain_id != g.chain_id) {
+      throw std::runtime_error("--chain-id " + std::to_string(*o.chain_id) + " contradicts " +
+                               path.string() + " (chain id " + std::to_string(g.chain_id) +
+                               "): the chain id is fixed at genesis; omit --chain-id or use "
+                               "another --data directory");
+    }
+    if (o.operator_account && *o.operator_account != g.operator_account) {
+      throw std::runtime_error("--operator " + o.operator_account->checksum_hex() +
+                               " contradicts " + path.string() + " (operator " +
+                               g.operator_account.checksum_hex() + ")");
+    }
+    return g;
+  }
+  GenesisFile g;
+  g.chain_id = o.chain_id.value_or(kDefaultChainId);
+  if (g.chain_id == 0) throw std::runtime_error("--chain-id must not be 0");
+  if (o.operator_account) {
+    g.operator_account = *o.operator_account;
+  } else if (o.dev) {
+    g.operator_account = dev_keys(1)[0].address();
+  } else {
+    throw std::runtime_error("--operator ADDRESS is required on first start without --dev (" +
+                             path.string() + " does not exist yet)");
+  }
+  g.timestamp = now;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create " + dir.string() + ": " + ec.message());
+  write_genesis(path, g);
+  return g;
+}
+
+Node::Node(NodeOptions options)
+    : options_(std::move(options)), genesis_(load_or_create_genesis(options_, wall_seconds())) {
+  chain::ChainConfig cfg;
+  cfg.genesis.chain_id = genesis_.chain_id;
+  cfg.genesis.operator_account = genesis_.operator_account;
+  cfg.genesis_timestamp = genesis_.timestamp;
+  ledger_ = std::make_unique<Ledger>(cfg, metrics_, options_.max_batch_delay);
+  EthApiOptions eo;
+  eo.dev = options_.dev;
+  eo.sync_submit = options_.sync_submit;
+  if (options_.dev) {
+    for (const crypto::PrivateKey& k : dev_keys())
+      eo.dev_accounts.push_back(k.address());
+  }
+  eth_ = std::make_unique<EthApi>(*ledger_, metrics_, std::move(eo));
+  rest_ = std::make_unique<RestApi>(*ledger_, metrics_);
+  install_routes();
+}
+
+Node::~Node() {
+  stop();
+  ledger_->stop();
+}
+
+std::vector<std::string> Node::rest_paths() {
+  std::vector<std::string> out;
+  for (const RestRoute& r : rest_->routes())
+    out.push_back(r.openapi_path);
+  return out;
+}
+
+void Node::install_routes() {
+  server_.set_payload_max_length(kMaxBodyBytes);
+  auto timed = [this](std::string handler, auto fn) {
+    return [this, handler = std::move(handler), fn](const httplib::Request& req,
+                                                    httplib::Response& res) {
+      const auto start = std::chrono::steady_clock::now();
+      fn(req, res);
+      metrics_.on_http(
+          handler, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    };
+  };
+  server_.Post("/", timed("rpc", [this](const httplib::Request& req, httplib::Response& res) {
+                 const RpcResponse r = handle_rpc_body(
+                     req.body, [this](const std::string& method, const json& params) {
+                       return eth_->handle(method, params);
+                     });
+                 res.status = r.http_status;
+                 if (!r.body.empty()) res.set_content(r.body, "application/json");
+               }));
+  for (RestRoute& r : rest_->routes()) {
+    const std::string label =
+        r.openapi_path.starts_with("/v1/") ? "rest" : r.openapi_path.substr(1);
+    server_.Get(r.pattern, timed(label, [h = std::move(r.handler)](const httplib::Request& req,
+                                                                   httplib::Response& res) {
+                  try {
+                    h(req, res);
+                  } catch (const RestError& e) {
+                    send_rest_error(res, e.status, e.code, e.message);
+                  }
+                }));
+  }
+  server_.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown error";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        log_event(LogLevel::kError, "http_exception", {{"path", req.path}, {"error", what}});
+        send_rest_error(res, 500, "internal", "internal error");
+      });
+  server_.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,
+                                                                    httplib::Response& res) {
+    if (res.status == 413) {
+      const std::string msg = "request body exceeds " + std::to_string(kMaxBodyBytes) + " bytes";
+      if (req.method == "POST" && req.path == "/") {
+        res.set_content(error_response(nullptr, RpcError(rpc_code::kLimitExceeded, msg)).dump(),
+                        "application/json");
+      } else {
+        send_rest_error(res, 413, "payload_too_large", msg);
+      }
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    if (res.status == 404) {
+      send_rest_error(res, 404, "not_found", "no route " + req.method + " " + req.path);
+    } else if (res.status == 405) {
+      send_rest_error(res, 405, "method_not_allowed", "method " + req.method + " not allowed");
+    } else {
+      send_rest_error(res, res.status, "bad_request", "the request could not be served");
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+}
+
+void Node::bind() {
+  if (options_.port == 0) {
+    port_ = server_.bind_to_any_port(options_.host);
+    if (port_ <= 0) throw std::runtime_error("cannot listen on " + options_.host + ":0");
+  } else {
+    if (!server_.bind_to_port(options_.host, options_.port)) {
+      throw std::runtime_error("cannot listen on " + options_.host + ":" +
+                               std::to_string(options_.port) + " (in use, or not permitted?)");
+    }
+    port_ = options_.port;
+  }
+  bound_ = true;
+  log_event(LogLevel::kInfo, "listen",
+            {{"address", options_.host + ":" + std::to_string(port_)},
+             {"chainId", genesis_.chain_id},
+             {"dev", options_.dev}});
+}
+
+void Node::serve() {
+  if (!bound_) bind();
+  serving_ = true;
+  server_.listen_after_bind();
+}
+
+void Node::start() {
+  if (!bound_) bind();
+  serving_ = true;
+  thread_ = std::thread([this] { server_.listen_after_bind(); });
+}
+
+void Node::stop() {
+  if (serving_.load()) {
+    // listen_after_bind may not have started yet: stop() is a no-op until it has.
+    for (int i = 0; i < 500 && !server_.is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  server_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace stoa::node

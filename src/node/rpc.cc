@@ -1,0 +1,234 @@
+// JSON-RPC 2.0 framing and EIP-1474 errors, and the strict parameter parsers.
+#include "stoa/node/rpc.h"
+
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "stoa/node/log.h"
+
+namespace stoa::node {
+namespace {
+
+bool valid_id(const json& id) {
+  return id.is_null() || id.is_string() || id.is_number_integer() || id.is_number_unsigned();
+}
+
+// One request object; returns nullopt for a notification.
+std::optional<json> handle_one(const json& req, const MethodHandler& handler) {
+  if (!req.is_object()) {
+    return error_response(
+        nullptr, RpcError(rpc_code::kInvalidRequest, "invalid request: expected a JSON object"));
+  }
+  const bool has_id = req.contains("id");
+  json id = has_id ? req.at("id") : json(nullptr);
+  if (!valid_id(id)) {
+    return error_response(nullptr, RpcError(rpc_code::kInvalidRequest,
+                                            "invalid request: id must be a string, an integer "
+                                            "or null"));
+  }
+  auto invalid = [&](const std::string& why) {
+    return error_response(id, RpcError(rpc_code::kInvalidRequest, "invalid request: " + why));
+  };
+  if (!req.contains("jsonrpc") || !req.at("jsonrpc").is_string() ||
+      req.at("jsonrpc").get<std::string>() != "2.0") {
+    return invalid("jsonrpc must be \"2.0\"");
+  }
+  if (!req.contains("method") || !req.at("method").is_string()) {
+    return invalid("method must be a string");
+  }
+  json params = json::array();
+  if (req.contains("params") && !req.at("params").is_null()) {
+    if (!req.at("params").is_array()) return invalid("params must be an array");
+    params = req.at("params");
+  }
+  const std::string method = req.at("method").get<std::string>();
+  json out = {{"jsonrpc", "2.0"}, {"id", id}};
+  try {
+    out["result"] = handler(method, params);
+  } catch (const RpcError& e) {
+    out = error_response(id, e);
+  } catch (const std::exception& e) {
+    log_event(LogLevel::kError, "rpc_internal_error", {{"method", method}, {"error", e.what()}});
+    out = error_response(
+        id, RpcError(rpc_code::kInternalError, std::string("internal error: ") + e.what()));
+  }
+  if (!has_id) return std::nullopt;
+  return out;
+}
+
+bool is_hex_digit(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+std::string hex_body(const json& v, std::string_view what, std::string_view kind) {
+  if (!v.is_string())
+    invalid_params(std::string(what) + ": expected a " + std::string(kind) + " string");
+  const std::string& s = v.get_ref<const std::string&>();
+  if (s.size() < 2 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) {
+    invalid_params(std::string(what) + ": " + std::string(kind) + " must start with 0x");
+  }
+  std::string body = s.substr(2);
+  for (char c : body) {
+    if (!is_hex_digit(c)) invalid_params(std::string(what) + ": invalid hex digit");
+  }
+  return body;
+}
+
+}  // namespace
+
+json RpcError::to_json() const {
+  json e = {{"code", code_}, {"message", what()}};
+  if (!data_.is_null()) e["data"] = data_;
+  return e;
+}
+
+void invalid_params(const std::string& what) {
+  throw RpcError(rpc_code::kInvalidParams, "invalid params: " + what);
+}
+
+json error_response(const json& id, const RpcError& e) {
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"error", e.to_json()}};
+}
+
+RpcResponse handle_rpc_body(std::string_view body, const MethodHandler& handler) {
+  RpcResponse res;
+  json doc;
+  try {
+    doc = json::parse(body.begin(), body.end());
+  } catch (const json::parse_error& e) {
+    res.body = error_response(nullptr, RpcError(rpc_code::kParseError,
+                                                std::string("parse error: ") + e.what()))
+                   .dump();
+    return res;
+  }
+  if (doc.is_array()) {
+    if (doc.empty()) {
+      res.body = error_response(nullptr,
+                                RpcError(rpc_code::kInvalidRequest, "invalid request: empty batch"))
+                     .dump();
+      return res;
+    }
+    if (doc.size() > kMaxBatchRequests) {
+      res.body = error_response(nullptr, RpcError(rpc_code::kLimitExceeded,
+                                                  "batch of " + std::to_string(doc.size()) +
+                                                      " requests exceeds the limit of " +
+                                                      std::to_string(kMaxBatchRequests)))
+                     .dump();
+      return res;
+    }
+    json out = json::array();
+    for (const json& req : doc) {
+      if (auto r = handle_one(req, handler)) out.push_back(std::move(*r));
+    }
+    if (out.empty()) {
+      res.http_status = 204;
+      return res;
+    }
+    res.body = out.dump();
+    return res;
+  }
+  auto r = handle_one(doc, handler);
+  if (!r) {
+    res.http_status = 204;
+    return res;
+  }
+  res.body = r->dump();
+  return res;
+}
+
+const json* param(const json& params, size_t i) {
+  if (i >= params.size()) return nullptr;
+  const json& v = params.at(i);
+  return v.is_null() ? nullptr : &v;
+}
+
+void check_param_count(const json& params, size_t min, size_t max) {
+  if (params.size() > max) {
+    invalid_params("too many arguments: expected at most " + std::to_string(max) + ", got " +
+                   std::to_string(params.size()));
+  }
+  for (size_t i = 0; i < min; ++i) {
+    if (param(params, i) == nullptr) {
+      invalid_params("missing value for required argument " + std::to_string(i));
+    }
+  }
+}
+
+U256 parse_quantity(const json& v, std::string_view what) {
+  const std::string body = hex_body(v, what, "hex quantity");
+  if (body.empty()) invalid_params(std::string(what) + ": empty hex quantity (0x0 is zero)");
+  if (body.size() > 1 && body[0] == '0') {
+    invalid_params(std::string(what) + ": hex quantity has leading zeros");
+  }
+  if (body.size() > 64) invalid_params(std::string(what) + ": hex quantity exceeds 256 bits");
+  auto u = U256::from_hex("0x" + body);
+  if (!u) invalid_params(std::string(what) + ": invalid hex quantity");
+  return *u;
+}
+
+uint64_t parse_quantity_u64(const json& v, std::string_view what) {
+  const U256 u = parse_quantity(v, what);
+  if (!u.fits_u64()) invalid_params(std::string(what) + ": quantity exceeds 64 bits");
+  return u.low64();
+}
+
+Bytes parse_data(const json& v, std::string_view what) {
+  const std::string body = hex_body(v, what, "hex data");
+  if (body.size() % 2 != 0) invalid_params(std::string(what) + ": odd number of hex digits");
+  auto b = from_hex("0x" + body);
+  if (!b) invalid_params(std::string(what) + ": invalid hex data");
+  return *b;
+}
+
+Address parse_address(const json& v, std::string_view what) {
+  const Bytes b = parse_data(v, what);
+  if (b.size() != 20) {
+    invalid_params(std::string(what) + ": an address is 20 bytes, got " + std::to_string(b.size()));
+  }
+  return Address::from_view(b);
+}
+
+Bytes32 parse_hash(const json& v, std::string_view what) {
+  const Bytes b = parse_data(v, what);
+  if (b.size() != 32) {
+    invalid_params(std::string(what) + ": a hash is 32 bytes, got " + std::to_string(b.size()));
+  }
+  return Bytes32::from_view(b);
+}
+
+BlockTag parse_block_tag(const json& v, std::string_view what) {
+  BlockTag t;
+  if (v.is_object()) {  // EIP-1898
+    if (v.contains("blockHash")) {
+      t.kind = BlockTag::kHash;
+      t.hash = parse_hash(v.at("blockHash"), std::string(what) + ".blockHash");
+      return t;
+    }
+    if (v.contains("blockNumber")) return parse_block_tag(v.at("blockNumber"), what);
+    invalid_params(std::string(what) + ": expected blockNumber or blockHash");
+  }
+  if (!v.is_string()) invalid_params(std::string(what) + ": expected a block tag or number");
+  const std::string& s = v.get_ref<const std::string&>();
+  if (s == "latest") return t;
+  if (s == "pending") return {BlockTag::kPending, 0, {}};
+  if (s == "safe") return {BlockTag::kSafe, 0, {}};
+  if (s == "finalized") return {BlockTag::kFinalized, 0, {}};
+  if (s == "earliest") return {BlockTag::kEarliest, 0, {}};
+  if (s.starts_with("0x") || s.starts_with("0X")) {
+    t.kind = BlockTag::kNumber;
+    t.number = parse_quantity_u64(v, what);
+    return t;
+  }
+  invalid_params(std::string(what) + ": unknown block tag \"" + s +
+                 "\" (latest, pending, safe, finalized, earliest or a hex number)");
+}
+
+std::string quantity(uint64_t v) {
+  return U256(v).to_hex();
+}
+std::string quantity(const U256& v) {
+  return v.to_hex();
+}
+
+}  // namespace stoa::node

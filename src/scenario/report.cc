@@ -1,0 +1,123 @@
+// Rendering of scenario reports for people: failures, cap tables, refused calls.
+#include <algorithm>
+
+#include "stoa/scenario/scenario.h"
+
+namespace stoa::scenario {
+namespace {
+
+std::string pad_right(const std::string& s, size_t w) {
+  return s.size() >= w ? s : s + std::string(w - s.size(), ' ');
+}
+std::string pad_left(const std::string& s, size_t w) {
+  return s.size() >= w ? s : std::string(w - s.size(), ' ') + s;
+}
+
+void refusal_lines(std::string& out, const std::vector<Refusal>& refusals, const char* indent) {
+  size_t sender_w = 0;
+  for (const Refusal& r : refusals)
+    sender_w = std::max(sender_w, r.sender.size());
+  for (const Refusal& r : refusals) {
+    out += indent;
+    out += pad_left("line " + std::to_string(r.line), 9) + "  " + pad_right(r.sender, sender_w) +
+           "  " + r.call + "\n";
+    out += indent;
+    out += std::string(9 + 2 + sender_w + 2, ' ') + "refused: ";
+    if (r.code) {
+      out += "code " + std::to_string(*r.code);
+      if (!r.code_constant.empty()) out += " " + r.code_constant;
+      if (!r.code_message.empty()) out += " — " + r.code_message;
+    } else {
+      out += r.revert;
+    }
+    if (!r.expected) out += "  [not expected by the scenario]";
+    out += "\n";
+  }
+}
+
+}  // namespace
+
+std::string format_amount(const U256& v, uint8_t decimals) {
+  std::string digits = v.to_dec();
+  std::string frac;
+  if (decimals > 0) {
+    if (digits.size() <= decimals) digits = std::string(decimals - digits.size() + 1, '0') + digits;
+    frac = digits.substr(digits.size() - decimals);
+    digits = digits.substr(0, digits.size() - decimals);
+  }
+  std::string grouped;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return frac.empty() ? grouped : grouped + "." + frac;
+}
+
+std::string format_failure(const Failure& f) {
+  std::string out = "FAIL " + f.file;
+  if (f.line > 0) out += ":" + std::to_string(f.line);
+  out += ": ";
+  if (f.scenario_error) out += "error in the scenario: ";
+  out += f.message + "\n";
+  if (!f.source.empty()) out += "  line:     " + f.source + "\n";
+  if (!f.expected.empty() || !f.actual.empty()) {
+    out += "  expected: " + f.expected + "\n";
+    out += "  actual:   " + f.actual + "\n";
+  }
+  return out;
+}
+
+std::string format_report(const Report& r) {
+  std::string out;
+  out += "Scenario: " + (r.title.empty() ? r.file : r.title + "  (" + r.file + ")") + "\n";
+  out += "Result:   ";
+  out += r.passed ? "PASS" : "FAIL";
+  out += ", " + std::to_string(r.steps) + " steps, ledger time " + format_time(r.final_timestamp) +
+         "\n";
+  for (const SecurityReport& s : r.securities) {
+    out += "\n" + s.symbol + " — " + s.name;
+    if (!s.preset_name.empty()) out += " (" + s.preset_name + ", preset " + s.preset_key + ")";
+    out += "\n";
+    out += "  token " + s.token.checksum_hex() + ", total supply " +
+           format_amount(s.total_supply, s.decimals) + ", " + std::to_string(s.holder_count) +
+           " holder" + (s.holder_count == 1 ? "" : "s") + (s.paused ? ", PAUSED" : "") + "\n";
+    out += "  Cap table\n";
+    if (s.cap_table.empty()) {
+      out += "    (no holders)\n";
+    } else {
+      size_t name_w = std::string("Holder").size();
+      size_t bal_w = std::string("Balance").size();
+      for (const Holding& h : s.cap_table) {
+        name_w = std::max(name_w, h.holder.size());
+        bal_w = std::max(bal_w, format_amount(h.balance, s.decimals).size());
+      }
+      bal_w = std::max(bal_w, format_amount(s.total_supply, s.decimals).size());
+      out += "    " + pad_right("Holder", name_w) + "  " + pad_left("Balance", bal_w) + "  " +
+             pad_left("% of supply", 11) + "\n";
+      for (const Holding& h : s.cap_table) {
+        out += "    " + pad_right(h.holder, name_w) + "  " +
+               pad_left(format_amount(h.balance, s.decimals), bal_w) + "  " +
+               pad_left(h.percent, 11) + "\n";
+      }
+      out += "    " + pad_right("Total", name_w) + "  " +
+             pad_left(format_amount(s.total_supply, s.decimals), bal_w) + "  " +
+             pad_left("100.00%", 11) + "\n";
+    }
+    out += "  Refused calls";
+    if (s.refusals.empty()) {
+      out += ": none\n";
+    } else {
+      out += " (" + std::to_string(s.refusals.size()) + ")\n";
+      refusal_lines(out, s.refusals, "  ");
+    }
+  }
+  if (!r.other_refusals.empty()) {
+    out += "\nRefused calls to the factory and other contracts (" +
+           std::to_string(r.other_refusals.size()) + ")\n";
+    refusal_lines(out, r.other_refusals, "  ");
+  }
+  if (r.failure) out += "\n" + format_failure(*r.failure);
+  return out;
+}
+
+}  // namespace stoa::scenario

@@ -1,0 +1,1476 @@
+#include "stoa/sim/simulator.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "stoa/abi/abi.h"
+#include "stoa/core/access_control.h"
+#include "stoa/core/codes.h"
+#include "stoa/core/errors.h"
+#include "stoa/core/factory.h"
+#include "stoa/core/modules.h"
+#include "stoa/core/presets.h"
+#include "stoa/core/security_token.h"
+#include "stoa/core/state.h"
+#include "stoa/crypto/secp256k1.h"
+#include "stoa/sim/invariants.h"
+#include "stoa/sim/prng.h"
+
+namespace stoa::sim {
+namespace {
+using core::ErrorId;
+using core::make_revert;
+namespace roles = core::roles;
+
+constexpr uint64_t kDay = 24 * 3600;
+constexpr uint64_t kGenesisTime = 1767225600;  // 2026-01-01T00:00:00Z
+constexpr size_t kMaxAccounts = 200;
+
+char g_context[768] = "simulator not running";
+
+// Pool accounts are derived once per process (deterministic labels, independent of the seed).
+const std::vector<Address>& account_pool() {
+  static const std::vector<Address> pool = [] {
+    std::vector<Address> v;
+    v.reserve(kMaxAccounts);
+    for (size_t i = 0; i < kMaxAccounts; ++i) {
+      v.push_back(crypto::key_for_label("sim.account." + std::to_string(i)).address());
+    }
+    return v;
+  }();
+  return pool;
+}
+Address labelled(std::string_view label) {
+  return crypto::key_for_label(label).address();
+}
+
+const abi::Signature& sig_of(std::string_view text) {
+  static std::map<std::string, abi::Signature, std::less<>> cache;
+  auto it = cache.find(text);
+  if (it == cache.end()) {
+    auto s = abi::parse_signature(text);
+    STOA_ASSERT(s.has_value());
+    it = cache.emplace(std::string(text), *s).first;
+  }
+  return it->second;
+}
+
+Bytes encode(std::string_view signature, const abi::ValueList& args) {
+  auto data = abi::encode_call(sig_of(signature), args);
+  STOA_ASSERT(data.index() == 0);
+  return std::get<0>(std::move(data));
+}
+
+abi::Value b2(uint8_t a, uint8_t b) {
+  return abi::Value(Bytes{a, b});
+}
+abi::Value b2(const char* j) {
+  return b2(static_cast<uint8_t>(j[0]), static_cast<uint8_t>(j[1]));
+}
+const Bytes32& transfer_topic() {
+  static const Bytes32 t = keccak256(std::string_view("Transfer(address,address,uint256)"));
+  return t;
+}
+
+MovementFacts facts(const Address& from, const Address& to, const U256& amount,
+                    const U256& from_balance = U256(0), uint8_t code = 0) {
+  MovementFacts f;
+  f.from = from;
+  f.to = to;
+  f.amount = amount;
+  f.from_balance = from_balance;
+  f.detect_code = code;
+  return f;
+}
+
+struct Security {
+  core::SecuritySet set;
+  std::string label;  // "SIM0(reg-d-506b)"
+  Address issuer;
+  Address officer;
+  uint8_t model_preset = 0;
+  abi::Value home;                 // a jurisdiction the preset admits ("US" or "GB")
+  std::vector<Address> onboarded;  // onboarded here by the simulator with the home jurisdiction
+  TokenModel model;
+};
+
+struct Outcome {
+  bool success = false;
+  Bytes data;  // output or revert data
+  std::vector<core::Log> logs;
+};
+
+// What must be true of a call's outcome, known before it runs.
+struct Expect {
+  const Bytes32* role = nullptr;  // the call needs this role (token's role domain)
+  bool role_first = true;         // the role is the first check: lacking it reverts exactly
+  bool must_revert = false;
+  std::optional<Bytes> exact;  // predicted result: empty = success, else the revert data
+};
+
+class Sim {
+ public:
+  explicit Sim(const SimOptions& o)
+      : opt_(o),
+        rng_(o.seed),
+        operator_(labelled("sim.operator")),
+        state_(core::GenesisConfig{1337, operator_, false}) {
+    block_.timestamp = kGenesisTime;
+    report_.seed = o.seed;
+  }
+
+  SimReport run() {
+    setup();
+    for (uint64_t s = 1; s <= opt_.steps && !failure_; ++s) {
+      step_ = s;
+      if (opt_.corrupt_model_at_step == s) {
+        auto bumped = secs_[0].model.supply.checked_add(U256(1));
+        if (bumped) secs_[0].model.supply = *bumped;
+      }
+      ++block_.number;
+      random_step();
+      if (!failure_) check_all_tokens();
+      report_.steps = s;
+      if (opt_.checkpoint_every != 0 && s % opt_.checkpoint_every == 0 && !failure_) {
+        report_.checkpoints.push_back(digest());
+      }
+    }
+    report_.final_digest = state_.digest();  // fresh, not cached
+    report_.securities = secs_.size();
+    report_.accounts = pool_.size();
+    report_.failure = failure_;
+    return report_;
+  }
+
+ private:
+  // ------------------------------------------------------------------ names and failure
+  std::string name(const Address& a) const {
+    auto it = names_.find(a);
+    return it == names_.end() ? a.checksum_hex() : it->second;
+  }
+  std::string value_text(const abi::Value& v) const {
+    if (auto* a = std::get_if<Address>(&v.v)) return name(*a);
+    if (auto* u = std::get_if<U256>(&v.v)) return *u == U256::max() ? "2^256-1" : u->to_dec();
+    if (auto* b = std::get_if<bool>(&v.v)) return *b ? "true" : "false";
+    if (auto* by = std::get_if<Bytes>(&v.v)) return to_hex_prefixed(*by);
+    if (auto* s = std::get_if<std::string>(&v.v)) return "\"" + *s + "\"";
+    std::string out = "[";
+    for (const auto& x : v.list())
+      out += (out.size() > 1 ? ", " : "") + value_text(x);
+    return out + "]";
+  }
+  void describe(const Address& sender, const Address& target, std::string_view signature,
+                const abi::ValueList& args, bool native) {
+    std::string s =
+        name(target) + "." + std::string(signature.substr(0, signature.find('('))) + "(";
+    for (size_t i = 0; i < args.size(); ++i)
+      s += (i ? ", " : "") + value_text(args[i]);
+    s += ") by " + name(sender) + (native ? " [native]" : " [abi]");
+    desc_ = std::move(s);
+    std::snprintf(g_context, sizeof g_context, "seed %" PRIu64 " step %" PRIu64 ": %s", opt_.seed,
+                  step_, desc_.c_str());
+  }
+  void fail(std::string invariant, std::string detail) {
+    if (failure_) return;
+    failure_ = SimFailure{step_, desc_, std::move(invariant), std::move(detail)};
+  }
+  void check(const std::optional<Violation>& v) {
+    if (v) fail(v->invariant, v->detail);
+  }
+
+  // ------------------------------------------------------------------ execution
+  // Runs a state-changing call: ABI calldata through state.call, or `native` through
+  // state.transact. Checks the revert invariant and the role expectations.
+  Outcome exec(const Address& sender, const Address& target, std::string_view signature,
+               const abi::ValueList& args, const Expect& ex,
+               const std::function<core::Status(core::CallContext&)>& native = nullptr,
+               const Bytes* raw = nullptr) {
+    describe(sender, target, signature, args, native != nullptr);
+    const Bytes32 before = digest();
+    Outcome out;
+    ++report_.calls;
+    if (native) {
+      ++report_.native_calls;
+      core::Status st = state_.transact(sender, block_, &out.logs, native);
+      out.success = st.ok();
+      if (!st.ok()) out.data = st.take_revert().data;
+    } else {
+      ++report_.abi_calls;
+      Bytes data = raw != nullptr ? *raw : encode(signature, args);
+      core::CallResult r = state_.call(sender, target, data, block_);
+      out.success = r.success;
+      out.data = std::move(r.output);
+      out.logs = std::move(r.logs);
+    }
+    auto& per = report_.calls_by_method[std::string(signature.substr(0, signature.find('(')))];
+    ++per.first;
+    if (out.success) {
+      ++per.second;
+      ++report_.succeeded;
+      digest_.reset();
+    } else {
+      ++report_.reverted;
+      ++report_.reverts_by_reason[revert_reason(out.data)];
+      digest_ = state_.digest();  // always recomputed after a revert, never taken from the cache
+      check(check_revert_unchanged(before, *digest_, out.logs.size()));
+    }
+    if (ex.must_revert && out.success) fail("must-revert", "the call succeeded");
+    if (ex.role != nullptr) check_role_expectation(sender, *ex.role, ex.role_first, out);
+    if (ex.exact.has_value()) {
+      if (ex.exact->empty() && !out.success) {
+        fail("predicted-outcome", "expected success, reverted " + core::describe_revert(out.data));
+      } else if (!ex.exact->empty() && (out.success || out.data != *ex.exact)) {
+        fail("predicted-outcome",
+             "expected " + core::describe_revert(*ex.exact) + ", got " +
+                 (out.success ? std::string("success") : core::describe_revert(out.data)));
+      }
+    }
+    return out;
+  }
+
+  void check_role_expectation(const Address& sender, const Bytes32& role, bool role_first,
+                              const Outcome& out) {
+    const Security& s = *current_;
+    const bool holds = s.model.has_role(role, sender);
+    const Bytes unauthorized =
+        make_revert(ErrorId::kAccessControlUnauthorizedAccount, {sender, abi::Value::bytes32(role)})
+            .data;
+    if (!holds) {
+      if (out.success) {
+        fail("role-enforced",
+             name(sender) + " lacks " + role_name(role) + " but the call succeeded");
+      } else if (role_first && out.data != unauthorized) {
+        fail("role-enforced", name(sender) + " lacks " + role_name(role) + "; reverted " +
+                                  core::describe_revert(out.data) +
+                                  " instead of AccessControlUnauthorizedAccount");
+      }
+    } else if (!out.success && out.data == unauthorized) {
+      fail("role-enforced",
+           name(sender) + " holds " + role_name(role) + " but was refused as unauthorized");
+    }
+  }
+  static std::string role_name(const Bytes32& role) {
+    const core::RoleInfo* r = roles::find(role);
+    return r == nullptr ? role.hex() : std::string(r->name);
+  }
+
+  // A view through eth_call semantics (state.simulate); asserts it succeeds and changes nothing.
+  abi::ValueList view(const Address& target, std::string_view signature, const abi::ValueList& args,
+                      std::string_view out_type) {
+    ++report_.views;
+    core::CallResult r = state_.simulate(Address{}, target, encode(signature, args), block_);
+    if (!r.success) {
+      fail("view-succeeds", std::string(signature) + ": " + core::describe_revert(r.output));
+      return {};
+    }
+    auto t = abi::parse_type(out_type);
+    auto v = abi::decode({*t}, r.output, /*strict_length=*/true);
+    if (v.index() != 0) {
+      fail("view-succeeds", std::string(signature) + ": undecodable output");
+      return {};
+    }
+    return std::get<0>(v);
+  }
+
+  // The state digest, cached between calls: the state changes only through exec (a successful
+  // call drops the cache) and every check that the state did not change recomputes it.
+  Bytes32 digest() {
+    if (!digest_) digest_ = state_.digest();
+    return *digest_;
+  }
+
+  core::SecurityToken& token(const Security& s) const {
+    return *state_.contract_as<core::SecurityToken>(s.set.token);
+  }
+
+  // ------------------------------------------------------------------ set-up
+  void setup() {
+    names_[operator_] = "operator";
+    names_[Address{}] = "zero";
+    const size_t n = rng_.range(20, kMaxAccounts);
+    for (size_t i = 0; i < n; ++i) {
+      pool_.push_back(account_pool()[i]);
+      names_[pool_.back()] = "acct" + std::to_string(i);
+      // About one in eight accounts is never onboarded by any registry writer.
+      if (rng_.chance(1, 8)) {
+        never_.push_back(pool_.back());
+      } else {
+        onboardable_.push_back(pool_.back());
+      }
+    }
+    if (onboardable_.empty()) onboardable_.push_back(pool_.front());
+    // 1-3 securities, each with a different preset.
+    std::vector<uint8_t> presets;
+    for (const auto& p : core::all_presets())
+      presets.push_back(static_cast<uint8_t>(p.id));
+    const size_t k = rng_.range(1, 3);
+    for (size_t i = 0; i < k; ++i) {
+      const size_t at = rng_.below(presets.size());
+      const uint8_t preset = presets[at];
+      presets.erase(presets.begin() + static_cast<std::ptrdiff_t>(at));
+      Security s;
+      s.issuer = labelled("sim.issuer." + std::to_string(i));
+      s.officer = labelled("sim.officer." + std::to_string(i));
+      names_[s.issuer] = "issuer" + std::to_string(i);
+      names_[s.officer] = "officer" + std::to_string(i);
+      const std::string symbol = "SIM" + std::to_string(i);
+      Expect ex;
+      Outcome o = exec(operator_, core::factory_address(),
+                       "createSecurity(string,string,uint8,uint8,address,address)",
+                       {symbol + " Holdings", symbol, static_cast<int>(rng_.below(19)),
+                        static_cast<int>(preset), s.issuer, s.officer},
+                       ex);
+      if (!o.success) {
+        fail("setup", "createSecurity refused: " + core::describe_revert(o.data));
+        return;
+      }
+      const core::SecuritySet* set = state_.factory().find_by_symbol(symbol);
+      STOA_ASSERT(set != nullptr);
+      s.set = *set;
+      s.label = symbol;
+      s.model_preset = preset;
+      const std::string p = std::string(core::find_preset(preset)->key);
+      names_[set->token] = symbol + "(" + p + ")";
+      names_[set->registry] = symbol + ".registry";
+      names_[set->restriction] = symbol + ".restriction";
+      names_[set->whitelist_module] = symbol + ".whitelistModule";
+      names_[set->lockup_module] = symbol + ".lockupModule";
+      names_[set->jurisdiction_module] = symbol + ".jurisdictionModule";
+      for (const Bytes32* r : {&roles::default_admin(), &roles::minter(), &roles::pauser(),
+                               &roles::restriction_admin()}) {
+        s.model.roles.insert({*r, s.issuer});
+      }
+      for (const Bytes32* r : {&roles::compliance(), &roles::pauser()}) {
+        s.model.roles.insert({*r, s.officer});
+      }
+      s.home = (preset == static_cast<uint8_t>(core::Preset::kRegS) ||
+                (preset >= static_cast<uint8_t>(core::Preset::kRegAPlus) && rng_.coin()))
+                   ? b2("GB")
+                   : b2("US");
+      secs_.push_back(std::move(s));
+    }
+    // A first offering per security: onboard a batch of investors and issue to some of them,
+    // then let the holding periods pass, so the random stream starts from a live register.
+    for (Security& s : secs_) {
+      current_ = &s;
+      abi::ValueList accounts, js, accs, locks;
+      const size_t investors = std::min<size_t>(rng_.range(8, 30), onboardable_.size());
+      for (size_t i = 0; i < investors; ++i) {
+        const Address a = rng_.pick(onboardable_);
+        if (std::find(s.onboarded.begin(), s.onboarded.end(), a) != s.onboarded.end()) continue;
+        s.onboarded.push_back(a);
+        accounts.emplace_back(a);
+        js.emplace_back(s.home);
+        accs.emplace_back(U256(2));
+        locks.emplace_back(U256(0));
+      }
+      Expect ok;
+      ok.exact = Bytes{};
+      exec(s.officer, s.set.registry, "batchOnboard(address[],bytes2[],uint8[],uint256[])",
+           {accounts, js, accs, locks}, ok);
+      for (size_t i = 0; i < s.onboarded.size() && !failure_; ++i) {
+        if (!rng_.chance(2, 3)) continue;
+        const U256 amount(rng_.range(1, 1000000));
+        Outcome o =
+            exec(s.issuer, s.set.token, "mint(address,uint256)", {s.onboarded[i], amount}, ok);
+        if (o.success) s.model.mint(s.onboarded[i], amount);
+      }
+      if (failure_) return;
+    }
+    block_.timestamp += 400 * kDay;
+    for (Security& s : secs_) {
+      current_ = &s;
+      check_roles_of(s, s.issuer);
+      check_roles_of(s, s.officer);
+    }
+    check_all_tokens();
+  }
+
+  void check_roles_of(const Security& s, const Address& a) {
+    const core::AccessControl* ac = token(s).access_control();
+    for (const core::RoleInfo& r : roles::all()) {
+      if (ac->has_role(r.id, a) != s.model.has_role(r.id, a)) {
+        fail("model-roles", name(a) + " " + std::string(r.name) + ": token says " +
+                                (ac->has_role(r.id, a) ? "held" : "not held"));
+        return;
+      }
+    }
+    if (!ac->allow_role_overlap() && ac->has_role(roles::minter(), a) &&
+        ac->has_role(roles::compliance(), a)) {
+      fail("role-separation", name(a) + " holds both MINTER_ROLE and COMPLIANCE_ROLE");
+    }
+  }
+
+  void check_all_tokens() {
+    for (const Security& s : secs_) {
+      auto v = check_token(token(s), s.model);
+      if (v) {
+        fail(v->invariant, s.label + ": " + v->detail);
+        return;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ random choices
+  Security& pick_security() { return secs_[rng_.below(secs_.size())]; }
+  Address any_account() {
+    const uint64_t x = rng_.below(100);
+    if (x < 84) return rng_.pick(pool_);
+    if (x < 92) {
+      const Security& s = rng_.pick(secs_);
+      return rng_.coin() ? s.issuer : s.officer;
+    }
+    if (x < 96) return Address{};
+    const Security& s = rng_.pick(secs_);
+    return rng_.coin() ? s.set.token : s.set.registry;
+  }
+  Address holder_or_any(const Security& s) {
+    if (!s.model.balances.empty() && rng_.chance(7, 10)) {
+      auto it = s.model.balances.begin();
+      std::advance(it, static_cast<std::ptrdiff_t>(rng_.below(s.model.balances.size())));
+      return it->first;
+    }
+    return any_account();
+  }
+  Address receiver(const Security& s) {
+    const uint64_t x = rng_.below(10);
+    if (x < 5 && !s.onboarded.empty()) return rng_.pick(s.onboarded);
+    if (x < 8) return rng_.pick(onboardable_);
+    return any_account();
+  }
+  Address onboarded_or_any(const Security& s) {
+    if (!s.onboarded.empty() && rng_.chance(3, 5)) return rng_.pick(s.onboarded);
+    return rng_.pick(onboardable_);
+  }
+  abi::Value friendly_or_any_jurisdiction(const Security& s) {
+    return rng_.chance(3, 5) ? s.home : jurisdiction_value();
+  }
+  // Usually an account that holds `role` in the model, sometimes anyone.
+  Address role_sender(const Security& s, const Bytes32& role) {
+    if (rng_.chance(4, 5)) {
+      std::vector<Address> holders;
+      for (const auto& [r, a] : s.model.roles) {
+        if (r == role) holders.push_back(a);
+      }
+      if (!holders.empty()) return rng_.pick(holders);
+    }
+    return any_account();
+  }
+  abi::Value jurisdiction_value() {
+    static const char* const kValid[] = {"GB", "DE", "SG", "CA", "JP", "BR", "FR", "CH"};
+    static const char* const kSanctioned[] = {"CU", "XC", "IR", "KP", "SY", "XD", "XL"};
+    const uint64_t x = rng_.below(100);
+    if (x < 40) return b2("US");
+    if (x < 70) return b2(kValid[rng_.below(8)]);
+    if (x < 82) return b2(kSanctioned[rng_.below(7)]);
+    if (x < 92) return b2(0, 0);  // unset
+    static const char* const kInvalid[] = {"us", "1A", "U_", "\xff\xff"};
+    return b2(kInvalid[rng_.below(4)]);
+  }
+  U256 huge() {
+    switch (rng_.below(5)) {
+      case 0:
+        return U256::max();
+      case 1:
+        return *U256::max().checked_sub(U256(1));
+      case 2:
+        return U256::from_words(0, 0, 0, 1ULL << 63);  // 2^255
+      case 3:
+        return U256::from_words(0, 0, 1, 0);  // 2^128
+      default:
+        return U256::from_words(rng_.next(), rng_.next(), rng_.next(), rng_.next());
+    }
+  }
+  U256 amount_for(const Security& s, const U256& balance) {
+    const uint64_t x = rng_.below(100);
+    if (x < 30 && !balance.is_zero()) {
+      const uint64_t top = balance.fits_u64() ? std::min<uint64_t>(balance.low64(), 1000) : 1000;
+      return U256(rng_.range(1, top));
+    }
+    if (x < 45) return balance;
+    if (x < 52) return balance.checked_add(U256(1)).value_or(U256::max());
+    if (x < 58) return U256(0);
+    if (x < 68) return U256(rng_.range(1, 1000000));
+    if (x < 73) return huge();
+    if (x < 83) {
+      const U256 cap =
+          state_.contract_as<core::TransferRestriction>(s.set.restriction)->max_transfer_amount();
+      if (!cap.is_zero()) return rng_.coin() ? cap : cap.checked_add(U256(1)).value_or(cap);
+    }
+    return U256(rng_.range(1, 100));
+  }
+  U256 timestamp_value() {
+    const uint64_t x = rng_.below(100);
+    if (x < 35) return U256(0);
+    if (x < 55) return U256(block_.timestamp + rng_.range(1, 400) * kDay);
+    if (x < 75) return U256(block_.timestamp - rng_.range(0, 30) * kDay);
+    if (x < 85) return U256(block_.timestamp + rng_.range(1, 3600));
+    if (x < 92) return U256(UINT64_MAX);
+    return huge();
+  }
+
+  // ------------------------------------------------------------------ the step
+  void random_step() {
+    Security& s = pick_security();
+    current_ = &s;
+    enum Action {
+      kTransfer,
+      kTransferFrom,
+      kApprove,
+      kBatch,
+      kMint,
+      kBurn,
+      kOnboard,
+      kRegistryWrite,
+      kRegistryAdmin,
+      kModules,
+      kWhitelistModule,
+      kLockupModule,
+      kJurisdictionModule,
+      kRestriction,
+      kRoles,
+      kPause,
+      kTime,
+      kGarbage,
+      kViews,
+      kRewire,
+      kFactory,
+      kCount
+    };
+    static const std::vector<uint32_t> kWeights = {220, 70, 50, 40, 100, 30, 80, 60, 5, 10, 30,
+                                                   20,  15, 25, 35, 40,  40, 30, 20, 5, 5};
+    static_assert(kCount == 21);
+    switch (static_cast<Action>(rng_.weighted(kWeights))) {
+      case kTransfer:
+        return act_transfer(s);
+      case kTransferFrom:
+        return act_transfer_from(s);
+      case kApprove:
+        return act_approve(s);
+      case kBatch:
+        return act_batch(s);
+      case kMint:
+        return act_mint(s);
+      case kBurn:
+        return act_burn(s);
+      case kOnboard:
+        return act_onboard(s);
+      case kRegistryWrite:
+        return act_registry_write(s);
+      case kRegistryAdmin:
+        return act_registry_admin(s);
+      case kModules:
+        return act_modules(s);
+      case kWhitelistModule:
+        return act_whitelist_module(s);
+      case kLockupModule:
+        return act_lockup_module(s);
+      case kJurisdictionModule:
+        return act_jurisdiction_module(s);
+      case kRestriction:
+        return act_restriction(s);
+      case kRoles:
+        return act_roles(s);
+      case kPause:
+        return act_pause(s);
+      case kTime:
+        return act_time();
+      case kGarbage:
+        return act_garbage(s);
+      case kViews:
+        return act_views(s);
+      case kRewire:
+        return act_rewire(s);
+      case kFactory:
+        return act_factory();
+      case kCount:
+        break;
+    }
+  }
+
+  // ------------------------------------------------------------------ movements
+  // detectTransferRestriction through eth_call, cross-checked with the native predicate and the
+  // explanation views; the state must not change.
+  uint8_t detect(const Security& s, const Address& from, const Address& to, const U256& amount) {
+    const Bytes32 before = digest();
+    auto out = view(s.set.token, "detectTransferRestriction(address,address,uint256)",
+                    {from, to, amount}, "uint8");
+    if (failure_ || out.empty()) return 0;
+    const uint8_t code = static_cast<uint8_t>(out[0].u256().low64());
+    const core::SecurityToken& t = token(s);
+    if (t.detect(from, to, amount, block_.timestamp) != code) {
+      fail("detect-native-equals-abi", "native detect differs from the ABI answer");
+    }
+    if (t.explain(from, to, amount, block_.timestamp).code != code) {
+      fail("explain-agrees-with-detect", "explainTransfer code differs from detect");
+    }
+    auto rules = t.failing_rules(from, to, amount, block_.timestamp);
+    if ((code == 0) != rules.empty() || (!rules.empty() && rules.front().code != code)) {
+      fail("failing-rules-agree-with-detect",
+           "detect " + std::to_string(code) + ", failingRules " + std::to_string(rules.size()) +
+               " finding(s)" +
+               (rules.empty() ? "" : ", first " + std::to_string(rules.front().code)));
+    }
+    if (s.model.paused && code != core::code::kTokenPaused) {
+      fail("pause-precedence", "paused token answered " + std::to_string(code));
+    }
+    // Recomputed for one detect in four (the others trust the journal's rollback, which every
+    // reverted call checks anyway).
+    if (++detects_ % 4 == 0) {
+      digest_ = state_.digest();
+      if (*digest_ != before) fail("views-change-nothing", "detect changed the state digest");
+    }
+    return code;
+  }
+
+  void check_transfer_logs(const Outcome& o, const std::vector<MovementFacts>& legs,
+                           const Address& token_addr) {
+    size_t n = 0;
+    for (const core::Log& l : o.logs) {
+      if (l.address != token_addr || l.topics.empty() || l.topics[0] != transfer_topic()) continue;
+      if (n >= legs.size()) {
+        fail("transfer-events", "more Transfer events than movements");
+        return;
+      }
+      const MovementFacts& f = legs[n++];
+      if (l.topics.size() != 3 || l.topics[1] != f.from.to_word() ||
+          l.topics[2] != f.to.to_word() || l.data.size() != 32 ||
+          U256::from_be(l.data) != f.amount) {
+        fail("transfer-events", "Transfer event does not match the movement");
+        return;
+      }
+    }
+    if (n != legs.size()) fail("transfer-events", "missing Transfer event");
+  }
+
+  void act_transfer(Security& s) {
+    const Address from = rng_.chance(1, 50) ? Address{} : holder_or_any(s);
+    const Address to = rng_.chance(1, 25) ? from : receiver(s);
+    const U256 amount = amount_for(s, s.model.balance(from));
+    MovementFacts f = facts(from, to, amount, s.model.balance(from), detect(s, from, to, amount));
+    if (failure_) return;
+    const bool native = rng_.chance(1, 5);
+    Outcome o =
+        exec(from, s.set.token, "transfer(address,uint256)", {to, amount}, {},
+             native ? std::function<core::Status(core::CallContext&)>([&](core::CallContext& ctx) {
+               return token(s).transfer(ctx, to, amount);
+             })
+                    : nullptr);
+    check(check_movement(f, {o.success, o.data}));
+    if (o.success && !failure_) {
+      s.model.move(from, to, amount);
+      check_transfer_logs(o, {f}, s.set.token);
+    }
+  }
+
+  void act_transfer_from(Security& s) {
+    Address owner, spender;
+    if (!s.model.allowances.empty() && rng_.chance(3, 4)) {
+      auto it = s.model.allowances.begin();
+      std::advance(it, static_cast<std::ptrdiff_t>(rng_.below(s.model.allowances.size())));
+      owner = it->first.first;
+      spender = it->first.second;
+    } else {
+      owner = rng_.chance(1, 40) ? Address{} : holder_or_any(s);
+      spender = any_account();
+    }
+    const Address to = receiver(s);
+    U256 amount = amount_for(s, s.model.balance(owner));
+    if (rng_.chance(1, 5)) amount = s.model.allowance(owner, spender);
+    const U256 allowance = s.model.allowance(owner, spender);
+    if (token(s).allowance(owner, spender) != allowance) {
+      fail("model-allowances", "allowance differs before transferFrom");
+      return;
+    }
+    MovementFacts f{owner, to,      amount,   s.model.balance(owner), detect(s, owner, to, amount),
+                    true,  spender, allowance};
+    if (failure_) return;
+    const bool native = rng_.chance(1, 5);
+    Outcome o =
+        exec(spender, s.set.token, "transferFrom(address,address,uint256)", {owner, to, amount}, {},
+             native ? std::function<core::Status(core::CallContext&)>([&](core::CallContext& ctx) {
+               return token(s).transfer_from(ctx, owner, to, amount);
+             })
+                    : nullptr);
+    check(check_movement(f, {o.success, o.data}));
+    if (o.success && !failure_) {
+      s.model.move(owner, to, amount);
+      if (allowance != U256::max())
+        s.model.set_allowance(owner, spender, *allowance.checked_sub(amount));
+      check_transfer_logs(o, {f}, s.set.token);
+    }
+    if (token(s).allowance(owner, spender) != s.model.allowance(owner, spender)) {
+      fail("model-allowances", "allowance differs after transferFrom");
+    }
+  }
+
+  void act_approve(Security& s) {
+    const Address owner = any_account();
+    const Address spender = rng_.chance(1, 20) ? Address{} : any_account();
+    U256 amount;
+    const uint64_t x = rng_.below(10);
+    if (x < 2) {
+      amount = U256::max();
+    } else if (x < 3) {
+      amount = U256(0);
+    } else if (x < 5) {
+      amount = s.model.balance(owner);
+    } else {
+      amount = U256(rng_.range(1, 100000));
+    }
+    Expect ex;
+    ex.exact =
+        spender.is_zero() ? make_revert(ErrorId::kERC20InvalidSpender, {spender}).data : Bytes{};
+    const bool native = rng_.chance(1, 5);
+    Outcome o =
+        exec(owner, s.set.token, "approve(address,uint256)", {spender, amount}, ex,
+             native ? std::function<core::Status(core::CallContext&)>([&](core::CallContext& ctx) {
+               return token(s).approve(ctx, spender, amount);
+             })
+                    : nullptr);
+    if (o.success) s.model.set_allowance(owner, spender, amount);
+    if (token(s).allowance(owner, spender) != s.model.allowance(owner, spender)) {
+      fail("model-allowances", "allowance differs after approve");
+    }
+  }
+
+  // A batch: dry-run natively leg by leg (detect, then transfer, each checked), undo it, then
+  // run the batch through the ABI; it must succeed iff every leg did, and otherwise revert with
+  // the first failing leg's error.
+  void act_batch(Security& s) {
+    const Address sender = holder_or_any(s);
+    size_t legs = rng_.range(1, 5);
+    if (rng_.chance(1, 20)) legs = 0;
+    abi::ValueList tos, amounts;
+    std::vector<MovementFacts> legs_done;
+    U256 running = s.model.balance(sender);
+    for (size_t i = 0; i < legs; ++i) {
+      const Address to = receiver(s);
+      const U256 amount = rng_.chance(1, 2) ? U256(rng_.range(0, 50)) : amount_for(s, running);
+      tos.emplace_back(to);
+      amounts.emplace_back(amount);
+    }
+    const bool mismatch = legs > 0 && rng_.chance(1, 20);
+    if (mismatch) amounts.pop_back();
+
+    std::optional<Bytes> expected;
+    if (legs == 0) {
+      expected = make_revert(ErrorId::kEmptyBatch).data;
+    } else if (mismatch) {
+      expected = make_revert(ErrorId::kBatchLengthMismatch, {U256(legs), U256(legs - 1)}).data;
+    } else {
+      describe(sender, s.set.token, "batchTransfer(address[],uint256[])", {tos, amounts}, true);
+      const Bytes32 before = digest();
+      Bytes first_revert;
+      core::Status dry = state_.transact(sender, block_, nullptr, [&](core::CallContext& ctx) {
+        core::SecurityToken& t = token(s);
+        for (size_t i = 0; i < legs && !failure_; ++i) {
+          const Address to = tos[i].address();
+          const U256 amount = amounts[i].u256();
+          MovementFacts f = facts(sender, to, amount, t.balance_of(sender),
+                                  t.detect(sender, to, amount, block_.timestamp));
+          core::Status st = t.transfer(ctx, to, amount);
+          MovementOutcome mo{st.ok(), st.ok() ? Bytes{} : st.revert().data};
+          check(check_movement(f, mo));
+          legs_done.push_back(f);
+          if (!st.ok()) {
+            first_revert = mo.revert_data;
+            break;
+          }
+        }
+        return core::Status(core::revert_message("simulator dry run"));
+      });
+      (void)dry;
+      if (failure_) return;
+      digest_ = state_.digest();
+      if (*digest_ != before) {
+        fail("revert-leaves-state-unchanged", "the undone dry run of a batch changed the state");
+        return;
+      }
+      expected = first_revert;
+    }
+    Expect ex;
+    ex.exact = expected;
+    Outcome o = exec(sender, s.set.token, "batchTransfer(address[],uint256[])", {tos, amounts}, ex);
+    if (o.success && !failure_) {
+      for (const MovementFacts& f : legs_done)
+        s.model.move(f.from, f.to, f.amount);
+      check_transfer_logs(o, legs_done, s.set.token);
+    }
+  }
+
+  void act_mint(Security& s) {
+    const Address sender = role_sender(s, roles::minter());
+    const Address to = rng_.chance(1, 30) ? Address{} : receiver(s);
+    U256 amount;
+    const uint64_t x = rng_.below(100);
+    const U256 room = *U256::max().checked_sub(s.model.supply);
+    if (x < 88) {
+      amount = U256(rng_.range(1, 1000000));
+    } else if (x < 93) {
+      amount = U256(0);
+    } else if (x < 95) {
+      amount = room;
+    } else if (x < 97) {
+      amount = room.checked_add(U256(1)).value_or(U256::max());
+    } else {
+      amount = huge();
+    }
+    Expect ex;
+    ex.role = &roles::minter();
+    if (s.model.has_role(roles::minter(), sender)) {
+      if (to.is_zero()) {
+        ex.exact = make_revert(ErrorId::kERC20InvalidReceiver, {to}).data;
+      } else if (!s.model.supply.checked_add(amount)) {
+        ex.exact = make_revert(ErrorId::kAmountOverflow, {s.model.supply, amount}).data;
+      }
+    }
+    const bool native = rng_.chance(1, 5);
+    Outcome o =
+        exec(sender, s.set.token, "mint(address,uint256)", {to, amount}, ex,
+             native ? std::function<core::Status(core::CallContext&)>(
+                          [&](core::CallContext& ctx) { return token(s).mint(ctx, to, amount); })
+                    : nullptr);
+    if (failure_) return;
+    if (o.success) {
+      s.model.mint(to, amount);
+      check_transfer_logs(o, {facts(Address{}, to, amount)}, s.set.token);
+    } else if (revert_reason(o.data).rfind("TransferRestricted(", 0) == 0) {
+      // Issuance is checked on the receiver's side only (PRODUCT.md §5): sender-side, pause and
+      // balance codes never refuse a mint.
+      const uint8_t c = o.data.size() == 36 ? o.data[35] : 0;
+      using namespace core::code;
+      for (uint8_t bad :
+           {kSenderNotWhitelisted, kSenderBlacklisted, kSenderLocked, kTokenPaused,
+            kInsufficientBalance, kModuleSenderNotOnWhitelist, kSenderLockupActive,
+            kSenderJurisdictionBlocked, kSenderJurisdictionUnset, kTransferAmountExceeded}) {
+        if (c == bad)
+          fail("mint-refusal-is-receiver-side", "mint refused with code " + std::to_string(c));
+      }
+    }
+  }
+
+  void act_burn(Security& s) {
+    const Address sender = role_sender(s, roles::minter());
+    const Address from = rng_.chance(1, 30) ? Address{} : holder_or_any(s);
+    const U256 bal = s.model.balance(from);
+    U256 amount;
+    const uint64_t x = rng_.below(10);
+    if (x < 4 && !bal.is_zero()) {
+      amount =
+          U256(rng_.range(1, bal.fits_u64() ? std::min<uint64_t>(bal.low64(), 1000000) : 1000000));
+    } else if (x < 7) {
+      amount = bal;
+    } else if (x < 9) {
+      amount = bal.checked_add(U256(1)).value_or(U256::max());
+    } else {
+      amount = huge();
+    }
+    Expect ex;
+    ex.role = &roles::minter();
+    if (s.model.has_role(roles::minter(), sender)) {
+      if (from.is_zero()) {
+        ex.exact = make_revert(ErrorId::kERC20InvalidSender, {from}).data;
+      } else if (bal < amount) {
+        ex.exact = make_revert(ErrorId::kERC20InsufficientBalance, {from, bal, amount}).data;
+      } else {
+        ex.exact = Bytes{};
+      }
+    }
+    const bool native = rng_.chance(1, 5);
+    Outcome o =
+        exec(sender, s.set.token, "burn(address,uint256)", {from, amount}, ex,
+             native ? std::function<core::Status(core::CallContext&)>(
+                          [&](core::CallContext& ctx) { return token(s).burn(ctx, from, amount); })
+                    : nullptr);
+    if (o.success && !failure_) {
+      s.model.burn(from, amount);
+      check_transfer_logs(o, {facts(from, Address{}, amount)}, s.set.token);
+    }
+  }
+
+  void act_pause(Security& s) {
+    const Address sender = role_sender(s, roles::pauser());
+    const bool pause = s.model.paused ? rng_.chance(1, 10) : rng_.chance(1, 12);
+    Expect ex;
+    ex.role = &roles::pauser();
+    if (s.model.has_role(roles::pauser(), sender)) {
+      if (pause && s.model.paused) {
+        ex.exact = make_revert(ErrorId::kEnforcedPause).data;
+      } else if (!pause && !s.model.paused) {
+        ex.exact = make_revert(ErrorId::kExpectedPause).data;
+      } else {
+        ex.exact = Bytes{};
+      }
+    }
+    const bool native = rng_.chance(1, 5);
+    Outcome o =
+        exec(sender, s.set.token, pause ? "pause()" : "unpause()", {}, ex,
+             native ? std::function<core::Status(core::CallContext&)>(
+                          [&](core::CallContext& ctx) { return token(s).set_paused(ctx, pause); })
+                    : nullptr);
+    if (o.success) s.model.paused = pause;
+  }
+
+  // ------------------------------------------------------------------ registry
+  void act_onboard(Security& s) {
+    const Address sender = role_sender(s, roles::compliance());
+    const Address who = rng_.chance(1, 30) ? Address{} : rng_.pick(onboardable_);
+    const abi::Value j = friendly_or_any_jurisdiction(s);
+    const uint64_t acc = rng_.chance(1, 20) ? rng_.range(3, 255) : rng_.range(0, 2);
+    const U256 lockup = rng_.chance(7, 10) ? U256(0) : timestamp_value();
+    Expect ex;
+    ex.role = &roles::compliance();
+    const bool native = rng_.chance(1, 5);
+    core::ComplianceRegistry* reg = state_.contract_as<core::ComplianceRegistry>(s.set.registry);
+    const core::AccountRecord before = reg->get(who);
+    const core::Jurisdiction jv =
+        static_cast<core::Jurisdiction>((j.bytes()[0] << 8) | j.bytes()[1]);
+    Outcome o = exec(
+        sender, s.set.registry, "onboard(address,bytes2,uint8,uint256)", {who, j, acc, lockup}, ex,
+        native ? std::function<core::Status(core::CallContext&)>([&](core::CallContext& ctx) {
+          return reg->onboard(ctx, who, jv, static_cast<uint8_t>(acc), lockup);
+        })
+               : nullptr);
+    if (o.success && !failure_) {
+      const core::AccountRecord r = reg->get(who);
+      const core::AccountRecord want{true, before.blacklisted, static_cast<uint8_t>(acc), jv,
+                                     lockup.low64()};
+      if (!(r == want)) fail("registry-write-effect", "onboard did not write the record asked");
+      if (j == s.home &&
+          std::find(s.onboarded.begin(), s.onboarded.end(), who) == s.onboarded.end()) {
+        s.onboarded.push_back(who);
+      }
+    }
+  }
+
+  void act_registry_write(Security& s) {
+    const Address sender = role_sender(s, roles::compliance());
+    const Address who = rng_.chance(1, 30) ? Address{} : onboarded_or_any(s);
+    Expect ex;
+    ex.role = &roles::compliance();
+    const Address reg = s.set.registry;
+    switch (rng_.below(12)) {
+      case 0:
+        exec(sender, reg, "whitelistAdd(address)", {who}, ex);
+        break;
+      case 1:
+        exec(sender, reg, "whitelistRemove(address)", {who}, ex);
+        break;
+      case 2:
+        exec(sender, reg, "blacklistAdd(address)", {who}, ex);
+        break;
+      case 3:
+        exec(sender, reg, "blacklistRemove(address)", {who}, ex);
+        break;
+      case 4:
+        exec(sender, reg, "setLockupExpiry(address,uint256)", {who, timestamp_value()}, ex);
+        break;
+      case 5:
+        exec(sender, reg, "setJurisdiction(address,bytes2)", {who, friendly_or_any_jurisdiction(s)},
+             ex);
+        break;
+      case 6: {
+        const uint64_t st = rng_.chance(1, 15) ? rng_.range(3, 255) : rng_.range(0, 2);
+        exec(sender, reg, "setAccreditationStatus(address,uint8)", {who, st}, ex);
+        break;
+      }
+      case 7:
+        exec(sender, reg,
+             rng_.chance(1, 3) ? "blockJurisdiction(bytes2)" : "unblockJurisdiction(bytes2)",
+             {jurisdiction_value()}, ex);
+        break;
+      default: {  // batches (the role check follows the batch-shape check)
+        ex.role_first = false;
+        abi::ValueList accounts, values;
+        const size_t n = rng_.chance(1, 15) ? 0 : rng_.range(1, 6);
+        for (size_t i = 0; i < n; ++i)
+          accounts.emplace_back(rng_.pick(onboardable_));
+        const uint64_t kind = rng_.below(4);
+        if (kind == 0) {
+          exec(sender, reg, "batchWhitelistAdd(address[])", {abi::Value(accounts)}, ex);
+        } else if (kind == 1) {
+          exec(sender, reg, "batchBlacklistRemove(address[])", {abi::Value(accounts)}, ex);
+        } else if (kind == 2) {
+          for (size_t i = 0; i < n; ++i)
+            values.emplace_back(jurisdiction_value());
+          exec(sender, reg, "batchSetJurisdiction(address[],bytes2[])", {accounts, values}, ex);
+        } else {
+          abi::ValueList js, accs, locks;
+          for (size_t i = 0; i < n; ++i) {
+            js.emplace_back(jurisdiction_value());
+            accs.emplace_back(U256(rng_.range(0, 2)));
+            locks.emplace_back(rng_.chance(4, 5) ? U256(0) : timestamp_value());
+          }
+          exec(sender, reg, "batchOnboard(address[],bytes2[],uint8[],uint256[])",
+               {accounts, js, accs, locks}, ex);
+        }
+        break;
+      }
+    }
+  }
+
+  void act_registry_admin(Security& s) {
+    const Address sender = role_sender(s, roles::default_admin());
+    Expect ex;
+    ex.role = &roles::default_admin();
+    const uint64_t level = rng_.chance(1, 10)  ? rng_.range(3, 255)
+                           : rng_.chance(1, 2) ? 0
+                                               : rng_.range(0, 2);
+    exec(sender, s.set.registry, "setRequiredAccreditation(uint8)", {level}, ex);
+  }
+
+  void act_modules(Security& s) {
+    const Address sender = role_sender(s, roles::default_admin());
+    Expect ex;
+    ex.role = &roles::default_admin();
+    const Security& other = rng_.pick(secs_);
+    Address module;
+    const uint64_t x = rng_.below(10);
+    if (x < 5) {
+      module = s.set.whitelist_module;
+    } else if (x < 7) {
+      module = rng_.coin() ? s.set.lockup_module : s.set.jurisdiction_module;
+    } else if (x < 8) {
+      module = rng_.coin() ? other.set.whitelist_module : other.set.jurisdiction_module;
+    } else if (x < 9) {
+      module = s.set.token;  // not a module
+    } else {
+      module = Address{};
+    }
+    const bool add = rng_.chance(2, 5);
+    if (!add && rng_.chance(3, 4)) module = s.set.whitelist_module;
+    exec(sender, s.set.registry, add ? "addModule(address)" : "removeModule(address)", {module},
+         ex);
+  }
+
+  void act_whitelist_module(Security& s) {
+    const Address sender = role_sender(s, roles::compliance());
+    Expect ex;
+    ex.role = &roles::compliance();
+    const Address who = rng_.chance(1, 30) ? Address{} : onboarded_or_any(s);
+    const uint64_t x = rng_.below(10);
+    if (x < 6) {
+      exec(sender, s.set.whitelist_module, "addToWhitelist(address)", {who}, ex);
+    } else if (x < 8) {
+      exec(sender, s.set.whitelist_module, "removeFromWhitelist(address)", {who}, ex);
+    } else {
+      ex.role_first = false;
+      abi::ValueList accounts;
+      const size_t n = rng_.range(0, 8);
+      for (size_t i = 0; i < n; ++i)
+        accounts.emplace_back(onboarded_or_any(s));
+      exec(sender, s.set.whitelist_module, "batchAddToWhitelist(address[])", {abi::Value(accounts)},
+           ex);
+    }
+  }
+
+  void act_lockup_module(Security& s) {
+    if (rng_.chance(2, 3)) {
+      const Address sender = role_sender(s, roles::compliance());
+      Expect ex;
+      ex.role = &roles::compliance();
+      const Address who = rng_.chance(1, 30) ? Address{} : holder_or_any(s);
+      exec(sender, s.set.lockup_module, "setLockup(address,uint256)", {who, timestamp_value()}, ex);
+    } else {
+      const Address sender = role_sender(s, roles::default_admin());
+      Expect ex;
+      ex.role = &roles::default_admin();
+      static const uint64_t kPeriods[] = {0,
+                                          3600,
+                                          40 * kDay,
+                                          365 * kDay,
+                                          core::kMaxHoldingPeriodSeconds,
+                                          core::kMaxHoldingPeriodSeconds + 1};
+      const U256 p = rng_.chance(1, 12) ? huge() : U256(kPeriods[rng_.below(6)]);
+      exec(sender, s.set.lockup_module, "setHoldingPeriod(uint256)", {p}, ex);
+    }
+  }
+
+  void act_jurisdiction_module(Security& s) {
+    const Address jm = s.set.jurisdiction_module;
+    const uint64_t x = rng_.below(10);
+    if (x < 7) {
+      const Address sender = role_sender(s, roles::compliance());
+      Expect ex;
+      ex.role = &roles::compliance();
+      static const char* const kSigs[] = {
+          "blockJurisdiction(bytes2)", "unblockJurisdiction(bytes2)", "allowJurisdiction(bytes2)",
+          "disallowJurisdiction(bytes2)"};
+      if (x < 5) {
+        static const std::vector<uint32_t> kSigWeights = {1, 2, 2, 1};
+        exec(sender, jm, kSigs[rng_.weighted(kSigWeights)], {jurisdiction_value()}, ex);
+      } else {
+        const Address who = rng_.chance(1, 30) ? Address{} : rng_.pick(onboardable_);
+        exec(sender, jm, "setJurisdiction(address,bytes2)", {who, jurisdiction_value()}, ex);
+      }
+    } else {
+      const Address sender = role_sender(s, roles::default_admin());
+      Expect ex;
+      ex.role = &roles::default_admin();
+      const core::PresetRules* p = core::find_preset(s.model_preset);
+      if (rng_.coin()) {
+        const bool def = !p->allowed.empty();
+        exec(sender, jm, "setAllowListMode(bool)", {rng_.chance(3, 4) ? def : !def}, ex);
+      } else {
+        const bool def = p->require_jurisdiction;
+        exec(sender, jm, "setRequireJurisdiction(bool)", {rng_.chance(3, 4) ? def : !def}, ex);
+      }
+    }
+  }
+
+  void act_restriction(Security& s) {
+    const Address sender = role_sender(s, roles::restriction_admin());
+    Expect ex;
+    ex.role = &roles::restriction_admin();
+    const uint64_t holders = s.model.balances.size();
+    if (rng_.coin()) {
+      U256 n;
+      const uint64_t x = rng_.below(10);
+      if (x < 2) {
+        n = U256(0);
+      } else if (x < 4) {
+        n = U256(holders);
+      } else if (x < 6) {
+        n = U256(holders + 1);
+      } else if (x < 9) {
+        n = U256(rng_.range(1, 50));
+      } else {
+        n = huge();
+      }
+      exec(sender, s.set.restriction, "setMaxHolders(uint256)", {n}, ex);
+    } else {
+      const uint64_t x = rng_.below(10);
+      U256 a = x < 3 ? U256(0) : x < 9 ? U256(rng_.range(1, 2000)) : huge();
+      exec(sender, s.set.restriction, "setMaxTransferAmount(uint256)", {a}, ex);
+    }
+  }
+
+  void act_roles(Security& s) {
+    const auto all = roles::all();
+    Bytes32 role = all[rng_.below(all.size())].id;
+    const bool unknown = rng_.chance(1, 20);
+    if (unknown) role = keccak256(std::string_view("NOT_A_ROLE"));
+    // The role domain is the token's, reached through the token or any part of its set.
+    const Address targets[] = {s.set.token, s.set.registry, s.set.restriction,
+                               s.set.whitelist_module};
+    const Address target = targets[rng_.below(4)];
+    const uint64_t x = rng_.below(10);
+    if (x < 8) {
+      const bool grant = x < 5;
+      const Address sender = role_sender(s, roles::default_admin());
+      Address account = rng_.chance(1, 25) ? Address{} : any_account();
+      if (grant && !unknown && rng_.chance(2, 5)) {
+        // Restore one of the set-up roles (streams stay administered and issuing).
+        static const Bytes32* const kIssuer[] = {&roles::default_admin(), &roles::minter(),
+                                                 &roles::pauser(), &roles::restriction_admin()};
+        static const Bytes32* const kOfficer[] = {&roles::compliance(), &roles::pauser()};
+        if (rng_.coin()) {
+          account = s.issuer;
+          role = *kIssuer[rng_.below(4)];
+        } else {
+          account = s.officer;
+          role = *kOfficer[rng_.below(2)];
+        }
+      }
+      if (!grant && rng_.chance(1, 3)) account = rng_.coin() ? s.issuer : s.officer;
+      if (!grant && (account == s.issuer || account == s.officer) &&
+          s.model.has_role(role, account) && rng_.chance(4, 5)) {
+        role = roles::document_admin();  // mostly revoke what the set-up did not grant
+      }
+      Expect ex;
+      ex.role = &roles::default_admin();
+      if (s.model.has_role(roles::default_admin(), sender)) {
+        if (unknown) {
+          ex.exact = make_revert(ErrorId::kUnknownRole, {abi::Value::bytes32(role)}).data;
+        } else if (grant && account.is_zero()) {
+          ex.exact = make_revert(ErrorId::kZeroAddress).data;
+        } else if (grant && role == roles::minter() &&
+                   s.model.has_role(roles::compliance(), account)) {
+          ex.exact = make_revert(ErrorId::kRoleSeparationViolation,
+                                 {account, abi::Value::bytes32(roles::compliance()),
+                                  abi::Value::bytes32(role)})
+                         .data;
+        } else if (grant && role == roles::compliance() &&
+                   s.model.has_role(roles::minter(), account)) {
+          ex.exact = make_revert(
+                         ErrorId::kRoleSeparationViolation,
+                         {account, abi::Value::bytes32(roles::minter()), abi::Value::bytes32(role)})
+                         .data;
+        } else {
+          ex.exact = Bytes{};
+        }
+      }
+      const bool native = target == s.set.token && rng_.chance(1, 4);
+      core::SecurityToken& t = token(s);
+      Outcome o = exec(
+          sender, target, grant ? "grantRole(bytes32,address)" : "revokeRole(bytes32,address)",
+          {abi::Value::bytes32(role), account}, ex,
+          native ? std::function<core::Status(core::CallContext&)>([&](core::CallContext& ctx) {
+            return grant ? t.access_control()->grant(ctx, t, role, account)
+                         : t.access_control()->revoke(ctx, t, role, account);
+          })
+                 : nullptr);
+      if (o.success) {
+        if (grant) {
+          s.model.roles.insert({role, account});
+        } else {
+          s.model.roles.erase({role, account});
+        }
+      }
+      if (!failure_) check_roles_of(s, account);
+      if (!failure_) check_roles_of(s, sender);
+    } else {
+      // renounceRole: the caller gives up a role it may hold; a wrong confirmation is refused.
+      std::vector<std::pair<Bytes32, Address>> held(s.model.roles.begin(), s.model.roles.end());
+      Address sender = held.empty() || rng_.chance(1, 5) ? any_account() : rng_.pick(held).second;
+      if (!unknown && !held.empty() && rng_.chance(1, 2)) {
+        for (const auto& [r, a] : held) {
+          if (a == sender) role = r;
+        }
+      }
+      if (role == roles::default_admin() && sender == s.issuer && rng_.chance(9, 10)) {
+        role = roles::document_admin();
+      }
+      const Address confirmation = rng_.chance(5, 6) ? sender : any_account();
+      Expect ex;
+      if (confirmation != sender) {
+        ex.exact = make_revert(ErrorId::kAccessControlBadConfirmation).data;
+      } else if (unknown) {
+        ex.exact = make_revert(ErrorId::kUnknownRole, {abi::Value::bytes32(role)}).data;
+      } else {
+        ex.exact = Bytes{};
+      }
+      Outcome o = exec(sender, target, "renounceRole(bytes32,address)",
+                       {abi::Value::bytes32(role), confirmation}, ex);
+      if (o.success) s.model.roles.erase({role, sender});
+      if (!failure_) check_roles_of(s, sender);
+    }
+  }
+
+  // ------------------------------------------------------------------ time, garbage, views
+  void act_time() {
+    const uint64_t x = rng_.below(10);
+    uint64_t dt;
+    if (x < 5) {
+      dt = rng_.range(1, 3600);
+    } else if (x < 8) {
+      dt = rng_.range(1, 40) * kDay;
+    } else {
+      dt = rng_.range(300, 400) * kDay;
+    }
+    block_.timestamp += dt;
+    desc_ = "advance time by " + std::to_string(dt) + " s";
+  }
+
+  void act_garbage(Security& s) {
+    const Address targets[] = {s.set.token,
+                               s.set.registry,
+                               s.set.restriction,
+                               s.set.whitelist_module,
+                               s.set.lockup_module,
+                               s.set.jurisdiction_module,
+                               core::factory_address()};
+    Address target = targets[rng_.below(7)];
+    const Address sender = rng_.chance(1, 2) ? s.issuer : any_account();
+    Bytes data;
+    Expect ex;
+    ex.must_revert = true;
+    std::string what;
+    switch (rng_.below(6)) {
+      case 0: {  // random bytes
+        data.resize(rng_.below(100));
+        for (auto& b : data)
+          b = static_cast<uint8_t>(rng_.next());
+        const core::Contract* c = state_.contract(target);
+        if (data.size() >= 4) {
+          const uint32_t sel = (uint32_t{data[0]} << 24) | (uint32_t{data[1]} << 16) |
+                               (uint32_t{data[2]} << 8) | data[3];
+          if (c->abi().by_selector(sel) != nullptr) ex.must_revert = false;  // a rare hit
+        }
+        what = "random calldata";
+        break;
+      }
+      case 1: {  // a known function with truncated arguments
+        data = encode("transfer(address,uint256)", {s.issuer, U256(1)});
+        data.resize(4 + rng_.below(64));
+        target = s.set.token;
+        what = "truncated transfer calldata";
+        break;
+      }
+      case 2: {  // dirty high bits in an address word
+        data = encode("transfer(address,uint256)", {rng_.pick(pool_), U256(1)});
+        data[4 + rng_.below(12)] = static_cast<uint8_t>(rng_.range(1, 255));
+        target = s.set.token;
+        what = "transfer with a dirty address word";
+        break;
+      }
+      case 3: {  // trailing bytes (strict length)
+        data = encode("approve(address,uint256)", {rng_.pick(pool_), U256(1)});
+        data.push_back(0);
+        target = s.set.token;
+        what = "approve with a trailing byte";
+        break;
+      }
+      case 4: {  // no contract at the target
+        data = encode("transfer(address,uint256)", {rng_.pick(pool_), U256(1)});
+        target = rng_.coin() ? Address{} : rng_.pick(pool_);
+        what = "call to an address without a contract";
+        break;
+      }
+      default: {  // a selector the contract does not have
+        data = encode("frobnicate(uint256)", {U256(rng_.next())});
+        what = "unknown selector";
+        break;
+      }
+    }
+    exec(sender, target, what, {}, ex, nullptr, &data);
+  }
+
+  void act_views(Security& s) {
+    desc_ = s.label + " views";
+    const Address who = holder_or_any(s);
+    auto supply = view(s.set.token, "totalSupply()", {}, "uint256");
+    auto bal = view(s.set.token, "balanceOf(address)", {who}, "uint256");
+    auto holders = view(s.set.token, "holderCount()", {}, "uint256");
+    auto paused = view(s.set.token, "paused()", {}, "bool");
+    if (failure_) return;
+    if (supply[0].u256() != s.model.supply || bal[0].u256() != s.model.balance(who) ||
+        holders[0].u256() != U256(s.model.balances.size()) ||
+        paused[0].boolean() != s.model.paused) {
+      fail("views-agree-with-model", "totalSupply/balanceOf/holderCount/paused differ");
+    }
+  }
+
+  void act_rewire(Security& s) {
+    const Address sender = role_sender(s, roles::default_admin());
+    Expect ex;
+    ex.role = &roles::default_admin();
+    const Security& other = rng_.pick(secs_);
+    if (rng_.coin()) {
+      const uint64_t x = rng_.below(4);
+      const Address a = x == 0   ? Address{}
+                        : x == 1 ? other.set.restriction
+                        : x == 2 ? s.set.token
+                                 : s.set.restriction;
+      exec(sender, s.set.token, "setTransferRestriction(address)", {a}, ex);
+    } else {
+      // Mostly its own registry back; sometimes another security's, or something that is none.
+      const uint64_t x = rng_.below(6);
+      const Address a = x < 4 ? s.set.registry : x == 4 ? other.set.registry : s.set.token;
+      exec(sender, s.set.token, "setComplianceRegistry(address)", {a}, ex);
+    }
+  }
+
+  void act_factory() {
+    // Refused creations: an unauthorized caller, a taken symbol, an unknown preset, bad names.
+    const uint64_t x = rng_.below(4);
+    const Address sender = x == 0 ? any_account() : operator_;
+    const std::string symbol = x == 1 ? secs_[0].label : x == 3 ? "bad symbol" : "SIMX";
+    const int preset = x == 2 ? 9 : 0;
+    Expect ex;
+    ex.must_revert = true;
+    exec(sender, core::factory_address(),
+         "createSecurity(string,string,uint8,uint8,address,address)",
+         {std::string("Refused Co"), symbol, 0, preset, secs_[0].issuer, secs_[0].officer}, ex);
+  }
+
+  SimOptions opt_;
+  Prng rng_;
+  Address operator_;
+  core::State state_;
+  core::BlockContext block_;
+  std::vector<Security> secs_;
+  Security* current_ = nullptr;
+  std::vector<Address> pool_, onboardable_, never_;
+  std::map<Address, std::string> names_;
+  uint64_t step_ = 0;
+  std::string desc_ = "set-up";
+  std::optional<SimFailure> failure_;
+  SimReport report_;
+  std::optional<Bytes32> digest_;
+  uint64_t detects_ = 0;
+};
+
+std::string short_hex(const Bytes32& d) {
+  return d.hex().substr(0, 18);
+}
+}  // namespace
+
+SimReport run_once(const SimOptions& options) {
+  Sim sim(options);
+  return sim.run();
+}
+
+SimReport run_seed(const SimOptions& options) {
+  SimReport first = run_once(options);
+  if (!first.ok() || !options.replay) return first;
+  SimOptions again = options;
+  again.corrupt_model_at_step = 0;
+  SimReport second = run_once(again);
+  if (!second.ok()) {
+    first.failure = second.failure;
+    first.failure->invariant = "replay-same-outcome: " + first.failure->invariant;
+    return first;
+  }
+  for (size_t i = 0; i < first.checkpoints.size(); ++i) {
+    if (i >= second.checkpoints.size() || first.checkpoints[i] != second.checkpoints[i]) {
+      first.failure =
+          SimFailure{(i + 1) * options.checkpoint_every, "(checkpoint)", "replay-same-digest",
+                     "checkpoint " + std::to_string(i + 1) + " differs on replay"};
+      return first;
+    }
+  }
+  if (first.final_digest != second.final_digest || first.calls != second.calls) {
+    first.failure = SimFailure{
+        first.steps, "(end)", "replay-same-digest",
+        "final digest " + first.final_digest.hex() + " != replay " + second.final_digest.hex()};
+  }
+  return first;
+}
+
+std::string summary_line(const SimReport& r) {
+  std::string s = "seed " + std::to_string(r.seed) + ": " + std::to_string(r.steps) + " steps, " +
+                  std::to_string(r.securities) + " securities, " + std::to_string(r.accounts) +
+                  " accounts, " + std::to_string(r.calls) + " calls (" +
+                  std::to_string(r.abi_calls) + " abi, " + std::to_string(r.native_calls) +
+                  " native), " + std::to_string(r.succeeded) + " ok, " +
+                  std::to_string(r.reverted) + " reverted [";
+  // Most frequent reasons first, ties by name; the rest summed.
+  std::vector<std::pair<uint64_t, std::string>> by;
+  for (const auto& [k, v] : r.reverts_by_reason)
+    by.emplace_back(v, k);
+  std::sort(by.begin(), by.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  uint64_t rest = 0;
+  for (size_t i = 0; i < by.size(); ++i) {
+    if (i < 8) {
+      s += (i ? " " : "") + by[i].second + "=" + std::to_string(by[i].first);
+    } else {
+      rest += by[i].first;
+    }
+  }
+  if (rest != 0) s += " other=" + std::to_string(rest);
+  s += "], digest " + short_hex(r.final_digest) + (r.ok() ? " ok" : " FAILED");
+  return s;
+}
+
+std::string failure_text(const SimReport& r, const SimOptions& o) {
+  if (r.ok()) return "";
+  const SimFailure& f = *r.failure;
+  return "FAILURE seed " + std::to_string(r.seed) + " step " + std::to_string(f.step) +
+         "\n  call:      " + f.call + "\n  invariant: " + f.invariant +
+         "\n  detail:    " + f.detail + "\n  reproduce: stoa simulate --seed " +
+         std::to_string(r.seed) + " --steps " + std::to_string(o.steps) + "\n";
+}
+
+const char* current_call_context() {
+  return g_context;
+}
+
+}  // namespace stoa::sim

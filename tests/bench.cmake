@@ -1,0 +1,12 @@
+# A tiny smoke run of each benchmark binary: 1,000 holders, a few milliseconds per benchmark.
+# The benchmarks check their own results (supply, holder count, balances against a shadow
+# model, exact refused counts and codes) and exit non-zero on a wrong answer; nothing here
+# asserts anything about speed.
+if(EXISTS ${CMAKE_SOURCE_DIR}/bench/core_transfer_bench.cc)
+  add_test(NAME bench.core_transfer_smoke
+           COMMAND core_transfer_bench --benchmark_min_time=0.01 --benchmark_repetitions=2)
+  set_tests_properties(bench.core_transfer_smoke PROPERTIES
+    ENVIRONMENT "STOA_BENCH_HOLDERS=1000"
+    LABELS "bench"
+    TIMEOUT 300)
+endif()

@@ -1,0 +1,263 @@
+// The chain: genesis, a full flow of signed transactions (create a security through the factory,
+// onboard, mint, transfer, a refused transfer), receipts and logs, roots, linking, and
+// deterministic replay.
+#include "stoa/chain/chain.h"
+#include "chain_test_util.h"
+#include "stoa/core/errors.h"
+#include "stoa/core/factory.h"
+
+namespace stoa::chain::testing {
+namespace {
+
+constexpr uint64_t kGenesisTime = 1767225600;  // 2026-01-01T00:00:00Z
+constexpr uint8_t kGlobalPreset = 5;
+
+abi::Value b2(const char* j) {
+  return abi::Value(Bytes{static_cast<uint8_t>(j[0]), static_cast<uint8_t>(j[1])});
+}
+
+ChainConfig config() {
+  ChainConfig c;
+  c.genesis = core::GenesisConfig{kChainId, dev_key(0).address(), false};
+  c.genesis_timestamp = kGenesisTime;
+  return c;
+}
+
+// The dev accounts: operator 0 (Hardhat's first), issuer 1, officer 2, alice 3, bob 4, carol 5
+// (never onboarded).
+struct Accounts {
+  crypto::PrivateKey op = dev_key(0), issuer = dev_key(1), officer = dev_key(2), alice = dev_key(3),
+                     bob = dev_key(4), carol = dev_key(5);
+};
+
+const Address kToken = create_address(core::factory_address(), 0);
+const Address kRegistry = create_address(core::factory_address(), 1);
+
+// The flow's blocks: each a list of signed transactions and a timestamp.
+std::vector<std::pair<std::vector<SignedTransaction>, uint64_t>> flow(const Accounts& a) {
+  std::vector<std::pair<std::vector<SignedTransaction>, uint64_t>> blocks;
+  blocks.push_back({{signed_call(a.op, 0, core::factory_address(),
+                                 "createSecurity(string,string,uint8,uint8,address,address)",
+                                 {"ACME Inc.", "ACME", 0, kGlobalPreset, a.issuer.address(),
+                                  a.officer.address()})},
+                    kGenesisTime + 10});
+  blocks.push_back(
+      {{signed_call(a.officer, 0, kRegistry, "onboard(address,bytes2,uint8,uint256)",
+                    {a.alice.address(), b2("US"), 1, 0}),
+        signed_call(a.officer, 1, kRegistry, "onboard(address,bytes2,uint8,uint256)",
+                    {a.bob.address(), b2("US"), 1, 0}),
+        signed_call(a.issuer, 0, kToken, "mint(address,uint256)", {a.alice.address(), 1000})},
+       kGenesisTime + 20});
+  blocks.push_back(
+      {{signed_call(a.alice, 0, kToken, "transfer(address,uint256)", {a.bob.address(), 250}),
+        signed_call(a.alice, 1, kToken, "transfer(address,uint256)", {a.carol.address(), 1})},
+       kGenesisTime + 30});
+  return blocks;
+}
+
+U256 balance(const Chain& chain, const Address& who) {
+  core::CallResult r =
+      chain.call(Address{}, kToken, calldata("balanceOf(address)", {who}), kGenesisTime);
+  EXPECT_TRUE(r.success);
+  auto v = abi::decode({*abi::parse_type("uint256")}, r.output);
+  return v.index() == 0 ? std::get<abi::ValueList>(v)[0].u256() : U256(0);
+}
+
+TEST(ChainTest, Genesis) {
+  Chain chain(config());
+  EXPECT_EQ(chain.height(), 0u);
+  EXPECT_EQ(chain.chain_id(), kChainId);
+  const Block& g = chain.head();
+  EXPECT_EQ(g.header.number, 0u);
+  EXPECT_TRUE(g.header.parent_hash.is_zero());
+  EXPECT_EQ(g.header.timestamp, kGenesisTime);
+  EXPECT_EQ(g.header.state_root, chain.state().digest());
+  EXPECT_EQ(g.header.transactions_root, empty_trie_root());
+  EXPECT_EQ(g.header.receipts_root, empty_trie_root());
+  EXPECT_EQ(g.header.ommers_hash, empty_ommers_hash());
+  EXPECT_TRUE(g.transactions.empty());
+  EXPECT_EQ(g.hash, g.header.hash());
+  EXPECT_EQ(chain.block_by_hash(g.hash), &chain.head());
+  EXPECT_EQ(chain.block_by_number(0), &chain.head());
+  EXPECT_EQ(chain.block_by_number(1), nullptr);
+  // Same genesis, same hash; another operator, another state root.
+  Chain again(config());
+  EXPECT_EQ(again.head().hash, g.hash);
+  ChainConfig other = config();
+  other.genesis.operator_account = dev_key(7).address();
+  EXPECT_NE(Chain(other).head().hash, g.hash);
+}
+
+TEST(ChainTest, FullFlowThroughSignedTransactions) {
+  Accounts a;
+  Chain chain(config());
+  auto blocks = flow(a);
+  // Every transaction goes through the wire format: encode, decode, then seal.
+  for (auto& [txs, ts] : blocks) {
+    for (SignedTransaction& tx : txs) {
+      auto d = decode_transaction(tx.raw, kChainId);
+      ASSERT_EQ(d.index(), 0u);
+      EXPECT_EQ(std::get<SignedTransaction>(d).sender, tx.sender);
+      tx = std::get<SignedTransaction>(d);
+    }
+    chain.seal_block(txs, ts);
+  }
+  ASSERT_EQ(chain.height(), 3u);
+
+  // Block 1: the factory created the security at the CREATE addresses.
+  const Block& b1 = *chain.block_by_number(1);
+  ASSERT_EQ(b1.receipts.size(), 1u);
+  EXPECT_TRUE(b1.receipts[0].success) << core::describe_revert(b1.receipts[0].revert_data);
+  ASSERT_NE(chain.state().factory().find_by_symbol("ACME"), nullptr);
+  EXPECT_EQ(chain.state().factory().find_by_symbol("ACME")->token, kToken);
+  EXPECT_FALSE(b1.receipts[0].logs.empty());
+
+  // Block 2: onboarding and the mint.
+  const Block& b2blk = *chain.block_by_number(2);
+  for (const Receipt& r : b2blk.receipts)
+    EXPECT_TRUE(r.success) << core::describe_revert(r.revert_data);
+  ASSERT_EQ(b2blk.receipts[2].logs.size(), 1u);  // the mint's Transfer(0, alice, 1000)
+  EXPECT_EQ(b2blk.receipts[2].logs[0].topics[1], Bytes32{});
+
+  // Block 3: one transfer succeeds, one is refused with TransferRestricted(2).
+  const Block& b3 = *chain.block_by_number(3);
+  ASSERT_EQ(b3.receipts.size(), 2u);
+  const Receipt& ok = b3.receipts[0];
+  const Receipt& refused = b3.receipts[1];
+  EXPECT_TRUE(ok.success);
+  EXPECT_TRUE(ok.revert_data.empty());
+  ASSERT_EQ(ok.logs.size(), 1u);
+  const Bytes32 transfer_topic = keccak256(std::string_view("Transfer(address,address,uint256)"));
+  EXPECT_EQ(ok.logs[0].address, kToken);
+  EXPECT_EQ(ok.logs[0].topics[0], transfer_topic);
+  EXPECT_EQ(ok.logs[0].topics[1], a.alice.address().to_word());
+  EXPECT_EQ(ok.logs[0].topics[2], a.bob.address().to_word());
+  const Bytes32 amount = U256(250).to_bytes32();
+  EXPECT_EQ(ok.logs[0].data, Bytes(amount.b.begin(), amount.b.end()));
+  EXPECT_TRUE(bloom_may_contain(ok.bloom, kToken.view()));
+  EXPECT_TRUE(bloom_may_contain(ok.bloom, transfer_topic.view()));
+  EXPECT_TRUE(bloom_may_contain(b3.header.logs_bloom, a.bob.address().to_word().view()));
+  EXPECT_FALSE(refused.success);
+  EXPECT_TRUE(refused.logs.empty());
+  EXPECT_EQ(refused.bloom, Bloom{});
+  EXPECT_EQ(to_hex(refused.revert_data),
+            to_hex(core::make_revert(core::ErrorId::kTransferRestricted, {U256(2)}).data));
+  EXPECT_EQ(core::describe_revert(refused.revert_data), "TransferRestricted(2)");
+  EXPECT_EQ(balance(chain, a.alice.address()), U256(750));
+  EXPECT_EQ(balance(chain, a.bob.address()), U256(250));
+  EXPECT_EQ(balance(chain, a.carol.address()), U256(0));
+  // The refused transaction still used its nonce.
+  EXPECT_EQ(chain.state().account_nonce(a.alice.address()), 2u);
+  EXPECT_EQ(chain.state().account_nonce(a.officer.address()), 2u);
+  EXPECT_EQ(chain.state().account_nonce(a.carol.address()), 0u);
+
+  // Receipts' fields, gas and roots.
+  for (uint64_t n = 1; n <= chain.height(); ++n) {
+    const Block& b = *chain.block_by_number(n);
+    uint64_t cumulative = 0;
+    std::vector<Bytes> raws;
+    std::vector<Bytes> encoded;
+    Bloom bloom{};
+    for (size_t i = 0; i < b.receipts.size(); ++i) {
+      const Receipt& r = b.receipts[i];
+      const SignedTransaction& tx = b.transactions[i];
+      EXPECT_EQ(r.transaction_hash, tx.hash);
+      EXPECT_EQ(r.transaction_index, i);
+      EXPECT_EQ(r.block_number, n);
+      EXPECT_EQ(r.block_hash, b.hash);
+      EXPECT_EQ(r.from, tx.sender);
+      EXPECT_EQ(r.to, tx.tx.to);
+      EXPECT_EQ(r.type, tx.tx.type);
+      EXPECT_EQ(r.gas_used, intrinsic_gas(tx.tx.data));
+      cumulative += r.gas_used;
+      EXPECT_EQ(r.cumulative_gas_used, cumulative);
+      EXPECT_EQ(r.bloom, logs_bloom(r.logs));
+      for (size_t k = 0; k < bloom.size(); ++k)
+        bloom[k] |= r.bloom[k];
+      raws.push_back(tx.raw);
+      encoded.push_back(encode_receipt(r));
+      // The index finds the transaction and its receipt.
+      auto loc = chain.find_transaction(tx.hash);
+      ASSERT_TRUE(loc.has_value());
+      EXPECT_EQ(loc->block_number, n);
+      EXPECT_EQ(loc->index, i);
+      EXPECT_EQ(chain.transaction(*loc)->hash, tx.hash);
+      EXPECT_EQ(chain.receipt(*loc), &r);
+    }
+    EXPECT_EQ(b.header.gas_used, cumulative);
+    EXPECT_EQ(b.header.gas_limit, kBlockGasLimit);
+    EXPECT_EQ(b.header.logs_bloom, bloom);
+    EXPECT_EQ(b.header.transactions_root, ordered_trie_root(raws));
+    EXPECT_EQ(b.header.receipts_root, ordered_trie_root(encoded));
+    // Linking: each block commits to its parent's hash, and its hash is its header's.
+    EXPECT_EQ(b.header.parent_hash, chain.block_by_number(n - 1)->hash);
+    EXPECT_EQ(b.header.number, n);
+    EXPECT_EQ(b.hash, b.header.hash());
+    EXPECT_EQ(chain.block_by_hash(b.hash), &b);
+  }
+  EXPECT_EQ(chain.head().header.state_root, chain.state().digest());
+  EXPECT_FALSE(chain.find_transaction(Bytes32{}).has_value());
+  EXPECT_EQ(chain.transaction(TxLocation{1, 5}), nullptr);
+  EXPECT_EQ(chain.receipt(TxLocation{9, 0}), nullptr);
+}
+
+TEST(ChainTest, ReplayGivesIdenticalBlocks) {
+  Accounts a;
+  Chain first(config());
+  Chain second(config());
+  for (auto& [txs, ts] : flow(a))
+    first.seal_block(txs, ts);
+  for (auto& [txs, ts] : flow(a))
+    second.seal_block(txs, ts);
+  ASSERT_EQ(first.height(), second.height());
+  for (uint64_t n = 0; n <= first.height(); ++n) {
+    EXPECT_EQ(first.block_by_number(n)->hash, second.block_by_number(n)->hash);
+    EXPECT_EQ(first.block_by_number(n)->header.state_root,
+              second.block_by_number(n)->header.state_root);
+  }
+  EXPECT_EQ(first.state().digest(), second.state().digest());
+  // The state root moves with the state: every block of the flow changed it.
+  for (uint64_t n = 1; n <= first.height(); ++n)
+    EXPECT_NE(first.block_by_number(n)->header.state_root,
+              first.block_by_number(n - 1)->header.state_root);
+}
+
+TEST(ChainTest, TimestampsNeverGoBackAndEmptyBlocksSeal) {
+  Chain chain(config());
+  const Block& b1 = chain.seal_block({}, kGenesisTime - 100);
+  EXPECT_EQ(b1.header.timestamp, kGenesisTime);
+  EXPECT_EQ(b1.header.transactions_root, empty_trie_root());
+  EXPECT_EQ(b1.header.state_root, chain.block_by_number(0)->header.state_root);
+  const Block& b2 = chain.seal_block({}, kGenesisTime + 5);
+  EXPECT_EQ(b2.header.timestamp, kGenesisTime + 5);
+  EXPECT_NE(b2.hash, chain.block_by_number(1)->hash);
+}
+
+TEST(ChainTest, CallNeverChangesTheState) {
+  Accounts a;
+  Chain chain(config());
+  auto blocks = flow(a);
+  chain.seal_block(blocks[0].first, blocks[0].second);
+  const Bytes32 before = chain.state().digest();
+  // A mint by the issuer through eth_call succeeds but leaves nothing behind.
+  core::CallResult r = chain.call(
+      a.issuer.address(), kRegistry,
+      calldata("onboard(address,bytes2,uint8,uint256)", {a.alice.address(), b2("US"), 1, 0}), 0);
+  EXPECT_FALSE(r.success);  // the issuer is not the compliance officer
+  r = chain.call(
+      a.officer.address(), kRegistry,
+      calldata("onboard(address,bytes2,uint8,uint256)", {a.alice.address(), b2("US"), 1, 0}), 0);
+  EXPECT_TRUE(r.success) << core::describe_revert(r.output);
+  EXPECT_EQ(chain.state().digest(), before);
+  EXPECT_EQ(chain.state().account_nonce(a.officer.address()), 0u);
+}
+
+TEST(ChainDeathTest, NonceOutOfOrderIsAnInvariantViolation) {
+  Accounts a;
+  Chain chain(config());
+  auto tx = signed_call(a.op, 1, core::factory_address(), "securityCount()", {});
+  EXPECT_DEATH(chain.seal_block({tx}, kGenesisTime), "invariant violated");
+}
+
+}  // namespace
+}  // namespace stoa::chain::testing

@@ -1,0 +1,181 @@
+// The sequencer: admission (nonce replay, gaps, duplicates, stop), group commit on its thread,
+// the durability hook before publication, and pending nonces consistent with the chain.
+#include <atomic>
+#include <thread>
+
+#include "chain_test_util.h"
+#include "stoa/chain/sequencer.h"
+
+namespace stoa::chain::testing {
+namespace {
+
+using std::chrono::milliseconds;
+constexpr uint64_t kTime = 1767225600;
+
+ChainConfig config() {
+  ChainConfig c;
+  c.genesis = core::GenesisConfig{kChainId, dev_key(0).address(), false};
+  c.genesis_timestamp = kTime;
+  return c;
+}
+
+// A call that reverts harmlessly (a view through a transaction): enough to sequence.
+SignedTransaction tx_from(const crypto::PrivateKey& key, uint64_t nonce, uint8_t salt = 0) {
+  Bytes data = calldata("securityCount()", {});
+  data.push_back(salt);  // trailing bytes are allowed by the ABI; they make hashes differ
+  return sign_transaction(make_tx(nonce, core::factory_address(), data), key);
+}
+
+SequencerOptions options(std::atomic<int>* sealed = nullptr, milliseconds delay = milliseconds(1)) {
+  SequencerOptions o;
+  o.max_batch_delay = delay;
+  o.clock = [] { return kTime + 1; };
+  if (sealed != nullptr) o.on_sealed = [sealed](const Block&) { sealed->fetch_add(1); };
+  return o;
+}
+
+TEST(SequencerTest, AdmitsInNonceOrderAndRefusesReplaysAndGaps) {
+  Chain chain(config());
+  std::atomic<int> sealed{0};
+  Sequencer seq(chain, options(&sealed));
+  const crypto::PrivateKey k = dev_key(3);
+  EXPECT_EQ(seq.pending_nonce(k.address()), 0u);
+
+  std::string detail;
+  EXPECT_EQ(seq.submit(tx_from(k, 1), &detail), AdmitError::kNonceTooHigh);
+  EXPECT_NE(detail.find("nonce 1 too high"), std::string::npos) << detail;
+  const SignedTransaction t0 = tx_from(k, 0);
+  EXPECT_EQ(seq.submit(t0, &detail), AdmitError::kOk);
+  EXPECT_EQ(seq.pending_nonce(k.address()), 1u);
+  // The same transaction again: already known (queued or included, whichever it is by now).
+  EXPECT_EQ(seq.submit(t0, &detail), AdmitError::kAlreadyKnown);
+  // Another transaction with a used nonce: a replay.
+  EXPECT_EQ(seq.submit(tx_from(k, 0, 1), &detail), AdmitError::kNonceTooLow);
+  EXPECT_NE(detail.find("too low"), std::string::npos) << detail;
+  EXPECT_EQ(seq.submit(tx_from(k, 2), &detail), AdmitError::kNonceTooHigh);
+  const SignedTransaction t1 = tx_from(k, 1);
+  EXPECT_EQ(seq.submit(t1), AdmitError::kOk);
+  EXPECT_EQ(seq.pending_nonce(k.address()), 2u);
+
+  auto loc1 = seq.wait_for(t1.hash, milliseconds(5000));
+  ASSERT_TRUE(loc1.has_value());
+  auto loc0 = seq.wait_for(t0.hash, milliseconds(5000));
+  ASSERT_TRUE(loc0.has_value());
+  {
+    std::shared_lock lock(seq.chain_mutex());
+    EXPECT_EQ(chain.state().account_nonce(k.address()), 2u);
+    const Receipt* r = chain.receipt(*loc1);
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->transaction_hash, t1.hash);
+    EXPECT_GE(loc1->block_number, loc0->block_number);
+    EXPECT_EQ(chain.head().header.timestamp, kTime + 1);
+  }
+  // After inclusion: the same bytes are known, the same nonce is too low, the next one is fine.
+  EXPECT_EQ(seq.submit(t0), AdmitError::kAlreadyKnown);
+  EXPECT_EQ(seq.submit(tx_from(k, 1, 7)), AdmitError::kNonceTooLow);
+  EXPECT_EQ(seq.pending_nonce(k.address()), 2u);
+  EXPECT_EQ(seq.queued(), 0u);
+  EXPECT_GE(sealed.load(), 1);
+  // An unknown hash: not found, without waiting for the timeout.
+  EXPECT_FALSE(seq.wait_for(Bytes32{}, milliseconds(10)).has_value());
+}
+
+TEST(SequencerTest, ConcurrentSendersAllLandWithConsistentNonces) {
+  Chain chain(config());
+  std::atomic<int> sealed{0};
+  Sequencer seq(chain, options(&sealed, milliseconds(2)));
+  constexpr int kSenders = 4;
+  constexpr int kPerSender = 50;
+  std::vector<std::vector<Bytes32>> hashes(kSenders);
+  std::vector<std::thread> threads;
+  for (int s = 0; s < kSenders; ++s) {
+    threads.emplace_back([&, s] {
+      const crypto::PrivateKey k = dev_key(10 + s);
+      for (int i = 0; i < kPerSender; ++i) {
+        const uint64_t nonce = seq.pending_nonce(k.address());
+        SignedTransaction tx = tx_from(k, nonce);
+        hashes[s].push_back(tx.hash);
+        EXPECT_EQ(seq.submit(std::move(tx)), AdmitError::kOk);
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  for (int s = 0; s < kSenders; ++s) {
+    for (const Bytes32& h : hashes[s])
+      ASSERT_TRUE(seq.wait_for(h, milliseconds(10000)).has_value());
+  }
+  std::shared_lock lock(seq.chain_mutex());
+  for (int s = 0; s < kSenders; ++s) {
+    EXPECT_EQ(chain.state().account_nonce(dev_key(10 + s).address()), uint64_t{kPerSender});
+  }
+  size_t total = 0;
+  for (uint64_t n = 1; n <= chain.height(); ++n) {
+    const Block& b = *chain.block_by_number(n);
+    total += b.transactions.size();
+    EXPECT_LE(b.transactions.size(), kMaxTransactionsPerBlock);
+    EXPECT_EQ(b.header.parent_hash, chain.block_by_number(n - 1)->hash);
+  }
+  EXPECT_EQ(total, size_t{kSenders * kPerSender});
+  EXPECT_EQ(static_cast<uint64_t>(sealed.load()), chain.height());
+}
+
+TEST(SequencerTest, DurabilityHookRunsBeforeWaitersSeeTheBlock) {
+  Chain chain(config());
+  std::atomic<bool> durable{false};
+  std::atomic<bool> published_before_durable{false};
+  SequencerOptions o = options();
+  o.on_sealed = [&](const Block&) {
+    std::this_thread::sleep_for(milliseconds(50));
+    durable = true;
+  };
+  Sequencer seq(chain, o);
+  SignedTransaction tx = tx_from(dev_key(3), 0);
+  const Bytes32 h = tx.hash;
+  ASSERT_EQ(seq.submit(std::move(tx)), AdmitError::kOk);
+  auto loc = seq.wait_for(h, milliseconds(5000));
+  if (!durable) published_before_durable = true;
+  EXPECT_TRUE(loc.has_value());
+  EXPECT_FALSE(published_before_durable);
+}
+
+TEST(SequencerTest, StopDrainsTheQueueThenRefuses) {
+  Chain chain(config());
+  std::atomic<int> sealed{0};
+  // A long batch delay: without the drain nothing would be sealed before stop().
+  Sequencer seq(chain, options(&sealed, milliseconds(60000)));
+  const crypto::PrivateKey k = dev_key(3);
+  std::vector<Bytes32> hashes;
+  for (uint64_t i = 0; i < 20; ++i) {
+    SignedTransaction tx = tx_from(k, i);
+    hashes.push_back(tx.hash);
+    ASSERT_EQ(seq.submit(std::move(tx)), AdmitError::kOk);
+  }
+  seq.stop();
+  EXPECT_EQ(seq.queued(), 0u);
+  for (const Bytes32& h : hashes)
+    EXPECT_TRUE(seq.wait_for(h, milliseconds(0)).has_value());
+  EXPECT_EQ(chain.state().account_nonce(k.address()), 20u);
+  std::string detail;
+  EXPECT_EQ(seq.submit(tx_from(k, 20), &detail), AdmitError::kStopped);
+  EXPECT_NE(detail.find("shutting down"), std::string::npos);
+  seq.stop();  // idempotent
+}
+
+TEST(SequencerTest, PendingNonceFollowsBlocksSealedBeforeTheSequencer) {
+  Chain chain(config());
+  const crypto::PrivateKey k = dev_key(3);
+  chain.seal_block({tx_from(k, 0), tx_from(k, 1)}, kTime);
+  Sequencer seq(chain, options());
+  EXPECT_EQ(seq.pending_nonce(k.address()), 2u);
+  EXPECT_EQ(seq.submit(tx_from(k, 1, 9)), AdmitError::kNonceTooLow);
+  EXPECT_EQ(seq.submit(tx_from(k, 2)), AdmitError::kOk);
+}
+
+TEST(SequencerTest, ErrorsHaveNames) {
+  for (int e = 0; e <= static_cast<int>(AdmitError::kStopped); ++e)
+    EXPECT_NE(to_string(static_cast<AdmitError>(e)), "unknown");
+}
+
+}  // namespace
+}  // namespace stoa::chain::testing

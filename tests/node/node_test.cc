@@ -1,0 +1,426 @@
+// The node end to end: a real server on 127.0.0.1 (ephemeral port) in-process, talked to with
+// httplib::Client over loopback. No mocks.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <variant>
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "stoa/abi/abi.h"
+#include "stoa/chain/transaction.h"
+#include "stoa/common/keccak.h"
+#include "stoa/crypto/secp256k1.h"
+#include "stoa/node/node.h"
+
+namespace stoa::node {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string temp_dir() {
+  static int n = 0;
+  fs::path p = fs::temp_directory_path() /
+               ("stoa-node-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+  fs::remove_all(p);
+  return p.string();
+}
+
+crypto::PrivateKey dev(uint32_t i) {
+  return *crypto::derive_from_mnemonic(crypto::kDevMnemonic, i);
+}
+
+Bytes calldata(std::string_view signature, const abi::ValueList& args) {
+  auto sig = abi::parse_signature(signature);
+  EXPECT_TRUE(sig.has_value());
+  auto data = abi::encode_call(*sig, args);
+  EXPECT_EQ(data.index(), 0u) << signature;
+  return std::get<Bytes>(data);
+}
+
+std::string raw_tx(const crypto::PrivateKey& key, uint64_t nonce, const Address& to, Bytes data,
+                   uint64_t chain_id = kDefaultChainId) {
+  chain::Transaction tx;
+  tx.chain_id = chain_id;
+  tx.nonce = nonce;
+  tx.gas_limit = 1'000'000;
+  tx.to = to;
+  tx.data = std::move(data);
+  return to_hex_prefixed(chain::sign_transaction(tx, key).raw);
+}
+
+class NodeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    NodeOptions o;
+    o.data_dir = temp_dir();
+    o.port = 0;
+    o.dev = true;
+    node_ = std::make_unique<Node>(o);
+    node_->start();
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", node_->port());
+    client_->set_read_timeout(30, 0);
+  }
+  void TearDown() override {
+    const std::string dir = node_->options().data_dir;
+    node_.reset();
+    fs::remove_all(dir);
+  }
+
+  json post(const std::string& body, int expect_status = 200) {
+    auto res = client_->Post("/", body, "application/json");
+    EXPECT_TRUE(res);
+    if (!res) return nullptr;
+    EXPECT_EQ(res->status, expect_status) << res->body;
+    return res->body.empty() ? json(nullptr) : json::parse(res->body);
+  }
+  json rpc(const std::string& method, json params = json::array()) {
+    return post(json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}}.dump());
+  }
+  json result(const std::string& method, json params = json::array()) {
+    json r = rpc(method, params);
+    EXPECT_TRUE(r.contains("result")) << method << ": " << r.dump();
+    return r.value("result", json());
+  }
+  int error_code(const json& r) { return r.contains("error") ? r["error"]["code"].get<int>() : 0; }
+  json get(const std::string& path, int expect_status = 200) {
+    auto res = client_->Get(path.c_str());
+    EXPECT_TRUE(res) << path;
+    if (!res) return nullptr;
+    EXPECT_EQ(res->status, expect_status) << path << ": " << res->body;
+    return json::parse(res->body);
+  }
+  // Sends and waits for the receipt.
+  json send(const crypto::PrivateKey& key, const Address& to, Bytes data) {
+    const uint64_t nonce =
+        std::stoull(result("eth_getTransactionCount", {key.address().checksum_hex(), "pending"})
+                        .get<std::string>(),
+                    nullptr, 16);
+    const json h = result("eth_sendRawTransaction", {raw_tx(key, nonce, to, std::move(data))});
+    for (int i = 0; i < 500; ++i) {
+      json r = result("eth_getTransactionReceipt", {h});
+      if (!r.is_null()) return r;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "no receipt for " << h;
+    return nullptr;
+  }
+
+  std::unique_ptr<Node> node_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(NodeTest, IdentifiesItselfLikeAnEthereumClient) {
+  EXPECT_EQ(result("eth_chainId"), "0x539");
+  EXPECT_EQ(result("net_version"), "1337");
+  EXPECT_EQ(result("web3_clientVersion").get<std::string>().rfind("stoa/", 0), 0u);
+  EXPECT_EQ(result("eth_blockNumber"), "0x0");
+  EXPECT_EQ(result("eth_gasPrice"), "0x0");
+  EXPECT_EQ(result("eth_maxPriorityFeePerGas"), "0x0");
+  const json accounts = result("eth_accounts");
+  ASSERT_EQ(accounts.size(), 10u);
+  EXPECT_EQ(accounts[0], "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+  const json genesis = result("eth_getBlockByNumber", {"0x0", true});
+  EXPECT_EQ(genesis["number"], "0x0");
+  EXPECT_EQ(result("eth_getBlockByHash", {genesis["hash"], false})["hash"], genesis["hash"]);
+  EXPECT_TRUE(result("eth_getBlockByNumber", {"0x5", false}).is_null());
+  EXPECT_EQ(result("eth_getCode", {"0x5704000000000000000000000000000000000001", "latest"}),
+            std::string(kNativeCodeMarker));
+  EXPECT_EQ(result("eth_getCode", {"0x0000000000000000000000000000000000000abc"}), "0x");
+  EXPECT_EQ(result("eth_getBalance", {"0x0000000000000000000000000000000000000abc", "latest"}),
+            "0x0");
+  const json fh = result("eth_feeHistory", {"0x4", "latest", {25, 75}});
+  EXPECT_EQ(fh["baseFeePerGas"].size(), 2u);  // one block exists, plus the next
+  EXPECT_EQ(fh["reward"][0].size(), 2u);
+  // The genesis file is written and reused.
+  std::ifstream in(node_->options().data_dir + "/genesis.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const json g = json::parse(ss.str());
+  EXPECT_EQ(g["chainId"], 1337);
+  EXPECT_EQ(g["operator"], "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+}
+
+TEST_F(NodeTest, RefusesBadInputWithEip1474Errors) {
+  EXPECT_EQ(error_code(post("{not json")), -32700);
+  EXPECT_EQ(error_code(post(R"({"id":1,"method":"eth_chainId"})")), -32600);  // no jsonrpc
+  EXPECT_EQ(error_code(post(R"({"jsonrpc":"1.0","id":1,"method":"eth_chainId"})")), -32600);
+  EXPECT_EQ(error_code(post(R"({"jsonrpc":"2.0","id":{},"method":"eth_chainId"})")), -32600);
+  EXPECT_EQ(error_code(post(R"({"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":{}})")),
+            -32600);
+  EXPECT_EQ(error_code(post(R"({"jsonrpc":"2.0","id":1,"method":7})")), -32600);
+  EXPECT_EQ(error_code(post("[]")), -32600);
+  EXPECT_EQ(error_code(rpc("no_such_method")), -32601);
+  // Strict hex.
+  json r = rpc("eth_getBlockByNumber", {"0x01", false});
+  EXPECT_EQ(error_code(r), -32602);
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("leading zeros"), std::string::npos);
+  r = rpc("eth_getCode", {"0xabc"});
+  EXPECT_EQ(error_code(r), -32602);
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("odd"), std::string::npos);
+  r = rpc("eth_getTransactionCount", {"0x1234", "latest"});
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("20 bytes"), std::string::npos);
+  EXPECT_EQ(error_code(rpc("eth_getTransactionReceipt", {"0x12"})), -32602);
+  EXPECT_EQ(error_code(rpc("eth_getBlockByNumber", {"soon", false})), -32602);
+  EXPECT_EQ(error_code(rpc("eth_chainId", {1})), -32602);
+  EXPECT_EQ(error_code(rpc("eth_getLogs", {{{"topics", {1}}}})), -32602);
+  // Historical state is not kept.
+  result("evm_mine");
+  r = rpc("eth_call", {{{"to", "0x5704000000000000000000000000000000000001"}}, "0x0"});
+  EXPECT_EQ(error_code(r), -32000);
+  EXPECT_EQ(r["error"]["message"],
+            "historical state is not kept: only the latest block can be called");
+  // Transactions.
+  r = rpc("eth_sendRawTransaction", {"0x02deadbeef"});
+  EXPECT_EQ(error_code(r), -32602);
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("invalid transaction"),
+            std::string::npos);
+  const Address factory = *Address::parse("0x5704000000000000000000000000000000000001");
+  r = rpc("eth_sendRawTransaction", {raw_tx(dev(0), 0, factory, {}, 1)});
+  EXPECT_EQ(error_code(r), -32000);
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("signed for chain 1, this chain is 1337"),
+            std::string::npos);
+  r = rpc("eth_sendRawTransaction", {raw_tx(dev(0), 5, factory, {})});
+  EXPECT_EQ(r["error"]["message"].get<std::string>().rfind("nonce too high: next nonce is 0", 0),
+            0u);
+  // Batches: mixed, limit.
+  json batch = json::array();
+  batch.push_back({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "eth_chainId"}});
+  batch.push_back({{"jsonrpc", "2.0"}, {"id", "two"}, {"method", "nope"}});
+  batch.push_back({{"jsonrpc", "2.0"}, {"method", "eth_chainId"}});  // notification
+  r = post(batch.dump());
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0]["result"], "0x539");
+  EXPECT_EQ(r[1]["id"], "two");
+  EXPECT_EQ(error_code(r[1]), -32601);
+  json big = json::array();
+  for (size_t i = 0; i <= kMaxBatchRequests; ++i) {
+    big.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "eth_chainId"}});
+  }
+  EXPECT_EQ(error_code(post(big.dump())), -32005);
+  // Oversized body: HTTP 413 with a JSON-RPC error.
+  const std::string huge = R"({"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[")" +
+                           std::string(kMaxBodyBytes, 'a') + "\"]}";
+  auto res = client_->Post("/", huge, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 413);
+  EXPECT_EQ(json::parse(res->body)["error"]["code"], -32005);
+  // Nothing was written.
+  EXPECT_EQ(result("eth_getTransactionCount", {dev(0).address().checksum_hex(), "pending"}), "0x0");
+}
+
+TEST_F(NodeTest, SecurityLifecycleThroughSignedTransactions) {
+  const Address factory = *Address::parse("0x5704000000000000000000000000000000000001");
+  const auto op = dev(0), issuer = dev(1), officer = dev(2), alice = dev(3), bob = dev(4),
+             carol = dev(5);
+  json rc = send(op, factory,
+                 calldata("createSecurity(string,string,uint8,uint8,address,address)",
+                          {"Acme Robotics", "ACME", 0, 1, issuer.address(), officer.address()}));
+  ASSERT_EQ(rc["status"], "0x1") << rc.dump();
+  const json sec = get("/v1/securities/ACME");
+  const Address token = *Address::parse(sec["token"].get<std::string>());
+  const Address registry = *Address::parse(sec["registry"].get<std::string>());
+  EXPECT_EQ(sec["preset"], "reg-d-506c");
+  EXPECT_EQ(get("/v1/securities")["securities"].size(), 1u);
+  EXPECT_EQ(get("/v1/securities/" + token.lower_hex())["symbol"], "ACME");
+
+  const abi::Value us(Bytes{'U', 'S'});
+  rc = send(
+      officer, registry,
+      calldata("batchOnboard(address[],bytes2[],uint8[],uint256[])",
+               {abi::ValueList{alice.address(), bob.address(), carol.address()},
+                abi::ValueList{us, us, us}, abi::ValueList{1, 2, 0}, abi::ValueList{0, 0, 0}}));
+  ASSERT_EQ(rc["status"], "0x1") << rc.dump();
+  rc = send(issuer, token, calldata("mint(address,uint256)", {alice.address(), 1000}));
+  ASSERT_EQ(rc["status"], "0x1") << rc.dump();
+  const uint64_t mint_block = std::stoull(rc["blockNumber"].get<std::string>(), nullptr, 16);
+
+  // eth_call of a view.
+  const json bal = result(
+      "eth_call", {{{"to", token.checksum_hex()},
+                    {"data", to_hex_prefixed(calldata("balanceOf(address)", {alice.address()}))}},
+                   "latest"});
+  EXPECT_EQ(U256::from_hex(bal.get<std::string>()), U256(1000));
+
+  // Minting to Carol (not accredited) is refused: the estimate carries the revert data.
+  Bytes refused = calldata("mint(address,uint256)", {carol.address(), 1});
+  const std::string expected_data =
+      to_hex_prefixed(abi::encode_error(*abi::parse_signature("TransferRestricted(uint8)"), {7}));
+  json r = rpc("eth_estimateGas", {{{"from", issuer.address().checksum_hex()},
+                                    {"to", token.checksum_hex()},
+                                    {"data", to_hex_prefixed(refused)}}});
+  EXPECT_EQ(error_code(r), 3);
+  EXPECT_EQ(r["error"]["data"], expected_data);
+  EXPECT_EQ(r["error"]["message"].get<std::string>().rfind("execution reverted: ", 0), 0u);
+  r = rpc("eth_call", {{{"from", issuer.address().checksum_hex()},
+                        {"to", token.checksum_hex()},
+                        {"input", to_hex_prefixed(refused)}}});
+  EXPECT_EQ(error_code(r), 3);
+  // Sent anyway: status 0, the nonce used.
+  rc = send(issuer, token, refused);
+  EXPECT_EQ(rc["status"], "0x0");
+  EXPECT_EQ(rc["revertData"], expected_data);
+  EXPECT_EQ(result("eth_getTransactionCount", {issuer.address().checksum_hex(), "latest"}), "0x2");
+  const json tx = result("eth_getTransactionByHash", {rc["transactionHash"]});
+  EXPECT_EQ(tx["from"], issuer.address().checksum_hex());
+
+  // Lockup (Reg D 506(c) 12 months) passes with the dev clock.
+  const json filter = result("eth_newFilter", {{{"address", token.checksum_hex()}}});
+  const json block_filter = result("eth_newBlockFilter");
+  result("evm_increaseTime", {366 * 24 * 3600});
+  result("evm_mine");
+  rc = send(alice, token, calldata("transfer(address,uint256)", {bob.address(), 250}));
+  ASSERT_EQ(rc["status"], "0x1") << rc.dump();
+  ASSERT_EQ(rc["logs"].size(), 1u);
+
+  // Logs by topic: OR-arrays, nulls, ranges, block hash.
+  const std::string transfer_topic =
+      keccak256(std::string_view("Transfer(address,address,uint256)")).hex();
+  json logs = result("eth_getLogs", {{{"address", token.checksum_hex()},
+                                      {"topics", {transfer_topic}},
+                                      {"fromBlock", "0x0"},
+                                      {"toBlock", "latest"}}});
+  EXPECT_EQ(logs.size(), 2u);
+  logs =
+      result("eth_getLogs", {{{"topics", {transfer_topic, nullptr, bob.address().to_word().hex()}},
+                              {"fromBlock", "earliest"}}});
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_EQ(logs[0]["transactionHash"], rc["transactionHash"]);
+  json or_query = json::object();
+  or_query["topics"] = json::array();
+  or_query["topics"].push_back(
+      json::array({keccak256(std::string_view("Nothing()")).hex(), transfer_topic}));
+  or_query["fromBlock"] = "0x0";
+  logs = result("eth_getLogs", json::array({or_query}));
+  EXPECT_EQ(logs.size(), 2u);
+  logs = result("eth_getLogs", {{{"blockHash", rc["blockHash"]}}});
+  EXPECT_EQ(logs.size(), 1u);
+  logs = result("eth_getLogs", {{{"address", token.checksum_hex()},
+                                 {"fromBlock", quantity(mint_block)},
+                                 {"toBlock", quantity(mint_block)}}});
+  EXPECT_EQ(logs.size(), 1u);
+  EXPECT_EQ(
+      error_code(rpc("eth_getLogs", {{{"blockHash", rc["blockHash"]}, {"fromBlock", "0x0"}}})),
+      -32602);
+  // Filters.
+  json changes = result("eth_getFilterChanges", {filter});
+  EXPECT_EQ(changes.size(), 1u);  // the transfer to Bob (the failed mint logged nothing)
+  EXPECT_EQ(result("eth_getFilterChanges", {filter}).size(), 0u);
+  EXPECT_EQ(result("eth_getFilterLogs", {filter}).size(), 1u);  // fromBlock: latest
+  EXPECT_GE(result("eth_getFilterChanges", {block_filter}).size(), 2u);
+  EXPECT_EQ(result("eth_uninstallFilter", {filter}), true);
+  EXPECT_EQ(result("eth_uninstallFilter", {filter}), false);
+  EXPECT_EQ(error_code(rpc("eth_getFilterChanges", {filter})), -32000);
+
+  // REST views.
+  json holders = get("/v1/securities/ACME/holders?limit=10");
+  ASSERT_EQ(holders["holders"].size(), 2u);
+  EXPECT_EQ(holders["holders"][0]["address"], alice.address().checksum_hex());
+  EXPECT_EQ(holders["holders"][0]["balance"], "750");
+  EXPECT_EQ(holders["holders"][1]["balance"], "250");
+  EXPECT_EQ(get("/v1/securities/ACME/holders?offset=1&limit=1")["holders"][0]["balance"], "250");
+  EXPECT_EQ(get("/v1/securities/ACME/holders?limit=1001", 400)["error"]["code"], "bad_request");
+  json pos = get("/v1/accounts/" + bob.address().lower_hex() + "/positions");
+  ASSERT_EQ(pos["positions"].size(), 1u);
+  EXPECT_EQ(pos["positions"][0]["balance"], "250");
+  json check = get("/v1/securities/ACME/check?from=" + alice.address().checksum_hex() +
+                   "&to=" + carol.address().checksum_hex() + "&amount=5");
+  EXPECT_EQ(check["code"], 7);
+  EXPECT_EQ(check["allowed"], false);
+  EXPECT_FALSE(check["message"].get<std::string>().empty());
+  EXPECT_EQ(check["ruleName"], "ComplianceRegistry");
+  check = get("/v1/securities/ACME/check?from=" + alice.address().checksum_hex() +
+              "&to=" + bob.address().checksum_hex() + "&amount=5");
+  EXPECT_EQ(check["code"], 0);
+  EXPECT_EQ(check["maxAmount"], "750");
+  EXPECT_EQ(get("/v1/securities/ACME/check?from=x&to=y&amount=1", 400)["error"]["code"],
+            "bad_request");
+  json transfers = get("/v1/securities/ACME/transfers?limit=10")["transfers"];
+  ASSERT_EQ(transfers.size(), 3u);  // transfer, refused mint, mint (newest first)
+  EXPECT_EQ(transfers[0]["status"], "transferred");
+  EXPECT_EQ(transfers[1]["status"], "refused");
+  EXPECT_EQ(transfers[1]["code"], 7);
+  EXPECT_EQ(transfers[1]["to"], carol.address().checksum_hex());
+  EXPECT_EQ(transfers[2]["from"], Address{}.checksum_hex());
+  json blocks = get("/v1/blocks?limit=2");
+  EXPECT_EQ(blocks["blocks"].size(), 2u);
+  EXPECT_EQ(get("/v1/blocks/0")["number"], 0);
+  EXPECT_EQ(get("/v1/blocks/99999", 404)["error"]["code"], "not_found");
+  json t = get("/v1/transactions/" + rc["transactionHash"].get<std::string>());
+  EXPECT_EQ(t["status"], 1);
+  EXPECT_EQ(get("/v1/securities/0x0000000000000000000000000000000000000bad", 404)["error"]["code"],
+            "not_found");
+  EXPECT_EQ(get("/v1/nothing", 404)["error"]["code"], "not_found");
+
+  // Health and metrics.
+  json health = get("/healthz");
+  EXPECT_EQ(health["status"], "ok");
+  EXPECT_GE(health["head"]["number"].get<uint64_t>(), 5u);
+  auto m = client_->Get("/metrics");
+  ASSERT_TRUE(m);
+  EXPECT_NE(m->body.find("stoa_reverts_total{code=\"7\"} 1"), std::string::npos) << m->body;
+  EXPECT_NE(m->body.find("stoa_transactions_total 5"), std::string::npos) << m->body;
+  EXPECT_NE(m->body.find("stoa_rpc_requests_total{method=\"eth_sendRawTransaction\"}"),
+            std::string::npos);
+  EXPECT_NE(m->body.find("stoa_http_request_duration_seconds_bucket{handler=\"rpc\",le=\"+Inf\"}"),
+            std::string::npos);
+  EXPECT_NE(m->body.find("stoa_queue_depth 0"), std::string::npos);
+}
+
+TEST_F(NodeTest, LogQueriesAreBounded) {
+  for (uint64_t i = 0; i <= kMaxLogBlockRange; ++i)
+    node_->ledger().mine();
+  json r = rpc("eth_getLogs", {{{"fromBlock", "0x0"}, {"toBlock", "latest"}}});
+  EXPECT_EQ(error_code(r), -32005) << r.dump();
+  r = rpc("eth_getLogs", {{{"fromBlock", "0x1"}, {"toBlock", quantity(kMaxLogBlockRange)}}});
+  EXPECT_EQ(r["result"], json::array());
+}
+
+TEST_F(NodeTest, OpenApiDocumentsEveryRoute) {
+  std::ifstream in(std::string(STOA_SOURCE_DIR) + "/docs/openapi.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const json file = json::parse(ss.str());  // well-formed
+  EXPECT_EQ(file["openapi"].get<std::string>().rfind("3.0.", 0), 0u);
+  auto res = client_->Get("/v1/openapi.json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(json::parse(res->body), file);  // served from the embedded copy
+  for (const std::string& path : node_->rest_paths()) {
+    EXPECT_TRUE(file["paths"].contains(path)) << path << " is not documented";
+  }
+}
+
+TEST(NodeGenesis, IsStableAndRefusesContradictions) {
+  NodeOptions o;
+  o.data_dir = temp_dir();
+  EXPECT_THROW(load_or_create_genesis(o, 100), std::runtime_error);  // no --operator, no --dev
+  o.dev = true;
+  o.chain_id = 42;
+  const GenesisFile first = load_or_create_genesis(o, 100);
+  EXPECT_EQ(first.chain_id, 42u);
+  o.chain_id.reset();
+  const GenesisFile again = load_or_create_genesis(o, 200);
+  EXPECT_EQ(again.timestamp, 100u);
+  EXPECT_EQ(again.chain_id, 42u);
+  EXPECT_EQ(again.operator_account, first.operator_account);
+  o.chain_id = 1337;
+  try {
+    load_or_create_genesis(o, 300);
+    ADD_FAILURE() << "a contradicting --chain-id was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("contradicts"), std::string::npos) << e.what();
+  }
+  fs::remove_all(o.data_dir);
+}
+
+}  // namespace
+}  // namespace stoa::node
