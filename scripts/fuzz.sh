@@ -15,6 +15,7 @@ bin="$out/${target}_fuzz"
 libs="$(pkg-config --cflags --libs libcrypto++ libsecp256k1) -lcrypto"
 sources=(src/common/*.cc src/abi/*.cc src/crypto/*.cc)
 if [ "$target" = tx_decode ]; then sources+=(src/chain/transaction.cc); fi
+if [ "$target" = jsonrpc_decode ]; then sources+=(src/node/rpc.cc src/node/log.cc); fi
 if [ ! -x "$bin" ] || [ -n "$(find "$src" src include -newer "$bin" -print -quit)" ]; then
   clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -Iinclude "$src" "${sources[@]}" $libs -o "$bin"

@@ -182,7 +182,7 @@ void Node::install_routes() {
     if (res.status == 413) {
       const std::string msg = "request body exceeds " + std::to_string(kMaxBodyBytes) + " bytes";
       if (req.method == "POST" && req.path == "/") {
-        res.set_content(error_response(nullptr, RpcError(rpc_code::kLimitExceeded, msg)).dump(),
+        res.set_content(to_wire(error_response(nullptr, RpcError(rpc_code::kLimitExceeded, msg))),
                         "application/json");
       } else {
         send_rest_error(res, 413, "payload_too_large", msg);

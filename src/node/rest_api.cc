@@ -13,6 +13,7 @@
 #include "stoa/core/errors.h"
 #include "stoa/core/factory.h"
 #include "stoa/core/presets.h"
+#include "stoa/node/rpc.h"
 #include "stoa/node/views.h"
 
 namespace stoa::app {
@@ -153,7 +154,7 @@ std::string_view openapi_document() {
 
 void send_json(httplib::Response& res, const json& body, int status) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  res.set_content(to_wire(body), "application/json");
 }
 
 void send_rest_error(httplib::Response& res, int status, const std::string& code,

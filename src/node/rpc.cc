@@ -96,25 +96,22 @@ RpcResponse handle_rpc_body(std::string_view body, const MethodHandler& handler)
   json doc;
   try {
     doc = json::parse(body.begin(), body.end());
-  } catch (const json::parse_error& e) {
-    res.body = error_response(nullptr, RpcError(rpc_code::kParseError,
-                                                std::string("parse error: ") + e.what()))
-                   .dump();
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
+    res.body = to_wire(error_response(
+        nullptr, RpcError(rpc_code::kParseError, std::string("parse error: ") + e.what())));
     return res;
   }
   if (doc.is_array()) {
     if (doc.empty()) {
-      res.body = error_response(nullptr,
-                                RpcError(rpc_code::kInvalidRequest, "invalid request: empty batch"))
-                     .dump();
+      res.body = to_wire(error_response(
+          nullptr, RpcError(rpc_code::kInvalidRequest, "invalid request: empty batch")));
       return res;
     }
     if (doc.size() > kMaxBatchRequests) {
-      res.body = error_response(nullptr, RpcError(rpc_code::kLimitExceeded,
-                                                  "batch of " + std::to_string(doc.size()) +
-                                                      " requests exceeds the limit of " +
-                                                      std::to_string(kMaxBatchRequests)))
-                     .dump();
+      res.body = to_wire(error_response(
+          nullptr, RpcError(rpc_code::kLimitExceeded, "batch of " + std::to_string(doc.size()) +
+                                                          " requests exceeds the limit of " +
+                                                          std::to_string(kMaxBatchRequests))));
       return res;
     }
     json out = json::array();
@@ -125,7 +122,7 @@ RpcResponse handle_rpc_body(std::string_view body, const MethodHandler& handler)
       res.http_status = 204;
       return res;
     }
-    res.body = out.dump();
+    res.body = to_wire(out);
     return res;
   }
   auto r = handle_one(doc, handler);
@@ -133,7 +130,7 @@ RpcResponse handle_rpc_body(std::string_view body, const MethodHandler& handler)
     res.http_status = 204;
     return res;
   }
-  res.body = r->dump();
+  res.body = to_wire(*r);
   return res;
 }
 
@@ -222,6 +219,10 @@ BlockTag parse_block_tag(const json& v, std::string_view what) {
   }
   invalid_params(std::string(what) + ": unknown block tag \"" + s +
                  "\" (latest, pending, safe, finalized, earliest or a hex number)");
+}
+
+std::string to_wire(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string quantity(uint64_t v) {

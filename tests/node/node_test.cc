@@ -152,6 +152,12 @@ TEST_F(NodeTest, IdentifiesItselfLikeAnEthereumClient) {
 
 TEST_F(NodeTest, RefusesBadInputWithEip1474Errors) {
   EXPECT_EQ(error_code(post("{not json")), -32700);
+  // Found by fuzz/jsonrpc_decode_fuzz.cc: a body that is not UTF-8 made the parse-error message
+  // itself unserializable, and the framing threw instead of answering.
+  EXPECT_EQ(error_code(post("\xf3\n")), -32700);
+  EXPECT_EQ(error_code(post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\xff\"}")), -32700);
+  // Also found by the fuzzer: a number too large for a double is out_of_range, not a parse error.
+  EXPECT_EQ(error_code(post("90e990")), -32700);
   EXPECT_EQ(error_code(post(R"({"id":1,"method":"eth_chainId"})")), -32600);  // no jsonrpc
   EXPECT_EQ(error_code(post(R"({"jsonrpc":"1.0","id":1,"method":"eth_chainId"})")), -32600);
   EXPECT_EQ(error_code(post(R"({"jsonrpc":"2.0","id":{},"method":"eth_chainId"})")), -32600);

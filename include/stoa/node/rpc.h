@@ -65,6 +65,9 @@ struct RpcResponse {
 
 // Parses the body and answers a single request or a batch.
 RpcResponse handle_rpc_body(std::string_view body, const MethodHandler& handler);
+// Serializes a response. Invalid UTF-8 (which can reach a message through a parse error or a
+// percent-decoded URL) is replaced by U+FFFD instead of throwing.
+std::string to_wire(const json& j);
 // A response object carrying an error for `id`.
 json error_response(const json& id, const RpcError& e);
 

@@ -1,0 +1,113 @@
+// libFuzzer target: the JSON-RPC framing and parameter parsers of the node. For any body,
+// handle_rpc_body must not crash or throw, must call the method handler only for well-formed
+// requests, and must answer with JSON-RPC 2.0 responses (one per request that has an id, each
+// with exactly one of "result" and "error"). Every parameter parser either accepts or throws
+// RpcError(-32602); what parse_quantity accepts is canonical (formatting it back gives the
+// input), and parse_data / parse_address / parse_hash round-trip up to letter case.
+//
+//   scripts/fuzz.sh jsonrpc_decode 60
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <string_view>
+
+#include "stoa/common/assert.h"
+#include "stoa/node/rpc.h"
+
+namespace {
+
+using stoa::node::json;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// Runs one parser; an exception other than RpcError(-32602) is a bug.
+template <typename F>
+void expect_accept_or_invalid(F&& f) {
+  try {
+    f();
+  } catch (const stoa::node::RpcError& e) {
+    STOA_ASSERT(e.code() == stoa::node::rpc_code::kInvalidParams);
+  } catch (const std::exception&) {
+    STOA_ASSERT(false && "a parser threw something other than RpcError");
+  }
+}
+
+void exercise_parsers(const json& v) {
+  expect_accept_or_invalid([&] {
+    const stoa::U256 q = stoa::node::parse_quantity(v, "q");
+    STOA_ASSERT(v.is_string() && stoa::node::quantity(q) == v.get<std::string>());
+  });
+  expect_accept_or_invalid([&] {
+    const uint64_t q = stoa::node::parse_quantity_u64(v, "q");
+    STOA_ASSERT(v.is_string() && stoa::node::quantity(q) == v.get<std::string>());
+  });
+  expect_accept_or_invalid([&] {
+    const stoa::Bytes d = stoa::node::parse_data(v, "d");
+    STOA_ASSERT(v.is_string() && "0x" + stoa::to_hex(d) == lower(v.get<std::string>()));
+  });
+  expect_accept_or_invalid([&] {
+    const stoa::Address a = stoa::node::parse_address(v, "a");
+    STOA_ASSERT(v.is_string() && a.lower_hex() == lower(v.get<std::string>()));
+  });
+  expect_accept_or_invalid([&] {
+    const stoa::Bytes32 h = stoa::node::parse_hash(v, "h");
+    STOA_ASSERT(v.is_string() && h.hex() == lower(v.get<std::string>()));
+  });
+  expect_accept_or_invalid([&] { (void)stoa::node::parse_block_tag(v, "tag"); });
+}
+
+void check_response_object(const json& r) {
+  STOA_ASSERT(r.is_object());
+  STOA_ASSERT(r.contains("jsonrpc") && r.at("jsonrpc") == "2.0");
+  STOA_ASSERT(r.contains("id"));
+  STOA_ASSERT(r.contains("result") != r.contains("error"));
+  if (r.contains("error")) {
+    const json& e = r.at("error");
+    STOA_ASSERT(e.is_object() && e.contains("code") && e.at("code").is_number_integer());
+    STOA_ASSERT(e.contains("message") && e.at("message").is_string());
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view body(reinterpret_cast<const char*>(data), size);
+  size_t calls = 0;
+  const stoa::node::MethodHandler handler = [&](const std::string& method, const json& params) {
+    ++calls;
+    STOA_ASSERT(params.is_array());
+    for (const json& p : params)
+      exercise_parsers(p);
+    expect_accept_or_invalid([&] { stoa::node::check_param_count(params, 0, 2); });
+    if (method == "throw") stoa::node::invalid_params("asked to");
+    return json(params.size());
+  };
+  stoa::node::RpcResponse r;
+  try {
+    r = stoa::node::handle_rpc_body(body, handler);
+  } catch (...) {
+    STOA_ASSERT(false && "handle_rpc_body threw");
+  }
+  if (r.body.empty()) {
+    STOA_ASSERT(r.http_status == 204);  // only notifications
+    STOA_ASSERT(calls > 0);
+    return 0;
+  }
+  const json out = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  STOA_ASSERT(!out.is_discarded());
+  if (out.is_array()) {
+    STOA_ASSERT(!out.empty() && out.size() <= stoa::node::kMaxBatchRequests);
+    for (const json& o : out)
+      check_response_object(o);
+  } else {
+    check_response_object(out);
+  }
+  return 0;
+}
