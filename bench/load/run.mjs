@@ -365,9 +365,21 @@ async function main() {
       refToken = await setupReference(hh.url, investors);
       log(`reference set up: T-REX token ${refToken} on Hardhat (${((Date.now() - t1) / 1000).toFixed(1)} s)`);
     }
+    // STOA_LOAD_PERF=FILE: a cpu-clock profile of the node during its runs (scripts/bench.sh).
+    let perf = null;
+    if (stoa && process.env.STOA_LOAD_PERF) {
+      perf = spawn("perf", ["record", "-q", "-e", "cpu-clock", "-F", "999", "-g", "-p", String(stoa.pid), "-o", process.env.STOA_LOAD_PERF],
+        { stdio: ["ignore", "ignore", "inherit"] });
+      await new Promise((r) => setTimeout(r, 500));
+    }
     for (let r = 1; r <= opts.runs; r++) {
       if (stoa) results.stoa.push(await runLoad("stoa", stoa.url, stoaToken, opts.transfers, r));
       if (opts.reference) results.reference.push(await runLoad("erc3643-reference", hh.url, refToken, opts.referenceTransfers, r));
+    }
+    if (perf) {
+      const exited = new Promise((r) => perf.once("exit", r));
+      perf.kill("SIGINT");
+      await exited;
     }
   } finally {
     if (stoa) await stoa.stop();
