@@ -113,13 +113,37 @@ void BM_SignTransaction(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+double min_of(const std::vector<double>& v) {
+  return *std::min_element(v.begin(), v.end());
+}
+double max_of(const std::vector<double>& v) {
+  return *std::max_element(v.begin(), v.end());
+}
+
 const int kThreads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
-BENCHMARK(BM_RecoverAddress)->Threads(1);
-BENCHMARK(BM_RecoverAddress)->Threads(kThreads)->UseRealTime();
-BENCHMARK(BM_DecodeSignedTransaction)->Threads(1);
-BENCHMARK(BM_DecodeSignedTransaction)->Threads(kThreads)->UseRealTime();
-BENCHMARK(BM_SignTransaction)->Threads(1);
+BENCHMARK(BM_RecoverAddress)
+    ->Threads(1)
+    ->ComputeStatistics("min", min_of)
+    ->ComputeStatistics("max", max_of);
+BENCHMARK(BM_RecoverAddress)
+    ->Threads(kThreads)
+    ->UseRealTime()
+    ->ComputeStatistics("min", min_of)
+    ->ComputeStatistics("max", max_of);
+BENCHMARK(BM_DecodeSignedTransaction)
+    ->Threads(1)
+    ->ComputeStatistics("min", min_of)
+    ->ComputeStatistics("max", max_of);
+BENCHMARK(BM_DecodeSignedTransaction)
+    ->Threads(kThreads)
+    ->UseRealTime()
+    ->ComputeStatistics("min", min_of)
+    ->ComputeStatistics("max", max_of);
+BENCHMARK(BM_SignTransaction)
+    ->Threads(1)
+    ->ComputeStatistics("min", min_of)
+    ->ComputeStatistics("max", max_of);
 
 }  // namespace
 

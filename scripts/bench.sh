@@ -196,10 +196,11 @@ if crypto:
         if (run, "median") not in cs:
             return None
         med = cs[(run, "median")]["items_per_second"]
-        lo = min(b["items_per_second"] for (r, a), b in cs.items() if r == run)
-        hi = max(b["items_per_second"] for (r, a), b in cs.items() if r == run)
-        lines.append(f"| {label} | **{med / 1e3:.1f} k/s** | {lo / 1e3:.1f} – {hi / 1e3:.1f} k/s | "
-                     f"{1e9 / med:.0f} |")
+        spread = "—"
+        if (run, "min") in cs and (run, "max") in cs:
+            lo, hi = cs[(run, "min")]["items_per_second"], cs[(run, "max")]["items_per_second"]
+            spread = f"{lo / 1e3:.1f} – {hi / 1e3:.1f} k/s"
+        lines.append(f"| {label} | **{med / 1e3:.1f} k/s** | {spread} | {1e9 / med:.0f} |")
         return med
     lines.append("")
     lines.append(f"Signature recovery (`bench/crypto_bench.cc`, median of {reps} repetitions; every "
@@ -262,7 +263,7 @@ if load and load.get("aggregate"):
                      f"stoa's all-transfers rate end to end is "
                      f"{st['transfersPerSecond']['median'] / bound * 100:.0f}% of it "
                      f"(issue 3's target: within 2×, i.e. ≥ 50%).")
-prof = open(profile).read().strip() if profile and os.path.exists(profile) else ""
+prof = open(profile).read().strip("\n") if profile and os.path.exists(profile) else ""
 if prof:
     lines.append("")
     lines.append("Where the node's time goes during the stoa runs (`perf record -e cpu-clock -g -p <node>`, "

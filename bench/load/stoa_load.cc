@@ -95,20 +95,32 @@ Options parse(int argc, char** argv) {
       if (v.empty() || *end != '\0') die("not a number: " + a + " " + v);
       return n;
     };
-    if (a == "--url") o.url = next();
-    else if (a == "--token") o.token = next();
-    else if (a == "--label") o.label = next();
-    else if (a == "--json") o.json_out = next();
-    else if (a == "--investors") o.investors = num();
-    else if (a == "--transfers") o.transfers = num();
-    else if (a == "--seed") o.seed = num();
-    else if (a == "--concurrency") o.concurrency = static_cast<unsigned>(num());
-    else if (a == "--batch") o.batch = static_cast<unsigned>(num());
-    else if (a == "--timeout") o.timeout_s = static_cast<unsigned>(num());
-    else usage();
+    if (a == "--url")
+      o.url = next();
+    else if (a == "--token")
+      o.token = next();
+    else if (a == "--label")
+      o.label = next();
+    else if (a == "--json")
+      o.json_out = next();
+    else if (a == "--investors")
+      o.investors = num();
+    else if (a == "--transfers")
+      o.transfers = num();
+    else if (a == "--seed")
+      o.seed = num();
+    else if (a == "--concurrency")
+      o.concurrency = static_cast<unsigned>(num());
+    else if (a == "--batch")
+      o.batch = static_cast<unsigned>(num());
+    else if (a == "--timeout")
+      o.timeout_s = static_cast<unsigned>(num());
+    else
+      usage();
   }
   if (o.token.empty()) usage();
-  if (o.concurrency == 0 || o.batch == 0 || o.batch > 1000) die("concurrency >= 1, 1 <= batch <= 1000");
+  if (o.concurrency == 0 || o.batch == 0 || o.batch > 1000)
+    die("concurrency >= 1, 1 <= batch <= 1000");
   return o;
 }
 
@@ -249,10 +261,10 @@ int main(int argc, char** argv) {
   auto balances_of = [&]() {
     std::vector<json> params;
     for (auto& a : addr)
-      params.push_back(json::array(
-          {{{"to", token->lower_hex()},
-            {"data", stoa::to_hex_prefixed(calldata(kBalanceOf, a, std::nullopt))}},
-           "latest"}));
+      params.push_back(
+          json::array({{{"to", token->lower_hex()},
+                        {"data", stoa::to_hex_prefixed(calldata(kBalanceOf, a, std::nullopt))}},
+                       "latest"}));
     std::vector<uint64_t> out;
     for (auto& r : meta.batch("eth_call", params))
       out.push_back(word_u64(r.get<std::string>()));
@@ -283,7 +295,7 @@ int main(int argc, char** argv) {
   for (auto& p : plan) {
     const uint64_t r = splitmix64(rng) % 1000;
     const uint64_t a = splitmix64(rng), b = splitmix64(rng);
-    p.kind = r < 900 ? kOk
+    p.kind = r < 900   ? kOk
              : r < 925 ? kToBlacklisted
              : r < 950 ? kFromLocked
              : r < 975 ? kToBlockedJurisdiction
@@ -292,11 +304,20 @@ int main(int argc, char** argv) {
     if (to == from) to = (to + 1) % L.normal;
     p.amount = 1 + splitmix64(rng) % 100;
     switch (p.kind) {
-      case kToBlacklisted: to = L.blacklisted(b); break;
-      case kFromLocked: from = L.locked(a); break;
-      case kToBlockedJurisdiction: to = L.blocked(b); break;
-      case kOverCap: p.amount = kOverCapAmount; break;
-      default: break;
+      case kToBlacklisted:
+        to = L.blacklisted(b);
+        break;
+      case kFromLocked:
+        from = L.locked(a);
+        break;
+      case kToBlockedJurisdiction:
+        to = L.blocked(b);
+        break;
+      case kOverCap:
+        p.amount = kOverCapAmount;
+        break;
+      default:
+        break;
     }
     p.from = static_cast<uint32_t>(from);
     p.to = static_cast<uint32_t>(to);
@@ -311,8 +332,8 @@ int main(int argc, char** argv) {
       model[to] += p.amount;
     } else {
       ++expected_refused;
-      if (p.kind == kOverCap &&
-          (model[to] + p.amount <= kMaxBalance || model[from] < p.amount || p.amount <= kTransferCap))
+      if (p.kind == kOverCap && (model[to] + p.amount <= kMaxBalance || model[from] < p.amount ||
+                                 p.amount <= kTransferCap))
         die("an over-cap transfer would not exceed both caps; use more investors");
     }
   }
@@ -417,7 +438,8 @@ int main(int argc, char** argv) {
         }
         if (!ok) {
           std::lock_guard<std::mutex> g(mu);
-          if (!failed.exchange(true)) failure = "eth_sendRawTransaction: " + res.dump().substr(0, 600);
+          if (!failed.exchange(true))
+            failure = "eth_sendRawTransaction: " + res.dump().substr(0, 600);
           break;
         }
         std::lock_guard<std::mutex> g(mu);
@@ -485,9 +507,9 @@ int main(int argc, char** argv) {
       if (got) {
         last_receipt = now;
         received += got;
-        pending.erase(std::remove_if(pending.begin(), pending.end(),
-                                     [&](uint32_t j) { return out[j].done; }),
-                      pending.end());
+        pending.erase(
+            std::remove_if(pending.begin(), pending.end(), [&](uint32_t j) { return out[j].done; }),
+            pending.end());
       } else {
         std::this_thread::sleep_for(std::chrono::microseconds(500));
       }
@@ -557,7 +579,9 @@ int main(int argc, char** argv) {
       {"refused", refused},
       {"expectedRefused", expected_refused},
       {"latencyMs",
-       {{"p50", pct(lat_ms, 50)}, {"p90", pct(lat_ms, 90)}, {"p99", pct(lat_ms, 99)},
+       {{"p50", pct(lat_ms, 50)},
+        {"p90", pct(lat_ms, 90)},
+        {"p99", pct(lat_ms, 99)},
         {"max", pct(lat_ms, 100)}}},
       {"gasPerAcceptedTransfer", accepted ? double(gas_ok) / accepted : 0.0},
       {"gasPerRefusedTransfer", refused ? double(gas_refused) / refused : 0.0},
