@@ -44,3 +44,7 @@ if [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules ]; then
   echo "install-deps: installing npm packages for tests/e2e"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
+if [ -f bench/load/package.json ] && [ ! -d bench/load/node_modules ]; then
+  echo "install-deps: installing npm packages for bench/load (the ERC-3643 reference and Hardhat)"
+  (cd bench/load && npm ci --no-audit --no-fund --loglevel=error)
+fi

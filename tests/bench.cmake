@@ -10,3 +10,8 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/bench/core_transfer_bench.cc)
     LABELS "bench"
     TIMEOUT 300)
 endif()
+if(EXISTS ${CMAKE_SOURCE_DIR}/bench/crypto_bench.cc)
+  add_test(NAME bench.crypto_smoke
+           COMMAND crypto_bench --benchmark_min_time=0.01)
+  set_tests_properties(bench.crypto_smoke PROPERTIES LABELS "bench" TIMEOUT 120)
+endif()
