@@ -152,6 +152,7 @@ class Conn {
  public:
   explicit Conn(const std::string& url) : cli_(url) {
     cli_.set_keep_alive(true);
+    cli_.set_tcp_nodelay(true);
     cli_.set_read_timeout(300, 0);
     cli_.set_write_timeout(300, 0);
     cli_.set_connection_timeout(10, 0);

@@ -71,6 +71,7 @@ RpcClient::RpcClient(std::string_view url) : url_(url), endpoint_(parse_endpoint
   http_->set_read_timeout(120, 0);
   http_->set_write_timeout(30, 0);
   http_->set_keep_alive(true);
+  http_->set_tcp_nodelay(true);
 }
 
 RpcClient::~RpcClient() = default;

@@ -136,6 +136,8 @@ std::vector<std::string> Node::rest_paths() {
 
 void Node::install_routes() {
   server_.set_payload_max_length(kMaxBodyBytes);
+  // Small responses must not wait for the peer's delayed ACK (Nagle): answers go out at once.
+  server_.set_tcp_nodelay(true);
   auto timed = [this](std::string handler, auto fn) {
     return [this, handler = std::move(handler), fn](const httplib::Request& req,
                                                     httplib::Response& res) {
