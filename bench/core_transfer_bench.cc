@@ -423,18 +423,23 @@ World& world() {
 
 constexpr size_t kLogFlush = 4096;  // the collected logs are cleared this often
 
-// Native transfers, each its own transaction.
-void BM_Transfer(benchmark::State& st) {
-  World& w = world();
+// The timed loop of the native-transfer benchmarks: each pair of `pool` (from its cursor on) as
+// its own transaction, `on_result(pair, status)` told of each outcome. Returns how many ran and
+// how many logs they emitted; the pool's cursor moves on.
+struct LoopResult {
+  size_t begin = 0;
+  size_t count = 0;
+  size_t logs = 0;
+};
+template <typename OnResult>
+LoopResult run_transfers(benchmark::State& st, World& w, Pool& pool, OnResult&& on_result) {
   core::State& s = w.state();
   core::SecurityToken* token = w.token();
-  Pool& pool = w.plain();
   const size_t begin = pool.cursor;
   const size_t p = pool.pairs.size();
   std::vector<core::Log> logs;
   logs.reserve(kLogFlush + 8);
   size_t i = begin;
-  size_t failed = 0;
   size_t emitted = 0;
   for (auto _ : st) {
     const Pair& x = pool.pairs[i % p];
@@ -442,7 +447,7 @@ void BM_Transfer(benchmark::State& st) {
     const U256 amount(x.amount);
     Status r = s.transact(w.at(x.from), BlockContext{i / 1000, kTransferTime}, &logs,
                           [&](CallContext& ctx) { return token->transfer(ctx, to, amount); });
-    failed += r.ok() ? 0 : 1;
+    on_result(x, r);
     if (logs.size() >= kLogFlush) {
       emitted += logs.size();
       logs.clear();
@@ -450,12 +455,21 @@ void BM_Transfer(benchmark::State& st) {
     ++i;
   }
   emitted += logs.size();
-  const size_t count = i - begin;
   pool.cursor = i % p;
-  st.SetItemsProcessed(static_cast<int64_t>(count));
+  st.SetItemsProcessed(static_cast<int64_t>(i - begin));
+  return {begin, i - begin, emitted};
+}
+
+// Native transfers, each its own transaction.
+void BM_Transfer(benchmark::State& st) {
+  World& w = world();
+  Pool& pool = w.plain();
+  size_t failed = 0;
+  const LoopResult r =
+      run_transfers(st, w, pool, [&](const Pair&, const Status& s) { failed += s.ok() ? 0 : 1; });
   if (failed != 0) return fail(st, std::to_string(failed) + " transfers were refused");
-  if (emitted != count) return fail(st, "expected one Transfer log per transfer");
-  if (std::string e = w.replay_and_check(pool, begin, count); !e.empty()) return fail(st, e);
+  if (r.logs != r.count) return fail(st, "expected one Transfer log per transfer");
+  if (std::string e = w.replay_and_check(pool, r.begin, r.count); !e.empty()) return fail(st, e);
 }
 
 // The same transfers through the ABI: state.call with pre-encoded calldata.
@@ -508,45 +522,29 @@ void BM_DetectTransferRestriction(benchmark::State& st) {
 // revert data (TransferRestricted(code)) must be exactly as expected.
 void BM_TransferMixedRefusals(benchmark::State& st) {
   World& w = world();
-  core::State& s = w.state();
-  core::SecurityToken* token = w.token();
   Pool& pool = w.mixed();
-  const size_t begin = pool.cursor;
-  const size_t p = pool.pairs.size();
-  std::vector<core::Log> logs;
-  logs.reserve(kLogFlush + 8);
-  size_t i = begin;
   size_t refused = 0;
   size_t wrong = 0;
-  for (auto _ : st) {
-    const Pair& x = pool.pairs[i % p];
-    const Address& to = w.at(x.to);
-    const U256 amount(x.amount);
-    Status r = s.transact(w.at(x.from), BlockContext{i / 1000, kTransferTime}, &logs,
-                          [&](CallContext& ctx) { return token->transfer(ctx, to, amount); });
-    if (!r.ok()) {
+  const LoopResult r = run_transfers(st, w, pool, [&](const Pair& x, const Status& s) {
+    if (!s.ok()) {
       ++refused;
-      wrong += r.revert().data != w.expected_revert(x.kind);
+      wrong += s.revert().data != w.expected_revert(x.kind);
     } else {
       wrong += x.kind != kPass;
     }
-    if (logs.size() >= kLogFlush) logs.clear();
-    ++i;
-  }
-  const size_t count = i - begin;
-  pool.cursor = i % p;
+  });
+  const size_t p = pool.pairs.size();
   size_t expected_refused = 0;
-  for (size_t k = 0; k < count; ++k)
-    expected_refused += pool.pairs[(begin + k) % p].kind != kPass;
-  st.SetItemsProcessed(static_cast<int64_t>(count));
+  for (size_t k = 0; k < r.count; ++k)
+    expected_refused += pool.pairs[(r.begin + k) % p].kind != kPass;
   st.counters["refused_pct"] =
-      benchmark::Counter(count ? 100.0 * static_cast<double>(refused) / count : 0.0);
+      benchmark::Counter(r.count ? 100.0 * static_cast<double>(refused) / r.count : 0.0);
   if (refused != expected_refused) {
     return fail(st, "refused " + std::to_string(refused) + ", expected " +
                         std::to_string(expected_refused));
   }
   if (wrong != 0) return fail(st, std::to_string(wrong) + " outcomes with the wrong code");
-  if (std::string e = w.replay_and_check(pool, begin, count); !e.empty()) return fail(st, e);
+  if (std::string e = w.replay_and_check(pool, r.begin, r.count); !e.empty()) return fail(st, e);
 }
 
 // Resident memory of the ledger per holder (RSS growth while onboarding and minting every

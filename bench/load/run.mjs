@@ -14,12 +14,12 @@
 //   cap: stoa maxTransferAmount 500,000 / T-REX MaxBalanceModule 1,500,000
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { ethers } from "ethers";
+import { freePort } from "../../tests/e2e/node.js"; // node builtins only
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
@@ -148,18 +148,6 @@ class Sender {
 }
 const call = (c, fn, args, extra = {}) => ({ to: c.target, data: c.interface.encodeFunctionData(fn, args), ...extra });
 const chunks = (xs, n) => Array.from({ length: Math.ceil(xs.length / n) }, (_, k) => xs.slice(k * n, (k + 1) * n));
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 // ---- stoa
 async function startStoa() {

@@ -15,7 +15,7 @@ export function abi(name) {
   return JSON.parse(readFileSync(path.join(repo, "docs", "abi", `${name}.json`), "utf8"));
 }
 
-async function freePort() {
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
