@@ -266,7 +266,7 @@ class Runner {
     if (high_s) {
       // The malleated twin (n - s, flipped parity): valid for ecrecover, refused as high-s.
       static const U256 kN = *U256::from_hex(
-          "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+          "0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
       sig.s = kN.checked_sub(U256::from_bytes32(sig.s))->to_bytes32();
       sig.recovery_id ^= 1;
     }
@@ -510,6 +510,15 @@ class Runner {
           }
         }
         if (t.bits == 32) {
+          if (auto inner = call_form(s, "claim-id")) {
+            // claim-id(ISSUER, TOPIC): ONCHAINID's keccak256(abi.encode(issuer, topic)).
+            std::string err;
+            auto parts = split_top(*inner, ',', &err);
+            if (!parts || parts->size() != 2) throw ValueError{"claim-id(ISSUER, TOPIC)"};
+            return abi::Value::bytes32(core::claim_id(
+                value(*abi::parse_type("address"), (*parts)[0], false)->address(),
+                value(*abi::parse_type("uint256"), (*parts)[1], false)->u256()));
+          }
           if (auto inner = call_form(s, "key")) {
             // key(NAME): an ECDSA key as ERC-734 stores it, keccak256(abi.encode(address)).
             return abi::Value::bytes32(
