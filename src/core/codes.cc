@@ -5,7 +5,8 @@
 namespace stoa::core {
 namespace {
 // In evaluation order within each source; the token evaluates sources in the order
-// token (8; frozen 9, 10; identity 13, 12) -> registry (1-7) -> modules in chain order (16-22) -> TransferRestriction (32, 33)
+// token (8; frozen 9, 10; identity 13, 12) -> registry (1-7) -> modules in chain order (16-22) ->
+// TransferRestriction (32, 33)
 // -> token balance (14) -> unfrozen balance (11).
 constexpr std::array kCodes = {
     CodeInfo{0, "SUCCESS", "Transfer permitted", 0x51, "-", false},
@@ -28,9 +29,10 @@ constexpr std::array kCodes = {
              false},
     CodeInfo{9, "SENDER_FROZEN", "Sender's wallet is frozen", 0x56, "SecurityToken", false},
     CodeInfo{10, "RECEIVER_FROZEN", "Receiver's wallet is frozen", 0x57, "SecurityToken", false},
-    CodeInfo{13, "SENDER_NOT_VERIFIED",
-             "Sender's identity is not verified (no registered identity with valid required claims)",
-             0x56, "SecurityToken", false},
+    CodeInfo{
+        13, "SENDER_NOT_VERIFIED",
+        "Sender's identity is not verified (no registered identity with valid required claims)",
+        0x56, "SecurityToken", false},
     CodeInfo{12, "RECEIVER_NOT_VERIFIED",
              "Receiver's identity is not verified (no registered identity with valid required "
              "claims)",

@@ -286,8 +286,7 @@ Result<Bytes32> Identity::add_claim(CallContext& ctx, const Claim& c) {
     return make_revert(ErrorId::kUnsupportedClaimScheme, {c.scheme});
   }
   if (c.signature.size() + c.data.size() + c.uri.size() > kMaxClaimBytes) {
-    return make_revert(ErrorId::kLimitExceeded,
-                       {std::string("claim bytes"), U256(kMaxClaimBytes)});
+    return make_revert(ErrorId::kLimitExceeded, {std::string("claim bytes"), U256(kMaxClaimBytes)});
   }
   const Bytes32 id = claim_id(c.issuer, c.topic);
   Address signer;
@@ -429,8 +428,8 @@ const ContractAbi& Identity::abi() const {
          {{"claimRequestId", "bytes32"}},
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           Claim cl{a[0].u256(), a[1].u256(), a[2].address(), a[3].bytes(), a[4].bytes(),
-                    a[5].str()};
+           Claim cl{a[0].u256(),  a[1].u256(),  a[2].address(),
+                    a[3].bytes(), a[4].bytes(), a[5].str()};
            Result<Bytes32> r = idn(c).add_claim(ctx, cl);
            if (!r.ok()) return r.take_revert();
            return Outputs{abi::Value::bytes32(r.value())};
@@ -477,8 +476,8 @@ const ContractAbi& Identity::abi() const {
          {{"", "bool"}},
          Mutability::kView,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           return Outputs{idn(c).check_claim(a[0].address(), a[1].u256(), a[2].u256(),
-                                             a[3].bytes(), a[4].bytes(),
+           return Outputs{idn(c).check_claim(a[0].address(), a[1].u256(), a[2].u256(), a[3].bytes(),
+                                             a[4].bytes(),
                                              ctx.block.timestamp) == ClaimStatus::kValid};
          },
          "As a claim issuer: whether a claim it signed about `identity` is valid now."},
@@ -548,13 +547,20 @@ const ContractAbi& Identity::abi() const {
         {"SignerKeyRevoked", {{"key", "bytes32", true}}, ""},
     };
     std::vector<ErrorId> errs = {
-        ErrorId::kIdentityUnauthorized,    ErrorId::kKeyAlreadyHasPurpose,
-        ErrorId::kKeyDoesNotHavePurpose,   ErrorId::kInvalidKeyPurpose,
-        ErrorId::kClaimNotFound,           ErrorId::kClaimSignerNotClaimKey,
-        ErrorId::kClaimRevoked,            ErrorId::kClaimExpired,
-        ErrorId::kUnsupportedClaimScheme,  ErrorId::kMalformedClaimData,
-        ErrorId::kSignerKeyRevoked,        ErrorId::kInvalidSignature,
-        ErrorId::kNotAnIdentity,           ErrorId::kLimitExceeded,
+        ErrorId::kIdentityUnauthorized,
+        ErrorId::kKeyAlreadyHasPurpose,
+        ErrorId::kKeyDoesNotHavePurpose,
+        ErrorId::kInvalidKeyPurpose,
+        ErrorId::kClaimNotFound,
+        ErrorId::kClaimSignerNotClaimKey,
+        ErrorId::kClaimRevoked,
+        ErrorId::kClaimExpired,
+        ErrorId::kUnsupportedClaimScheme,
+        ErrorId::kMalformedClaimData,
+        ErrorId::kSignerKeyRevoked,
+        ErrorId::kInvalidSignature,
+        ErrorId::kNotAnIdentity,
+        ErrorId::kLimitExceeded,
         ErrorId::kZeroAddress,
     };
     return ContractAbi("Identity", std::move(m), std::move(e), std::move(errs));
@@ -711,7 +717,8 @@ const ContractAbi& IdentityFactory::abi() const {
       m.push_back(std::move(x));
     std::vector<EventSpec> e = {
         {"Deployed", {{"addr", "address", true}}, "ONCHAINID IdFactory."},
-        {"WalletLinked", {{"wallet", "address", true}, {"identity", "address", true}},
+        {"WalletLinked",
+         {{"wallet", "address", true}, {"identity", "address", true}},
          "ONCHAINID IdFactory."},
         {"IdentityRegistryCreated",
          {{"token", "address", true},

@@ -58,8 +58,7 @@ std::vector<uint64_t> required_topics_for_preset(uint8_t preset) {
 
 // ------------------------------------------------------------------------------ topics
 
-ClaimTopicsRegistry::ClaimTopicsRegistry(State& state, const Address& self,
-                                         const Address& security)
+ClaimTopicsRegistry::ClaimTopicsRegistry(State& state, const Address& self, const Address& security)
     : SecurityPart(state, self, security), topics_(state.journal()) {}
 
 void ClaimTopicsRegistry::init_topic(const U256& t) {
@@ -309,10 +308,10 @@ const ContractAbi& TrustedIssuersRegistry::abi() const {
          {{"trustedIssuer", "address", true}, {"claimTopics", "uint256[]"}},
          "ERC-3643."},
     };
-    std::vector<ErrorId> errs = {ErrorId::kNotAnIdentity,         ErrorId::kIssuerAlreadyTrusted,
-                                 ErrorId::kIssuerNotTrusted,      ErrorId::kInvalidClaimTopics,
-                                 ErrorId::kLimitExceeded,
-                                 ErrorId::kAccessControlUnauthorizedAccount};
+    std::vector<ErrorId> errs = {
+        ErrorId::kNotAnIdentity,    ErrorId::kIssuerAlreadyTrusted,
+        ErrorId::kIssuerNotTrusted, ErrorId::kInvalidClaimTopics,
+        ErrorId::kLimitExceeded,    ErrorId::kAccessControlUnauthorizedAccount};
     return ContractAbi("TrustedIssuersRegistry", std::move(m), std::move(e), std::move(errs));
   }();
   return kAbi;
@@ -543,8 +542,7 @@ Status IdentityRegistry::update_identity(CallContext& ctx, const Address& wallet
   return Status::Ok();
 }
 
-Status IdentityRegistry::update_country(CallContext& ctx, const Address& wallet,
-                                        uint16_t country) {
+Status IdentityRegistry::update_country(CallContext& ctx, const Address& wallet, uint16_t country) {
   STOA_TRY(require_role(ctx, roles::compliance()));
   const StoredIdentity* e = storage_->find(wallet);
   if (e == nullptr) return make_revert(ErrorId::kIdentityNotRegistered, {wallet});

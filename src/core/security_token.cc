@@ -256,7 +256,8 @@ void SecurityToken::apply(CallContext& ctx, const Movement& m) {
       if (m.to_balance.is_zero() && !now->is_zero()) ++holders;
     }
     if (holders != holder_count_.get()) holder_count_.set(holders);
-    const bool same_investor = !m.from.is_zero() && !m.to.is_zero() && m.from_investor == m.to_investor;
+    const bool same_investor =
+        !m.from.is_zero() && !m.to.is_zero() && m.from_investor == m.to_investor;
     if (!same_investor) {
       if (!m.from.is_zero()) {
         add_to_investor(m.from, m.from_investor, m.from_investor_balance, m.amount, false);
@@ -412,8 +413,7 @@ Status SecurityToken::freeze_partial(CallContext& ctx, const Address& a, const U
   const U256 bal = balances_.get(a);
   const std::optional<U256> after = frozen_tokens_.get(a).checked_add(amount);
   if (!after || *after > bal) {
-    return make_revert(ErrorId::kFreezeExceedsBalance,
-                       {a, bal, after.value_or(U256::max())});
+    return make_revert(ErrorId::kFreezeExceedsBalance, {a, bal, after.value_or(U256::max())});
   }
   frozen_tokens_.set(a, *after);
   emit(ctx, "TokensFrozen", {a, amount});
@@ -964,8 +964,7 @@ const ContractAbi& SecurityToken::abi() const {
            STOA_TRY(check_batch(f.size(), a[2].list().size()));
            for (size_t i = 0; i < f.size(); ++i) {
              STOA_TRY(tok(c).forced_transfer(ctx, f[i].address(), a[1].list()[i].address(),
-                                             a[2].list()[i].u256(), a[3].str(),
-                                             a[4].as_bytes32()));
+                                             a[2].list()[i].u256(), a[3].str(), a[4].as_bytes32()));
            }
            return Outputs{};
          },

@@ -265,8 +265,8 @@ class Runner {
     crypto::Signature sig = crypto::sign(crypto::key_for_label(signer), digest);
     if (high_s) {
       // The malleated twin (n - s, flipped parity): valid for ecrecover, refused as high-s.
-      static const U256 kN = *U256::from_hex(
-          "0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+      static const U256 kN =
+          *U256::from_hex("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
       sig.s = kN.checked_sub(U256::from_bytes32(sig.s))->to_bytes32();
       sig.recovery_id ^= 1;
     }
@@ -515,9 +515,9 @@ class Runner {
             std::string err;
             auto parts = split_top(*inner, ',', &err);
             if (!parts || parts->size() != 2) throw ValueError{"claim-id(ISSUER, TOPIC)"};
-            return abi::Value::bytes32(core::claim_id(
-                value(*abi::parse_type("address"), (*parts)[0], false)->address(),
-                value(*abi::parse_type("uint256"), (*parts)[1], false)->u256()));
+            return abi::Value::bytes32(
+                core::claim_id(value(*abi::parse_type("address"), (*parts)[0], false)->address(),
+                               value(*abi::parse_type("uint256"), (*parts)[1], false)->u256()));
           }
           if (auto inner = call_form(s, "key")) {
             // key(NAME): an ECDSA key as ERC-734 stores it, keccak256(abi.encode(address)).
@@ -536,7 +536,8 @@ class Runner {
       }
       case K::Bytes: {
         const std::string s(text);
-        if (auto inner = call_form(s, "claim-sig")) return abi::Value(claim_signature(*inner, false, false));
+        if (auto inner = call_form(s, "claim-sig"))
+          return abi::Value(claim_signature(*inner, false, false));
         if (auto inner = call_form(s, "claim-sig-high-s")) {
           return abi::Value(claim_signature(*inner, false, true));
         }

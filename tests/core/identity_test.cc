@@ -47,8 +47,8 @@ class IdentityTest : public testing::LedgerTest {
     return sig_bytes(crypto::sign(crypto::key_for_label(signer),
                                   classic_claim_digest(identity, U256(topic), data)));
   }
-  CallResult add_claim(const Address& identity, uint64_t topic, uint64_t scheme,
-                       const Bytes& sig, const Bytes& data) {
+  CallResult add_claim(const Address& identity, uint64_t topic, uint64_t scheme, const Bytes& sig,
+                       const Bytes& data) {
     return call(addr("signer"), identity, "addClaim(uint256,uint256,address,bytes,bytes,string)",
                 {topic, scheme, kyc_, sig, data, std::string("")});
   }
@@ -95,8 +95,8 @@ TEST_F(IdentityTest, EveryBadClaimIsRefusedWithItsOwnRevert) {
   // Malleated: the high-s twin of a valid signature.
   Bytes good = classic("signer", alice_id_, 1, d);
   Bytes high = good;
-  const U256 n = *U256::from_hex(
-      "0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+  const U256 n =
+      *U256::from_hex("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
   const U256 s = U256::from_be(BytesView(good).subspan(32, 32));
   const Bytes32 hs = n.checked_sub(s)->to_bytes32();
   std::copy(hs.b.begin(), hs.b.end(), high.begin() + 32);

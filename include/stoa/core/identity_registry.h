@@ -30,7 +30,7 @@ inline constexpr uint64_t kJurisdiction = 13;
 // The required topics an identity stack starts with, per offering preset (docs/claim-topics.md).
 std::vector<uint64_t> required_topics_for_preset(uint8_t preset);
 
-inline constexpr size_t kMaxClaimTopics = 15;    // required topics, and topics per issuer
+inline constexpr size_t kMaxClaimTopics = 15;     // required topics, and topics per issuer
 inline constexpr size_t kMaxTrustedIssuers = 50;  // per registry
 inline constexpr size_t kMaxBoundRegistries = 64;
 

@@ -103,13 +103,14 @@ class SecurityToken final : public Contract {
                          const U256& amount, const std::string& reason, const Bytes32& doc);
   Status recovery_address(CallContext& ctx, const Address& lost, const Address& fresh,
                           const Address& identity);
-  Status set_onchain_id(CallContext& ctx, const Address& id);                 // DEFAULT_ADMIN_ROLE
-  Status set_identity_registry(CallContext& ctx, const Address& registry);    // DEFAULT_ADMIN_ROLE
-  Status set_eligibility(CallContext& ctx, uint8_t mode);                     // DEFAULT_ADMIN_ROLE
-  Status add_agent(CallContext& ctx, const Address& agent);     // grants COMPLIANCE+CORPORATE_ACTION
+  Status set_onchain_id(CallContext& ctx, const Address& id);               // DEFAULT_ADMIN_ROLE
+  Status set_identity_registry(CallContext& ctx, const Address& registry);  // DEFAULT_ADMIN_ROLE
+  Status set_eligibility(CallContext& ctx, uint8_t mode);                   // DEFAULT_ADMIN_ROLE
+  Status add_agent(CallContext& ctx, const Address& agent);  // grants COMPLIANCE+CORPORATE_ACTION
   Status remove_agent(CallContext& ctx, const Address& agent);  // revokes both
   bool is_agent(const Address& a) const {
-    return access_.has_role(roles::compliance(), a) && access_.has_role(roles::corporate_action(), a);
+    return access_.has_role(roles::compliance(), a) &&
+           access_.has_role(roles::corporate_action(), a);
   }
   // Freezes a wallet on behalf of the node's AML intake (COMPLIANCE_ROLE), recording why.
   Status aml_freeze(CallContext& ctx, const Address& a, const U256& score,
