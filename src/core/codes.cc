@@ -5,8 +5,9 @@
 namespace stoa::core {
 namespace {
 // In evaluation order within each source; the token evaluates sources in the order
-// token (8) -> registry (1-7) -> modules in chain order (16-22) -> TransferRestriction (32, 33)
-// -> token balance (14).
+// token (8; frozen 9, 10; identity 13, 12) -> registry (1-7) -> modules in chain order (16-22) ->
+// TransferRestriction (32, 33)
+// -> token balance (14) -> unfrozen balance (11).
 constexpr std::array kCodes = {
     CodeInfo{0, "SUCCESS", "Transfer permitted", 0x51, "-", false},
     CodeInfo{1, "SENDER_NOT_WHITELISTED", "Sender is not on the KYC whitelist", 0x56,
@@ -26,6 +27,16 @@ constexpr std::array kCodes = {
              "ComplianceRegistry", false},
     CodeInfo{8, "TOKEN_PAUSED", "Transfers of this security are paused", 0x54, "SecurityToken",
              false},
+    CodeInfo{9, "SENDER_FROZEN", "Sender's wallet is frozen", 0x56, "SecurityToken", false},
+    CodeInfo{10, "RECEIVER_FROZEN", "Receiver's wallet is frozen", 0x57, "SecurityToken", false},
+    CodeInfo{
+        13, "SENDER_NOT_VERIFIED",
+        "Sender's identity is not verified (no registered identity with valid required claims)",
+        0x56, "SecurityToken", false},
+    CodeInfo{12, "RECEIVER_NOT_VERIFIED",
+             "Receiver's identity is not verified (no registered identity with valid required "
+             "claims)",
+             0x57, "SecurityToken", false},
     CodeInfo{14, "INSUFFICIENT_BALANCE", "Sender's balance is lower than the amount", 0x52,
              "SecurityToken", true},
     CodeInfo{16, "SENDER_NOT_ON_WHITELIST", "Sender is not on the module whitelist", 0x56,
@@ -49,6 +60,8 @@ constexpr std::array kCodes = {
     CodeInfo{33, "TRANSFER_AMOUNT_EXCEEDED",
              "The amount exceeds the maximum allowed in one transfer", 0x50, "TransferRestriction",
              true},
+    CodeInfo{11, "FROZEN_AMOUNT", "The amount exceeds the sender's unfrozen balance", 0x55,
+             "SecurityToken", true},
 };
 }  // namespace
 

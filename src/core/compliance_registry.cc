@@ -75,6 +75,9 @@ ComplianceRegistry::ComplianceRegistry(State& state, const Address& self, const 
       records_(state.journal()),
       blocked_(state.journal()),
       required_accreditation_(state.journal(), 0),
+      max_non_accredited_(state.journal(), 0),
+      accept_self_certified_(state.journal(), false),
+      non_accredited_(state.journal()),
       modules_(state.journal()),
       chain_(state.journal()) {}
 
@@ -115,8 +118,11 @@ void ComplianceRegistry::evaluate(const Movement& m, RuleSink& sink) const {
     from = records_.find(m.from);
     if (from == nullptr) from = &kNone;
   }
-  if (transfer && !from->whitelisted && sink.fail(code::kSenderNotWhitelisted, self_)) return;
-  if (!to->whitelisted && sink.fail(code::kReceiverNotWhitelisted, self_)) return;
+  // In identity mode the identity registry decides eligibility (codes 12, 13, by the token).
+  if (!m.identity_mode) {
+    if (transfer && !from->whitelisted && sink.fail(code::kSenderNotWhitelisted, self_)) return;
+    if (!to->whitelisted && sink.fail(code::kReceiverNotWhitelisted, self_)) return;
+  }
   if (transfer && from->blacklisted && sink.fail(code::kSenderBlacklisted, self_)) return;
   if (to->blacklisted && sink.fail(code::kReceiverBlacklisted, self_)) return;
   if (transfer && from->lockup_expiry > m.timestamp && sink.fail(code::kSenderLocked, self_)) {
@@ -126,9 +132,17 @@ void ComplianceRegistry::evaluate(const Movement& m, RuleSink& sink) const {
   const bool to_blocked = to->jurisdiction != 0 && blocked_.get(to->jurisdiction);
   if ((from_blocked || to_blocked) && sink.fail(code::kJurisdictionBlocked, self_)) return;
   const uint8_t required = required_accreditation_.get();
-  if (required > 0 && to->accreditation < required &&
-      sink.fail(code::kAccreditationRequired, self_)) {
-    return;
+  const uint8_t level = accreditation_of(*to, m);
+  if (required > 0 && level < required && sink.fail(code::kAccreditationRequired, self_)) return;
+  // 506(b): a non-accredited investor is admitted if already counted, or while the count of
+  // such investors is below the cap.
+  const uint64_t cap = max_non_accredited_.get();
+  if (cap > 0 && level == 0 && !m.amount.is_zero() && !m.to.is_zero()) {
+    const Address& investor = m.to_investor.is_zero() ? m.to : m.to_investor;
+    if (!non_accredited_.get(investor) && non_accredited_.size() >= cap &&
+        sink.fail(code::kAccreditationRequired, self_)) {
+      return;
+    }
   }
   for (const ComplianceModule* mod : chain_.get()) {
     mod->evaluate(m, *this, sink);
@@ -136,7 +150,40 @@ void ComplianceRegistry::evaluate(const Movement& m, RuleSink& sink) const {
   }
 }
 
-void ComplianceRegistry::on_movement(CallContext& ctx, const Movement& m) const {
+uint8_t ComplianceRegistry::accreditation_of(const AccountRecord& r, const Movement& m) {
+  if (m.identity_mode) return m.to_accreditation_claims;
+  return std::max(r.accreditation, m.to_accreditation_claims);
+}
+
+void ComplianceRegistry::count_non_accredited(const Movement& m) {
+  if (max_non_accredited_.get() == 0 || m.to.is_zero() || m.amount.is_zero()) return;
+  if (m.kind != MovementKind::kTransfer && m.kind != MovementKind::kMint) return;
+  const AccountRecord* r = records_.find(m.to);
+  if (accreditation_of(r == nullptr ? AccountRecord{} : *r, m) != 0) return;
+  const Address& investor = m.to_investor.is_zero() ? m.to : m.to_investor;
+  if (!non_accredited_.get(investor)) non_accredited_.set(investor, true);
+}
+
+Status ComplianceRegistry::set_max_non_accredited(CallContext& ctx, const U256& n) {
+  STOA_TRY(require_role(ctx, roles::default_admin()));
+  if (!n.fits_u64()) {
+    return make_revert(ErrorId::kLimitExceeded,
+                       {std::string("non-accredited investors"), U256(~0ULL)});
+  }
+  max_non_accredited_.set(n.low64());
+  emit(ctx, "NonAccreditedCapSet", {n});
+  return Status::Ok();
+}
+
+Status ComplianceRegistry::set_accept_self_certified(CallContext& ctx, bool v) {
+  STOA_TRY(require_role(ctx, roles::default_admin()));
+  accept_self_certified_.set(v);
+  emit(ctx, "SelfCertificationAccepted", {v});
+  return Status::Ok();
+}
+
+void ComplianceRegistry::on_movement(CallContext& ctx, const Movement& m) {
+  count_non_accredited(m);
   for (ComplianceModule* mod : chain_.get()) {
     mod->on_movement(ctx, m);
   }
@@ -287,6 +334,10 @@ Status ComplianceRegistry::remove_module(CallContext& ctx, const Address& module
 void ComplianceRegistry::encode_state(StateEncoder& enc) const {
   enc.address(security_);
   enc.u8(required_accreditation_.get());
+  enc.u64(max_non_accredited_.get());
+  enc.u8(accept_self_certified_.get() ? 1 : 0);
+  enc.u64(non_accredited_.size());
+  non_accredited_.for_each_sorted([&](const Address& a, bool) { enc.address(a); });
   enc.u64(modules_.get().size());
   for (const Address& a : modules_.get())
     enc.address(a);
@@ -584,6 +635,56 @@ const ContractAbi& ComplianceRegistry::abi() const {
            return Outputs{};
          },
          "DEFAULT_ADMIN_ROLE."},
+        {"maxNonAccredited",
+         {},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{U256(reg(c).max_non_accredited())};
+         },
+         "Reg D 506(b): how many non-accredited investors may be admitted (0 = no allowance)."},
+        {"nonAccreditedCount",
+         {},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{U256(reg(c).non_accredited_count())};
+         },
+         "Non-accredited investors admitted so far (by investor: an identity counts once)."},
+        {"isCountedNonAccredited",
+         {{"investor", "address"}},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{reg(c).is_counted_non_accredited(a[0].address())};
+         },
+         "Whether the investor (identity or wallet) holds one of the non-accredited places."},
+        {"setMaxNonAccredited",
+         {{"max", "uint256"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(reg(c).set_max_non_accredited(ctx, a[0].u256()));
+           return Outputs{};
+         },
+         "DEFAULT_ADMIN_ROLE."},
+        {"acceptSelfCertified",
+         {},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{reg(c).accept_self_certified()};
+         },
+         "Whether a self-certified accreditation claim (topic 4) counts as accredited."},
+        {"setAcceptSelfCertified",
+         {{"accept", "bool"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(reg(c).set_accept_self_certified(ctx, a[0].boolean()));
+           return Outputs{};
+         },
+         "DEFAULT_ADMIN_ROLE."},
         {"addModule",
          {{"module", "address"}},
          {},
@@ -632,6 +733,8 @@ const ContractAbi& ComplianceRegistry::abi() const {
         {"AccreditationUpdated", {{"account", "address", true}, {"status", "uint8"}}, ""},
         {"JurisdictionBlockUpdated", {{"jurisdiction", "bytes2"}, {"blocked", "bool"}}, ""},
         {"RequiredAccreditationUpdated", {{"level", "uint8"}}, ""},
+        {"NonAccreditedCapSet", {{"max", "uint256"}}, ""},
+        {"SelfCertificationAccepted", {{"accept", "bool"}}, ""},
         {"ModuleAdded", {{"module", "address", true}}, ""},
         {"ModuleRemoved", {{"module", "address", true}}, ""},
     };

@@ -21,6 +21,18 @@ std::string_view kind_name(ContractKind k) {
       return "JurisdictionModule";
     case ContractKind::kTransferRestriction:
       return "TransferRestriction";
+    case ContractKind::kIdentity:
+      return "Identity";
+    case ContractKind::kIdentityFactory:
+      return "IdentityFactory";
+    case ContractKind::kClaimTopicsRegistry:
+      return "ClaimTopicsRegistry";
+    case ContractKind::kTrustedIssuersRegistry:
+      return "TrustedIssuersRegistry";
+    case ContractKind::kIdentityRegistryStorage:
+      return "IdentityRegistryStorage";
+    case ContractKind::kIdentityRegistry:
+      return "IdentityRegistry";
   }
   return "Unknown";
 }

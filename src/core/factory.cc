@@ -124,6 +124,11 @@ Result<SecuritySet> Factory::create_security(CallContext& ctx, const CreateSecur
   for (Jurisdiction j : sanctioned_jurisdictions())
     registry.init_block_jurisdiction(j);
   registry.init_required_accreditation(preset->required_accreditation);
+  if (preset->id == Preset::kRegD506b) {
+    // Rule 506(b)(2)(i): up to 35 non-accredited purchasers; accredited investors may
+    // self-certify (topic 4) where identities are used.
+    registry.init_non_accredited_allowance(kRegD506bMaxNonAccredited, true);
+  }
   juris.init_require(preset->require_jurisdiction);
   juris.init_allow_list_mode(!preset->allowed.empty());
   for (Jurisdiction j : preset->allowed)

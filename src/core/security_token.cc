@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "stoa/core/codes.h"
+#include "stoa/core/identity_registry.h"
 #include "stoa/core/state.h"
 #include "stoa/crypto/eip712.h"
 #include "stoa/crypto/secp256k1.h"
@@ -60,7 +61,49 @@ SecurityToken::SecurityToken(State& state, const Address& self, TokenConfig conf
       holder_count_(state.journal(), 0),
       paused_(state.journal(), false),
       registry_(state.journal(), nullptr),
-      restriction_(state.journal(), nullptr) {}
+      restriction_(state.journal(), nullptr),
+      frozen_(state.journal()),
+      frozen_tokens_(state.journal()),
+      onchain_id_(state.journal()),
+      identity_registry_(state.journal(), nullptr),
+      eligibility_(state.journal(), 0),
+      investor_balances_(state.journal()),
+      investor_count_(state.journal(), 0) {}
+
+Address SecurityToken::investor_of(const Address& wallet) const {
+  if (const IdentityRegistry* ir = identity_registry_.get()) {
+    const Address id = ir->identity_of(wallet);
+    if (!id.is_zero()) return id;
+  }
+  return wallet;
+}
+
+U256 SecurityToken::investor_balance(const Address& investor) const {
+  if (const U256* b = investor_balances_.find(investor)) return *b;
+  return balances_.get(investor);
+}
+
+void SecurityToken::add_to_investor(const Address& wallet, const Address& investor,
+                                    const U256& before, const U256& amount, bool add) {
+  if (amount.is_zero()) return;
+  std::optional<U256> after = add ? before.checked_add(amount) : before.checked_sub(amount);
+  STOA_ASSERT(after.has_value());
+  if (investor != wallet) investor_balances_.set(investor, *after);
+  if (before.is_zero() && !after->is_zero()) investor_count_.set(investor_count_.get() + 1);
+  if (!before.is_zero() && after->is_zero()) investor_count_.set(investor_count_.get() - 1);
+}
+
+void SecurityToken::rekey_investor(const Address& wallet, const Address& before,
+                                   const Address& after) {
+  if (before == after) return;
+  const U256 bal = balances_.get(wallet);
+  if (bal.is_zero()) return;
+  const Address from = before.is_zero() ? wallet : before;
+  const Address to = after.is_zero() ? wallet : after;
+  // The wallet's balance is already counted under `from`; move it to `to`.
+  add_to_investor(wallet, from, from == wallet ? bal : investor_balances_.get(from), bal, false);
+  add_to_investor(wallet, to, to == wallet ? U256(0) : investor_balances_.get(to), bal, true);
+}
 
 std::vector<std::pair<Address, U256>> SecurityToken::holders() const {
   std::vector<std::pair<Address, U256>> out;
@@ -84,6 +127,32 @@ Movement SecurityToken::movement(MovementKind kind, const Address& from, const A
     if (const U256* b = balances_.find(to)) m.to_balance = *b;
   }
   m.holder_count = holder_count_.get();
+  m.investor_count = investor_count_.get();
+  const IdentityRegistry* ir = identity_registry_.get();
+  auto investor = [&](const Address& w, const U256& bal, Address& inv, U256& inv_bal) {
+    const Address id = ir == nullptr ? Address{} : ir->identity_of(w);
+    inv = id.is_zero() ? w : id;
+    inv_bal = id.is_zero() ? bal : investor_balances_.get(id);
+  };
+  if (!from.is_zero()) {
+    investor(from, m.from_balance, m.from_investor, m.from_investor_balance);
+    if (frozen_.size() != 0) m.from_frozen = frozen_.get(from);
+    if (frozen_tokens_.size() != 0) m.from_frozen_amount = frozen_tokens_.get(from);
+  }
+  if (!to.is_zero()) {
+    investor(to, m.to_balance, m.to_investor, m.to_investor_balance);
+    if (frozen_.size() != 0) m.to_frozen = frozen_.get(to);
+  }
+  const Eligibility elig = eligibility();
+  if (ir != nullptr && elig != Eligibility::kWhitelist &&
+      (kind == MovementKind::kTransfer || kind == MovementKind::kMint)) {
+    m.identity_mode = elig == Eligibility::kIdentity;
+    if (kind == MovementKind::kTransfer) m.from_verified = ir->is_verified(from, timestamp);
+    m.to_verified = ir->is_verified(to, timestamp);
+    const ComplianceRegistry* r = registry_.get();
+    m.to_accreditation_claims =
+        ir->accreditation(to, timestamp, r != nullptr && r->accept_self_certified());
+  }
   return m;
 }
 
@@ -92,7 +161,13 @@ Movement SecurityToken::movement(MovementKind kind, const Address& from, const A
 // later module codes); then TransferRestriction (32, 33); then the sender's balance (14).
 void SecurityToken::evaluate(const Movement& m, RuleSink& sink) const {
   const bool transfer = m.kind == MovementKind::kTransfer;
+  const bool mint = m.kind == MovementKind::kMint;
+  if (!transfer && !mint) return;  // burns, forced transfers, recovery: the agent's, no rules
   if (transfer && paused_.get() && sink.fail(code::kTokenPaused, self_)) return;
+  if (transfer && m.from_frozen && sink.fail(code::kSenderFrozen, self_)) return;
+  if (m.to_frozen && sink.fail(code::kReceiverFrozen, self_)) return;
+  if (transfer && !m.from_verified && sink.fail(code::kSenderNotVerified, self_)) return;
+  if (!m.to_verified && sink.fail(code::kReceiverNotVerified, self_)) return;
   if (const ComplianceRegistry* r = registry_.get()) {
     r->evaluate(m, sink);
     if (sink.stopped()) return;
@@ -101,7 +176,12 @@ void SecurityToken::evaluate(const Movement& m, RuleSink& sink) const {
     t->evaluate(m, sink);
     if (sink.stopped()) return;
   }
-  if (transfer && m.from_balance < m.amount) sink.fail(code::kInsufficientBalance, self_);
+  if (transfer && m.from_balance < m.amount) {
+    sink.fail(code::kInsufficientBalance, self_);
+  } else if (transfer && !m.from_frozen_amount.is_zero()) {
+    const std::optional<U256> free = m.from_balance.checked_sub(m.from_frozen_amount);
+    if (!free || *free < m.amount) sink.fail(code::kFrozenAmount, self_);
+  }
 }
 
 // Issues the loads of every account entry a transfer reads (balances, registry records, module
@@ -176,13 +256,23 @@ void SecurityToken::apply(CallContext& ctx, const Movement& m) {
       if (m.to_balance.is_zero() && !now->is_zero()) ++holders;
     }
     if (holders != holder_count_.get()) holder_count_.set(holders);
+    const bool same_investor =
+        !m.from.is_zero() && !m.to.is_zero() && m.from_investor == m.to_investor;
+    if (!same_investor) {
+      if (!m.from.is_zero()) {
+        add_to_investor(m.from, m.from_investor, m.from_investor_balance, m.amount, false);
+      }
+      if (!m.to.is_zero()) {
+        add_to_investor(m.to, m.to_investor, m.to_investor_balance, m.amount, true);
+      }
+    }
   }
   if (m.kind == MovementKind::kMint) {
     total_supply_.set(*total_supply_.get().checked_add(m.amount));
   } else if (m.kind == MovementKind::kBurn) {
     total_supply_.set(*total_supply_.get().checked_sub(m.amount));
   }
-  if (const ComplianceRegistry* r = registry_.get()) r->on_movement(ctx, m);
+  if (ComplianceRegistry* r = registry_.get()) r->on_movement(ctx, m);
   emit_transfer(ctx, m.from, m.to, m.amount);
 }
 
@@ -285,7 +375,210 @@ Status SecurityToken::burn(CallContext& ctx, const Address& from, const U256& am
   if (m.from_balance < amount) {
     return make_revert(ErrorId::kERC20InsufficientBalance, {from, m.from_balance, amount});
   }
+  unfreeze_shortfall(ctx, from, m.from_balance, amount);
   apply(ctx, m);
+  return Status::Ok();
+}
+
+// ERC-3643: a burn or forced transfer of more than the free balance unfreezes only the shortfall.
+void SecurityToken::unfreeze_shortfall(CallContext& ctx, const Address& a, const U256& balance,
+                                       const U256& amount) {
+  const U256 frozen = frozen_tokens_.get(a);
+  if (frozen.is_zero()) return;
+  const U256 free = balance.checked_sub(frozen).value_or(U256(0));
+  if (amount <= free) return;
+  const U256 shortfall = *amount.checked_sub(free);
+  frozen_tokens_.set(a, *frozen.checked_sub(shortfall));
+  emit(ctx, "TokensUnfrozen", {a, shortfall});
+}
+
+Status SecurityToken::set_address_frozen(CallContext& ctx, const Address& a, bool f) {
+  STOA_TRY(access_.require(roles::compliance(), ctx.sender));
+  if (a.is_zero()) return make_revert(ErrorId::kZeroAddress);
+  frozen_.set(a, f);
+  emit(ctx, "AddressFrozen", {a, f, ctx.sender});
+  return Status::Ok();
+}
+
+Status SecurityToken::aml_freeze(CallContext& ctx, const Address& a, const U256& score,
+                                 const std::string& provider_ref) {
+  STOA_TRY(set_address_frozen(ctx, a, true));
+  emit(ctx, "AmlFreeze", {a, score, provider_ref});
+  return Status::Ok();
+}
+
+Status SecurityToken::freeze_partial(CallContext& ctx, const Address& a, const U256& amount) {
+  STOA_TRY(access_.require(roles::compliance(), ctx.sender));
+  if (a.is_zero()) return make_revert(ErrorId::kZeroAddress);
+  const U256 bal = balances_.get(a);
+  const std::optional<U256> after = frozen_tokens_.get(a).checked_add(amount);
+  if (!after || *after > bal) {
+    return make_revert(ErrorId::kFreezeExceedsBalance, {a, bal, after.value_or(U256::max())});
+  }
+  frozen_tokens_.set(a, *after);
+  emit(ctx, "TokensFrozen", {a, amount});
+  return Status::Ok();
+}
+
+Status SecurityToken::unfreeze_partial(CallContext& ctx, const Address& a, const U256& amount) {
+  STOA_TRY(access_.require(roles::compliance(), ctx.sender));
+  if (a.is_zero()) return make_revert(ErrorId::kZeroAddress);
+  const U256 frozen = frozen_tokens_.get(a);
+  const std::optional<U256> after = frozen.checked_sub(amount);
+  if (!after) return make_revert(ErrorId::kUnfreezeExceedsFrozen, {a, frozen, amount});
+  frozen_tokens_.set(a, *after);
+  emit(ctx, "TokensUnfrozen", {a, amount});
+  return Status::Ok();
+}
+
+Status SecurityToken::forced_transfer(CallContext& ctx, const Address& from, const Address& to,
+                                      const U256& amount, const std::string& reason,
+                                      const Bytes32& doc) {
+  STOA_TRY(access_.require(roles::corporate_action(), ctx.sender));
+  if (reason.empty() || reason.size() > 256 || doc.is_zero()) {
+    return make_revert(ErrorId::kReasonRequired);
+  }
+  if (from.is_zero()) return make_revert(ErrorId::kERC20InvalidSender, {from});
+  if (to.is_zero()) return make_revert(ErrorId::kERC20InvalidReceiver, {to});
+  Movement m = movement(MovementKind::kForced, from, to, amount, ctx.block.timestamp);
+  if (m.from_balance < amount) {
+    return make_revert(ErrorId::kERC20InsufficientBalance, {from, m.from_balance, amount});
+  }
+  // The receiver must still be an investor the security knows when it takes eligibility from
+  // identities (ERC-3643); pause, freezes, the registry and the modules do not apply.
+  const IdentityRegistry* ir = identity_registry_.get();
+  if (ir != nullptr && eligibility() != Eligibility::kWhitelist &&
+      !ir->is_verified(to, ctx.block.timestamp)) {
+    return make_revert(ErrorId::kTransferRestricted, {U256(code::kReceiverNotVerified)});
+  }
+  unfreeze_shortfall(ctx, from, m.from_balance, amount);
+  apply(ctx, m);
+  emit(ctx, "ForcedTransfer", {from, to, amount, reason, abi::Value::bytes32(doc)});
+  return Status::Ok();
+}
+
+Status SecurityToken::recovery_address(CallContext& ctx, const Address& lost, const Address& fresh,
+                                       const Address& identity) {
+  STOA_TRY(access_.require(roles::corporate_action(), ctx.sender));
+  if (lost.is_zero() || fresh.is_zero() || lost == fresh) return make_revert(ErrorId::kZeroAddress);
+  const auto* id = state_.contract_as<Identity>(identity);
+  if (id == nullptr) return make_revert(ErrorId::kNotAnIdentity, {identity});
+  if (!id->wallet_has_purpose(fresh, purpose::kManagement)) {
+    return make_revert(ErrorId::kRecoveryWalletNotManagementKey, {identity, fresh});
+  }
+  IdentityRegistry* ir = identity_registry_.get();
+  uint16_t country = 0;
+  if (ir != nullptr) {
+    const StoredIdentity* e = ir->storage().find(lost);
+    if (e == nullptr) return make_revert(ErrorId::kIdentityNotRegistered, {lost});
+    if (e->identity != identity) return make_revert(ErrorId::kIdentityMismatch, {lost, identity});
+    const StoredIdentity* n = ir->storage().find(fresh);
+    if (n != nullptr && n->identity != identity) {
+      return make_revert(ErrorId::kIdentityMismatch, {fresh, n->identity});
+    }
+    country = e->country;
+    if (n == nullptr) STOA_TRY(ir->register_unchecked(ctx, fresh, identity, country));
+  }
+  const U256 bal = balances_.get(lost);
+  const U256 frozen = frozen_tokens_.get(lost);
+  if (!bal.is_zero()) {
+    Movement m = movement(MovementKind::kRecovery, lost, fresh, bal, ctx.block.timestamp);
+    apply(ctx, m);
+  }
+  if (!frozen.is_zero()) {
+    frozen_tokens_.set(lost, U256(0));
+    frozen_tokens_.set(fresh, *frozen_tokens_.get(fresh).checked_add(frozen));
+    emit(ctx, "TokensUnfrozen", {lost, frozen});
+    emit(ctx, "TokensFrozen", {fresh, frozen});
+  }
+  if (frozen_.get(lost)) {
+    frozen_.set(lost, false);
+    frozen_.set(fresh, true);
+    emit(ctx, "AddressFrozen", {lost, false, ctx.sender});
+    emit(ctx, "AddressFrozen", {fresh, true, ctx.sender});
+  }
+  if (ir != nullptr) ir->delete_unchecked(ctx, lost);
+  emit(ctx, "RecoverySuccess", {lost, fresh, identity});
+  return Status::Ok();
+}
+
+Status SecurityToken::set_onchain_id(CallContext& ctx, const Address& a) {
+  STOA_TRY(access_.require(roles::default_admin(), ctx.sender));
+  if (!a.is_zero() && state_.contract_as<Identity>(a) == nullptr) {
+    return make_revert(ErrorId::kNotAnIdentity, {a});
+  }
+  onchain_id_.set(a);
+  emit(ctx, "UpdatedTokenInformation",
+       {config_.name, config_.symbol, U256(config_.decimals), std::string("1"), a});
+  return Status::Ok();
+}
+
+Status SecurityToken::set_identity_registry(CallContext& ctx, const Address& a) {
+  STOA_TRY(access_.require(roles::default_admin(), ctx.sender));
+  IdentityRegistry* r = nullptr;
+  if (!a.is_zero()) {
+    r = state_.contract_as<IdentityRegistry>(a);
+    if (r == nullptr || r->security() != self_) {
+      return make_revert(ErrorId::kNotAnIdentityRegistry, {a});
+    }
+  }
+  // Investors are keyed by the registry's identities: rebuild them for the new registry.
+  if (r != identity_registry_.get()) rebuild_investors(r);
+  identity_registry_.set(r);
+  if (r == nullptr && eligibility() != Eligibility::kWhitelist) eligibility_.set(0);
+  emit(ctx, "IdentityRegistryAdded", {a});
+  return Status::Ok();
+}
+
+void SecurityToken::rebuild_investors(const IdentityRegistry* r) {
+  for (const Address& k : investor_balances_.sorted_keys())
+    investor_balances_.set(k, U256(0));
+  uint64_t count = 0;
+  absl::flat_hash_map<Address, U256, AddressHash> sums;
+  balances_.for_each_sorted([&](const Address& w, const U256& b) {
+    const Address id = r == nullptr ? Address{} : r->identity_of(w);
+    if (id.is_zero()) {
+      ++count;
+      return;
+    }
+    U256& s = sums[id];
+    if (s.is_zero()) ++count;
+    s = *s.checked_add(b);
+  });
+  for (const auto& [id, b] : sums)
+    investor_balances_.set(id, b);
+  investor_count_.set(count);
+}
+
+Status SecurityToken::set_eligibility(CallContext& ctx, uint8_t mode) {
+  STOA_TRY(access_.require(roles::default_admin(), ctx.sender));
+  if (mode > 2) return make_revert(ErrorId::kUnknownEligibilityMode, {U256(mode)});
+  if (mode != 0 && identity_registry_.get() == nullptr) {
+    return make_revert(ErrorId::kNotAnIdentityRegistry, {Address{}});
+  }
+  eligibility_.set(mode);
+  emit(ctx, "EligibilityModeSet", {U256(mode)});
+  return Status::Ok();
+}
+
+Status SecurityToken::add_agent(CallContext& ctx, const Address& agent) {
+  STOA_TRY(access_.require(roles::default_admin(), ctx.sender));
+  if (is_agent(agent)) return Status::Ok();
+  STOA_TRY(access_.grant(ctx, *this, roles::compliance(), agent));
+  STOA_TRY(access_.grant(ctx, *this, roles::corporate_action(), agent));
+  emit(ctx, "AgentAdded", {agent});
+  return Status::Ok();
+}
+
+Status SecurityToken::remove_agent(CallContext& ctx, const Address& agent) {
+  STOA_TRY(access_.require(roles::default_admin(), ctx.sender));
+  if (!access_.has_role(roles::compliance(), agent) &&
+      !access_.has_role(roles::corporate_action(), agent)) {
+    return Status::Ok();
+  }
+  STOA_TRY(access_.revoke(ctx, *this, roles::compliance(), agent));
+  STOA_TRY(access_.revoke(ctx, *this, roles::corporate_action(), agent));
+  emit(ctx, "AgentRemoved", {agent});
   return Status::Ok();
 }
 
@@ -562,6 +855,268 @@ const ContractAbi& SecurityToken::abi() const {
            return Outputs{};
          },
          "MINTER_ROLE: redeem from a holder. Holders cannot burn on their own."},
+        {"isFrozen",
+         {{"userAddress", "address"}},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{tok(c).is_frozen(a[0].address())};
+         },
+         "ERC-3643: whether the wallet is frozen (it can neither send nor receive; codes 9, 10)."},
+        {"getFrozenTokens",
+         {{"userAddress", "address"}},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{tok(c).frozen_tokens(a[0].address())};
+         },
+         "ERC-3643: the part of the balance that may not be transferred (code 11)."},
+        {"setAddressFrozen",
+         {{"userAddress", "address"}, {"freeze", "bool"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).set_address_frozen(ctx, a[0].address(), a[1].boolean()));
+           return Outputs{};
+         },
+         "ERC-3643, COMPLIANCE_ROLE: freeze or unfreeze a wallet."},
+        {"freezePartialTokens",
+         {{"userAddress", "address"}, {"amount", "uint256"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).freeze_partial(ctx, a[0].address(), a[1].u256()));
+           return Outputs{};
+         },
+         "ERC-3643, COMPLIANCE_ROLE: freeze part of a balance (frozen never exceeds the balance)."},
+        {"unfreezePartialTokens",
+         {{"userAddress", "address"}, {"amount", "uint256"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).unfreeze_partial(ctx, a[0].address(), a[1].u256()));
+           return Outputs{};
+         },
+         "ERC-3643, COMPLIANCE_ROLE."},
+        {"forcedTransfer",
+         {{"from", "address"},
+          {"to", "address"},
+          {"amount", "uint256"},
+          {"reason", "string"},
+          {"documentRef", "bytes32"}},
+         {{"", "bool"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).forced_transfer(ctx, a[0].address(), a[1].address(), a[2].u256(),
+                                           a[3].str(), a[4].as_bytes32()));
+           return Outputs{true};
+         },
+         "ERC-3643, CORPORATE_ACTION_ROLE: a native move that bypasses pause, freezes, the "
+         "registry and the modules (the receiver must be verified in identity mode); a reason and "
+         "a document reference are required; only the shortfall of the free balance is "
+         "unfrozen."},
+        {"recoveryAddress",
+         {{"lostWallet", "address"}, {"newWallet", "address"}, {"investorOnchainID", "address"}},
+         {{"", "bool"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).recovery_address(ctx, a[0].address(), a[1].address(), a[2].address()));
+           return Outputs{true};
+         },
+         "ERC-3643, CORPORATE_ACTION_ROLE: the new wallet must be a management key of the "
+         "investor's identity; balance, frozen tokens, the frozen flag and the registration move "
+         "to it."},
+        {"batchMint",
+         {{"toList", "address[]"}, {"amounts", "uint256[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           const auto& l = a[0].list();
+           STOA_TRY(check_batch(l.size(), a[1].list().size()));
+           for (size_t i = 0; i < l.size(); ++i)
+             STOA_TRY(tok(c).mint(ctx, l[i].address(), a[1].list()[i].u256()));
+           return Outputs{};
+         },
+         "ERC-3643, MINTER_ROLE: all or nothing; one Transfer per leg."},
+        {"batchBurn",
+         {{"userAddresses", "address[]"}, {"amounts", "uint256[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           const auto& l = a[0].list();
+           STOA_TRY(check_batch(l.size(), a[1].list().size()));
+           for (size_t i = 0; i < l.size(); ++i)
+             STOA_TRY(tok(c).burn(ctx, l[i].address(), a[1].list()[i].u256()));
+           return Outputs{};
+         },
+         "ERC-3643, MINTER_ROLE: all or nothing; one Transfer per leg."},
+        {"batchForcedTransfer",
+         {{"fromList", "address[]"},
+          {"toList", "address[]"},
+          {"amounts", "uint256[]"},
+          {"reason", "string"},
+          {"documentRef", "bytes32"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           const auto& f = a[0].list();
+           STOA_TRY(check_batch(f.size(), a[1].list().size()));
+           STOA_TRY(check_batch(f.size(), a[2].list().size()));
+           for (size_t i = 0; i < f.size(); ++i) {
+             STOA_TRY(tok(c).forced_transfer(ctx, f[i].address(), a[1].list()[i].address(),
+                                             a[2].list()[i].u256(), a[3].str(), a[4].as_bytes32()));
+           }
+           return Outputs{};
+         },
+         "ERC-3643, CORPORATE_ACTION_ROLE: all or nothing; one ForcedTransfer per leg."},
+        {"batchSetAddressFrozen",
+         {{"userAddresses", "address[]"}, {"freeze", "bool[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           const auto& l = a[0].list();
+           STOA_TRY(check_batch(l.size(), a[1].list().size()));
+           for (size_t i = 0; i < l.size(); ++i)
+             STOA_TRY(tok(c).set_address_frozen(ctx, l[i].address(), a[1].list()[i].boolean()));
+           return Outputs{};
+         },
+         "ERC-3643, COMPLIANCE_ROLE: one AddressFrozen per leg."},
+        {"batchFreezePartialTokens",
+         {{"userAddresses", "address[]"}, {"amounts", "uint256[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           const auto& l = a[0].list();
+           STOA_TRY(check_batch(l.size(), a[1].list().size()));
+           for (size_t i = 0; i < l.size(); ++i)
+             STOA_TRY(tok(c).freeze_partial(ctx, l[i].address(), a[1].list()[i].u256()));
+           return Outputs{};
+         },
+         "ERC-3643, COMPLIANCE_ROLE: one TokensFrozen per leg."},
+        {"batchUnfreezePartialTokens",
+         {{"userAddresses", "address[]"}, {"amounts", "uint256[]"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           const auto& l = a[0].list();
+           STOA_TRY(check_batch(l.size(), a[1].list().size()));
+           for (size_t i = 0; i < l.size(); ++i)
+             STOA_TRY(tok(c).unfreeze_partial(ctx, l[i].address(), a[1].list()[i].u256()));
+           return Outputs{};
+         },
+         "ERC-3643, COMPLIANCE_ROLE: one TokensUnfrozen per leg."},
+        {"onchainID",
+         {},
+         {{"", "address"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{tok(c).onchain_id()};
+         },
+         "ERC-3643: the token's own identity (zero if none)."},
+        {"setOnchainID",
+         {{"onchainID", "address"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).set_onchain_id(ctx, a[0].address()));
+           return Outputs{};
+         },
+         "ERC-3643, DEFAULT_ADMIN_ROLE: an Identity contract, or zero."},
+        {"version",
+         {},
+         {{"", "string"}},
+         Mutability::kView,
+         [](Contract&, CallContext&, Args) -> Result<Outputs> { return Outputs{std::string("1")}; },
+         "ERC-3643: the token's version."},
+        {"identityRegistry",
+         {},
+         {{"", "address"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           auto* r = tok(c).identity_registry();
+           return Outputs{r ? r->address() : Address{}};
+         },
+         "ERC-3643: the IdentityRegistry (zero if none)."},
+        {"setIdentityRegistry",
+         {{"identityRegistry", "address"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).set_identity_registry(ctx, a[0].address()));
+           return Outputs{};
+         },
+         "ERC-3643, DEFAULT_ADMIN_ROLE: an IdentityRegistry of this security, or zero (back to "
+         "the whitelist)."},
+        {"eligibilityMode",
+         {},
+         {{"", "uint8"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{U256(static_cast<uint8_t>(tok(c).eligibility()))};
+         },
+         "0 = the registry's whitelist (codes 1, 2), 1 = identity verification instead (12, 13), "
+         "2 = both."},
+        {"setEligibilityMode",
+         {{"mode", "uint8"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           const U256 v = a[0].u256();
+           STOA_TRY(tok(c).set_eligibility(ctx, static_cast<uint8_t>(v.low64())));
+           return Outputs{};
+         },
+         "DEFAULT_ADMIN_ROLE; modes 1 and 2 need an identity registry."},
+        {"addAgent",
+         {{"agent", "address"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).add_agent(ctx, a[0].address()));
+           return Outputs{};
+         },
+         "ERC-3643, DEFAULT_ADMIN_ROLE: grants COMPLIANCE_ROLE and CORPORATE_ACTION_ROLE (role "
+         "separation applies)."},
+        {"removeAgent",
+         {{"agent", "address"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).remove_agent(ctx, a[0].address()));
+           return Outputs{};
+         },
+         "ERC-3643, DEFAULT_ADMIN_ROLE: revokes both agent roles."},
+        {"isAgent",
+         {{"agent", "address"}},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{tok(c).is_agent(a[0].address())};
+         },
+         "ERC-3643: holds both COMPLIANCE_ROLE and CORPORATE_ACTION_ROLE."},
+        {"investorCount",
+         {},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{U256(tok(c).investor_count())};
+         },
+         "Investors with a balance: an identity's wallets count once (what holder caps count)."},
+        {"investorOf",
+         {{"wallet", "address"}},
+         {{"", "address"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{tok(c).investor_of(a[0].address())};
+         },
+         "The wallet's identity in the identity registry, or the wallet itself."},
+        {"investorBalance",
+         {{"investor", "address"}},
+         {{"", "uint256"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{tok(c).investor_balance(a[0].address())};
+         },
+         "The sum of the balances of an investor's wallets."},
         {"holderCount",
          {},
          {{"", "uint256"}},
@@ -690,6 +1245,37 @@ const ContractAbi& SecurityToken::abi() const {
         {"Unpaused", {{"account", "address"}}, ""},
         {"ComplianceRegistryUpdated", {{"registry", "address"}}, ""},
         {"TransferRestrictionUpdated", {{"restriction", "address"}}, ""},
+        {"AddressFrozen",
+         {{"userAddress", "address", true}, {"isFrozen", "bool", true}, {"owner", "address", true}},
+         "ERC-3643."},
+        {"TokensFrozen", {{"userAddress", "address", true}, {"amount", "uint256"}}, "ERC-3643."},
+        {"TokensUnfrozen", {{"userAddress", "address", true}, {"amount", "uint256"}}, "ERC-3643."},
+        {"RecoverySuccess",
+         {{"lostWallet", "address", true},
+          {"newWallet", "address", true},
+          {"investorOnchainID", "address", true}},
+         "ERC-3643."},
+        {"ForcedTransfer",
+         {{"from", "address", true},
+          {"to", "address", true},
+          {"amount", "uint256"},
+          {"reason", "string"},
+          {"documentRef", "bytes32"}},
+         "A forced transfer with its reason and document reference (next to its Transfer)."},
+        {"UpdatedTokenInformation",
+         {{"newName", "string"},
+          {"newSymbol", "string"},
+          {"newDecimals", "uint8"},
+          {"newVersion", "string"},
+          {"newOnchainID", "address", true}},
+         "ERC-3643."},
+        {"IdentityRegistryAdded", {{"identityRegistry", "address", true}}, "ERC-3643."},
+        {"EligibilityModeSet", {{"mode", "uint8"}}, ""},
+        {"AgentAdded", {{"agent", "address", true}}, "ERC-3643."},
+        {"AgentRemoved", {{"agent", "address", true}}, "ERC-3643."},
+        {"AmlFreeze",
+         {{"wallet", "address", true}, {"score", "uint256"}, {"providerRef", "string"}},
+         "The node's AML intake froze the wallet: the provider's risk score and reference."},
     };
     for (auto& x : access_control_events())
       e.push_back(std::move(x));
@@ -711,7 +1297,17 @@ const ContractAbi& SecurityToken::abi() const {
                                  ErrorId::kInvalidSignature,
                                  ErrorId::kEmptyBatch,
                                  ErrorId::kBatchLengthMismatch,
-                                 ErrorId::kBatchTooLarge};
+                                 ErrorId::kBatchTooLarge,
+                                 ErrorId::kZeroAddress,
+                                 ErrorId::kNotAnIdentity,
+                                 ErrorId::kRecoveryWalletNotManagementKey,
+                                 ErrorId::kIdentityMismatch,
+                                 ErrorId::kIdentityNotRegistered,
+                                 ErrorId::kFreezeExceedsBalance,
+                                 ErrorId::kUnfreezeExceedsFrozen,
+                                 ErrorId::kReasonRequired,
+                                 ErrorId::kNotAnIdentityRegistry,
+                                 ErrorId::kUnknownEligibilityMode};
     for (auto x : access_control_errors())
       errs.push_back(x);
     return ContractAbi("SecurityToken", std::move(m), std::move(e), std::move(errs));

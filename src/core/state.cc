@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "stoa/core/factory.h"
+#include "stoa/core/identity.h"
 
 namespace stoa::core {
 
@@ -43,7 +44,13 @@ State::State(const GenesisConfig& genesis)
   auto f = std::make_unique<Factory>(*this, factory_address());
   factory_ = f.get();
   contracts_.emplace(factory_address(), std::move(f));
-  if (!genesis.operator_account.is_zero()) factory_->grant_operator(genesis.operator_account);
+  auto idf = std::make_unique<IdentityFactory>(*this, identity_factory_address());
+  IdentityFactory* idf_ptr = idf.get();
+  contracts_.emplace(identity_factory_address(), std::move(idf));
+  if (!genesis.operator_account.is_zero()) {
+    factory_->grant_operator(genesis.operator_account);
+    idf_ptr->grant_operator(genesis.operator_account);
+  }
 }
 
 State::~State() = default;

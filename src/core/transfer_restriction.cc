@@ -18,21 +18,25 @@ TransferRestriction::TransferRestriction(State& state, const Address& self, cons
       max_holders_(state.journal(), 0),
       max_amount_(state.journal(), U256(0)) {}
 
+// Holders are investors (PRODUCT: an identity with several wallets is one holder): the token
+// fills the investor of each side (the wallet itself when it has no identity) and its balance
+// summed over its wallets.
 uint64_t TransferRestriction::holders_after(const Movement& m) {
-  uint64_t n = m.holder_count;
-  if (m.amount.is_zero() || m.from == m.to) return n;
-  const bool receiver_new = !m.to.is_zero() && m.to_balance.is_zero();
-  const bool sender_exits = !m.from.is_zero() && m.from_balance == m.amount;
+  uint64_t n = m.investor_count;
+  if (m.amount.is_zero() || m.from_investor == m.to_investor) return n;
+  const bool receiver_new = !m.to.is_zero() && m.to_investor_balance.is_zero();
+  const bool sender_exits = !m.from.is_zero() && m.from_investor_balance == m.amount;
   if (receiver_new) ++n;
   if (sender_exits) --n;
   return n;
 }
 
 void TransferRestriction::evaluate(const Movement& m, RuleSink& sink) const {
-  if (m.kind == MovementKind::kBurn) return;
+  if (m.kind != MovementKind::kTransfer && m.kind != MovementKind::kMint) return;
   const uint64_t cap = max_holders_.get();
-  if (cap != 0 && !m.to.is_zero() && m.to_balance.is_zero() && !m.amount.is_zero() &&
-      m.from != m.to && holders_after(m) > cap && sink.fail(code::kMaxHoldersReached, self_)) {
+  if (cap != 0 && !m.to.is_zero() && m.to_investor_balance.is_zero() && !m.amount.is_zero() &&
+      m.from_investor != m.to_investor && holders_after(m) > cap &&
+      sink.fail(code::kMaxHoldersReached, self_)) {
     return;
   }
   const U256& max = max_amount_.get();

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "stoa/core/factory.h"
+#include "stoa/core/identity.h"
 #include "stoa/core/state.h"
 #include "stoa/crypto/secp256k1.h"
 
@@ -116,9 +117,26 @@ std::map<std::string, json> all_abi_documents() {
     return core::Status::Ok();
   });
   STOA_ASSERT(created.ok());
+  // The identity stack of that security and one identity.
+  const Address issuer = crypto::key_for_label("issuer").address();
+  core::IdentitySet ids;
+  Address identity;
+  created = state.transact(issuer, {}, nullptr, [&](core::CallContext& ctx) {
+    auto& f = *state.contract_as<core::IdentityFactory>(core::identity_factory_address());
+    auto r = f.create_identity_registry(ctx, set.token, Address{});
+    if (!r.ok()) return core::Status(r.take_revert());
+    ids = r.value();
+    auto i = f.create_identity(ctx, issuer);
+    if (!i.ok()) return core::Status(i.take_revert());
+    identity = i.value();
+    return core::Status::Ok();
+  });
+  STOA_ASSERT(created.ok());
   std::map<std::string, json> docs;
-  for (const Address& a : {core::factory_address(), set.token, set.registry, set.restriction,
-                           set.whitelist_module, set.lockup_module, set.jurisdiction_module}) {
+  for (const Address& a :
+       {core::factory_address(), set.token, set.registry, set.restriction, set.whitelist_module,
+        set.lockup_module, set.jurisdiction_module, core::identity_factory_address(), identity,
+        ids.identity_registry, ids.storage, ids.claim_topics, ids.trusted_issuers}) {
     const core::ContractAbi& abi = state.contract(a)->abi();
     docs[std::string(abi.contract_name())] = abi_json(abi);
   }

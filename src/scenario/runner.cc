@@ -19,6 +19,7 @@
 #include "stoa/core/codes.h"
 #include "stoa/core/errors.h"
 #include "stoa/core/factory.h"
+#include "stoa/core/identity.h"
 #include "stoa/core/presets.h"
 #include "stoa/core/state.h"
 #include "stoa/crypto/secp256k1.h"
@@ -53,6 +54,26 @@ constexpr std::array<std::pair<std::string_view, size_t>, 6> kParts = {{
     {"lockup", 4},
     {"jurisdiction", 5},
 }};
+
+constexpr std::array<std::pair<std::string_view, size_t>, 4> kIdentityParts = {{
+    {"identityRegistry", 0},
+    {"identityStorage", 1},
+    {"claimTopics", 2},
+    {"trustedIssuers", 3},
+}};
+
+Address identity_part(const core::IdentitySet& s, size_t i) {
+  switch (i) {
+    case 0:
+      return s.identity_registry;
+    case 1:
+      return s.storage;
+    case 2:
+      return s.claim_topics;
+    default:
+      return s.trusted_issuers;
+  }
+}
 
 Address part_address(const core::SecuritySet& s, size_t i) {
   switch (i) {
@@ -208,6 +229,54 @@ class Runner {
     return out;
   }
 
+  const core::IdentityFactory& identity_factory() const {
+    const auto* f = state_->contract_as<core::IdentityFactory>(core::identity_factory_address());
+    STOA_ASSERT(f != nullptr);
+    return *f;
+  }
+
+  // Signs a claim with an account's key: claim-sig(SIGNER, IDENTITY, TOPIC, DATA) in the classic
+  // form, typed-claim-sig(SIGNER, IDENTITY, TOPIC, ISSUED, UNTIL, PAYLOAD) in the EIP-712 form.
+  Bytes claim_signature(const std::string& inner, bool typed, bool high_s) const {
+    std::string err;
+    auto parts = split_top(inner, ',', &err);
+    const size_t want = typed ? 6 : 4;
+    if (!parts || parts->size() != want) {
+      throw ValueError{typed ? "typed-claim-sig(SIGNER, IDENTITY, TOPIC, ISSUED, UNTIL, PAYLOAD)"
+                             : "claim-sig(SIGNER, IDENTITY, TOPIC, DATA)"};
+    }
+    const std::string signer(trim((*parts)[0]));
+    if (!accounts_.contains(signer)) throw ValueError{"unknown signer account '" + signer + "'"};
+    const abi::Type addr_t = *abi::parse_type("address");
+    const abi::Type uint_t = *abi::parse_type("uint256");
+    const Address identity = value(addr_t, (*parts)[1], false)->address();
+    const U256 topic = value(uint_t, (*parts)[2], false)->u256();
+    Bytes32 digest;
+    if (typed) {
+      core::TypedClaimData d;
+      d.issued_at = value(uint_t, (*parts)[3], false)->u256().low64();
+      d.valid_until = value(uint_t, (*parts)[4], false)->u256().low64();
+      d.payload = value(*abi::parse_type("bytes32"), (*parts)[5], false)->as_bytes32();
+      digest = core::typed_claim_digest(genesis_.chain_id, identity, topic, d);
+    } else {
+      const Bytes data = value(*abi::parse_type("bytes"), (*parts)[3], false)->bytes();
+      digest = core::classic_claim_digest(identity, topic, data);
+    }
+    crypto::Signature sig = crypto::sign(crypto::key_for_label(signer), digest);
+    if (high_s) {
+      // The malleated twin (n - s, flipped parity): valid for ecrecover, refused as high-s.
+      static const U256 kN =
+          *U256::from_hex("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+      sig.s = kN.checked_sub(U256::from_bytes32(sig.s))->to_bytes32();
+      sig.recovery_id ^= 1;
+    }
+    Bytes out(65);
+    std::copy(sig.r.b.begin(), sig.r.b.end(), out.begin());
+    std::copy(sig.s.b.begin(), sig.s.b.end(), out.begin() + 32);
+    out[64] = static_cast<uint8_t>(27 + sig.recovery_id);
+    return out;
+  }
+
   Address account(const std::string& n) const {
     if (n == "operator") return genesis_.operator_account;
     auto it = accounts_.find(n);
@@ -227,9 +296,32 @@ class Runner {
   // .lockup/.jurisdiction. nullopt if `t` is not of that form.
   std::optional<Address> contract_ref(std::string_view t) const {
     if (t == "factory") return core::factory_address();
+    if (t == "identityFactory") return core::identity_factory_address();
     const size_t dot = t.rfind('.');
     std::string sym(dot == std::string_view::npos ? t : t.substr(0, dot));
+    if (dot != std::string_view::npos && t.substr(dot + 1) == "identity" &&
+        (accounts_.contains(sym) || sym == "operator")) {
+      // NAME.identity: the identity the IdentityFactory created for the account.
+      const Address id = identity_factory().identity_of(account(sym));
+      if (id.is_zero()) {
+        error("account '" + sym + "' has no identity yet (identityFactory.createIdentity(" + sym +
+              "))");
+      }
+      return id;
+    }
     auto it = by_symbol_.find(sym);
+    if (it != by_symbol_.end() && dot != std::string_view::npos) {
+      std::string_view part = t.substr(dot + 1);
+      const core::IdentitySet* st = identity_factory().stack(securities_[it->second].token);
+      for (const auto& [pname, idx] : kIdentityParts) {
+        if (pname != part) continue;
+        if (st == nullptr) {
+          error("security " + sym + " has no identity registry yet " +
+                "(identityFactory.createIdentityRegistry(" + sym + ", zero))");
+        }
+        return identity_part(*st, idx);
+      }
+    }
     if (it == by_symbol_.end()) {
       // A symbol may itself contain dots (BRK.A): try the whole text as a symbol.
       auto whole = by_symbol_.find(std::string(t));
@@ -417,12 +509,53 @@ class Runner {
                                     static_cast<uint8_t>(id >> 8), static_cast<uint8_t>(id)});
           }
         }
+        if (t.bits == 32) {
+          if (auto inner = call_form(s, "claim-id")) {
+            // claim-id(ISSUER, TOPIC): ONCHAINID's keccak256(abi.encode(issuer, topic)).
+            std::string err;
+            auto parts = split_top(*inner, ',', &err);
+            if (!parts || parts->size() != 2) throw ValueError{"claim-id(ISSUER, TOPIC)"};
+            return abi::Value::bytes32(
+                core::claim_id(value(*abi::parse_type("address"), (*parts)[0], false)->address(),
+                               value(*abi::parse_type("uint256"), (*parts)[1], false)->u256()));
+          }
+          if (auto inner = call_form(s, "key")) {
+            // key(NAME): an ECDSA key as ERC-734 stores it, keccak256(abi.encode(address)).
+            return abi::Value::bytes32(
+                core::key_of(value(*abi::parse_type("address"), *inner, false)->address()));
+          }
+        }
         // Bare upper-case letters for short byte strings: jurisdictions as US, DE, …
         if (t.bits < 32 && !s.empty() && s.size() <= t.bits &&
             std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
           Bytes b(s.begin(), s.end());
           b.resize(t.bits, 0);
           return abi::Value(std::move(b));
+        }
+        break;
+      }
+      case K::Bytes: {
+        const std::string s(text);
+        if (auto inner = call_form(s, "claim-sig"))
+          return abi::Value(claim_signature(*inner, false, false));
+        if (auto inner = call_form(s, "claim-sig-high-s")) {
+          return abi::Value(claim_signature(*inner, false, true));
+        }
+        if (auto inner = call_form(s, "typed-claim-sig")) {
+          return abi::Value(claim_signature(*inner, true, false));
+        }
+        if (auto inner = call_form(s, "typed-claim-data")) {
+          std::string err;
+          auto parts = split_top(*inner, ',', &err);
+          if (!parts || parts->size() != 3) {
+            throw ValueError{"typed-claim-data(ISSUED, UNTIL, PAYLOAD)"};
+          }
+          const abi::Type uint_t = *abi::parse_type("uint256");
+          core::TypedClaimData d;
+          d.issued_at = value(uint_t, (*parts)[0], false)->u256().low64();
+          d.valid_until = value(uint_t, (*parts)[1], false)->u256().low64();
+          d.payload = value(*abi::parse_type("bytes32"), (*parts)[2], false)->as_bytes32();
+          return abi::Value(core::encode_typed_claim_data(d));
         }
         break;
       }

@@ -75,7 +75,8 @@ TEST_F(FactoryTest, RefusesBadArguments) {
   expect_revert(call(addr("operator"), factory_address(), kCreate,
                      {"Other", "ACME", 0, 0, addr("issuer"), addr("officer")}),
                 ErrorId::kSymbolTaken, {std::string("ACME")});
-  EXPECT_EQ(state_.contract_count(), 7u);  // factory + one security's six contracts
+  // factory, identity factory + one security's six contracts
+  EXPECT_EQ(state_.contract_count(), 8u);
 }
 
 TEST_F(FactoryTest, EveryPresetSetsItsRules) {

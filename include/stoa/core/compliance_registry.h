@@ -41,7 +41,7 @@ class ComplianceRegistry final : public SecurityPart {
   // The core checks then every module in order.
   void evaluate(const Movement& m, RuleSink& sink) const;
   // Hooks of every module after a successful movement.
-  void on_movement(CallContext& ctx, const Movement& m) const;
+  void on_movement(CallContext& ctx, const Movement& m);
   // Starts loading the records and module storage evaluate() will read (no effect on results).
   void prefetch(MovementKind kind, const Address& from, const Address& to) const;
 
@@ -49,6 +49,17 @@ class ComplianceRegistry final : public SecurityPart {
   AccountRecord get(const Address& a) const { return records_.get(a); }
   bool is_jurisdiction_blocked(Jurisdiction j) const { return blocked_.get(j); }
   uint8_t required_accreditation() const { return required_accreditation_.get(); }
+  // Reg D 506(b): receivers below the required level are admitted while fewer than this many
+  // non-accredited investors have been admitted (0 = no such allowance).
+  uint64_t max_non_accredited() const { return max_non_accredited_.get(); }
+  uint64_t non_accredited_count() const { return non_accredited_.size(); }
+  bool is_counted_non_accredited(const Address& investor) const {
+    return non_accredited_.get(investor);
+  }
+  // Whether a self-certified accreditation claim (topic 4) counts as accredited.
+  bool accept_self_certified() const { return accept_self_certified_.get(); }
+  // The receiver's accreditation as the rules see it (record, claims, or both by mode).
+  static uint8_t accreditation_of(const AccountRecord& r, const Movement& m);
   const std::vector<Address>& modules() const { return modules_.get(); }
   bool is_approved(const Address& a) const;
   size_t account_count() const { return records_.size(); }
@@ -63,22 +74,32 @@ class ComplianceRegistry final : public SecurityPart {
                  const U256& lockup_expiry);
   Status set_jurisdiction_blocked(CallContext& ctx, Jurisdiction j, bool blocked);
   Status set_required_accreditation(CallContext& ctx, uint8_t level);  // DEFAULT_ADMIN_ROLE
+  Status set_max_non_accredited(CallContext& ctx, const U256& n);      // DEFAULT_ADMIN_ROLE
+  Status set_accept_self_certified(CallContext& ctx, bool v);          // DEFAULT_ADMIN_ROLE
   Status add_module(CallContext& ctx, const Address& module);          // DEFAULT_ADMIN_ROLE
   Status remove_module(CallContext& ctx, const Address& module);       // DEFAULT_ADMIN_ROLE
 
   // Set-up by the factory (no role check, no event).
   void init_block_jurisdiction(Jurisdiction j) { blocked_.set(j, true); }
   void init_required_accreditation(uint8_t level) { required_accreditation_.set(level); }
+  void init_non_accredited_allowance(uint64_t n, bool accept_self) {
+    max_non_accredited_.set(n);
+    accept_self_certified_.set(accept_self);
+  }
   void init_add_module(const Address& module);
   // Writes the jurisdiction on behalf of a JurisdictionModule bound to this registry.
   void write_jurisdiction(CallContext& ctx, const Address& a, Jurisdiction j);
 
  private:
   void update(CallContext& ctx, const Address& a, const AccountRecord& r);
+  void count_non_accredited(const Movement& m);
 
   JMap<Address, AccountRecord, AddressHash> records_;
   JMap<Jurisdiction, bool> blocked_;
   JValue<uint8_t> required_accreditation_;
+  JValue<uint64_t> max_non_accredited_;
+  JValue<bool> accept_self_certified_;
+  JMap<Address, bool, AddressHash> non_accredited_;  // investors admitted below the level
   JValue<std::vector<Address>> modules_;
   // The contracts of modules_, resolved when the chain changes (journaled with it, so a rollback
   // restores both): the transfer path walks the chain without a contract lookup per module.

@@ -35,6 +35,12 @@ enum class ContractKind : uint8_t {
   kLockupModule = 5,
   kJurisdictionModule = 6,
   kTransferRestriction = 7,
+  kIdentity = 8,
+  kIdentityFactory = 9,
+  kClaimTopicsRegistry = 10,
+  kTrustedIssuersRegistry = 11,
+  kIdentityRegistryStorage = 12,
+  kIdentityRegistry = 13,
 };
 std::string_view kind_name(ContractKind k);
 
@@ -146,7 +152,15 @@ class StateEncoder {
 
 // The kinds of balance movement that compliance rules and hooks see. Later kinds (forced,
 // recovery, bridge) are added here so every module sees every movement.
-enum class MovementKind : uint8_t { kTransfer = 0, kMint = 1, kBurn = 2 };
+// kForced (forcedTransfer) and kRecovery (recoveryAddress) are agent moves: no compliance rule
+// refuses them, but every module's hook sees them.
+enum class MovementKind : uint8_t {
+  kTransfer = 0,
+  kMint = 1,
+  kBurn = 2,
+  kForced = 3,
+  kRecovery = 4
+};
 
 struct Movement {
   MovementKind kind = MovementKind::kTransfer;
@@ -159,6 +173,23 @@ struct Movement {
   U256 from_balance;
   U256 to_balance;
   uint64_t holder_count = 0;
+  // Investor facts: an investor is the identity a wallet is registered to in the token's
+  // IdentityRegistry, or the wallet itself if it has none. Caps count investors and see the sum
+  // of an investor's balances over all its wallets.
+  Address from_investor;
+  Address to_investor;
+  U256 from_investor_balance;
+  U256 to_investor_balance;
+  uint64_t investor_count = 0;
+  // Identity verification (filled when the token takes eligibility from identities).
+  bool identity_mode = false;  // the registry skips its whitelist checks (1, 2)
+  bool from_verified = true;
+  bool to_verified = true;
+  uint8_t to_accreditation_claims = 0;  // 0 none, 1 accredited, 2 QIB (from claims)
+  // Token-level facts.
+  bool from_frozen = false;
+  bool to_frozen = false;
+  U256 from_frozen_amount;
 };
 
 // Collects refusals from the rules. In first-failure mode (the transfer path and

@@ -51,6 +51,34 @@ enum class ErrorId : uint16_t {
   kInvalidSignature = 41,            // ()  malformed or high-s signature
   kLimitExceeded = 42,               // (string what, uint256 max)
   kForeignModule = 43,               // (address module)  a module of another security
+  // Identity (ERC-734/735, ERC-3643) and T-REX token controls.
+  kNotAnIdentity = 44,                   // (address account)
+  kRecoveryWalletNotManagementKey = 45,  // (address identity, address wallet)
+  kIdentityMismatch = 46,                // (address wallet, address identity)
+  kFreezeExceedsBalance = 47,            // (address account, uint256 balance, uint256 frozen)
+  kUnfreezeExceedsFrozen = 48,           // (address account, uint256 frozen, uint256 amount)
+  kReasonRequired = 49,                  // ()
+  kIdentityUnauthorized = 50,            // (address sender, uint256 purpose)
+  kKeyAlreadyHasPurpose = 51,            // (bytes32 key, uint256 purpose)
+  kKeyDoesNotHavePurpose = 52,           // (bytes32 key, uint256 purpose)
+  kInvalidKeyPurpose = 53,               // (uint256 purpose)
+  kClaimNotFound = 54,                   // (bytes32 claimId)
+  kClaimSignerNotClaimKey = 55,          // (address issuer, address signer)
+  kClaimRevoked = 56,                    // (address issuer, bytes32 claimId)
+  kClaimExpired = 57,                    // (uint256 validUntil, uint256 issuedAt, uint256 now)
+  kUnsupportedClaimScheme = 58,          // (uint256 scheme)
+  kMalformedClaimData = 59,              // ()
+  kIdentityAlreadyExists = 60,           // (address wallet, address identity)
+  kIdentityNotRegistered = 61,           // (address wallet)
+  kIdentityAlreadyRegistered = 62,       // (address wallet)
+  kClaimTopicAlreadyRequired = 63,       // (uint256 topic)
+  kClaimTopicNotRequired = 64,           // (uint256 topic)
+  kIssuerAlreadyTrusted = 65,            // (address issuer)
+  kIssuerNotTrusted = 66,                // (address issuer)
+  kInvalidClaimTopics = 67,              // ()
+  kNotAnIdentityRegistry = 68,           // (address account)
+  kSignerKeyRevoked = 69,                // (bytes32 key)
+  kUnknownEligibilityMode = 70,          // (uint8 mode)
 };
 
 struct ErrorSpec {

@@ -40,6 +40,9 @@ struct PresetRules {
 // (UA-09).
 std::span<const Jurisdiction> sanctioned_jurisdictions();
 
+// Rule 506(b)(2)(i): at most 35 non-accredited purchasers (ComplianceRegistry, code 7).
+inline constexpr uint64_t kRegD506bMaxNonAccredited = 35;
+
 std::span<const PresetRules> all_presets();
 const PresetRules* find_preset(uint8_t id);
 const PresetRules* find_preset_by_key(std::string_view key);

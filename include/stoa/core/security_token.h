@@ -14,6 +14,11 @@
 
 namespace stoa::core {
 
+class IdentityRegistry;
+
+// Where a security's eligibility comes from (setEligibilityMode).
+enum class Eligibility : uint8_t { kWhitelist = 0, kIdentity = 1, kBoth = 2 };
+
 inline constexpr size_t kMaxNameBytes = 64;
 inline constexpr size_t kMaxSymbolBytes = 11;
 inline constexpr uint8_t kMaxDecimals = 18;
@@ -48,6 +53,16 @@ class SecurityToken final : public Contract {
   ComplianceRegistry* registry() const { return registry_.get(); }
   TransferRestriction* restriction() const { return restriction_.get(); }
   const Bytes32& domain_separator() const { return domain_separator_; }
+  // T-REX controls.
+  bool is_frozen(const Address& a) const { return frozen_.get(a); }
+  U256 frozen_tokens(const Address& a) const { return frozen_tokens_.get(a); }
+  const Address& onchain_id() const { return onchain_id_.get(); }
+  IdentityRegistry* identity_registry() const { return identity_registry_.get(); }
+  Eligibility eligibility() const { return static_cast<Eligibility>(eligibility_.get()); }
+  // Investors (identities, or wallets without one) with a non-zero balance over their wallets.
+  uint64_t investor_count() const { return investor_count_.get(); }
+  Address investor_of(const Address& wallet) const;
+  U256 investor_balance(const Address& investor) const;
   // Holders with their balances, ascending by address.
   std::vector<std::pair<Address, U256>> holders() const;
 
@@ -79,6 +94,33 @@ class SecurityToken final : public Contract {
   Status set_paused(CallContext& ctx, bool paused);                        // PAUSER_ROLE
   Status set_registry(CallContext& ctx, const Address& registry);          // DEFAULT_ADMIN_ROLE
   Status set_restriction(CallContext& ctx, const Address& restriction);    // DEFAULT_ADMIN_ROLE
+  // ERC-3643 agent functions. Freezes: COMPLIANCE_ROLE; forced transfer and recovery:
+  // CORPORATE_ACTION_ROLE (docs/identity.md).
+  Status set_address_frozen(CallContext& ctx, const Address& a, bool frozen);
+  Status freeze_partial(CallContext& ctx, const Address& a, const U256& amount);
+  Status unfreeze_partial(CallContext& ctx, const Address& a, const U256& amount);
+  Status forced_transfer(CallContext& ctx, const Address& from, const Address& to,
+                         const U256& amount, const std::string& reason, const Bytes32& doc);
+  Status recovery_address(CallContext& ctx, const Address& lost, const Address& fresh,
+                          const Address& identity);
+  Status set_onchain_id(CallContext& ctx, const Address& id);               // DEFAULT_ADMIN_ROLE
+  Status set_identity_registry(CallContext& ctx, const Address& registry);  // DEFAULT_ADMIN_ROLE
+  Status set_eligibility(CallContext& ctx, uint8_t mode);                   // DEFAULT_ADMIN_ROLE
+  Status add_agent(CallContext& ctx, const Address& agent);  // grants COMPLIANCE+CORPORATE_ACTION
+  Status remove_agent(CallContext& ctx, const Address& agent);  // revokes both
+  bool is_agent(const Address& a) const {
+    return access_.has_role(roles::compliance(), a) &&
+           access_.has_role(roles::corporate_action(), a);
+  }
+  // Freezes a wallet on behalf of the node's AML intake (COMPLIANCE_ROLE), recording why.
+  Status aml_freeze(CallContext& ctx, const Address& a, const U256& score,
+                    const std::string& provider_ref);
+
+  // Called by the IdentityRegistryStorage when `wallet` moves from investor `before` to `after`
+  // (zero = the wallet is its own investor).
+  void rekey_investor(const Address& wallet, const Address& before, const Address& after);
+  // Set-up by the IdentityFactory.
+  void init_identity_registry(IdentityRegistry* r) { identity_registry_.set(r); }
 
   // Set-up by the factory.
   void init_parts(ComplianceRegistry* registry, TransferRestriction* restriction) {
@@ -90,6 +132,11 @@ class SecurityToken final : public Contract {
   Status move(CallContext& ctx, const Address& from, const Address& to, const U256& amount);
   void prefetch_transfer(const Address& from, const Address& to) const;
   void apply(CallContext& ctx, const Movement& m);
+  void unfreeze_shortfall(CallContext& ctx, const Address& a, const U256& balance,
+                          const U256& amount);
+  void rebuild_investors(const IdentityRegistry* r);
+  void add_to_investor(const Address& wallet, const Address& investor, const U256& before,
+                       const U256& amount, bool add);
   void emit_transfer(CallContext& ctx, const Address& from, const Address& to,
                      const U256& amount) const;
   void set_allowance(CallContext& ctx, const Address& owner, const Address& spender,
@@ -106,6 +153,13 @@ class SecurityToken final : public Contract {
   JValue<bool> paused_;
   JValue<ComplianceRegistry*> registry_;
   JValue<TransferRestriction*> restriction_;
+  JMap<Address, bool, AddressHash> frozen_;
+  JMap<Address, U256, AddressHash> frozen_tokens_;
+  JValue<Address> onchain_id_;
+  JValue<IdentityRegistry*> identity_registry_;
+  JValue<uint8_t> eligibility_;
+  JMap<Address, U256, AddressHash> investor_balances_;  // identities only (see investor_of)
+  JValue<uint64_t> investor_count_;
 };
 
 }  // namespace stoa::core

@@ -1,0 +1,167 @@
+// Identities (ERC-734 keys, ERC-735 claims; ONCHAINID's model) as native contracts, every
+// identity also able to act as a claim issuer (ONCHAINID's ClaimIssuer: isClaimValid, revocation),
+// and the IdentityFactory system contract that creates identities and the identity stack
+// (IdentityRegistry, IdentityRegistryStorage, ClaimTopicsRegistry, TrustedIssuersRegistry) of a
+// security. docs/claim-topics.md has the claim topics and the claim formats.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stoa/core/access_control.h"
+
+namespace stoa::core {
+
+// ERC-734 key purposes.
+namespace purpose {
+inline constexpr uint32_t kManagement = 1;
+inline constexpr uint32_t kAction = 2;
+inline constexpr uint32_t kClaim = 3;
+inline constexpr uint32_t kEncryption = 4;
+inline constexpr uint32_t kMax = 31;
+}  // namespace purpose
+inline constexpr uint32_t kKeyTypeEcdsa = 1;
+
+// Claim schemes: 1 = ONCHAINID's classic ECDSA form, 712 = the EIP-712 typed form.
+inline constexpr uint64_t kSchemeEcdsa = 1;
+inline constexpr uint64_t kSchemeTyped = 712;
+inline constexpr size_t kMaxClaimsPerIdentity = 64;
+inline constexpr size_t kMaxKeysPerIdentity = 64;
+inline constexpr size_t kMaxClaimBytes = 4096;  // signature + data + uri of one claim
+
+// keccak256(abi.encode(address)): an ECDSA key as ERC-734 stores it.
+Bytes32 key_of(const Address& a);
+// keccak256(abi.encode(issuer, topic)): ONCHAINID's claim id.
+Bytes32 claim_id(const Address& issuer, const U256& topic);
+// The hash the issuer signs in the classic form: EIP-191 over
+// keccak256(abi.encode(identity, topic, data)).
+Bytes32 classic_claim_digest(const Address& identity, const U256& topic, BytesView data);
+// The EIP-712 typed form: domain {name "stoa identity claims", version "1", chainId,
+// verifyingContract = the IdentityFactory}; struct
+// Claim(address identity,uint256 topic,bytes32 payload,uint256 issuedAt,uint256 validUntil).
+struct TypedClaimData {
+  uint64_t issued_at = 0;
+  uint64_t valid_until = 0;
+  Bytes32 payload;
+};
+Bytes encode_typed_claim_data(const TypedClaimData& d);  // abi.encode(uint256,uint256,bytes32)
+std::optional<TypedClaimData> decode_typed_claim_data(BytesView data);
+Bytes32 typed_claim_digest(uint64_t chain_id, const Address& identity, const U256& topic,
+                           const TypedClaimData& d);
+// Address of the IdentityFactory system contract: 0x5704000000000000000000000000000000000002.
+Address identity_factory_address();
+
+struct Claim {
+  U256 topic;
+  U256 scheme;
+  Address issuer;
+  Bytes signature;
+  Bytes data;
+  std::string uri;
+  bool operator==(const Claim&) const = default;
+};
+
+// Why a claim is or is not valid (IdentityRegistry.claimStatus answers these numbers).
+enum class ClaimStatus : uint8_t {
+  kValid = 0,
+  kNoIdentity = 1,       // the wallet has no registered identity
+  kMissing = 2,          // no claim of the topic on the identity
+  kUntrustedIssuer = 3,  // the issuer is not trusted for the topic
+  kBadSignature = 4,     // malformed, high-s, or not recoverable
+  kNotClaimKey = 5,      // signer without claim purpose on the issuer (wrong identity/topic/data)
+  kRevoked = 6,          // claim id revoked by the issuer
+  kKeyRevoked = 7,       // signer key revoked by the issuer
+  kExpired = 8,          // typed claim outside issuedAt <= now < validUntil
+  kBadScheme = 9,        // unsupported scheme or malformed typed data
+  kIssuerNotIdentity = 10,
+};
+Revert claim_status_revert(ClaimStatus s, const Address& issuer, const Address& signer,
+                           const Bytes32& id, const TypedClaimData& typed, uint64_t now);
+
+class Identity final : public Contract {
+ public:
+  static constexpr ContractKind kKind = ContractKind::kIdentity;
+  // `management` is the first management key's wallet (the investor, or an issuer's operator).
+  Identity(State& state, const Address& self, const Address& management);
+
+  ContractKind kind() const override { return kKind; }
+  const ContractAbi& abi() const override;
+  void encode_state(StateEncoder& enc) const override;
+
+  // ERC-734. A management key has every purpose (ONCHAINID).
+  bool key_has_purpose(const Bytes32& key, uint32_t purpose) const;
+  bool wallet_has_purpose(const Address& a, uint32_t purpose) const {
+    return key_has_purpose(key_of(a), purpose);
+  }
+  uint32_t purposes(const Bytes32& key) const { return keys_.get(key).purposes; }
+  std::vector<Bytes32> keys_by_purpose(uint32_t purpose) const;
+  Status add_key(CallContext& ctx, const Bytes32& key, const U256& purpose, const U256& key_type);
+  Status remove_key(CallContext& ctx, const Bytes32& key, const U256& purpose);
+
+  // ERC-735.
+  const Claim* claim(const Bytes32& id) const { return claims_.find(id); }
+  std::vector<Bytes32> claim_ids_by_topic(const U256& topic) const;
+  Result<Bytes32> add_claim(CallContext& ctx, const Claim& c);
+  Status remove_claim(CallContext& ctx, const Bytes32& id);
+
+  // As a claim issuer: whether a claim this identity issued about `identity` is valid now.
+  ClaimStatus check_claim(const Address& identity, const U256& topic, const U256& scheme,
+                          BytesView signature, BytesView data, uint64_t now,
+                          Address* signer = nullptr, TypedClaimData* typed = nullptr) const;
+  Status revoke_claim(CallContext& ctx, const Bytes32& id, const Address& identity);
+  Status revoke_signer_key(CallContext& ctx, const Bytes32& key);
+  bool is_claim_revoked(const Bytes32& id, const Address& identity) const;
+
+ private:
+  struct KeyRecord {
+    uint32_t purposes = 0;  // bit p set = purpose p
+    uint32_t key_type = 0;
+    bool operator==(const KeyRecord&) const = default;
+  };
+  Status require_purpose(const CallContext& ctx, uint32_t p) const;
+
+  JMap<Bytes32, KeyRecord, Bytes32Hash> keys_;
+  JMap<Bytes32, Claim, Bytes32Hash> claims_;
+  // keccak256(abi.encode(claimId, identity)) -> revocation time + 1.
+  JMap<Bytes32, uint64_t, Bytes32Hash> revoked_claims_;
+  JMap<Bytes32, bool, Bytes32Hash> revoked_keys_;
+};
+
+// The identity stack of one security.
+struct IdentitySet {
+  Address identity_registry;
+  Address storage;
+  Address claim_topics;
+  Address trusted_issuers;
+  bool operator==(const IdentitySet&) const = default;
+};
+
+class IdentityFactory final : public Contract {
+ public:
+  static constexpr ContractKind kKind = ContractKind::kIdentityFactory;
+  IdentityFactory(State& state, const Address& self);
+  ContractKind kind() const override { return kKind; }
+  const ContractAbi& abi() const override;
+  void encode_state(StateEncoder& enc) const override;
+  AccessControl* access_control() const override { return &access_; }
+
+  // DEPLOYER_ROLE here, or the wallet itself: a new identity whose management key is `wallet`.
+  Result<Address> create_identity(CallContext& ctx, const Address& wallet);
+  Address identity_of(const Address& wallet) const { return identities_.get(wallet); }
+  // DEFAULT_ADMIN_ROLE of the token: creates (or, with a storage of another security of the same
+  // admin, shares) the identity stack of `token` and binds it to the token. Required topics start
+  // from the security's preset (docs/claim-topics.md).
+  Result<IdentitySet> create_identity_registry(CallContext& ctx, const Address& token,
+                                               const Address& storage);
+  const IdentitySet* stack(const Address& token) const { return stacks_.find(token); }
+
+  void grant_operator(const Address& op);  // genesis
+
+ private:
+  mutable AccessControl access_;
+  JMap<Address, Address, AddressHash> identities_;  // wallet -> identity
+  JMap<Address, IdentitySet, AddressHash> stacks_;  // token -> stack
+};
+
+}  // namespace stoa::core

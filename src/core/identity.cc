@@ -1,0 +1,743 @@
+#include "stoa/core/identity.h"
+
+#include <algorithm>
+
+#include "stoa/core/factory.h"
+#include "stoa/core/identity_registry.h"
+#include "stoa/core/state.h"
+#include "stoa/crypto/eip712.h"
+#include "stoa/crypto/secp256k1.h"
+
+namespace stoa::core {
+namespace {
+using Args = const abi::ValueList&;
+Identity& idn(Contract& c) {
+  return static_cast<Identity&>(c);
+}
+IdentityFactory& idf(Contract& c) {
+  return static_cast<IdentityFactory&>(c);
+}
+void word(Bytes& out, const Bytes32& w) {
+  out.insert(out.end(), w.b.begin(), w.b.end());
+}
+void word(Bytes& out, const U256& v) {
+  word(out, v.to_bytes32());
+}
+const Bytes32& typed_claim_typehash() {
+  static const Bytes32 t = keccak256(std::string_view(
+      "Claim(address identity,uint256 topic,bytes32 payload,uint256 issuedAt,uint256 "
+      "validUntil)"));
+  return t;
+}
+}  // namespace
+
+Address identity_factory_address() {
+  Address a;
+  a.b[0] = 0x57;
+  a.b[1] = 0x04;
+  a.b[19] = 0x02;
+  return a;
+}
+
+Bytes32 key_of(const Address& a) {
+  const Bytes32 w = a.to_word();
+  return keccak256(w.view());
+}
+
+Bytes32 claim_id(const Address& issuer, const U256& topic) {
+  Bytes enc;
+  word(enc, issuer.to_word());
+  word(enc, topic);
+  return keccak256(BytesView(enc));
+}
+
+Bytes32 classic_claim_digest(const Address& identity, const U256& topic, BytesView data) {
+  // abi.encode(address, uint256, bytes)
+  Bytes enc;
+  word(enc, identity.to_word());
+  word(enc, topic);
+  word(enc, U256(96));
+  word(enc, U256(data.size()));
+  enc.insert(enc.end(), data.begin(), data.end());
+  enc.resize(enc.size() + (32 - data.size() % 32) % 32, 0);
+  const Bytes32 h = keccak256(BytesView(enc));
+  return crypto::eip191_hash(h.view());
+}
+
+Bytes encode_typed_claim_data(const TypedClaimData& d) {
+  Bytes out;
+  word(out, U256(d.issued_at));
+  word(out, U256(d.valid_until));
+  word(out, d.payload);
+  return out;
+}
+
+std::optional<TypedClaimData> decode_typed_claim_data(BytesView data) {
+  if (data.size() != 96) return std::nullopt;
+  const U256 issued = U256::from_be(data.subspan(0, 32));
+  const U256 until = U256::from_be(data.subspan(32, 32));
+  if (!issued.fits_u64() || !until.fits_u64()) return std::nullopt;
+  TypedClaimData d;
+  d.issued_at = issued.low64();
+  d.valid_until = until.low64();
+  std::copy(data.begin() + 64, data.end(), d.payload.b.begin());
+  return d;
+}
+
+Bytes32 typed_claim_digest(uint64_t chain_id, const Address& identity, const U256& topic,
+                           const TypedClaimData& d) {
+  static const Address kFactory = identity_factory_address();
+  const Bytes32 domain =
+      crypto::eip712_domain_separator("stoa identity claims", "1", chain_id, kFactory);
+  Bytes enc;
+  word(enc, typed_claim_typehash());
+  word(enc, identity.to_word());
+  word(enc, topic);
+  word(enc, d.payload);
+  word(enc, U256(d.issued_at));
+  word(enc, U256(d.valid_until));
+  return crypto::eip712_digest(domain, keccak256(BytesView(enc)));
+}
+
+Revert claim_status_revert(ClaimStatus s, const Address& issuer, const Address& signer,
+                           const Bytes32& id, const TypedClaimData& typed, uint64_t now) {
+  switch (s) {
+    case ClaimStatus::kBadSignature:
+      return make_revert(ErrorId::kInvalidSignature);
+    case ClaimStatus::kNotClaimKey:
+      return make_revert(ErrorId::kClaimSignerNotClaimKey, {issuer, signer});
+    case ClaimStatus::kRevoked:
+      return make_revert(ErrorId::kClaimRevoked, {issuer, abi::Value::bytes32(id)});
+    case ClaimStatus::kKeyRevoked:
+      return make_revert(ErrorId::kSignerKeyRevoked, {abi::Value::bytes32(key_of(signer))});
+    case ClaimStatus::kExpired:
+      return make_revert(ErrorId::kClaimExpired,
+                         {U256(typed.valid_until), U256(typed.issued_at), U256(now)});
+    case ClaimStatus::kBadScheme:
+      return make_revert(ErrorId::kMalformedClaimData);
+    case ClaimStatus::kIssuerNotIdentity:
+      return make_revert(ErrorId::kNotAnIdentity, {issuer});
+    case ClaimStatus::kUntrustedIssuer:
+      return make_revert(ErrorId::kIssuerNotTrusted, {issuer});
+    case ClaimStatus::kNoIdentity:
+    case ClaimStatus::kMissing:
+    case ClaimStatus::kValid:
+      break;
+  }
+  return make_revert(ErrorId::kClaimNotFound, {abi::Value::bytes32(id)});
+}
+
+// ------------------------------------------------------------------------------ Identity
+
+Identity::Identity(State& state, const Address& self, const Address& management)
+    : Contract(state, self),
+      keys_(state.journal()),
+      claims_(state.journal()),
+      revoked_claims_(state.journal()),
+      revoked_keys_(state.journal()) {
+  keys_.set(key_of(management), KeyRecord{1u << purpose::kManagement, kKeyTypeEcdsa});
+}
+
+bool Identity::key_has_purpose(const Bytes32& key, uint32_t p) const {
+  const KeyRecord* k = keys_.find(key);
+  if (k == nullptr || p == 0 || p > purpose::kMax) return false;
+  return (k->purposes & (1u << purpose::kManagement)) != 0 || (k->purposes & (1u << p)) != 0;
+}
+
+std::vector<Bytes32> Identity::keys_by_purpose(uint32_t p) const {
+  std::vector<Bytes32> out;
+  if (p == 0 || p > purpose::kMax) return out;
+  keys_.for_each_sorted([&](const Bytes32& k, const KeyRecord& r) {
+    if ((r.purposes & (1u << p)) != 0) out.push_back(k);
+  });
+  return out;
+}
+
+Status Identity::require_purpose(const CallContext& ctx, uint32_t p) const {
+  if (ctx.sender == self_ || key_has_purpose(key_of(ctx.sender), p)) return Status::Ok();
+  return make_revert(ErrorId::kIdentityUnauthorized, {ctx.sender, U256(p)});
+}
+
+Status Identity::add_key(CallContext& ctx, const Bytes32& key, const U256& p, const U256& type) {
+  STOA_TRY(require_purpose(ctx, purpose::kManagement));
+  if (!p.fits_u64() || p.low64() == 0 || p.low64() > purpose::kMax) {
+    return make_revert(ErrorId::kInvalidKeyPurpose, {p});
+  }
+  if (key.is_zero()) return make_revert(ErrorId::kZeroAddress);
+  const uint32_t bit = 1u << p.low64();
+  KeyRecord r = keys_.get(key);
+  if ((r.purposes & bit) != 0) {
+    return make_revert(ErrorId::kKeyAlreadyHasPurpose, {abi::Value::bytes32(key), p});
+  }
+  if (r.purposes == 0 && keys_.size() >= kMaxKeysPerIdentity) {
+    return make_revert(ErrorId::kLimitExceeded,
+                       {std::string("keys per identity"), U256(kMaxKeysPerIdentity)});
+  }
+  r.purposes |= bit;
+  r.key_type = type.fits_u64() ? static_cast<uint32_t>(type.low64()) : 0;
+  keys_.set(key, r);
+  emit(ctx, "KeyAdded", {abi::Value::bytes32(key), p, U256(r.key_type)});
+  return Status::Ok();
+}
+
+Status Identity::remove_key(CallContext& ctx, const Bytes32& key, const U256& p) {
+  STOA_TRY(require_purpose(ctx, purpose::kManagement));
+  if (!p.fits_u64() || p.low64() == 0 || p.low64() > purpose::kMax) {
+    return make_revert(ErrorId::kInvalidKeyPurpose, {p});
+  }
+  const uint32_t bit = 1u << p.low64();
+  KeyRecord r = keys_.get(key);
+  if ((r.purposes & bit) == 0) {
+    return make_revert(ErrorId::kKeyDoesNotHavePurpose, {abi::Value::bytes32(key), p});
+  }
+  r.purposes &= ~bit;
+  const uint32_t type = r.key_type;
+  keys_.set(key, r.purposes == 0 ? KeyRecord{} : r);
+  emit(ctx, "KeyRemoved", {abi::Value::bytes32(key), p, U256(type)});
+  return Status::Ok();
+}
+
+std::vector<Bytes32> Identity::claim_ids_by_topic(const U256& t) const {
+  std::vector<Bytes32> out;
+  claims_.for_each_sorted([&](const Bytes32& id, const Claim& c) {
+    if (c.topic == t) out.push_back(id);
+  });
+  return out;
+}
+
+ClaimStatus Identity::check_claim(const Address& identity, const U256& t, const U256& scheme,
+                                  BytesView sig, BytesView data, uint64_t now, Address* signer,
+                                  TypedClaimData* typed_out) const {
+  Bytes32 digest;
+  std::optional<TypedClaimData> typed;
+  if (scheme == U256(kSchemeEcdsa)) {
+    digest = classic_claim_digest(identity, t, data);
+  } else if (scheme == U256(kSchemeTyped)) {
+    typed = decode_typed_claim_data(data);
+    if (!typed) return ClaimStatus::kBadScheme;
+    if (typed_out != nullptr) *typed_out = *typed;
+    digest = typed_claim_digest(state_.chain_id(), identity, t, *typed);
+  } else {
+    return ClaimStatus::kBadScheme;
+  }
+  if (sig.size() != 65) return ClaimStatus::kBadSignature;
+  crypto::Signature s;
+  std::copy(sig.begin(), sig.begin() + 32, s.r.b.begin());
+  std::copy(sig.begin() + 32, sig.begin() + 64, s.s.b.begin());
+  const uint8_t v = sig[64];
+  if ((v != 27 && v != 28) || !crypto::is_low_s(s.s)) return ClaimStatus::kBadSignature;
+  s.recovery_id = static_cast<uint8_t>(v - 27);
+  const std::optional<Address> who = crypto::recover_address(digest, s);
+  if (!who) return ClaimStatus::kBadSignature;
+  if (signer != nullptr) *signer = *who;
+  const Bytes32 key = key_of(*who);
+  if (revoked_keys_.get(key)) return ClaimStatus::kKeyRevoked;
+  if (!key_has_purpose(key, purpose::kClaim)) return ClaimStatus::kNotClaimKey;
+  Bytes enc;
+  word(enc, claim_id(self_, t));
+  word(enc, identity.to_word());
+  if (const uint64_t* at = revoked_claims_.find(keccak256(BytesView(enc)))) {
+    // A typed claim issued after the revocation is a new claim; a classic one has no date.
+    if (!typed || typed->issued_at <= *at - 1) return ClaimStatus::kRevoked;
+  }
+  if (typed && !(typed->issued_at <= now && now < typed->valid_until)) {
+    return ClaimStatus::kExpired;
+  }
+  return ClaimStatus::kValid;
+}
+
+bool Identity::is_claim_revoked(const Bytes32& id, const Address& identity) const {
+  Bytes enc;
+  word(enc, id);
+  word(enc, identity.to_word());
+  return revoked_claims_.contains(keccak256(BytesView(enc)));
+}
+
+Status Identity::revoke_claim(CallContext& ctx, const Bytes32& id, const Address& identity) {
+  STOA_TRY(require_purpose(ctx, purpose::kManagement));
+  Bytes enc;
+  word(enc, id);
+  word(enc, identity.to_word());
+  revoked_claims_.set(keccak256(BytesView(enc)), ctx.block.timestamp + 1);
+  emit(ctx, "ClaimRevoked", {abi::Value::bytes32(id), identity});
+  return Status::Ok();
+}
+
+Status Identity::revoke_signer_key(CallContext& ctx, const Bytes32& key) {
+  STOA_TRY(require_purpose(ctx, purpose::kManagement));
+  if (key.is_zero()) return make_revert(ErrorId::kZeroAddress);
+  revoked_keys_.set(key, true);
+  emit(ctx, "SignerKeyRevoked", {abi::Value::bytes32(key)});
+  return Status::Ok();
+}
+
+Result<Bytes32> Identity::add_claim(CallContext& ctx, const Claim& c) {
+  // The identity's own claim keys (and management keys) may add claims, as ONCHAINID; so may a
+  // claim key of the issuer itself, for a claim it signed (the KYC provider's intake).
+  const auto* issuer = state_.contract_as<Identity>(c.issuer);
+  const bool own = ctx.sender == self_ || key_has_purpose(key_of(ctx.sender), purpose::kClaim);
+  const bool by_issuer =
+      issuer != nullptr && issuer->key_has_purpose(key_of(ctx.sender), purpose::kClaim);
+  if (!own && !by_issuer) {
+    return make_revert(ErrorId::kIdentityUnauthorized, {ctx.sender, U256(purpose::kClaim)});
+  }
+  if (issuer == nullptr) return make_revert(ErrorId::kNotAnIdentity, {c.issuer});
+  if (c.scheme != U256(kSchemeEcdsa) && c.scheme != U256(kSchemeTyped)) {
+    return make_revert(ErrorId::kUnsupportedClaimScheme, {c.scheme});
+  }
+  if (c.signature.size() + c.data.size() + c.uri.size() > kMaxClaimBytes) {
+    return make_revert(ErrorId::kLimitExceeded, {std::string("claim bytes"), U256(kMaxClaimBytes)});
+  }
+  const Bytes32 id = claim_id(c.issuer, c.topic);
+  Address signer;
+  TypedClaimData typed;
+  const ClaimStatus st = issuer->check_claim(self_, c.topic, c.scheme, c.signature, c.data,
+                                             ctx.block.timestamp, &signer, &typed);
+  if (st != ClaimStatus::kValid) {
+    return claim_status_revert(st, c.issuer, signer, id, typed, ctx.block.timestamp);
+  }
+  const bool existed = claims_.contains(id);
+  if (!existed && claims_.size() >= kMaxClaimsPerIdentity) {
+    return make_revert(ErrorId::kLimitExceeded,
+                       {std::string("claims per identity"), U256(kMaxClaimsPerIdentity)});
+  }
+  claims_.set(id, c);
+  emit(ctx, existed ? "ClaimChanged" : "ClaimAdded",
+       {abi::Value::bytes32(id), c.topic, c.scheme, c.issuer, c.signature, c.data, c.uri});
+  return id;
+}
+
+Status Identity::remove_claim(CallContext& ctx, const Bytes32& id) {
+  const Claim* c = claims_.find(id);
+  if (c == nullptr) {
+    STOA_TRY(require_purpose(ctx, purpose::kClaim));
+    return make_revert(ErrorId::kClaimNotFound, {abi::Value::bytes32(id)});
+  }
+  const Claim copy = *c;
+  const auto* issuer = state_.contract_as<Identity>(copy.issuer);
+  const bool by_issuer =
+      issuer != nullptr && issuer->key_has_purpose(key_of(ctx.sender), purpose::kClaim);
+  if (!by_issuer) STOA_TRY(require_purpose(ctx, purpose::kClaim));
+  claims_.set(id, Claim{});
+  emit(ctx, "ClaimRemoved",
+       {abi::Value::bytes32(id), copy.topic, copy.scheme, copy.issuer, copy.signature, copy.data,
+        copy.uri});
+  return Status::Ok();
+}
+
+void Identity::encode_state(StateEncoder& enc) const {
+  enc.u64(keys_.size());
+  keys_.for_each_sorted([&](const Bytes32& k, const KeyRecord& r) {
+    enc.b32(k);
+    enc.u64(r.purposes);
+    enc.u64(r.key_type);
+  });
+  enc.u64(claims_.size());
+  claims_.for_each_sorted([&](const Bytes32& id, const Claim& c) {
+    enc.b32(id);
+    enc.u256(c.topic);
+    enc.u256(c.scheme);
+    enc.address(c.issuer);
+    enc.bytes(c.signature);
+    enc.bytes(c.data);
+    enc.str(c.uri);
+  });
+  enc.u64(revoked_claims_.size());
+  revoked_claims_.for_each_sorted([&](const Bytes32& k, uint64_t at) {
+    enc.b32(k);
+    enc.u64(at);
+  });
+  enc.u64(revoked_keys_.size());
+  revoked_keys_.for_each_sorted([&](const Bytes32& k, bool) { enc.b32(k); });
+}
+
+namespace {
+abi::ValueList claim_tuple(const Claim& c) {
+  return {c.topic, c.scheme, c.issuer, c.signature, c.data, c.uri};
+}
+abi::Value bytes32_list(const std::vector<Bytes32>& v) {
+  abi::ValueList out;
+  for (const Bytes32& b : v)
+    out.push_back(abi::Value::bytes32(b));
+  return abi::Value(std::move(out));
+}
+uint32_t small_purpose(const U256& p) {
+  return p.fits_u64() && p.low64() <= purpose::kMax ? static_cast<uint32_t>(p.low64()) : 0;
+}
+}  // namespace
+
+const ContractAbi& Identity::abi() const {
+  static const ContractAbi kAbi = [] {
+    std::vector<MethodSpec> m = {
+        {"getKey",
+         {{"key", "bytes32"}},
+         {{"purposes", "uint256[]"}, {"keyType", "uint256"}, {"key", "bytes32"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           const Bytes32 k = a[0].as_bytes32();
+           const uint32_t bits = idn(c).purposes(k);
+           abi::ValueList ps;
+           for (uint32_t p = 1; p <= purpose::kMax; ++p) {
+             if ((bits & (1u << p)) != 0) ps.emplace_back(U256(p));
+           }
+           return Outputs{abi::Value(std::move(ps)), U256(bits == 0 ? 0 : kKeyTypeEcdsa),
+                          abi::Value::bytes32(bits == 0 ? Bytes32{} : k)};
+         },
+         "ERC-734: the purposes of a key (keccak256(abi.encode(address)) for an ECDSA key)."},
+        {"keyHasPurpose",
+         {{"key", "bytes32"}, {"purpose", "uint256"}},
+         {{"exists", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{idn(c).key_has_purpose(a[0].as_bytes32(), small_purpose(a[1].u256()))};
+         },
+         "ERC-734: a management key (1) has every purpose."},
+        {"getKeysByPurpose",
+         {{"purpose", "uint256"}},
+         {{"keys", "bytes32[]"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{bytes32_list(idn(c).keys_by_purpose(small_purpose(a[0].u256())))};
+         },
+         "ERC-734: the keys with exactly this purpose, ascending."},
+        {"addKey",
+         {{"key", "bytes32"}, {"purpose", "uint256"}, {"keyType", "uint256"}},
+         {{"success", "bool"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(idn(c).add_key(ctx, a[0].as_bytes32(), a[1].u256(), a[2].u256()));
+           return Outputs{true};
+         },
+         "ERC-734, management key: 1 management, 2 action, 3 claim, 4 encryption."},
+        {"removeKey",
+         {{"key", "bytes32"}, {"purpose", "uint256"}},
+         {{"success", "bool"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(idn(c).remove_key(ctx, a[0].as_bytes32(), a[1].u256()));
+           return Outputs{true};
+         },
+         "ERC-734, management key."},
+        {"addClaim",
+         {{"topic", "uint256"},
+          {"scheme", "uint256"},
+          {"issuer", "address"},
+          {"signature", "bytes"},
+          {"data", "bytes"},
+          {"uri", "string"}},
+         {{"claimRequestId", "bytes32"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           Claim cl{a[0].u256(),  a[1].u256(),  a[2].address(),
+                    a[3].bytes(), a[4].bytes(), a[5].str()};
+           Result<Bytes32> r = idn(c).add_claim(ctx, cl);
+           if (!r.ok()) return r.take_revert();
+           return Outputs{abi::Value::bytes32(r.value())};
+         },
+         "ERC-735, claim key of this identity or of the issuer: the claim must be valid now "
+         "(signed by a claim key of the issuer identity, low-s, not revoked, within its window)."},
+        {"removeClaim",
+         {{"claimId", "bytes32"}},
+         {{"success", "bool"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(idn(c).remove_claim(ctx, a[0].as_bytes32()));
+           return Outputs{true};
+         },
+         "ERC-735, claim key of this identity or of the claim's issuer."},
+        {"getClaim",
+         {{"claimId", "bytes32"}},
+         {{"topic", "uint256"},
+          {"scheme", "uint256"},
+          {"issuer", "address"},
+          {"signature", "bytes"},
+          {"data", "bytes"},
+          {"uri", "string"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           const Claim* cl = idn(c).claim(a[0].as_bytes32());
+           return claim_tuple(cl == nullptr ? Claim{} : *cl);
+         },
+         "ERC-735 (all zero for an unknown id)."},
+        {"getClaimIdsByTopic",
+         {{"topic", "uint256"}},
+         {{"claimIds", "bytes32[]"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{bytes32_list(idn(c).claim_ids_by_topic(a[0].u256()))};
+         },
+         "ERC-735: ascending claim ids."},
+        {"isClaimValid",
+         {{"identity", "address"},
+          {"claimTopic", "uint256"},
+          {"scheme", "uint256"},
+          {"sig", "bytes"},
+          {"data", "bytes"}},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           return Outputs{idn(c).check_claim(a[0].address(), a[1].u256(), a[2].u256(), a[3].bytes(),
+                                             a[4].bytes(),
+                                             ctx.block.timestamp) == ClaimStatus::kValid};
+         },
+         "As a claim issuer: whether a claim it signed about `identity` is valid now."},
+        {"revokeClaim",
+         {{"claimId", "bytes32"}, {"identity", "address"}},
+         {{"", "bool"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(idn(c).revoke_claim(ctx, a[0].as_bytes32(), a[1].address()));
+           return Outputs{true};
+         },
+         "As a claim issuer, management key: revokes its claim `claimId` on `identity` (typed "
+         "claims issued later are valid again)."},
+        {"isClaimRevoked",
+         {{"claimId", "bytes32"}, {"identity", "address"}},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{idn(c).is_claim_revoked(a[0].as_bytes32(), a[1].address())};
+         },
+         "As a claim issuer."},
+        {"revokeSignerKey",
+         {{"key", "bytes32"}},
+         {{"", "bool"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(idn(c).revoke_signer_key(ctx, a[0].as_bytes32()));
+           return Outputs{true};
+         },
+         "As a claim issuer, management key: every claim signed by the key is invalid, for good."},
+    };
+    std::vector<EventSpec> e = {
+        {"KeyAdded",
+         {{"key", "bytes32", true}, {"purpose", "uint256", true}, {"keyType", "uint256", true}},
+         "ERC-734."},
+        {"KeyRemoved",
+         {{"key", "bytes32", true}, {"purpose", "uint256", true}, {"keyType", "uint256", true}},
+         "ERC-734."},
+        {"ClaimAdded",
+         {{"claimId", "bytes32", true},
+          {"topic", "uint256", true},
+          {"scheme", "uint256"},
+          {"issuer", "address", true},
+          {"signature", "bytes"},
+          {"data", "bytes"},
+          {"uri", "string"}},
+         "ERC-735."},
+        {"ClaimChanged",
+         {{"claimId", "bytes32", true},
+          {"topic", "uint256", true},
+          {"scheme", "uint256"},
+          {"issuer", "address", true},
+          {"signature", "bytes"},
+          {"data", "bytes"},
+          {"uri", "string"}},
+         "ERC-735."},
+        {"ClaimRemoved",
+         {{"claimId", "bytes32", true},
+          {"topic", "uint256", true},
+          {"scheme", "uint256"},
+          {"issuer", "address", true},
+          {"signature", "bytes"},
+          {"data", "bytes"},
+          {"uri", "string"}},
+         "ERC-735."},
+        {"ClaimRevoked", {{"claimId", "bytes32", true}, {"identity", "address", true}}, ""},
+        {"SignerKeyRevoked", {{"key", "bytes32", true}}, ""},
+    };
+    std::vector<ErrorId> errs = {
+        ErrorId::kIdentityUnauthorized,
+        ErrorId::kKeyAlreadyHasPurpose,
+        ErrorId::kKeyDoesNotHavePurpose,
+        ErrorId::kInvalidKeyPurpose,
+        ErrorId::kClaimNotFound,
+        ErrorId::kClaimSignerNotClaimKey,
+        ErrorId::kClaimRevoked,
+        ErrorId::kClaimExpired,
+        ErrorId::kUnsupportedClaimScheme,
+        ErrorId::kMalformedClaimData,
+        ErrorId::kSignerKeyRevoked,
+        ErrorId::kInvalidSignature,
+        ErrorId::kNotAnIdentity,
+        ErrorId::kLimitExceeded,
+        ErrorId::kZeroAddress,
+    };
+    return ContractAbi("Identity", std::move(m), std::move(e), std::move(errs));
+  }();
+  return kAbi;
+}
+
+// ------------------------------------------------------------------------------ IdentityFactory
+
+IdentityFactory::IdentityFactory(State& state, const Address& self)
+    : Contract(state, self),
+      access_(state.journal(), state.genesis().allow_role_overlap),
+      identities_(state.journal()),
+      stacks_(state.journal()) {}
+
+void IdentityFactory::grant_operator(const Address& op) {
+  STOA_ASSERT(access_.grant_initial(nullptr, *this, roles::default_admin(), op).ok());
+  STOA_ASSERT(access_.grant_initial(nullptr, *this, roles::deployer(), op).ok());
+}
+
+Result<Address> IdentityFactory::create_identity(CallContext& ctx, const Address& wallet) {
+  if (ctx.sender != wallet) STOA_TRY(access_.require(roles::deployer(), ctx.sender));
+  if (wallet.is_zero()) return make_revert(ErrorId::kZeroAddress);
+  const Address existing = identities_.get(wallet);
+  if (!existing.is_zero()) {
+    return make_revert(ErrorId::kIdentityAlreadyExists, {wallet, existing});
+  }
+  auto& id = state_.create<Identity>(
+      self_, [&](const Address& a) { return std::make_unique<Identity>(state_, a, wallet); });
+  identities_.set(wallet, id.address());
+  emit(ctx, "Deployed", {id.address()});
+  emit(ctx, "WalletLinked", {wallet, id.address()});
+  return id.address();
+}
+
+Result<IdentitySet> IdentityFactory::create_identity_registry(CallContext& ctx,
+                                                              const Address& token,
+                                                              const Address& storage) {
+  auto* tok = state_.contract_as<SecurityToken>(token);
+  if (tok == nullptr) return make_revert(ErrorId::kUnknownSecurity, {token});
+  STOA_TRY(tok->access_control()->require(roles::default_admin(), ctx.sender));
+  IdentityRegistryStorage* shared = nullptr;
+  if (!storage.is_zero()) {
+    shared = state_.contract_as<IdentityRegistryStorage>(storage);
+    if (shared == nullptr) return make_revert(ErrorId::kNotAnIdentityRegistry, {storage});
+    // Shared only between securities of one issuer: the caller administers the storage's too.
+    STOA_TRY(shared->access_control()->require(roles::default_admin(), ctx.sender));
+    if (shared->bound().size() >= kMaxBoundRegistries) {
+      return make_revert(ErrorId::kLimitExceeded,
+                         {std::string("registries per storage"), U256(kMaxBoundRegistries)});
+    }
+  }
+  auto& topics = state_.create<ClaimTopicsRegistry>(self_, [&](const Address& a) {
+    return std::make_unique<ClaimTopicsRegistry>(state_, a, token);
+  });
+  auto& issuers = state_.create<TrustedIssuersRegistry>(self_, [&](const Address& a) {
+    return std::make_unique<TrustedIssuersRegistry>(state_, a, token);
+  });
+  if (shared == nullptr) {
+    shared = &state_.create<IdentityRegistryStorage>(self_, [&](const Address& a) {
+      return std::make_unique<IdentityRegistryStorage>(state_, a, token);
+    });
+  }
+  IdentityRegistryStorage* st = shared;
+  auto& ir = state_.create<IdentityRegistry>(self_, [&](const Address& a) {
+    return std::make_unique<IdentityRegistry>(state_, a, token, st, &topics, &issuers);
+  });
+  for (uint64_t t : required_topics_for_preset(tok->config().preset))
+    topics.init_topic(U256(t));
+  st->bind(ctx, ir.address());
+  // The token's investors are re-keyed by the (possibly shared) storage's identities.
+  CallContext admin{ctx.state, ctx.sender, ctx.block, ctx.logs};
+  STOA_TRY(tok->set_identity_registry(admin, ir.address()));
+  IdentitySet set{ir.address(), st->address(), topics.address(), issuers.address()};
+  stacks_.set(token, set);
+  emit(ctx, "IdentityRegistryCreated",
+       {token, set.identity_registry, set.storage, set.claim_topics, set.trusted_issuers});
+  return set;
+}
+
+void IdentityFactory::encode_state(StateEncoder& enc) const {
+  access_.encode_state(enc);
+  enc.u64(identities_.size());
+  identities_.for_each_sorted([&](const Address& w, const Address& id) {
+    enc.address(w);
+    enc.address(id);
+  });
+  enc.u64(stacks_.size());
+  stacks_.for_each_sorted([&](const Address& t, const IdentitySet& s) {
+    enc.address(t);
+    enc.address(s.identity_registry);
+    enc.address(s.storage);
+    enc.address(s.claim_topics);
+    enc.address(s.trusted_issuers);
+  });
+}
+
+const ContractAbi& IdentityFactory::abi() const {
+  static const ContractAbi kAbi = [] {
+    std::vector<MethodSpec> m = {
+        {"createIdentity",
+         {{"wallet", "address"}},
+         {{"identity", "address"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           Result<Address> r = idf(c).create_identity(ctx, a[0].address());
+           if (!r.ok()) return r.take_revert();
+           return Outputs{r.value()};
+         },
+         "DEPLOYER_ROLE, or the wallet itself: a new Identity whose management key is the "
+         "wallet (one per wallet)."},
+        {"getIdentity",
+         {{"wallet", "address"}},
+         {{"", "address"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           return Outputs{idf(c).identity_of(a[0].address())};
+         },
+         "The identity created for a wallet (zero if none)."},
+        {"createIdentityRegistry",
+         {{"token", "address"}, {"storage", "address"}},
+         {{"identityRegistry", "address"},
+          {"storage", "address"},
+          {"claimTopicsRegistry", "address"},
+          {"trustedIssuersRegistry", "address"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           Result<IdentitySet> r =
+               idf(c).create_identity_registry(ctx, a[0].address(), a[1].address());
+           if (!r.ok()) return r.take_revert();
+           const IdentitySet& s = r.value();
+           return Outputs{s.identity_registry, s.storage, s.claim_topics, s.trusted_issuers};
+         },
+         "DEFAULT_ADMIN_ROLE of the token: its identity stack, bound to it (eligibility stays "
+         "as it was until setEligibilityMode). storage = zero creates a new storage; otherwise "
+         "an existing one the caller also administers is shared. Required topics start from the "
+         "preset (docs/claim-topics.md)."},
+        {"getIdentityRegistry",
+         {{"token", "address"}},
+         {{"identityRegistry", "address"},
+          {"storage", "address"},
+          {"claimTopicsRegistry", "address"},
+          {"trustedIssuersRegistry", "address"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
+           const IdentitySet* s = idf(c).stack(a[0].address());
+           IdentitySet z;
+           if (s == nullptr) s = &z;
+           return Outputs{s->identity_registry, s->storage, s->claim_topics, s->trusted_issuers};
+         },
+         "The identity stack created for a token (zeros if none)."},
+    };
+    for (auto& x : access_control_methods())
+      m.push_back(std::move(x));
+    std::vector<EventSpec> e = {
+        {"Deployed", {{"addr", "address", true}}, "ONCHAINID IdFactory."},
+        {"WalletLinked",
+         {{"wallet", "address", true}, {"identity", "address", true}},
+         "ONCHAINID IdFactory."},
+        {"IdentityRegistryCreated",
+         {{"token", "address", true},
+          {"identityRegistry", "address"},
+          {"storage", "address"},
+          {"claimTopicsRegistry", "address"},
+          {"trustedIssuersRegistry", "address"}},
+         ""},
+    };
+    for (auto& x : access_control_events())
+      e.push_back(std::move(x));
+    std::vector<ErrorId> errs = {ErrorId::kZeroAddress, ErrorId::kIdentityAlreadyExists,
+                                 ErrorId::kUnknownSecurity, ErrorId::kNotAnIdentityRegistry,
+                                 ErrorId::kLimitExceeded};
+    for (auto x : access_control_errors())
+      errs.push_back(x);
+    return ContractAbi("IdentityFactory", std::move(m), std::move(e), std::move(errs));
+  }();
+  return kAbi;
+}
+
+}  // namespace stoa::core
