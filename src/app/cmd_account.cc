@@ -74,7 +74,7 @@ int report_stored(const crypto::PrivateKey& key, const std::filesystem::path& fi
 int cmd_account(const Args& args) {
   try {
     if (args.empty()) throw cli::UsageError("missing subcommand");
-    const std::string sub = args[0];
+    const std::string& sub = args[0];
     const Args rest(args.begin() + 1, args.end());
     cli::OptionSpec spec{{"--keystore", "--password-file", "--scrypt-n", "--private-key-file",
                           "--key-file", "--private-key", "--rpc"},

@@ -82,6 +82,7 @@ std::vector<CapTableRow> balances_from_transfer_logs(const json& logs) {
     }
   }
   std::vector<CapTableRow> rows;
+  rows.reserve(balances.size());
   for (const auto& [who, bal] : balances)
     rows.push_back({who, bal});
   finish(rows);

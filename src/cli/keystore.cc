@@ -178,7 +178,7 @@ void aes128_ctr(BytesView key16, BytesView iv, BytesView in, uint8_t* out) {
       EVP_EncryptUpdate(ctx, out, &len1, in.data(), static_cast<int>(in.size())) == 1 &&
       EVP_EncryptFinal_ex(ctx, out + len1, &len2) == 1;
   EVP_CIPHER_CTX_free(ctx);
-  if (!ok || static_cast<size_t>(len1 + len2) != in.size())
+  if (!ok || static_cast<size_t>(len1) + static_cast<size_t>(len2) != in.size())
     throw KeystoreError("AES-128-CTR failed");
 }
 
@@ -370,7 +370,7 @@ std::filesystem::path store_key(const std::filesystem::path& dir, const crypto::
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(now);
   const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now - secs);
-  const std::filesystem::path file =
+  std::filesystem::path file =
       dir / key_file_name(key.address(), secs.count(), static_cast<uint32_t>(nanos.count()));
   if (std::filesystem::exists(file)) throw KeystoreError(file.string() + " already exists");
   const std::filesystem::path tmp = file.string() + ".tmp";

@@ -48,7 +48,7 @@ const std::map<Bytes32, EventDef>& events() {
             ok = false;
             break;
           }
-          if (def.types.size()) sig += ",";
+          if (!def.types.empty()) sig += ",";
           sig += t;
           def.types.push_back(*type);
           def.names.push_back(in.value("name", ""));

@@ -59,7 +59,7 @@ U256 U256::from_be(BytesView b) {
   for (int i = 0; i < 4; ++i) {
     uint64_t v = 0;
     for (int j = 0; j < 8; ++j)
-      v = (v << 8) | b[static_cast<size_t>(i * 8 + j)];
+      v = (v << 8) | b[static_cast<size_t>(i) * 8 + static_cast<size_t>(j)];
     r.w_[3 - i] = v;
   }
   return r;

@@ -18,9 +18,11 @@ json param_json(std::string_view name, const abi::Type& t, std::optional<bool> i
   const abi::Type* tuple = &t;
   std::string suffix;
   while (tuple->kind == abi::Type::Kind::Array || tuple->kind == abi::Type::Kind::FixedArray) {
-    suffix = (tuple->kind == abi::Type::Kind::Array ? std::string("[]")
-                                                    : "[" + std::to_string(tuple->length) + "]") +
-             suffix;
+    std::string dims = tuple->kind == abi::Type::Kind::Array
+                           ? std::string("[]")
+                           : "[" + std::to_string(tuple->length) + "]";
+    dims += suffix;
+    suffix = std::move(dims);
     tuple = &tuple->components[0];
   }
   if (tuple->kind == abi::Type::Kind::Tuple) {

@@ -37,8 +37,8 @@ Address parse_address_param(const std::string& text, const std::string& what) {
 
 size_t parse_limit(const httplib::Request& req, const std::string& name, size_t fallback,
                    size_t max) {
-  if (!req.has_param(name.c_str())) return fallback;
-  const std::string v = req.get_param_value(name.c_str());
+  if (!req.has_param(name)) return fallback;
+  const std::string v = req.get_param_value(name);
   if (v.empty() || v.size() > 18 || !std::all_of(v.begin(), v.end(), ::isdigit)) {
     fail(400, "bad_request", name + ": expected a non-negative integer");
   }

@@ -333,8 +333,9 @@ class Sim {
       s.set = *set;
       s.label = symbol;
       s.model_preset = preset;
-      const std::string p = std::string(core::find_preset(preset)->key);
-      names_[set->token] = symbol + "(" + p + ")";
+      std::string token_name = symbol;
+      token_name.append("(").append(core::find_preset(preset)->key).append(")");
+      names_[set->token] = std::move(token_name);
       names_[set->registry] = symbol + ".registry";
       names_[set->restriction] = symbol + ".restriction";
       names_[set->whitelist_module] = symbol + ".whitelistModule";
