@@ -587,9 +587,10 @@ class IdWorld {
                                          keccak256(std::string_view("bench claim"))};
             const crypto::Signature sig = crypto::sign(
                 signers_[k], core::typed_claim_digest(1337, ids[i - b], U256(t), d));
-            Bytes sb(sig.r.b.begin(), sig.r.b.end());
-            sb.insert(sb.end(), sig.s.b.begin(), sig.s.b.end());
-            sb.push_back(static_cast<uint8_t>(27 + sig.recovery_id));
+            Bytes sb(65);
+            std::copy(sig.r.b.begin(), sig.r.b.end(), sb.begin());
+            std::copy(sig.s.b.begin(), sig.s.b.end(), sb.begin() + 32);
+            sb[64] = static_cast<uint8_t>(27 + sig.recovery_id);
             auto r = id->add_claim(ctx, core::Claim{U256(t), U256(core::kSchemeTyped),
                                                     issuers_[k], sb,
                                                     core::encode_typed_claim_data(d), ""});

@@ -7,6 +7,7 @@
 #include <openssl/hmac.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -65,9 +66,10 @@ Bytes calldata(std::string_view signature, const abi::ValueList& args) {
 }
 
 Bytes signature_bytes(const crypto::Signature& s) {
-  Bytes out(s.r.b.begin(), s.r.b.end());
-  out.insert(out.end(), s.s.b.begin(), s.s.b.end());
-  out.push_back(static_cast<uint8_t>(27 + s.recovery_id));
+  Bytes out(65);
+  std::copy(s.r.b.begin(), s.r.b.end(), out.begin());
+  std::copy(s.s.b.begin(), s.s.b.end(), out.begin() + 32);
+  out[64] = static_cast<uint8_t>(27 + s.recovery_id);
   return out;
 }
 
@@ -285,7 +287,7 @@ json await(Ledger& ledger, const Step& s) {
   const chain::Receipt* r = ledger.chain().receipt(*loc);
   STOA_ASSERT(r != nullptr);
   json j = {{"step", s.name},
-            {"hash", "0x" + s.hash.hex()},
+            {"hash", s.hash.hex()},
             {"blockNumber", loc->block_number},
             {"status", r->success ? 1 : 0}};
   if (!r->success) j["revert"] = core::describe_revert(r->revert_data);
@@ -570,7 +572,7 @@ KycIntake::Outcome KycIntake::process(const json& j, bool* started) {
                                  "stoa-kyc:" + r.provider}),
                        {}});
       claims.push_back({{"topic", t},
-                        {"claimId", "0x" + core::claim_id(issuer_id, U256(t)).hex()},
+                        {"claimId", core::claim_id(issuer_id, U256(t)).hex()},
                         {"issuedAt", d.issued_at},
                         {"validUntil", d.valid_until}});
     }
@@ -585,7 +587,7 @@ KycIntake::Outcome KycIntake::process(const json& j, bool* started) {
                                   {abi::Value::bytes32(cid), identity}),
                          {}});
       }
-      claims.push_back({{"claimId", "0x" + cid.hex()}});
+      claims.push_back({{"claimId", cid.hex()}});
     }
   }
   if (freeze) {

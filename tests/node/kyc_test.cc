@@ -21,6 +21,7 @@
 #include "stoa/chain/transaction.h"
 #include "stoa/common/keccak.h"
 #include "stoa/core/access_control.h"
+#include "stoa/core/identity.h"
 #include "stoa/crypto/secp256k1.h"
 #include "stoa/node/kyc.h"
 #include "stoa/node/node.h"
@@ -343,12 +344,12 @@ TEST_F(KycTest, AmlScoreAboveThresholdFreezesWithScoreAndReference) {
   EXPECT_TRUE(view_bool(token_, calldata("isFrozen(address)", {alice_.address()})));
   // The AmlFreeze event records the score and the provider's reference.
   const std::string topic0 =
-      "0x" + keccak256(std::string_view("AmlFreeze(address,uint256,string)")).hex();
+      keccak256(std::string_view("AmlFreeze(address,uint256,string)")).hex();
   const json logs = rpc("eth_getLogs", {{{"address", token_.checksum_hex()},
                                          {"topics", {topic0}},
                                          {"fromBlock", "0x0"}}})["result"];
   ASSERT_EQ(logs.size(), 1u);
-  EXPECT_EQ(logs[0]["topics"][1], "0x" + alice_.address().to_word().hex());
+  EXPECT_EQ(logs[0]["topics"][1], alice_.address().to_word().hex());
   auto decoded = abi::decode({*abi::parse_type("uint256"), *abi::parse_type("string")},
                              *from_hex(logs[0]["data"].get<std::string>()));
   ASSERT_EQ(decoded.index(), 0u);
@@ -414,7 +415,7 @@ TEST(KycSecrets, ReadFromFilesAndEnvironmentWithoutRevealingThem) {
   EXPECT_THROW(read_secret("env:STOA_KYC_TEST_UNSET_VARIABLE", "x"), std::runtime_error);
   EXPECT_THROW(read_secret((p.string() + ".missing"), "x"), std::runtime_error);
   {
-    std::ofstream(p) << "0x" << dev(7).secret.hex() << "\n";
+    std::ofstream(p) << dev(7).secret.hex() << "\n";
   }
   EXPECT_EQ(read_private_key(p.string(), "k").address(), dev(7).address());
   fs::remove(p);
