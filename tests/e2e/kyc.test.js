@@ -21,8 +21,13 @@ let token;
 let identityRegistry;
 let issuerIdentity;
 
+// Nonces counted locally: ethers caches identical RPC answers for 250 ms, longer than this node
+// takes to seal a block, so back-to-back transactions of one sender would reuse a nonce.
 function wallet(i) {
-  return ethers.HDNodeWallet.fromPhrase(devMnemonic, undefined, `m/44'/60'/0'/0/${i}`).connect(provider);
+  const base = ethers.HDNodeWallet.fromPhrase(devMnemonic, undefined, `m/44'/60'/0'/0/${i}`).connect(provider);
+  const signer = new ethers.NonceManager(base);
+  signer.address = base.address;
+  return signer;
 }
 
 function revertOf(err, contract) {
