@@ -518,9 +518,9 @@ class IdWorld {
     core::SecuritySet set;
     tx(op_, "createSecurity", [&](CallContext& ctx) -> Status {
       auto r = state_.factory().create_security(
-          ctx, core::CreateSecurityArgs{std::string(symbol) + " Shares", symbol, 0,
-                                        static_cast<uint8_t>(core::Preset::kGlobal), issuer_,
-                                        officer_});
+          ctx,
+          core::CreateSecurityArgs{std::string(symbol) + " Shares", symbol, 0,
+                                   static_cast<uint8_t>(core::Preset::kGlobal), issuer_, officer_});
       if (!r.ok()) return r.take_revert();
       set = r.value();
       return Status::Ok();
@@ -585,15 +585,14 @@ class IdWorld {
           for (uint64_t t : {core::topic::kKyc, core::topic::kAml}) {
             const core::TypedClaimData d{kT0 - kDay, kTransferTime + 365 * kDay,
                                          keccak256(std::string_view("bench claim"))};
-            const crypto::Signature sig = crypto::sign(
-                signers_[k], core::typed_claim_digest(1337, ids[i - b], U256(t), d));
+            const crypto::Signature sig =
+                crypto::sign(signers_[k], core::typed_claim_digest(1337, ids[i - b], U256(t), d));
             Bytes sb(65);
             std::copy(sig.r.b.begin(), sig.r.b.end(), sb.begin());
             std::copy(sig.s.b.begin(), sig.s.b.end(), sb.begin() + 32);
             sb[64] = static_cast<uint8_t>(27 + sig.recovery_id);
-            auto r = id->add_claim(ctx, core::Claim{U256(t), U256(core::kSchemeTyped),
-                                                    issuers_[k], sb,
-                                                    core::encode_typed_claim_data(d), ""});
+            auto r = id->add_claim(ctx, core::Claim{U256(t), U256(core::kSchemeTyped), issuers_[k],
+                                                    sb, core::encode_typed_claim_data(d), ""});
             if (!r.ok()) return r.take_revert();
           }
           return Status::Ok();
@@ -646,8 +645,9 @@ void id_transfers(benchmark::State& st, bool identity) {
     const Pair& x = w.pairs()[i % p];
     const Address& to = w.at(x.to);
     const U256 amount(x.amount);
-    Status r = w.state().transact(w.at(x.from), BlockContext{i / 1000, kTransferTime}, &logs,
-                                  [&](CallContext& ctx) { return token->transfer(ctx, to, amount); });
+    Status r =
+        w.state().transact(w.at(x.from), BlockContext{i / 1000, kTransferTime}, &logs,
+                           [&](CallContext& ctx) { return token->transfer(ctx, to, amount); });
     failed += r.ok() ? 0 : 1;
     if (logs.size() >= 4096) {
       emitted += logs.size();

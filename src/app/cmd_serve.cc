@@ -54,11 +54,10 @@ int cmd_serve(const Args& args) {
   node::NodeOptions o;
   bool dev_kyc = false;
   try {
-    const cli::ParsedArgs a =
-        cli::parse_args(args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level",
-                                "--kyc-secret-file", "--kyc-issuer-key-file",
-                                "--kyc-issuer-identity"},
-                               {"--dev", "--sync-submit", "--help"}});
+    const cli::ParsedArgs a = cli::parse_args(
+        args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level",
+                "--kyc-secret-file", "--kyc-issuer-key-file", "--kyc-issuer-identity"},
+               {"--dev", "--sync-submit", "--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kUsage);
       return 0;
@@ -142,12 +141,12 @@ int cmd_serve(const Args& args) {
       } else {
         std::printf("KYC intake\n");
       }
-      std::printf("==================\nWebhook:           POST /v1/kyc/webhook\nClaim key:         %s\n"
-                  "Issuer identity:   %s\n\n",
-                  k.value("issuerKey", "").c_str(),
-                  k["issuerIdentity"].is_string()
-                      ? k["issuerIdentity"].get<std::string>().c_str()
-                      : "none yet (create one for the claim key)");
+      std::printf(
+          "==================\nWebhook:           POST /v1/kyc/webhook\nClaim key:         %s\n"
+          "Issuer identity:   %s\n\n",
+          k.value("issuerKey", "").c_str(),
+          k["issuerIdentity"].is_string() ? k["issuerIdentity"].get<std::string>().c_str()
+                                          : "none yet (create one for the claim key)");
       std::fflush(stdout);
     }
     std::thread waiter([&] {

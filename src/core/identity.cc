@@ -308,8 +308,8 @@ Result<Bytes32> Identity::add_claim(CallContext& ctx, const Claim& c) {
                        {std::string("claims per identity"), U256(kMaxClaimsPerIdentity)});
   }
   claims_.set(id, c);
-  recovered_.set(id, Recovered{signer, c.scheme == U256(kSchemeTyped), typed.issued_at,
-                               typed.valid_until});
+  recovered_.set(
+      id, Recovered{signer, c.scheme == U256(kSchemeTyped), typed.issued_at, typed.valid_until});
   emit(ctx, existed ? "ClaimChanged" : "ClaimAdded",
        {abi::Value::bytes32(id), c.topic, c.scheme, c.issuer, c.signature, c.data, c.uri});
   return id;

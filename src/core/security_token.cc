@@ -406,8 +406,7 @@ Status SecurityToken::aml_freeze(CallContext& ctx, const Address& a, const U256&
   STOA_TRY(access_.require(roles::compliance(), ctx.sender));
   if (score > U256(kMaxAmlScore)) return make_revert(ErrorId::kAmlScoreOutOfRange, {score});
   if (score <= U256(aml_threshold_.get())) {
-    return make_revert(ErrorId::kAmlScoreNotAboveThreshold,
-                       {score, U256(aml_threshold_.get())});
+    return make_revert(ErrorId::kAmlScoreNotAboveThreshold, {score, U256(aml_threshold_.get())});
   }
   STOA_TRY(set_address_frozen(ctx, a, true));
   emit(ctx, "AmlFreeze", {a, score, provider_ref});

@@ -102,8 +102,7 @@ std::string string_field(const json& j, const char* name, bool required, size_t 
   return s;
 }
 
-std::optional<uint64_t> uint_field(const json& j, const char* name, bool required,
-                                   uint64_t max) {
+std::optional<uint64_t> uint_field(const json& j, const char* name, bool required, uint64_t max) {
   const json* v = field(j, name, required);
   if (v == nullptr) return std::nullopt;
   if (!v->is_number_unsigned() || v->get<uint64_t>() > max) {
@@ -129,9 +128,9 @@ struct Result {
 
 Result parse_result(const json& j) {
   if (!j.is_object()) fail(400, "bad_request", "the body must be a JSON object");
-  static const std::set<std::string> kKnown = {
-      "provider", "eventId",  "wallet",      "security",  "result",
-      "topics",   "country",  "amlScore",    "providerRef", "validUntil"};
+  static const std::set<std::string> kKnown = {"provider",    "eventId",   "wallet",  "security",
+                                               "result",      "topics",    "country", "amlScore",
+                                               "providerRef", "validUntil"};
   for (const auto& [k, v] : j.items()) {
     if (!kKnown.contains(k)) fail(400, "bad_request", "unknown field \"" + k + "\"");
   }
@@ -155,8 +154,7 @@ Result parse_result(const json& j) {
                " claim topics");
     }
     for (const json& x : *t) {
-      if (!x.is_number_unsigned() || x.get<uint64_t>() == 0 ||
-          x.get<uint64_t>() > 0xffffffffull) {
+      if (!x.is_number_unsigned() || x.get<uint64_t>() == 0 || x.get<uint64_t>() > 0xffffffffull) {
         fail(400, "bad_request", "\"topics\" must hold claim topics from 1 to 4294967295");
       }
       const uint64_t topic = x.get<uint64_t>();
@@ -192,8 +190,7 @@ std::string read_secret(const std::string& ref, std::string_view what) {
     const std::string var = ref.substr(4);
     const char* v = var.empty() ? nullptr : std::getenv(var.c_str());
     if (v == nullptr) {
-      throw std::runtime_error(std::string(what) + ": environment variable " + var +
-                               " is not set");
+      throw std::runtime_error(std::string(what) + ": environment variable " + var + " is not set");
     }
     value = v;
   } else {
@@ -311,7 +308,8 @@ void KycIntake::dev_setup(const crypto::PrivateKey& operator_key) {
   }
   std::vector<Step> steps;
   if (!has_role) {
-    steps.push_back({"grantRole(DEPLOYER_ROLE)", factory,
+    steps.push_back({"grantRole(DEPLOYER_ROLE)",
+                     factory,
                      calldata("grantRole(bytes32,address)",
                               {abi::Value::bytes32(core::roles::deployer()), key}),
                      {}});
@@ -365,9 +363,8 @@ void KycIntake::handle(const httplib::Request& req, httplib::Response& res) {
   const int64_t skew = std::stoll(ts) - wall_seconds();
   if (skew > kKycWindowSeconds || skew < -kKycWindowSeconds) {
     answer(401, error_body("unauthorized", "X-Stoa-Timestamp is outside the ±" +
-                                               std::to_string(kKycWindowSeconds) +
-                                               " s window (" + std::to_string(skew) +
-                                               " s from the node's clock)"));
+                                               std::to_string(kKycWindowSeconds) + " s window (" +
+                                               std::to_string(skew) + " s from the node's clock)"));
     return;
   }
   const std::string expected = kyc_signature(options_->secret, ts, req.body);
@@ -503,8 +500,8 @@ KycIntake::Outcome KycIntake::process(const json& j, bool* started) {
              "the intake's key needs DEPLOYER_ROLE on the IdentityFactory to create identities");
       }
       if (need_register && !r.country) {
-        fail(400, "bad_request", "\"country\" (ISO 3166-1 numeric) is required to register " +
-                                     r.wallet.checksum_hex());
+        fail(400, "bad_request",
+             "\"country\" (ISO 3166-1 numeric) is required to register " + r.wallet.checksum_hex());
       }
     } else if (!identity.is_zero()) {
       const auto* id = st.contract_as<core::Identity>(identity);
@@ -543,22 +540,21 @@ KycIntake::Outcome KycIntake::process(const json& j, bool* started) {
     s.hash = submit(ledger_, key, s.to, s.data);
     check(await(ledger_, s));
     std::shared_lock lock(ledger_.mutex());
-    identity = ledger_.chain()
-                   .state()
-                   .contract_as<core::IdentityFactory>(factory)
-                   ->identity_of(r.wallet);
+    identity =
+        ledger_.chain().state().contract_as<core::IdentityFactory>(factory)->identity_of(r.wallet);
   }
   std::vector<Step> steps;
   json claims = json::array();
   if (need_register) {
-    steps.push_back({"registerIdentity", registry,
+    steps.push_back({"registerIdentity",
+                     registry,
                      calldata("registerIdentity(address,address,uint16)",
                               {r.wallet, identity, U256(*r.country)}),
                      {}});
   }
   if (r.approved) {
-    const Bytes32 payload = keccak256(std::string_view(r.provider + "\n" + r.event_id + "\n" +
-                                                       r.provider_ref));
+    const Bytes32 payload =
+        keccak256(std::string_view(r.provider + "\n" + r.event_id + "\n" + r.provider_ref));
     const core::TypedClaimData d{now, r.valid_until.value_or(now + kDefaultClaimValiditySeconds),
                                  payload};
     const Bytes data = core::encode_typed_claim_data(d);
@@ -566,7 +562,8 @@ KycIntake::Outcome KycIntake::process(const json& j, bool* started) {
       const Bytes32 digest =
           core::typed_claim_digest(ledger_.chain().chain_id(), identity, U256(t), d);
       const Bytes sig = signature_bytes(crypto::sign(key, digest));
-      steps.push_back({"addClaim(" + std::to_string(t) + ")", identity,
+      steps.push_back({"addClaim(" + std::to_string(t) + ")",
+                       identity,
                        calldata("addClaim(uint256,uint256,address,bytes,bytes,string)",
                                 {U256(t), U256(core::kSchemeTyped), issuer_id, sig, data,
                                  "stoa-kyc:" + r.provider}),
@@ -578,20 +575,23 @@ KycIntake::Outcome KycIntake::process(const json& j, bool* started) {
     }
   } else {
     for (const Bytes32& cid : to_remove) {
-      steps.push_back({"removeClaim", identity,
+      steps.push_back({"removeClaim",
+                       identity,
                        calldata("removeClaim(bytes32)", {abi::Value::bytes32(cid)}),
                        {}});
       if (can_revoke) {
-        steps.push_back({"revokeClaim", issuer_id,
-                         calldata("revokeClaim(bytes32,address)",
-                                  {abi::Value::bytes32(cid), identity}),
-                         {}});
+        steps.push_back(
+            {"revokeClaim",
+             issuer_id,
+             calldata("revokeClaim(bytes32,address)", {abi::Value::bytes32(cid), identity}),
+             {}});
       }
       claims.push_back({{"claimId", cid.hex()}});
     }
   }
   if (freeze) {
-    steps.push_back({"amlFreeze", token,
+    steps.push_back({"amlFreeze",
+                     token,
                      calldata("amlFreeze(address,uint256,string)",
                               {r.wallet, U256(*r.aml_score), r.provider_ref}),
                      {}});

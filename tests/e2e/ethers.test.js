@@ -137,7 +137,10 @@ test("a refused transfer is caught and TransferRestricted(uint8) decoded", async
   });
   // Sent anyway (explicit gas limit, so no estimate): mined with status 0, nothing moved.
   const before = await token.balanceOf(w.alice.address);
-  const tx = await token.connect(w.alice).transfer(w.carol.address, 5, { gasLimit: 100000 });
+  // The nonce from the node itself: ethers caches identical RPC answers for 250 ms, longer than a
+  // block takes here, so its own lookup can return the count from before Alice's last transfer.
+  const nonce = Number(await provider.send("eth_getTransactionCount", [w.alice.address, "pending"]));
+  const tx = await token.connect(w.alice).transfer(w.carol.address, 5, { gasLimit: 100000, nonce });
   await assert.rejects(tx.wait(), (err) => {
     assert.equal(err.code, "CALL_EXCEPTION");
     assert.equal(err.receipt.status, 0);

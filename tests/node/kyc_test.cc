@@ -110,8 +110,8 @@ class KycTest : public ::testing::Test {
     ASSERT_EQ(rc["status"], "0x1") << rc.dump();
   }
   Bytes view(const Address& to, Bytes data) {
-    const json r = rpc("eth_call", {{{"to", to.checksum_hex()}, {"data", to_hex_prefixed(data)}},
-                                    "latest"});
+    const json r =
+        rpc("eth_call", {{{"to", to.checksum_hex()}, {"data", to_hex_prefixed(data)}}, "latest"});
     EXPECT_TRUE(r.contains("result")) << r.dump();
     return *from_hex(r.value("result", "0x"));
   }
@@ -166,11 +166,9 @@ class KycTest : public ::testing::Test {
 
   std::string body(const Address& wallet, const std::string& event, const std::string& result,
                    json extra = json::object()) {
-    json j = {{"provider", "acme-kyc"},  {"eventId", event},
-              {"wallet", wallet.checksum_hex()}, {"security", "KYCS"},
-              {"result", result},        {"topics", {1, 2}},
-              {"country", 840},          {"amlScore", 12},
-              {"providerRef", "case-" + event}};
+    json j = {{"provider", "acme-kyc"}, {"eventId", event}, {"wallet", wallet.checksum_hex()},
+              {"security", "KYCS"},     {"result", result}, {"topics", {1, 2}},
+              {"country", 840},         {"amlScore", 12},   {"providerRef", "case-" + event}};
     for (auto& [k, v] : extra.items())
       j[k] = v;
     return j.dump();
@@ -180,7 +178,8 @@ class KycTest : public ::testing::Test {
   }
   httplib::Result post(const std::string& b, int64_t ts = 0) {
     const std::string t = std::to_string(ts == 0 ? now_seconds() : ts);
-    return post_raw(b, {{"X-Stoa-Timestamp", t}, {"X-Stoa-Signature", kyc_signature(kSecret, t, b)}});
+    return post_raw(b,
+                    {{"X-Stoa-Timestamp", t}, {"X-Stoa-Signature", kyc_signature(kSecret, t, b)}});
   }
 
   struct Snapshot {
@@ -218,8 +217,9 @@ TEST_F(KycTest, ApprovalCreatesIdentityRegistersAndAddsClaims) {
   make_security();
   EXPECT_FALSE(verified(alice_));
   // Not verified: issuance refused with RECEIVER_NOT_VERIFIED (12).
-  EXPECT_EQ(send(admin_, token_, calldata("mint(address,uint256)", {alice_.address(), 10}))["status"],
-            "0x0");
+  EXPECT_EQ(
+      send(admin_, token_, calldata("mint(address,uint256)", {alice_.address(), 10}))["status"],
+      "0x0");
 
   const std::string b = body(alice_.address(), "evt-1", "approved");
   auto res = post(b);
@@ -273,8 +273,8 @@ TEST_F(KycTest, RefusedWebhooksLeaveTheLedgerUnchanged) {
   // A signature over another body (one byte changed) or a tampered digit.
   std::string sig = kyc_signature(kSecret, t, b);
   sig.back() = sig.back() == '0' ? '1' : '0';
-  refused(post_raw(b, {{"X-Stoa-Timestamp", t}, {"X-Stoa-Signature", sig}}), 401,
-          "unauthorized", before);
+  refused(post_raw(b, {{"X-Stoa-Timestamp", t}, {"X-Stoa-Signature", sig}}), 401, "unauthorized",
+          before);
   refused(post_raw(b, {{"X-Stoa-Timestamp", t}, {"X-Stoa-Signature", "sha256="}}), 401,
           "unauthorized", before);
   // Stale and future timestamps (correctly signed).
@@ -286,10 +286,11 @@ TEST_F(KycTest, RefusedWebhooksLeaveTheLedgerUnchanged) {
   refused(post_raw(b, {{"X-Stoa-Timestamp", t}}), 401, "unauthorized", before);
   // Headers are case-insensitive.
   {
-    auto res = post_raw(body(bob_.address(), "evt-case", "rejected"),
-                        {{"x-stoa-timestamp", t},
-                         {"x-stoa-signature",
-                          kyc_signature(kSecret, t, body(bob_.address(), "evt-case", "rejected"))}});
+    auto res =
+        post_raw(body(bob_.address(), "evt-case", "rejected"),
+                 {{"x-stoa-timestamp", t},
+                  {"x-stoa-signature",
+                   kyc_signature(kSecret, t, body(bob_.address(), "evt-case", "rejected"))}});
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200) << res->body;  // nothing to revoke: no transaction
   }
@@ -343,11 +344,10 @@ TEST_F(KycTest, AmlScoreAboveThresholdFreezesWithScoreAndReference) {
   EXPECT_EQ(out["amlThreshold"], 80);
   EXPECT_TRUE(view_bool(token_, calldata("isFrozen(address)", {alice_.address()})));
   // The AmlFreeze event records the score and the provider's reference.
-  const std::string topic0 =
-      keccak256(std::string_view("AmlFreeze(address,uint256,string)")).hex();
-  const json logs = rpc("eth_getLogs", {{{"address", token_.checksum_hex()},
-                                         {"topics", {topic0}},
-                                         {"fromBlock", "0x0"}}})["result"];
+  const std::string topic0 = keccak256(std::string_view("AmlFreeze(address,uint256,string)")).hex();
+  const json logs = rpc(
+      "eth_getLogs",
+      {{{"address", token_.checksum_hex()}, {"topics", {topic0}}, {"fromBlock", "0x0"}}})["result"];
   ASSERT_EQ(logs.size(), 1u);
   EXPECT_EQ(logs[0]["topics"][1], alice_.address().to_word().hex());
   auto decoded = abi::decode({*abi::parse_type("uint256"), *abi::parse_type("string")},
@@ -357,15 +357,18 @@ TEST_F(KycTest, AmlScoreAboveThresholdFreezesWithScoreAndReference) {
   EXPECT_EQ(std::get<0>(decoded)[1].str(), "aml-case-77");
   // Frozen: no issuance to Alice (RECEIVER_FROZEN), though she is verified.
   EXPECT_TRUE(verified(alice_));
-  EXPECT_EQ(send(admin_, token_, calldata("mint(address,uint256)", {alice_.address(), 1}))["status"],
-            "0x0");
+  EXPECT_EQ(
+      send(admin_, token_, calldata("mint(address,uint256)", {alice_.address(), 1}))["status"],
+      "0x0");
   // amlFreeze itself refuses a score not above the threshold, and callers without the role.
-  EXPECT_EQ(send(officer_, token_,
-                 calldata("amlFreeze(address,uint256,string)", {bob_.address(), 80, "x"}))["status"],
-            "0x0");
-  EXPECT_EQ(send(bob_, token_,
-                 calldata("amlFreeze(address,uint256,string)", {bob_.address(), 99, "x"}))["status"],
-            "0x0");
+  EXPECT_EQ(
+      send(officer_, token_,
+           calldata("amlFreeze(address,uint256,string)", {bob_.address(), 80, "x"}))["status"],
+      "0x0");
+  EXPECT_EQ(
+      send(bob_, token_,
+           calldata("amlFreeze(address,uint256,string)", {bob_.address(), 99, "x"}))["status"],
+      "0x0");
 }
 
 TEST_F(KycTest, RejectionRemovesAndRevokesTheProvidersClaims) {
@@ -380,9 +383,8 @@ TEST_F(KycTest, RejectionRemovesAndRevokesTheProvidersClaims) {
   EXPECT_FALSE(verified(alice_));
   const json rc = send(admin_, token_, calldata("mint(address,uint256)", {alice_.address(), 1}));
   EXPECT_EQ(rc["status"], "0x0");
-  EXPECT_EQ(rc["revertData"],
-            to_hex_prefixed(abi::encode_error(*abi::parse_signature("TransferRestricted(uint8)"),
-                                              {12})));
+  EXPECT_EQ(rc["revertData"], to_hex_prefixed(abi::encode_error(
+                                  *abi::parse_signature("TransferRestricted(uint8)"), {12})));
 }
 
 TEST_F(KycTest, OffUnlessConfigured) {
@@ -399,9 +401,7 @@ TEST_F(KycTest, OffUnlessConfigured) {
 
 TEST(KycSecrets, ReadFromFilesAndEnvironmentWithoutRevealingThem) {
   const fs::path p = fs::temp_directory_path() / ("stoa-kyc-secret-" + std::to_string(::getpid()));
-  {
-    std::ofstream(p) << "s3cr3t-value\n";
-  }
+  { std::ofstream(p) << "s3cr3t-value\n"; }
   EXPECT_EQ(read_secret(p.string(), "--kyc-secret-file"), "s3cr3t-value");
   ::setenv("STOA_KYC_TEST_SECRET", "env-s3cr3t", 1);
   EXPECT_EQ(read_secret("env:STOA_KYC_TEST_SECRET", "--kyc-secret-file"), "env-s3cr3t");
@@ -414,9 +414,7 @@ TEST(KycSecrets, ReadFromFilesAndEnvironmentWithoutRevealingThem) {
   }
   EXPECT_THROW(read_secret("env:STOA_KYC_TEST_UNSET_VARIABLE", "x"), std::runtime_error);
   EXPECT_THROW(read_secret((p.string() + ".missing"), "x"), std::runtime_error);
-  {
-    std::ofstream(p) << dev(7).secret.hex() << "\n";
-  }
+  { std::ofstream(p) << dev(7).secret.hex() << "\n"; }
   EXPECT_EQ(read_private_key(p.string(), "k").address(), dev(7).address());
   fs::remove(p);
   // The signature format: sha256=<64 hex> over "timestamp.body".

@@ -76,7 +76,7 @@ class KycIntake {
 
   Ledger& ledger_;
   std::optional<KycOptions> options_;
-  std::mutex mu_;  // one webhook at a time: nonces, the idempotency records
+  std::mutex mu_;                         // one webhook at a time: nonces, the idempotency records
   std::map<std::string, Record> events_;  // provider + "\n" + event id
 };
 
