@@ -27,7 +27,10 @@
 #include "stoa/common/keccak.h"
 #include "stoa/core/codes.h"
 #include "stoa/core/factory.h"
+#include "stoa/core/identity.h"
+#include "stoa/core/identity_registry.h"
 #include "stoa/core/state.h"
+#include "stoa/crypto/secp256k1.h"
 
 namespace stoa::bench {
 namespace {
@@ -421,6 +424,255 @@ World& world() {
   return *w;
 }
 
+// ------------------------------------------------------------------ identity verification
+// Two Global-preset securities over the same STOA_BENCH_ID_HOLDERS holders (default 20,000:
+// each holder has an identity with two signed claims, so the set-up signs and verifies 2 claims
+// per holder): FLAT takes eligibility from the registry's whitelist (mode 0), IDN from identities
+// (mode 1: sender and receiver must be verified). IDN requires 2 claim topics (KYC 1, AML 2) and
+// trusts 3 issuers for both; holder i's claims are typed (EIP-712) claims of issuer i % 3, valid
+// until a year after the transfer time. Same pairs, same amounts for both.
+size_t id_holders_from_env() {
+  const char* v = std::getenv("STOA_BENCH_ID_HOLDERS");
+  if (v == nullptr || *v == '\0') return 20000;
+  char* end = nullptr;
+  unsigned long long n = std::strtoull(v, &end, 10);
+  if (end == v || *end != '\0' || n < 16 || n > 10000000ULL) {
+    std::fprintf(stderr, "STOA_BENCH_ID_HOLDERS must be an integer from 16 to 10000000\n");
+    std::exit(2);
+  }
+  return static_cast<size_t>(n);
+}
+
+class IdWorld {
+ public:
+  explicit IdWorld(size_t n) : n_(n), state_(core::GenesisConfig{1337, op_, false}) {
+    for (size_t i = 0; i < n; ++i)
+      holders_.push_back(account(0x1d000000ULL + i));
+    flat_ = make_security("FLAT");
+    idn_ = make_security("IDN");
+    identity_stack();
+    onboard();
+    expected_.assign(n, kInitialBalance);
+    Rng rng{0x5704'0002};
+    const size_t half = std::clamp<size_t>(2 * n, 2048, size_t{1} << 21);
+    pairs_.resize(2 * half);
+    for (size_t i = 0; i < half; ++i) {
+      Pair& p = pairs_[i];
+      p.from = rng.below(static_cast<uint32_t>(n));
+      do {
+        p.to = rng.below(static_cast<uint32_t>(n));
+      } while (p.to == p.from);
+      p.amount = 1 + rng.below(kMaxAmount);
+      p.kind = kPass;
+      pairs_[half + i] = p;
+      std::swap(pairs_[half + i].from, pairs_[half + i].to);
+    }
+  }
+
+  core::State& state() { return state_; }
+  core::SecurityToken* flat() const { return flat_; }
+  core::SecurityToken* idn() const { return idn_; }
+  const std::vector<Pair>& pairs() const { return pairs_; }
+  const Address& at(uint32_t i) const { return holders_[i]; }
+  size_t& cursor(core::SecurityToken* t) { return t == flat_ ? flat_cursor_ : idn_cursor_; }
+
+  // Replays `count` pairs from `begin` on the shadow of `t` and checks supply, verification and
+  // a sample of balances (each token has its own shadow: both start from the same balances).
+  std::string replay_and_check(core::SecurityToken* t, size_t begin, size_t count) {
+    std::vector<uint64_t>& e = t == flat_ ? expected_flat_ : expected_;
+    if (e.empty()) e.assign(n_, kInitialBalance);
+    const size_t p = pairs_.size();
+    for (size_t i = 0; i < count; ++i) {
+      const Pair& x = pairs_[(begin + i) % p];
+      e[x.from] -= x.amount;
+      e[x.to] += x.amount;
+    }
+    if (t->total_supply() != U256(n_ * kInitialBalance)) return "total supply changed";
+    Rng rng{begin * 17 + count};
+    for (int i = 0; i < 1024; ++i) {
+      const uint32_t k = rng.below(static_cast<uint32_t>(n_));
+      if (t->balance_of(holders_[k]) != U256(e[k])) {
+        return "balance of holder " + std::to_string(k) + " differs from the shadow";
+      }
+    }
+    if (t == idn_ && !idn_->identity_registry()->is_verified(holders_[0], kTransferTime)) {
+      return "holder 0 is no longer verified";
+    }
+    return {};
+  }
+
+ private:
+  void must(const Status& s, const char* what) {
+    if (!s.ok()) {
+      std::fprintf(stderr, "identity set-up step failed: %s: %s\n", what,
+                   core::describe_revert(s.revert().data).c_str());
+      std::abort();
+    }
+  }
+  template <typename F>
+  void tx(const Address& sender, const char* what, F&& f) {
+    must(state_.transact(sender, BlockContext{++block_, kT0}, nullptr, f), what);
+  }
+
+  core::SecurityToken* make_security(const char* symbol) {
+    core::SecuritySet set;
+    tx(op_, "createSecurity", [&](CallContext& ctx) -> Status {
+      auto r = state_.factory().create_security(
+          ctx,
+          core::CreateSecurityArgs{std::string(symbol) + " Shares", symbol, 0,
+                                   static_cast<uint8_t>(core::Preset::kGlobal), issuer_, officer_});
+      if (!r.ok()) return r.take_revert();
+      set = r.value();
+      return Status::Ok();
+    });
+    sets_.push_back(set);
+    return state_.contract_as<core::SecurityToken>(set.token);
+  }
+
+  void identity_stack() {
+    auto* idf = state_.contract_as<core::IdentityFactory>(core::identity_factory_address());
+    tx(issuer_, "createIdentityRegistry", [&](CallContext& ctx) -> Status {
+      auto r = idf->create_identity_registry(ctx, idn_->address(), Address{});
+      if (!r.ok()) return r.take_revert();
+      return Status::Ok();
+    });
+    for (int i = 0; i < 3; ++i) {
+      signers_.push_back(crypto::key_for_label("bench.kyc." + std::to_string(i)));
+      tx(op_, "issuer identity", [&](CallContext& ctx) -> Status {
+        auto r = idf->create_identity(ctx, signers_.back().address());
+        if (!r.ok()) return r.take_revert();
+        issuers_.push_back(r.value());
+        return Status::Ok();
+      });
+      tx(issuer_, "trust issuer", [&](CallContext& ctx) -> Status {
+        return idn_->identity_registry()->issuers().add_issuer(
+            ctx, issuers_.back(), {U256(core::topic::kKyc), U256(core::topic::kAml)});
+      });
+    }
+    tx(issuer_, "identity mode", [&](CallContext& ctx) { return idn_->set_eligibility(ctx, 1); });
+  }
+
+  void onboard() {
+    auto* idf = state_.contract_as<core::IdentityFactory>(core::identity_factory_address());
+    core::IdentityRegistry* ir = idn_->identity_registry();
+    constexpr size_t kBatch = 1024;
+    for (size_t b = 0; b < n_; b += kBatch) {
+      const size_t e = std::min(n_, b + kBatch);
+      std::vector<Address> ids;
+      tx(op_, "identities", [&](CallContext& ctx) -> Status {
+        for (size_t i = b; i < e; ++i) {
+          auto r = idf->create_identity(ctx, holders_[i]);
+          if (!r.ok()) return r.take_revert();
+          ids.push_back(r.value());
+        }
+        return Status::Ok();
+      });
+      tx(officer_, "register", [&](CallContext& ctx) -> Status {
+        for (size_t i = b; i < e; ++i) {
+          const core::Jurisdiction j = juris(kCountries[i % 8]);
+          for (const core::SecuritySet& s : sets_) {
+            auto* reg = state_.contract_as<core::ComplianceRegistry>(s.registry);
+            STOA_TRY(reg->onboard(ctx, holders_[i], j, 0, U256(kT0 - 30 * kDay)));
+          }
+          STOA_TRY(ir->register_identity(ctx, holders_[i], ids[i - b], 840));
+        }
+        return Status::Ok();
+      });
+      for (size_t i = b; i < e; ++i) {
+        const size_t k = i % 3;
+        tx(signers_[k].address(), "claims", [&](CallContext& ctx) -> Status {
+          auto* id = state_.contract_as<core::Identity>(ids[i - b]);
+          for (uint64_t t : {core::topic::kKyc, core::topic::kAml}) {
+            const core::TypedClaimData d{kT0 - kDay, kTransferTime + 365 * kDay,
+                                         keccak256(std::string_view("bench claim"))};
+            const crypto::Signature sig =
+                crypto::sign(signers_[k], core::typed_claim_digest(1337, ids[i - b], U256(t), d));
+            Bytes sb(65);
+            std::copy(sig.r.b.begin(), sig.r.b.end(), sb.begin());
+            std::copy(sig.s.b.begin(), sig.s.b.end(), sb.begin() + 32);
+            sb[64] = static_cast<uint8_t>(27 + sig.recovery_id);
+            auto r = id->add_claim(ctx, core::Claim{U256(t), U256(core::kSchemeTyped), issuers_[k],
+                                                    sb, core::encode_typed_claim_data(d), ""});
+            if (!r.ok()) return r.take_revert();
+          }
+          return Status::Ok();
+        });
+      }
+      tx(issuer_, "mint", [&](CallContext& ctx) -> Status {
+        for (size_t i = b; i < e; ++i) {
+          STOA_TRY(flat_->mint(ctx, holders_[i], U256(kInitialBalance)));
+          STOA_TRY(idn_->mint(ctx, holders_[i], U256(kInitialBalance)));
+        }
+        return Status::Ok();
+      });
+    }
+  }
+
+  size_t n_;
+  Address op_ = account(~0ULL);
+  Address issuer_ = account(~0ULL - 1);
+  Address officer_ = account(~0ULL - 2);
+  core::State state_;
+  std::vector<Address> holders_;
+  std::vector<core::SecuritySet> sets_;
+  core::SecurityToken* flat_ = nullptr;
+  core::SecurityToken* idn_ = nullptr;
+  std::vector<crypto::PrivateKey> signers_;
+  std::vector<Address> issuers_;
+  std::vector<Pair> pairs_;
+  std::vector<uint64_t> expected_;
+  std::vector<uint64_t> expected_flat_;
+  size_t flat_cursor_ = 0;
+  size_t idn_cursor_ = 0;
+  uint64_t block_ = 0;
+};
+
+IdWorld& id_world() {
+  static IdWorld* w = new IdWorld(id_holders_from_env());
+  return *w;
+}
+
+// Transfers of one of IdWorld's tokens, each its own transaction; all must pass.
+void id_transfers(benchmark::State& st, bool identity) {
+  IdWorld& w = id_world();
+  core::SecurityToken* token = identity ? w.idn() : w.flat();
+  size_t& cursor = w.cursor(token);
+  const size_t begin = cursor;
+  const size_t p = w.pairs().size();
+  std::vector<core::Log> logs;
+  size_t i = begin, failed = 0, emitted = 0;
+  for (auto _ : st) {
+    const Pair& x = w.pairs()[i % p];
+    const Address& to = w.at(x.to);
+    const U256 amount(x.amount);
+    Status r =
+        w.state().transact(w.at(x.from), BlockContext{i / 1000, kTransferTime}, &logs,
+                           [&](CallContext& ctx) { return token->transfer(ctx, to, amount); });
+    failed += r.ok() ? 0 : 1;
+    if (logs.size() >= 4096) {
+      emitted += logs.size();
+      logs.clear();
+    }
+    ++i;
+  }
+  emitted += logs.size();
+  cursor = i % p;
+  const size_t count = i - begin;
+  st.SetItemsProcessed(static_cast<int64_t>(count));
+  if (failed != 0) return fail(st, std::to_string(failed) + " transfers were refused");
+  if (emitted != count) return fail(st, "expected one Transfer log per transfer");
+  if (std::string e = w.replay_and_check(token, begin, count); !e.empty()) return fail(st, e);
+}
+
+// Flat whitelist (mode 0) on IdWorld's holders: the baseline of the identity figure.
+void BM_TransferFlatWhitelist(benchmark::State& st) {
+  id_transfers(st, false);
+}
+// Identity verification (mode 1): 2 required topics, 3 trusted issuers, sender and receiver.
+void BM_TransferIdentity(benchmark::State& st) {
+  id_transfers(st, true);
+}
+
 constexpr size_t kLogFlush = 4096;  // the collected logs are cleared this often
 
 // The timed loop of the native-transfer benchmarks: each pair of `pool` (from its cursor on) as
@@ -578,6 +830,10 @@ BENCHMARK(BM_DetectTransferRestriction)
 BENCHMARK(BM_TransferMixedRefusals)
     ->ComputeStatistics("min", min_of)
     ->ComputeStatistics("max", max_of);
+BENCHMARK(BM_TransferFlatWhitelist)
+    ->ComputeStatistics("min", min_of)
+    ->ComputeStatistics("max", max_of);
+BENCHMARK(BM_TransferIdentity)->ComputeStatistics("min", min_of)->ComputeStatistics("max", max_of);
 BENCHMARK(BM_MemoryPerHolder)
     ->Iterations(1)
     ->ComputeStatistics("min", min_of)

@@ -24,7 +24,12 @@ constexpr const char* kUsage =
     "  --operator ADDRESS  the factory's admin at genesis (required without --dev)\n"
     "  --dev               operator = account #0 of the dev mnemonic; prints the 10 dev\n"
     "                      accounts; enables evm_increaseTime, evm_mine, eth_accounts\n"
-    "  --sync-submit       eth_sendRawTransaction answers once the block is sealed\n";
+    "  --sync-submit       eth_sendRawTransaction answers once the block is sealed\n"
+    "  KYC/AML intake (POST /v1/kyc/webhook; off unless a secret is given):\n"
+    "  --kyc-secret-file F          the providers' HMAC secret: a file, or env:VAR\n"
+    "  --kyc-issuer-key-file F      the claim-signing key (64 hex digits): a file, or env:VAR;\n"
+    "                               with --dev, default: a development key (public!)\n"
+    "  --kyc-issuer-identity ADDR   the issuer identity (default: the key's identity)\n";
 
 void print_dev_accounts() {
   const auto keys = node::dev_keys();
@@ -47,10 +52,12 @@ void print_dev_accounts() {
 
 int cmd_serve(const Args& args) {
   node::NodeOptions o;
+  bool dev_kyc = false;
   try {
-    const cli::ParsedArgs a =
-        cli::parse_args(args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level"},
-                               {"--dev", "--sync-submit", "--help"}});
+    const cli::ParsedArgs a = cli::parse_args(
+        args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level",
+                "--kyc-secret-file", "--kyc-issuer-key-file", "--kyc-issuer-identity"},
+               {"--dev", "--sync-submit", "--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kUsage);
       return 0;
@@ -71,6 +78,30 @@ int cmd_serve(const Args& args) {
     o.operator_account = a.get_address("--operator");
     o.dev = a.flag("--dev");
     o.sync_submit = a.flag("--sync-submit");
+    // Secrets: read here, never printed; errors name the reference, not the value.
+    const auto secret_ref = a.get("--kyc-secret-file");
+    const auto key_ref = a.get("--kyc-issuer-key-file");
+    const auto issuer_identity = a.get_address("--kyc-issuer-identity");
+    if (secret_ref) {
+      node::KycOptions k;
+      try {
+        k.secret = node::read_secret(*secret_ref, "--kyc-secret-file");
+        if (key_ref) {
+          k.issuer_key = node::read_private_key(*key_ref, "--kyc-issuer-key-file");
+        } else if (o.dev) {
+          k.issuer_key = node::dev_kyc_key();
+          dev_kyc = true;
+        } else {
+          throw cli::UsageError("--kyc-secret-file needs --kyc-issuer-key-file");
+        }
+      } catch (const std::runtime_error& e) {
+        throw cli::UsageError(e.what());
+      }
+      k.issuer_identity = issuer_identity;
+      o.kyc = std::move(k);
+    } else if (key_ref || issuer_identity) {
+      throw cli::UsageError("the KYC intake needs --kyc-secret-file (a secret is mandatory)");
+    }
     if (auto level = a.get("--log-level")) {
       node::LogLevel l;
       if (!node::parse_log_level(*level, &l)) {
@@ -101,6 +132,23 @@ int cmd_serve(const Args& args) {
                      {"syncSubmit", o.sync_submit}});
     n.bind();
     if (o.dev) print_dev_accounts();
+    if (o.kyc) {
+      const nlohmann::json k = n.kyc_info();
+      if (dev_kyc) {
+        std::printf(
+            "KYC intake (DEVELOPMENT provider: its claim key is derived from the public dev "
+            "mnemonic, index 100 — for development only)\n");
+      } else {
+        std::printf("KYC intake\n");
+      }
+      std::printf(
+          "==================\nWebhook:           POST /v1/kyc/webhook\nClaim key:         %s\n"
+          "Issuer identity:   %s\n\n",
+          k.value("issuerKey", "").c_str(),
+          k["issuerIdentity"].is_string() ? k["issuerIdentity"].get<std::string>().c_str()
+                                          : "none yet (create one for the claim key)");
+      std::fflush(stdout);
+    }
     std::thread waiter([&] {
       int sig = 0;
       sigwait(&stop_signals, &sig);

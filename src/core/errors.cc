@@ -147,6 +147,12 @@ constexpr std::array kErrors = {
               "The signing key was revoked by the issuer; claims it signed are invalid."},
     ErrorSpec{ErrorId::kUnknownEligibilityMode, "UnknownEligibilityMode(uint8 mode)",
               "Eligibility modes are 0 whitelist, 1 identity, 2 both."},
+    ErrorSpec{ErrorId::kAmlScoreOutOfRange, "AmlScoreOutOfRange(uint256 value)",
+              "AML risk scores and thresholds are 0 to 100."},
+    ErrorSpec{ErrorId::kAmlScoreNotAboveThreshold,
+              "AmlScoreNotAboveThreshold(uint256 score, uint256 threshold)",
+              "amlFreeze needs a risk score above the security's AML threshold (setAddressFrozen "
+              "freezes without one)."},
 };
 
 struct Cache {

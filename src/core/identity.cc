@@ -133,6 +133,7 @@ Identity::Identity(State& state, const Address& self, const Address& management)
     : Contract(state, self),
       keys_(state.journal()),
       claims_(state.journal()),
+      recovered_(state.journal()),
       revoked_claims_(state.journal()),
       revoked_keys_(state.journal()) {
   keys_.set(key_of(management), KeyRecord{1u << purpose::kManagement, kKeyTypeEcdsa});
@@ -230,7 +231,12 @@ ClaimStatus Identity::check_claim(const Address& identity, const U256& t, const 
   const std::optional<Address> who = crypto::recover_address(digest, s);
   if (!who) return ClaimStatus::kBadSignature;
   if (signer != nullptr) *signer = *who;
-  const Bytes32 key = key_of(*who);
+  return check_signer(identity, t, *who, typed ? &*typed : nullptr, now);
+}
+
+ClaimStatus Identity::check_signer(const Address& identity, const U256& t, const Address& who,
+                                   const TypedClaimData* typed, uint64_t now) const {
+  const Bytes32 key = key_of(who);
   if (revoked_keys_.get(key)) return ClaimStatus::kKeyRevoked;
   if (!key_has_purpose(key, purpose::kClaim)) return ClaimStatus::kNotClaimKey;
   Bytes enc;
@@ -302,6 +308,8 @@ Result<Bytes32> Identity::add_claim(CallContext& ctx, const Claim& c) {
                        {std::string("claims per identity"), U256(kMaxClaimsPerIdentity)});
   }
   claims_.set(id, c);
+  recovered_.set(
+      id, Recovered{signer, c.scheme == U256(kSchemeTyped), typed.issued_at, typed.valid_until});
   emit(ctx, existed ? "ClaimChanged" : "ClaimAdded",
        {abi::Value::bytes32(id), c.topic, c.scheme, c.issuer, c.signature, c.data, c.uri});
   return id;
@@ -319,6 +327,7 @@ Status Identity::remove_claim(CallContext& ctx, const Bytes32& id) {
       issuer != nullptr && issuer->key_has_purpose(key_of(ctx.sender), purpose::kClaim);
   if (!by_issuer) STOA_TRY(require_purpose(ctx, purpose::kClaim));
   claims_.set(id, Claim{});
+  recovered_.set(id, Recovered{});
   emit(ctx, "ClaimRemoved",
        {abi::Value::bytes32(id), copy.topic, copy.scheme, copy.issuer, copy.signature, copy.data,
         copy.uri});
@@ -341,6 +350,14 @@ void Identity::encode_state(StateEncoder& enc) const {
     enc.bytes(c.signature);
     enc.bytes(c.data);
     enc.str(c.uri);
+  });
+  enc.u64(recovered_.size());
+  recovered_.for_each_sorted([&](const Bytes32& id, const Recovered& r) {
+    enc.b32(id);
+    enc.address(r.signer);
+    enc.u8(r.typed ? 1 : 0);
+    enc.u64(r.issued_at);
+    enc.u64(r.valid_until);
   });
   enc.u64(revoked_claims_.size());
   revoked_claims_.for_each_sorted([&](const Bytes32& k, uint64_t at) {

@@ -461,7 +461,13 @@ ClaimStatus IdentityRegistry::claim_status(const Address& wallet, const U256& t,
     if (!issuers_->has_topic(c->issuer, t)) {
       s = ClaimStatus::kUntrustedIssuer;
     } else if (const auto* issuer = state_.contract_as<Identity>(c->issuer)) {
-      s = issuer->check_claim(id_addr, t, c->scheme, c->signature, c->data, now);
+      if (const Identity::Recovered* r = id->recovered(cid)) {
+        // The signature was recovered when the claim was added; the rest is checked now.
+        const TypedClaimData d{r->issued_at, r->valid_until, Bytes32{}};
+        s = issuer->check_signer(id_addr, t, r->signer, r->typed ? &d : nullptr, now);
+      } else {
+        s = issuer->check_claim(id_addr, t, c->scheme, c->signature, c->data, now);
+      }
     } else {
       s = ClaimStatus::kIssuerNotIdentity;
     }

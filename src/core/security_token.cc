@@ -68,7 +68,8 @@ SecurityToken::SecurityToken(State& state, const Address& self, TokenConfig conf
       identity_registry_(state.journal(), nullptr),
       eligibility_(state.journal(), 0),
       investor_balances_(state.journal()),
-      investor_count_(state.journal(), 0) {}
+      investor_count_(state.journal(), 0),
+      aml_threshold_(state.journal(), kDefaultAmlThreshold) {}
 
 Address SecurityToken::investor_of(const Address& wallet) const {
   if (const IdentityRegistry* ir = identity_registry_.get()) {
@@ -402,8 +403,23 @@ Status SecurityToken::set_address_frozen(CallContext& ctx, const Address& a, boo
 
 Status SecurityToken::aml_freeze(CallContext& ctx, const Address& a, const U256& score,
                                  const std::string& provider_ref) {
+  STOA_TRY(access_.require(roles::compliance(), ctx.sender));
+  if (score > U256(kMaxAmlScore)) return make_revert(ErrorId::kAmlScoreOutOfRange, {score});
+  if (score <= U256(aml_threshold_.get())) {
+    return make_revert(ErrorId::kAmlScoreNotAboveThreshold, {score, U256(aml_threshold_.get())});
+  }
   STOA_TRY(set_address_frozen(ctx, a, true));
   emit(ctx, "AmlFreeze", {a, score, provider_ref});
+  return Status::Ok();
+}
+
+Status SecurityToken::set_aml_threshold(CallContext& ctx, const U256& threshold) {
+  STOA_TRY(access_.require(roles::default_admin(), ctx.sender));
+  if (threshold > U256(kMaxAmlScore)) {
+    return make_revert(ErrorId::kAmlScoreOutOfRange, {threshold});
+  }
+  aml_threshold_.set(static_cast<uint8_t>(threshold.low64()));
+  emit(ctx, "AmlThresholdSet", {threshold});
   return Status::Ok();
 }
 
@@ -641,6 +657,24 @@ void SecurityToken::encode_state(StateEncoder& enc) const {
     enc.address(a);
     enc.u64(n);
   });
+  // The T-REX controls and the AML threshold.
+  enc.u64(frozen_.size());
+  frozen_.for_each_sorted([&](const Address& a, bool) { enc.address(a); });
+  enc.u64(frozen_tokens_.size());
+  frozen_tokens_.for_each_sorted([&](const Address& a, const U256& v) {
+    enc.address(a);
+    enc.u256(v);
+  });
+  enc.address(onchain_id_.get());
+  enc.address(identity_registry_.get() ? identity_registry_.get()->address() : Address{});
+  enc.u8(eligibility_.get());
+  enc.u64(investor_balances_.size());
+  investor_balances_.for_each_sorted([&](const Address& a, const U256& v) {
+    enc.address(a);
+    enc.u256(v);
+  });
+  enc.u64(investor_count_.get());
+  enc.u8(aml_threshold_.get());
 }
 
 namespace {
@@ -880,6 +914,34 @@ const ContractAbi& SecurityToken::abi() const {
            return Outputs{};
          },
          "ERC-3643, COMPLIANCE_ROLE: freeze or unfreeze a wallet."},
+        {"amlFreeze",
+         {{"userAddress", "address"}, {"score", "uint256"}, {"providerRef", "string"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).aml_freeze(ctx, a[0].address(), a[1].u256(), a[2].str()));
+           return Outputs{};
+         },
+         "COMPLIANCE_ROLE (the node's AML intake): freeze a wallet whose AML risk score (0-100) is "
+         "above amlThreshold(), recording the score and the provider's reference (AmlFreeze)."},
+        {"amlThreshold",
+         {},
+         {{"", "uint8"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{U256(tok(c).aml_threshold())};
+         },
+         "AML risk scores above this (0-100, default 70) freeze the wallet on intake."},
+        {"setAmlThreshold",
+         {{"threshold", "uint8"}},
+         {},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           STOA_TRY(tok(c).set_aml_threshold(ctx, a[0].u256()));
+           return Outputs{};
+         },
+         "DEFAULT_ADMIN_ROLE: the AML threshold, 0-100 (100: intake never freezes). Not the "
+         "compliance agent's: the agent that freezes does not set its own trigger."},
         {"freezePartialTokens",
          {{"userAddress", "address"}, {"amount", "uint256"}},
          {},
@@ -1276,6 +1338,7 @@ const ContractAbi& SecurityToken::abi() const {
         {"AmlFreeze",
          {{"wallet", "address", true}, {"score", "uint256"}, {"providerRef", "string"}},
          "The node's AML intake froze the wallet: the provider's risk score and reference."},
+        {"AmlThresholdSet", {{"threshold", "uint256"}}, ""},
     };
     for (auto& x : access_control_events())
       e.push_back(std::move(x));
@@ -1307,7 +1370,9 @@ const ContractAbi& SecurityToken::abi() const {
                                  ErrorId::kUnfreezeExceedsFrozen,
                                  ErrorId::kReasonRequired,
                                  ErrorId::kNotAnIdentityRegistry,
-                                 ErrorId::kUnknownEligibilityMode};
+                                 ErrorId::kUnknownEligibilityMode,
+                                 ErrorId::kAmlScoreOutOfRange,
+                                 ErrorId::kAmlScoreNotAboveThreshold};
     for (auto x : access_control_errors())
       errs.push_back(x);
     return ContractAbi("SecurityToken", std::move(m), std::move(e), std::move(errs));

@@ -119,6 +119,10 @@ Node::Node(NodeOptions options)
   }
   eth_ = std::make_unique<EthApi>(*ledger_, metrics_, std::move(eo));
   rest_ = std::make_unique<RestApi>(*ledger_, metrics_);
+  kyc_ = std::make_unique<KycIntake>(*ledger_, options_.kyc);
+  if (options_.dev && kyc_->enabled() && genesis_.operator_account == dev_keys(1)[0].address()) {
+    kyc_->dev_setup(dev_keys(1)[0]);
+  }
   install_routes();
 }
 
@@ -131,6 +135,8 @@ std::vector<std::string> Node::rest_paths() {
   std::vector<std::string> out;
   for (const RestRoute& r : rest_->routes())
     out.push_back(r.openapi_path);
+  out.push_back("/v1/kyc");
+  out.push_back("/v1/kyc/webhook");
   return out;
 }
 
@@ -167,6 +173,13 @@ void Node::install_routes() {
                   }
                 }));
   }
+  server_.Post("/v1/kyc/webhook",
+               timed("kyc", [this](const httplib::Request& req, httplib::Response& res) {
+                 kyc_->handle(req, res);
+               }));
+  server_.Get("/v1/kyc", timed("rest", [this](const httplib::Request&, httplib::Response& res) {
+                send_json(res, kyc_->info());
+              }));
   server_.set_exception_handler(
       [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown error";

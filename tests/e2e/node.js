@@ -27,11 +27,12 @@ export async function freePort() {
   });
 }
 
-export async function startNode(extraArgs = []) {
+export async function startNode(extraArgs = [], extraEnv = {}) {
   const port = await freePort();
   const data = mkdtempSync(path.join(tmpdir(), "stoa-e2e-"));
   const child = spawn(stoaBin, ["serve", "--dev", "--data", data, "--listen", `127.0.0.1:${port}`, ...extraArgs], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...extraEnv },
   });
   let output = "";
   child.stdout.on("data", (d) => (output += d));

@@ -79,6 +79,8 @@ enum class ErrorId : uint16_t {
   kNotAnIdentityRegistry = 68,           // (address account)
   kSignerKeyRevoked = 69,                // (bytes32 key)
   kUnknownEligibilityMode = 70,          // (uint8 mode)
+  kAmlScoreOutOfRange = 71,              // (uint256 value)
+  kAmlScoreNotAboveThreshold = 72,       // (uint256 score, uint256 threshold)
 };
 
 struct ErrorSpec {

@@ -105,10 +105,26 @@ class Identity final : public Contract {
   Result<Bytes32> add_claim(CallContext& ctx, const Claim& c);
   Status remove_claim(CallContext& ctx, const Bytes32& id);
 
+  // What a stored claim's signature recovered to when it was added. The ECDSA recovery is a pure
+  // function of the claim (identity, topic, data, chain id, signature), so checks of stored
+  // claims reuse it; everything that can change — signer key revoked or without claim purpose,
+  // claim revoked, issuedAt <= now < validUntil — is checked on every check (check_signer).
+  struct Recovered {
+    Address signer;
+    bool typed = false;
+    uint64_t issued_at = 0;
+    uint64_t valid_until = 0;
+    bool operator==(const Recovered&) const = default;
+  };
+  const Recovered* recovered(const Bytes32& id) const { return recovered_.find(id); }
+
   // As a claim issuer: whether a claim this identity issued about `identity` is valid now.
   ClaimStatus check_claim(const Address& identity, const U256& topic, const U256& scheme,
                           BytesView signature, BytesView data, uint64_t now,
                           Address* signer = nullptr, TypedClaimData* typed = nullptr) const;
+  // The checks after signature recovery, for a claim `signer` signed (typed: its dates).
+  ClaimStatus check_signer(const Address& identity, const U256& topic, const Address& signer,
+                           const TypedClaimData* typed, uint64_t now) const;
   Status revoke_claim(CallContext& ctx, const Bytes32& id, const Address& identity);
   Status revoke_signer_key(CallContext& ctx, const Bytes32& key);
   bool is_claim_revoked(const Bytes32& id, const Address& identity) const;
@@ -123,6 +139,7 @@ class Identity final : public Contract {
 
   JMap<Bytes32, KeyRecord, Bytes32Hash> keys_;
   JMap<Bytes32, Claim, Bytes32Hash> claims_;
+  JMap<Bytes32, Recovered, Bytes32Hash> recovered_;  // per claim id, as claims_
   // keccak256(abi.encode(claimId, identity)) -> revocation time + 1.
   JMap<Bytes32, uint64_t, Bytes32Hash> revoked_claims_;
   JMap<Bytes32, bool, Bytes32Hash> revoked_keys_;

@@ -22,6 +22,8 @@ enum class Eligibility : uint8_t { kWhitelist = 0, kIdentity = 1, kBoth = 2 };
 inline constexpr size_t kMaxNameBytes = 64;
 inline constexpr size_t kMaxSymbolBytes = 11;
 inline constexpr uint8_t kMaxDecimals = 18;
+inline constexpr uint8_t kDefaultAmlThreshold = 70;  // AML risk scores above it freeze
+inline constexpr uint8_t kMaxAmlScore = 100;
 
 struct TokenConfig {
   std::string name;
@@ -112,9 +114,13 @@ class SecurityToken final : public Contract {
     return access_.has_role(roles::compliance(), a) &&
            access_.has_role(roles::corporate_action(), a);
   }
-  // Freezes a wallet on behalf of the node's AML intake (COMPLIANCE_ROLE), recording why.
+  // Freezes a wallet on behalf of the node's AML intake (COMPLIANCE_ROLE), recording why; the
+  // score (0-100) must be above the security's AML threshold.
   Status aml_freeze(CallContext& ctx, const Address& a, const U256& score,
                     const std::string& provider_ref);
+  // Risk scores above the threshold freeze (0-100, default kDefaultAmlThreshold; 100 = never).
+  uint8_t aml_threshold() const { return aml_threshold_.get(); }
+  Status set_aml_threshold(CallContext& ctx, const U256& threshold);  // DEFAULT_ADMIN_ROLE
 
   // Called by the IdentityRegistryStorage when `wallet` moves from investor `before` to `after`
   // (zero = the wallet is its own investor).
@@ -160,6 +166,7 @@ class SecurityToken final : public Contract {
   JValue<uint8_t> eligibility_;
   JMap<Address, U256, AddressHash> investor_balances_;  // identities only (see investor_of)
   JValue<uint64_t> investor_count_;
+  JValue<uint8_t> aml_threshold_;
 };
 
 }  // namespace stoa::core

@@ -14,6 +14,7 @@
 
 #include "stoa/crypto/secp256k1.h"
 #include "stoa/node/eth_api.h"
+#include "stoa/node/kyc.h"
 #include "stoa/node/ledger.h"
 #include "stoa/node/metrics.h"
 #include "stoa/node/rest_api.h"
@@ -32,6 +33,9 @@ struct NodeOptions {
   bool dev = false;
   bool sync_submit = false;
   std::chrono::milliseconds max_batch_delay{2};
+  // The KYC/AML intake (POST /v1/kyc/webhook); off without it. With `dev`, the node sets up the
+  // claim key's issuer identity and factory role (KycIntake::dev_setup).
+  std::optional<KycOptions> kyc;
 };
 
 // DIR/genesis.json: written on first start, reused after so the genesis is stable.
@@ -65,6 +69,8 @@ class Node {
   const GenesisFile& genesis() const { return genesis_; }
   const NodeOptions& options() const { return options_; }
   Ledger& ledger() { return *ledger_; }
+  // GET /v1/kyc: whether the KYC intake is on, its claim key and issuer identity.
+  nlohmann::json kyc_info() const { return kyc_->info(); }
   // Every REST route (OpenAPI paths), for the documentation test.
   std::vector<std::string> rest_paths();
 
@@ -77,6 +83,7 @@ class Node {
   std::unique_ptr<Ledger> ledger_;
   std::unique_ptr<EthApi> eth_;
   std::unique_ptr<RestApi> rest_;
+  std::unique_ptr<KycIntake> kyc_;
   httplib::Server server_;
   std::thread thread_;
   int port_ = 0;
