@@ -17,6 +17,7 @@
 #include "stoa/node/ledger.h"
 #include "stoa/node/metrics.h"
 #include "stoa/node/rest_api.h"
+#include "stoa/store/store.h"
 
 namespace stoa::node {
 
@@ -32,6 +33,8 @@ struct NodeOptions {
   bool dev = false;
   bool sync_submit = false;
   std::chrono::milliseconds max_batch_delay{2};
+  uint64_t snapshot_every = store::kDefaultSnapshotEvery;  // blocks; 0 = none
+  uint64_t segment_bytes = store::kDefaultSegmentBytes;
 };
 
 // DIR/genesis.json: written on first start, reused after so the genesis is stable.
@@ -40,6 +43,8 @@ struct GenesisFile {
   Address operator_account;
   uint64_t timestamp = 0;
 };
+// Reads DIR/genesis.json if it exists (throws std::runtime_error if it is malformed).
+std::optional<GenesisFile> read_genesis_file(const std::string& data_dir);
 // Loads or creates the genesis file; throws std::runtime_error with a clear message when the
 // options contradict it or --operator is missing without --dev.
 GenesisFile load_or_create_genesis(const NodeOptions& options, uint64_t now);
@@ -64,6 +69,7 @@ class Node {
 
   const GenesisFile& genesis() const { return genesis_; }
   const NodeOptions& options() const { return options_; }
+  const store::RecoveryReport& recovery() const { return recovery_; }
   Ledger& ledger() { return *ledger_; }
   // Every REST route (OpenAPI paths), for the documentation test.
   std::vector<std::string> rest_paths();
@@ -74,6 +80,8 @@ class Node {
   NodeOptions options_;
   GenesisFile genesis_;
   Metrics metrics_;
+  store::RecoveryReport recovery_;
+  std::unique_ptr<store::Store> store_;  // outlives the ledger, whose sequencer drains into it
   std::unique_ptr<Ledger> ledger_;
   std::unique_ptr<EthApi> eth_;
   std::unique_ptr<RestApi> rest_;
