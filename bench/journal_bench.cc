@@ -88,8 +88,8 @@ Setup setup_chain(chain::Chain& c, store::Store* st, size_t holders) {
     onboard.push_back(tx(key(2), i, kRegistry,
                          calldata("onboard(address,bytes2,uint8,uint256)",
                                   {s.holders[i].address(), abi::Value(Bytes{'U', 'S'}), 1, 0})));
-    mint.push_back(
-        tx(key(1), i, kToken, calldata("mint(address,uint256)", {s.holders[i].address(), 1'000'000})));
+    mint.push_back(tx(key(1), i, kToken,
+                      calldata("mint(address,uint256)", {s.holders[i].address(), 1'000'000})));
   }
   seal(std::move(onboard));
   seal(std::move(mint));
@@ -146,8 +146,8 @@ void group_commit(const std::string& dir) {
     for (double x : ms)
       mean += x;
     mean /= static_cast<double>(ms.size());
-    std::printf("%10zu %10zu %14.3f %14.3f %14.0f\n", b, ms.size(), mean,
-                ms[ms.size() * 99 / 100], static_cast<double>(b * ms.size()) / total);
+    std::printf("%10zu %10zu %14.3f %14.3f %14.0f\n", b, ms.size(), mean, ms[ms.size() * 99 / 100],
+                static_cast<double>(b * ms.size()) / total);
   }
 }
 
@@ -164,14 +164,16 @@ void replay(const std::string& dir, size_t blocks, size_t per_block) {
     std::unique_ptr<store::Store> st;
     std::unique_ptr<chain::Chain> c;
     store::RecoveryReport r;
-    if (auto e = store::Store::open(store::posix_env(), d, config(), so, &st, &c, &r); !e.empty()) die(e);
+    if (auto e = store::Store::open(store::posix_env(), d, config(), so, &st, &c, &r); !e.empty())
+      die(e);
     Setup s = setup_chain(*c, st.get(), 256);
     const auto t = Clock::now();
     for (size_t i = 0; i < blocks; ++i) {
       const chain::Block& b = c->seal_block(transfers(s, per_block), kT0 + c->height() + 1);
       if (!st->on_sealed(b, c->state()).ok()) die("append");
     }
-    std::printf("   written (execute + seal + append + fdatasync): %.2f s incl. signing\n", since(t));
+    std::printf("   written (execute + seal + append + fdatasync): %.2f s incl. signing\n",
+                since(t));
     digest = c->state().digest();
     head = c->height();
   }
@@ -179,12 +181,14 @@ void replay(const std::string& dir, size_t blocks, size_t per_block) {
   std::unique_ptr<chain::Chain> c;
   store::RecoveryReport r;
   const auto t = Clock::now();
-  if (auto e = store::Store::open(store::posix_env(), d, config(), so, &st, &c, &r); !e.empty()) die(e);
+  if (auto e = store::Store::open(store::posix_env(), d, config(), so, &st, &c, &r); !e.empty())
+    die(e);
   const double secs = since(t);
   if (c->height() != head || c->state().digest() != digest) die("replay gave another state");
-  std::printf("   recovery: %.3f s, %.0f blocks/s, %.0f tx/s (scan, decode, execute, digest per block)\n",
-              secs, static_cast<double>(r.replayed_blocks) / secs,
-              static_cast<double>(r.replayed_transactions) / secs);
+  std::printf(
+      "   recovery: %.3f s, %.0f blocks/s, %.0f tx/s (scan, decode, execute, digest per block)\n",
+      secs, static_cast<double>(r.replayed_blocks) / secs,
+      static_cast<double>(r.replayed_transactions) / secs);
 }
 
 void snapshot_restart(const std::string& dir, size_t holders) {
@@ -259,7 +263,8 @@ void snapshot_restart(const std::string& dir, size_t holders) {
               static_cast<double>(snap.state.size()) / (1 << 20));
   t = Clock::now();
   store::Snapshot back;
-  if (auto e = store::read_snapshot(store::posix_env(), d, store::snapshot_name(1), kChainId, &back);
+  if (auto e =
+          store::read_snapshot(store::posix_env(), d, store::snapshot_name(1), kChainId, &back);
       !e.empty()) {
     die(e);
   }
@@ -272,9 +277,10 @@ void snapshot_restart(const std::string& dir, size_t holders) {
   t = Clock::now();
   if (restored.digest() != digest) die("restored digest differs");
   const double digest_s = since(t);
-  std::printf("   restart from snapshot: read + checksum %.3f s, decode %.3f s, digest check %.3f s"
-              " = %.3f s\n",
-              read_s, decode_s, digest_s, read_s + decode_s + digest_s);
+  std::printf(
+      "   restart from snapshot: read + checksum %.3f s, decode %.3f s, digest check %.3f s"
+      " = %.3f s\n",
+      read_s, decode_s, digest_s, read_s + decode_s + digest_s);
 }
 
 }  // namespace

@@ -136,6 +136,21 @@ std::string Chain::replay_block(const Block& stored) {
     return "parent hash " + stored.header.parent_hash.hex() + " is not the hash of block " +
            std::to_string(height()) + " (" + head().hash.hex() + ")";
   }
+  if (stored.header.timestamp < head().header.timestamp) {
+    return "timestamp " + std::to_string(stored.header.timestamp) + " is before the parent's";
+  }
+  // What seal_block asserts (the sequencer guarantees it for live blocks) is an error here.
+  absl::flat_hash_map<Address, uint64_t, core::AddressHash> nonces;
+  for (size_t i = 0; i < stored.transactions.size(); ++i) {
+    const SignedTransaction& tx = stored.transactions[i];
+    auto [it, inserted] = nonces.try_emplace(tx.sender, 0);
+    if (inserted) it->second = state_.account_nonce(tx.sender);
+    if (tx.tx.nonce != it->second || !tx.tx.to.has_value()) {
+      return "transaction " + std::to_string(i) + " has nonce " + std::to_string(tx.tx.nonce) +
+             " where " + std::to_string(it->second) + " was expected (or no recipient)";
+    }
+    ++it->second;
+  }
   const Block& b = seal_block(stored.transactions, stored.header.timestamp);
   if (b.hash == stored.hash) {
     for (size_t i = 0; i < b.receipts.size() && i < stored.receipts.size(); ++i) {
@@ -183,8 +198,8 @@ std::string Chain::restore_state(BytesView encoding) {
   if (!state_.restore(encoding, &error)) return error;
   const Bytes32 d = state_.digest();
   if (d != head().header.state_root) {
-    return "restored state digest " + d.hex() + " differs from block " +
-           std::to_string(height()) + "'s state root " + head().header.state_root.hex();
+    return "restored state digest " + d.hex() + " differs from block " + std::to_string(height()) +
+           "'s state root " + head().header.state_root.hex();
   }
   return "";
 }

@@ -688,8 +688,8 @@ std::unique_ptr<Contract> ComplianceRegistry::decode_state(DecodeContext& ctx, c
     for (const Address& m : modules) {
       Contract* c = state.contract(m);
       if (c == nullptr || !ComplianceModule::is_module_kind(c->kind())) {
-        *error = "registry " + raw->address().checksum_hex() + " names module " +
-                 m.checksum_hex() + ", which is not a compliance module";
+        *error = "registry " + raw->address().checksum_hex() + " names module " + m.checksum_hex() +
+                 ", which is not a compliance module";
         return false;
       }
       raw->init_add_module(m);

@@ -163,8 +163,7 @@ bool State::restore(BytesView encoding, std::string* error) {
     previous = a;
     ContractDecoder decode = contract_decoder(static_cast<ContractKind>(kind));
     if (decode == nullptr) {
-      dec.fail("no decoder for contract kind " + std::to_string(kind) + " at " +
-               a.checksum_hex());
+      dec.fail("no decoder for contract kind " + std::to_string(kind) + " at " + a.checksum_hex());
       break;
     }
     std::unique_ptr<Contract> c = decode(ctx, a, dec);

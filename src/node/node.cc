@@ -122,8 +122,8 @@ Node::Node(NodeOptions options)
   so.snapshot_every = options_.snapshot_every;
   so.segment_bytes = options_.segment_bytes;
   std::unique_ptr<chain::Chain> chain;
-  const std::string error =
-      store::Store::open(store::posix_env(), options_.data_dir, cfg, so, &store_, &chain, &recovery_);
+  const std::string error = store::Store::open(store::posix_env(), options_.data_dir, cfg, so,
+                                               &store_, &chain, &recovery_);
   for (const std::string& w : recovery_.warnings)
     log_event(LogLevel::kWarn, "journal_warning", {{"message", w}});
   if (!error.empty()) {

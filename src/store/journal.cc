@@ -109,8 +109,8 @@ ScanResult scan_journal(Env* env, const std::string& data_dir, uint64_t chain_id
     segment_header(want, chain_id, first);
     if (data.size() < kSegmentHeaderBytes ||
         !std::equal(want, want + kSegmentHeaderBytes, data.begin())) {
-      const bool torn = last && (data.size() < kSegmentHeaderBytes ||
-                                 all_zero(data.data(), data.size()));
+      const bool torn =
+          last && (data.size() < kSegmentHeaderBytes || all_zero(data.data(), data.size()));
       if (!torn) {
         res.error = where(name, 0, first) + "bad segment header (magic, version, chain id " +
                     std::to_string(chain_id) + ", first block or checksum)";
@@ -192,8 +192,7 @@ ScanResult scan_journal(Env* env, const std::string& data_dir, uint64_t chain_id
       std::copy(p + 48, p + 80, rec.hash.b.begin());
       rec.payload = BytesView(p + kRecordHeaderBytes, len);
       if (rec.number != expected) {
-        res.error = where(name, off, expected) + "record holds block " +
-                    std::to_string(rec.number);
+        res.error = where(name, off, expected) + "record holds block " + std::to_string(rec.number);
         return res;
       }
       if (rec.prev_hash != prev) {
@@ -265,7 +264,8 @@ IoStatus JournalWriter::roll(uint64_t first_block) {
 }
 
 IoStatus JournalWriter::append(const chain::Block& block) {
-  if (!failed_.empty()) return IoStatus::Error("journal unusable after an earlier failure: " + failed_);
+  if (!failed_.empty())
+    return IoStatus::Error("journal unusable after an earlier failure: " + failed_);
   STOA_ASSERT(block.header.number == next_number_);
   STOA_ASSERT(block.header.parent_hash == last_hash_);
   buf_.assign(kRecordHeaderBytes, 0);

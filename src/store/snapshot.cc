@@ -128,9 +128,11 @@ std::string read_snapshot(Env* env, const std::string& data_dir, const std::stri
   s.block_number = get_u64(p + 20);
   std::copy(p + 28, p + 60, s.block_hash.b.begin());
   std::copy(p + 60, p + 92, s.state_digest.b.begin());
-  if (s.chain_id != chain_id) return "chain id " + std::to_string(s.chain_id) + " is not this chain's";
+  if (s.chain_id != chain_id)
+    return "chain id " + std::to_string(s.chain_id) + " is not this chain's";
   uint64_t named = 0;
-  if (!parse_name(name, &named) || named != s.block_number) return "file name and block number differ";
+  if (!parse_name(name, &named) || named != s.block_number)
+    return "file name and block number differ";
   s.state.assign(p + kSnapshotHeaderBytes, p + kSnapshotHeaderBytes + len);
   *out = std::move(s);
   return "";

@@ -37,42 +37,42 @@ std::string replay(Env* env, const std::string& data_dir, const chain::ChainConf
                    RecoveryReport* report, std::string* snapshot_problem,
                    const std::function<std::string(const chain::Chain&)>& after_block = {}) {
   const uint64_t chain_id = config.genesis.chain_id;
-  const ScanResult scan = scan_journal(
-      env, data_dir, chain_id, chain.head().hash, /*repair_tail=*/false,
-      [&](const JournalRecord& rec) -> std::string {
-        chain::Block b;
-        std::string e = decode_block(rec.payload, chain_id, recover_senders, &b);
-        if (!e.empty()) return "cannot decode the block: " + e;
-        if (b.hash != rec.hash) {
-          return "the record names hash " + rec.hash.hex() + " but its header hashes to " +
-                 b.hash.hex();
-        }
-        if (snap != nullptr && b.header.number <= snap->block_number) {
-          e = chain.append_executed(std::move(b));
-          if (!e.empty()) return e;
-          ++report->loaded_blocks;
-          if (chain.height() == snap->block_number) {
-            if (chain.head().hash != snap->block_hash) {
-              *snapshot_problem = "its block hash differs from the journal's block " +
-                                  std::to_string(snap->block_number);
-              return "snapshot";
-            }
-            e = chain.restore_state(snap->state);
-            if (!e.empty()) {
-              *snapshot_problem = e;
-              return "snapshot";
-            }
-          }
-        } else {
-          const size_t ntx = b.transactions.size();
-          e = chain.replay_block(b);
-          if (!e.empty()) return e;
-          ++report->replayed_blocks;
-          report->replayed_transactions += ntx;
-        }
-        if (after_block) return after_block(chain);
-        return "";
-      });
+  const ScanResult scan =
+      scan_journal(env, data_dir, chain_id, chain.head().hash, /*repair_tail=*/false,
+                   [&](const JournalRecord& rec) -> std::string {
+                     chain::Block b;
+                     std::string e = decode_block(rec.payload, chain_id, recover_senders, &b);
+                     if (!e.empty()) return "cannot decode the block: " + e;
+                     if (b.hash != rec.hash) {
+                       return "the record names hash " + rec.hash.hex() +
+                              " but its header hashes to " + b.hash.hex();
+                     }
+                     if (snap != nullptr && b.header.number <= snap->block_number) {
+                       e = chain.append_executed(std::move(b));
+                       if (!e.empty()) return e;
+                       ++report->loaded_blocks;
+                       if (chain.height() == snap->block_number) {
+                         if (chain.head().hash != snap->block_hash) {
+                           *snapshot_problem = "its block hash differs from the journal's block " +
+                                               std::to_string(snap->block_number);
+                           return "snapshot";
+                         }
+                         e = chain.restore_state(snap->state);
+                         if (!e.empty()) {
+                           *snapshot_problem = e;
+                           return "snapshot";
+                         }
+                       }
+                     } else {
+                       const size_t ntx = b.transactions.size();
+                       e = chain.replay_block(b);
+                       if (!e.empty()) return e;
+                       ++report->replayed_blocks;
+                       report->replayed_transactions += ntx;
+                     }
+                     if (after_block) return after_block(chain);
+                     return "";
+                   });
   if (!snapshot_problem->empty()) return "";
   if (!scan.error.empty()) return scan.error;
   if (snap != nullptr && chain.height() < snap->block_number) {
@@ -94,8 +94,7 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
   auto chain = std::make_unique<chain::Chain>(config);
   const Bytes32 genesis_hash = chain->head().hash;
   // Pass 1: checksums and links, and the torn tail repaired.
-  const ScanResult scan =
-      scan_journal(env, data_dir, chain_id, genesis_hash, /*repair_tail=*/true);
+  const ScanResult scan = scan_journal(env, data_dir, chain_id, genesis_hash, /*repair_tail=*/true);
   if (!scan.error.empty()) return scan.error;
   if (scan.torn_tail) {
     report->warnings.push_back("torn tail truncated: segment " + scan.torn_segment + ", offset " +
@@ -120,8 +119,8 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
     }
     if (problem.empty() && snap.block_number > 0 &&
         scan.hashes[snap.block_number - 1] != snap.block_hash) {
-      problem = "its block hash differs from the journal's block " +
-                std::to_string(snap.block_number);
+      problem =
+          "its block hash differs from the journal's block " + std::to_string(snap.block_number);
     }
     if (problem.empty()) {
       RecoveryReport r;
@@ -159,8 +158,7 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
       !s.ok()) {
     return s.error;
   }
-  report->seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   *store = std::move(st);
   *chain_out = std::move(chain);
   return "";
@@ -178,7 +176,8 @@ IoStatus Store::on_sealed(const chain::Block& block, const core::State& state,
     snap.state_digest = block.header.state_root;
     snap.state = encode_state(state);
     if (IoStatus s = write_snapshot(env_, data_dir_, snap); !s.ok()) {
-      if (warning != nullptr) *warning = "snapshot at block " + std::to_string(n) + " failed: " + s.error;
+      if (warning != nullptr)
+        *warning = "snapshot at block " + std::to_string(n) + " failed: " + s.error;
     } else {
       ++snapshots_written_;
     }
@@ -210,24 +209,24 @@ VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
   }
   RecoveryReport r;
   std::string unused;
-  std::string e = replay(env, data_dir, config, nullptr, /*recover_senders=*/true, chain, &r,
-                         &unused, [&](const chain::Chain& c) -> std::string {
-                           auto it = snaps.find(c.height());
-                           if (it == snaps.end()) return "";
-                           const Snapshot& s = it->second;
-                           if (s.block_hash != c.head().hash) {
-                             return "snapshot " + s.name + ": block hash differs";
-                           }
-                           if (s.state_digest != c.head().header.state_root) {
-                             return "snapshot " + s.name + ": state digest differs";
-                           }
-                           if (s.state != encode_state(c.state())) {
-                             return "snapshot " + s.name +
-                                    ": its state differs from the replayed state";
-                           }
-                           ++v.snapshots_checked;
-                           return "";
-                         });
+  std::string e =
+      replay(env, data_dir, config, nullptr, /*recover_senders=*/true, chain, &r, &unused,
+             [&](const chain::Chain& c) -> std::string {
+               auto it = snaps.find(c.height());
+               if (it == snaps.end()) return "";
+               const Snapshot& s = it->second;
+               if (s.block_hash != c.head().hash) {
+                 return "snapshot " + s.name + ": block hash differs";
+               }
+               if (s.state_digest != c.head().header.state_root) {
+                 return "snapshot " + s.name + ": state digest differs";
+               }
+               if (s.state != encode_state(c.state())) {
+                 return "snapshot " + s.name + ": its state differs from the replayed state";
+               }
+               ++v.snapshots_checked;
+               return "";
+             });
   const ScanResult scan =
       scan_journal(env, data_dir, chain_id, chain.block_by_number(0)->hash, false);
   v.segments = scan.segments;
@@ -266,17 +265,18 @@ std::string read_blocks(Env* env, const std::string& data_dir, const chain::Chai
   const uint64_t chain_id = config.genesis.chain_id;
   chain::Chain genesis(config);
   bool stopped = false;
-  const ScanResult scan = scan_journal(
-      env, data_dir, chain_id, genesis.head().hash, false,
-      [&](const JournalRecord& rec) -> std::string {
-        if (stopped) return "";
-        chain::Block b;
-        std::string e = decode_block(rec.payload, chain_id, false, &b);
-        if (!e.empty()) return "cannot decode the block: " + e;
-        if (b.hash != rec.hash) return "record hash and header hash differ";
-        if (!fn(b)) stopped = true;
-        return "";
-      });
+  const ScanResult scan = scan_journal(env, data_dir, chain_id, genesis.head().hash, false,
+                                       [&](const JournalRecord& rec) -> std::string {
+                                         if (stopped) return "";
+                                         chain::Block b;
+                                         std::string e =
+                                             decode_block(rec.payload, chain_id, false, &b);
+                                         if (!e.empty()) return "cannot decode the block: " + e;
+                                         if (b.hash != rec.hash)
+                                           return "record hash and header hash differ";
+                                         if (!fn(b)) stopped = true;
+                                         return "";
+                                       });
   return scan.error;
 }
 

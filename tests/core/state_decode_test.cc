@@ -70,10 +70,8 @@ TEST_F(LedgerTest, SnapshotRoundTripOfASecurityWithHoldersAndRestoredBehaviour) 
   ASSERT_NE(t, nullptr);
   ASSERT_NE(t->registry(), nullptr);
   EXPECT_EQ(t->registry()->address(), a.registry);
-  EXPECT_EQ(t->registry()->modules().size(), state_.contract_as<SecurityToken>(a.token)
-                                                 ->registry()
-                                                 ->modules()
-                                                 .size());
+  EXPECT_EQ(t->registry()->modules().size(),
+            state_.contract_as<SecurityToken>(a.token)->registry()->modules().size());
   // bob is locked up in both: the same refusal; alice can still send in both.
   auto sig = abi::parse_signature("transfer(address,uint256)");
   auto data = std::get<0>(abi::encode_call(*sig, {addr("alice"), U256(1)}));

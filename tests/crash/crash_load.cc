@@ -7,13 +7,13 @@
 //   crash_load setup URL                   create ACME, onboard accounts 3..9, mint to them
 //   crash_load load URL ACK_LOG STOP_FILE  send until STOP_FILE exists (one thread per account)
 //   crash_load check URL ACK_LOG           every acknowledged hash has a receipt; prints counts
+#include <sys/stat.h>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <string>
-#include <sys/stat.h>
 #include <thread>
 #include <vector>
 
@@ -98,8 +98,9 @@ int load(const std::string& url, const std::string& ack_log, const std::string& 
             // Every 7th is refused (more than the balance): a receipt with status 0.
             const uint64_t amount = (step % 7 == 6) ? 5'000'000'000ULL : 1 + step % 5;
             ++step;
-            const auto real = tx(k, nonce, kToken,
-                                 calldata("transfer(address,uint256)", {key(to).address(), amount}));
+            const auto real =
+                tx(k, nonce, kToken,
+                   calldata("transfer(address,uint256)", {key(to).address(), amount}));
             rpc.send_raw_transaction(real.raw);  // --sync-submit: returns once durable
             ++nonce;
             std::lock_guard lock(mu);

@@ -43,9 +43,10 @@ class Workload {
     const Address registry = create_address(core::factory_address(), 1);
     std::vector<chain::SignedTransaction> txs;
     if (n == 1) {
-      txs.push_back(signed_call(op_, op_nonce_++, core::factory_address(),
-                                "createSecurity(string,string,uint8,uint8,address,address)",
-                                {"ACME Inc.", "ACME", 0, 5, issuer_.address(), officer_.address()}));
+      txs.push_back(
+          signed_call(op_, op_nonce_++, core::factory_address(),
+                      "createSecurity(string,string,uint8,uint8,address,address)",
+                      {"ACME Inc.", "ACME", 0, 5, issuer_.address(), officer_.address()}));
     } else if (n == 2) {
       txs.push_back(signed_call(officer_, officer_nonce_++, registry,
                                 "onboard(address,bytes2,uint8,uint256)",
@@ -521,7 +522,8 @@ TEST(FaultTest, CrashAtEveryByteOfAnAppendRecovers) {
   const size_t start = base.contents(seg_path(segments(base).back()))->size();
   for (size_t cut = start; cut <= full.size(); cut += 13) {
     MemEnv env = base;
-    *env.contents(seg_path(segments(env).back())) = Bytes(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(cut));
+    *env.contents(seg_path(segments(env).back())) =
+        Bytes(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(cut));
     Opened o = open(&env);
     ASSERT_EQ(o.error, "") << cut;
     EXPECT_EQ(o.chain->height(), cut == full.size() ? 6u : 5u) << cut;
@@ -556,10 +558,11 @@ TEST(VerifyTest, CleanDirectoryPassesAndCountsWhatItChecked) {
   EXPECT_EQ(v.transactions, txs);
   // read_blocks sees every block in order.
   uint64_t next = 1;
-  EXPECT_EQ(read_blocks(&env, kDir, config(), [&](const chain::Block& b) {
-              EXPECT_EQ(b.header.number, next++);
-              return true;
-            }),
+  EXPECT_EQ(read_blocks(&env, kDir, config(),
+                        [&](const chain::Block& b) {
+                          EXPECT_EQ(b.header.number, next++);
+                          return true;
+                        }),
             "");
   EXPECT_EQ(next, 11u);
 }

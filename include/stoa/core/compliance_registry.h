@@ -38,7 +38,7 @@ class ComplianceRegistry final : public SecurityPart {
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
-                                                 StateDecoder& dec);
+                                                StateDecoder& dec);
 
   // The core checks then every module in order.
   void evaluate(const Movement& m, RuleSink& sink) const;

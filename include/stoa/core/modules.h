@@ -15,7 +15,7 @@ class WhitelistModule final : public ComplianceModule {
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
-                                                 StateDecoder& dec);
+                                                StateDecoder& dec);
   void evaluate(const Movement& m, const ComplianceRegistry& registry,
                 RuleSink& sink) const override;
   std::string_view module_name() const override { return "WhitelistModule"; }
@@ -40,7 +40,7 @@ class LockupModule final : public ComplianceModule {
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
-                                                 StateDecoder& dec);
+                                                StateDecoder& dec);
   void evaluate(const Movement& m, const ComplianceRegistry& registry,
                 RuleSink& sink) const override;
   void on_movement(CallContext& ctx, const Movement& m) override;
@@ -70,7 +70,7 @@ class JurisdictionModule final : public ComplianceModule {
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
-                                                 StateDecoder& dec);
+                                                StateDecoder& dec);
   void evaluate(const Movement& m, const ComplianceRegistry& registry,
                 RuleSink& sink) const override;
   std::string_view module_name() const override { return "JurisdictionModule"; }

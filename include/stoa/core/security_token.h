@@ -34,7 +34,7 @@ class SecurityToken final : public Contract {
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
-                                                 StateDecoder& dec);
+                                                StateDecoder& dec);
   AccessControl* access_control() const override { return &access_; }
 
   // Views.

@@ -42,7 +42,8 @@ class Env {
   // File names (not paths) in `dir`, unsorted; an absent directory lists as empty.
   virtual IoStatus list(const std::string& dir, std::vector<std::string>* names) = 0;
   virtual IoStatus make_dir(const std::string& dir) = 0;  // ok if it exists
-  virtual IoStatus sync_dir(const std::string& dir) = 0;  // makes entries (creations, renames) durable
+  virtual IoStatus sync_dir(
+      const std::string& dir) = 0;  // makes entries (creations, renames) durable
   virtual IoStatus rename(const std::string& from, const std::string& to) = 0;
   virtual IoStatus remove(const std::string& path) = 0;
   virtual bool exists(const std::string& path) = 0;

@@ -40,8 +40,8 @@ struct ScanResult {
   uint64_t segments = 0;
   uint64_t records = 0;
   uint64_t bytes = 0;
-  uint64_t head_number = 0;  // 0 = no blocks after genesis
-  Bytes32 head_hash;         // the genesis hash when empty
+  uint64_t head_number = 0;     // 0 = no blocks after genesis
+  Bytes32 head_hash;            // the genesis hash when empty
   std::vector<Bytes32> hashes;  // hashes[i] = hash of block i + 1
   // Where the writer continues: the last segment and its size (empty name = no segment).
   std::string last_segment;

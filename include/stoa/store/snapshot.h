@@ -13,12 +13,12 @@
 namespace stoa::store {
 
 inline constexpr uint64_t kDefaultSnapshotEvery = 10'000;  // blocks between snapshots
-inline constexpr size_t kSnapshotsKept = 2;                 // older ones are deleted
+inline constexpr size_t kSnapshotsKept = 2;                // older ones are deleted
 inline constexpr size_t kSnapshotHeaderBytes = 100;
 inline constexpr uint64_t kSnapshotMagic = 0x53544f41534e5031ULL;  // "STOASNP1"
 
 std::string snapshot_dir(const std::string& data_dir);  // DATA/snapshots
-std::string snapshot_name(uint64_t block);               // 00000000000000001000.snap
+std::string snapshot_name(uint64_t block);              // 00000000000000001000.snap
 
 struct Snapshot {
   std::string name;
