@@ -20,9 +20,9 @@
 #include "stoa/core/factory.h"
 #include "stoa/store/store.h"
 
+namespace stoa {
 namespace {
 
-using namespace stoa;
 using Clock = std::chrono::steady_clock;
 constexpr uint64_t kChainId = 1337;
 constexpr uint64_t kT0 = 1767225600;
@@ -284,8 +284,10 @@ void snapshot_restart(const std::string& dir, size_t holders) {
 }
 
 }  // namespace
+}  // namespace stoa
 
 int main() {
+  using namespace stoa;
   const char* env_dir = std::getenv("STOA_BENCH_DIR");
   const std::string dir =
       env_dir ? env_dir : (std::filesystem::temp_directory_path() / "stoa-journal-bench").string();

@@ -128,7 +128,7 @@ Node::Node(NodeOptions options)
     log_event(LogLevel::kWarn, "journal_warning", {{"message", w}});
   if (!error.empty()) {
     throw std::runtime_error("the journal in " + options_.data_dir + " is damaged: " + error +
-                             " (nothing is served; see README, \"Verify and back up\")");
+                             " (nothing is served; see README, \"Operating a data directory\")");
   }
   log_event(LogLevel::kInfo, "recovered",
             {{"head", recovery_.head},

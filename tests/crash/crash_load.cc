@@ -21,11 +21,12 @@
 #include "stoa/chain/transaction.h"
 #include "stoa/cli/rpc_client.h"
 #include "stoa/core/factory.h"
+#include "stoa/core/state.h"
 #include "stoa/crypto/secp256k1.h"
 
+namespace stoa {
 namespace {
 
-using namespace stoa;
 constexpr uint64_t kChainId = 1337;
 constexpr uint32_t kFirstHolder = 3;
 constexpr uint32_t kLastHolder = 9;
@@ -155,8 +156,10 @@ int check(const std::string& url, const std::string& ack_log) {
 }
 
 }  // namespace
+}  // namespace stoa
 
 int main(int argc, char** argv) {
+  using namespace stoa;
   try {
     const std::vector<std::string> a(argv + 1, argv + argc);
     if (a.size() == 2 && a[0] == "setup") return setup(a[1]);
