@@ -258,6 +258,7 @@ void snapshot_restart(const std::string& dir, size_t holders) {
   snap.state = std::move(sink.out);
   const std::string d = dir + "/snap";
   std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
   if (!store::write_snapshot(store::posix_env(), d, snap).ok()) die("write snapshot");
   std::printf("   snapshot encode + write + fsync + rename: %.3f s, %.1f MiB\n", since(t),
               static_cast<double>(snap.state.size()) / (1 << 20));
