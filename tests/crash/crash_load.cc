@@ -6,7 +6,6 @@
 //
 //   crash_load setup URL                   create ACME, onboard accounts 3..9, mint to them
 //   crash_load load URL ACK_LOG STOP_FILE  send until STOP_FILE exists (one thread per account)
-//   crash_load check URL ACK_LOG           every acknowledged hash has a receipt; prints counts
 #include <sys/stat.h>
 #include <atomic>
 #include <chrono>
@@ -124,37 +123,6 @@ int load(const std::string& url, const std::string& ack_log, const std::string& 
   return 0;
 }
 
-int check(const std::string& url, const std::string& ack_log) {
-  cli::RpcClient rpc(url);
-  std::ifstream in(ack_log);
-  std::string line;
-  uint64_t n = 0, ok = 0, refused = 0;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    ++n;
-    auto h = Bytes32::from_hex(line);
-    if (!h) {
-      std::fprintf(stderr, "bad line in the acknowledgement log: %s\n", line.c_str());
-      return 1;
-    }
-    const auto r = rpc.receipt(*h);
-    if (!r) {
-      std::fprintf(stderr, "LOST: acknowledged transaction %s has no receipt after restart\n",
-                   line.c_str());
-      return 1;
-    }
-    (r->at("status") == "0x1" ? ok : refused)++;
-  }
-  if (n == 0) {
-    std::fprintf(stderr, "no transaction was acknowledged: the load did not run\n");
-    return 1;
-  }
-  std::printf("all %llu acknowledged transactions present (%llu succeeded, %llu refused)\n",
-              static_cast<unsigned long long>(n), static_cast<unsigned long long>(ok),
-              static_cast<unsigned long long>(refused));
-  return 0;
-}
-
 }  // namespace
 }  // namespace stoa
 
@@ -164,11 +132,10 @@ int main(int argc, char** argv) {
     const std::vector<std::string> a(argv + 1, argv + argc);
     if (a.size() == 2 && a[0] == "setup") return setup(a[1]);
     if (a.size() == 4 && a[0] == "load") return load(a[1], a[2], a[3]);
-    if (a.size() == 3 && a[0] == "check") return check(a[1], a[2]);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "crash_load: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: crash_load setup URL | load URL ACK STOP | check URL ACK\n");
+  std::fprintf(stderr, "usage: crash_load setup URL | load URL ACK_LOG STOP_FILE\n");
   return 2;
 }
