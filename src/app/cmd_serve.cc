@@ -16,7 +16,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: stoa serve [--data DIR] [--listen HOST:PORT] [--chain-id N] [--operator ADDRESS]\n"
-    "                  [--dev] [--sync-submit] [--log-level debug|info|warn|error]\n"
+    "                  [--dev] [--sync-submit] [--snapshot-every N]\n"
+    "                  [--log-level debug|info|warn|error]\n"
     "  --data DIR          embedded store (default ./stoa-data); DIR/genesis.json fixes the\n"
     "                      chain id, operator and genesis time on first start\n"
     "  --listen HOST:PORT  default 127.0.0.1:8545 (port 0: any free port)\n"
@@ -24,7 +25,8 @@ constexpr const char* kUsage =
     "  --operator ADDRESS  the factory's admin at genesis (required without --dev)\n"
     "  --dev               operator = account #0 of the dev mnemonic; prints the 10 dev\n"
     "                      accounts; enables evm_increaseTime, evm_mine, eth_accounts\n"
-    "  --sync-submit       eth_sendRawTransaction answers once the block is sealed\n"
+    "  --sync-submit       eth_sendRawTransaction answers once the block is durable\n"
+    "  --snapshot-every N  snapshot the state every N blocks (default 10000; 0 = never)\n"
     "  KYC/AML intake (POST /v1/kyc/webhook; off unless a secret is given):\n"
     "  --kyc-secret-file F          the providers' HMAC secret: a file, or env:VAR\n"
     "  --kyc-issuer-key-file F      the claim-signing key (64 hex digits): a file, or env:VAR;\n"
@@ -55,8 +57,9 @@ int cmd_serve(const Args& args) {
   bool dev_kyc = false;
   try {
     const cli::ParsedArgs a = cli::parse_args(
-        args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level",
-                "--kyc-secret-file", "--kyc-issuer-key-file", "--kyc-issuer-identity"},
+        args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--snapshot-every",
+                "--segment-bytes", "--kyc-secret-file", "--kyc-issuer-key-file",
+                "--kyc-issuer-identity"},
                {"--dev", "--sync-submit", "--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kUsage);
@@ -78,6 +81,9 @@ int cmd_serve(const Args& args) {
     o.operator_account = a.get_address("--operator");
     o.dev = a.flag("--dev");
     o.sync_submit = a.flag("--sync-submit");
+    if (auto n = a.get_u64("--snapshot-every")) o.snapshot_every = *n;
+    // Undocumented: small segments for the rollover tests.
+    if (auto n = a.get_u64("--segment-bytes")) o.segment_bytes = *n;
     // Secrets: read here, never printed; errors name the reference, not the value.
     const auto secret_ref = a.get("--kyc-secret-file");
     const auto key_ref = a.get("--kyc-issuer-key-file");

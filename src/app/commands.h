@@ -9,11 +9,13 @@ namespace stoa::app {
 
 using Args = std::vector<std::string>;  // arguments after the subcommand name
 
-int cmd_demo(const Args& args);      // run the demo scenario, print cap table and refusals
-int cmd_scenario(const Args& args);  // run scenario files (tests/scenarios/*.scn)
-int cmd_simulate(const Args& args);  // seeded random call streams with invariants
-int cmd_abi(const Args& args);       // write or check docs/abi/*.json
-int cmd_serve(const Args& args);     // run the node: JSON-RPC, REST, /metrics (src/node)
+int cmd_demo(const Args& args);           // run the demo scenario, print cap table and refusals
+int cmd_scenario(const Args& args);       // run scenario files (tests/scenarios/*.scn)
+int cmd_simulate(const Args& args);       // seeded random call streams with invariants
+int cmd_abi(const Args& args);            // write or check docs/abi/*.json
+int cmd_serve(const Args& args);          // run the node: JSON-RPC, REST, /metrics (src/node)
+int cmd_verify(const Args& args);         // check a data directory by full replay (src/store)
+int cmd_export_blocks(const Args& args);  // the journal's blocks as JSON lines
 
 // Talking to a running node (src/app/cmd_account.cc, cmd_call.cc, cmd_security.cc).
 int cmd_account(const Args& args);       // keystore: new | import | list

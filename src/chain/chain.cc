@@ -6,6 +6,7 @@
 #include "stoa/chain/chain.h"
 
 #include <algorithm>
+#include <string>
 #include <utility>
 
 #include "stoa/common/assert.h"
@@ -123,6 +124,84 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
   block_index_.emplace(block.hash, number);
   blocks_.push_back(std::move(block));
   return blocks_.back();
+}
+
+std::string Chain::replay_block(const Block& stored) {
+  const uint64_t expected = height() + 1;
+  if (stored.header.number != expected) {
+    return "block number " + std::to_string(stored.header.number) + " where " +
+           std::to_string(expected) + " was expected";
+  }
+  if (stored.header.parent_hash != head().hash) {
+    return "parent hash " + stored.header.parent_hash.hex() + " is not the hash of block " +
+           std::to_string(height()) + " (" + head().hash.hex() + ")";
+  }
+  if (stored.header.timestamp < head().header.timestamp) {
+    return "timestamp " + std::to_string(stored.header.timestamp) + " is before the parent's";
+  }
+  // What seal_block asserts (the sequencer guarantees it for live blocks) is an error here.
+  absl::flat_hash_map<Address, uint64_t, core::AddressHash> nonces;
+  for (size_t i = 0; i < stored.transactions.size(); ++i) {
+    const SignedTransaction& tx = stored.transactions[i];
+    auto [it, inserted] = nonces.try_emplace(tx.sender, 0);
+    if (inserted) it->second = state_.account_nonce(tx.sender);
+    if (tx.tx.nonce != it->second || !tx.tx.to.has_value()) {
+      return "transaction " + std::to_string(i) + " has nonce " + std::to_string(tx.tx.nonce) +
+             " where " + std::to_string(it->second) + " was expected (or no recipient)";
+    }
+    ++it->second;
+  }
+  const Block& b = seal_block(stored.transactions, stored.header.timestamp);
+  if (b.hash == stored.hash) {
+    for (size_t i = 0; i < b.receipts.size() && i < stored.receipts.size(); ++i) {
+      if (b.receipts[i].revert_data != stored.receipts[i].revert_data) {
+        return "receipt " + std::to_string(i) + ": replayed revert data differs from the journal's";
+      }
+    }
+    if (b.receipts.size() != stored.receipts.size()) return "receipt count differs";
+    return "";
+  }
+  if (b.header.state_root != stored.header.state_root) {
+    return "state digest mismatch: the header says " + stored.header.state_root.hex() +
+           ", replay gives " + b.header.state_root.hex();
+  }
+  if (b.header.receipts_root != stored.header.receipts_root) {
+    return "receipts root mismatch: the header says " + stored.header.receipts_root.hex() +
+           ", replay gives " + b.header.receipts_root.hex();
+  }
+  return "block hash mismatch: the journal says " + stored.hash.hex() + ", replay gives " +
+         b.hash.hex();
+}
+
+std::string Chain::append_executed(Block block) {
+  const uint64_t expected = height() + 1;
+  if (block.header.number != expected) {
+    return "block number " + std::to_string(block.header.number) + " where " +
+           std::to_string(expected) + " was expected";
+  }
+  if (block.header.parent_hash != head().hash) {
+    return "parent hash " + block.header.parent_hash.hex() + " is not the hash of block " +
+           std::to_string(height());
+  }
+  const uint64_t number = block.header.number;
+  for (size_t i = 0; i < block.transactions.size(); ++i) {
+    tx_index_.insert_or_assign(block.transactions[i].hash,
+                               TxLocation{number, static_cast<uint32_t>(i)});
+  }
+  block_index_.emplace(block.hash, number);
+  blocks_.push_back(std::move(block));
+  return "";
+}
+
+std::string Chain::restore_state(BytesView encoding) {
+  std::string error;
+  if (!state_.restore(encoding, &error)) return error;
+  const Bytes32 d = state_.digest();
+  if (d != head().header.state_root) {
+    return "restored state digest " + d.hex() + " differs from block " + std::to_string(height()) +
+           "'s state root " + head().header.state_root.hex();
+  }
+  return "";
 }
 
 core::CallResult Chain::call(const Address& from, const Address& to, BytesView data,

@@ -243,7 +243,8 @@ bool parse_typed(TxType type, const rlp::Item& list, Parsed& p, std::optional<Fa
   return read_rs(f[i], f[i + 1], p.sig, fail);
 }
 
-std::variant<SignedTransaction, Failure> decode(BytesView raw, uint64_t chain_id) {
+std::variant<SignedTransaction, Failure> decode(BytesView raw, uint64_t chain_id,
+                                                const Address* known_sender) {
   if (raw.size() > kMaxRawTransactionBytes) {
     return Failure{TxError::kTooLarge, std::to_string(raw.size()) + " bytes, at most " +
                                            std::to_string(kMaxRawTransactionBytes)};
@@ -311,7 +312,9 @@ std::variant<SignedTransaction, Failure> decode(BytesView raw, uint64_t chain_id
                                                std::to_string(p.tx.chain_id) + ", this chain is " +
                                                std::to_string(chain_id)};
   }
-  const std::optional<Address> sender = crypto::recover_address(signing_hash(p.tx), p.sig);
+  const std::optional<Address> sender = known_sender != nullptr
+                                            ? std::optional<Address>(*known_sender)
+                                            : crypto::recover_address(signing_hash(p.tx), p.sig);
   if (!sender.has_value()) {
     return Failure{TxError::kInvalidSignature,
                    "no signer recovered (r or s zero or out of range, s high, or bad recovery id)"};
@@ -388,7 +391,20 @@ std::string_view to_string(TxError e) {
 
 std::variant<SignedTransaction, TxError> decode_transaction(BytesView raw, uint64_t chain_id,
                                                             std::string* detail) {
-  auto r = decode(raw, chain_id);
+  auto r = decode(raw, chain_id, nullptr);
+  if (auto* f = std::get_if<Failure>(&r)) {
+    set_detail(detail, std::move(f->detail));
+    return f->error;
+  }
+  set_detail(detail, "");
+  return std::move(std::get<SignedTransaction>(r));
+}
+
+std::variant<SignedTransaction, TxError> decode_transaction_with_sender(BytesView raw,
+                                                                        uint64_t chain_id,
+                                                                        const Address& sender,
+                                                                        std::string* detail) {
+  auto r = decode(raw, chain_id, &sender);
   if (auto* f = std::get_if<Failure>(&r)) {
     set_detail(detail, std::move(f->detail));
     return f->error;

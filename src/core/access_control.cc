@@ -269,3 +269,20 @@ std::vector<ErrorId> access_control_errors() {
 }
 
 }  // namespace stoa::core
+
+namespace stoa::core {
+
+void AccessControl::decode_state(StateDecoder& dec) {
+  for (uint64_t n = dec.count(32 + 20); n > 0 && dec.ok(); --n) {
+    Key k;
+    k.role = dec.b32();
+    k.account = dec.address();
+    members_.set(k, true);
+  }
+  for (uint64_t n = dec.count(32 + 32); n > 0 && dec.ok(); --n) {
+    const Bytes32 role = dec.b32();
+    admins_.set(role, dec.b32());
+  }
+}
+
+}  // namespace stoa::core

@@ -759,3 +759,47 @@ const ContractAbi& ComplianceRegistry::abi() const {
 }
 
 }  // namespace stoa::core
+
+namespace stoa::core {
+
+std::unique_ptr<Contract> ComplianceRegistry::decode_state(DecodeContext& ctx, const Address& self,
+                                                           StateDecoder& dec) {
+  const Address security = dec.address();
+  if (!dec.ok()) return nullptr;
+  auto r = std::make_unique<ComplianceRegistry>(ctx.state, self, security);
+  r->required_accreditation_.set(dec.u8());
+  std::vector<Address> modules;
+  for (uint64_t n = dec.count(20); n > 0 && dec.ok(); --n)
+    modules.push_back(dec.address());
+  for (uint64_t n = dec.count(8); n > 0 && dec.ok(); --n)
+    r->blocked_.set(static_cast<Jurisdiction>(dec.u64()), true);
+  for (uint64_t n = dec.count(20 + 1 + 1 + 8 + 8); n > 0 && dec.ok(); --n) {
+    const Address a = dec.address();
+    AccountRecord rec;
+    const uint8_t flags = dec.u8();
+    if (flags > 3) dec.fail("account record flags " + std::to_string(flags) + " > 3");
+    rec.whitelisted = (flags & 1) != 0;
+    rec.blacklisted = (flags & 2) != 0;
+    rec.accreditation = dec.u8();
+    rec.jurisdiction = static_cast<Jurisdiction>(dec.u64());
+    rec.lockup_expiry = dec.u64();
+    r->records_.set(a, rec);
+  }
+  if (!dec.ok()) return nullptr;
+  ComplianceRegistry* raw = r.get();
+  ctx.fixups.push_back([raw, modules = std::move(modules), &state = ctx.state](std::string* error) {
+    for (const Address& m : modules) {
+      Contract* c = state.contract(m);
+      if (c == nullptr || !ComplianceModule::is_module_kind(c->kind())) {
+        *error = "registry " + raw->address().checksum_hex() + " names module " + m.checksum_hex() +
+                 ", which is not a compliance module";
+        return false;
+      }
+      raw->init_add_module(m);
+    }
+    return true;
+  });
+  return r;
+}
+
+}  // namespace stoa::core

@@ -274,3 +274,28 @@ const ContractAbi& Factory::abi() const {
 }
 
 }  // namespace stoa::core
+
+namespace stoa::core {
+
+std::unique_ptr<Contract> Factory::decode_state(DecodeContext& ctx, const Address& self,
+                                                StateDecoder& dec) {
+  auto f = std::make_unique<Factory>(ctx.state, self);
+  f->access_.decode_state(dec);
+  std::vector<SecuritySet> sets;
+  for (uint64_t n = dec.count(6 * 20 + 1); n > 0 && dec.ok(); --n) {
+    SecuritySet s;
+    s.token = dec.address();
+    s.registry = dec.address();
+    s.restriction = dec.address();
+    s.whitelist_module = dec.address();
+    s.lockup_module = dec.address();
+    s.jurisdiction_module = dec.address();
+    s.preset = dec.u8();
+    sets.push_back(s);
+  }
+  if (!dec.ok()) return nullptr;
+  f->securities_.set(std::move(sets));
+  return f;
+}
+
+}  // namespace stoa::core

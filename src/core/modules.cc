@@ -536,3 +536,50 @@ const ContractAbi& JurisdictionModule::abi() const {
 }
 
 }  // namespace stoa::core
+
+namespace stoa::core {
+
+std::unique_ptr<Contract> WhitelistModule::decode_state(DecodeContext& ctx, const Address& self,
+                                                        StateDecoder& dec) {
+  const Address security = dec.address();
+  if (!dec.ok()) return nullptr;
+  auto m = std::make_unique<WhitelistModule>(ctx.state, self, security);
+  for (uint64_t n = dec.count(20); n > 0 && dec.ok(); --n)
+    m->list_.set(dec.address(), true);
+  if (!dec.ok()) return nullptr;
+  return m;
+}
+
+std::unique_ptr<Contract> LockupModule::decode_state(DecodeContext& ctx, const Address& self,
+                                                     StateDecoder& dec) {
+  const Address security = dec.address();
+  if (!dec.ok()) return nullptr;
+  auto m = std::make_unique<LockupModule>(ctx.state, self, security);
+  m->holding_period_.set(dec.u64());
+  for (uint64_t n = dec.count(20 + 8); n > 0 && dec.ok(); --n) {
+    const Address a = dec.address();
+    m->expiry_.set(a, dec.u64());
+  }
+  if (!dec.ok()) return nullptr;
+  return m;
+}
+
+std::unique_ptr<Contract> JurisdictionModule::decode_state(DecodeContext& ctx, const Address& self,
+                                                           StateDecoder& dec) {
+  const Address security = dec.address();
+  const Address registry = dec.address();
+  if (!dec.ok()) return nullptr;
+  auto m = std::make_unique<JurisdictionModule>(ctx.state, self, security, registry);
+  const uint8_t flags = dec.u8();
+  if (flags > 3) dec.fail("jurisdiction module flags " + std::to_string(flags) + " > 3");
+  m->allow_list_mode_.set((flags & 1) != 0);
+  m->require_.set((flags & 2) != 0);
+  for (uint64_t n = dec.count(8); n > 0 && dec.ok(); --n)
+    m->blocked_.set(static_cast<Jurisdiction>(dec.u64()), true);
+  for (uint64_t n = dec.count(8); n > 0 && dec.ok(); --n)
+    m->allowed_.set(static_cast<Jurisdiction>(dec.u64()), true);
+  if (!dec.ok()) return nullptr;
+  return m;
+}
+
+}  // namespace stoa::core

@@ -1381,3 +1381,63 @@ const ContractAbi& SecurityToken::abi() const {
 }
 
 }  // namespace stoa::core
+
+namespace stoa::core {
+
+std::unique_ptr<Contract> SecurityToken::decode_state(DecodeContext& ctx, const Address& self,
+                                                      StateDecoder& dec) {
+  TokenConfig config;
+  config.name = dec.str();
+  config.symbol = dec.str();
+  config.decimals = dec.u8();
+  config.preset = dec.u8();
+  if (!dec.ok()) return nullptr;
+  auto t = std::make_unique<SecurityToken>(ctx.state, self, std::move(config));
+  t->paused_.set(dec.boolean());
+  t->total_supply_.set(dec.u256());
+  t->holder_count_.set(dec.u64());
+  const Address registry = dec.address();
+  const Address restriction = dec.address();
+  t->access_.decode_state(dec);
+  for (uint64_t n = dec.count(20 + 32); n > 0 && dec.ok(); --n) {
+    const Address a = dec.address();
+    t->balances_.set(a, dec.u256());
+  }
+  for (uint64_t n = dec.count(20 + 20 + 32); n > 0 && dec.ok(); --n) {
+    AddressPair p;
+    p.a = dec.address();
+    p.b = dec.address();
+    t->allowances_.set(p, dec.u256());
+  }
+  for (uint64_t n = dec.count(20 + 8); n > 0 && dec.ok(); --n) {
+    const Address a = dec.address();
+    t->nonces_.set(a, dec.u64());
+  }
+  if (!dec.ok()) return nullptr;
+  SecurityToken* raw = t.get();
+  ctx.fixups.push_back([raw, registry, restriction, &state = ctx.state](std::string* error) {
+    ComplianceRegistry* reg = nullptr;
+    TransferRestriction* res = nullptr;
+    if (!registry.is_zero()) {
+      reg = state.contract_as<ComplianceRegistry>(registry);
+      if (reg == nullptr) {
+        *error = "token " + raw->address().checksum_hex() + " names registry " +
+                 registry.checksum_hex() + ", which is not a ComplianceRegistry";
+        return false;
+      }
+    }
+    if (!restriction.is_zero()) {
+      res = state.contract_as<TransferRestriction>(restriction);
+      if (res == nullptr) {
+        *error = "token " + raw->address().checksum_hex() + " names restriction " +
+                 restriction.checksum_hex() + ", which is not a TransferRestriction";
+        return false;
+      }
+    }
+    raw->init_parts(reg, res);
+    return true;
+  });
+  return t;
+}
+
+}  // namespace stoa::core

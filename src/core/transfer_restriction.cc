@@ -151,3 +151,18 @@ const ContractAbi& TransferRestriction::abi() const {
 }
 
 }  // namespace stoa::core
+
+namespace stoa::core {
+
+std::unique_ptr<Contract> TransferRestriction::decode_state(DecodeContext& ctx, const Address& self,
+                                                            StateDecoder& dec) {
+  const Address security = dec.address();
+  if (!dec.ok()) return nullptr;
+  auto r = std::make_unique<TransferRestriction>(ctx.state, self, security);
+  r->max_holders_.set(dec.u64());
+  r->max_amount_.set(dec.u256());
+  if (!dec.ok()) return nullptr;
+  return r;
+}
+
+}  // namespace stoa::core

@@ -302,8 +302,16 @@ json EthApi::send_raw_transaction(const json& p) {
       throw RpcError(rpc_code::kInvalidInput, "the node is shutting down");
   }
   if (options_.sync_submit) {
-    ledger_.sequencer().wait_for(
-        hash, std::chrono::duration_cast<std::chrono::milliseconds>(kSyncSubmitTimeout));
+    // The answer is the acknowledgement: only for a block on disk (fsynced by the journal).
+    if (!ledger_.sequencer()
+             .wait_for(hash,
+                       std::chrono::duration_cast<std::chrono::milliseconds>(kSyncSubmitTimeout))
+             .has_value()) {
+      throw RpcError(rpc_code::kInvalidInput,
+                     "transaction " + hash.hex() +
+                         " was admitted but is not yet in a durable block; poll "
+                         "eth_getTransactionReceipt");
+    }
   }
   return hash.hex();
 }

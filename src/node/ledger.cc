@@ -19,12 +19,16 @@ uint64_t wall_seconds() {
 
 Ledger::Ledger(const chain::ChainConfig& config, Metrics& metrics,
                std::chrono::milliseconds max_batch_delay)
-    : metrics_(metrics), chain_(config) {
+    : Ledger(std::make_unique<chain::Chain>(config), metrics, max_batch_delay, {}) {}
+
+Ledger::Ledger(std::unique_ptr<chain::Chain> chain, Metrics& metrics,
+               std::chrono::milliseconds max_batch_delay, DurableFn durable)
+    : metrics_(metrics), chain_(std::move(chain)), durable_(std::move(durable)) {
   chain::SequencerOptions opts;
   opts.max_batch_delay = max_batch_delay;
   opts.clock = [this] { return now(); };
   opts.on_sealed = [this](const chain::Block& b) { on_sealed(b); };
-  sequencer_ = std::make_unique<chain::Sequencer>(chain_, std::move(opts));
+  sequencer_ = std::make_unique<chain::Sequencer>(*chain_, std::move(opts));
 }
 
 Ledger::~Ledger() {
@@ -46,14 +50,14 @@ int64_t Ledger::increase_time(int64_t seconds) {
 
 uint64_t Ledger::mine() {
   std::unique_lock lock(mutex());
-  const chain::Block& b = chain_.seal_block({}, now());
+  const chain::Block& b = chain_->seal_block({}, now());
   on_sealed(b);
   return b.header.number;
 }
 
 core::CallResult Ledger::call(const Address& from, const Address& to, BytesView data) {
   std::unique_lock lock(mutex());
-  return chain_.call(from, to, data, now());
+  return chain_->call(from, to, data, now());
 }
 
 chain::AdmitError Ledger::submit(chain::SignedTransaction tx, std::string* detail) {
@@ -79,6 +83,8 @@ std::optional<chain::SignedTransaction> Ledger::pending(const Bytes32& hash) con
 }
 
 void Ledger::on_sealed(const chain::Block& block) {
+  // Durable first: receipts become visible only when the chain lock is released after this.
+  if (durable_) durable_(block, chain_->state());
   {
     std::lock_guard lock(pending_mu_);
     for (const chain::SignedTransaction& tx : block.transactions)

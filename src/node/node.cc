@@ -2,6 +2,8 @@
 #include "stoa/node/node.h"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -56,6 +58,13 @@ void write_genesis(const fs::path& path, const GenesisFile& g) {
 
 }  // namespace
 
+std::optional<GenesisFile> read_genesis_file(const std::string& data_dir) {
+  const fs::path path = fs::path(data_dir) / "genesis.json";
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return std::nullopt;
+  return read_genesis(path);
+}
+
 std::vector<crypto::PrivateKey> dev_keys(size_t n) {
   std::vector<crypto::PrivateKey> keys;
   for (uint32_t i = 0; i < n; ++i) {
@@ -109,7 +118,42 @@ Node::Node(NodeOptions options)
   cfg.genesis.chain_id = genesis_.chain_id;
   cfg.genesis.operator_account = genesis_.operator_account;
   cfg.genesis_timestamp = genesis_.timestamp;
-  ledger_ = std::make_unique<Ledger>(cfg, metrics_, options_.max_batch_delay);
+  store::StoreOptions so;
+  so.snapshot_every = options_.snapshot_every;
+  so.segment_bytes = options_.segment_bytes;
+  std::unique_ptr<chain::Chain> chain;
+  const std::string error = store::Store::open(store::posix_env(), options_.data_dir, cfg, so,
+                                               &store_, &chain, &recovery_);
+  for (const std::string& w : recovery_.warnings)
+    log_event(LogLevel::kWarn, "journal_warning", {{"message", w}});
+  if (!error.empty()) {
+    throw std::runtime_error("the journal in " + options_.data_dir + " is damaged: " + error +
+                             " (nothing is served; see README, \"Operating a data directory\")");
+  }
+  log_event(LogLevel::kInfo, "recovered",
+            {{"head", recovery_.head},
+             {"snapshot", recovery_.snapshot_block ? json(*recovery_.snapshot_block) : json()},
+             {"loadedBlocks", recovery_.loaded_blocks},
+             {"replayedBlocks", recovery_.replayed_blocks},
+             {"replayedTransactions", recovery_.replayed_transactions},
+             {"seconds", recovery_.seconds}});
+  store::Store* st = store_.get();
+  ledger_ = std::make_unique<Ledger>(
+      std::move(chain), metrics_, options_.max_batch_delay,
+      [st](const chain::Block& b, const core::State& state) {
+        std::string warning;
+        const store::IoStatus s = st->on_sealed(b, state, &warning);
+        if (!warning.empty()) log_event(LogLevel::kWarn, "snapshot_failed", {{"message", warning}});
+        if (!s.ok()) {
+          // Fail-stop: the block is not durable, so nothing about it may be published. On
+          // restart, recovery truncates the partial record.
+          log_event(LogLevel::kError, "journal_write_failed",
+                    {{"block", b.header.number}, {"error", s.error}});
+          std::fprintf(stderr, "stoa serve: journal write failed at block %llu: %s; stopping\n",
+                       static_cast<unsigned long long>(b.header.number), s.error.c_str());
+          std::_Exit(70);
+        }
+      });
   EthApiOptions eo;
   eo.dev = options_.dev;
   eo.sync_submit = options_.sync_submit;

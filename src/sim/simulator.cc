@@ -140,6 +140,13 @@ class Sim {
       }
     }
     report_.final_digest = state_.digest();  // fresh, not cached
+    if (!failure_) {
+      // Snapshots: the final state decodes from its canonical encoding to the same state.
+      const std::string problem = core::check_snapshot_round_trip(state_);
+      if (!problem.empty()) {
+        failure_ = SimFailure{report_.steps, "(final state)", "snapshot-round-trip", problem};
+      }
+    }
     report_.securities = secs_.size();
     report_.accounts = pool_.size();
     report_.failure = failure_;

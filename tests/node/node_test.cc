@@ -405,6 +405,51 @@ TEST_F(NodeTest, OpenApiDocumentsEveryRoute) {
   }
 }
 
+// Blocks are journaled: a node restarted on the same directory has the same head, state root
+// and receipts (recovered by replay, or from a snapshot).
+TEST_F(NodeTest, BlocksSurviveARestart) {
+  const auto keys = dev_keys(3);
+  json r =
+      rpc("eth_sendRawTransaction",
+          {raw_tx(keys[0], 0, core::factory_address(),
+                  calldata("createSecurity(string,string,uint8,uint8,address,address)",
+                           {"Restart Co", "RST", 0, 5, keys[1].address(), keys[2].address()}))});
+  ASSERT_TRUE(r.contains("result")) << r.dump();
+  const std::string hash = r["result"];
+  json receipt;
+  for (int i = 0; i < 500 && receipt.is_null(); ++i) {
+    receipt = result("eth_getTransactionReceipt", {hash});
+    if (receipt.is_null()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_FALSE(receipt.is_null());
+  result("evm_mine");
+  const json head = result("eth_getBlockByNumber", {"latest", false});
+  const std::string dir = node_->options().data_dir;
+  node_.reset();
+  NodeOptions o;
+  o.data_dir = dir;
+  o.port = 0;
+  o.dev = true;
+  o.snapshot_every = 1;
+  node_ = std::make_unique<Node>(o);
+  EXPECT_EQ(node_->recovery().head, std::stoull(head["number"].get<std::string>(), nullptr, 16));
+  EXPECT_EQ(node_->recovery().replayed_blocks, node_->recovery().head);
+  node_->start();
+  client_ = std::make_unique<httplib::Client>("127.0.0.1", node_->port());
+  EXPECT_EQ(result("eth_getBlockByNumber", {"latest", false}), head);
+  EXPECT_EQ(result("eth_getTransactionReceipt", {hash}), receipt);
+  // With a snapshot at every block, the next restart starts from the newest one.
+  result("evm_mine");
+  node_.reset();
+  node_ = std::make_unique<Node>(o);
+  ASSERT_TRUE(node_->recovery().snapshot_block.has_value());
+  EXPECT_EQ(*node_->recovery().snapshot_block, node_->recovery().head);
+  EXPECT_EQ(node_->recovery().replayed_blocks, 0u);
+  node_->start();
+  client_ = std::make_unique<httplib::Client>("127.0.0.1", node_->port());
+  EXPECT_EQ(result("eth_getTransactionReceipt", {hash}), receipt);
+}
+
 TEST(NodeGenesis, IsStableAndRefusesContradictions) {
   NodeOptions o;
   o.data_dir = temp_dir();

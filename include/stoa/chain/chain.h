@@ -51,6 +51,18 @@ class Chain {
   // (the sequencer guarantees it; asserted). Returns the sealed block.
   const Block& seal_block(std::vector<SignedTransaction> txs, uint64_t timestamp);
 
+  // Recovery (src/store): executes a block read from the journal — its transactions at its
+  // timestamp — and checks the result is the same block (hash, hence state root, transactions and
+  // receipts roots) with the same revert data. Returns "" or what differs; after a difference the
+  // chain is unusable (the caller stops).
+  std::string replay_block(const Block& stored);
+  // Appends a block whose effects are already in the state (blocks up to a snapshot): checks only
+  // its number and parent hash. Returns "" or what is wrong.
+  std::string append_executed(Block block);
+  // Replaces the state with a snapshot's canonical encoding; its digest must equal the head's
+  // state root. Returns "" or what is wrong (the chain is then unusable).
+  std::string restore_state(BytesView encoding);
+
   // eth_call on the head state as if in the next block at `timestamp` (never changes it).
   core::CallResult call(const Address& from, const Address& to, BytesView data,
                         uint64_t timestamp) const;

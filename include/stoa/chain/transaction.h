@@ -76,6 +76,12 @@ std::variant<SignedTransaction, TxError> decode_transaction(BytesView raw, uint6
                                                             std::string* detail = nullptr);
 
 // The hash a sender signs (EIP-155 for legacy, keccak(type || rlp(fields)) for typed).
+// The same checks without recovering the signer: `sender` was recovered when the transaction was
+// admitted and is stored next to it in the journal (replay would otherwise spend most of its time
+// in secp256k1). `stoa verify` uses decode_transaction and compares the senders.
+std::variant<SignedTransaction, TxError> decode_transaction_with_sender(
+    BytesView raw, uint64_t chain_id, const Address& sender, std::string* detail = nullptr);
+
 Bytes32 signing_hash(const Transaction& tx);
 // The raw envelope of a signed transaction.
 Bytes encode_signed(const Transaction& tx, const crypto::Signature& sig);

@@ -61,6 +61,7 @@ class AccessControl {
   size_t member_count(const Bytes32& role) const;
 
   void encode_state(StateEncoder& enc) const;
+  void decode_state(StateDecoder& dec);  // into an empty AccessControl
 
  private:
   struct Key {

@@ -37,6 +37,8 @@ class ComplianceRegistry final : public SecurityPart {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
+                                                StateDecoder& dec);
 
   // The core checks then every module in order.
   void evaluate(const Movement& m, RuleSink& sink) const;

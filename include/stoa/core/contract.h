@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -134,6 +135,46 @@ class StateSink {
   virtual ~StateSink() = default;
   virtual void write(const void* data, size_t n) = 0;
 };
+
+// Reads the canonical encoding back (snapshots). Errors are sticky: after the first failure every
+// read returns a default value and ok() is false; error() says what and at which byte offset.
+class StateDecoder {
+ public:
+  explicit StateDecoder(BytesView in) : in_(in) {}
+  uint8_t u8();
+  uint64_t u64();
+  U256 u256();
+  Address address();
+  Bytes32 b32();
+  Bytes bytes();
+  std::string str();
+  bool boolean();  // a u8 that must be 0 or 1
+  // A count of entries each at least `min_entry_bytes` long (refuses counts the input cannot hold).
+  uint64_t count(size_t min_entry_bytes);
+  void fail(std::string what);
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  size_t offset() const { return pos_; }
+  bool at_end() const { return pos_ == in_.size(); }
+
+ private:
+  const uint8_t* take(size_t n);
+  BytesView in_;
+  size_t pos_ = 0;
+  std::string error_;
+};
+
+// What a contract decoder may need beyond its own bytes: the state it is decoded into, and
+// fix-ups run once every contract exists (pointers between contracts of one security).
+struct DecodeContext {
+  State& state;
+  std::vector<std::function<bool(std::string* error)>> fixups;
+};
+// Every ContractKind has one (src/core/state_decode.cc; a switch without default, so a kind
+// without a decoder does not compile). Returns nullptr after dec.fail() on malformed input.
+using ContractDecoder = std::unique_ptr<Contract> (*)(DecodeContext& ctx, const Address& self,
+                                                      StateDecoder& dec);
+ContractDecoder contract_decoder(ContractKind kind);  // nullptr for an unknown kind
 
 class StateEncoder {
  public:

@@ -42,6 +42,8 @@ class Factory final : public Contract {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
+                                                StateDecoder& dec);
   AccessControl* access_control() const override { return &access_; }
 
   Result<SecuritySet> create_security(CallContext& ctx, const CreateSecurityArgs& args);

@@ -162,6 +162,12 @@ class JMap final : public Undoable {
   }
 
   void reserve(size_t n) { m_.reserve(n); }
+  // Empties the map outside any call (restoring a snapshot); not journaled.
+  void clear() {
+    STOA_ASSERT(!j_->open());
+    m_.clear();
+    undo_.clear();
+  }
 
   // Keys in ascending order (the canonical order; hash order is never observable).
   std::vector<K> sorted_keys() const {

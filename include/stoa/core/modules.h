@@ -14,6 +14,8 @@ class WhitelistModule final : public ComplianceModule {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
+                                                StateDecoder& dec);
   void evaluate(const Movement& m, const ComplianceRegistry& registry,
                 RuleSink& sink) const override;
   std::string_view module_name() const override { return "WhitelistModule"; }
@@ -37,6 +39,8 @@ class LockupModule final : public ComplianceModule {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
+                                                StateDecoder& dec);
   void evaluate(const Movement& m, const ComplianceRegistry& registry,
                 RuleSink& sink) const override;
   void on_movement(CallContext& ctx, const Movement& m) override;
@@ -65,6 +69,8 @@ class JurisdictionModule final : public ComplianceModule {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
+                                                StateDecoder& dec);
   void evaluate(const Movement& m, const ComplianceRegistry& registry,
                 RuleSink& sink) const override;
   std::string_view module_name() const override { return "JurisdictionModule"; }

@@ -40,6 +40,8 @@ class SecurityToken final : public Contract {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
+                                                StateDecoder& dec);
   AccessControl* access_control() const override { return &access_; }
 
   // Views.

@@ -40,6 +40,11 @@ class KeccakSink final : public StateSink {
   Keccak256 k_;
 };
 
+class State;
+// Encodes `state`, restores the encoding into a fresh State with the same genesis, and checks the
+// restored state encodes to the same bytes (hence the same digest). Returns "" or the problem.
+std::string check_snapshot_round_trip(const State& state);
+
 class State {
  public:
   explicit State(const GenesisConfig& genesis);
@@ -95,6 +100,11 @@ class State {
   // keccak256 of the canonical encoding of every contract's storage in address order.
   Bytes32 digest() const;
   void encode(StateSink& sink) const;
+  // Replaces the whole state with a canonical encoding (a snapshot; src/core/state_decode.cc).
+  // The encoding's genesis (chain id, operator, role overlap) must equal this state's. On
+  // failure returns false with `error` naming the problem and its byte offset, and the state is
+  // unusable: the caller discards it.
+  bool restore(BytesView encoding, std::string* error);
 
  private:
   class Creations;

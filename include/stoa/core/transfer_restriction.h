@@ -13,6 +13,8 @@ class TransferRestriction final : public SecurityPart {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
+                                                StateDecoder& dec);
 
   void evaluate(const Movement& m, RuleSink& sink) const;
   // The holder count after `m`, given the token's facts in it.

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,14 +25,21 @@ namespace stoa::node {
 
 class Ledger {
  public:
+  // Makes a sealed block durable before anything about it is published (the journal's append
+  // + fdatasync, src/store); called with the chain locked exclusively. Empty: blocks in memory
+  // only (tests).
+  using DurableFn = std::function<void(const chain::Block&, const core::State&)>;
   Ledger(const chain::ChainConfig& config, Metrics& metrics,
          std::chrono::milliseconds max_batch_delay);
+  // A recovered chain (src/store) and its durability hook.
+  Ledger(std::unique_ptr<chain::Chain> chain, Metrics& metrics,
+         std::chrono::milliseconds max_batch_delay, DurableFn durable);
   ~Ledger();
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
 
-  chain::Chain& chain() { return chain_; }
-  const chain::Chain& chain() const { return chain_; }
+  chain::Chain& chain() { return *chain_; }
+  const chain::Chain& chain() const { return *chain_; }
   chain::Sequencer& sequencer() { return *sequencer_; }
   std::shared_mutex& mutex() { return sequencer_->chain_mutex(); }
 
@@ -56,7 +64,8 @@ class Ledger {
   void on_sealed(const chain::Block& block);
 
   Metrics& metrics_;
-  chain::Chain chain_;
+  std::unique_ptr<chain::Chain> chain_;
+  DurableFn durable_;
   std::atomic<int64_t> offset_{0};
   mutable std::mutex pending_mu_;
   absl::flat_hash_map<Bytes32, chain::SignedTransaction, core::Bytes32Hash> pending_;

@@ -18,6 +18,7 @@
 #include "stoa/node/ledger.h"
 #include "stoa/node/metrics.h"
 #include "stoa/node/rest_api.h"
+#include "stoa/store/store.h"
 
 namespace stoa::node {
 
@@ -36,6 +37,8 @@ struct NodeOptions {
   // The KYC/AML intake (POST /v1/kyc/webhook); off without it. With `dev`, the node sets up the
   // claim key's issuer identity and factory role (KycIntake::dev_setup).
   std::optional<KycOptions> kyc;
+  uint64_t snapshot_every = store::kDefaultSnapshotEvery;  // blocks; 0 = none
+  uint64_t segment_bytes = store::kDefaultSegmentBytes;
 };
 
 // DIR/genesis.json: written on first start, reused after so the genesis is stable.
@@ -44,6 +47,8 @@ struct GenesisFile {
   Address operator_account;
   uint64_t timestamp = 0;
 };
+// Reads DIR/genesis.json if it exists (throws std::runtime_error if it is malformed).
+std::optional<GenesisFile> read_genesis_file(const std::string& data_dir);
 // Loads or creates the genesis file; throws std::runtime_error with a clear message when the
 // options contradict it or --operator is missing without --dev.
 GenesisFile load_or_create_genesis(const NodeOptions& options, uint64_t now);
@@ -68,6 +73,7 @@ class Node {
 
   const GenesisFile& genesis() const { return genesis_; }
   const NodeOptions& options() const { return options_; }
+  const store::RecoveryReport& recovery() const { return recovery_; }
   Ledger& ledger() { return *ledger_; }
   // GET /v1/kyc: whether the KYC intake is on, its claim key and issuer identity.
   nlohmann::json kyc_info() const { return kyc_->info(); }
@@ -80,6 +86,8 @@ class Node {
   NodeOptions options_;
   GenesisFile genesis_;
   Metrics metrics_;
+  store::RecoveryReport recovery_;
+  std::unique_ptr<store::Store> store_;  // outlives the ledger, whose sequencer drains into it
   std::unique_ptr<Ledger> ledger_;
   std::unique_ptr<EthApi> eth_;
   std::unique_ptr<RestApi> rest_;

@@ -1,0 +1,92 @@
+// The journal: append-only segment files of checksummed, hash-chained block records
+// (docs/journal-format.md). The scanner checks every record and, when asked, repairs a torn tail
+// (a record cut short by a crash mid-write: never acknowledged, since acknowledgement follows the
+// fsync); any other damage is fatal and located (segment, offset, block number).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "stoa/chain/block.h"
+#include "stoa/store/env.h"
+
+namespace stoa::store {
+
+inline constexpr uint64_t kDefaultSegmentBytes = 64ULL << 20;  // a segment rolls over past this
+inline constexpr size_t kSegmentHeaderBytes = 32;
+inline constexpr size_t kRecordHeaderBytes = 84;
+inline constexpr uint64_t kSegmentMagic = 0x53544f4153454731ULL;  // "STOASEG1"
+inline constexpr uint32_t kRecordMagic = 0x53544258u;             // "STBX"
+inline constexpr uint32_t kJournalVersion = 1;
+
+std::string journal_dir(const std::string& data_dir);  // DATA/journal
+std::string segment_name(uint64_t first_block);        // 00000000000000000001.seg
+
+struct JournalRecord {
+  std::string segment;  // file name
+  uint64_t offset = 0;  // of the record in the segment
+  uint64_t number = 0;
+  Bytes32 prev_hash;
+  Bytes32 hash;
+  BytesView payload;
+};
+
+struct ScanResult {
+  // Fatal damage: "segment S, offset O, block N: what". Empty when the journal holds.
+  std::string error;
+  uint64_t segments = 0;
+  uint64_t records = 0;
+  uint64_t bytes = 0;
+  uint64_t head_number = 0;     // 0 = no blocks after genesis
+  Bytes32 head_hash;            // the genesis hash when empty
+  std::vector<Bytes32> hashes;  // hashes[i] = hash of block i + 1
+  // Where the writer continues: the last segment and its size (empty name = no segment).
+  std::string last_segment;
+  uint64_t last_segment_size = 0;
+  // A torn tail found (and truncated when repairing).
+  bool torn_tail = false;
+  std::string torn_segment;
+  uint64_t torn_offset = 0;
+  uint64_t torn_bytes = 0;
+  std::string torn_reason;
+};
+
+// Checks every segment in order. `visit` (may be empty) sees each valid record in order and
+// returns "" or an error that stops the scan (reported with the record's location).
+ScanResult scan_journal(Env* env, const std::string& data_dir, uint64_t chain_id,
+                        const Bytes32& genesis_hash, bool repair_tail,
+                        const std::function<std::string(const JournalRecord&)>& visit = {});
+
+class JournalWriter {
+ public:
+  // Continues after `scan` (which must have succeeded and repaired its tail).
+  static IoStatus open(Env* env, const std::string& data_dir, uint64_t chain_id,
+                       const ScanResult& scan, uint64_t segment_bytes,
+                       std::unique_ptr<JournalWriter>* out);
+  // Appends the block's record and fdatasyncs it (a new segment is synced with its directory
+  // entry first). After a failure the writer refuses everything: the caller must stop.
+  IoStatus append(const chain::Block& block);
+  uint64_t head_number() const { return next_number_ - 1; }
+  uint64_t segments_created() const { return segments_created_; }
+
+ private:
+  JournalWriter() = default;
+  IoStatus roll(uint64_t first_block);
+
+  Env* env_ = nullptr;
+  std::string dir_;
+  uint64_t chain_id_ = 0;
+  uint64_t segment_bytes_ = kDefaultSegmentBytes;
+  std::unique_ptr<WritableFile> file_;
+  uint64_t size_ = 0;
+  uint64_t next_number_ = 1;
+  Bytes32 last_hash_;
+  uint64_t segments_created_ = 0;
+  std::string failed_;
+  Bytes buf_;
+};
+
+}  // namespace stoa::store

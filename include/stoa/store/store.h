@@ -1,0 +1,89 @@
+// The durable ledger: recovery on start (scan the journal, repair a torn tail, load the newest
+// valid snapshot, replay the rest through the core with every header checked), the durability
+// hook the sequencer calls for each sealed block (append + fdatasync, a snapshot every N blocks),
+// and the full verification behind `stoa verify`.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stoa/chain/chain.h"
+#include "stoa/store/journal.h"
+#include "stoa/store/snapshot.h"
+
+namespace stoa::store {
+
+struct StoreOptions {
+  uint64_t segment_bytes = kDefaultSegmentBytes;
+  uint64_t snapshot_every = kDefaultSnapshotEvery;  // 0 = no snapshots
+  bool load_snapshots = true;                       // false: replay from genesis
+};
+
+struct RecoveryReport {
+  uint64_t head = 0;
+  std::optional<uint64_t> snapshot_block;  // the snapshot recovery started from
+  uint64_t loaded_blocks = 0;              // read without execution (covered by the snapshot)
+  uint64_t replayed_blocks = 0;
+  uint64_t replayed_transactions = 0;
+  std::vector<std::string> warnings;  // torn tail truncated, snapshots skipped
+  double seconds = 0;
+};
+
+class Store {
+ public:
+  // Recovers the chain stored in `data_dir` (an empty directory gives the genesis chain).
+  // Returns "" or the fatal problem, naming segment, offset and block; nothing may be served
+  // from a directory that fails.
+  static std::string open(Env* env, const std::string& data_dir, const chain::ChainConfig& config,
+                          const StoreOptions& options, std::unique_ptr<Store>* store,
+                          std::unique_ptr<chain::Chain>* chain, RecoveryReport* report);
+
+  // Makes a sealed block durable (called on the sequencer thread, before receipts are
+  // published, with `state` at this block). A snapshot is written when the block number is a
+  // multiple of snapshot_every; a failed snapshot is only a warning (`warning` set). A failed
+  // append is fatal: the caller must stop without publishing anything.
+  IoStatus on_sealed(const chain::Block& block, const core::State& state,
+                     std::string* warning = nullptr);
+  uint64_t snapshots_written() const { return snapshots_written_; }
+
+ private:
+  Store() = default;
+  Env* env_ = nullptr;
+  std::string data_dir_;
+  uint64_t chain_id_ = 0;
+  StoreOptions options_;
+  std::unique_ptr<JournalWriter> writer_;
+  uint64_t snapshots_written_ = 0;
+};
+
+struct VerifyReport {
+  bool ok = false;
+  std::string problem;  // the first one, with its location
+  std::vector<std::string> notes;
+  uint64_t segments = 0;
+  uint64_t bytes = 0;
+  uint64_t blocks = 0;
+  uint64_t transactions = 0;
+  uint64_t snapshots_checked = 0;
+  Bytes32 head_hash;
+  Bytes32 state_digest;  // recomputed from scratch after the last block
+};
+
+// Checks everything without changing anything: every record's checksum and hash link, every
+// transaction's signature against its stored sender, every block by full replay from genesis
+// (state digest, receipts and transactions roots, hash), every snapshot's checksum and its
+// encoding against the replayed state at its block. A torn tail is noted, not a failure (it was
+// never acknowledged; the node truncates it on its next start).
+VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
+                             const chain::ChainConfig& config);
+
+// Reads every block of the journal in order (checksums and links checked; no execution) and
+// gives it to `fn`; returns "" or the first problem.
+std::string read_blocks(Env* env, const std::string& data_dir, const chain::ChainConfig& config,
+                        const std::function<bool(const chain::Block&)>& fn);
+
+}  // namespace stoa::store

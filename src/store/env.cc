@@ -1,0 +1,282 @@
+// POSIX and in-memory Envs.
+#include "stoa/store/env.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace stoa::store {
+namespace {
+
+IoStatus os_error(const std::string& what, const std::string& path) {
+  return IoStatus::Error(what + " " + path + ": " + std::strerror(errno));
+}
+
+class PosixFile final : public WritableFile {
+ public:
+  PosixFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  IoStatus append(BytesView data) override {
+    const uint8_t* p = data.data();
+    size_t left = data.size();
+    while (left > 0) {
+      const ssize_t n = ::write(fd_, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return os_error("write", path_);
+      }
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+    return IoStatus::Ok();
+  }
+  IoStatus sync() override {
+    if (::fdatasync(fd_) != 0) return os_error("fdatasync", path_);
+    return IoStatus::Ok();
+  }
+  IoStatus close() override {
+    if (fd_ >= 0 && ::close(fd_) != 0) {
+      fd_ = -1;
+      return os_error("close", path_);
+    }
+    fd_ = -1;
+    return IoStatus::Ok();
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
+class PosixEnv final : public Env {
+ public:
+  IoStatus open_append(const std::string& path, std::unique_ptr<WritableFile>* out) override {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) return os_error("open", path);
+    *out = std::make_unique<PosixFile>(fd, path);
+    return IoStatus::Ok();
+  }
+  IoStatus read_all(const std::string& path, Bytes* out) override {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return os_error("open", path);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+      ::close(fd);
+      return os_error("stat", path);
+    }
+    out->resize(static_cast<size_t>(st.st_size));
+    size_t got = 0;
+    while (got < out->size()) {
+      const ssize_t n = ::read(fd, out->data() + got, out->size() - got);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        ::close(fd);
+        return os_error("read", path);
+      }
+      if (n == 0) break;
+      got += static_cast<size_t>(n);
+    }
+    out->resize(got);
+    ::close(fd);
+    return IoStatus::Ok();
+  }
+  IoStatus truncate(const std::string& path, uint64_t size) override {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return os_error("open", path);
+    IoStatus s;
+    if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
+      s = os_error("truncate", path);
+    } else if (::fsync(fd) != 0) {
+      s = os_error("fsync", path);
+    }
+    ::close(fd);
+    return s;
+  }
+  IoStatus list(const std::string& dir, std::vector<std::string>* names) override {
+    names->clear();
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) {
+      if (errno == ENOENT) return IoStatus::Ok();
+      return os_error("opendir", dir);
+    }
+    while (const dirent* e = ::readdir(d)) {
+      const std::string n = e->d_name;
+      if (n != "." && n != "..") names->push_back(n);
+    }
+    ::closedir(d);
+    return IoStatus::Ok();
+  }
+  IoStatus make_dir(const std::string& dir) override {
+    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return os_error("mkdir", dir);
+    return IoStatus::Ok();
+  }
+  IoStatus sync_dir(const std::string& dir) override {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return os_error("open", dir);
+    IoStatus s;
+    if (::fsync(fd) != 0) s = os_error("fsync", dir);
+    ::close(fd);
+    return s;
+  }
+  IoStatus rename(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) return os_error("rename", from + " -> " + to);
+    return IoStatus::Ok();
+  }
+  IoStatus remove(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) return os_error("unlink", path);
+    return IoStatus::Ok();
+  }
+  bool exists(const std::string& path) override {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0;
+  }
+};
+
+std::string parent_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+}
+
+}  // namespace
+
+Env* posix_env() {
+  static PosixEnv* env = new PosixEnv();
+  return env;
+}
+
+std::string join_path(const std::string& dir, const std::string& name) {
+  if (dir.empty()) return name;
+  if (dir.back() == '/') return dir + name;
+  return dir + "/" + name;
+}
+
+class MemFile final : public WritableFile {
+ public:
+  MemFile(MemEnv* env, std::string path) : env_(env), path_(std::move(path)) {}
+  IoStatus append(BytesView data) override {
+    MemEnv::File* f = file();
+    if (f == nullptr) return IoStatus::Error("write " + path_ + ": file removed");
+    size_t n = data.size();
+    bool full = false;
+    if (env_->budget_) {
+      if (n > *env_->budget_) {
+        n = static_cast<size_t>(*env_->budget_);
+        full = true;
+      }
+      *env_->budget_ -= n;
+    }
+    f->data.insert(f->data.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
+    if (full) return IoStatus::Error("write " + path_ + ": No space left on device");
+    return IoStatus::Ok();
+  }
+  IoStatus sync() override {
+    MemEnv::File* f = file();
+    if (f == nullptr) return IoStatus::Error("fdatasync " + path_ + ": file removed");
+    if (env_->fail_sync_) return IoStatus::Error("fdatasync " + path_ + ": Input/output error");
+    f->synced = f->data.size();
+    ++env_->syncs_;
+    return IoStatus::Ok();
+  }
+  IoStatus close() override { return IoStatus::Ok(); }
+
+ private:
+  MemEnv::File* file() {
+    auto it = env_->files_.find(path_);
+    return it == env_->files_.end() ? nullptr : &it->second;
+  }
+  MemEnv* env_;
+  std::string path_;
+};
+
+IoStatus MemEnv::open_append(const std::string& path, std::unique_ptr<WritableFile>* out) {
+  files_.try_emplace(path);
+  *out = std::make_unique<MemFile>(this, path);
+  return IoStatus::Ok();
+}
+
+IoStatus MemEnv::read_all(const std::string& path, Bytes* out) {
+  auto it = files_.find(path);
+  if (it == files_.end()) return IoStatus::Error("open " + path + ": No such file or directory");
+  *out = it->second.data;
+  return IoStatus::Ok();
+}
+
+IoStatus MemEnv::truncate(const std::string& path, uint64_t size) {
+  auto it = files_.find(path);
+  if (it == files_.end()) return IoStatus::Error("open " + path + ": No such file or directory");
+  if (size < it->second.data.size()) it->second.data.resize(static_cast<size_t>(size));
+  it->second.synced = it->second.data.size();
+  return IoStatus::Ok();
+}
+
+IoStatus MemEnv::list(const std::string& dir, std::vector<std::string>* names) {
+  names->clear();
+  const std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
+  for (const auto& [path, f] : files_) {
+    if (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
+        path.find('/', prefix.size()) == std::string::npos) {
+      names->push_back(path.substr(prefix.size()));
+    }
+  }
+  return IoStatus::Ok();
+}
+
+IoStatus MemEnv::make_dir(const std::string&) {
+  return IoStatus::Ok();
+}
+
+IoStatus MemEnv::sync_dir(const std::string& dir) {
+  for (auto& [path, f] : files_) {
+    if (parent_of(path) == dir) f.entry_durable = true;
+  }
+  return IoStatus::Ok();
+}
+
+IoStatus MemEnv::rename(const std::string& from, const std::string& to) {
+  auto it = files_.find(from);
+  if (it == files_.end()) return IoStatus::Error("rename " + from + ": No such file or directory");
+  File f = std::move(it->second);
+  files_.erase(it);
+  f.entry_durable = false;
+  files_[to] = std::move(f);
+  return IoStatus::Ok();
+}
+
+IoStatus MemEnv::remove(const std::string& path) {
+  files_.erase(path);
+  return IoStatus::Ok();
+}
+
+bool MemEnv::exists(const std::string& path) {
+  return files_.contains(path);
+}
+
+void MemEnv::crash(uint64_t keep_unsynced) {
+  for (auto it = files_.begin(); it != files_.end();) {
+    File& f = it->second;
+    if (!f.entry_durable) {
+      it = files_.erase(it);
+      continue;
+    }
+    const uint64_t keep = std::min<uint64_t>(f.data.size(), f.synced + keep_unsynced);
+    f.data.resize(static_cast<size_t>(keep));
+    f.synced = f.data.size();
+    ++it;
+  }
+  budget_.reset();
+  fail_sync_ = false;
+}
+
+Bytes* MemEnv::contents(const std::string& path) {
+  auto it = files_.find(path);
+  return it == files_.end() ? nullptr : &it->second.data;
+}
+
+}  // namespace stoa::store

@@ -1,0 +1,300 @@
+// Segment files and block records (docs/journal-format.md).
+#include "stoa/store/journal.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "stoa/common/assert.h"
+#include "stoa/store/block_codec.h"
+#include "stoa/store/crc32c.h"
+
+namespace stoa::store {
+namespace {
+
+void put_u32(uint8_t* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i)
+    p[i] = static_cast<uint8_t>(v >> (24 - 8 * i));
+}
+void put_u64(uint8_t* p, uint64_t v) {
+  for (int i = 0; i < 8; ++i)
+    p[i] = static_cast<uint8_t>(v >> (56 - 8 * i));
+}
+uint32_t get_u32(const uint8_t* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+uint64_t get_u64(const uint8_t* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+void segment_header(uint8_t out[kSegmentHeaderBytes], uint64_t chain_id, uint64_t first_block) {
+  put_u64(out, kSegmentMagic);
+  put_u32(out + 8, kJournalVersion);
+  put_u64(out + 12, chain_id);
+  put_u64(out + 20, first_block);
+  put_u32(out + 28, crc32c(out, 28));
+}
+
+bool parse_segment_name(const std::string& name, uint64_t* first) {
+  if (name.size() != 24 || name.substr(20) != ".seg") return false;
+  uint64_t v = 0;
+  for (size_t i = 0; i < 20; ++i) {
+    if (name[i] < '0' || name[i] > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(name[i] - '0');
+  }
+  *first = v;
+  return true;
+}
+
+bool all_zero(const uint8_t* p, size_t n) {
+  return std::all_of(p, p + n, [](uint8_t b) { return b == 0; });
+}
+
+std::string where(const std::string& seg, uint64_t offset, uint64_t block) {
+  return "segment " + seg + ", offset " + std::to_string(offset) + ", block " +
+         std::to_string(block) + ": ";
+}
+
+}  // namespace
+
+std::string journal_dir(const std::string& data_dir) {
+  return join_path(data_dir, "journal");
+}
+
+std::string segment_name(uint64_t first_block) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%020llu.seg", static_cast<unsigned long long>(first_block));
+  return buf;
+}
+
+ScanResult scan_journal(Env* env, const std::string& data_dir, uint64_t chain_id,
+                        const Bytes32& genesis_hash, bool repair_tail,
+                        const std::function<std::string(const JournalRecord&)>& visit) {
+  ScanResult res;
+  res.head_hash = genesis_hash;
+  const std::string dir = journal_dir(data_dir);
+  std::vector<std::string> names;
+  if (IoStatus s = env->list(dir, &names); !s.ok()) {
+    res.error = s.error;
+    return res;
+  }
+  std::vector<std::pair<uint64_t, std::string>> segs;
+  for (const std::string& n : names) {
+    uint64_t first = 0;
+    if (parse_segment_name(n, &first)) segs.emplace_back(first, n);
+  }
+  std::sort(segs.begin(), segs.end());
+  uint64_t expected = 1;  // the next block number
+  Bytes32 prev = genesis_hash;
+  Bytes data;
+  for (size_t si = 0; si < segs.size(); ++si) {
+    const auto& [first, name] = segs[si];
+    const bool last = si + 1 == segs.size();
+    const std::string path = join_path(dir, name);
+    if (first != expected) {
+      res.error = "segment " + name + ": starts at block " + std::to_string(first) + " but block " +
+                  std::to_string(expected) + " comes next" +
+                  (first > expected ? " (a segment is missing)" : " (overlapping segments)");
+      return res;
+    }
+    if (IoStatus s = env->read_all(path, &data); !s.ok()) {
+      res.error = s.error;
+      return res;
+    }
+    ++res.segments;
+    // The header. A last segment whose header is incomplete was being created during a crash.
+    uint8_t want[kSegmentHeaderBytes];
+    segment_header(want, chain_id, first);
+    if (data.size() < kSegmentHeaderBytes ||
+        !std::equal(want, want + kSegmentHeaderBytes, data.begin())) {
+      const bool torn =
+          last && (data.size() < kSegmentHeaderBytes || all_zero(data.data(), data.size()));
+      if (!torn) {
+        res.error = where(name, 0, first) + "bad segment header (magic, version, chain id " +
+                    std::to_string(chain_id) + ", first block or checksum)";
+        return res;
+      }
+      res.torn_tail = true;
+      res.torn_segment = name;
+      res.torn_offset = 0;
+      res.torn_bytes = data.size();
+      res.torn_reason = "segment header incomplete";
+      if (repair_tail) {
+        if (IoStatus s = env->remove(path); !s.ok()) {
+          res.error = s.error;
+          return res;
+        }
+        if (IoStatus s = env->sync_dir(dir); !s.ok()) {
+          res.error = s.error;
+          return res;
+        }
+      }
+      --res.segments;
+      break;
+    }
+    res.last_segment = name;
+    res.last_segment_size = data.size();
+    res.bytes += data.size();
+    uint64_t off = kSegmentHeaderBytes;
+    while (off < data.size()) {
+      const uint64_t left = data.size() - off;
+      const uint8_t* p = data.data() + off;
+      std::string problem;
+      bool reaches_end = false;
+      uint32_t len = 0;
+      if (left < kRecordHeaderBytes) {
+        problem = "record header incomplete (" + std::to_string(left) + " bytes)";
+        reaches_end = true;
+      } else if (get_u32(p) != kRecordMagic) {
+        problem = "bad record magic";
+        reaches_end = all_zero(p, left);
+      } else {
+        len = get_u32(p + 4);
+        if (kRecordHeaderBytes + uint64_t{len} > left) {
+          problem = "record of " + std::to_string(len) + " payload bytes runs past the end";
+          reaches_end = true;
+        } else {
+          uint32_t crc = crc32c(p, 80);
+          crc = crc32c_extend(crc, p + kRecordHeaderBytes, len);
+          if (crc != get_u32(p + 80)) {
+            problem = "record checksum mismatch";
+            reaches_end = kRecordHeaderBytes + uint64_t{len} == left;
+          }
+        }
+      }
+      if (!problem.empty()) {
+        if (last && reaches_end) {
+          res.torn_tail = true;
+          res.torn_segment = name;
+          res.torn_offset = off;
+          res.torn_bytes = left;
+          res.torn_reason = problem;
+          res.last_segment_size = off;
+          res.bytes -= left;
+          if (repair_tail) {
+            if (IoStatus s = env->truncate(path, off); !s.ok()) {
+              res.error = s.error;
+              return res;
+            }
+          }
+          break;
+        }
+        res.error = where(name, off, expected) + problem;
+        return res;
+      }
+      JournalRecord rec;
+      rec.segment = name;
+      rec.offset = off;
+      rec.number = get_u64(p + 8);
+      std::copy(p + 16, p + 48, rec.prev_hash.b.begin());
+      std::copy(p + 48, p + 80, rec.hash.b.begin());
+      rec.payload = BytesView(p + kRecordHeaderBytes, len);
+      if (rec.number != expected) {
+        res.error = where(name, off, expected) + "record holds block " + std::to_string(rec.number);
+        return res;
+      }
+      if (rec.prev_hash != prev) {
+        res.error = where(name, off, expected) + "hash chain broken: predecessor hash " +
+                    rec.prev_hash.hex() + ", block " + std::to_string(expected - 1) + " is " +
+                    prev.hex();
+        return res;
+      }
+      if (visit) {
+        std::string e = visit(rec);
+        if (!e.empty()) {
+          res.error = where(name, off, expected) + e;
+          return res;
+        }
+      }
+      prev = rec.hash;
+      res.hashes.push_back(rec.hash);
+      ++expected;
+      ++res.records;
+      off += kRecordHeaderBytes + len;
+    }
+    if (res.torn_tail) break;
+  }
+  res.head_number = expected - 1;
+  res.head_hash = prev;
+  return res;
+}
+
+IoStatus JournalWriter::open(Env* env, const std::string& data_dir, uint64_t chain_id,
+                             const ScanResult& scan, uint64_t segment_bytes,
+                             std::unique_ptr<JournalWriter>* out) {
+  STOA_ASSERT(scan.error.empty());
+  std::unique_ptr<JournalWriter> w(new JournalWriter());
+  w->env_ = env;
+  w->dir_ = journal_dir(data_dir);
+  w->chain_id_ = chain_id;
+  w->segment_bytes_ = std::max<uint64_t>(segment_bytes, kSegmentHeaderBytes + 1);
+  w->next_number_ = scan.head_number + 1;
+  w->last_hash_ = scan.head_hash;
+  if (IoStatus s = env->make_dir(data_dir); !s.ok()) return s;
+  if (IoStatus s = env->make_dir(w->dir_); !s.ok()) return s;
+  if (!scan.last_segment.empty()) {
+    if (IoStatus s = env->open_append(join_path(w->dir_, scan.last_segment), &w->file_); !s.ok()) {
+      return s;
+    }
+    w->size_ = scan.last_segment_size;
+  }
+  *out = std::move(w);
+  return IoStatus::Ok();
+}
+
+IoStatus JournalWriter::roll(uint64_t first_block) {
+  if (file_) {
+    if (IoStatus s = file_->close(); !s.ok()) return s;
+    file_.reset();
+  }
+  const std::string path = join_path(dir_, segment_name(first_block));
+  std::unique_ptr<WritableFile> f;
+  if (IoStatus s = env_->open_append(path, &f); !s.ok()) return s;
+  uint8_t h[kSegmentHeaderBytes];
+  segment_header(h, chain_id_, first_block);
+  if (IoStatus s = f->append(BytesView(h, sizeof h)); !s.ok()) return s;
+  if (IoStatus s = f->sync(); !s.ok()) return s;
+  if (IoStatus s = env_->sync_dir(dir_); !s.ok()) return s;
+  file_ = std::move(f);
+  size_ = kSegmentHeaderBytes;
+  ++segments_created_;
+  return IoStatus::Ok();
+}
+
+IoStatus JournalWriter::append(const chain::Block& block) {
+  if (!failed_.empty())
+    return IoStatus::Error("journal unusable after an earlier failure: " + failed_);
+  STOA_ASSERT(block.header.number == next_number_);
+  STOA_ASSERT(block.header.parent_hash == last_hash_);
+  buf_.assign(kRecordHeaderBytes, 0);
+  encode_block(block, buf_);
+  const uint64_t len = buf_.size() - kRecordHeaderBytes;
+  STOA_ASSERT(len <= 0xffffffffULL);
+  uint8_t* p = buf_.data();
+  put_u32(p, kRecordMagic);
+  put_u32(p + 4, static_cast<uint32_t>(len));
+  put_u64(p + 8, block.header.number);
+  std::copy(block.header.parent_hash.b.begin(), block.header.parent_hash.b.end(), p + 16);
+  std::copy(block.hash.b.begin(), block.hash.b.end(), p + 48);
+  uint32_t crc = crc32c(p, 80);
+  crc = crc32c_extend(crc, p + kRecordHeaderBytes, len);
+  put_u32(p + 80, crc);
+  IoStatus s;
+  if (!file_ || (size_ > kSegmentHeaderBytes && size_ + buf_.size() > segment_bytes_)) {
+    s = roll(block.header.number);
+  }
+  if (s.ok()) s = file_->append(buf_);
+  if (s.ok()) s = file_->sync();
+  if (!s.ok()) {
+    failed_ = s.error;
+    return s;
+  }
+  size_ += buf_.size();
+  next_number_ = block.header.number + 1;
+  last_hash_ = block.hash;
+  return IoStatus::Ok();
+}
+
+}  // namespace stoa::store

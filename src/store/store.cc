@@ -1,0 +1,283 @@
+// Recovery, the durability hook and verification.
+#include "stoa/store/store.h"
+
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "stoa/store/block_codec.h"
+
+namespace stoa::store {
+namespace {
+
+// A StateSink that collects the canonical encoding.
+class BytesSink final : public core::StateSink {
+ public:
+  explicit BytesSink(Bytes& out) : out_(out) {}
+  void write(const void* data, size_t n) override {
+    const auto* p = static_cast<const uint8_t*>(data);
+    out_.insert(out_.end(), p, p + n);
+  }
+
+ private:
+  Bytes& out_;
+};
+
+Bytes encode_state(const core::State& state) {
+  Bytes out;
+  BytesSink sink(out);
+  state.encode(sink);
+  return out;
+}
+
+// Replays the journal into a fresh chain, starting from `snap` if given. Returns "" or the
+// located problem; `snapshot_problem` is set instead when restoring the snapshot itself failed.
+std::string replay(Env* env, const std::string& data_dir, const chain::ChainConfig& config,
+                   const Snapshot* snap, bool recover_senders, chain::Chain& chain,
+                   RecoveryReport* report, std::string* snapshot_problem,
+                   const std::function<std::string(const chain::Chain&)>& after_block = {}) {
+  const uint64_t chain_id = config.genesis.chain_id;
+  const ScanResult scan =
+      scan_journal(env, data_dir, chain_id, chain.head().hash, /*repair_tail=*/false,
+                   [&](const JournalRecord& rec) -> std::string {
+                     chain::Block b;
+                     std::string e = decode_block(rec.payload, chain_id, recover_senders, &b);
+                     if (!e.empty()) return "cannot decode the block: " + e;
+                     if (b.hash != rec.hash) {
+                       return "the record names hash " + rec.hash.hex() +
+                              " but its header hashes to " + b.hash.hex();
+                     }
+                     if (snap != nullptr && b.header.number <= snap->block_number) {
+                       e = chain.append_executed(std::move(b));
+                       if (!e.empty()) return e;
+                       ++report->loaded_blocks;
+                       if (chain.height() == snap->block_number) {
+                         if (chain.head().hash != snap->block_hash) {
+                           *snapshot_problem = "its block hash differs from the journal's block " +
+                                               std::to_string(snap->block_number);
+                           return "snapshot";
+                         }
+                         e = chain.restore_state(snap->state);
+                         if (!e.empty()) {
+                           *snapshot_problem = e;
+                           return "snapshot";
+                         }
+                       }
+                     } else {
+                       const size_t ntx = b.transactions.size();
+                       e = chain.replay_block(b);
+                       if (!e.empty()) return e;
+                       ++report->replayed_blocks;
+                       report->replayed_transactions += ntx;
+                     }
+                     if (after_block) return after_block(chain);
+                     return "";
+                   });
+  if (!snapshot_problem->empty()) return "";
+  if (!scan.error.empty()) return scan.error;
+  if (snap != nullptr && chain.height() < snap->block_number) {
+    return "snapshot " + snap->name + " is at block " + std::to_string(snap->block_number) +
+           " but the journal ends at block " + std::to_string(chain.height()) +
+           ": journal segments are missing";
+  }
+  report->head = chain.height();
+  return "";
+}
+
+}  // namespace
+
+std::string Store::open(Env* env, const std::string& data_dir, const chain::ChainConfig& config,
+                        const StoreOptions& options, std::unique_ptr<Store>* store,
+                        std::unique_ptr<chain::Chain>* chain_out, RecoveryReport* report) {
+  const auto start = std::chrono::steady_clock::now();
+  const uint64_t chain_id = config.genesis.chain_id;
+  auto chain = std::make_unique<chain::Chain>(config);
+  const Bytes32 genesis_hash = chain->head().hash;
+  // Pass 1: checksums and links, and the torn tail repaired.
+  const ScanResult scan = scan_journal(env, data_dir, chain_id, genesis_hash, /*repair_tail=*/true);
+  if (!scan.error.empty()) return scan.error;
+  if (scan.torn_tail) {
+    report->warnings.push_back("torn tail truncated: segment " + scan.torn_segment + ", offset " +
+                               std::to_string(scan.torn_offset) + ", " +
+                               std::to_string(scan.torn_bytes) + " bytes (" + scan.torn_reason +
+                               "); block " + std::to_string(scan.head_number + 1) +
+                               " was never acknowledged");
+  }
+  // Pass 2: from the newest usable snapshot, or from genesis.
+  std::vector<std::string> names;
+  if (options.load_snapshots) {
+    if (IoStatus s = list_snapshots(env, data_dir, &names); !s.ok()) return s.error;
+  }
+  bool done = false;
+  for (const std::string& name : names) {
+    Snapshot snap;
+    std::string problem = read_snapshot(env, data_dir, name, chain_id, &snap);
+    if (problem.empty() && snap.block_number > scan.head_number) {
+      return "snapshot " + name + " is at block " + std::to_string(snap.block_number) +
+             " but the journal ends at block " + std::to_string(scan.head_number) +
+             ": journal segments are missing";
+    }
+    if (problem.empty() && snap.block_number > 0 &&
+        scan.hashes[snap.block_number - 1] != snap.block_hash) {
+      problem =
+          "its block hash differs from the journal's block " + std::to_string(snap.block_number);
+    }
+    if (problem.empty()) {
+      RecoveryReport r;
+      std::string snapshot_problem;
+      std::string e = replay(env, data_dir, config, &snap, false, *chain, &r, &snapshot_problem);
+      if (!e.empty()) return e;
+      if (snapshot_problem.empty()) {
+        r.warnings = std::move(report->warnings);
+        *report = std::move(r);
+        report->snapshot_block = snap.block_number;
+        done = true;
+        break;
+      }
+      problem = snapshot_problem;
+      chain = std::make_unique<chain::Chain>(config);  // the failed restore left it unusable
+    }
+    report->warnings.push_back("snapshot " + name + " skipped: " + problem);
+  }
+  if (!done) {
+    RecoveryReport r;
+    std::string snapshot_problem;
+    std::string e = replay(env, data_dir, config, nullptr, false, *chain, &r, &snapshot_problem);
+    if (!e.empty()) return e;
+    r.warnings = std::move(report->warnings);
+    *report = std::move(r);
+  }
+  // The writer continues after the (repaired) tail.
+  std::unique_ptr<Store> st(new Store());
+  st->env_ = env;
+  st->data_dir_ = data_dir;
+  st->chain_id_ = chain_id;
+  st->options_ = options;
+  if (IoStatus s =
+          JournalWriter::open(env, data_dir, chain_id, scan, options.segment_bytes, &st->writer_);
+      !s.ok()) {
+    return s.error;
+  }
+  report->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  *store = std::move(st);
+  *chain_out = std::move(chain);
+  return "";
+}
+
+IoStatus Store::on_sealed(const chain::Block& block, const core::State& state,
+                          std::string* warning) {
+  if (IoStatus s = writer_->append(block); !s.ok()) return s;
+  const uint64_t n = block.header.number;
+  if (options_.snapshot_every > 0 && n % options_.snapshot_every == 0) {
+    Snapshot snap;
+    snap.chain_id = chain_id_;
+    snap.block_number = n;
+    snap.block_hash = block.hash;
+    snap.state_digest = block.header.state_root;
+    snap.state = encode_state(state);
+    if (IoStatus s = write_snapshot(env_, data_dir_, snap); !s.ok()) {
+      if (warning != nullptr)
+        *warning = "snapshot at block " + std::to_string(n) + " failed: " + s.error;
+    } else {
+      ++snapshots_written_;
+    }
+  }
+  return IoStatus::Ok();
+}
+
+VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
+                             const chain::ChainConfig& config) {
+  VerifyReport v;
+  const uint64_t chain_id = config.genesis.chain_id;
+  chain::Chain chain(config);
+  // The snapshots: checksums first; their content is compared at their block during replay.
+  std::vector<std::string> names;
+  if (IoStatus s = list_snapshots(env, data_dir, &names); !s.ok()) {
+    v.problem = s.error;
+    return v;
+  }
+  std::map<uint64_t, Snapshot> snaps;
+  for (const std::string& name : names) {
+    Snapshot snap;
+    const std::string e = read_snapshot(env, data_dir, name, chain_id, &snap);
+    if (!e.empty()) {
+      v.problem = "snapshot " + name + ": " + e;
+      return v;
+    }
+    const uint64_t n = snap.block_number;
+    snaps.emplace(n, std::move(snap));
+  }
+  RecoveryReport r;
+  std::string unused;
+  std::string e =
+      replay(env, data_dir, config, nullptr, /*recover_senders=*/true, chain, &r, &unused,
+             [&](const chain::Chain& c) -> std::string {
+               auto it = snaps.find(c.height());
+               if (it == snaps.end()) return "";
+               const Snapshot& s = it->second;
+               if (s.block_hash != c.head().hash) {
+                 return "snapshot " + s.name + ": block hash differs";
+               }
+               if (s.state_digest != c.head().header.state_root) {
+                 return "snapshot " + s.name + ": state digest differs";
+               }
+               if (s.state != encode_state(c.state())) {
+                 return "snapshot " + s.name + ": its state differs from the replayed state";
+               }
+               ++v.snapshots_checked;
+               return "";
+             });
+  const ScanResult scan =
+      scan_journal(env, data_dir, chain_id, chain.block_by_number(0)->hash, false);
+  v.segments = scan.segments;
+  v.bytes = scan.bytes;
+  if (scan.torn_tail) {
+    v.notes.push_back("torn tail (never acknowledged; truncated at the next start): segment " +
+                      scan.torn_segment + ", offset " + std::to_string(scan.torn_offset) + ", " +
+                      std::to_string(scan.torn_bytes) + " bytes (" + scan.torn_reason + ")");
+  }
+  if (!e.empty()) {
+    v.problem = e;
+    return v;
+  }
+  for (const auto& [n, s] : snaps) {
+    if (n > chain.height()) {
+      v.problem = "snapshot " + s.name + " is at block " + std::to_string(n) +
+                  " but the journal ends at block " + std::to_string(chain.height()) +
+                  ": journal segments are missing";
+      return v;
+    }
+  }
+  v.blocks = chain.height();
+  v.transactions = r.replayed_transactions;
+  v.head_hash = chain.head().hash;
+  v.state_digest = chain.state().digest();
+  if (v.state_digest != chain.head().header.state_root) {
+    v.problem = "the final state digest differs from the head's state root";
+    return v;
+  }
+  v.ok = true;
+  return v;
+}
+
+std::string read_blocks(Env* env, const std::string& data_dir, const chain::ChainConfig& config,
+                        const std::function<bool(const chain::Block&)>& fn) {
+  const uint64_t chain_id = config.genesis.chain_id;
+  chain::Chain genesis(config);
+  bool stopped = false;
+  const ScanResult scan = scan_journal(env, data_dir, chain_id, genesis.head().hash, false,
+                                       [&](const JournalRecord& rec) -> std::string {
+                                         if (stopped) return "";
+                                         chain::Block b;
+                                         std::string e =
+                                             decode_block(rec.payload, chain_id, false, &b);
+                                         if (!e.empty()) return "cannot decode the block: " + e;
+                                         if (b.hash != rec.hash)
+                                           return "record hash and header hash differ";
+                                         if (!fn(b)) stopped = true;
+                                         return "";
+                                       });
+  return scan.error;
+}
+
+}  // namespace stoa::store
