@@ -768,6 +768,10 @@ std::unique_ptr<Contract> ComplianceRegistry::decode_state(DecodeContext& ctx, c
   if (!dec.ok()) return nullptr;
   auto r = std::make_unique<ComplianceRegistry>(ctx.state, self, security);
   r->required_accreditation_.set(dec.u8());
+  r->max_non_accredited_.set(dec.u64());
+  r->accept_self_certified_.set(dec.boolean());
+  for (uint64_t n = dec.count(20); n > 0 && dec.ok(); --n)
+    r->non_accredited_.set(dec.address(), true);
   std::vector<Address> modules;
   for (uint64_t n = dec.count(20); n > 0 && dec.ok(); --n)
     modules.push_back(dec.address());

@@ -758,3 +758,72 @@ const ContractAbi& IdentityFactory::abi() const {
 }
 
 }  // namespace stoa::core
+
+namespace stoa::core {
+
+std::unique_ptr<Contract> Identity::decode_state(DecodeContext& ctx, const Address& self,
+                                                 StateDecoder& dec) {
+  auto id = std::make_unique<Identity>(ctx.state, self, Address{});
+  id->keys_.clear();  // the constructor's management key; the encoding lists every key
+  for (uint64_t n = dec.count(32 + 8 + 8); n > 0 && dec.ok(); --n) {
+    const Bytes32 k = dec.b32();
+    const uint64_t purposes = dec.u64();
+    const uint64_t key_type = dec.u64();
+    if (purposes == 0 || purposes > UINT32_MAX || key_type > UINT32_MAX) {
+      dec.fail("identity key with purposes " + std::to_string(purposes) + ", type " +
+               std::to_string(key_type));
+    }
+    id->keys_.set(k, KeyRecord{static_cast<uint32_t>(purposes), static_cast<uint32_t>(key_type)});
+  }
+  for (uint64_t n = dec.count(32 + 32 + 32 + 20 + 8 + 8 + 8); n > 0 && dec.ok(); --n) {
+    const Bytes32 k = dec.b32();
+    Claim c;
+    c.topic = dec.u256();
+    c.scheme = dec.u256();
+    c.issuer = dec.address();
+    c.signature = dec.bytes();
+    c.data = dec.bytes();
+    c.uri = dec.str();
+    id->claims_.set(k, c);
+  }
+  for (uint64_t n = dec.count(32 + 20 + 1 + 8 + 8); n > 0 && dec.ok(); --n) {
+    const Bytes32 k = dec.b32();
+    Recovered r;
+    r.signer = dec.address();
+    r.typed = dec.boolean();
+    r.issued_at = dec.u64();
+    r.valid_until = dec.u64();
+    id->recovered_.set(k, r);
+  }
+  for (uint64_t n = dec.count(32 + 8); n > 0 && dec.ok(); --n) {
+    const Bytes32 k = dec.b32();
+    id->revoked_claims_.set(k, dec.u64());
+  }
+  for (uint64_t n = dec.count(32); n > 0 && dec.ok(); --n)
+    id->revoked_keys_.set(dec.b32(), true);
+  if (!dec.ok()) return nullptr;
+  return id;
+}
+
+std::unique_ptr<Contract> IdentityFactory::decode_state(DecodeContext& ctx, const Address& self,
+                                                        StateDecoder& dec) {
+  auto f = std::make_unique<IdentityFactory>(ctx.state, self);
+  f->access_.decode_state(dec);
+  for (uint64_t n = dec.count(20 + 20); n > 0 && dec.ok(); --n) {
+    const Address w = dec.address();
+    f->identities_.set(w, dec.address());
+  }
+  for (uint64_t n = dec.count(20 * 5); n > 0 && dec.ok(); --n) {
+    const Address t = dec.address();
+    IdentitySet s;
+    s.identity_registry = dec.address();
+    s.storage = dec.address();
+    s.claim_topics = dec.address();
+    s.trusted_issuers = dec.address();
+    f->stacks_.set(t, s);
+  }
+  if (!dec.ok()) return nullptr;
+  return f;
+}
+
+}  // namespace stoa::core

@@ -720,3 +720,80 @@ const ContractAbi& IdentityRegistry::abi() const {
 }
 
 }  // namespace stoa::core
+
+namespace stoa::core {
+
+std::unique_ptr<Contract> ClaimTopicsRegistry::decode_state(DecodeContext& ctx, const Address& self,
+                                                            StateDecoder& dec) {
+  const Address security = dec.address();
+  auto r = std::make_unique<ClaimTopicsRegistry>(ctx.state, self, security);
+  std::vector<U256> topics;
+  for (uint64_t n = dec.count(32); n > 0 && dec.ok(); --n)
+    topics.push_back(dec.u256());
+  r->topics_.set(std::move(topics));
+  if (!dec.ok()) return nullptr;
+  return r;
+}
+
+std::unique_ptr<Contract> TrustedIssuersRegistry::decode_state(DecodeContext& ctx,
+                                                               const Address& self,
+                                                               StateDecoder& dec) {
+  const Address security = dec.address();
+  auto r = std::make_unique<TrustedIssuersRegistry>(ctx.state, self, security);
+  for (uint64_t n = dec.count(20 + 8); n > 0 && dec.ok(); --n) {
+    const Address issuer = dec.address();
+    std::vector<U256> topics;
+    for (uint64_t k = dec.count(32); k > 0 && dec.ok(); --k)
+      topics.push_back(dec.u256());
+    r->issuers_.set(issuer, topics);
+  }
+  if (!dec.ok()) return nullptr;
+  return r;
+}
+
+std::unique_ptr<Contract> IdentityRegistryStorage::decode_state(DecodeContext& ctx,
+                                                                const Address& self,
+                                                                StateDecoder& dec) {
+  const Address security = dec.address();
+  auto s = std::make_unique<IdentityRegistryStorage>(ctx.state, self, security);
+  std::vector<Address> bound;
+  for (uint64_t n = dec.count(20); n > 0 && dec.ok(); --n)
+    bound.push_back(dec.address());
+  s->bound_.set(std::move(bound));
+  for (uint64_t n = dec.count(20 + 20 + 8); n > 0 && dec.ok(); --n) {
+    const Address wallet = dec.address();
+    StoredIdentity e;
+    e.identity = dec.address();
+    const uint64_t country = dec.u64();
+    if (country > UINT16_MAX) dec.fail("country " + std::to_string(country) + " > 65535");
+    e.country = static_cast<uint16_t>(country);
+    s->entries_.set(wallet, e);
+  }
+  if (!dec.ok()) return nullptr;
+  return s;
+}
+
+std::unique_ptr<Contract> IdentityRegistry::decode_state(DecodeContext& ctx, const Address& self,
+                                                         StateDecoder& dec) {
+  const Address security = dec.address();
+  const Address storage = dec.address();
+  const Address topics = dec.address();
+  const Address issuers = dec.address();
+  if (!dec.ok()) return nullptr;
+  auto r = std::make_unique<IdentityRegistry>(ctx.state, self, security, nullptr, nullptr, nullptr);
+  IdentityRegistry* raw = r.get();
+  ctx.fixups.push_back([raw, storage, topics, issuers, &state = ctx.state](std::string* error) {
+    raw->storage_ = state.contract_as<IdentityRegistryStorage>(storage);
+    raw->topics_ = state.contract_as<ClaimTopicsRegistry>(topics);
+    raw->issuers_ = state.contract_as<TrustedIssuersRegistry>(issuers);
+    if (raw->storage_ == nullptr || raw->topics_ == nullptr || raw->issuers_ == nullptr) {
+      *error = "identity registry " + raw->address().checksum_hex() +
+               " names a storage, topics or issuers registry that is not one";
+      return false;
+    }
+    return true;
+  });
+  return r;
+}
+
+}  // namespace stoa::core

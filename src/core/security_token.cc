@@ -1413,8 +1413,38 @@ std::unique_ptr<Contract> SecurityToken::decode_state(DecodeContext& ctx, const 
     const Address a = dec.address();
     t->nonces_.set(a, dec.u64());
   }
+  // The T-REX controls and the AML threshold.
+  for (uint64_t n = dec.count(20); n > 0 && dec.ok(); --n)
+    t->frozen_.set(dec.address(), true);
+  for (uint64_t n = dec.count(20 + 32); n > 0 && dec.ok(); --n) {
+    const Address a = dec.address();
+    t->frozen_tokens_.set(a, dec.u256());
+  }
+  t->onchain_id_.set(dec.address());
+  const Address identity_registry = dec.address();
+  const uint8_t eligibility = dec.u8();
+  if (eligibility > 2) dec.fail("eligibility mode " + std::to_string(eligibility) + " > 2");
+  t->eligibility_.set(eligibility);
+  for (uint64_t n = dec.count(20 + 32); n > 0 && dec.ok(); --n) {
+    const Address a = dec.address();
+    t->investor_balances_.set(a, dec.u256());
+  }
+  t->investor_count_.set(dec.u64());
+  t->aml_threshold_.set(dec.u8());
   if (!dec.ok()) return nullptr;
   SecurityToken* raw = t.get();
+  if (!identity_registry.is_zero()) {
+    ctx.fixups.push_back([raw, identity_registry, &state = ctx.state](std::string* error) {
+      IdentityRegistry* ir = state.contract_as<IdentityRegistry>(identity_registry);
+      if (ir == nullptr) {
+        *error = "token " + raw->address().checksum_hex() + " names identity registry " +
+                 identity_registry.checksum_hex() + ", which is not an IdentityRegistry";
+        return false;
+      }
+      raw->identity_registry_.set(ir);
+      return true;
+    });
+  }
   ctx.fixups.push_back([raw, registry, restriction, &state = ctx.state](std::string* error) {
     ComplianceRegistry* reg = nullptr;
     TransferRestriction* res = nullptr;

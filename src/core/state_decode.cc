@@ -7,6 +7,8 @@
 #include <string>
 
 #include "stoa/core/factory.h"
+#include "stoa/core/identity.h"
+#include "stoa/core/identity_registry.h"
 #include "stoa/core/modules.h"
 #include "stoa/core/security_token.h"
 #include "stoa/core/state.h"
@@ -30,6 +32,18 @@ ContractDecoder contract_decoder(ContractKind kind) {
       return &JurisdictionModule::decode_state;
     case ContractKind::kTransferRestriction:
       return &TransferRestriction::decode_state;
+    case ContractKind::kIdentity:
+      return &Identity::decode_state;
+    case ContractKind::kIdentityFactory:
+      return &IdentityFactory::decode_state;
+    case ContractKind::kClaimTopicsRegistry:
+      return &ClaimTopicsRegistry::decode_state;
+    case ContractKind::kTrustedIssuersRegistry:
+      return &TrustedIssuersRegistry::decode_state;
+    case ContractKind::kIdentityRegistryStorage:
+      return &IdentityRegistryStorage::decode_state;
+    case ContractKind::kIdentityRegistry:
+      return &IdentityRegistry::decode_state;
   }
   return nullptr;
 }

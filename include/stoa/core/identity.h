@@ -88,6 +88,8 @@ class Identity final : public Contract {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
+                                                StateDecoder& dec);
 
   // ERC-734. A management key has every purpose (ONCHAINID).
   bool key_has_purpose(const Bytes32& key, uint32_t purpose) const;
@@ -161,6 +163,8 @@ class IdentityFactory final : public Contract {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
+                                                StateDecoder& dec);
   AccessControl* access_control() const override { return &access_; }
 
   // DEPLOYER_ROLE here, or the wallet itself: a new identity whose management key is `wallet`.

@@ -41,6 +41,8 @@ class ClaimTopicsRegistry final : public SecurityPart {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
+                                                StateDecoder& dec);
 
   const std::vector<U256>& topics() const { return topics_.get(); }
   Status add_topic(CallContext& ctx, const U256& t);     // DEFAULT_ADMIN_ROLE
@@ -58,6 +60,8 @@ class TrustedIssuersRegistry final : public SecurityPart {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
+                                                StateDecoder& dec);
 
   const std::vector<U256>& issuer_topics(const Address& issuer) const;
   bool is_trusted(const Address& issuer) const { return issuers_.contains(issuer); }
@@ -86,6 +90,8 @@ class IdentityRegistryStorage final : public SecurityPart {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
+                                                StateDecoder& dec);
 
   const StoredIdentity* find(const Address& wallet) const { return entries_.find(wallet); }
   Address identity_of(const Address& wallet) const { return entries_.get(wallet).identity; }
@@ -109,6 +115,8 @@ class IdentityRegistry final : public SecurityPart {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
+                                                StateDecoder& dec);
 
   IdentityRegistryStorage& storage() const { return *storage_; }
   ClaimTopicsRegistry& topics() const { return *topics_; }
