@@ -23,17 +23,17 @@ HOLDERS="${STOA_BENCH_HOLDERS:-1000000}"
 DOC="$ROOT/docs/PERFORMANCE.md"
 BIN="$BUILD_DIR/bench/core_transfer_bench"
 LARGE_HOLDERS="${LARGE_HOLDERS:-0}"  # e.g. 10000000: memory per holder at 10M (0: skip)
-LOAD_INVESTORS="${LOAD_INVESTORS:-200}"
-LOAD_TRANSFERS="${LOAD_TRANSFERS:-5000}"
+LOAD_INVESTORS="${LOAD_INVESTORS:-1000}"
+LOAD_TRANSFERS="${LOAD_TRANSFERS:-20000}"
 LOAD_REF_TRANSFERS="${LOAD_REF_TRANSFERS:-300}"
 LOAD_RUNS="${LOAD_RUNS:-3}"
 LOAD_CONCURRENCY="${LOAD_CONCURRENCY:-4}"
-LOAD_BATCH="${LOAD_BATCH:-100}"
+LOAD_BATCH="${LOAD_BATCH:-200}"
 
 if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then
   cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
-cmake --build "$BUILD_DIR" --target core_transfer_bench crypto_bench stoa_load stoa \
+cmake --build "$BUILD_DIR" --target core_transfer_bench crypto_bench journal_bench stoa_load stoa \
   -j "$(nproc 2>/dev/null || echo 2)"
 if [[ ! -d "$ROOT/bench/load/node_modules" ]]; then
   (cd "$ROOT/bench/load" && npm ci --no-audit --no-fund --loglevel=error)
@@ -84,6 +84,14 @@ if [[ -n "$PERF_DATA" && -s "$PERF_DATA" ]]; then
     2>/dev/null | grep -E '^ +[0-9.]+%' | sed -E 's/ {2,}-.*$//; s/^(.{0,110}).*/\1/' | head -n 20 >"$PROFILE" || true
 fi
 
+# 4. The journal: group commit, replay, restart from a snapshot (a command with real I/O; it
+#    checks its own results). Its report is pasted as printed.
+JOURNAL_BIN="$BUILD_DIR/bench/journal_bench"
+JOURNAL_OUT="$TMP/journal.txt"
+JOURNAL_COMMAND="STOA_BENCH_HOLDERS=$HOLDERS ${JOURNAL_BIN#"$ROOT"/}"
+echo "+ $JOURNAL_COMMAND"
+STOA_BENCH_HOLDERS="$HOLDERS" "$JOURNAL_BIN" | tee "$JOURNAL_OUT"
+
 [[ -n "${NO_DOC:-}" ]] && exit 0
 
 BUILD_TYPE="$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$BUILD_DIR/CMakeCache.txt")"
@@ -94,7 +102,7 @@ if [[ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]]; then COMMIT="$CO
 
 python3 - "$OUT" "$DOC" "$COMMAND" "$HOLDERS" "$REPETITIONS" "$BUILD_TYPE" "$COMPILER" \
   "$COMMIT" "$LARGE_OUT" "$LARGE_COMMAND" "$CRYPTO_OUT" "$CRYPTO_COMMAND" "$LOAD_OUT" \
-  "$LOAD_COMMAND" "$PROFILE" <<'PY'
+  "$LOAD_COMMAND" "$PROFILE" "$JOURNAL_OUT" "$JOURNAL_COMMAND" <<'PY'
 import datetime, json, os, re, sys
 
 out, doc, command, holders, reps, build_type, compiler, commit = sys.argv[1:9]
@@ -298,6 +306,17 @@ if prof:
     lines.extend(l.rstrip() for l in prof.splitlines())
     lines.append("```")
 
+journal_out, journal_command = sys.argv[16:18]
+if os.path.exists(journal_out) and os.path.getsize(journal_out) > 0:
+    lines.append("")
+    lines.append("### The journal: durable blocks, replay, restart")
+    lines.append("")
+    lines.append(f"`{journal_command}` (one run; real files and fdatasync in a temporary directory; "
+                 "the layout and what each figure means: docs/journal-format.md):")
+    lines.append("")
+    lines.append("```text")
+    lines.extend(open(journal_out).read().rstrip("\n").split("\n"))
+    lines.append("```")
 lines.append("")
 lines.append("Reproduce:")
 lines.append("")
@@ -310,6 +329,8 @@ if crypto_command:
     lines.append(crypto_command)
 if load_command:
     lines.append(load_command)
+if journal_command:
+    lines.append(journal_command)
 lines.append("```")
 generated = "\n".join(lines)
 
