@@ -57,10 +57,10 @@ int cmd_serve(const Args& args) {
   bool dev_kyc = false;
   try {
     const cli::ParsedArgs a = cli::parse_args(
-        args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--snapshot-every",
-                "--segment-bytes", "--kyc-secret-file", "--kyc-issuer-key-file",
-                "--kyc-issuer-identity"},
-               {"--dev", "--sync-submit", "--help"}});
+        args,
+        {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--snapshot-every",
+          "--segment-bytes", "--kyc-secret-file", "--kyc-issuer-key-file", "--kyc-issuer-identity"},
+         {"--dev", "--sync-submit", "--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kUsage);
       return 0;
@@ -163,7 +163,8 @@ int cmd_serve(const Args& args) {
     });
     n.serve();
     // serve() also returns if the server fails; make sure the waiter can finish.
-    pthread_kill(waiter.native_handle(), SIGTERM);
+    // The waiter blocks SIGTERM and sits in sigwait(): this wakes it, it does not terminate it.
+    pthread_kill(waiter.native_handle(), SIGTERM);  // NOLINT(bugprone-bad-signal-to-kill-thread)
     waiter.join();
     node::log_event(node::LogLevel::kInfo, "stopped", {{"head", n.ledger().chain().height()}});
   } catch (const std::exception& e) {

@@ -225,7 +225,7 @@ void Node::install_routes() {
                 send_json(res, kyc_->info());
               }));
   server_.set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+      [](const httplib::Request& req, httplib::Response& res, const std::exception_ptr& ep) {
         std::string what = "unknown error";
         try {
           std::rethrow_exception(ep);

@@ -490,7 +490,11 @@ class Parser {
             keys.emplace_back(p.key);
             list += (list.empty() ? "" : ", ") + std::string(p.key);
           }
-          fail("unknown preset '" + v + "'" + internal::suggest(v, keys) + "; presets: " + list);
+          std::string msg = "unknown preset '" + v + "'";
+          msg += internal::suggest(v, keys);
+          msg += "; presets: ";
+          msg += list;
+          fail(msg);
         }
         d.preset = v;
         have_preset = true;

@@ -321,8 +321,9 @@ class Runner {
       for (const auto& [pname, idx] : kIdentityParts) {
         if (pname != part) continue;
         if (st == nullptr) {
-          error("security " + sym + " has no identity registry yet " +
-                "(identityFactory.createIdentityRegistry(" + sym + ", zero))");
+          std::string msg = "security " + sym + " has no identity registry yet ";
+          msg += "(identityFactory.createIdentityRegistry(" + sym + ", zero))";
+          error(msg);
         }
         return identity_part(*st, idx);
       }

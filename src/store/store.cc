@@ -4,6 +4,8 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <string>
+#include <utility>
 
 #include "stoa/store/block_codec.h"
 
@@ -137,7 +139,10 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
       problem = snapshot_problem;
       chain = std::make_unique<chain::Chain>(config);  // the failed restore left it unusable
     }
-    report->warnings.push_back("snapshot " + name + " skipped: " + problem);
+    std::string warning = "snapshot " + name;
+    warning += " skipped: ";
+    warning += problem;
+    report->warnings.push_back(std::move(warning));
   }
   if (!done) {
     RecoveryReport r;
@@ -201,7 +206,9 @@ VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
     Snapshot snap;
     const std::string e = read_snapshot(env, data_dir, name, chain_id, &snap);
     if (!e.empty()) {
-      v.problem = "snapshot " + name + ": " + e;
+      v.problem = "snapshot " + name;
+      v.problem += ": ";
+      v.problem += e;
       return v;
     }
     const uint64_t n = snap.block_number;
