@@ -20,20 +20,21 @@ std::string jurisdiction_text(Jurisdiction j) {
   return {static_cast<char>(j >> 8), static_cast<char>(j & 0xff)};
 }
 
-namespace {
-abi::Value bytes2(Jurisdiction j) {
+abi::Value jurisdiction_bytes2(Jurisdiction j) {
   return abi::Value(Bytes{static_cast<uint8_t>(j >> 8), static_cast<uint8_t>(j & 0xff)});
 }
-Jurisdiction from_bytes2(const abi::Value& v) {
+Jurisdiction jurisdiction_from_bytes2(const abi::Value& v) {
   const Bytes& b = v.bytes();
   return static_cast<Jurisdiction>((b[0] << 8) | b[1]);
 }
-Status check_account(const Address& a) {
-  return a.is_zero() ? Status(make_revert(ErrorId::kZeroAddress)) : Status::Ok();
-}
 Status check_jurisdiction(Jurisdiction j, bool allow_unset) {
   if ((j == 0 && allow_unset) || valid_jurisdiction(j)) return Status::Ok();
-  return make_revert(ErrorId::kInvalidJurisdiction, {bytes2(j)});
+  return make_revert(ErrorId::kInvalidJurisdiction, {jurisdiction_bytes2(j)});
+}
+
+namespace {
+Status check_account(const Address& a) {
+  return a.is_zero() ? Status(make_revert(ErrorId::kZeroAddress)) : Status::Ok();
 }
 Status check_accreditation(uint8_t s) {
   if (s <= kMaxAccreditation) return Status::Ok();
@@ -53,20 +54,12 @@ ComplianceRegistry& reg(Contract& c) {
 using Args = const abi::ValueList&;
 template <typename F>
 Result<Outputs> for_each_account(CallContext& ctx, Args a, F&& f) {
-  const auto& list = a[0].list();
-  STOA_TRY(check_batch(list.size(), list.size()));
-  for (const auto& v : list)
-    STOA_TRY(f(ctx, v.address()));
-  return Outputs{};
+  return for_each_leg(a, 1, [&](size_t i) { return f(ctx, a[0].list()[i].address()); });
 }
 template <typename F>
 Result<Outputs> for_each_pair(CallContext& ctx, Args a, F&& f) {
-  const auto& accounts = a[0].list();
-  const auto& values = a[1].list();
-  STOA_TRY(check_batch(accounts.size(), values.size()));
-  for (size_t i = 0; i < accounts.size(); ++i)
-    STOA_TRY(f(ctx, accounts[i].address(), values[i]));
-  return Outputs{};
+  return for_each_leg(a, 2,
+                      [&](size_t i) { return f(ctx, a[0].list()[i].address(), a[1].list()[i]); });
 }
 }  // namespace
 
@@ -198,7 +191,7 @@ void ComplianceRegistry::update(CallContext& ctx, const Address& a, const Accoun
     emit(ctx, "LockupUpdated", {a, U256(r.lockup_expiry)});
   }
   if (old.jurisdiction != r.jurisdiction) {
-    emit(ctx, "JurisdictionUpdated", {a, bytes2(r.jurisdiction)});
+    emit(ctx, "JurisdictionUpdated", {a, jurisdiction_bytes2(r.jurisdiction)});
   }
   if (old.accreditation != r.accreditation) {
     emit(ctx, "AccreditationUpdated", {a, U256(r.accreditation)});
@@ -282,7 +275,7 @@ Status ComplianceRegistry::set_jurisdiction_blocked(CallContext& ctx, Jurisdicti
   STOA_TRY(check_jurisdiction(j, /*allow_unset=*/false));
   if (blocked_.get(j) != blocked) {
     blocked_.set(j, blocked);
-    emit(ctx, "JurisdictionBlockUpdated", {bytes2(j), blocked});
+    emit(ctx, "JurisdictionBlockUpdated", {jurisdiction_bytes2(j), blocked});
   }
   return Status::Ok();
 }
@@ -385,7 +378,7 @@ const ContractAbi& ComplianceRegistry::abi() const {
          {{"", "bytes2"}},
          Mutability::kView,
          [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{bytes2(reg(c).get(a[0].address()).jurisdiction)};
+           return Outputs{jurisdiction_bytes2(reg(c).get(a[0].address()).jurisdiction)};
          },
          "ISO 3166-1 alpha-2 code, or 0x0000 when unset."},
         {"accreditationStatus",
@@ -522,7 +515,7 @@ const ContractAbi& ComplianceRegistry::abi() const {
          {},
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).set_jurisdiction(ctx, a[0].address(), from_bytes2(a[1])));
+           STOA_TRY(reg(c).set_jurisdiction(ctx, a[0].address(), jurisdiction_from_bytes2(a[1])));
            return Outputs{};
          },
          "COMPLIANCE_ROLE. Two upper-case letters, or 0x0000 to unset."},
@@ -531,10 +524,10 @@ const ContractAbi& ComplianceRegistry::abi() const {
          {},
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           return for_each_pair(ctx, a,
-                                [&](CallContext& x, const Address& acc, const abi::Value& v) {
-                                  return reg(c).set_jurisdiction(x, acc, from_bytes2(v));
-                                });
+           return for_each_pair(
+               ctx, a, [&](CallContext& x, const Address& acc, const abi::Value& v) {
+                 return reg(c).set_jurisdiction(x, acc, jurisdiction_from_bytes2(v));
+               });
          },
          "COMPLIANCE_ROLE; all or nothing."},
         {"setAccreditationStatus",
@@ -566,7 +559,7 @@ const ContractAbi& ComplianceRegistry::abi() const {
          {},
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).onboard(ctx, a[0].address(), from_bytes2(a[1]),
+           STOA_TRY(reg(c).onboard(ctx, a[0].address(), jurisdiction_from_bytes2(a[1]),
                                    static_cast<uint8_t>(a[2].u256().low64()), a[3].u256()));
            return Outputs{};
          },
@@ -580,15 +573,11 @@ const ContractAbi& ComplianceRegistry::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& acc = a[0].list();
-           STOA_TRY(check_batch(acc.size(), a[1].list().size()));
-           STOA_TRY(check_batch(acc.size(), a[2].list().size()));
-           STOA_TRY(check_batch(acc.size(), a[3].list().size()));
-           for (size_t i = 0; i < acc.size(); ++i) {
-             STOA_TRY(reg(c).onboard(ctx, acc[i].address(), from_bytes2(a[1].list()[i]),
-                                     static_cast<uint8_t>(a[2].list()[i].u256().low64()),
-                                     a[3].list()[i].u256()));
-           }
-           return Outputs{};
+           return for_each_leg(a, 4, [&](size_t i) {
+             return reg(c).onboard(ctx, acc[i].address(), jurisdiction_from_bytes2(a[1].list()[i]),
+                                   static_cast<uint8_t>(a[2].list()[i].u256().low64()),
+                                   a[3].list()[i].u256());
+           });
          },
          "COMPLIANCE_ROLE; all or nothing."},
         {"blockJurisdiction",
@@ -596,7 +585,7 @@ const ContractAbi& ComplianceRegistry::abi() const {
          {},
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).set_jurisdiction_blocked(ctx, from_bytes2(a[0]), true));
+           STOA_TRY(reg(c).set_jurisdiction_blocked(ctx, jurisdiction_from_bytes2(a[0]), true));
            return Outputs{};
          },
          "COMPLIANCE_ROLE: refuse movements from or to this jurisdiction (code 6)."},
@@ -605,7 +594,7 @@ const ContractAbi& ComplianceRegistry::abi() const {
          {},
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).set_jurisdiction_blocked(ctx, from_bytes2(a[0]), false));
+           STOA_TRY(reg(c).set_jurisdiction_blocked(ctx, jurisdiction_from_bytes2(a[0]), false));
            return Outputs{};
          },
          "COMPLIANCE_ROLE."},
@@ -614,7 +603,7 @@ const ContractAbi& ComplianceRegistry::abi() const {
          {{"", "bool"}},
          Mutability::kView,
          [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{reg(c).is_jurisdiction_blocked(from_bytes2(a[0]))};
+           return Outputs{reg(c).is_jurisdiction_blocked(jurisdiction_from_bytes2(a[0]))};
          },
          "Whether code 6 applies to the jurisdiction."},
         {"requiredAccreditation",

@@ -586,13 +586,10 @@ const ContractAbi& IdentityRegistry::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& w = a[0].list();
-           STOA_TRY(check_batch(w.size(), a[1].list().size()));
-           STOA_TRY(check_batch(w.size(), a[2].list().size()));
-           for (size_t i = 0; i < w.size(); ++i) {
-             STOA_TRY(ir(c).register_identity(ctx, w[i].address(), a[1].list()[i].address(),
-                                              to_country(a[2].list()[i].u256())));
-           }
-           return Outputs{};
+           return for_each_leg(a, 3, [&](size_t i) {
+             return ir(c).register_identity(ctx, w[i].address(), a[1].list()[i].address(),
+                                            to_country(a[2].list()[i].u256()));
+           });
          },
          "ERC-3643, COMPLIANCE_ROLE: all or nothing."},
         {"deleteIdentity",

@@ -8,17 +8,6 @@
 namespace stoa::core {
 namespace {
 using Args = const abi::ValueList&;
-abi::Value bytes2(Jurisdiction j) {
-  return abi::Value(Bytes{static_cast<uint8_t>(j >> 8), static_cast<uint8_t>(j & 0xff)});
-}
-Jurisdiction from_bytes2(const abi::Value& v) {
-  const Bytes& b = v.bytes();
-  return static_cast<Jurisdiction>((b[0] << 8) | b[1]);
-}
-Status check_jurisdiction(Jurisdiction j) {
-  if (valid_jurisdiction(j)) return Status::Ok();
-  return make_revert(ErrorId::kInvalidJurisdiction, {bytes2(j)});
-}
 Movement transfer_movement(const ComplianceModule& m, CallContext& ctx, Args a) {
   Movement mv;
   mv.kind = MovementKind::kTransfer;
@@ -142,11 +131,9 @@ const ContractAbi& WhitelistModule::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& list = a[0].list();
-           STOA_TRY(check_batch(list.size(), list.size()));
-           for (const auto& v : list) {
-             STOA_TRY(static_cast<WhitelistModule&>(c).set_listed(ctx, v.address(), true));
-           }
-           return Outputs{};
+           return for_each_leg(a, 1, [&](size_t i) {
+             return static_cast<WhitelistModule&>(c).set_listed(ctx, list[i].address(), true);
+           });
          },
          "COMPLIANCE_ROLE; all or nothing."},
     };
@@ -260,12 +247,10 @@ const ContractAbi& LockupModule::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& acc = a[0].list();
-           STOA_TRY(check_batch(acc.size(), a[1].list().size()));
-           for (size_t i = 0; i < acc.size(); ++i) {
-             STOA_TRY(static_cast<LockupModule&>(c).set_lockup(ctx, acc[i].address(),
-                                                               a[1].list()[i].u256()));
-           }
-           return Outputs{};
+           return for_each_leg(a, 2, [&](size_t i) {
+             return static_cast<LockupModule&>(c).set_lockup(ctx, acc[i].address(),
+                                                             a[1].list()[i].u256());
+           });
          },
          "COMPLIANCE_ROLE; all or nothing."},
         {"setHoldingPeriod",
@@ -339,7 +324,7 @@ Status JurisdictionModule::set_blocked(CallContext& ctx, Jurisdiction j, bool v)
   STOA_TRY(require_role(ctx, roles::compliance()));
   STOA_TRY(check_jurisdiction(j));
   blocked_.set(j, v);
-  emit(ctx, "JurisdictionBlocked", {bytes2(j), v});
+  emit(ctx, "JurisdictionBlocked", {jurisdiction_bytes2(j), v});
   return Status::Ok();
 }
 
@@ -347,7 +332,7 @@ Status JurisdictionModule::set_allowed(CallContext& ctx, Jurisdiction j, bool v)
   STOA_TRY(require_role(ctx, roles::compliance()));
   STOA_TRY(check_jurisdiction(j));
   allowed_.set(j, v);
-  emit(ctx, "JurisdictionAllowed", {bytes2(j), v});
+  emit(ctx, "JurisdictionAllowed", {jurisdiction_bytes2(j), v});
   return Status::Ok();
 }
 
@@ -397,7 +382,7 @@ const ContractAbi& JurisdictionModule::abi() const {
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            auto& self = static_cast<JurisdictionModule&>(c);
            auto* reg = ctx.state.contract_as<ComplianceRegistry>(self.registry());
-           return Outputs{bytes2(reg->get(a[0].address()).jurisdiction)};
+           return Outputs{jurisdiction_bytes2(reg->get(a[0].address()).jurisdiction)};
          },
          "The account's jurisdiction (as recorded in the bound registry)."},
         {"setJurisdiction",
@@ -406,7 +391,7 @@ const ContractAbi& JurisdictionModule::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            STOA_TRY(static_cast<JurisdictionModule&>(c).set_account_jurisdiction(
-               ctx, a[0].address(), from_bytes2(a[1])));
+               ctx, a[0].address(), jurisdiction_from_bytes2(a[1])));
            return Outputs{};
          },
          "COMPLIANCE_ROLE: writes the account's jurisdiction in the bound registry."},
@@ -416,12 +401,10 @@ const ContractAbi& JurisdictionModule::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& acc = a[0].list();
-           STOA_TRY(check_batch(acc.size(), a[1].list().size()));
-           for (size_t i = 0; i < acc.size(); ++i) {
-             STOA_TRY(static_cast<JurisdictionModule&>(c).set_account_jurisdiction(
-                 ctx, acc[i].address(), from_bytes2(a[1].list()[i])));
-           }
-           return Outputs{};
+           return for_each_leg(a, 2, [&](size_t i) {
+             return static_cast<JurisdictionModule&>(c).set_account_jurisdiction(
+                 ctx, acc[i].address(), jurisdiction_from_bytes2(a[1].list()[i]));
+           });
          },
          "COMPLIANCE_ROLE; batch assignment for onboarding, all or nothing."},
         {"blockJurisdiction",
@@ -429,7 +412,8 @@ const ContractAbi& JurisdictionModule::abi() const {
          {},
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(static_cast<JurisdictionModule&>(c).set_blocked(ctx, from_bytes2(a[0]), true));
+           STOA_TRY(static_cast<JurisdictionModule&>(c).set_blocked(
+               ctx, jurisdiction_from_bytes2(a[0]), true));
            return Outputs{};
          },
          "COMPLIANCE_ROLE."},
@@ -438,7 +422,8 @@ const ContractAbi& JurisdictionModule::abi() const {
          {},
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(static_cast<JurisdictionModule&>(c).set_blocked(ctx, from_bytes2(a[0]), false));
+           STOA_TRY(static_cast<JurisdictionModule&>(c).set_blocked(
+               ctx, jurisdiction_from_bytes2(a[0]), false));
            return Outputs{};
          },
          "COMPLIANCE_ROLE."},
@@ -447,7 +432,8 @@ const ContractAbi& JurisdictionModule::abi() const {
          {},
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(static_cast<JurisdictionModule&>(c).set_allowed(ctx, from_bytes2(a[0]), true));
+           STOA_TRY(static_cast<JurisdictionModule&>(c).set_allowed(
+               ctx, jurisdiction_from_bytes2(a[0]), true));
            return Outputs{};
          },
          "COMPLIANCE_ROLE: add to the allow-list."},
@@ -456,7 +442,8 @@ const ContractAbi& JurisdictionModule::abi() const {
          {},
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(static_cast<JurisdictionModule&>(c).set_allowed(ctx, from_bytes2(a[0]), false));
+           STOA_TRY(static_cast<JurisdictionModule&>(c).set_allowed(
+               ctx, jurisdiction_from_bytes2(a[0]), false));
            return Outputs{};
          },
          "COMPLIANCE_ROLE: remove from the allow-list."},
@@ -465,7 +452,8 @@ const ContractAbi& JurisdictionModule::abi() const {
          {{"", "bool"}},
          Mutability::kView,
          [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{!static_cast<JurisdictionModule&>(c).permitted(from_bytes2(a[0]))};
+           return Outputs{
+               !static_cast<JurisdictionModule&>(c).permitted(jurisdiction_from_bytes2(a[0]))};
          },
          "Whether the module refuses the jurisdiction (blocked, or not allowed in allow-list "
          "mode)."},

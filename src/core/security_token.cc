@@ -772,11 +772,9 @@ const ContractAbi& SecurityToken::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& to = a[0].list();
-           STOA_TRY(check_batch(to.size(), a[1].list().size()));
-           for (size_t i = 0; i < to.size(); ++i) {
-             STOA_TRY(tok(c).transfer(ctx, to[i].address(), a[1].list()[i].u256()));
-           }
-           return Outputs{};
+           return for_each_leg(a, 2, [&](size_t i) {
+             return tok(c).transfer(ctx, to[i].address(), a[1].list()[i].u256());
+           });
          },
          "Several transfers from the caller, all or nothing; one Transfer event per leg."},
         {"detectTransferRestriction",
@@ -994,10 +992,9 @@ const ContractAbi& SecurityToken::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& l = a[0].list();
-           STOA_TRY(check_batch(l.size(), a[1].list().size()));
-           for (size_t i = 0; i < l.size(); ++i)
-             STOA_TRY(tok(c).mint(ctx, l[i].address(), a[1].list()[i].u256()));
-           return Outputs{};
+           return for_each_leg(a, 2, [&](size_t i) {
+             return tok(c).mint(ctx, l[i].address(), a[1].list()[i].u256());
+           });
          },
          "ERC-3643, MINTER_ROLE: all or nothing; one Transfer per leg."},
         {"batchBurn",
@@ -1006,10 +1003,9 @@ const ContractAbi& SecurityToken::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& l = a[0].list();
-           STOA_TRY(check_batch(l.size(), a[1].list().size()));
-           for (size_t i = 0; i < l.size(); ++i)
-             STOA_TRY(tok(c).burn(ctx, l[i].address(), a[1].list()[i].u256()));
-           return Outputs{};
+           return for_each_leg(a, 2, [&](size_t i) {
+             return tok(c).burn(ctx, l[i].address(), a[1].list()[i].u256());
+           });
          },
          "ERC-3643, MINTER_ROLE: all or nothing; one Transfer per leg."},
         {"batchForcedTransfer",
@@ -1022,13 +1018,10 @@ const ContractAbi& SecurityToken::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& f = a[0].list();
-           STOA_TRY(check_batch(f.size(), a[1].list().size()));
-           STOA_TRY(check_batch(f.size(), a[2].list().size()));
-           for (size_t i = 0; i < f.size(); ++i) {
-             STOA_TRY(tok(c).forced_transfer(ctx, f[i].address(), a[1].list()[i].address(),
-                                             a[2].list()[i].u256(), a[3].str(), a[4].as_bytes32()));
-           }
-           return Outputs{};
+           return for_each_leg(a, 3, [&](size_t i) {
+             return tok(c).forced_transfer(ctx, f[i].address(), a[1].list()[i].address(),
+                                           a[2].list()[i].u256(), a[3].str(), a[4].as_bytes32());
+           });
          },
          "ERC-3643, CORPORATE_ACTION_ROLE: all or nothing; one ForcedTransfer per leg."},
         {"batchSetAddressFrozen",
@@ -1037,10 +1030,9 @@ const ContractAbi& SecurityToken::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& l = a[0].list();
-           STOA_TRY(check_batch(l.size(), a[1].list().size()));
-           for (size_t i = 0; i < l.size(); ++i)
-             STOA_TRY(tok(c).set_address_frozen(ctx, l[i].address(), a[1].list()[i].boolean()));
-           return Outputs{};
+           return for_each_leg(a, 2, [&](size_t i) {
+             return tok(c).set_address_frozen(ctx, l[i].address(), a[1].list()[i].boolean());
+           });
          },
          "ERC-3643, COMPLIANCE_ROLE: one AddressFrozen per leg."},
         {"batchFreezePartialTokens",
@@ -1049,10 +1041,9 @@ const ContractAbi& SecurityToken::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& l = a[0].list();
-           STOA_TRY(check_batch(l.size(), a[1].list().size()));
-           for (size_t i = 0; i < l.size(); ++i)
-             STOA_TRY(tok(c).freeze_partial(ctx, l[i].address(), a[1].list()[i].u256()));
-           return Outputs{};
+           return for_each_leg(a, 2, [&](size_t i) {
+             return tok(c).freeze_partial(ctx, l[i].address(), a[1].list()[i].u256());
+           });
          },
          "ERC-3643, COMPLIANCE_ROLE: one TokensFrozen per leg."},
         {"batchUnfreezePartialTokens",
@@ -1061,10 +1052,9 @@ const ContractAbi& SecurityToken::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& l = a[0].list();
-           STOA_TRY(check_batch(l.size(), a[1].list().size()));
-           for (size_t i = 0; i < l.size(); ++i)
-             STOA_TRY(tok(c).unfreeze_partial(ctx, l[i].address(), a[1].list()[i].u256()));
-           return Outputs{};
+           return for_each_leg(a, 2, [&](size_t i) {
+             return tok(c).unfreeze_partial(ctx, l[i].address(), a[1].list()[i].u256());
+           });
          },
          "ERC-3643, COMPLIANCE_ROLE: one TokensUnfrozen per leg."},
         {"onchainID",

@@ -16,6 +16,12 @@ inline constexpr Jurisdiction jurisdiction(char a, char b) {
 }
 bool valid_jurisdiction(Jurisdiction j);  // two upper-case ASCII letters
 std::string jurisdiction_text(Jurisdiction j);
+// The ABI's bytes2 form of a jurisdiction ("US" = 0x5553), both ways (the ABI decoder has
+// already checked the length).
+abi::Value jurisdiction_bytes2(Jurisdiction j);
+Jurisdiction jurisdiction_from_bytes2(const abi::Value& v);
+// InvalidJurisdiction(bytes2) unless two upper-case letters (or unset, when `allow_unset`).
+Status check_jurisdiction(Jurisdiction j, bool allow_unset = false);
 
 struct AccountRecord {
   bool whitelisted = false;
