@@ -13,7 +13,7 @@ APT_PACKAGES=(
   libabsl-dev           # absl::flat_hash_map for the state's hot maps
   nlohmann-json3-dev    # JSON for scenarios, ABI documents and the node
   libcpp-httplib-dev    # HTTP/1.1 server and client for the node (JSON-RPC, REST) and the CLI
-  jq curl               # the CLI end-to-end flow test (tests/cli_flow.sh)
+  jq curl python3       # the CLI flow test, the crash and journal tests, bench.sh
   libgtest-dev libgmock-dev  # unit tests
   libbenchmark-dev      # bench/
   clang-format clang-tidy    # style and lint gates

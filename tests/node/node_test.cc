@@ -20,6 +20,7 @@
 #include "stoa/common/keccak.h"
 #include "stoa/crypto/secp256k1.h"
 #include "stoa/node/node.h"
+#include "test_util.h"
 
 namespace stoa::node {
 namespace {
@@ -27,24 +28,10 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
+using testing::calldata;
+using testing::dev;
 std::string temp_dir() {
-  static int n = 0;
-  fs::path p = fs::temp_directory_path() /
-               ("stoa-node-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-  fs::remove_all(p);
-  return p.string();
-}
-
-crypto::PrivateKey dev(uint32_t i) {
-  return *crypto::derive_from_mnemonic(crypto::kDevMnemonic, i);
-}
-
-Bytes calldata(std::string_view signature, const abi::ValueList& args) {
-  auto sig = abi::parse_signature(signature);
-  EXPECT_TRUE(sig.has_value());
-  auto data = abi::encode_call(*sig, args);
-  EXPECT_EQ(data.index(), 0u) << signature;
-  return std::get<Bytes>(data);
+  return testing::temp_dir("stoa-node-test");
 }
 
 std::string raw_tx(const crypto::PrivateKey& key, uint64_t nonce, const Address& to, Bytes data,
