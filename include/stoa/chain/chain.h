@@ -64,6 +64,8 @@ class Chain {
   std::string restore_state(BytesView encoding);
 
   // eth_call on the head state as if in the next block at `timestamp` (never changes it).
+  // It simulates on the one live state (a journaled call rolled back), so callers must hold the
+  // chain lock exclusively, not shared: two concurrent calls would interleave their undo records.
   core::CallResult call(const Address& from, const Address& to, BytesView data,
                         uint64_t timestamp) const;
 
