@@ -105,7 +105,7 @@ node_pid=""
 
 "$stoa" verify --data "$data" | tee "$work/verify.out"
 replay_head=$(awk '/^head: block/ {print $3}' "$work/verify.out")
-replay_digest=$(awk '/^state digest:/ {print $3}' "$work/verify.out")
+replay_digest=$(awk '/^state root:/ {print $3}' "$work/verify.out")
 if [[ "$head_root" != "$replay_head $replay_digest" ]]; then
   echo "FAIL: the restarted node's head ($head_root) differs from the clean replay ($replay_head $replay_digest)"
   exit 1

@@ -29,7 +29,15 @@ class State::Creations final : public Undoable {
       s_.contracts_.erase(a);
     created_.clear();
   }
-  void forget() override { created_.clear(); }
+  void forget() override {
+    if (s_.journal_.block_tracking()) {
+      s_.block_created_.insert(s_.block_created_.end(), created_.begin(), created_.end());
+    }
+    created_.clear();
+  }
+  void encode_block_delta(StateEncoder& /*enc*/) override {}
+  void discard_block_delta() override {}
+  void encode_content(StateEncoder& /*enc*/) const override {}
 
  private:
   State& s_;
@@ -41,10 +49,19 @@ State::State(const GenesisConfig& genesis)
       creations_(std::make_unique<Creations>(*this)),
       create_nonces_(&journal_),
       account_nonces_(&journal_) {
-  auto f = std::make_unique<Factory>(*this, factory_address());
+  journal_.pop_owner();  // the State's own containers are built; contracts own the rest
+  std::unique_ptr<Factory> f;
+  {
+    OwnerScope scope(journal_, factory_address());
+    f = std::make_unique<Factory>(*this, factory_address());
+  }
   factory_ = f.get();
   contracts_.emplace(factory_address(), std::move(f));
-  auto idf = std::make_unique<IdentityFactory>(*this, identity_factory_address());
+  std::unique_ptr<IdentityFactory> idf;
+  {
+    OwnerScope scope(journal_, identity_factory_address());
+    idf = std::make_unique<IdentityFactory>(*this, identity_factory_address());
+  }
   IdentityFactory* idf_ptr = idf.get();
   contracts_.emplace(identity_factory_address(), std::move(idf));
   if (!genesis.operator_account.is_zero()) {
@@ -53,7 +70,9 @@ State::State(const GenesisConfig& genesis)
   }
 }
 
-State::~State() = default;
+State::~State() {
+  discard_block_delta();  // the containers it lists are about to go
+}
 
 Contract* State::contract(const Address& a) const {
   auto it = contracts_.find(a);
@@ -193,6 +212,84 @@ Bytes32 State::digest() const {
   KeccakSink sink;
   encode(sink);
   return sink.finish();
+}
+
+BlockDeltaInfo State::take_block_delta(StateSink& sink) {
+  STOA_ASSERT(!journal_.open());
+  BlockDeltaInfo info;
+  StateEncoder enc(sink);
+  enc.str("stoa.delta.v1");
+  std::sort(block_created_.begin(), block_created_.end());
+  block_created_.erase(std::unique(block_created_.begin(), block_created_.end()),
+                       block_created_.end());
+  enc.u64(block_created_.size());
+  for (const Address& a : block_created_) {
+    const Contract* c = contract(a);
+    STOA_ASSERT(c != nullptr);  // a committed creation is never undone
+    enc.address(a);
+    enc.u8(static_cast<uint8_t>(c->kind()));
+    c->encode_state(enc);
+  }
+  info.created = std::move(block_created_);
+  block_created_.clear();
+  const std::vector<Undoable*> written = journal_.take_block_written();
+  enc.u64(written.size());
+  info.written.reserve(written.size());
+  for (Undoable* u : written) {
+    enc.address(u->slot().owner);
+    enc.u64(u->slot().ordinal);
+    u->encode_block_delta(enc);
+    info.written.push_back(u->slot());
+  }
+  return info;
+}
+
+Bytes32 State::take_block_delta_digest(BlockDeltaInfo* info) {
+  KeccakSink sink;
+  BlockDeltaInfo taken = take_block_delta(sink);
+  if (info != nullptr) *info = std::move(taken);
+  return sink.finish();
+}
+
+ContainerFingerprints State::container_fingerprints() const {
+  ContainerFingerprints out;
+  out.reserve(journal_.live().size());
+  for (const Undoable* u : journal_.live()) {
+    KeccakSink sink;
+    StateEncoder enc(sink);
+    u->encode_content(enc);
+    out.emplace_back(u->slot(), sink.finish());
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+std::string State::check_block_delta_complete(const ContainerFingerprints& before,
+                                              const ContainerFingerprints& after,
+                                              const BlockDeltaInfo& taken) {
+  std::vector<SlotId> written = taken.written;
+  std::sort(written.begin(), written.end());
+  std::vector<Address> created = taken.created;
+  std::sort(created.begin(), created.end());
+  size_t i = 0;
+  for (const auto& [slot, fp] : after) {
+    while (i < before.size() && before[i].first < slot)
+      ++i;
+    const bool changed = i == before.size() || before[i].first != slot || before[i].second != fp;
+    if (!changed) continue;
+    if (std::binary_search(written.begin(), written.end(), slot)) continue;
+    if (std::binary_search(created.begin(), created.end(), slot.owner)) continue;
+    return "container " + std::to_string(slot.ordinal) + " of " +
+           (slot.owner.is_zero() ? std::string("the state") : slot.owner.checksum_hex()) +
+           " changed but the block delta does not name it";
+  }
+  return "";
+}
+
+void State::discard_block_delta() {
+  for (Undoable* u : journal_.take_block_written())
+    u->discard_block_delta();
+  block_created_.clear();
 }
 
 }  // namespace stoa::core

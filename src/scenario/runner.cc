@@ -127,6 +127,7 @@ class Runner {
       for (const Step& st : sc_.steps) {
         step_ = &st;
         execute(st);
+        check_block_delta();
         ++report_.steps;
       }
       ensure_state();
@@ -169,8 +170,22 @@ class Runner {
     if (state_) return;
     genesis_.operator_account = crypto::key_for_label("operator").address();
     state_ = std::make_unique<core::State>(genesis_);
+    state_->set_block_tracking(true);
+    fingerprints_ = state_->container_fingerprints();
     name(genesis_.operator_account, "operator");
     name(core::factory_address(), "factory");
+  }
+
+  // Each step is a block for the state root: its delta must name every container the step
+  // changed (docs/journal-format.md, "State root").
+  void check_block_delta() {
+    if (!state_) return;
+    core::BlockDeltaInfo taken;
+    (void)state_->take_block_delta_digest(&taken);
+    core::ContainerFingerprints after = state_->container_fingerprints();
+    const std::string p = core::State::check_block_delta_complete(fingerprints_, after, taken);
+    if (!p.empty()) error("the block delta is incomplete: " + p);
+    fingerprints_ = std::move(after);
   }
 
   void name(const Address& a, const std::string& n) {
@@ -1156,6 +1171,7 @@ class Runner {
   Report report_;
   core::GenesisConfig genesis_;
   std::unique_ptr<core::State> state_;
+  core::ContainerFingerprints fingerprints_;  // at the last check_block_delta
   uint64_t block_number_ = 0;
   uint64_t now_ = kDefaultStart;
   std::map<std::string, Address> accounts_;

@@ -121,6 +121,8 @@ class Sim {
         state_(core::GenesisConfig{1337, operator_, false}) {
     block_.timestamp = kGenesisTime;
     report_.seed = o.seed;
+    state_.set_block_tracking(true);
+    fingerprints_ = state_.container_fingerprints();
   }
 
   SimReport run() {
@@ -137,8 +139,10 @@ class Sim {
       report_.steps = s;
       if (opt_.checkpoint_every != 0 && s % opt_.checkpoint_every == 0 && !failure_) {
         report_.checkpoints.push_back(digest());
+        check_block_delta();
       }
     }
+    if (!failure_) check_block_delta();
     report_.final_digest = state_.digest();  // fresh, not cached
     if (!failure_) {
       // Snapshots: the final state decodes from its canonical encoding to the same state.
@@ -285,6 +289,17 @@ class Sim {
 
   // The state digest, cached between calls: the state changes only through exec (a successful
   // call drops the cache) and every check that the state did not change recomputes it.
+  // The steps since the last check are one block for the state root: its delta must name every
+  // container they changed (docs/journal-format.md, "State root").
+  void check_block_delta() {
+    core::BlockDeltaInfo taken;
+    (void)state_.take_block_delta_digest(&taken);
+    core::ContainerFingerprints after = state_.container_fingerprints();
+    const std::string p = core::State::check_block_delta_complete(fingerprints_, after, taken);
+    if (!p.empty()) failure_ = SimFailure{step_, "(checkpoint)", "block-delta-complete", p};
+    fingerprints_ = std::move(after);
+  }
+
   Bytes32 digest() {
     if (!digest_) digest_ = state_.digest();
     return *digest_;
@@ -1391,6 +1406,7 @@ class Sim {
   Prng rng_;
   Address operator_;
   core::State state_;
+  core::ContainerFingerprints fingerprints_;  // at the last block-delta check
   core::BlockContext block_;
   std::vector<Security> secs_;
   Security* current_ = nullptr;

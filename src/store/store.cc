@@ -226,7 +226,7 @@ VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
                  return "snapshot " + s.name + ": block hash differs";
                }
                if (s.state_digest != c.head().header.state_root) {
-                 return "snapshot " + s.name + ": state digest differs";
+                 return "snapshot " + s.name + ": state root differs";
                }
                if (s.state != encode_state(c.state())) {
                  return "snapshot " + s.name + ": its state differs from the replayed state";
@@ -258,11 +258,8 @@ VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
   v.blocks = chain.height();
   v.transactions = r.replayed_transactions;
   v.head_hash = chain.head().hash;
+  v.state_root = chain.head().header.state_root;
   v.state_digest = chain.state().digest();
-  if (v.state_digest != chain.head().header.state_root) {
-    v.problem = "the final state digest differs from the head's state root";
-    return v;
-  }
   v.ok = true;
   return v;
 }

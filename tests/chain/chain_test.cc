@@ -195,7 +195,6 @@ TEST(ChainTest, FullFlowThroughSignedTransactions) {
     EXPECT_EQ(b.hash, b.header.hash());
     EXPECT_EQ(chain.block_by_hash(b.hash), &b);
   }
-  EXPECT_EQ(chain.head().header.state_root, chain.state().digest());
   EXPECT_FALSE(chain.find_transaction(Bytes32{}).has_value());
   EXPECT_EQ(chain.transaction(TxLocation{1, 5}), nullptr);
   EXPECT_EQ(chain.receipt(TxLocation{9, 0}), nullptr);
@@ -231,6 +230,68 @@ TEST(ChainTest, TimestampsNeverGoBackAndEmptyBlocksSeal) {
   const Block& b2 = chain.seal_block({}, kGenesisTime + 5);
   EXPECT_EQ(b2.header.timestamp, kGenesisTime + 5);
   EXPECT_NE(b2.hash, chain.block_by_number(1)->hash);
+}
+
+// State roots are chained over each block's delta (docs/journal-format.md, "State root"): they
+// follow the state, not the transactions that led to it.
+TEST(ChainTest, RefusedTransactionsLeaveOnlyTheirNonceInTheStateRoot) {
+  Accounts a;
+  Chain first(config());
+  Chain second(config());
+  for (auto& [txs, ts] : flow(a)) {
+    first.seal_block(txs, ts);
+    second.seal_block(txs, ts);
+  }
+  // Two different refused transfers by bob with the same nonce: the blocks differ (transactions,
+  // receipts, hashes), the states they leave do not, and neither do their roots.
+  const auto refused1 =
+      signed_call(a.bob, 0, kToken, "transfer(address,uint256)", {a.carol.address(), 1});
+  const auto refused2 =
+      signed_call(a.bob, 0, kToken, "transfer(address,uint256)", {a.carol.address(), 7});
+  const Block& b1 = first.seal_block({refused1}, kGenesisTime + 40);
+  const Block& b2 = second.seal_block({refused2}, kGenesisTime + 40);
+  ASSERT_FALSE(b1.receipts[0].success);
+  ASSERT_FALSE(b2.receipts[0].success);
+  EXPECT_NE(b1.hash, b2.hash);
+  EXPECT_EQ(b1.header.state_root, b2.header.state_root);
+  EXPECT_EQ(first.state().digest(), second.state().digest());
+  // The nonce did move: the root is not the parent's.
+  EXPECT_NE(b1.header.state_root, first.block_by_number(b1.header.number - 1)->header.state_root);
+}
+
+TEST(ChainTest, StateRootsDifferWhenOneAmountDiffers) {
+  Accounts a;
+  Chain first(config());
+  Chain second(config());
+  auto blocks = flow(a);
+  for (size_t i = 0; i + 1 < blocks.size(); ++i) {
+    first.seal_block(blocks[i].first, blocks[i].second);
+    second.seal_block(blocks[i].first, blocks[i].second);
+  }
+  const Block& b1 = first.seal_block(
+      {signed_call(a.alice, 0, kToken, "transfer(address,uint256)", {a.bob.address(), 250})},
+      kGenesisTime + 30);
+  const Block& b2 = second.seal_block(
+      {signed_call(a.alice, 0, kToken, "transfer(address,uint256)", {a.bob.address(), 251})},
+      kGenesisTime + 30);
+  ASSERT_TRUE(b1.receipts[0].success);
+  ASSERT_TRUE(b2.receipts[0].success);
+  EXPECT_NE(b1.header.state_root, b2.header.state_root);
+  // Undo the difference: bob sends the extra unit back to alice in the second chain only; the
+  // states are then equal again, but the roots keep the history apart.
+  second.seal_block(
+      {signed_call(a.bob, 0, kToken, "transfer(address,uint256)", {a.alice.address(), 1})},
+      kGenesisTime + 31);
+  EXPECT_NE(first.head().header.state_root, second.head().header.state_root);
+}
+
+TEST(ChainTest, GenesisRootIsTheContentDigestAndChainedRootsAreNot) {
+  Accounts a;
+  Chain chain(config());
+  EXPECT_EQ(chain.head().header.state_root, chain.state().digest());
+  for (auto& [txs, ts] : flow(a))
+    chain.seal_block(txs, ts);
+  EXPECT_NE(chain.head().header.state_root, chain.state().digest());
 }
 
 TEST(ChainTest, CallNeverChangesTheState) {

@@ -27,6 +27,10 @@ struct TxLocation {
   uint32_t index = 0;
 };
 
+// Block N's state root from block N-1's and the digest of block N's state delta
+// (core::State::take_block_delta_digest).
+Bytes32 chain_state_root(const Bytes32& parent_root, const Bytes32& delta_digest);
+
 class Chain {
  public:
   explicit Chain(const ChainConfig& config);
@@ -59,8 +63,9 @@ class Chain {
   // Appends a block whose effects are already in the state (blocks up to a snapshot): checks only
   // its number and parent hash. Returns "" or what is wrong.
   std::string append_executed(Block block);
-  // Replaces the state with a snapshot's canonical encoding; its digest must equal the head's
-  // state root. Returns "" or what is wrong (the chain is then unusable).
+  // Replaces the state with a snapshot's canonical encoding (taken at the head block; the caller
+  // has checked the snapshot's checksum and that its recorded state root is the head's). Returns
+  // "" or what is wrong (the chain is then unusable).
   std::string restore_state(BytesView encoding);
 
   // eth_call on the head state as if in the next block at `timestamp` (never changes it).

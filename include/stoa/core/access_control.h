@@ -72,6 +72,10 @@ class AccessControl {
     friend H AbslHashValue(H h, const Key& k) {
       return H::combine(std::move(h), k.role.b, k.account.b);
     }
+    friend void delta_put(StateEncoder& e, const Key& k) {
+      e.b32(k.role);
+      e.address(k.account);
+    }
   };
   Status check_separation(const Bytes32& role, const Address& account) const;
   void set_member(CallContext* ctx, const Contract& emitter, const Bytes32& role,

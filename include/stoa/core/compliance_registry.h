@@ -31,6 +31,12 @@ struct AccountRecord {
   uint64_t lockup_expiry = 0;  // block timestamp before which the account may not send
   bool operator==(const AccountRecord&) const = default;
 };
+inline void delta_put(StateEncoder& e, const AccountRecord& r) {
+  e.u8(static_cast<uint8_t>((r.whitelisted ? 1 : 0) | (r.blacklisted ? 2 : 0)));
+  e.u8(r.accreditation);
+  e.u64(r.jurisdiction);
+  e.u64(r.lockup_expiry);
+}
 
 inline constexpr size_t kMaxModules = 16;  // modules in one registry's chain
 inline constexpr uint8_t kMaxAccreditation = 2;

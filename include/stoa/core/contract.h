@@ -20,6 +20,7 @@
 #include "stoa/core/errors.h"
 #include "stoa/core/journal.h"
 #include "stoa/core/result.h"
+#include "stoa/core/state_encoding.h"
 
 namespace stoa::core {
 
@@ -129,13 +130,6 @@ class ContractAbi {
   absl::flat_hash_map<uint32_t, size_t> by_selector_;
 };
 
-// Where canonical state bytes go: a hash (the digest) or, later, a snapshot file.
-class StateSink {
- public:
-  virtual ~StateSink() = default;
-  virtual void write(const void* data, size_t n) = 0;
-};
-
 // Reads the canonical encoding back (snapshots). Errors are sticky: after the first failure every
 // read returns a default value and ok() is false; error() says what and at which byte offset.
 class StateDecoder {
@@ -175,21 +169,6 @@ struct DecodeContext {
 using ContractDecoder = std::unique_ptr<Contract> (*)(DecodeContext& ctx, const Address& self,
                                                       StateDecoder& dec);
 ContractDecoder contract_decoder(ContractKind kind);  // nullptr for an unknown kind
-
-class StateEncoder {
- public:
-  explicit StateEncoder(StateSink& sink) : sink_(sink) {}
-  void u8(uint8_t v) { sink_.write(&v, 1); }
-  void u64(uint64_t v);
-  void u256(const U256& v);
-  void address(const Address& a) { sink_.write(a.b.data(), a.b.size()); }
-  void b32(const Bytes32& b) { sink_.write(b.b.data(), b.b.size()); }
-  void bytes(BytesView b);
-  void str(std::string_view s);
-
- private:
-  StateSink& sink_;
-};
 
 // The kinds of balance movement that compliance rules and hooks see. Later kinds (forced,
 // recovery, bridge) are added here so every module sees every movement.

@@ -23,6 +23,12 @@ struct SecuritySet {
   uint8_t preset = 0;
   bool operator==(const SecuritySet&) const = default;
 };
+inline void delta_put(StateEncoder& e, const SecuritySet& s) {
+  for (const Address* a : {&s.token, &s.registry, &s.restriction, &s.whitelist_module,
+                           &s.lockup_module, &s.jurisdiction_module})
+    e.address(*a);
+  e.u8(s.preset);
+}
 
 struct CreateSecurityArgs {
   std::string name;

@@ -61,6 +61,14 @@ struct Claim {
   std::string uri;
   bool operator==(const Claim&) const = default;
 };
+inline void delta_put(StateEncoder& e, const Claim& c) {
+  e.u256(c.topic);
+  e.u256(c.scheme);
+  e.address(c.issuer);
+  e.bytes(c.signature);
+  e.bytes(c.data);
+  e.str(c.uri);
+}
 
 // Why a claim is or is not valid (IdentityRegistry.claimStatus answers these numbers).
 enum class ClaimStatus : uint8_t {
@@ -117,6 +125,12 @@ class Identity final : public Contract {
     uint64_t issued_at = 0;
     uint64_t valid_until = 0;
     bool operator==(const Recovered&) const = default;
+    friend void delta_put(StateEncoder& e, const Recovered& r) {
+      e.address(r.signer);
+      e.u8(r.typed ? 1 : 0);
+      e.u64(r.issued_at);
+      e.u64(r.valid_until);
+    }
   };
   const Recovered* recovered(const Bytes32& id) const { return recovered_.find(id); }
 
@@ -136,6 +150,10 @@ class Identity final : public Contract {
     uint32_t purposes = 0;  // bit p set = purpose p
     uint32_t key_type = 0;
     bool operator==(const KeyRecord&) const = default;
+    friend void delta_put(StateEncoder& e, const KeyRecord& k) {
+      e.u64(k.purposes);
+      e.u64(k.key_type);
+    }
   };
   Status require_purpose(const CallContext& ctx, uint32_t p) const;
 
@@ -155,6 +173,10 @@ struct IdentitySet {
   Address trusted_issuers;
   bool operator==(const IdentitySet&) const = default;
 };
+inline void delta_put(StateEncoder& e, const IdentitySet& s) {
+  for (const Address* a : {&s.identity_registry, &s.storage, &s.claim_topics, &s.trusted_issuers})
+    e.address(*a);
+}
 
 class IdentityFactory final : public Contract {
  public:

@@ -82,6 +82,10 @@ struct StoredIdentity {
   uint16_t country = 0;  // ISO 3166-1 numeric, as ERC-3643
   bool operator==(const StoredIdentity&) const = default;
 };
+inline void delta_put(StateEncoder& e, const StoredIdentity& s) {
+  e.address(s.identity);
+  e.u64(s.country);
+}
 
 class IdentityRegistryStorage final : public SecurityPart {
  public:

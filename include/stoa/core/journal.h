@@ -3,6 +3,15 @@
 // Containers register themselves with the Journal the first time they are written in a call;
 // commit drops the undo records, rollback replays them backwards. Writes made while no call is
 // open (genesis) are permanent.
+//
+// Block deltas: when block tracking is on (the chain turns it on), every container also keeps the
+// keys it wrote since the last block seal — kept by committed calls, or written outside any call
+// (account nonces). At the seal, State::take_block_delta encodes each written container's
+// entries, in the canonical order of (owner contract, ordinal), and the chain hashes them into
+// the next state root (docs/journal-format.md, "State root"). A container's identity is the
+// contract being constructed when it is (an OwnerScope) and its ordinal among that contract's
+// containers: member declaration order, the same whether a contract is created by a call or
+// decoded from a snapshot.
 #pragma once
 
 #include <algorithm>
@@ -19,22 +28,53 @@
 #include "stoa/common/address.h"
 #include "stoa/common/assert.h"
 #include "stoa/common/bytes.h"
+#include "stoa/core/state_encoding.h"
 
 namespace stoa::core {
 
+class Journal;
+
+// Which contract a container belongs to, and its place among that contract's containers.
+struct SlotId {
+  Address owner;  // zero for the State's own containers (create and account nonces)
+  uint32_t ordinal = 0;
+  auto operator<=>(const SlotId&) const = default;
+};
+
 class Undoable {
  public:
-  virtual ~Undoable() = default;
+  Undoable() = default;  // no slot: not state (the State's record of contracts created)
+  explicit Undoable(Journal* j);
+  Undoable(const Undoable&) = delete;
+  Undoable& operator=(const Undoable&) = delete;
+  virtual ~Undoable();
   virtual void rollback() = 0;
+  // The call committed: drop the undo records (keeping the written keys for the block delta
+  // when the journal tracks blocks).
   virtual void forget() = 0;
+  // Writes this container's block delta (the entries written since the last seal, their current
+  // values) and forgets it; discard_block_delta only forgets it.
+  virtual void encode_block_delta(StateEncoder& enc) = 0;
+  virtual void discard_block_delta() = 0;
+  // The whole content, canonically (checks that block deltas miss nothing; not a hot path).
+  virtual void encode_content(StateEncoder& enc) const = 0;
+  const SlotId& slot() const { return slot_; }
 
  private:
   friend class Journal;
   uint64_t touched_epoch_ = 0;
+  uint64_t block_epoch_ = 0;
+  SlotId slot_;
+  Journal* journal_ = nullptr;  // set for containers with a slot: the journal lists them
+  size_t live_index_ = 0;
 };
 
 class Journal {
  public:
+  Journal() { scopes_.push_back(Scope{Address{}, 0}); }
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
   void begin() {
     STOA_ASSERT(!open_);
     open_ = true;
@@ -42,10 +82,10 @@ class Journal {
   }
   void commit() {
     STOA_ASSERT(open_);
+    open_ = false;  // closed first: forget() files the written keys into the block delta
     for (Undoable* u : touched_)
       u->forget();
     touched_.clear();
-    open_ = false;
   }
   void rollback() {
     STOA_ASSERT(open_);
@@ -62,10 +102,92 @@ class Journal {
     }
   }
 
+  // Block tracking (off by default: the benchmarks and the scenario runner never seal blocks).
+  void set_block_tracking(bool on) { tracking_ = on; }
+  bool block_tracking() const { return tracking_; }
+  // A container that has entries for the current block's delta.
+  void block_written(Undoable* u) {
+    if (u->block_epoch_ != block_epoch_) {
+      u->block_epoch_ = block_epoch_;
+      block_written_.push_back(u);
+    }
+  }
+  bool block_written_empty() const { return block_written_.empty(); }
+  // The containers written since the last call, in canonical order (owner, ordinal); starts the
+  // next block's delta.
+  std::vector<Undoable*> take_block_written() {
+    STOA_ASSERT(!open_);
+    std::vector<Undoable*> out = std::move(block_written_);
+    block_written_.clear();
+    ++block_epoch_;
+    std::sort(out.begin(), out.end(),
+              [](const Undoable* a, const Undoable* b) { return a->slot_ < b->slot_; });
+    for (size_t i = 1; i < out.size(); ++i)
+      STOA_ASSERT(out[i - 1]->slot_ < out[i]->slot_);  // every container has its own slot
+    return out;
+  }
+
+  // Containers constructed while an OwnerScope is open belong to its contract, numbered in
+  // construction order. The journal starts inside the State's own scope (owner zero).
+  void push_owner(const Address& owner) { scopes_.push_back(Scope{owner, 0}); }
+  void pop_owner() {
+    STOA_ASSERT(!scopes_.empty());
+    scopes_.pop_back();
+  }
+  SlotId next_slot() {
+    STOA_ASSERT(!scopes_.empty());  // a container constructed outside any contract's scope
+    Scope& s = scopes_.back();
+    return SlotId{s.owner, s.next++};
+  }
+  // Every container with a slot that exists now (any order).
+  const std::vector<Undoable*>& live() const { return live_; }
+  void add_live(Undoable* u) {
+    u->live_index_ = live_.size();
+    live_.push_back(u);
+  }
+  void remove_live(Undoable* u) {
+    STOA_ASSERT(u->live_index_ < live_.size() && live_[u->live_index_] == u);
+    live_[u->live_index_] = live_.back();
+    live_[u->live_index_]->live_index_ = u->live_index_;
+    live_.pop_back();
+    // A container that goes away with entries in the block delta (its contract's creation was
+    // reverted: never the case, a reverted call files nothing; or a snapshot restore, which
+    // discards the delta first) would leave a dangling entry.
+    STOA_ASSERT(u->block_epoch_ != block_epoch_);
+  }
+
  private:
+  struct Scope {
+    Address owner;
+    uint32_t next;
+  };
   std::vector<Undoable*> touched_;
+  std::vector<Undoable*> block_written_;
+  std::vector<Undoable*> live_;
+  std::vector<Scope> scopes_;
   uint64_t epoch_ = 0;
+  uint64_t block_epoch_ = 1;
   bool open_ = false;
+  bool tracking_ = false;
+};
+
+inline Undoable::Undoable(Journal* j) : slot_(j->next_slot()), journal_(j) {
+  j->add_live(this);
+}
+inline Undoable::~Undoable() {
+  if (journal_ != nullptr) journal_->remove_live(this);
+}
+
+// Containers constructed in its lifetime belong to `owner`.
+class OwnerScope {
+ public:
+  OwnerScope(Journal& j, const Address& owner) : j_(j) { j_.push_owner(owner); }
+  ~OwnerScope() { j_.pop_owner(); }
+  OwnerScope(const OwnerScope&) = delete;
+  OwnerScope& operator=(const OwnerScope&) = delete;
+
+ private:
+  Journal& j_;
 };
 
 // Addresses hashed as three machine words through absl's seeded integer mixing: inlined, where
@@ -122,13 +244,17 @@ struct AddressPairHash {
     return absl::HashOf(a.w0, a.w1, a.w2, b.w0, b.w1, b.w2);
   }
 };
+inline void delta_put(StateEncoder& e, const AddressPair& p) {
+  e.address(p.a);
+  e.address(p.b);
+}
 
 // A map whose absent keys read as V{}; storing V{} erases the key, so the map's content is the
 // canonical form of the storage (no difference between "absent" and "default").
 template <typename K, typename V, typename H = absl::Hash<K>>
 class JMap final : public Undoable {
  public:
-  explicit JMap(Journal* j) : j_(j) {}
+  explicit JMap(Journal* j) : Undoable(j), j_(j) {}
   JMap(const JMap&) = delete;
   JMap& operator=(const JMap&) = delete;
 
@@ -151,6 +277,9 @@ class JMap final : public Undoable {
     if (j_->open()) {
       j_->touch(this);
       undo_.emplace_back(k, it == m_.end() ? std::nullopt : std::optional<V>(it->second));
+    } else if (j_->block_tracking()) {
+      block_keys_.push_back(k);
+      j_->block_written(this);
     }
     if (it == m_.end()) {
       if (!erase) m_.emplace(k, v);
@@ -167,6 +296,7 @@ class JMap final : public Undoable {
     STOA_ASSERT(!j_->open());
     m_.clear();
     undo_.clear();
+    block_keys_.clear();
   }
 
   // Keys in ascending order (the canonical order; hash order is never observable).
@@ -194,19 +324,53 @@ class JMap final : public Undoable {
     }
     undo_.clear();
   }
-  void forget() override { undo_.clear(); }
+  void forget() override {
+    if (j_->block_tracking() && !undo_.empty()) {
+      for (const auto& u : undo_)
+        block_keys_.push_back(u.first);
+      j_->block_written(this);
+    }
+    undo_.clear();
+  }
+  // The keys written in the block, ascending, each with its value now: 1 and the value, or 0
+  // when the key is absent (erased, or written back to V{}).
+  void encode_block_delta(StateEncoder& enc) override {
+    std::sort(block_keys_.begin(), block_keys_.end());
+    block_keys_.erase(std::unique(block_keys_.begin(), block_keys_.end()), block_keys_.end());
+    enc.u64(block_keys_.size());
+    for (const K& k : block_keys_) {
+      delta_put(enc, k);
+      auto it = m_.find(k);
+      if (it == m_.end()) {
+        enc.u8(0);
+      } else {
+        enc.u8(1);
+        delta_put(enc, it->second);
+      }
+    }
+    block_keys_.clear();
+  }
+  void discard_block_delta() override { block_keys_.clear(); }
+  void encode_content(StateEncoder& enc) const override {
+    enc.u64(m_.size());
+    for_each_sorted([&](const K& k, const V& v) {
+      delta_put(enc, k);
+      delta_put(enc, v);
+    });
+  }
 
  private:
   Journal* j_;
   absl::flat_hash_map<K, V, H, typename KeyEq<K>::type> m_;
   std::vector<std::pair<K, std::optional<V>>> undo_;
+  std::vector<K> block_keys_;  // written since the last seal (duplicates allowed)
 };
 
 // A single journaled value.
 template <typename T>
 class JValue final : public Undoable {
  public:
-  JValue(Journal* j, T initial = T{}) : j_(j), v_(std::move(initial)) {}
+  JValue(Journal* j, T initial = T{}) : Undoable(j), j_(j), v_(std::move(initial)) {}
   JValue(const JValue&) = delete;
   JValue& operator=(const JValue&) = delete;
   const T& get() const { return v_; }
@@ -214,6 +378,8 @@ class JValue final : public Undoable {
     if (j_->open()) {
       j_->touch(this);
       if (!saved_) saved_ = v_;
+    } else if (j_->block_tracking()) {
+      j_->block_written(this);
     }
     v_ = std::move(v);
   }
@@ -221,7 +387,14 @@ class JValue final : public Undoable {
     if (saved_) v_ = std::move(*saved_);
     saved_.reset();
   }
-  void forget() override { saved_.reset(); }
+  void forget() override {
+    if (j_->block_tracking() && saved_) j_->block_written(this);
+    saved_.reset();
+  }
+  // The value now (written in the block, possibly back to what it was).
+  void encode_block_delta(StateEncoder& enc) override { delta_put(enc, v_); }
+  void discard_block_delta() override {}
+  void encode_content(StateEncoder& enc) const override { delta_put(enc, v_); }
 
  private:
   Journal* j_;

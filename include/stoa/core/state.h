@@ -40,6 +40,15 @@ class KeccakSink final : public StateSink {
   Keccak256 k_;
 };
 
+// What one take_block_delta named: the contracts created and the containers written.
+struct BlockDeltaInfo {
+  std::vector<Address> created;
+  std::vector<SlotId> written;
+};
+// A digest of every container's whole content, by slot (test support: checking that block deltas
+// name every container that changed).
+using ContainerFingerprints = std::vector<std::pair<SlotId, Bytes32>>;
+
 class State;
 // Encodes `state`, restores the encoding into a fresh State with the same genesis, and checks the
 // restored state encodes to the same bytes (hence the same digest). Returns "" or the problem.
@@ -91,14 +100,41 @@ class State {
   template <typename T, typename MakeFn>
   T& create(const Address& creator, MakeFn&& make) {
     Address a = next_address(creator);
-    std::unique_ptr<T> c = make(a);
+    std::unique_ptr<T> c;
+    {
+      OwnerScope scope(journal_, a);  // the new contract's containers are its slots
+      c = make(a);
+    }
     T& ref = *c;
     install(a, std::move(c));
     return ref;
   }
 
-  // keccak256 of the canonical encoding of every contract's storage in address order.
+  // keccak256 of the canonical encoding of every contract's storage in address order (the
+  // content digest: genesis's state root, snapshots, the scenario runner's "nothing changed").
   Bytes32 digest() const;
+
+  // Block deltas (docs/journal-format.md, "State root"). With tracking on (the chain turns it on
+  // after genesis), committed calls and nonce bumps keep what they wrote; take_block_delta
+  // encodes it — the contracts created (address order, whole encoding), then every written
+  // container (owner, ordinal, its written entries with their values now) — and starts the next
+  // block's. Its cost follows what the block wrote, not the size of the state.
+  void set_block_tracking(bool on) { journal_.set_block_tracking(on); }
+  // Nothing created or written since the last take (an empty block's delta: its root is its
+  // parent's).
+  bool block_delta_empty() const {
+    return block_created_.empty() && journal_.block_written_empty();
+  }
+  BlockDeltaInfo take_block_delta(StateSink& sink);
+  Bytes32 take_block_delta_digest(BlockDeltaInfo* info = nullptr);
+  void discard_block_delta();
+  // Test support (the simulator and the scenario runner): every container's content digest, and
+  // the check that whatever changed between two fingerprints is named by the delta taken between
+  // them (a container written, or one of a contract created). Returns "" or the first omission.
+  ContainerFingerprints container_fingerprints() const;
+  static std::string check_block_delta_complete(const ContainerFingerprints& before,
+                                                const ContainerFingerprints& after,
+                                                const BlockDeltaInfo& taken);
   void encode(StateSink& sink) const;
   // Replaces the whole state with a canonical encoding (a snapshot; src/core/state_decode.cc).
   // The encoding's genesis (chain id, operator, role overlap) must equal this state's. On
@@ -119,6 +155,7 @@ class State {
   std::unique_ptr<Creations> creations_;
   JMap<Address, uint64_t, AddressHash> create_nonces_;
   JMap<Address, uint64_t, AddressHash> account_nonces_;
+  std::vector<Address> block_created_;  // contracts created since the last take_block_delta
   Factory* factory_ = nullptr;
 };
 

@@ -70,7 +70,8 @@ struct VerifyReport {
   uint64_t transactions = 0;
   uint64_t snapshots_checked = 0;
   Bytes32 head_hash;
-  Bytes32 state_digest;  // recomputed from scratch after the last block
+  Bytes32 state_root;    // the head's (each block's checked by replay)
+  Bytes32 state_digest;  // content digest of the replayed state (core::State::digest)
 };
 
 // Checks everything without changing anything: every record's checksum and hash link, every
