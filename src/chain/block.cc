@@ -127,6 +127,43 @@ Bloom logs_bloom(const std::vector<core::Log>& logs) {
   return bloom;
 }
 
+namespace {
+std::array<uint16_t, 3> bloom_bits(BytesView item) {
+  const Bytes32 h = keccak256(item);
+  std::array<uint16_t, 3> bits{};
+  for (size_t i = 0; i < 3; ++i)
+    bits[i] =
+        static_cast<uint16_t>(((static_cast<unsigned>(h.b[2 * i]) << 8) | h.b[2 * i + 1]) & 2047u);
+  return bits;
+}
+void set_bits(Bloom& bloom, const std::array<uint16_t, 3>& bits) {
+  for (const uint16_t bit : bits)
+    bloom[255 - bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
+}
+}  // namespace
+
+void BloomMemo::add(Bloom& bloom, const Address& a) {
+  auto [it, inserted] = addresses_.try_emplace(a);
+  if (inserted) it->second = bloom_bits(a.view());
+  set_bits(bloom, it->second);
+}
+
+void BloomMemo::add(Bloom& bloom, const Bytes32& topic) {
+  auto [it, inserted] = topics_.try_emplace(topic);
+  if (inserted) it->second = bloom_bits(topic.view());
+  set_bits(bloom, it->second);
+}
+
+Bloom logs_bloom(const std::vector<core::Log>& logs, BloomMemo& memo) {
+  Bloom bloom{};
+  for (const core::Log& log : logs) {
+    memo.add(bloom, log.address);
+    for (const Bytes32& t : log.topics)
+      memo.add(bloom, t);
+  }
+  return bloom;
+}
+
 bool bloom_may_contain(const Bloom& bloom, BytesView item) {
   Bloom probe{};
   bloom_add(probe, item);

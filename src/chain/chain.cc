@@ -82,6 +82,7 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
 
   block.receipts.reserve(txs.size());
   uint64_t cumulative = 0;
+  BloomMemo bloom_memo;
   for (size_t i = 0; i < txs.size(); ++i) {
     const SignedTransaction& stx = txs[i];
     // Admission (the sequencer) guarantees nonce order and a recipient; decoding refused the rest.
@@ -102,7 +103,7 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
     cumulative += rc.gas_used;
     rc.cumulative_gas_used = cumulative;
     rc.logs = std::move(r.logs);
-    rc.bloom = logs_bloom(rc.logs);
+    rc.bloom = logs_bloom(rc.logs, bloom_memo);
     if (!r.success) rc.revert_data = std::move(r.output);
     for (size_t k = 0; k < h.logs_bloom.size(); ++k)
       h.logs_bloom[k] |= rc.bloom[k];

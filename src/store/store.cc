@@ -128,7 +128,11 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
       RecoveryReport r;
       std::string snapshot_problem;
       std::string e = replay(env, data_dir, config, &snap, false, *chain, &r, &snapshot_problem);
-      if (!e.empty()) return e;
+      // The journal's blocks after the snapshot disagree with its state (a later block read a
+      // value the snapshot got wrong, so its state root differs): the snapshot is skipped, and
+      // an older one or genesis is tried. If the journal itself is at fault, replay from
+      // genesis fails the same way and that error stops the node.
+      if (!e.empty() && snapshot_problem.empty()) snapshot_problem = "replay from it failed: " + e;
       if (snapshot_problem.empty()) {
         r.warnings = std::move(report->warnings);
         *report = std::move(r);

@@ -175,5 +175,30 @@ TEST(ReceiptTest, ConsensusEncoding) {
                                     r_list({r_bytes(Bytes(32, 0))}), r_bytes({1, 2})})})}));
 }
 
+// The memo hashes each distinct address and topic once per block; the blooms it gives are the
+// blooms computed item by item, whatever repeats.
+TEST(BloomTest, MemoGivesTheSameBloomsAsHashingEachItem) {
+  BloomMemo memo;
+  std::vector<core::Log> all;
+  for (uint8_t i = 0; i < 40; ++i) {
+    core::Log log;
+    log.address.b[19] = static_cast<uint8_t>(i % 3);
+    Bytes32 t0;
+    t0.b[0] = 0xdd;  // the same event topic every time
+    Bytes32 t1;
+    t1.b[31] = static_cast<uint8_t>(i % 5);
+    Bytes32 t2;
+    t2.b[30] = i;
+    log.topics = {t0, t1, t2};
+    std::vector<core::Log> one{log};
+    EXPECT_EQ(logs_bloom(one, memo), logs_bloom(one)) << int{i};
+    all.push_back(log);
+  }
+  BloomMemo fresh;
+  EXPECT_EQ(logs_bloom(all, memo), logs_bloom(all));
+  EXPECT_EQ(logs_bloom(all, fresh), logs_bloom(all));
+  EXPECT_NE(logs_bloom(all), Bloom{});
+}
+
 }  // namespace
 }  // namespace stoa::chain::testing

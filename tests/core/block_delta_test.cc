@@ -158,5 +158,20 @@ TEST(BlockDeltaTest, TheDeltaDigestDependsOnEveryWrittenValue) {
   EXPECT_EQ(x.take_block_delta_digest(), y.take_block_delta_digest());
 }
 
+// The word-wise comparator is Address's own byte order (the canonical order of every encoding).
+TEST(BlockDeltaTest, AddressLessIsTheByteOrder) {
+  std::vector<Address> v;
+  for (int i = 0; i < 200; ++i) {
+    Address x;
+    for (size_t k = 0; k < 20; ++k)
+      x.b[k] = static_cast<uint8_t>((i * 37 + static_cast<int>(k) * 101) % (k % 4 == 0 ? 3 : 256));
+    v.push_back(x);
+  }
+  for (const Address& x : v) {
+    for (const Address& y : v)
+      ASSERT_EQ(AddressLess{}(x, y), x < y) << x.checksum_hex() << " " << y.checksum_hex();
+  }
+}
+
 }  // namespace
 }  // namespace stoa::core::testing

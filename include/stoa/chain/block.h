@@ -17,6 +17,20 @@ namespace stoa::chain {
 using Bloom = std::array<uint8_t, 256>;
 void bloom_add(Bloom& bloom, BytesView item);
 Bloom logs_bloom(const std::vector<core::Log>& logs);
+// The bloom bits of addresses and topics already seen, so that each distinct one is hashed once:
+// a block's logs repeat the token's address, the event's topic and the parties (a batch of
+// transfers names its sender in every leg). One per block being sealed.
+class BloomMemo {
+ public:
+  void add(Bloom& bloom, const Address& a);
+  void add(Bloom& bloom, const Bytes32& topic);
+
+ private:
+  using Bits = std::array<uint16_t, 3>;
+  absl::flat_hash_map<Address, Bits, core::AddressHash, core::AddressEq> addresses_;
+  absl::flat_hash_map<Bytes32, Bits, core::Bytes32Hash> topics_;
+};
+Bloom logs_bloom(const std::vector<core::Log>& logs, BloomMemo& memo);
 bool bloom_may_contain(const Bloom& bloom, BytesView item);
 
 struct Receipt {
