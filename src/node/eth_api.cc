@@ -71,6 +71,9 @@ int64_t parse_seconds(const json& v, std::string_view what) {
   invalid_params(std::string(what) + ": expected a non-negative number of seconds");
 }
 
+const std::string kSendRawTransaction = "eth_sendRawTransaction";
+const std::string kGetTransactionReceipt = "eth_getTransactionReceipt";
+
 }  // namespace
 
 EthApi::EthApi(Ledger& ledger, Metrics& metrics, EthApiOptions options)
@@ -265,9 +268,41 @@ json EthApi::get_transaction_count(const json& p) {
   return quantity(ledger_.chain().state().account_nonce(a));
 }
 
+bool EthApi::handle_fast(std::string_view method, std::string_view param, std::string& out) {
+  if (method == "eth_sendRawTransaction") {
+    Bytes raw;
+    if (!try_parse_data(param, raw)) return false;  // the full path names the error
+    metrics_.on_rpc(kSendRawTransaction);
+    const Bytes32 hash = submit_raw(raw);
+    out += '"';
+    out += hash.hex();
+    out += '"';
+    return true;
+  }
+  if (method == "eth_getTransactionReceipt") {
+    Bytes raw;
+    if (!try_parse_data(param, raw) || raw.size() != 32) return false;
+    metrics_.on_rpc(kGetTransactionReceipt);
+    const Bytes32 h = Bytes32::from_view(raw);
+    std::shared_lock lock(ledger_.mutex());
+    const chain::Chain& c = ledger_.chain();
+    const auto loc = c.find_transaction(h);
+    if (!loc) {
+      out += "null";
+    } else {
+      append_receipt_json(*c.block_by_number(loc->block_number), loc->index, out);
+    }
+    return true;
+  }
+  return false;
+}
+
 json EthApi::send_raw_transaction(const json& p) {
   check_param_count(p, 1, 1);
-  const Bytes raw = parse_data(p[0], "raw transaction");
+  return submit_raw(parse_data(p[0], "raw transaction")).hex();
+}
+
+Bytes32 EthApi::submit_raw(BytesView raw) {
   std::string detail;
   auto decoded = chain::decode_transaction(raw, ledger_.chain().chain_id(), &detail);
   if (auto* e = std::get_if<chain::TxError>(&decoded)) {
@@ -313,7 +348,7 @@ json EthApi::send_raw_transaction(const json& p) {
                          "eth_getTransactionReceipt");
     }
   }
-  return hash.hex();
+  return hash;
 }
 
 json EthApi::call(const json& p) {

@@ -39,6 +39,9 @@ class EthApi {
 
   // Dispatches one request; throws RpcError.
   json handle(const std::string& method, const json& params);
+  // handle() without JSON documents for eth_sendRawTransaction and eth_getTransactionReceipt
+  // (rpc.h FastHandler): the same answers and errors, the result written as JSON text.
+  bool handle_fast(std::string_view method, std::string_view param, std::string& out);
   std::vector<std::string> methods() const;
 
  private:
@@ -46,6 +49,8 @@ class EthApi {
   void require_head_state(const BlockTag& t);
   const chain::Block* block_for_tag(const BlockTag& t);  // shared lock held by the caller
   json revert_error(const core::CallResult& r);
+  // eth_sendRawTransaction once the hex is decoded: the transaction's hash, or RpcError.
+  Bytes32 submit_raw(BytesView raw);
 
   json chain_id(const json& p);
   json net_version(const json& p);
