@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -98,11 +99,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // The fast path (a FastHandler answering as the handler does: params.size() is 1 for the one
   // string parameter it sees) gives the same bytes for every body.
-  const stoa::node::FastHandler fast = [](std::string_view method, std::string_view,
-                                          std::string& out) {
-    if (method == "throw") stoa::node::invalid_params("asked to");
-    out += "1";
-    return true;
+  struct Fast : stoa::node::FastBody {
+    bool answer(size_t, std::string_view method, std::string_view, std::string& out) override {
+      if (method == "throw") stoa::node::invalid_params("asked to");
+      out += "1";
+      return true;
+    }
+  };
+  const stoa::node::FastHandler fast = [](size_t) {
+    return std::unique_ptr<stoa::node::FastBody>(std::make_unique<Fast>());
   };
   stoa::node::RpcResponse rf;
   try {

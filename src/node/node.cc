@@ -206,9 +206,7 @@ void Node::install_routes() {
                      [this](const std::string& method, const json& params) {
                        return eth_->handle(method, params);
                      },
-                     [this](std::string_view method, std::string_view param, std::string& out) {
-                       return eth_->handle_fast(method, param, out);
-                     });
+                     [this](size_t requests) { return eth_->fast_body(requests); });
                  res.status = r.http_status;
                  if (!r.body.empty()) res.set_content(r.body, "application/json");
                }));

@@ -1,6 +1,8 @@
 // JSON-RPC 2.0 framing and EIP-1474 errors, and the strict parameter parsers.
 #include "stoa/node/rpc.h"
 
+#include <array>
+#include <cstdint>
 #include <exception>
 #include <string>
 #include <vector>
@@ -182,7 +184,7 @@ json light_id(std::string_view text) {
 }
 
 // One request of the fast path, appended to `out` exactly as handle_one would write it.
-void answer_light(const LightRequest& r, const MethodHandler& handler, const FastHandler& fast,
+void answer_light(size_t index, const LightRequest& r, const MethodHandler& handler, FastBody& fast,
                   std::string& out) {
   const size_t mark = out.size();
   out += "{\"id\":";
@@ -190,7 +192,7 @@ void answer_light(const LightRequest& r, const MethodHandler& handler, const Fas
   out += ",\"jsonrpc\":\"2.0\",\"result\":";
   const size_t result_at = out.size();
   try {
-    if (!fast(r.method, r.param, out)) {
+    if (!fast.answer(index, r.method, r.param, out)) {
       out.resize(result_at);
       out += to_wire(handler(std::string(r.method), json::array({std::string(r.param)})));
     }
@@ -208,12 +210,18 @@ void answer_light(const LightRequest& r, const MethodHandler& handler, const Fas
   }
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// Each byte's value as a hex digit, or -1.
+constexpr std::array<int8_t, 256> kHexValue = [] {
+  std::array<int8_t, 256> t{};
+  t.fill(-1);
+  for (int c = 0; c < 10; ++c)
+    t['0' + c] = static_cast<int8_t>(c);
+  for (int c = 0; c < 6; ++c) {
+    t['a' + c] = static_cast<int8_t>(10 + c);
+    t['A' + c] = static_cast<int8_t>(10 + c);
+  }
+  return t;
+}();
 
 bool is_hex_digit(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -234,6 +242,8 @@ std::string hex_body(const json& v, std::string_view what, std::string_view kind
 }
 
 }  // namespace
+
+void FastBody::prepare(size_t /*index*/, std::string_view /*method*/, std::string_view /*param*/) {}
 
 json RpcError::to_json() const {
   json e = {{"code", code_}, {"message", what()}};
@@ -297,13 +307,20 @@ RpcResponse handle_rpc_body(std::string_view body, const MethodHandler& handler,
   std::vector<LightRequest> requests;
   bool batch = false;
   if (!fast || !LightReader(body).body(requests, batch)) return handle_rpc_body(body, handler);
+  const std::unique_ptr<FastBody> methods = fast(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    try {
+      methods->prepare(i, requests[i].method, requests[i].param);
+    } catch (const std::exception&) {  // changes nothing: answer() does or refuses the work
+    }
+  }
   RpcResponse res;
   std::string& out = res.body;
   out.reserve(requests.size() * 128);
   if (batch) out += '[';
   for (size_t i = 0; i < requests.size(); ++i) {
     if (i > 0) out += ',';
-    answer_light(requests[i], handler, fast, out);
+    answer_light(i, requests[i], handler, *methods, out);
   }
   if (batch) out += ']';
   return res;
@@ -314,13 +331,15 @@ bool try_parse_data(std::string_view s, Bytes& out) {
     return false;
   }
   out.resize((s.size() - 2) / 2);
+  const auto* digits = reinterpret_cast<const unsigned char*>(s.data() + 2);
+  int bad = 0;
   for (size_t i = 0; i < out.size(); ++i) {
-    const int hi = hex_value(s[2 + 2 * i]);
-    const int lo = hex_value(s[3 + 2 * i]);
-    if (hi < 0 || lo < 0) return false;
+    const int hi = kHexValue[digits[2 * i]];
+    const int lo = kHexValue[digits[2 * i + 1]];
+    bad |= hi | lo;  // negative once any digit is not hex
     out[i] = static_cast<uint8_t>((hi << 4) | lo);
   }
-  return true;
+  return bad >= 0;
 }
 
 const json* param(const json& params, size_t i) {

@@ -4,6 +4,7 @@
 // parameter shapes, empty or oversized batches, ids it would not write back unchanged).
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,7 @@ json slow_handler(const std::string& method, const json& params) {
 struct Fast {
   int calls = 0;
   int answered = 0;
+  int prepared = 0;
   bool operator()(std::string_view method, std::string_view param, std::string& out) {
     ++calls;
     if (method == "echo") {
@@ -52,6 +54,24 @@ struct Fast {
   }
 };
 
+// The FastBody of one body: counts prepare() calls (each before any answer) and answers with
+// Fast.
+class Body : public FastBody {
+ public:
+  explicit Body(Fast& f) : f_(f) {}
+  void prepare(size_t index, std::string_view, std::string_view) override {
+    EXPECT_EQ(f_.calls, 0);
+    EXPECT_EQ(index, static_cast<size_t>(f_.prepared));
+    ++f_.prepared;
+  }
+  bool answer(size_t, std::string_view method, std::string_view param, std::string& out) override {
+    return f_(method, param, out);
+  }
+
+ private:
+  Fast& f_;
+};
+
 std::string slow(std::string_view body) {
   const RpcResponse r = handle_rpc_body(body, slow_handler);
   return std::to_string(r.http_status) + " " + r.body;
@@ -60,9 +80,9 @@ std::string slow(std::string_view body) {
 std::string fast(std::string_view body, Fast* f = nullptr) {
   Fast local;
   Fast& use = f != nullptr ? *f : local;
-  const RpcResponse r = handle_rpc_body(
-      body, slow_handler,
-      [&](std::string_view m, std::string_view p, std::string& out) { return use(m, p, out); });
+  const RpcResponse r = handle_rpc_body(body, slow_handler, [&](size_t) {
+    return std::unique_ptr<FastBody>(std::make_unique<Body>(use));
+  });
   return std::to_string(r.http_status) + " " + r.body;
 }
 
@@ -99,6 +119,7 @@ TEST(RpcFastPath, PlainRequestsAndBatchesTakeItWithTheSameAnswers) {
   Fast f;
   EXPECT_EQ(fast(big, &f), slow(big));
   EXPECT_EQ(f.answered, static_cast<int>(kMaxBatchRequests));
+  EXPECT_EQ(f.prepared, static_cast<int>(kMaxBatchRequests));
 }
 
 TEST(RpcFastPath, ParametersItCannotReadGoToTheFullHandlerWithItsErrors) {
@@ -178,6 +199,7 @@ TEST(RpcFastPath, EverythingElseIsTheFullParsersAnswer) {
     Fast f;
     EXPECT_EQ(fast(b, &f), slow(b)) << b;
     EXPECT_EQ(f.calls, 0) << b;
+    EXPECT_EQ(f.prepared, 0) << b;
   }
   // And the full parser's answers are still what they were.
   EXPECT_NE(fast("{not json").find("-32700"), std::string::npos);
