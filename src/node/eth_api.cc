@@ -73,8 +73,8 @@ int64_t parse_seconds(const json& v, std::string_view what) {
   invalid_params(std::string(what) + ": expected a non-negative number of seconds");
 }
 
-const std::string kSendRawTransaction = "eth_sendRawTransaction";
-const std::string kGetTransactionReceipt = "eth_getTransactionReceipt";
+constexpr std::string_view kSendRawTransaction = "eth_sendRawTransaction";
+constexpr std::string_view kGetTransactionReceipt = "eth_getTransactionReceipt";
 
 }  // namespace
 
@@ -271,6 +271,11 @@ json EthApi::get_transaction_count(const json& p) {
 }
 
 class EthApi::Fast : public FastBody {
+  struct Prepared {
+    Decoded decoded;
+    std::string detail;
+  };
+
  public:
   Fast(EthApi& api, size_t requests) : api_(api), decoded_(requests) {}
 
@@ -278,8 +283,9 @@ class EthApi::Fast : public FastBody {
     if (method != kSendRawTransaction) return;
     Bytes raw;
     if (!try_parse_data(param, raw)) return;  // answered by the full path, which names the error
-    Prepared& p = decoded_[i].emplace();
-    p.decoded = api_.decode(raw, &p.detail);
+    std::string detail;
+    Decoded decoded = api_.decode(raw, &detail);
+    decoded_[i].emplace(Prepared{std::move(decoded), std::move(detail)});
   }
 
   bool answer(size_t i, std::string_view method, std::string_view param,
@@ -314,10 +320,6 @@ class EthApi::Fast : public FastBody {
   }
 
  private:
-  struct Prepared {
-    Decoded decoded = chain::TxError::kOk;
-    std::string detail;
-  };
   EthApi& api_;
   std::vector<std::optional<Prepared>> decoded_;
 };

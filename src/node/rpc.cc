@@ -210,15 +210,16 @@ void answer_light(size_t index, const LightRequest& r, const MethodHandler& hand
   }
 }
 
-// Each byte's value as a hex digit, or -1.
-constexpr std::array<int8_t, 256> kHexValue = [] {
-  std::array<int8_t, 256> t{};
-  t.fill(-1);
+// Each byte's value as a hex digit, or kNotHex.
+constexpr uint8_t kNotHex = 0x10;
+constexpr std::array<uint8_t, 256> kHexValue = [] {
+  std::array<uint8_t, 256> t{};
+  t.fill(kNotHex);
   for (int c = 0; c < 10; ++c)
-    t['0' + c] = static_cast<int8_t>(c);
+    t['0' + c] = static_cast<uint8_t>(c);
   for (int c = 0; c < 6; ++c) {
-    t['a' + c] = static_cast<int8_t>(10 + c);
-    t['A' + c] = static_cast<int8_t>(10 + c);
+    t['a' + c] = static_cast<uint8_t>(10 + c);
+    t['A' + c] = static_cast<uint8_t>(10 + c);
   }
   return t;
 }();
@@ -332,14 +333,14 @@ bool try_parse_data(std::string_view s, Bytes& out) {
   }
   out.resize((s.size() - 2) / 2);
   const auto* digits = reinterpret_cast<const unsigned char*>(s.data() + 2);
-  int bad = 0;
+  unsigned seen = 0;
   for (size_t i = 0; i < out.size(); ++i) {
-    const int hi = kHexValue[digits[2 * i]];
-    const int lo = kHexValue[digits[2 * i + 1]];
-    bad |= hi | lo;  // negative once any digit is not hex
+    const unsigned hi = kHexValue[digits[2 * i]];
+    const unsigned lo = kHexValue[digits[2 * i + 1]];
+    seen |= hi | lo;  // has kNotHex once any digit is not hex
     out[i] = static_cast<uint8_t>((hi << 4) | lo);
   }
-  return bad >= 0;
+  return (seen & kNotHex) == 0;
 }
 
 const json* param(const json& params, size_t i) {
