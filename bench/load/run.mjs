@@ -110,16 +110,19 @@ class Sender {
   async send(txs, what) {
     const tStart = Date.now();
     if (this.nonce === null) this.nonce = Number(await rpc1(this.url, "eth_getTransactionCount", [this.wallet.address, "pending"]));
-    const raws = [];
-    for (const t of txs) {
-      raws.push(await this.wallet.signTransaction({
-        type: 2, chainId: this.chainId, nonce: this.nonce++, to: t.to ?? null, data: t.data, value: 0,
-        gasLimit: t.gasLimit ?? 10_000_000, maxFeePerGas: this.gasPrice, maxPriorityFeePerGas: this.gasPrice,
-      }));
-    }
+    // Signed one request's worth at a time: signing everything first (500 large deployments take
+    // seconds on a busy machine) left the connection idle past the server's keep-alive timeout,
+    // and the next request then failed with ECONNRESET.
     const hashes = [];
-    for (let i = 0; i < raws.length; i += this.perBatch) {
-      hashes.push(...(await rpc(this.url, raws.slice(i, i + this.perBatch).map((r) => ["eth_sendRawTransaction", [r]]))));
+    for (let i = 0; i < txs.length; i += this.perBatch) {
+      const raws = [];
+      for (const t of txs.slice(i, i + this.perBatch)) {
+        raws.push(await this.wallet.signTransaction({
+          type: 2, chainId: this.chainId, nonce: this.nonce++, to: t.to ?? null, data: t.data, value: 0,
+          gasLimit: t.gasLimit ?? 10_000_000, maxFeePerGas: this.gasPrice, maxPriorityFeePerGas: this.gasPrice,
+        }));
+      }
+      hashes.push(...(await rpc(this.url, raws.map((r) => ["eth_sendRawTransaction", [r]]))));
     }
     const receipts = [];
     for (let i = 0; i < hashes.length; i += 200) {

@@ -2,7 +2,9 @@
 #include "stoa/node/eth_api.h"
 
 #include <algorithm>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <utility>
@@ -70,6 +72,9 @@ int64_t parse_seconds(const json& v, std::string_view what) {
   }
   invalid_params(std::string(what) + ": expected a non-negative number of seconds");
 }
+
+constexpr std::string_view kSendRawTransaction = "eth_sendRawTransaction";
+constexpr std::string_view kGetTransactionReceipt = "eth_getTransactionReceipt";
 
 }  // namespace
 
@@ -265,11 +270,81 @@ json EthApi::get_transaction_count(const json& p) {
   return quantity(ledger_.chain().state().account_nonce(a));
 }
 
+class EthApi::Fast : public FastBody {
+  struct Prepared {
+    Decoded decoded;
+    std::string detail;
+  };
+
+ public:
+  Fast(EthApi& api, size_t requests) : api_(api), decoded_(requests) {}
+
+  void prepare(size_t i, std::string_view method, std::string_view param) override {
+    if (method != kSendRawTransaction) return;
+    Bytes raw;
+    if (!try_parse_data(param, raw)) return;  // answered by the full path, which names the error
+    std::string detail;
+    Decoded decoded = api_.decode(raw, &detail);
+    decoded_[i].emplace(Prepared{std::move(decoded), std::move(detail)});
+  }
+
+  bool answer(size_t i, std::string_view method, std::string_view param,
+              std::string& out) override {
+    if (method == kSendRawTransaction) {
+      if (!decoded_[i].has_value()) return false;
+      api_.metrics_.on_rpc(kSendRawTransaction);
+      Prepared p = std::move(*decoded_[i]);
+      decoded_[i].reset();
+      const Bytes32 hash = api_.submit_decoded(std::move(p.decoded), p.detail);
+      out += '"';
+      out += hash.hex();
+      out += '"';
+      return true;
+    }
+    if (method == kGetTransactionReceipt) {
+      Bytes raw;
+      if (!try_parse_data(param, raw) || raw.size() != 32) return false;
+      api_.metrics_.on_rpc(kGetTransactionReceipt);
+      const Bytes32 h = Bytes32::from_view(raw);
+      std::shared_lock lock(api_.ledger_.mutex());
+      const chain::Chain& c = api_.ledger_.chain();
+      const auto loc = c.find_transaction(h);
+      if (!loc) {
+        out += "null";
+      } else {
+        append_receipt_json(*c.block_by_number(loc->block_number), loc->index, out);
+      }
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  EthApi& api_;
+  std::vector<std::optional<Prepared>> decoded_;
+};
+
+std::unique_ptr<FastBody> EthApi::fast_body(size_t requests) {
+  return std::make_unique<Fast>(*this, requests);
+}
+
 json EthApi::send_raw_transaction(const json& p) {
   check_param_count(p, 1, 1);
-  const Bytes raw = parse_data(p[0], "raw transaction");
+  return submit_raw(parse_data(p[0], "raw transaction")).hex();
+}
+
+EthApi::Decoded EthApi::decode(BytesView raw, std::string* detail) const {
+  return chain::decode_transaction(raw, ledger_.chain().chain_id(), detail);
+}
+
+Bytes32 EthApi::submit_raw(BytesView raw) {
   std::string detail;
-  auto decoded = chain::decode_transaction(raw, ledger_.chain().chain_id(), &detail);
+  Decoded decoded = decode(raw, &detail);
+  return submit_decoded(std::move(decoded), detail);
+}
+
+Bytes32 EthApi::submit_decoded(Decoded decoded, const std::string& decode_detail) {
+  std::string detail = decode_detail;
   if (auto* e = std::get_if<chain::TxError>(&decoded)) {
     std::string msg = "invalid transaction: " + std::string(chain::to_string(*e));
     if (!detail.empty()) msg += ": " + detail;
@@ -313,7 +388,7 @@ json EthApi::send_raw_transaction(const json& p) {
                          "eth_getTransactionReceipt");
     }
   }
-  return hash.hex();
+  return hash;
 }
 
 json EthApi::call(const json& p) {

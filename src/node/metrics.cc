@@ -31,9 +31,11 @@ void Metrics::on_block(const chain::Block& block) {
   }
 }
 
-void Metrics::on_rpc(const std::string& method) {
+void Metrics::on_rpc(std::string_view method) {
   std::lock_guard lock(mu_);
-  ++rpc_[method];
+  auto it = rpc_.find(method);
+  if (it == rpc_.end()) it = rpc_.emplace(std::string(method), 0).first;
+  ++it->second;
 }
 
 void Metrics::on_http(const std::string& handler, double seconds) {

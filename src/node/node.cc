@@ -188,6 +188,9 @@ void Node::install_routes() {
   server_.set_payload_max_length(kMaxBodyBytes);
   // Small responses must not wait for the peer's delayed ACK (Nagle): answers go out at once.
   server_.set_tcp_nodelay(true);
+  // cpp-httplib closes a keep-alive connection after this many requests (5 by default); a
+  // client posting batches would otherwise reconnect every few requests.
+  server_.set_keep_alive_max_count(kKeepAliveMaxRequests);
   auto timed = [this](std::string handler, auto fn) {
     return [this, handler = std::move(handler), fn](const httplib::Request& req,
                                                     httplib::Response& res) {
@@ -199,9 +202,11 @@ void Node::install_routes() {
   };
   server_.Post("/", timed("rpc", [this](const httplib::Request& req, httplib::Response& res) {
                  const RpcResponse r = handle_rpc_body(
-                     req.body, [this](const std::string& method, const json& params) {
+                     req.body,
+                     [this](const std::string& method, const json& params) {
                        return eth_->handle(method, params);
-                     });
+                     },
+                     [this](size_t requests) { return eth_->fast_body(requests); });
                  res.status = r.http_status;
                  if (!r.body.empty()) res.set_content(r.body, "application/json");
                }));

@@ -1,6 +1,8 @@
 // JSON-RPC 2.0 framing and EIP-1474 errors, and the strict parameter parsers.
 #include "stoa/node/rpc.h"
 
+#include <array>
+#include <cstdint>
 #include <exception>
 #include <string>
 #include <vector>
@@ -57,6 +59,171 @@ std::optional<json> handle_one(const json& req, const MethodHandler& handler) {
   return out;
 }
 
+// ---- the fast path's reader: requests {"jsonrpc":"2.0","id":ID,"method":"M","params":["S"]}
+
+struct LightRequest {
+  std::string_view id;  // the id's JSON text: digits, null, or a quoted string
+  std::string_view method;
+  std::string_view param;
+};
+
+// Accepts only what nlohmann reads as the same document with no escapes and no other keys; it
+// refuses (and handle_rpc_body falls back to the full parser) anything else, including every
+// malformed body, so errors are always those of the full parser.
+class LightReader {
+ public:
+  explicit LightReader(std::string_view s) : p_(s.data()), end_(s.data() + s.size()) {}
+
+  bool body(std::vector<LightRequest>& out, bool& batch) {
+    ws();
+    if (p_ == end_) return false;
+    batch = *p_ == '[';
+    if (batch) {
+      ++p_;
+      do {
+        if (out.size() == kMaxBatchRequests) return false;  // the full parser says so
+        if (!request(out.emplace_back())) return false;
+      } while (eat(','));
+      if (!eat(']')) return false;
+    } else if (!request(out.emplace_back())) {
+      return false;
+    }
+    ws();
+    return p_ == end_;
+  }
+
+ private:
+  void ws() {
+    while (p_ != end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r'))
+      ++p_;
+  }
+  bool eat(char c) {
+    ws();
+    if (p_ == end_ || *p_ != c) return false;
+    ++p_;
+    return true;
+  }
+  // A string of printable ASCII without escapes: its text with the quotes.
+  bool plain_string(std::string_view& quoted) {
+    if (!eat('"')) return false;
+    const char* start = p_ - 1;
+    while (p_ != end_ && *p_ != '"') {
+      if (*p_ < 0x20 || *p_ > 0x7e || *p_ == '\\') return false;
+      ++p_;
+    }
+    if (p_ == end_) return false;
+    ++p_;
+    quoted = std::string_view(start, static_cast<size_t>(p_ - start));
+    return true;
+  }
+  bool plain_contents(std::string_view& contents) {
+    std::string_view q;
+    if (!plain_string(q)) return false;
+    contents = q.substr(1, q.size() - 2);
+    return true;
+  }
+  // null, a string, or a non-negative integer of at most 18 digits without leading zeros (what
+  // nlohmann writes back unchanged).
+  bool id(std::string_view& text) {
+    ws();
+    if (p_ == end_) return false;
+    if (*p_ == '"') return plain_string(text);
+    const char* start = p_;
+    if (end_ - p_ >= 4 && std::string_view(p_, 4) == "null") {
+      p_ += 4;
+    } else if (*p_ == '0') {
+      ++p_;
+    } else {
+      while (p_ != end_ && *p_ >= '0' && *p_ <= '9' && p_ - start < 19)
+        ++p_;
+      if (p_ == start || p_ - start > 18) return false;
+    }
+    text = std::string_view(start, static_cast<size_t>(p_ - start));
+    return true;  // what follows must be ',' or '}', which rejects 01, 1.5, 1e3, nullx
+  }
+  bool request(LightRequest& r) {
+    if (!eat('{')) return false;
+    unsigned seen = 0;
+    do {
+      std::string_view key;
+      if (!plain_contents(key) || !eat(':')) return false;
+      unsigned bit = 0;
+      if (key == "jsonrpc") {
+        std::string_view v;
+        if (!plain_contents(v) || v != "2.0") return false;
+        bit = 1;
+      } else if (key == "id") {
+        if (!id(r.id)) return false;
+        bit = 2;
+      } else if (key == "method") {
+        if (!plain_contents(r.method)) return false;
+        bit = 4;
+      } else if (key == "params") {
+        if (!eat('[') || !plain_contents(r.param) || !eat(']')) return false;
+        bit = 8;
+      } else {
+        return false;
+      }
+      if ((seen & bit) != 0) return false;  // a repeated key: the full parser decides
+      seen |= bit;
+    } while (eat(','));
+    return eat('}') && seen == 15;
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
+json light_id(std::string_view text) {
+  if (text == "null") return nullptr;
+  if (text.front() == '"') return std::string(text.substr(1, text.size() - 2));
+  uint64_t v = 0;
+  for (char c : text)
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  return v;
+}
+
+// One request of the fast path, appended to `out` exactly as handle_one would write it.
+void answer_light(size_t index, const LightRequest& r, const MethodHandler& handler, FastBody& fast,
+                  std::string& out) {
+  const size_t mark = out.size();
+  out += "{\"id\":";
+  out += r.id;
+  out += ",\"jsonrpc\":\"2.0\",\"result\":";
+  const size_t result_at = out.size();
+  try {
+    if (!fast.answer(index, r.method, r.param, out)) {
+      out.resize(result_at);
+      out += to_wire(handler(std::string(r.method), json::array({std::string(r.param)})));
+    }
+    out += '}';
+  } catch (const RpcError& e) {
+    out.resize(mark);
+    out += to_wire(error_response(light_id(r.id), e));
+  } catch (const std::exception& e) {
+    log_event(LogLevel::kError, "rpc_internal_error",
+              {{"method", std::string(r.method)}, {"error", e.what()}});
+    out.resize(mark);
+    out += to_wire(error_response(
+        light_id(r.id),
+        RpcError(rpc_code::kInternalError, std::string("internal error: ") + e.what())));
+  }
+}
+
+// Each byte's value as a hex digit, or kNotHex.
+constexpr uint8_t kNotHex = 0x10;
+constexpr std::array<uint8_t, 256> kHexValue = [] {
+  std::array<uint8_t, 256> t{};
+  t.fill(kNotHex);
+  for (int c = 0; c < 10; ++c)
+    t['0' + c] = static_cast<uint8_t>(c);
+  for (int c = 0; c < 6; ++c) {
+    t['a' + c] = static_cast<uint8_t>(10 + c);
+    t['A' + c] = static_cast<uint8_t>(10 + c);
+  }
+  return t;
+}();
+
 bool is_hex_digit(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -76,6 +243,8 @@ std::string hex_body(const json& v, std::string_view what, std::string_view kind
 }
 
 }  // namespace
+
+void FastBody::prepare(size_t /*index*/, std::string_view /*method*/, std::string_view /*param*/) {}
 
 json RpcError::to_json() const {
   json e = {{"code", code_}, {"message", what()}};
@@ -132,6 +301,46 @@ RpcResponse handle_rpc_body(std::string_view body, const MethodHandler& handler)
   }
   res.body = to_wire(*r);
   return res;
+}
+
+RpcResponse handle_rpc_body(std::string_view body, const MethodHandler& handler,
+                            const FastHandler& fast) {
+  std::vector<LightRequest> requests;
+  bool batch = false;
+  if (!fast || !LightReader(body).body(requests, batch)) return handle_rpc_body(body, handler);
+  const std::unique_ptr<FastBody> methods = fast(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    try {
+      methods->prepare(i, requests[i].method, requests[i].param);
+    } catch (const std::exception&) {  // changes nothing: answer() does or refuses the work
+    }
+  }
+  RpcResponse res;
+  std::string& out = res.body;
+  out.reserve(requests.size() * 128);
+  if (batch) out += '[';
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (i > 0) out += ',';
+    answer_light(i, requests[i], handler, *methods, out);
+  }
+  if (batch) out += ']';
+  return res;
+}
+
+bool try_parse_data(std::string_view s, Bytes& out) {
+  if (s.size() < 2 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || s.size() % 2 != 0) {
+    return false;
+  }
+  out.resize((s.size() - 2) / 2);
+  const auto* digits = reinterpret_cast<const unsigned char*>(s.data() + 2);
+  unsigned seen = 0;
+  for (size_t i = 0; i < out.size(); ++i) {
+    const unsigned hi = kHexValue[digits[2 * i]];
+    const unsigned lo = kHexValue[digits[2 * i + 1]];
+    seen |= hi | lo;  // has kNotHex once any digit is not hex
+    out[i] = static_cast<uint8_t>((hi << 4) | lo);
+  }
+  return (seen & kNotHex) == 0;
 }
 
 const json* param(const json& params, size_t i) {

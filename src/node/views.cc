@@ -2,7 +2,10 @@
 #include "stoa/node/views.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <string>
+#include <string_view>
 
 #include "stoa/node/rpc.h"
 
@@ -15,6 +18,65 @@ std::string hex(BytesView b) {
 
 std::string bloom_hex(const chain::Bloom& b) {
   return to_hex_prefixed(BytesView(b.data(), b.size()));
+}
+
+// The effective gas price: the base fee is zero, so it is the tip capped by the fee cap.
+U256 gas_price(const chain::Transaction& tx) {
+  return tx.type == chain::TxType::kDynamicFee
+             ? std::min(tx.max_fee_per_gas, tx.max_priority_fee_per_gas)
+             : tx.gas_price;
+}
+
+// EIP-55 of the addresses a receipt names (the sender, the token, the token's logs) is a keccak
+// each; most repeat, so each thread keeps the last few.
+std::string_view checksum_cached(const Address& a) {
+  struct Entry {
+    Address address;
+    bool valid = false;
+    char text[42];
+  };
+  static thread_local std::array<Entry, 256> cache;
+  Entry& e = cache[a.b[19]];
+  if (!e.valid || e.address != a) {
+    const std::string s = a.checksum_hex();
+    std::memcpy(e.text, s.data(), sizeof e.text);
+    e.address = a;
+    e.valid = true;
+  }
+  return {e.text, sizeof e.text};
+}
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+void append_hex_bytes(std::string& out, BytesView b) {
+  out += "\"0x";
+  const size_t at = out.size();
+  out.resize(at + 2 * b.size());
+  char* p = out.data() + at;
+  for (uint8_t x : b) {
+    *p++ = kHexDigits[x >> 4];
+    *p++ = kHexDigits[x & 0xf];
+  }
+  out += '"';
+}
+
+void append_quantity(std::string& out, uint64_t v) {
+  char buf[16];
+  int n = 0;
+  do {
+    buf[n++] = kHexDigits[v & 0xf];
+    v >>= 4;
+  } while (v != 0);
+  out += "\"0x";
+  while (n > 0)
+    out += buf[--n];
+  out += '"';
+}
+
+void append_key(std::string& out, std::string_view key) {
+  out += '"';
+  out += key;
+  out += "\":";
 }
 
 }  // namespace
@@ -59,11 +121,8 @@ nlohmann::json transaction_json(const chain::SignedTransaction& t, const chain::
   if (tx.type == chain::TxType::kDynamicFee) {
     j["maxFeePerGas"] = quantity(tx.max_fee_per_gas);
     j["maxPriorityFeePerGas"] = quantity(tx.max_priority_fee_per_gas);
-    // The base fee is zero: the effective price is the tip, capped by the fee cap.
-    j["gasPrice"] = quantity(std::min(tx.max_fee_per_gas, tx.max_priority_fee_per_gas));
-  } else {
-    j["gasPrice"] = quantity(tx.gas_price);
   }
+  j["gasPrice"] = quantity(gas_price(tx));
   if (tx.type != chain::TxType::kLegacy) {
     nlohmann::json al = nlohmann::json::array();
     for (const chain::AccessListEntry& e : tx.access_list) {
@@ -107,7 +166,7 @@ nlohmann::json receipt_json(const chain::Block& b, uint32_t index) {
                       {"to", r.to ? nlohmann::json(r.to->checksum_hex()) : nlohmann::json(nullptr)},
                       {"cumulativeGasUsed", quantity(r.cumulative_gas_used)},
                       {"gasUsed", quantity(r.gas_used)},
-                      {"effectiveGasPrice", transaction_json(t, &b, index)["gasPrice"]},
+                      {"effectiveGasPrice", quantity(gas_price(t.tx))},
                       {"contractAddress", nullptr},
                       {"logs", logs},
                       {"logsBloom", bloom_hex(r.bloom)},
@@ -117,6 +176,108 @@ nlohmann::json receipt_json(const chain::Block& b, uint32_t index) {
   // without replaying the call.
   if (!r.success) j["revertData"] = hex(r.revert_data);
   return j;
+}
+
+void append_receipt_json(const chain::Block& b, uint32_t index, std::string& out) {
+  // The keys in nlohmann's order (sorted), as receipt_json(b, index).dump() writes them.
+  const chain::Receipt& r = b.receipts.at(index);
+  const chain::SignedTransaction& t = b.transactions.at(index);
+  const std::string block_hash = b.hash.hex();
+  out += '{';
+  append_key(out, "blockHash");
+  out += '"';
+  out += block_hash;
+  out += "\",";
+  append_key(out, "blockNumber");
+  append_quantity(out, b.header.number);
+  out += ",\"contractAddress\":null,";
+  append_key(out, "cumulativeGasUsed");
+  append_quantity(out, r.cumulative_gas_used);
+  out += ',';
+  append_key(out, "effectiveGasPrice");
+  const U256 price = gas_price(t.tx);
+  if (price.fits_u64()) {
+    append_quantity(out, price.low64());
+  } else {
+    out += '"';
+    out += quantity(price);
+    out += '"';
+  }
+  out += ',';
+  append_key(out, "from");
+  out += '"';
+  out += checksum_cached(r.from);
+  out += "\",";
+  append_key(out, "gasUsed");
+  append_quantity(out, r.gas_used);
+  out += ',';
+  append_key(out, "logs");
+  out += '[';
+  uint32_t li = first_log_index(b, index);
+  for (size_t k = 0; k < r.logs.size(); ++k) {
+    const core::Log& l = r.logs[k];
+    if (k > 0) out += ',';
+    out += '{';
+    append_key(out, "address");
+    out += '"';
+    out += checksum_cached(l.address);
+    out += "\",";
+    append_key(out, "blockHash");
+    out += '"';
+    out += block_hash;
+    out += "\",";
+    append_key(out, "blockNumber");
+    append_quantity(out, b.header.number);
+    out += ',';
+    append_key(out, "data");
+    append_hex_bytes(out, l.data);
+    out += ',';
+    append_key(out, "logIndex");
+    append_quantity(out, li++);
+    out += ",\"removed\":false,";
+    append_key(out, "topics");
+    out += '[';
+    for (size_t n = 0; n < l.topics.size(); ++n) {
+      if (n > 0) out += ',';
+      append_hex_bytes(out, l.topics[n].view());
+    }
+    out += "],";
+    append_key(out, "transactionHash");
+    append_hex_bytes(out, t.hash.view());
+    out += ',';
+    append_key(out, "transactionIndex");
+    append_quantity(out, index);
+    out += '}';
+  }
+  out += "],";
+  append_key(out, "logsBloom");
+  append_hex_bytes(out, BytesView(r.bloom.data(), r.bloom.size()));
+  out += ',';
+  if (!r.success) {
+    append_key(out, "revertData");
+    append_hex_bytes(out, r.revert_data);
+    out += ',';
+  }
+  append_key(out, "status");
+  out += r.success ? "\"0x1\"," : "\"0x0\",";
+  append_key(out, "to");
+  if (r.to) {
+    out += '"';
+    out += checksum_cached(*r.to);
+    out += '"';
+  } else {
+    out += "null";
+  }
+  out += ',';
+  append_key(out, "transactionHash");
+  append_hex_bytes(out, r.transaction_hash.view());
+  out += ',';
+  append_key(out, "transactionIndex");
+  append_quantity(out, index);
+  out += ',';
+  append_key(out, "type");
+  append_quantity(out, static_cast<uint64_t>(r.type));
+  out += '}';
 }
 
 nlohmann::json block_json(const chain::Block& b, bool full_transactions) {

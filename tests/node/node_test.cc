@@ -2,6 +2,7 @@
 // httplib::Client over loopback. No mocks.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <string>
 #include <thread>
 #include <variant>
+#include <vector>
 
 #include <httplib.h>
 
@@ -367,6 +369,122 @@ TEST_F(NodeTest, SecurityLifecycleThroughSignedTransactions) {
   EXPECT_NE(m->body.find("stoa_http_request_duration_seconds_bucket{handler=\"rpc\",le=\"+Inf\"}"),
             std::string::npos);
   EXPECT_NE(m->body.find("stoa_queue_depth 0"), std::string::npos);
+}
+
+// Batches of eth_sendRawTransaction and eth_getTransactionReceipt take the fast path (rpc.h);
+// the same request with a key the fast path does not read takes the full parser. Both must give
+// the same bytes, for receipts with logs and with revert data, and for every refusal.
+TEST_F(NodeTest, FastPathAnswersAsTheFullParser) {
+  const Address factory = *Address::parse("0x5704000000000000000000000000000000000001");
+  const auto op = dev(0), issuer = dev(1), officer = dev(2), alice = dev(3), bob = dev(4),
+             carol = dev(5);
+  auto raw_post = [&](const std::string& body) {
+    auto res = client_->Post("/", body, "application/json");
+    EXPECT_TRUE(res);
+    return res ? std::to_string(res->status) + " " + res->body : std::string();
+  };
+  auto request = [](const std::string& id, const std::string& method, const std::string& param,
+                    bool full) {
+    return R"({"jsonrpc":"2.0","id":)" + id + R"(,"method":")" + method + R"(","params":[")" +
+           param + R"("])" + (full ? R"(,"full":true})" : "}");
+  };
+  auto both = [&](const std::string& method, const std::string& param) {
+    const std::string fast = raw_post(request("7", method, param, false));
+    EXPECT_EQ(fast, raw_post(request("7", method, param, true))) << method << " " << param;
+    return fast;
+  };
+
+  json rc = send(op, factory,
+                 calldata("createSecurity(string,string,uint8,uint8,address,address)",
+                          {"Acme Robotics", "ACME", 0, 1, issuer.address(), officer.address()}));
+  ASSERT_EQ(rc["status"], "0x1") << rc.dump();
+  EXPECT_GT(rc["logs"].size(), 0u);
+  both("eth_getTransactionReceipt", rc["transactionHash"].get<std::string>());
+  const json sec = get("/v1/securities/ACME");
+  const Address token = *Address::parse(sec["token"].get<std::string>());
+  const Address registry = *Address::parse(sec["registry"].get<std::string>());
+  const abi::Value us(Bytes{'U', 'S'});
+  rc = send(
+      officer, registry,
+      calldata("batchOnboard(address[],bytes2[],uint8[],uint256[])",
+               {abi::ValueList{alice.address(), bob.address(), carol.address()},
+                abi::ValueList{us, us, us}, abi::ValueList{1, 2, 0}, abi::ValueList{0, 0, 0}}));
+  ASSERT_EQ(rc["status"], "0x1") << rc.dump();
+  rc = send(issuer, token, calldata("mint(address,uint256)", {alice.address(), 1000}));
+  ASSERT_EQ(rc["status"], "0x1") << rc.dump();
+  const std::string mint_hash = rc["transactionHash"].get<std::string>();
+  EXPECT_EQ(json::parse(both("eth_getTransactionReceipt", mint_hash).substr(4))["result"], rc);
+  rc = send(issuer, token, calldata("mint(address,uint256)", {carol.address(), 1}));
+  ASSERT_EQ(rc["status"], "0x0") << rc.dump();
+  const std::string refused = both("eth_getTransactionReceipt", rc["transactionHash"]);
+  EXPECT_NE(refused.find("\"revertData\":\"0x"), std::string::npos) << refused;
+  // Upper-case hex is read the same; a hash nobody sent is null; malformed hashes are refused.
+  std::string upper = mint_hash;
+  for (size_t i = 2; i < upper.size(); ++i)
+    upper[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(upper[i])));
+  EXPECT_EQ(both("eth_getTransactionReceipt", upper), both("eth_getTransactionReceipt", mint_hash));
+  EXPECT_EQ(both("eth_getTransactionReceipt", Bytes32{}.hex()),
+            R"(200 {"id":7,"jsonrpc":"2.0","result":null})");
+  for (const std::string& bad :
+       std::vector<std::string>{"0x12", "0xzz", "12", "0x" + std::string(65, '1')}) {
+    EXPECT_NE(both("eth_getTransactionReceipt", bad).find("-32602"), std::string::npos) << bad;
+  }
+
+  // Refused transactions: the same error either way, and nothing admitted.
+  const std::string transfer =
+      to_hex_prefixed(chain::sign_transaction(
+                          [&] {
+                            chain::Transaction tx;
+                            tx.chain_id = kDefaultChainId;
+                            tx.nonce = 0;
+                            tx.gas_limit = 1'000'000;
+                            tx.to = token;
+                            tx.data = calldata("transfer(address,uint256)", {bob.address(), 1});
+                            return tx;
+                          }(),
+                          alice)
+                          .raw);
+  for (const std::string& bad :
+       {std::string("0x02deadbeef"), std::string("0xzz"), std::string("0xabc"), std::string("12"),
+        std::string("0x"), raw_tx(alice, 0, token, {}, 1), raw_tx(alice, 5, token, {}),
+        raw_tx(issuer, 0, token, {})}) {
+    const std::string answer = both("eth_sendRawTransaction", bad);
+    EXPECT_NE(answer.find("\"error\""), std::string::npos) << bad << ": " << answer;
+  }
+  EXPECT_EQ(result("eth_getTransactionCount", {alice.address().checksum_hex(), "pending"}), "0x0");
+
+  // A batch: each answer in order, a replay in the same batch refused as already known.
+  const std::string batch = "[" + request("1", "eth_sendRawTransaction", transfer, false) + "," +
+                            request("\"two\"", "eth_sendRawTransaction", transfer, false) + "]";
+  const json answers = json::parse(raw_post(batch).substr(4));
+  ASSERT_EQ(answers.size(), 2u) << answers.dump();
+  const std::string hash = keccak256(*from_hex(transfer)).hex();
+  EXPECT_EQ(answers[0], json({{"jsonrpc", "2.0"}, {"id", 1}, {"result", hash}}));
+  EXPECT_EQ(answers[1]["id"], "two");
+  EXPECT_EQ(answers[1]["error"]["code"], -32000);
+  EXPECT_EQ(answers[1]["error"]["message"], "already known");
+  for (int i = 0; i < 500; ++i) {
+    if (!result("eth_getTransactionReceipt", {hash}).is_null()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  // Included now: a replay is still refused, the same way by both paths.
+  EXPECT_NE(both("eth_sendRawTransaction", transfer).find("already known"), std::string::npos);
+  // (refused: the Reg D lockup has not passed; the receipt is there either way)
+  EXPECT_EQ(json::parse(both("eth_getTransactionReceipt", hash).substr(4))["result"]["status"],
+            "0x0");
+  // Over the batch limit: refused as a whole, nothing admitted.
+  std::string big = "[";
+  for (size_t i = 0; i <= kMaxBatchRequests; ++i) {
+    if (i > 0) big += ',';
+    big += request(std::to_string(i), "eth_sendRawTransaction", raw_tx(bob, i, token, {}), false);
+  }
+  big += "]";
+  EXPECT_EQ(error_code(post(big)), -32005);
+  EXPECT_EQ(result("eth_getTransactionCount", {bob.address().checksum_hex(), "pending"}), "0x0");
+  auto m = client_->Get("/metrics");
+  ASSERT_TRUE(m);
+  EXPECT_NE(m->body.find("stoa_rpc_requests_total{method=\"eth_getTransactionReceipt\"}"),
+            std::string::npos);
 }
 
 TEST_F(NodeTest, LogQueriesAreBounded) {

@@ -6,7 +6,10 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "stoa/node/filters.h"
@@ -39,6 +42,10 @@ class EthApi {
 
   // Dispatches one request; throws RpcError.
   json handle(const std::string& method, const json& params);
+  // handle() without JSON documents for eth_sendRawTransaction and eth_getTransactionReceipt
+  // (rpc.h FastBody): the same answers and errors, the result written as JSON text. The
+  // transactions of a batch are decoded and their signers recovered before any is admitted.
+  std::unique_ptr<FastBody> fast_body(size_t requests);
   std::vector<std::string> methods() const;
 
  private:
@@ -46,6 +53,13 @@ class EthApi {
   void require_head_state(const BlockTag& t);
   const chain::Block* block_for_tag(const BlockTag& t);  // shared lock held by the caller
   json revert_error(const core::CallResult& r);
+  class Fast;
+  using Decoded = std::variant<chain::SignedTransaction, chain::TxError>;
+  // eth_sendRawTransaction once the hex is decoded: the transaction's hash, or RpcError.
+  Bytes32 submit_raw(BytesView raw);
+  // The same once the transaction is decoded (`detail` is decode_transaction's).
+  Bytes32 submit_decoded(Decoded decoded, const std::string& detail);
+  Decoded decode(BytesView raw, std::string* detail) const;
 
   json chain_id(const json& p);
   json net_version(const json& p);

@@ -5,9 +5,11 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "stoa/chain/block.h"
 
@@ -21,7 +23,7 @@ class Metrics {
   // A sealed block: counts it, its transactions and its reverts (label: the TransferRestricted
   // code, or "other" for any other revert).
   void on_block(const chain::Block& block);
-  void on_rpc(const std::string& method);  // unknown methods are counted as "unknown"
+  void on_rpc(std::string_view method);  // unknown methods are counted as "unknown"
   void on_http(const std::string& handler, double seconds);
   std::string render(size_t queue_depth) const;
 
@@ -30,7 +32,7 @@ class Metrics {
   uint64_t blocks_ = 0;
   uint64_t transactions_ = 0;
   std::map<std::string, uint64_t> reverts_;
-  std::map<std::string, uint64_t> rpc_;
+  std::map<std::string, uint64_t, std::less<>> rpc_;
   struct Histogram {
     std::array<uint64_t, kLatencyBuckets.size()> buckets{};
     uint64_t count = 0;

@@ -24,6 +24,8 @@ namespace stoa::node {
 
 inline constexpr uint64_t kDefaultChainId = 1337;
 inline constexpr size_t kDevAccountCount = 10;
+// Requests served on one keep-alive connection before the server closes it.
+inline constexpr size_t kKeepAliveMaxRequests = 100;
 
 struct NodeOptions {
   std::string data_dir = "./stoa-data";

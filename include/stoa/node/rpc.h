@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -63,8 +64,35 @@ struct RpcResponse {
   std::string body;  // empty: only notifications were sent (HTTP 204)
 };
 
+// The fast path's methods for one body (see handle_rpc_body): requests whose only parameter is
+// a string, answered without building JSON documents.
+class FastBody {
+ public:
+  virtual ~FastBody() = default;
+  // Called for every request of the body, in order, before any is answered: work that depends
+  // on the request alone and changes nothing (decoding, signature recovery) is done here for the
+  // whole batch, so that it never waits behind a lock. Does nothing by default.
+  virtual void prepare(size_t index, std::string_view method, std::string_view param);
+  // Answers request `index`: appends the result's JSON text to `out` and returns true, or returns
+  // false (having appended nothing and changed nothing) to have the request answered by the
+  // MethodHandler instead, which must then give the same answer. Throws RpcError like a
+  // MethodHandler.
+  virtual bool answer(size_t index, std::string_view method, std::string_view param,
+                      std::string& out) = 0;
+};
+// Makes the FastBody of a body of `requests` requests.
+using FastHandler = std::function<std::unique_ptr<FastBody>(size_t requests)>;
+
 // Parses the body and answers a single request or a batch.
 RpcResponse handle_rpc_body(std::string_view body, const MethodHandler& handler);
+// The same answers, byte for byte, with a fast path: when the body is a request, or a batch of
+// 1..kMaxBatchRequests requests, each exactly {"jsonrpc":"2.0","id":ID,"method":"M",
+// "params":["S"]} (keys in any order, JSON whitespace anywhere; ID a non-negative integer of at
+// most 18 digits, null, or a string; M and S strings of printable ASCII without escapes), it is
+// read without a JSON document and each request goes to a FastBody first. Any other body is
+// answered by handle_rpc_body(body, handler).
+RpcResponse handle_rpc_body(std::string_view body, const MethodHandler& handler,
+                            const FastHandler& fast);
 // Serializes a response. Invalid UTF-8 (which can reach a message through a parse error or a
 // percent-decoded URL) is replaced by U+FFFD instead of throwing.
 std::string to_wire(const json& j);
@@ -82,6 +110,9 @@ uint64_t parse_quantity_u64(const json& v, std::string_view what);
 Bytes parse_data(const json& v, std::string_view what);
 Address parse_address(const json& v, std::string_view what);
 Bytes32 parse_hash(const json& v, std::string_view what);
+// What parse_data accepts ("0x" + an even number of hex digits, either case), from the string's
+// text: true and the bytes in `out`, or false (parse_data then says what is wrong).
+bool try_parse_data(std::string_view s, Bytes& out);
 
 // Ethereum's block tags; a number is kept in `number`.
 struct BlockTag {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,8 @@ nlohmann::json block_json(const chain::Block& b, bool full_transactions);
 nlohmann::json transaction_json(const chain::SignedTransaction& t, const chain::Block* block,
                                 uint32_t index);
 nlohmann::json receipt_json(const chain::Block& b, uint32_t index);
+// Appends receipt_json(b, index).dump() to `out` (the same text) without building the document.
+void append_receipt_json(const chain::Block& b, uint32_t index, std::string& out);
 nlohmann::json log_json(const core::Log& log, const chain::Block& b, uint32_t tx_index,
                         uint32_t log_index);
 // The block-wide index of the first log of transaction `tx_index`.
