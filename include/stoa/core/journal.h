@@ -22,12 +22,12 @@
 #include <utility>
 #include <vector>
 
-#include <absl/container/flat_hash_map.h>
 #include <absl/hash/hash.h>
 
 #include "stoa/common/address.h"
 #include "stoa/common/assert.h"
 #include "stoa/common/bytes.h"
+#include "stoa/core/flat_table.h"
 #include "stoa/core/state_encoding.h"
 
 namespace stoa::core {
@@ -382,7 +382,7 @@ class JMap final : public Undoable {
 
  private:
   Journal* j_;
-  absl::flat_hash_map<K, V, H, typename KeyEq<K>::type> m_;
+  FlatTable<K, V, H, typename KeyEq<K>::type> m_;
   std::vector<std::pair<K, std::optional<V>>> undo_;
   std::vector<K> block_keys_;  // written since the last seal (duplicates allowed)
 };
