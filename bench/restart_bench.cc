@@ -7,7 +7,8 @@
 //      signed (RFC 6979) on STOA_RESTART_THREADS threads (default: every core) while the main
 //      thread executes and seals the blocks through chain::Chain and makes each durable through
 //      store::Store::on_sealed, as the node's sequencer does (append + fdatasync per block; the
-//      store writes one snapshot, STOA_RESTART_TAIL_BLOCKS blocks (default 100) before the head).
+//      store writes one snapshot, STOA_RESTART_TAIL_BLOCKS blocks before the head: by default a
+//      tenth of the transfer blocks, i.e. 100 blocks = 1M transactions at 10M).
 //   2. Restart (a) with that snapshot: store::Store::open, i.e. scan + checksums, blocks up to the
 //      snapshot read, the snapshot restored, the tail replayed through the core.
 //   3. Restart (b) without a snapshot (the snapshots directory moved aside): full replay from
@@ -387,7 +388,7 @@ struct Options {
   uint64_t transfers = 10'000'000;
   size_t holders = 100'000;
   size_t per_block = chain::kMaxTransactionsPerBlock;
-  uint64_t tail_blocks = 100;
+  std::optional<uint64_t> tail_blocks;  // blocks after the snapshot
   unsigned threads = 2;
   std::string dir;
   bool keep = false;
@@ -507,11 +508,14 @@ int run(const Options& o) {
   Plan plan(make_holders(o.holders, o.threads), o.transfers, o.per_block);
   const double keys_s = since(t);
   const uint64_t blocks = plan.blocks();
-  if (o.tail_blocks == 0 || 2 * o.tail_blocks >= blocks) {
+  // Default tail: a tenth of the transfer blocks (100 of 10M transfers in blocks of 10,000).
+  const uint64_t tail =
+      o.tail_blocks.value_or(std::max<uint64_t>(1, (blocks - plan.setup_blocks()) / 10));
+  if (tail == 0 || 2 * tail >= blocks) {
     die("STOA_RESTART_TAIL_BLOCKS must be between 1 and half the blocks (" +
         std::to_string(blocks) + ")");
   }
-  const uint64_t snapshot_at = blocks - o.tail_blocks;  // the only multiple of itself <= blocks
+  const uint64_t snapshot_at = blocks - tail;  // the only multiple of itself <= blocks
   std::printf("   holder keys: %.2f s\n", keys_s);
   std::optional<Head> kept = o.reuse ? read_head(o.dir) : std::nullopt;
   if (kept) {
@@ -526,7 +530,7 @@ int run(const Options& o) {
 
   double with_s = 0, without_s = 0, with_cpu = 0, without_cpu = 0;
   const store::RecoveryReport a = restart(o, want, &with_s, &with_cpu);
-  if (a.snapshot_block != snapshot_at || a.replayed_blocks != o.tail_blocks) {
+  if (a.snapshot_block != snapshot_at || a.replayed_blocks != tail) {
     die("restart (a) did not start from the snapshot at block " + std::to_string(snapshot_at));
   }
   std::printf(
@@ -607,7 +611,7 @@ int main() {
   o.transfers = env_u64("STOA_RESTART_TXS", o.transfers);
   o.holders = env_u64("STOA_RESTART_HOLDERS", o.holders);
   o.per_block = env_u64("STOA_RESTART_BLOCK_TXS", o.per_block);
-  o.tail_blocks = env_u64("STOA_RESTART_TAIL_BLOCKS", o.tail_blocks);
+  if (const uint64_t tail = env_u64("STOA_RESTART_TAIL_BLOCKS", 0); tail != 0) o.tail_blocks = tail;
   o.threads = static_cast<unsigned>(
       env_u64("STOA_RESTART_THREADS", std::max(1U, std::thread::hardware_concurrency())));
   o.keep = env_u64("STOA_RESTART_KEEP", 0) != 0;
