@@ -60,8 +60,13 @@ chain::ChainConfig config() {
   return c;
 }
 
-const Address kToken = create_address(core::factory_address(), 0);
-const Address kRegistry = create_address(core::factory_address(), 1);
+// The security's token and registry (the factory's first two contracts).
+Address token_address() {
+  return create_address(core::factory_address(), 0);
+}
+Address registry_address() {
+  return create_address(core::factory_address(), 1);
+}
 
 // Seals the set-up of a security with `holders` dev-derived holders (blocks 1..).
 struct Setup {
@@ -85,10 +90,10 @@ Setup setup_chain(chain::Chain& c, store::Store* st, size_t holders) {
   for (size_t i = 0; i < holders; ++i) {
     s.holders.push_back(*crypto::derive_from_mnemonic(crypto::kDevMnemonic, 100 + i));
     s.nonces.push_back(0);
-    onboard.push_back(tx(key(2), i, kRegistry,
+    onboard.push_back(tx(key(2), i, registry_address(),
                          calldata("onboard(address,bytes2,uint8,uint256)",
                                   {s.holders[i].address(), abi::Value(Bytes{'U', 'S'}), 1, 0})));
-    mint.push_back(tx(key(1), i, kToken,
+    mint.push_back(tx(key(1), i, token_address(),
                       calldata("mint(address,uint256)", {s.holders[i].address(), 1'000'000})));
   }
   seal(std::move(onboard));
@@ -102,7 +107,7 @@ std::vector<chain::SignedTransaction> transfers(Setup& s, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     const size_t from = i % s.holders.size();
     const size_t to = (i * 7 + 3) % s.holders.size();
-    out.push_back(tx(s.holders[from], s.nonces[from]++, kToken,
+    out.push_back(tx(s.holders[from], s.nonces[from]++, token_address(),
                      calldata("transfer(address,uint256)", {s.holders[to].address(), 1 + i % 9})));
   }
   return out;
