@@ -8,6 +8,7 @@
 #      Hardhat), through the same pre-signed load generator (bench/load/run.mjs + stoa_load),
 #      with a cpu-clock profile of the node during its runs;
 #   4. the journal: group commit, replay, restart from a 1M-holder snapshot (bench/journal_bench.cc);
+#   4b. durable batched transfers through the sequencer, 1M holders (bench/pipeline_bench.cc);
 #   5. restart with RESTART_TXS signed transfers on disk, with and without a snapshot
 #      (bench/restart_bench.cc; builds the data directory first; see RESTART_* below).
 #
@@ -55,7 +56,7 @@ fi
 if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then
   cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
-cmake --build "$BUILD_DIR" --target core_transfer_bench crypto_bench journal_bench restart_bench \
+cmake --build "$BUILD_DIR" --target core_transfer_bench crypto_bench journal_bench pipeline_bench restart_bench \
   stoa_load stoa \
   -j "$(nproc 2>/dev/null || echo 2)"
 if [[ ! -d "$ROOT/bench/load/node_modules" ]]; then
@@ -114,6 +115,13 @@ JOURNAL_OUT="$TMP/journal.txt"
 JOURNAL_COMMAND="STOA_BENCH_HOLDERS=$HOLDERS ${JOURNAL_BIN#"$ROOT"/}"
 echo "+ $JOURNAL_COMMAND"
 STOA_BENCH_HOLDERS="$HOLDERS" "$JOURNAL_BIN" | tee "$JOURNAL_OUT"
+
+# 4b. Durable batched transfers: pre-signed transfer / batchTransfer transactions submitted to the
+#     node's sequencer with the store's durability hook; checks every receipt and balance.
+PIPELINE_BIN="$BUILD_DIR/bench/pipeline_bench"
+PIPELINE_COMMAND="STOA_BENCH_HOLDERS=$HOLDERS ${PIPELINE_BIN#"$ROOT"/}"
+echo "+ $PIPELINE_COMMAND"
+STOA_BENCH_HOLDERS="$HOLDERS" STOA_BENCH_DIR="$TMP/pipeline" "$PIPELINE_BIN" | tee -a "$JOURNAL_OUT"
 
 # 5. Restart with RESTART_TXS transfers on disk: builds a data directory of real signed
 #    transactions through the store (both cores sign), then restarts from it with and without a
@@ -348,7 +356,8 @@ if os.path.exists(journal_out) and os.path.getsize(journal_out) > 0:
     lines.append("")
     lines.append("### The journal: durable blocks, replay, restart")
     lines.append("")
-    lines.append(f"`{journal_command}` (one run; real files and fdatasync in a temporary directory; "
+    lines.append(f"`{journal_command}`, then `{journal_command.replace('journal_bench', 'pipeline_bench')}` "
+                 "(one run each; real files and fdatasync in a temporary directory; "
                  "the layout and what each figure means: docs/journal-format.md):")
     lines.append("")
     lines.append("```text")
