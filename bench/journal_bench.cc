@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "stoa/abi/abi.h"
+#include "stoa/core/bytes_sink.h"
 #include "stoa/core/factory.h"
 #include "stoa/store/store.h"
 
@@ -248,13 +249,7 @@ void snapshot_restart(const std::string& dir, size_t holders) {
   auto t = Clock::now();
   const Bytes32 digest = state.digest();
   std::printf("   content digest of the whole state (not on the seal path): %.3f s\n", since(t));
-  class Sink final : public core::StateSink {
-   public:
-    void write(const void* p, size_t n) override {
-      out.insert(out.end(), static_cast<const uint8_t*>(p), static_cast<const uint8_t*>(p) + n);
-    }
-    Bytes out;
-  } sink;
+  core::BytesSink sink;
   t = Clock::now();
   state.encode(sink);
   const double encode_s = since(t);

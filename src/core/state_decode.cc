@@ -6,6 +6,7 @@
 // checks every named kind at run time too.
 #include <string>
 
+#include "stoa/core/bytes_sink.h"
 #include "stoa/core/factory.h"
 #include "stoa/core/identity.h"
 #include "stoa/core/identity_registry.h"
@@ -213,24 +214,13 @@ bool State::restore(BytesView encoding, std::string* error) {
   return true;
 }
 
-namespace {
-class CollectSink final : public StateSink {
- public:
-  void write(const void* data, size_t n) override {
-    const auto* p = static_cast<const uint8_t*>(data);
-    out.insert(out.end(), p, p + n);
-  }
-  Bytes out;
-};
-}  // namespace
-
 std::string check_snapshot_round_trip(const State& state) {
-  CollectSink a;
+  BytesSink a;
   state.encode(a);
   State fresh(state.genesis());
   std::string error;
   if (!fresh.restore(a.out, &error)) return "restore failed: " + error;
-  CollectSink b;
+  BytesSink b;
   fresh.encode(b);
   if (a.out != b.out) return "the restored state encodes differently";
   if (fresh.digest() != state.digest()) return "the restored state has another digest";

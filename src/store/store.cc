@@ -7,29 +7,16 @@
 #include <string>
 #include <utility>
 
+#include "stoa/core/bytes_sink.h"
 #include "stoa/store/block_codec.h"
 
 namespace stoa::store {
 namespace {
 
-// A StateSink that collects the canonical encoding.
-class BytesSink final : public core::StateSink {
- public:
-  explicit BytesSink(Bytes& out) : out_(out) {}
-  void write(const void* data, size_t n) override {
-    const auto* p = static_cast<const uint8_t*>(data);
-    out_.insert(out_.end(), p, p + n);
-  }
-
- private:
-  Bytes& out_;
-};
-
 Bytes encode_state(const core::State& state) {
-  Bytes out;
-  BytesSink sink(out);
+  core::BytesSink sink;
   state.encode(sink);
-  return out;
+  return std::move(sink.out);
 }
 
 // Replays the journal into a fresh chain, starting from `snap` if given. Returns "" or the

@@ -5,20 +5,12 @@
 // delta does not name.
 #include <gtest/gtest.h>
 
+#include "stoa/core/bytes_sink.h"
 #include "stoa/core/journal.h"
 #include "stoa/core/state.h"
 
 namespace stoa::core::testing {
 namespace {
-
-class CollectSink final : public StateSink {
- public:
-  void write(const void* data, size_t n) override {
-    const auto* p = static_cast<const uint8_t*>(data);
-    out.insert(out.end(), p, p + n);
-  }
-  Bytes out;
-};
 
 Address a(uint8_t n) {
   Address x;
@@ -34,7 +26,7 @@ struct Bare {
   Bare() { j.set_block_tracking(true); }
   std::vector<SlotId> take(Bytes* bytes) {
     std::vector<SlotId> slots;
-    CollectSink sink;
+    BytesSink sink;
     StateEncoder enc(sink);
     for (Undoable* u : j.take_block_written()) {
       slots.push_back(u->slot());
@@ -72,7 +64,7 @@ TEST(BlockDeltaTest, CommittedWritesAreInTheDeltaRevertedOnesAreNot) {
   ASSERT_EQ(slots.size(), 1u);
   EXPECT_EQ(slots[0], b.m.slot());
   // u64 count 2, then a(1) present 10, a(2) present 21: keys ascending.
-  CollectSink want;
+  BytesSink want;
   StateEncoder e(want);
   e.u64(2);
   e.address(a(1));
@@ -95,7 +87,7 @@ TEST(BlockDeltaTest, ErasedKeysAreNamedAbsent) {
   b.j.commit();
   Bytes bytes;
   ASSERT_EQ(b.take(&bytes).size(), 1u);
-  CollectSink want;
+  BytesSink want;
   StateEncoder e(want);
   e.u64(1);
   e.address(a(4));

@@ -4,22 +4,14 @@
 #include <string>
 
 #include "ledger_fixture.h"
+#include "stoa/core/bytes_sink.h"
 #include "stoa/core/security_token.h"
 
 namespace stoa::core::testing {
 namespace {
 
-class CollectSink final : public StateSink {
- public:
-  void write(const void* data, size_t n) override {
-    const auto* p = static_cast<const uint8_t*>(data);
-    out.insert(out.end(), p, p + n);
-  }
-  Bytes out;
-};
-
 Bytes encode(const State& s) {
-  CollectSink sink;
+  BytesSink sink;
   s.encode(sink);
   return sink.out;
 }

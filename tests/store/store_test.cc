@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "chain/chain_test_util.h"
+#include "stoa/core/bytes_sink.h"
 #include "stoa/core/factory.h"
 #include "stoa/core/security_token.h"
 #include "stoa/store/block_codec.h"
@@ -431,13 +432,7 @@ void tamper_snapshot(MemEnv& env, uint64_t n, const std::function<void(core::Sta
   std::string error;
   ASSERT_TRUE(state.restore(s.state, &error)) << error;
   change(state);
-  class Sink final : public core::StateSink {
-   public:
-    void write(const void* p, size_t k) override {
-      out.insert(out.end(), static_cast<const uint8_t*>(p), static_cast<const uint8_t*>(p) + k);
-    }
-    Bytes out;
-  } sink;
+  core::BytesSink sink;
   state.encode(sink);
   ASSERT_NE(sink.out, s.state);
   s.state = std::move(sink.out);
