@@ -179,105 +179,81 @@ nlohmann::json receipt_json(const chain::Block& b, uint32_t index) {
 }
 
 void append_receipt_json(const chain::Block& b, uint32_t index, std::string& out) {
-  // The keys in nlohmann's order (sorted), as receipt_json(b, index).dump() writes them.
+  // The keys in nlohmann's order (sorted), as receipt_json(b, index).dump() writes them. Every
+  // member is written with a trailing comma; close() turns the last one into the brace.
   const chain::Receipt& r = b.receipts.at(index);
   const chain::SignedTransaction& t = b.transactions.at(index);
   const std::string block_hash = b.hash.hex();
+  auto text = [&](std::string_view key, std::string_view value) {
+    append_key(out, key);
+    out += '"';
+    out += value;
+    out += "\",";
+  };
+  auto qty = [&](std::string_view key, uint64_t v) {
+    append_key(out, key);
+    append_quantity(out, v);
+    out += ',';
+  };
+  auto hex = [&](std::string_view key, BytesView v) {
+    append_key(out, key);
+    append_hex_bytes(out, v);
+    out += ',';
+  };
+  auto close = [&](char c) { out.back() = c; };
   out += '{';
-  append_key(out, "blockHash");
-  out += '"';
-  out += block_hash;
-  out += "\",";
-  append_key(out, "blockNumber");
-  append_quantity(out, b.header.number);
-  out += ",\"contractAddress\":null,";
-  append_key(out, "cumulativeGasUsed");
-  append_quantity(out, r.cumulative_gas_used);
-  out += ',';
-  append_key(out, "effectiveGasPrice");
+  text("blockHash", block_hash);
+  qty("blockNumber", b.header.number);
+  out += "\"contractAddress\":null,";
+  qty("cumulativeGasUsed", r.cumulative_gas_used);
   const U256 price = gas_price(t.tx);
   if (price.fits_u64()) {
-    append_quantity(out, price.low64());
+    qty("effectiveGasPrice", price.low64());
   } else {
-    out += '"';
-    out += quantity(price);
-    out += '"';
+    text("effectiveGasPrice", quantity(price));
   }
-  out += ',';
-  append_key(out, "from");
-  out += '"';
-  out += checksum_cached(r.from);
-  out += "\",";
-  append_key(out, "gasUsed");
-  append_quantity(out, r.gas_used);
-  out += ',';
+  text("from", checksum_cached(r.from));
+  qty("gasUsed", r.gas_used);
   append_key(out, "logs");
   out += '[';
   uint32_t li = first_log_index(b, index);
-  for (size_t k = 0; k < r.logs.size(); ++k) {
-    const core::Log& l = r.logs[k];
-    if (k > 0) out += ',';
+  for (const core::Log& l : r.logs) {
     out += '{';
-    append_key(out, "address");
-    out += '"';
-    out += checksum_cached(l.address);
-    out += "\",";
-    append_key(out, "blockHash");
-    out += '"';
-    out += block_hash;
-    out += "\",";
-    append_key(out, "blockNumber");
-    append_quantity(out, b.header.number);
-    out += ',';
-    append_key(out, "data");
-    append_hex_bytes(out, l.data);
-    out += ',';
-    append_key(out, "logIndex");
-    append_quantity(out, li++);
-    out += ",\"removed\":false,";
+    text("address", checksum_cached(l.address));
+    text("blockHash", block_hash);
+    qty("blockNumber", b.header.number);
+    hex("data", l.data);
+    qty("logIndex", li++);
+    out += "\"removed\":false,";
     append_key(out, "topics");
     out += '[';
-    for (size_t n = 0; n < l.topics.size(); ++n) {
-      if (n > 0) out += ',';
-      append_hex_bytes(out, l.topics[n].view());
+    for (const Bytes32& topic : l.topics) {
+      append_hex_bytes(out, topic.view());
+      out += ',';
     }
-    out += "],";
-    append_key(out, "transactionHash");
-    append_hex_bytes(out, t.hash.view());
+    if (l.topics.empty()) out += ',';  // "[]" once closed
+    close(']');
     out += ',';
-    append_key(out, "transactionIndex");
-    append_quantity(out, index);
-    out += '}';
+    hex("transactionHash", t.hash.view());
+    qty("transactionIndex", index);
+    close('}');
+    out += ',';
   }
-  out += "],";
-  append_key(out, "logsBloom");
-  append_hex_bytes(out, BytesView(r.bloom.data(), r.bloom.size()));
+  if (r.logs.empty()) out += ',';  // "[]" once closed
+  close(']');
   out += ',';
-  if (!r.success) {
-    append_key(out, "revertData");
-    append_hex_bytes(out, r.revert_data);
-    out += ',';
-  }
-  append_key(out, "status");
-  out += r.success ? "\"0x1\"," : "\"0x0\",";
-  append_key(out, "to");
+  hex("logsBloom", BytesView(r.bloom.data(), r.bloom.size()));
+  if (!r.success) hex("revertData", r.revert_data);
+  text("status", r.success ? "0x1" : "0x0");
   if (r.to) {
-    out += '"';
-    out += checksum_cached(*r.to);
-    out += '"';
+    text("to", checksum_cached(*r.to));
   } else {
-    out += "null";
+    out += "\"to\":null,";
   }
-  out += ',';
-  append_key(out, "transactionHash");
-  append_hex_bytes(out, r.transaction_hash.view());
-  out += ',';
-  append_key(out, "transactionIndex");
-  append_quantity(out, index);
-  out += ',';
-  append_key(out, "type");
-  append_quantity(out, static_cast<uint64_t>(r.type));
-  out += '}';
+  hex("transactionHash", r.transaction_hash.view());
+  qty("transactionIndex", index);
+  qty("type", static_cast<uint64_t>(r.type));
+  close('}');
 }
 
 nlohmann::json block_json(const chain::Block& b, bool full_transactions) {
