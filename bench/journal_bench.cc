@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "stoa/abi/abi.h"
 #include "stoa/core/bytes_sink.h"
 #include "stoa/core/factory.h"
@@ -25,34 +26,19 @@
 namespace stoa {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-constexpr uint64_t kChainId = 1337;
-constexpr uint64_t kT0 = 1767225600;
-
-double since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "journal_bench: %s\n", what.c_str());
-  std::exit(1);
-}
+using bench::calldata;
+using bench::Clock;
+using bench::die;
+using bench::kChainId;
+using bench::kT0;
+using bench::since;
 
 crypto::PrivateKey key(uint32_t i) {
   return *crypto::derive_from_mnemonic(crypto::kDevMnemonic, i);
 }
-Bytes calldata(std::string_view signature, const abi::ValueList& args) {
-  return std::get<Bytes>(abi::encode_call(*abi::parse_signature(signature), args));
-}
 chain::SignedTransaction tx(const crypto::PrivateKey& k, uint64_t nonce, const Address& to,
                             Bytes data) {
-  chain::Transaction t;
-  t.chain_id = kChainId;
-  t.nonce = nonce;
-  t.gas_limit = 1'000'000;
-  t.to = to;
-  t.data = std::move(data);
-  return chain::sign_transaction(t, k);
+  return bench::signed_tx(k, k.address(), nonce, to, std::move(data));
 }
 
 chain::ChainConfig config() {

@@ -24,6 +24,7 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include "bench_util.h"
 #include "stoa/abi/abi.h"
 #include "stoa/chain/sequencer.h"
 #include "stoa/core/compliance_registry.h"
@@ -34,19 +35,13 @@
 namespace stoa {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-constexpr uint64_t kChainId = 1337;
-constexpr uint64_t kT0 = 1767225600;
+using bench::calldata;
+using bench::Clock;
+using bench::die;
+using bench::kChainId;
+using bench::kT0;
+using bench::since;
 constexpr size_t kSenders = 256;
-
-double since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "pipeline_bench: %s\n", what.c_str());
-  std::exit(1);
-}
 
 size_t env_size(const char* name, size_t fallback) {
   const char* v = std::getenv(name);
@@ -130,21 +125,6 @@ void build(World& w, const std::string& dir, size_t holders) {
   if (!w.store->on_sealed(b, state).ok()) die("append the set-up block");
 }
 
-Bytes calldata(std::string_view signature, const abi::ValueList& args) {
-  return std::get<Bytes>(abi::encode_call(*abi::parse_signature(signature), args));
-}
-
-chain::SignedTransaction sign(const crypto::PrivateKey& k, uint64_t nonce, const Address& to,
-                              Bytes data) {
-  chain::Transaction t;
-  t.chain_id = kChainId;
-  t.nonce = nonce;
-  t.gas_limit = 100'000'000;
-  t.to = to;
-  t.data = std::move(data);
-  return chain::sign_transaction(t, k);
-}
-
 void run(World& w, size_t legs, size_t transfers, std::mt19937_64& rng) {
   const size_t ntx = std::max<size_t>(1, transfers / legs);
   std::vector<chain::SignedTransaction> txs;
@@ -169,7 +149,8 @@ void run(World& w, size_t legs, size_t transfers, std::mt19937_64& rng) {
     Bytes data = legs == 1 ? calldata("transfer(address,uint256)", {to[0], amounts[0]})
                            : calldata("batchTransfer(address[],uint256[])",
                                       {abi::Value(std::move(to)), abi::Value(std::move(amounts))});
-    txs.push_back(sign(w.senders[s], w.nonces[s]++, w.set.token, std::move(data)));
+    txs.push_back(bench::signed_tx(w.senders[s], from[s], w.nonces[s]++, w.set.token,
+                                   std::move(data), /*gas_limit=*/100'000'000));
   }
   absl::flat_hash_map<Address, U256, core::AddressHash> before;
   for (const auto& [a, v] : delta_in)

@@ -41,6 +41,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "stoa/abi/abi.h"
 #include "stoa/chain/sequencer.h"
 #include "stoa/common/keccak.h"
@@ -51,19 +52,12 @@ namespace stoa {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-constexpr uint64_t kChainId = 1337;
-constexpr uint64_t kT0 = 1767225600;
+using bench::Clock;
+using bench::die;
+using bench::kChainId;
+using bench::kT0;
+using bench::since;
 constexpr uint64_t kInitialBalance = 1'000'000'000;
-
-double since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "restart_bench: %s\n", what.c_str());
-  std::exit(1);
-}
 
 uint64_t env_u64(const char* name, uint64_t fallback) {
   const char* v = std::getenv(name);
@@ -117,19 +111,7 @@ chain::ChainConfig config() {
 // A signed EIP-1559 transaction; the sender is the key's (cached) address, as admission would
 // recover it.
 chain::SignedTransaction sign(const Account& from, uint64_t nonce, const Address& to, Bytes data) {
-  chain::Transaction t;
-  t.chain_id = kChainId;
-  t.nonce = nonce;
-  t.gas_limit = 1'000'000;
-  t.to = to;
-  t.data = std::move(data);
-  chain::SignedTransaction s;
-  s.signature = crypto::sign(from.key, chain::signing_hash(t));
-  s.raw = chain::encode_signed(t, s.signature);
-  s.hash = keccak256(s.raw);
-  s.sender = from.address;
-  s.tx = std::move(t);
-  return s;
+  return bench::signed_tx(from.key, from.address, nonce, to, std::move(data));
 }
 
 // The dataset as a sequence of transactions, numbered 0.. (id), cut into blocks:

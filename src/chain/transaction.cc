@@ -442,10 +442,15 @@ Bytes encode_signed(const Transaction& tx, const crypto::Signature& sig) {
 }
 
 SignedTransaction sign_transaction(const Transaction& tx, const crypto::PrivateKey& key) {
+  return sign_transaction(tx, key, key.address());
+}
+
+SignedTransaction sign_transaction(const Transaction& tx, const crypto::PrivateKey& key,
+                                   const Address& sender) {
   SignedTransaction out;
   out.tx = tx;
   out.signature = crypto::sign(key, signing_hash(tx));
-  out.sender = key.address();
+  out.sender = sender;
   out.raw = encode_signed(tx, out.signature);
   out.hash = keccak256(out.raw);
   return out;
