@@ -26,12 +26,7 @@
 namespace stoa {
 namespace {
 
-using bench::calldata;
-using bench::Clock;
-using bench::die;
-using bench::kChainId;
-using bench::kT0;
-using bench::since;
+using namespace bench;  // NOLINT(google-build-using-namespace): the benches' shared kit
 
 crypto::PrivateKey key(uint32_t i) {
   return *crypto::derive_from_mnemonic(crypto::kDevMnemonic, i);

@@ -35,12 +35,7 @@
 namespace stoa {
 namespace {
 
-using bench::calldata;
-using bench::Clock;
-using bench::die;
-using bench::kChainId;
-using bench::kT0;
-using bench::since;
+using namespace bench;  // NOLINT(google-build-using-namespace): the benches' shared kit
 constexpr size_t kSenders = 256;
 
 size_t env_size(const char* name, size_t fallback) {

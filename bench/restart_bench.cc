@@ -52,11 +52,7 @@ namespace stoa {
 namespace {
 
 namespace fs = std::filesystem;
-using bench::Clock;
-using bench::die;
-using bench::kChainId;
-using bench::kT0;
-using bench::since;
+using namespace bench;  // NOLINT(google-build-using-namespace): the benches' shared kit
 constexpr uint64_t kInitialBalance = 1'000'000'000;
 
 uint64_t env_u64(const char* name, uint64_t fallback) {

@@ -11,6 +11,7 @@
 
 #include "stoa/core/flat_table.h"
 #include "stoa/core/journal.h"
+#include "stoa/sim/prng.h"  // the simulator's PRNG (header only)
 
 namespace stoa::core {
 namespace {
@@ -30,17 +31,6 @@ struct ConstHash {  // every key has the same hash
 };
 struct LastSlotHash {  // every key's home is the last slot: every probe wraps around
   size_t operator()(uint64_t k) const { return ~size_t{0} - (k & 0x7f); }
-};
-
-struct Rng {  // splitmix64
-  uint64_t s;
-  uint64_t next() {
-    uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  uint64_t below(uint64_t n) { return next() % n; }
 };
 
 template <typename H>
@@ -142,7 +132,7 @@ template <typename H>
 void random_ops_against_model(uint64_t seed, uint64_t key_space, size_t ops) {
   Table<H> t;
   std::map<uint64_t, uint64_t> model;
-  Rng rng{seed};
+  sim::Prng rng{seed};
   for (size_t op = 0; op < ops; ++op) {
     const uint64_t k = rng.below(key_space);
     switch (rng.below(5)) {
@@ -338,7 +328,7 @@ TEST(JMapTest, RandomTransactionsAgainstModel) {
   Journal j;
   JMap<Address, uint64_t, AddressHash> m(&j);
   std::map<Address, uint64_t> model;
-  Rng rng{42};
+  sim::Prng rng{42};
   for (int call = 0; call < 3000; ++call) {
     const std::map<Address, uint64_t> saved = model;
     j.begin();

@@ -104,6 +104,22 @@ class NodeTest : public ::testing::Test {
     return nullptr;
   }
 
+  // Onboards alice (accredited), bob (QIB) and carol (none) in the US in one batch, then mints
+  // 1,000 to alice; returns the mint's receipt (the onboarding's must succeed).
+  json onboard_three_and_mint(const crypto::PrivateKey& officer, const crypto::PrivateKey& issuer,
+                              const Address& registry, const Address& token,
+                              const crypto::PrivateKey& alice, const crypto::PrivateKey& bob,
+                              const crypto::PrivateKey& carol) {
+    const abi::Value us(Bytes{'U', 'S'});
+    const json rc = send(
+        officer, registry,
+        calldata("batchOnboard(address[],bytes2[],uint8[],uint256[])",
+                 {abi::ValueList{alice.address(), bob.address(), carol.address()},
+                  abi::ValueList{us, us, us}, abi::ValueList{1, 2, 0}, abi::ValueList{0, 0, 0}}));
+    EXPECT_EQ(rc["status"], "0x1") << rc.dump();
+    return send(issuer, token, calldata("mint(address,uint256)", {alice.address(), 1000}));
+  }
+
   std::unique_ptr<Node> node_;
   std::unique_ptr<httplib::Client> client_;
 };
@@ -228,14 +244,7 @@ TEST_F(NodeTest, SecurityLifecycleThroughSignedTransactions) {
   EXPECT_EQ(get("/v1/securities")["securities"].size(), 1u);
   EXPECT_EQ(get("/v1/securities/" + token.lower_hex())["symbol"], "ACME");
 
-  const abi::Value us(Bytes{'U', 'S'});
-  rc = send(
-      officer, registry,
-      calldata("batchOnboard(address[],bytes2[],uint8[],uint256[])",
-               {abi::ValueList{alice.address(), bob.address(), carol.address()},
-                abi::ValueList{us, us, us}, abi::ValueList{1, 2, 0}, abi::ValueList{0, 0, 0}}));
-  ASSERT_EQ(rc["status"], "0x1") << rc.dump();
-  rc = send(issuer, token, calldata("mint(address,uint256)", {alice.address(), 1000}));
+  rc = onboard_three_and_mint(officer, issuer, registry, token, alice, bob, carol);
   ASSERT_EQ(rc["status"], "0x1") << rc.dump();
   const uint64_t mint_block = std::stoull(rc["blockNumber"].get<std::string>(), nullptr, 16);
 
@@ -403,14 +412,7 @@ TEST_F(NodeTest, FastPathAnswersAsTheFullParser) {
   const json sec = get("/v1/securities/ACME");
   const Address token = *Address::parse(sec["token"].get<std::string>());
   const Address registry = *Address::parse(sec["registry"].get<std::string>());
-  const abi::Value us(Bytes{'U', 'S'});
-  rc = send(
-      officer, registry,
-      calldata("batchOnboard(address[],bytes2[],uint8[],uint256[])",
-               {abi::ValueList{alice.address(), bob.address(), carol.address()},
-                abi::ValueList{us, us, us}, abi::ValueList{1, 2, 0}, abi::ValueList{0, 0, 0}}));
-  ASSERT_EQ(rc["status"], "0x1") << rc.dump();
-  rc = send(issuer, token, calldata("mint(address,uint256)", {alice.address(), 1000}));
+  rc = onboard_three_and_mint(officer, issuer, registry, token, alice, bob, carol);
   ASSERT_EQ(rc["status"], "0x1") << rc.dump();
   const std::string mint_hash = rc["transactionHash"].get<std::string>();
   EXPECT_EQ(json::parse(both("eth_getTransactionReceipt", mint_hash).substr(4))["result"], rc);
