@@ -29,6 +29,18 @@ inline double since(Clock::time_point t) {
   std::exit(1);
 }
 
+// A whole decimal number from the environment, or `fallback` when unset or empty; anything else
+// stops the bench with the variable's name. `min` is the least value that makes sense.
+inline uint64_t env_u64(const char* name, uint64_t fallback, uint64_t min = 0) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  char* end = nullptr;
+  const unsigned long long n = std::strtoull(v, &end, 10);
+  if (*end != '\0' || *v == '-') die(std::string(name) + " is not a whole number: " + v);
+  if (n < min) die(std::string(name) + " must be at least " + std::to_string(min));
+  return n;
+}
+
 inline Bytes calldata(std::string_view signature, const abi::ValueList& args) {
   auto sig = abi::parse_signature(signature);
   if (!sig) die("bad signature " + std::string(signature));

@@ -276,10 +276,8 @@ int main() {
   const std::string dir =
       env_dir ? env_dir : (std::filesystem::temp_directory_path() / "stoa-journal-bench").string();
   std::filesystem::create_directories(dir);
-  const char* h = std::getenv("STOA_BENCH_HOLDERS");
-  const size_t holders = h ? std::strtoull(h, nullptr, 10) : 1'000'000;
-  const char* rb = std::getenv("STOA_BENCH_REPLAY_BLOCKS");
-  const size_t replay_blocks = rb ? std::strtoull(rb, nullptr, 10) : 100;
+  const size_t holders = bench::env_u64("STOA_BENCH_HOLDERS", 1'000'000, 1);
+  const size_t replay_blocks = bench::env_u64("STOA_BENCH_REPLAY_BLOCKS", 100, 1);
   group_commit(dir);
   replay(dir, replay_blocks, 500);
   snapshot_restart(dir, holders);

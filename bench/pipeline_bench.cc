@@ -38,11 +38,6 @@ namespace {
 using namespace bench;  // NOLINT(google-build-using-namespace): the benches' shared kit
 constexpr size_t kSenders = 256;
 
-size_t env_size(const char* name, size_t fallback) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? fallback : static_cast<size_t>(std::strtoull(v, nullptr, 10));
-}
-
 Address holder(size_t i) {
   Address a;
   a.b[0] = 0xaa;
@@ -207,8 +202,8 @@ void run(World& w, size_t legs, size_t transfers, std::mt19937_64& rng) {
 
 int main() {
   using namespace stoa;
-  const size_t holders = env_size("STOA_BENCH_HOLDERS", 1'000'000);
-  const size_t transfers = env_size("STOA_BENCH_TRANSFERS", 2'000'000);
+  const size_t holders = env_u64("STOA_BENCH_HOLDERS", 1'000'000, 1);
+  const size_t transfers = env_u64("STOA_BENCH_TRANSFERS", 2'000'000, 1);
   std::string dir;
   if (const char* d = std::getenv("STOA_BENCH_DIR")) {
     dir = d;
@@ -225,7 +220,7 @@ int main() {
   std::printf("%8s %10s %10s %8s %14s %12s %14s\n", "legs/tx", "txs", "transfers", "blocks",
               "transfers/blk", "ms durable", "durable tfr/s");
   std::mt19937_64 rng(42);
-  const size_t only = env_size("STOA_BENCH_LEGS", 0);  // one batch length only (profiling)
+  const size_t only = env_u64("STOA_BENCH_LEGS", 0);  // one batch length only (profiling)
   for (size_t legs : {1, 10, 100, 1000}) {
     if (only != 0 && legs != only) continue;
     run(w, legs, legs == 1 ? std::min<size_t>(transfers, 50'000) : transfers, rng);

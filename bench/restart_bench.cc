@@ -55,15 +55,6 @@ namespace fs = std::filesystem;
 using namespace bench;  // NOLINT(google-build-using-namespace): the benches' shared kit
 constexpr uint64_t kInitialBalance = 1'000'000'000;
 
-uint64_t env_u64(const char* name, uint64_t fallback) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return fallback;
-  char* end = nullptr;
-  const unsigned long long n = std::strtoull(v, &end, 10);
-  if (*end != '\0') die(std::string(name) + " is not a number: " + v);
-  return n;
-}
-
 // 1234567 -> "1,234,567"
 std::string grouped(uint64_t n) {
   const std::string digits = std::to_string(n);
