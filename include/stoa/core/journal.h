@@ -60,6 +60,9 @@ class Undoable {
   virtual void encode_content(StateEncoder& enc) const = 0;
   const SlotId& slot() const { return slot_; }
 
+ protected:
+  Journal* journal() const { return journal_; }  // set by the constructor taking a journal
+
  private:
   friend class Journal;
   uint64_t touched_epoch_ = 0;
@@ -273,7 +276,7 @@ inline void delta_put(StateEncoder& e, const AddressPair& p) {
 template <typename K, typename V, typename H = absl::Hash<K>>
 class JMap final : public Undoable {
  public:
-  explicit JMap(Journal* j) : Undoable(j), j_(j) {}
+  explicit JMap(Journal* j) : Undoable(j) {}
   JMap(const JMap&) = delete;
   JMap& operator=(const JMap&) = delete;
 
@@ -293,12 +296,12 @@ class JMap final : public Undoable {
   void set(const K& k, const V& v) {
     auto it = m_.find(k);
     const bool erase = (v == V{});
-    if (j_->open()) {
-      j_->touch(this);
+    if (journal()->open()) {
+      journal()->touch(this);
       undo_.emplace_back(k, it == m_.end() ? std::nullopt : std::optional<V>(it->second));
-    } else if (j_->block_tracking()) {
+    } else if (journal()->block_tracking()) {
       block_keys_.push_back(k);
-      j_->block_written(this);
+      journal()->block_written(this);
     }
     if (it == m_.end()) {
       if (!erase) m_.emplace(k, v);
@@ -312,7 +315,7 @@ class JMap final : public Undoable {
   void reserve(size_t n) { m_.reserve(n); }
   // Empties the map outside any call (restoring a snapshot); not journaled.
   void clear() {
-    STOA_ASSERT(!j_->open());
+    STOA_ASSERT(!journal()->open());
     m_.clear();
     undo_.clear();
     block_keys_.clear();
@@ -344,10 +347,10 @@ class JMap final : public Undoable {
     undo_.clear();
   }
   void forget() override {
-    if (j_->block_tracking() && !undo_.empty()) {
+    if (journal()->block_tracking() && !undo_.empty()) {
       for (const auto& u : undo_)
         block_keys_.push_back(u.first);
-      j_->block_written(this);
+      journal()->block_written(this);
     }
     undo_.clear();
   }
@@ -381,7 +384,6 @@ class JMap final : public Undoable {
   }
 
  private:
-  Journal* j_;
   FlatTable<K, V, H, typename KeyEq<K>::type> m_;
   std::vector<std::pair<K, std::optional<V>>> undo_;
   std::vector<K> block_keys_;  // written since the last seal (duplicates allowed)
@@ -391,16 +393,16 @@ class JMap final : public Undoable {
 template <typename T>
 class JValue final : public Undoable {
  public:
-  JValue(Journal* j, T initial = T{}) : Undoable(j), j_(j), v_(std::move(initial)) {}
+  JValue(Journal* j, T initial = T{}) : Undoable(j), v_(std::move(initial)) {}
   JValue(const JValue&) = delete;
   JValue& operator=(const JValue&) = delete;
   const T& get() const { return v_; }
   void set(T v) {
-    if (j_->open()) {
-      j_->touch(this);
+    if (journal()->open()) {
+      journal()->touch(this);
       if (!saved_) saved_ = v_;
-    } else if (j_->block_tracking()) {
-      j_->block_written(this);
+    } else if (journal()->block_tracking()) {
+      journal()->block_written(this);
     }
     v_ = std::move(v);
   }
@@ -409,7 +411,7 @@ class JValue final : public Undoable {
     saved_.reset();
   }
   void forget() override {
-    if (j_->block_tracking() && saved_) j_->block_written(this);
+    if (journal()->block_tracking() && saved_) journal()->block_written(this);
     saved_.reset();
   }
   // The value now (written in the block, possibly back to what it was).
@@ -418,7 +420,6 @@ class JValue final : public Undoable {
   void encode_content(StateEncoder& enc) const override { delta_put(enc, v_); }
 
  private:
-  Journal* j_;
   T v_;
   std::optional<T> saved_;
 };
