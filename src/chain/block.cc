@@ -11,6 +11,7 @@
 #include <span>
 #include <utility>
 
+#include "stoa/chain/ordered_trie.h"
 #include "stoa/common/assert.h"
 #include "stoa/common/keccak.h"
 #include "stoa/crypto/rlp.h"
@@ -30,24 +31,6 @@ Nibbles to_nibbles(BytesView key) {
     n.push_back(b & 0x0f);
   }
   return n;
-}
-
-// Hex-prefix encoding (yellow paper, appendix C): flag nibble 2 for a leaf, 0 for an extension,
-// plus 1 when the path has an odd number of nibbles (then the path's first nibble shares the
-// flag's byte).
-Bytes hex_prefix(std::span<const uint8_t> path, bool leaf) {
-  Bytes out;
-  const uint8_t flag = static_cast<uint8_t>((leaf ? 2 : 0) + (path.size() % 2));
-  size_t i = 0;
-  if (path.size() % 2 == 1) {
-    out.push_back(static_cast<uint8_t>((flag << 4) | path[0]));
-    i = 1;
-  } else {
-    out.push_back(static_cast<uint8_t>(flag << 4));
-  }
-  for (; i < path.size(); i += 2)
-    out.push_back(static_cast<uint8_t>((path[i] << 4) | path[i + 1]));
-  return out;
 }
 
 struct Entry {
@@ -107,29 +90,10 @@ Bytes build_node(std::span<const Entry> entries, size_t depth) {
 
 // ---- blooms --------------------------------------------------------------------------------
 
+namespace {
 // Three bits of the 2048: the low 11 bits of each of the first three big-endian 16-bit words of
 // keccak256(item); bit b is bit (b % 8) of byte 255 - b / 8.
-void bloom_add(Bloom& bloom, BytesView item) {
-  const Bytes32 h = keccak256(item);
-  for (size_t i = 0; i < 6; i += 2) {
-    const unsigned bit = ((static_cast<unsigned>(h.b[i]) << 8) | h.b[i + 1]) & 2047u;
-    bloom[255 - bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
-  }
-}
-
-Bloom logs_bloom(const std::vector<core::Log>& logs) {
-  Bloom bloom{};
-  for (const core::Log& log : logs) {
-    bloom_add(bloom, log.address.view());
-    for (const Bytes32& t : log.topics)
-      bloom_add(bloom, t.view());
-  }
-  return bloom;
-}
-
-namespace {
-std::array<uint16_t, 3> bloom_bits(BytesView item) {
-  const Bytes32 h = keccak256(item);
+std::array<uint16_t, 3> bloom_bits(const Bytes32& h) {
   std::array<uint16_t, 3> bits{};
   for (size_t i = 0; i < 3; ++i)
     bits[i] =
@@ -142,16 +106,58 @@ void set_bits(Bloom& bloom, const std::array<uint16_t, 3>& bits) {
 }
 }  // namespace
 
+void bloom_add(Bloom& bloom, BytesView item) {
+  set_bits(bloom, bloom_bits(keccak256(item)));
+}
+
+Bloom logs_bloom(const std::vector<core::Log>& logs) {
+  Bloom bloom{};
+  for (const core::Log& log : logs) {
+    bloom_add(bloom, log.address.view());
+    for (const Bytes32& t : log.topics)
+      bloom_add(bloom, t.view());
+  }
+  return bloom;
+}
+
 void BloomMemo::add(Bloom& bloom, const Address& a) {
+  STOA_ASSERT(new_addresses_.empty() && new_topics_.empty());  // flushed
   auto [it, inserted] = addresses_.try_emplace(a);
-  if (inserted) it->second = bloom_bits(a.view());
+  if (inserted) it->second = bloom_bits(keccak256(a.view()));
   set_bits(bloom, it->second);
 }
 
 void BloomMemo::add(Bloom& bloom, const Bytes32& topic) {
+  STOA_ASSERT(new_addresses_.empty() && new_topics_.empty());  // flushed
   auto [it, inserted] = topics_.try_emplace(topic);
-  if (inserted) it->second = bloom_bits(topic.view());
+  if (inserted) it->second = bloom_bits(keccak256(topic.view()));
   set_bits(bloom, it->second);
+}
+
+void BloomMemo::learn(const std::vector<core::Log>& logs) {
+  for (const core::Log& log : logs) {
+    if (addresses_.try_emplace(log.address).second) new_addresses_.push_back(log.address);
+    for (const Bytes32& t : log.topics)
+      if (topics_.try_emplace(t).second) new_topics_.push_back(t);
+  }
+}
+
+void BloomMemo::flush() {
+  std::vector<BytesView> items;
+  items.reserve(new_addresses_.size() + new_topics_.size());
+  for (const Address& a : new_addresses_)
+    items.emplace_back(a.view());
+  for (const Bytes32& t : new_topics_)
+    items.emplace_back(t.view());
+  std::vector<Bytes32> hashes(items.size());
+  keccak256_many(items, hashes);
+  size_t k = 0;
+  for (const Address& a : new_addresses_)
+    addresses_.find(a)->second = bloom_bits(hashes[k++]);
+  for (const Bytes32& t : new_topics_)
+    topics_.find(t)->second = bloom_bits(hashes[k++]);
+  new_addresses_.clear();
+  new_topics_.clear();
 }
 
 Bloom logs_bloom(const std::vector<core::Log>& logs, BloomMemo& memo) {
@@ -175,25 +181,41 @@ bool bloom_may_contain(const Bloom& bloom, BytesView item) {
 
 // ---- receipts ------------------------------------------------------------------------------
 
+// Written in place in two passes — sizes, then bytes — since a receipt of a batch of transfers
+// holds thousands of logs (the same bytes as rlp::encode_list of encoded items, without the
+// temporaries).
 Bytes encode_receipt(const Receipt& r) {
-  std::vector<Bytes> logs;
-  logs.reserve(r.logs.size());
+  auto topics_payload = [](const core::Log& log) { return log.topics.size() * 33; };
+  auto log_payload = [&](const core::Log& log) {
+    const size_t t = topics_payload(log);
+    return 21 + rlp::header_size(t) + t + rlp::encoded_size(log.data);
+  };
+  size_t logs_payload = 0;
   for (const core::Log& log : r.logs) {
-    std::vector<Bytes> topics;
-    topics.reserve(log.topics.size());
-    for (const Bytes32& t : log.topics)
-      topics.push_back(rlp::encode_bytes(t.view()));
-    logs.push_back(rlp::encode_list({rlp::encode_bytes(log.address.view()),
-                                     rlp::encode_list(topics), rlp::encode_bytes(log.data)}));
+    const size_t p = log_payload(log);
+    logs_payload += rlp::header_size(p) + p;
   }
-  Bytes payload = rlp::encode_list(
-      {rlp::encode_uint(U256(r.success ? 1 : 0)), rlp::encode_uint(U256(r.cumulative_gas_used)),
-       rlp::encode_bytes(BytesView(r.bloom.data(), r.bloom.size())), rlp::encode_list(logs)});
-  if (r.type == TxType::kLegacy) return payload;
+  const Bytes status = rlp::encode_uint(U256(r.success ? 1 : 0));
+  const Bytes gas = rlp::encode_uint(U256(r.cumulative_gas_used));
+  const BytesView bloom(r.bloom.data(), r.bloom.size());
+  const size_t payload = status.size() + gas.size() + rlp::encoded_size(bloom) +
+                         rlp::header_size(logs_payload) + logs_payload;
   Bytes out;
-  out.reserve(payload.size() + 1);
-  out.push_back(static_cast<uint8_t>(r.type));
-  out.insert(out.end(), payload.begin(), payload.end());
+  out.reserve(1 + rlp::header_size(payload) + payload);
+  if (r.type != TxType::kLegacy) out.push_back(static_cast<uint8_t>(r.type));
+  rlp::append_list_header(out, payload);
+  out.insert(out.end(), status.begin(), status.end());
+  out.insert(out.end(), gas.begin(), gas.end());
+  rlp::append_bytes(out, bloom);
+  rlp::append_list_header(out, logs_payload);
+  for (const core::Log& log : r.logs) {
+    rlp::append_list_header(out, log_payload(log));
+    rlp::append_bytes(out, log.address.view());
+    rlp::append_list_header(out, topics_payload(log));
+    for (const Bytes32& t : log.topics)
+      rlp::append_bytes(out, t.view());
+    rlp::append_bytes(out, log.data);
+  }
   return out;
 }
 
@@ -245,11 +267,11 @@ Bytes32 trie_root(std::vector<std::pair<Bytes, Bytes>> entries) {
 }
 
 Bytes32 ordered_trie_root(const std::vector<Bytes>& items) {
-  std::vector<std::pair<Bytes, Bytes>> entries;
-  entries.reserve(items.size());
-  for (size_t i = 0; i < items.size(); ++i)
-    entries.emplace_back(rlp::encode_uint(U256(static_cast<uint64_t>(i))), items[i]);
-  return trie_root(std::move(entries));
+  const OrderedTrie trie(items.size());
+  std::vector<BytesView> values(items.begin(), items.end());
+  std::vector<Bytes> refs(items.size());
+  trie.leaf_refs(0, values, refs);
+  return trie.root(refs);
 }
 
 Bytes32 empty_trie_root() {

@@ -8,9 +8,11 @@
 #include "stoa/chain/chain.h"
 
 #include <algorithm>
+#include <atomic>
 #include <string>
 #include <utility>
 
+#include "stoa/chain/ordered_trie.h"
 #include "stoa/common/assert.h"
 
 namespace stoa::chain {
@@ -70,7 +72,73 @@ const Receipt* Chain::receipt(const TxLocation& loc) const {
   return &b->receipts[loc.index];
 }
 
-const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t timestamp) {
+namespace {
+
+// Notifying costs a system call when the worker sleeps: wake it once per this many receipts, or
+// sooner once the receipts since the last wake-up hold this many logs (a batch of transfers).
+constexpr uint32_t kWakeEveryReceipts = 32;
+constexpr size_t kWakeEveryLogs = 256;
+constexpr size_t kReceiptChunk = 64;  // receipts finished together (blooms, then leaves)
+
+// What the worker computes for a block being sealed: blooms and leaf references. It reads only
+// the transactions and the receipts already published through `produced`, and writes only their
+// blooms (Receipt::bloom, which the executing thread never touches once it has published the
+// receipt) and its own outputs.
+struct LeafWork {
+  const OrderedTrie& trie;
+  const std::vector<SignedTransaction>& txs;
+  std::vector<Receipt>& receipts;
+  std::atomic<uint32_t>& produced;
+  std::vector<Bytes> tx_refs;
+  std::vector<Bytes> receipt_refs;
+  Bloom bloom{};
+
+  void operator()() {
+    const size_t n = txs.size();
+    tx_refs.resize(n);
+    receipt_refs.resize(n);
+    std::vector<BytesView> values;
+    values.reserve(std::min(n, kReceiptChunk));
+    for (size_t i = 0; i < n; i += kReceiptChunk) {
+      const size_t m = std::min(kReceiptChunk, n - i);
+      values.clear();
+      for (size_t k = i; k < i + m; ++k)
+        values.emplace_back(txs[k].raw);
+      trie.leaf_refs(i, values, std::span(tx_refs).subspan(i, m));
+    }
+    BloomMemo memo;
+    std::vector<Bytes> encoded;
+    for (size_t done = 0; done < n;) {
+      uint32_t ready = produced.load(std::memory_order_acquire);
+      if (ready == done) {
+        produced.wait(ready, std::memory_order_acquire);
+        continue;
+      }
+      const size_t end = std::min<size_t>(ready, done + kReceiptChunk);
+      for (size_t k = done; k < end; ++k)
+        memo.learn(receipts[k].logs);
+      memo.flush();
+      encoded.clear();
+      values.clear();
+      for (size_t k = done; k < end; ++k) {
+        Receipt& rc = receipts[k];
+        rc.bloom = logs_bloom(rc.logs, memo);
+        for (size_t b = 0; b < bloom.size(); ++b)
+          bloom[b] |= rc.bloom[b];
+        encoded.push_back(encode_receipt(rc));
+      }
+      for (const Bytes& e : encoded)
+        values.emplace_back(e);
+      trie.leaf_refs(done, values, std::span(receipt_refs).subspan(done, end - done));
+      done = end;
+    }
+  }
+};
+
+}  // namespace
+
+const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t timestamp,
+                               SealWorker* worker) {
   const Block& parent = blocks_.back();
   Block block;
   BlockHeader& h = block.header;
@@ -80,10 +148,17 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
   h.timestamp = std::max(timestamp, parent.header.timestamp);
   const core::BlockContext ctx{h.number, h.timestamp};
 
-  block.receipts.reserve(txs.size());
+  const size_t n = txs.size();
+  STOA_ASSERT(n <= UINT32_MAX);
+  const OrderedTrie trie(n);
+  block.receipts.resize(n);  // sized once: the worker reads receipts while the rest are written
+  std::atomic<uint32_t> produced{0};
+  LeafWork leaves{trie, txs, block.receipts, produced, {}, {}};
+  if (worker != nullptr) worker->start([&leaves] { leaves(); });
+
   uint64_t cumulative = 0;
-  BloomMemo bloom_memo;
-  for (size_t i = 0; i < txs.size(); ++i) {
+  size_t logs_since_wake = 0;
+  for (size_t i = 0; i < n; ++i) {
     const SignedTransaction& stx = txs[i];
     // Admission (the sequencer) guarantees nonce order and a recipient; decoding refused the rest.
     STOA_ASSERT(stx.tx.nonce == state_.account_nonce(stx.sender));
@@ -91,7 +166,7 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
     state_.increment_account_nonce(stx.sender);
     core::CallResult r = state_.call(stx.sender, *stx.tx.to, stx.tx.data, ctx);
 
-    Receipt rc;
+    Receipt& rc = block.receipts[i];
     rc.transaction_hash = stx.hash;
     rc.transaction_index = static_cast<uint32_t>(i);
     rc.block_number = h.number;
@@ -102,28 +177,26 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
     rc.gas_used = intrinsic_gas(stx.tx.data);
     cumulative += rc.gas_used;
     rc.cumulative_gas_used = cumulative;
+    logs_since_wake += r.logs.size();
     rc.logs = std::move(r.logs);
-    rc.bloom = logs_bloom(rc.logs, bloom_memo);
     if (!r.success) rc.revert_data = std::move(r.output);
-    for (size_t k = 0; k < h.logs_bloom.size(); ++k)
-      h.logs_bloom[k] |= rc.bloom[k];
-    block.receipts.push_back(std::move(rc));
+    produced.store(static_cast<uint32_t>(i + 1), std::memory_order_release);
+    if (worker != nullptr &&
+        (i + 1 == n || (i + 1) % kWakeEveryReceipts == 0 || logs_since_wake >= kWakeEveryLogs)) {
+      produced.notify_one();
+      logs_since_wake = 0;
+    }
   }
-
-  std::vector<Bytes> tx_items;
-  std::vector<Bytes> receipt_items;
-  tx_items.reserve(txs.size());
-  receipt_items.reserve(txs.size());
-  for (size_t i = 0; i < txs.size(); ++i) {
-    tx_items.push_back(txs[i].raw);
-    receipt_items.push_back(encode_receipt(block.receipts[i]));
-  }
-  h.transactions_root = ordered_trie_root(tx_items);
-  h.receipts_root = ordered_trie_root(receipt_items);
+  if (worker == nullptr) leaves();
   // A block that wrote nothing (no transaction) keeps its parent's root, as on Ethereum.
   h.state_root = state_.block_delta_empty()
                      ? parent.header.state_root
                      : chain_state_root(parent.header.state_root, state_.take_block_delta_digest());
+  if (worker != nullptr) worker->join();
+
+  h.transactions_root = trie.root(leaves.tx_refs);
+  h.receipts_root = trie.root(leaves.receipt_refs);
+  h.logs_bloom = leaves.bloom;
   h.gas_used = cumulative;
   // Gas is notional: a full block of 10,000 transactions may "use" more than kBlockGasLimit. The
   // header keeps gasUsed <= gasLimit, as tools expect, by raising the limit for such a block.
@@ -142,7 +215,7 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
   return blocks_.back();
 }
 
-std::string Chain::replay_block(const Block& stored) {
+std::string Chain::replay_block(const Block& stored, SealWorker* worker) {
   const uint64_t expected = height() + 1;
   if (stored.header.number != expected) {
     return "block number " + std::to_string(stored.header.number) + " where " +
@@ -167,7 +240,7 @@ std::string Chain::replay_block(const Block& stored) {
     }
     ++it->second;
   }
-  const Block& b = seal_block(stored.transactions, stored.header.timestamp);
+  const Block& b = seal_block(stored.transactions, stored.header.timestamp, worker);
   if (b.hash == stored.hash) {
     for (size_t i = 0; i < b.receipts.size() && i < stored.receipts.size(); ++i) {
       if (b.receipts[i].revert_data != stored.receipts[i].revert_data) {

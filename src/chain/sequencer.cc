@@ -161,7 +161,7 @@ void Sequencer::run() {
       sealed.emplace_back(tx.sender, tx.hash);
     {
       std::unique_lock chain_lock(chain_mutex_);
-      const Block& block = chain_.seal_block(std::move(batch), options_.clock());
+      const Block& block = chain_.seal_block(std::move(batch), options_.clock(), &seal_thread_);
       if (options_.on_sealed) options_.on_sealed(block);
       std::lock_guard lock(mu_);
       for (const auto& [sender, hash] : sealed) {

@@ -2,6 +2,8 @@
 
 #include <cryptopp/keccak.h>
 
+#include "stoa/common/assert.h"
+
 namespace stoa {
 
 struct Keccak256::Impl {
@@ -33,6 +35,12 @@ Bytes32 keccak256(BytesView data) {
 
 Bytes32 keccak256(std::string_view text) {
   return keccak256(BytesView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+void keccak256_many(std::span<const BytesView> in, std::span<Bytes32> out) {
+  STOA_ASSERT(in.size() == out.size());
+  for (size_t i = 0; i < in.size(); ++i)
+    out[i] = keccak256(in[i]);
 }
 
 uint32_t selector_of(std::string_view signature) {

@@ -43,6 +43,37 @@ void encode_into(const Item& item, Bytes& out) {
   out.insert(out.end(), payload.begin(), payload.end());
 }
 
+}  // namespace
+
+size_t header_size(size_t payload_size) {
+  size_t n = 1;
+  if (payload_size >= kShortLimit) {
+    for (size_t v = payload_size; v != 0; v >>= 8)
+      ++n;
+  }
+  return n;
+}
+
+size_t encoded_size(BytesView b) {
+  if (b.size() == 1 && b[0] < kStringOffset) return 1;
+  return header_size(b.size()) + b.size();
+}
+
+void append_list_header(Bytes& out, size_t payload_size) {
+  append_header(out, payload_size, kListOffset);
+}
+
+void append_bytes(Bytes& out, BytesView b) {
+  if (b.size() == 1 && b[0] < kStringOffset) {
+    out.push_back(b[0]);
+    return;
+  }
+  append_header(out, b.size(), kStringOffset);
+  out.insert(out.end(), b.begin(), b.end());
+}
+
+namespace {
+
 // A recursive-descent decoder over data[pos, limit). Depth is bounded by kMaxDepth, so the
 // recursion is too.
 class Decoder {
@@ -157,11 +188,9 @@ Bytes encode(const Item& item) {
 }
 
 Bytes encode_bytes(BytesView b) {
-  if (b.size() == 1 && b[0] < kStringOffset) return Bytes{b[0]};
   Bytes out;
-  out.reserve(b.size() + 9);
-  append_header(out, b.size(), kStringOffset);
-  out.insert(out.end(), b.begin(), b.end());
+  out.reserve(encoded_size(b));
+  append_bytes(out, b);
   return out;
 }
 

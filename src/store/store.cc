@@ -26,6 +26,7 @@ std::string replay(Env* env, const std::string& data_dir, const chain::ChainConf
                    RecoveryReport* report, std::string* snapshot_problem,
                    const std::function<std::string(const chain::Chain&)>& after_block = {}) {
   const uint64_t chain_id = config.genesis.chain_id;
+  chain::SealThread worker;  // replayed blocks are sealed as the sequencer seals them
   const ScanResult scan =
       scan_journal(env, data_dir, chain_id, chain.head().hash, /*repair_tail=*/false,
                    [&](const JournalRecord& rec) -> std::string {
@@ -54,7 +55,7 @@ std::string replay(Env* env, const std::string& data_dir, const chain::ChainConf
                        }
                      } else {
                        const size_t ntx = b.transactions.size();
-                       e = chain.replay_block(b);
+                       e = chain.replay_block(b, &worker);
                        if (!e.empty()) return e;
                        ++report->replayed_blocks;
                        report->replayed_transactions += ntx;

@@ -1,6 +1,7 @@
 // Blooms, receipts, headers and trie roots against Ethereum's published vectors.
 #include "stoa/chain/block.h"
 #include "chain_test_util.h"
+#include "stoa/chain/ordered_trie.h"
 
 namespace stoa::chain::testing {
 namespace {
@@ -45,6 +46,37 @@ TEST(TrieTest, OrderOfInsertionDoesNotMatter) {
   EXPECT_EQ(trie_root(entries), a);
   entries.pop_back();
   EXPECT_NE(trie_root(entries), a);
+}
+
+// The ordered trie computes each leaf on its own (its shape known from the count alone); its root
+// is the general trie's over keys rlp(i), at every size where the shape changes (one leaf, a
+// branch of 16, keys of one, two and three bytes) and for leaves shorter and longer than a hash.
+TEST(TrieTest, OrderedTrieIsTheTrieOfRlpIndexes) {
+  for (const size_t n :
+       {0u, 1u, 2u, 3u, 15u, 16u, 17u, 127u, 128u, 129u, 130u, 255u, 256u, 257u, 300u}) {
+    for (const size_t len : {1u, 20u, 31u, 32u, 200u}) {
+      std::vector<Bytes> items;
+      std::vector<std::pair<Bytes, Bytes>> entries;
+      for (size_t i = 0; i < n; ++i) {
+        Bytes v(len + i % 3, static_cast<uint8_t>(0x40 + i % 50));
+        entries.emplace_back(rlp::encode_uint(U256(static_cast<uint64_t>(i))), v);
+        items.push_back(std::move(v));
+      }
+      const Bytes32 general = trie_root(entries);
+      EXPECT_EQ(ordered_trie_root(items), general) << n << " items of " << len;
+      // Leaves computed out of order and in pieces give the same root.
+      const OrderedTrie trie(n);
+      std::vector<BytesView> values(items.begin(), items.end());
+      std::vector<Bytes> refs(n);
+      for (size_t start = n; start > 0;) {
+        const size_t from = start > 7 ? start - 7 : 0;
+        trie.leaf_refs(from, std::span(values).subspan(from, start - from),
+                       std::span(refs).subspan(from, start - from));
+        start = from;
+      }
+      EXPECT_EQ(trie.root(refs), general) << n << " items of " << len;
+    }
+  }
 }
 
 // ethereum/tests BlockchainTests ValidBlocks/bcEIP4844-blobtransactions/

@@ -22,13 +22,19 @@ Bloom logs_bloom(const std::vector<core::Log>& logs);
 // transfers names its sender in every leg). One per block being sealed.
 class BloomMemo {
  public:
+  // An item not seen yet is hashed there and then...
   void add(Bloom& bloom, const Address& a);
   void add(Bloom& bloom, const Bytes32& topic);
+  // ...or beforehand, several at a time: learn() the logs about to be added, then flush().
+  void learn(const std::vector<core::Log>& logs);
+  void flush();
 
  private:
   using Bits = std::array<uint16_t, 3>;
   absl::flat_hash_map<Address, Bits, core::AddressHash, core::AddressEq> addresses_;
   absl::flat_hash_map<Bytes32, Bits, core::Bytes32Hash> topics_;
+  std::vector<Address> new_addresses_;  // learned, not flushed (their Bits are not set yet)
+  std::vector<Bytes32> new_topics_;
 };
 Bloom logs_bloom(const std::vector<core::Log>& logs, BloomMemo& memo);
 bool bloom_may_contain(const Bloom& bloom, BytesView item);

@@ -1,7 +1,8 @@
 // The chain: the core state plus the blocks built on it. Executes admitted transactions in order
 // into blocks (bumping each sender's nonce whatever the outcome), keeps blocks, receipts and an
 // index of transactions by hash. Deterministic: no clock (block timestamps are inputs), no I/O,
-// no threads — the node serializes access and makes blocks durable.
+// no threads of its own (a SealWorker may be lent to seal_block) — the node serializes access
+// and makes blocks durable.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "stoa/chain/block.h"
+#include "stoa/chain/seal_worker.h"
 #include "stoa/core/state.h"
 
 namespace stoa::chain {
@@ -52,14 +54,17 @@ class Chain {
 
   // Executes `txs` in order into the next block at `timestamp` (clamped to at least the head's
   // timestamp). Each transaction's nonce must equal its sender's account nonce at its turn
-  // (the sequencer guarantees it; asserted). Returns the sealed block.
-  const Block& seal_block(std::vector<SignedTransaction> txs, uint64_t timestamp);
+  // (the sequencer guarantees it; asserted). Returns the sealed block. With a worker, receipts
+  // are encoded and trie leaves hashed on it while the transactions execute; the block is the
+  // same with or without.
+  const Block& seal_block(std::vector<SignedTransaction> txs, uint64_t timestamp,
+                          SealWorker* worker = nullptr);
 
   // Recovery (src/store): executes a block read from the journal — its transactions at its
   // timestamp — and checks the result is the same block (hash, hence state root, transactions and
   // receipts roots) with the same revert data. Returns "" or what differs; after a difference the
   // chain is unusable (the caller stops).
-  std::string replay_block(const Block& stored);
+  std::string replay_block(const Block& stored, SealWorker* worker = nullptr);
   // Appends a block whose effects are already in the state (blocks up to a snapshot): checks only
   // its number and parent hash. Returns "" or what is wrong.
   std::string append_executed(Block block);

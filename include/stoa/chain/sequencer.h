@@ -18,6 +18,7 @@
 #include <variant>
 
 #include "stoa/chain/chain.h"
+#include "stoa/chain/seal_worker.h"
 
 namespace stoa::chain {
 
@@ -76,6 +77,7 @@ class Sequencer {
   absl::flat_hash_map<Bytes32, bool, core::Bytes32Hash> queued_hashes_;
   mutable std::shared_mutex chain_mutex_;  // mutable: pending_nonce() const reads the chain
   bool stopping_ = false;
+  SealThread seal_thread_;  // lent to Chain::seal_block (declared before thread_: outlives it)
   std::thread thread_;
 };
 

@@ -41,6 +41,12 @@ Bytes encode_bytes(BytesView b);
 Bytes encode_uint(const U256& v);  // minimal big-endian, zero as the empty string
 Bytes encode_list(const std::vector<Bytes>& encoded_items);  // wraps already-encoded items
 
+// Encoding in place, for encoders that know their payloads' sizes (no temporary per item).
+size_t header_size(size_t payload_size);  // of a string's or a list's header
+size_t encoded_size(BytesView b);         // encode_bytes(b).size()
+void append_list_header(Bytes& out, size_t payload_size);
+void append_bytes(Bytes& out, BytesView b);  // out += encode_bytes(b)
+
 // Decodes exactly one item spanning the whole input.
 std::variant<Item, Error> decode(BytesView data);
 // Interprets a decoded string item as a canonical unsigned integer.
