@@ -134,11 +134,21 @@ void BloomMemo::add(Bloom& bloom, const Bytes32& topic) {
   set_bits(bloom, it->second);
 }
 
+// A log's items often repeat the previous log's at the same place (a batch of transfers: the
+// token's address, the event, the sender): those are known already, and their bits already set.
 void BloomMemo::learn(const std::vector<core::Log>& logs) {
+  const core::Log* prev = nullptr;
   for (const core::Log& log : logs) {
-    if (addresses_.try_emplace(log.address).second) new_addresses_.push_back(log.address);
-    for (const Bytes32& t : log.topics)
+    if ((prev == nullptr || !(prev->address == log.address)) &&
+        addresses_.try_emplace(log.address).second) {
+      new_addresses_.push_back(log.address);
+    }
+    for (size_t i = 0; i < log.topics.size(); ++i) {
+      const Bytes32& t = log.topics[i];
+      if (prev != nullptr && i < prev->topics.size() && prev->topics[i] == t) continue;
       if (topics_.try_emplace(t).second) new_topics_.push_back(t);
+    }
+    prev = &log;
   }
 }
 
@@ -162,10 +172,14 @@ void BloomMemo::flush() {
 
 Bloom logs_bloom(const std::vector<core::Log>& logs, BloomMemo& memo) {
   Bloom bloom{};
+  const core::Log* prev = nullptr;  // its items' bits are set: skip the same items (learn)
   for (const core::Log& log : logs) {
-    memo.add(bloom, log.address);
-    for (const Bytes32& t : log.topics)
-      memo.add(bloom, t);
+    if (prev == nullptr || !(prev->address == log.address)) memo.add(bloom, log.address);
+    for (size_t i = 0; i < log.topics.size(); ++i) {
+      if (prev != nullptr && i < prev->topics.size() && prev->topics[i] == log.topics[i]) continue;
+      memo.add(bloom, log.topics[i]);
+    }
+    prev = &log;
   }
   return bloom;
 }

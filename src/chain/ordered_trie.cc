@@ -153,8 +153,9 @@ Bytes OrderedTrie::inner_node(size_t begin, size_t end, size_t depth,
   const size_t common = common_prefix(begin, end, depth);
   if (common > 0) {
     const Key& first = keys_[sorted_[begin]];
-    return rlp::encode_list({rlp::encode_bytes(hex_prefix(std::span(first.nibbles + depth, common), false)),
-                             child_ref(begin, end, depth + common, refs)});
+    return rlp::encode_list(
+        {rlp::encode_bytes(hex_prefix(std::span(first.nibbles + depth, common), false)),
+         child_ref(begin, end, depth + common, refs)});
   }
   std::vector<Bytes> children(17, rlp::encode_bytes(BytesView{}));
   for (size_t i = begin; i < end;) {

@@ -1,13 +1,21 @@
 // Admission and sequencing on a thread of its own.
 //
 // Locking: chain_mutex_ (shared for readers, exclusive to seal) is always taken before mu_, never
-// after. submit(), pending_nonce() and wait_for() take chain_mutex_ shared themselves, so callers
-// must not hold it when calling them. The sequencer is the only writer of the chain while it
-// runs; sealing directly on the chain at the same time would break the nonce invariant that
-// Chain::seal_block asserts.
+// after. submit(), pending_nonce(), wait_for(), read_lock() and seal_now() take chain_mutex_
+// themselves, so callers must not hold it when calling them. The sequencer is the only writer of
+// the chain while it runs (seal_now goes through it); sealing directly on the chain at the same
+// time would break the nonce invariant that Chain::seal_block asserts, and the journal's order.
 //
-// stop() drains: every admitted transaction is sealed (without waiting for max_batch_delay)
-// before the thread exits, so an admitted transaction is never silently dropped.
+// Durability: durable_height_ (under mu_) is the last block made durable and published. The
+// sequencer thread seals block N under the exclusive lock, releases it, waits for N-1 to be
+// durable, then hands N to durable_thread_ — whose job makes N durable and publishes it — and
+// goes on admitting and sealing N+1. A reader holding chain_mutex_ shared keeps the sequencer
+// from sealing, so wait_durable() under it waits for one write at most and never for the lock.
+// A block whose hook needs the state (a snapshot) is made durable under the exclusive lock,
+// before anything else executes.
+//
+// stop() drains: every admitted transaction is sealed (without waiting for max_batch_delay) and
+// made durable before the thread exits, so an admitted transaction is never silently dropped.
 #include "stoa/chain/sequencer.h"
 
 #include <algorithm>
@@ -49,7 +57,7 @@ std::string_view to_string(AdmitError e) {
 }
 
 Sequencer::Sequencer(Chain& chain, SequencerOptions options)
-    : chain_(chain), options_(std::move(options)) {
+    : chain_(chain), options_(std::move(options)), durable_height_(chain.height()) {
   if (!options_.clock) options_.clock = system_seconds;
   thread_ = std::thread([this] { run(); });
 }
@@ -116,8 +124,60 @@ std::optional<TxLocation> Sequencer::wait_for(const Bytes32& hash,
     // A hash leaves queued_hashes_ only once its block is durable (or the queue was discarded).
     sealed_cv_.wait_for(lock, timeout, [&] { return !queued_hashes_.contains(hash); });
   }
-  std::shared_lock chain_lock(chain_mutex_);
+  std::shared_lock chain_lock = read_lock();
   return chain_.find_transaction(hash);
+}
+
+void Sequencer::wait_durable() const {
+  std::unique_lock lock(mu_);
+  sealed_cv_.wait(lock, [&] { return durable_height_ >= chain_.height(); });
+}
+
+std::shared_lock<std::shared_mutex> Sequencer::read_lock() const {
+  std::shared_lock lock(chain_mutex_);
+  wait_durable();
+  return lock;
+}
+
+std::unique_lock<std::shared_mutex> Sequencer::exclusive_lock() {
+  std::unique_lock lock(chain_mutex_);
+  wait_durable();
+  return lock;
+}
+
+uint64_t Sequencer::seal_now(uint64_t timestamp) {
+  std::unique_lock chain_lock = exclusive_lock();
+  const Block& block = chain_.seal_block({}, timestamp);
+  after_seal(block);
+  durable(block, &chain_.state());
+  return block.header.number;
+}
+
+void Sequencer::after_seal(const Block& block) {
+  std::lock_guard lock(mu_);
+  for (const SignedTransaction& tx : block.transactions) {
+    uint64_t& pending = pending_nonces_[tx.sender];
+    pending = std::max(pending, chain_.state().account_nonce(tx.sender));
+  }
+  // Senders with nothing queued need no entry: the state's nonce is the pending one.
+  for (const SignedTransaction& tx : block.transactions) {
+    auto it = pending_nonces_.find(tx.sender);
+    if (it != pending_nonces_.end() && it->second == chain_.state().account_nonce(tx.sender)) {
+      pending_nonces_.erase(it);
+    }
+  }
+}
+
+void Sequencer::durable(const Block& block, const core::State* state) {
+  if (options_.make_durable) options_.make_durable(block, state);
+  if (options_.on_durable) options_.on_durable(block);
+  {
+    std::lock_guard lock(mu_);
+    for (const SignedTransaction& tx : block.transactions)
+      queued_hashes_.erase(tx.hash);
+    durable_height_ = block.header.number;
+  }
+  sealed_cv_.notify_all();
 }
 
 void Sequencer::stop() {
@@ -136,12 +196,13 @@ size_t Sequencer::queued() const {
 }
 
 void Sequencer::run() {
+  bool writing = false;  // durable_thread_ has a job not joined yet
   for (;;) {
     std::vector<SignedTransaction> batch;
     {
       std::unique_lock lock(mu_);
       work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and drained
+      if (queue_.empty()) break;  // stopping, and drained
       // Group commit: give more transactions up to max_batch_delay to join this block.
       if (!stopping_ && options_.max_batch_delay.count() > 0 &&
           queue_.size() < kMaxTransactionsPerBlock) {
@@ -155,30 +216,21 @@ void Sequencer::run() {
         queue_.pop_front();
       }
     }
-    std::vector<std::pair<Address, Bytes32>> sealed;
-    sealed.reserve(batch.size());
-    for (const SignedTransaction& tx : batch)
-      sealed.emplace_back(tx.sender, tx.hash);
-    {
-      std::unique_lock chain_lock(chain_mutex_);
-      const Block& block = chain_.seal_block(std::move(batch), options_.clock(), &seal_thread_);
-      if (options_.on_sealed) options_.on_sealed(block);
-      std::lock_guard lock(mu_);
-      for (const auto& [sender, hash] : sealed) {
-        queued_hashes_.erase(hash);
-        uint64_t& pending = pending_nonces_[sender];
-        pending = std::max(pending, chain_.state().account_nonce(sender));
-      }
-      // Senders with nothing queued need no entry: the state's nonce is the pending one.
-      for (const auto& [sender, hash] : sealed) {
-        auto it = pending_nonces_.find(sender);
-        if (it != pending_nonces_.end() && it->second == chain_.state().account_nonce(sender)) {
-          pending_nonces_.erase(it);
-        }
-      }
+    std::unique_lock chain_lock(chain_mutex_);
+    const Block& block = chain_.seal_block(std::move(batch), options_.clock(), &seal_thread_);
+    after_seal(block);
+    const bool needs_state = options_.needs_state && options_.needs_state(block);
+    if (!needs_state) chain_lock.unlock();
+    if (writing) durable_thread_.join();  // block N-1 is durable: the journal stays in order
+    writing = false;
+    if (needs_state) {
+      durable(block, &chain_.state());
+    } else {
+      durable_thread_.start([this, &block] { durable(block, nullptr); });
+      writing = true;
     }
-    sealed_cv_.notify_all();
   }
+  if (writing) durable_thread_.join();
 }
 
 }  // namespace stoa::chain

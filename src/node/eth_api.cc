@@ -133,7 +133,7 @@ json EthApi::handle(const std::string& method, const json& params) {
 }
 
 void EthApi::require_head_state(const BlockTag& t) {
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const chain::Chain& c = ledger_.chain();
   uint64_t n = 0;
   switch (t.kind) {
@@ -206,7 +206,7 @@ json EthApi::client_version(const json& p) {
 
 json EthApi::block_number(const json& p) {
   check_param_count(p, 0, 0);
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   return quantity(ledger_.chain().height());
 }
 
@@ -220,7 +220,7 @@ json EthApi::get_block_by_number(const json& p) {
   const BlockTag t = parse_block_tag(p[0], "block");
   if (t.kind == BlockTag::kHash) invalid_params("block: use eth_getBlockByHash for a hash");
   const bool full = parse_bool(p, 1, "full transactions flag");
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const chain::Block* b = block_for_tag(t);
   return b == nullptr ? json(nullptr) : block_json(*b, full);
 }
@@ -229,7 +229,7 @@ json EthApi::get_block_by_hash(const json& p) {
   check_param_count(p, 1, 2);
   const Bytes32 h = parse_hash(p[0], "block hash");
   const bool full = parse_bool(p, 1, "full transactions flag");
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const chain::Block* b = ledger_.chain().block_by_hash(h);
   return b == nullptr ? json(nullptr) : block_json(*b, full);
 }
@@ -238,7 +238,7 @@ json EthApi::get_transaction_by_hash(const json& p) {
   check_param_count(p, 1, 1);
   const Bytes32 h = parse_hash(p[0], "transaction hash");
   {
-    std::shared_lock lock(ledger_.mutex());
+    std::shared_lock lock = ledger_.read_lock();
     const chain::Chain& c = ledger_.chain();
     if (auto loc = c.find_transaction(h)) {
       return transaction_json(*c.transaction(*loc), c.block_by_number(loc->block_number),
@@ -252,7 +252,7 @@ json EthApi::get_transaction_by_hash(const json& p) {
 json EthApi::get_transaction_receipt(const json& p) {
   check_param_count(p, 1, 1);
   const Bytes32 h = parse_hash(p[0], "transaction hash");
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const chain::Chain& c = ledger_.chain();
   auto loc = c.find_transaction(h);
   if (!loc) return nullptr;
@@ -266,7 +266,7 @@ json EthApi::get_transaction_count(const json& p) {
   if (const json* v = param(p, 1)) t = parse_block_tag(*v, "block");
   if (t.kind == BlockTag::kPending) return quantity(ledger_.sequencer().pending_nonce(a));
   require_head_state(t);
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   return quantity(ledger_.chain().state().account_nonce(a));
 }
 
@@ -306,7 +306,7 @@ class EthApi::Fast : public FastBody {
       if (!try_parse_data(param, raw) || raw.size() != 32) return false;
       api_.metrics_.on_rpc(kGetTransactionReceipt);
       const Bytes32 h = Bytes32::from_view(raw);
-      std::shared_lock lock(api_.ledger_.mutex());
+      std::shared_lock lock = api_.ledger_.read_lock();
       const chain::Chain& c = api_.ledger_.chain();
       const auto loc = c.find_transaction(h);
       if (!loc) {
@@ -446,7 +446,7 @@ json EthApi::fee_history(const json& p) {
       percentiles.push_back(d);
     }
   }
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const chain::Block* newest = block_for_tag(t);
   if (newest == nullptr) throw RpcError(rpc_code::kResourceNotFound, "block not found");
   const uint64_t last = newest->header.number;
@@ -484,7 +484,7 @@ json EthApi::get_code(const json& p) {
   BlockTag t;
   if (const json* v = param(p, 1)) t = parse_block_tag(*v, "block");
   require_head_state(t);
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   return ledger_.chain().state().contract(a) != nullptr ? std::string(kNativeCodeMarker)
                                                         : std::string("0x");
 }
@@ -492,7 +492,7 @@ json EthApi::get_code(const json& p) {
 json EthApi::get_logs(const json& p) {
   check_param_count(p, 1, 1);
   const LogQuery q = parse_log_query(p[0]);
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   return query_logs(ledger_.chain(), q);
 }
 
@@ -501,7 +501,7 @@ json EthApi::new_filter(const json& p) {
   LogQuery q = parse_log_query(p[0]);
   uint64_t head = 0;
   {
-    std::shared_lock lock(ledger_.mutex());
+    std::shared_lock lock = ledger_.read_lock();
     head = ledger_.chain().height();
   }
   return filters_.add_log_filter(std::move(q), head);
@@ -511,7 +511,7 @@ json EthApi::new_block_filter(const json& p) {
   check_param_count(p, 0, 0);
   uint64_t head = 0;
   {
-    std::shared_lock lock(ledger_.mutex());
+    std::shared_lock lock = ledger_.read_lock();
     head = ledger_.chain().height();
   }
   return filters_.add_block_filter(head);
@@ -527,13 +527,13 @@ std::string filter_id(const json& p) {
 
 json EthApi::get_filter_changes(const json& p) {
   const std::string id = filter_id(p);
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   return filters_.changes(id, ledger_.chain());
 }
 
 json EthApi::get_filter_logs(const json& p) {
   const std::string id = filter_id(p);
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   return filters_.logs(id, ledger_.chain());
 }
 

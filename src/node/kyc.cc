@@ -247,7 +247,7 @@ Address KycIntake::issuer_identity() const {
 
 json KycIntake::info() const {
   if (!enabled()) return json{{"enabled", false}};
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const Address id = issuer_identity();
   return json{{"enabled", true},
               {"issuerKey", options_->issuer_key.address().checksum_hex()},
@@ -280,7 +280,7 @@ Bytes32 submit(Ledger& ledger, const crypto::PrivateKey& key, const Address& to,
 json await(Ledger& ledger, const Step& s) {
   const auto loc = ledger.sequencer().wait_for(s.hash, kWaitTimeout);
   if (!loc) fail(504, "timeout", "transaction " + s.hash.hex() + " (" + s.name + ") not sealed");
-  std::shared_lock lock(ledger.mutex());
+  std::shared_lock lock = ledger.read_lock();
   const chain::Receipt* r = ledger.chain().receipt(*loc);
   STOA_ASSERT(r != nullptr);
   json j = {{"step", s.name},
@@ -300,7 +300,7 @@ void KycIntake::dev_setup(const crypto::PrivateKey& operator_key) {
   bool has_role = false;
   bool has_identity = false;
   {
-    std::shared_lock lock(ledger_.mutex());
+    std::shared_lock lock = ledger_.read_lock();
     const auto* idf = ledger_.chain().state().contract_as<core::IdentityFactory>(factory);
     if (idf == nullptr) throw std::runtime_error("no IdentityFactory at genesis");
     has_role = idf->access_control()->has_role(core::roles::deployer(), key);
@@ -447,7 +447,7 @@ KycIntake::Outcome KycIntake::process(const json& j, bool* started) {
   uint64_t now = 0;
   std::vector<Bytes32> to_remove;
   {
-    std::shared_lock lock(ledger_.mutex());
+    std::shared_lock lock = ledger_.read_lock();
     const core::State& st = ledger_.chain().state();
     const core::SecuritySet* s = nullptr;
     if (r.security.starts_with("0x") || r.security.starts_with("0X")) {
@@ -539,7 +539,7 @@ KycIntake::Outcome KycIntake::process(const json& j, bool* started) {
     Step s{"createIdentity", factory, calldata("createIdentity(address)", {r.wallet}), {}};
     s.hash = submit(ledger_, key, s.to, s.data);
     check(await(ledger_, s));
-    std::shared_lock lock(ledger_.mutex());
+    std::shared_lock lock = ledger_.read_lock();
     identity =
         ledger_.chain().state().contract_as<core::IdentityFactory>(factory)->identity_of(r.wallet);
   }
@@ -614,7 +614,7 @@ KycIntake::Outcome KycIntake::process(const json& j, bool* started) {
               {"transactions", txs}};
   if (r.aml_score) out["amlScore"] = *r.aml_score;
   {
-    std::shared_lock lock(ledger_.mutex());
+    std::shared_lock lock = ledger_.read_lock();
     const auto* tok = ledger_.chain().state().contract_as<core::SecurityToken>(token);
     out["verified"] = tok->identity_registry()->is_verified(r.wallet, ledger_.now());
   }

@@ -22,12 +22,14 @@ Ledger::Ledger(const chain::ChainConfig& config, Metrics& metrics,
     : Ledger(std::make_unique<chain::Chain>(config), metrics, max_batch_delay, {}) {}
 
 Ledger::Ledger(std::unique_ptr<chain::Chain> chain, Metrics& metrics,
-               std::chrono::milliseconds max_batch_delay, DurableFn durable)
-    : metrics_(metrics), chain_(std::move(chain)), durable_(std::move(durable)) {
+               std::chrono::milliseconds max_batch_delay, Durability durability)
+    : metrics_(metrics), chain_(std::move(chain)) {
   chain::SequencerOptions opts;
   opts.max_batch_delay = max_batch_delay;
   opts.clock = [this] { return now(); };
-  opts.on_sealed = [this](const chain::Block& b) { on_sealed(b); };
+  opts.make_durable = std::move(durability.make_durable);
+  opts.needs_state = std::move(durability.needs_state);
+  opts.on_durable = [this](const chain::Block& b) { on_durable(b); };
   sequencer_ = std::make_unique<chain::Sequencer>(*chain_, std::move(opts));
 }
 
@@ -49,14 +51,11 @@ int64_t Ledger::increase_time(int64_t seconds) {
 }
 
 uint64_t Ledger::mine() {
-  std::unique_lock lock(mutex());
-  const chain::Block& b = chain_->seal_block({}, now());
-  on_sealed(b);
-  return b.header.number;
+  return sequencer_->seal_now(now());
 }
 
 core::CallResult Ledger::call(const Address& from, const Address& to, BytesView data) {
-  std::unique_lock lock(mutex());
+  std::unique_lock lock = sequencer_->exclusive_lock();
   return chain_->call(from, to, data, now());
 }
 
@@ -82,9 +81,8 @@ std::optional<chain::SignedTransaction> Ledger::pending(const Bytes32& hash) con
   return it->second;
 }
 
-void Ledger::on_sealed(const chain::Block& block) {
-  // Durable first: receipts become visible only when the chain lock is released after this.
-  if (durable_) durable_(block, chain_->state());
+// On the sequencer's durability thread (or under the exclusive lock): reads only the block.
+void Ledger::on_durable(const chain::Block& block) {
   {
     std::lock_guard lock(pending_mu_);
     for (const chain::SignedTransaction& tx : block.transactions)

@@ -138,22 +138,26 @@ Node::Node(NodeOptions options)
              {"replayedTransactions", recovery_.replayed_transactions},
              {"seconds", recovery_.seconds}});
   store::Store* st = store_.get();
-  ledger_ = std::make_unique<Ledger>(
-      std::move(chain), metrics_, options_.max_batch_delay,
-      [st](const chain::Block& b, const core::State& state) {
-        std::string warning;
-        const store::IoStatus s = st->on_sealed(b, state, &warning);
-        if (!warning.empty()) log_event(LogLevel::kWarn, "snapshot_failed", {{"message", warning}});
-        if (!s.ok()) {
-          // Fail-stop: the block is not durable, so nothing about it may be published. On
-          // restart, recovery truncates the partial record.
-          log_event(LogLevel::kError, "journal_write_failed",
-                    {{"block", b.header.number}, {"error", s.error}});
-          std::fprintf(stderr, "stoa serve: journal write failed at block %llu: %s; stopping\n",
-                       static_cast<unsigned long long>(b.header.number), s.error.c_str());
-          std::_Exit(70);
-        }
-      });
+  Ledger::Durability durability;
+  durability.needs_state = [st](const chain::Block& b) {
+    return st->snapshot_due(b.header.number);
+  };
+  durability.make_durable = [st](const chain::Block& b, const core::State* state) {
+    std::string warning;
+    const store::IoStatus s = state != nullptr ? st->on_sealed(b, *state, &warning) : st->append(b);
+    if (!warning.empty()) log_event(LogLevel::kWarn, "snapshot_failed", {{"message", warning}});
+    if (!s.ok()) {
+      // Fail-stop: the block is not durable, so nothing about it may be published. On
+      // restart, recovery truncates the partial record.
+      log_event(LogLevel::kError, "journal_write_failed",
+                {{"block", b.header.number}, {"error", s.error}});
+      std::fprintf(stderr, "stoa serve: journal write failed at block %llu: %s; stopping\n",
+                   static_cast<unsigned long long>(b.header.number), s.error.c_str());
+      std::_Exit(70);
+    }
+  };
+  ledger_ = std::make_unique<Ledger>(std::move(chain), metrics_, options_.max_batch_delay,
+                                     std::move(durability));
   EthApiOptions eo;
   eo.dev = options_.dev;
   eo.sync_submit = options_.sync_submit;

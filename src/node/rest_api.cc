@@ -198,7 +198,7 @@ std::vector<RestRoute> RestApi::routes() {
 }
 
 json RestApi::securities(const httplib::Request&) {
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const core::State& state = ledger_.chain().state();
   json list = json::array();
   for (const core::SecuritySet& s : state.factory().securities()) {
@@ -208,7 +208,7 @@ json RestApi::securities(const httplib::Request&) {
 }
 
 json RestApi::security(const httplib::Request& req) {
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const core::State& state = ledger_.chain().state();
   return security_json(state, resolve(state, req.matches[1]));
 }
@@ -216,7 +216,7 @@ json RestApi::security(const httplib::Request& req) {
 json RestApi::holders(const httplib::Request& req) {
   const size_t offset = parse_limit(req, "offset", 0, SIZE_MAX >> 8);
   const size_t limit = parse_limit(req, "limit", kDefaultHoldersPage, kMaxHoldersPage);
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const core::State& state = ledger_.chain().state();
   const core::SecuritySet& s = resolve(state, req.matches[1]);
   const core::SecurityToken& t = token_of(state, s);
@@ -238,7 +238,7 @@ json RestApi::holders(const httplib::Request& req) {
 
 json RestApi::positions(const httplib::Request& req) {
   const Address who = parse_address_param(req.matches[1], "address");
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const core::State& state = ledger_.chain().state();
   json list = json::array();
   for (const core::SecuritySet& s : state.factory().securities()) {
@@ -270,7 +270,7 @@ json RestApi::check(const httplib::Request& req) {
          "amount: expected a decimal integer that fits in uint256, got \"" + amount_text + "\"");
   }
   const uint64_t now = ledger_.now();
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const core::State& state = ledger_.chain().state();
   const core::SecuritySet& s = resolve(state, req.matches[1]);
   const core::SecurityToken& t = token_of(state, s);
@@ -297,7 +297,7 @@ json RestApi::transfers(const httplib::Request& req) {
   const size_t limit = parse_limit(req, "limit", kDefaultTransfersPage, kMaxTransfersPage);
   static const Bytes32 kTransferTopic =
       keccak256(std::string_view("Transfer(address,address,uint256)"));
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const chain::Chain& c = ledger_.chain();
   const core::SecuritySet& s = resolve(c.state(), req.matches[1]);
   json list = json::array();
@@ -347,7 +347,7 @@ json RestApi::transfers(const httplib::Request& req) {
 
 json RestApi::blocks(const httplib::Request& req) {
   const size_t limit = parse_limit(req, "limit", kDefaultBlocksPage, kMaxBlocksPage);
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const chain::Chain& c = ledger_.chain();
   json list = json::array();
   for (uint64_t n = c.height() + 1; n-- > 0 && list.size() < limit;) {
@@ -361,7 +361,7 @@ json RestApi::block(const httplib::Request& req) {
   if (text.empty() || text.size() > 19 || !std::all_of(text.begin(), text.end(), ::isdigit)) {
     fail(400, "bad_request", "block number: expected a decimal integer");
   }
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const chain::Block* b = ledger_.chain().block_by_number(std::stoull(text));
   if (b == nullptr) fail(404, "not_found", "no block " + text);
   json j = block_summary(*b);
@@ -381,7 +381,7 @@ json RestApi::transaction(const httplib::Request& req) {
   const std::string text = req.matches[1];
   auto h = Bytes32::from_hex(text);
   if (!h || text.size() != 66) fail(400, "bad_request", "hash: expected 0x and 64 hex digits");
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const chain::Chain& c = ledger_.chain();
   auto loc = c.find_transaction(*h);
   if (!loc) fail(404, "not_found", "no transaction " + text);
@@ -418,7 +418,7 @@ json RestApi::transaction(const httplib::Request& req) {
 }
 
 json RestApi::healthz(const httplib::Request&) {
-  std::shared_lock lock(ledger_.mutex());
+  std::shared_lock lock = ledger_.read_lock();
   const chain::Block& h = ledger_.chain().head();
   return {
       {"status", "ok"},

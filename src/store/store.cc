@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "stoa/common/assert.h"
 #include "stoa/core/bytes_sink.h"
 #include "stoa/store/block_codec.h"
 
@@ -165,7 +166,7 @@ IoStatus Store::on_sealed(const chain::Block& block, const core::State& state,
                           std::string* warning) {
   if (IoStatus s = writer_->append(block); !s.ok()) return s;
   const uint64_t n = block.header.number;
-  if (options_.snapshot_every > 0 && n % options_.snapshot_every == 0) {
+  if (snapshot_due(n)) {
     Snapshot snap;
     snap.chain_id = chain_id_;
     snap.block_number = n;
@@ -180,6 +181,11 @@ IoStatus Store::on_sealed(const chain::Block& block, const core::State& state,
     }
   }
   return IoStatus::Ok();
+}
+
+IoStatus Store::append(const chain::Block& block) {
+  STOA_ASSERT(!snapshot_due(block.header.number));  // on_sealed, with the state, takes those
+  return writer_->append(block);
 }
 
 VerifyReport verify_data_dir(Env* env, const std::string& data_dir,

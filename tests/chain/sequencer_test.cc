@@ -30,7 +30,9 @@ SequencerOptions options(std::atomic<int>* sealed = nullptr, milliseconds delay 
   SequencerOptions o;
   o.max_batch_delay = delay;
   o.clock = [] { return kTime + 1; };
-  if (sealed != nullptr) o.on_sealed = [sealed](const Block&) { sealed->fetch_add(1); };
+  if (sealed != nullptr) {
+    o.make_durable = [sealed](const Block&, const core::State*) { sealed->fetch_add(1); };
+  }
   return o;
 }
 
@@ -62,7 +64,7 @@ TEST(SequencerTest, AdmitsInNonceOrderAndRefusesReplaysAndGaps) {
   auto loc0 = seq.wait_for(t0.hash, milliseconds(5000));
   ASSERT_TRUE(loc0.has_value());
   {
-    std::shared_lock lock(seq.chain_mutex());
+    std::shared_lock lock = seq.read_lock();
     EXPECT_EQ(chain.state().account_nonce(k.address()), 2u);
     const Receipt* r = chain.receipt(*loc1);
     ASSERT_NE(r, nullptr);
@@ -105,7 +107,7 @@ TEST(SequencerTest, ConcurrentSendersAllLandWithConsistentNonces) {
     for (const Bytes32& h : hashes[s])
       ASSERT_TRUE(seq.wait_for(h, milliseconds(10000)).has_value());
   }
-  std::shared_lock lock(seq.chain_mutex());
+  std::shared_lock lock = seq.read_lock();
   for (int s = 0; s < kSenders; ++s) {
     EXPECT_EQ(chain.state().account_nonce(dev_key(10 + s).address()), uint64_t{kPerSender});
   }
@@ -125,7 +127,7 @@ TEST(SequencerTest, DurabilityHookRunsBeforeWaitersSeeTheBlock) {
   std::atomic<bool> durable{false};
   std::atomic<bool> published_before_durable{false};
   SequencerOptions o = options();
-  o.on_sealed = [&](const Block&) {
+  o.make_durable = [&](const Block&, const core::State*) {
     std::this_thread::sleep_for(milliseconds(50));
     durable = true;
   };
@@ -137,6 +139,52 @@ TEST(SequencerTest, DurabilityHookRunsBeforeWaitersSeeTheBlock) {
   if (!durable) published_before_durable = true;
   EXPECT_TRUE(loc.has_value());
   EXPECT_FALSE(published_before_durable);
+}
+
+// Block N is written while N+1 executes, and the journal still sees blocks in order; a block whose
+// hook needs the state (a snapshot) gets it as of that block, with nothing executed after it.
+TEST(SequencerTest, WritesOverlapExecutionInOrderAndSnapshotsSeeTheirBlock) {
+  Chain chain(config());
+  const crypto::PrivateKey k = dev_key(3);
+  std::atomic<bool> writing{false};
+  std::atomic<int> overlapped{0};
+  std::vector<uint64_t> written;  // by the hook, one block at a time
+  uint64_t nonce_after = 0;       // the sender's nonce after the blocks written so far
+  std::atomic<int> snapshots{0};
+  SequencerOptions o = options();
+  o.needs_state = [&](const Block& b) {
+    if (writing) ++overlapped;  // sealed while the previous block was being written
+    return b.header.number % 3 == 0;
+  };
+  o.make_durable = [&](const Block& b, const core::State* state) {
+    writing = true;
+    written.push_back(b.header.number);
+    nonce_after += b.transactions.size();
+    EXPECT_EQ(state != nullptr, b.header.number % 3 == 0) << b.header.number;
+    if (state != nullptr) {
+      EXPECT_EQ(state->account_nonce(k.address()), nonce_after) << b.header.number;
+      ++snapshots;
+    }
+    std::this_thread::sleep_for(milliseconds(15));  // the "fsync"
+    writing = false;
+  };
+  Sequencer seq(chain, o);
+  Bytes32 last;
+  for (uint64_t i = 0; i < 300; ++i) {
+    SignedTransaction tx = tx_from(k, i);
+    last = tx.hash;
+    ASSERT_EQ(seq.submit(std::move(tx)), AdmitError::kOk);
+    if (i % 20 == 19) std::this_thread::sleep_for(milliseconds(5));
+  }
+  ASSERT_TRUE(seq.wait_for(last, milliseconds(20000)).has_value());
+  seq.stop();
+  ASSERT_FALSE(written.empty());
+  for (size_t i = 0; i < written.size(); ++i)
+    EXPECT_EQ(written[i], i + 1);
+  EXPECT_EQ(written.size(), chain.height());
+  EXPECT_EQ(nonce_after, 300u);
+  EXPECT_GT(overlapped.load(), 0) << "no block executed while the previous one was written";
+  EXPECT_GT(snapshots.load(), 0);
 }
 
 TEST(SequencerTest, StopDrainsTheQueueThenRefuses) {

@@ -1,6 +1,7 @@
 // Acknowledgement follows durability: while the durability hook (the journal's append + fsync)
-// runs, nobody sees the block — not a --sync-submit waiter, not a reader of receipts or of the
-// head — and a failed hook that stops the process leaves nothing published.
+// runs, nobody sees the block — not a --sync-submit waiter, not a reader of receipts, of the head
+// or of the state, although the sequencer has executed the block and released its lock — and a
+// failed hook that stops the process leaves nothing published.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -22,13 +23,16 @@ TEST(DurabilityTest, NothingIsVisibleBeforeTheHookReturns) {
   Metrics metrics;
   std::atomic<bool> in_hook{false};
   std::atomic<bool> durable{false};
+  Ledger::Durability hook;
+  hook.make_durable = [&](const chain::Block& b, const core::State* state) {
+    EXPECT_EQ(state, nullptr);  // written while the next block may execute: no state
+    if (b.transactions.empty()) return;
+    in_hook = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the "fsync"
+    durable = true;
+  };
   Ledger ledger(std::make_unique<chain::Chain>(cfg), metrics, std::chrono::milliseconds(1),
-                [&](const chain::Block& b, const core::State&) {
-                  if (b.transactions.empty()) return;
-                  in_hook = true;
-                  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the "fsync"
-                  durable = true;
-                });
+                std::move(hook));
   chain::Transaction t;
   t.chain_id = 1337;
   t.gas_limit = 1'000'000;
@@ -44,9 +48,11 @@ TEST(DurabilityTest, NothingIsVisibleBeforeTheHookReturns) {
   std::thread reader([&] {
     for (int i = 0; i < 400 && !durable; ++i) {
       {
-        std::shared_lock lock(ledger.mutex());
+        std::shared_lock lock = ledger.read_lock();
         if (ledger.chain().find_transaction(stx.hash).has_value() && !durable) seen_early = true;
         if (ledger.chain().height() > 0 && !durable) seen_early = true;
+        // The state too: the block executed before the hook began, but nobody reads it yet.
+        if (ledger.chain().state().account_nonce(op.address()) > 0 && !durable) seen_early = true;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }

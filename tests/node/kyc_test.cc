@@ -176,7 +176,7 @@ class KycTest : public ::testing::Test {
   };
   Snapshot snapshot() {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    std::shared_lock lock(node_->ledger().mutex());
+    std::shared_lock lock = node_->ledger().read_lock();
     return {node_->ledger().chain().height(), node_->ledger().chain().state().digest()};
   }
   // A refused webhook: the status, the error code, and no ledger change.

@@ -1,8 +1,13 @@
 // Admission and sequencing: checks a decoded transaction against the sender's next nonce
 // (counting transactions already queued), queues it, and seals queued transactions into blocks
 // on a thread of its own — group commit: everything queued when a block starts goes into it.
-// A block is handed to the durability hook (the journal: append + fsync) before its receipts are
-// published; only then do waiters see their receipts.
+//
+// Durability is pipelined: block N is written and synced (the journal's append + fdatasync) on a
+// durability thread while the sequencer admits and executes block N+1; block N+1 is handed to
+// that thread only once N is durable, so the journal stays in order. Nothing about a block is
+// visible before it is durable: readers take read_lock(), which waits until every sealed block is
+// durable (at most one block's write), and waiters see receipts only then. Admission (submit,
+// pending_nonce) does not wait: nonces count executed blocks, durable or not.
 #pragma once
 
 #include <chrono>
@@ -41,8 +46,13 @@ struct SequencerOptions {
   std::chrono::milliseconds max_batch_delay{2};
   // Source of block timestamps (seconds); the only clock the ledger sees.
   std::function<uint64_t()> clock;
-  // Makes a sealed block durable; called on the sequencer thread before receipts are published.
-  std::function<void(const Block&)> on_sealed;
+  // Makes a sealed block durable. Runs on the durability thread while the next block executes,
+  // so it must not read the state: `state` is null, unless needs_state(block) said the hook needs
+  // it (a snapshot is due), in which case it runs with the chain still at that block and locked.
+  std::function<void(const Block&, const core::State* state)> make_durable;
+  std::function<bool(const Block&)> needs_state;  // empty: never
+  // Runs once the block is durable, before its receipts are visible (the pending pool, metrics).
+  std::function<void(const Block&)> on_durable;
 };
 
 class Sequencer {
@@ -60,24 +70,36 @@ class Sequencer {
   std::optional<TxLocation> wait_for(const Bytes32& hash, std::chrono::milliseconds timeout);
   void stop();
 
-  // Readers of the chain take this lock shared; the sequencer takes it exclusively to seal.
-  std::shared_mutex& chain_mutex() { return chain_mutex_; }
+  // The chain as readers may see it: locked shared, every sealed block durable.
+  std::shared_lock<std::shared_mutex> read_lock() const;
+  // The same, exclusively (eth_call executes on the live state, then undoes it).
+  std::unique_lock<std::shared_mutex> exclusive_lock();
+  // Seals a block now, outside the queue (evm_mine: empty unless the sequencer raced it), and
+  // makes it durable before returning it.
+  uint64_t seal_now(uint64_t timestamp);
   size_t queued() const;
 
  private:
   void run();
+  // Blocks until every sealed block is durable; `chain_lock` (shared or exclusive) is held.
+  void wait_durable() const;
+  void after_seal(const Block& block);  // pending nonces; chain lock held exclusively
+  void durable(const Block& block, const core::State* state);  // make durable, then publish
 
   Chain& chain_;
   SequencerOptions options_;
   mutable std::mutex mu_;
   std::condition_variable work_cv_;
-  std::condition_variable sealed_cv_;
+  mutable std::condition_variable sealed_cv_;  // a block became durable
   std::deque<SignedTransaction> queue_;
   absl::flat_hash_map<Address, uint64_t, core::AddressHash> pending_nonces_;
   absl::flat_hash_map<Bytes32, bool, core::Bytes32Hash> queued_hashes_;
+  uint64_t durable_height_ = 0;            // under mu_
   mutable std::shared_mutex chain_mutex_;  // mutable: pending_nonce() const reads the chain
   bool stopping_ = false;
-  SealThread seal_thread_;  // lent to Chain::seal_block (declared before thread_: outlives it)
+  // Declared before thread_, so that they outlive it.
+  SealThread seal_thread_;     // lent to Chain::seal_block
+  SealThread durable_thread_;  // writes block N while N+1 executes
   std::thread thread_;
 };
 

@@ -21,6 +21,14 @@ struct Bytes32 {
   std::array<uint8_t, 32> b{};
 
   constexpr auto operator<=>(const Bytes32&) const = default;
+  // Four word compares instead of a call to memcmp (hash-map probes compare hashes often).
+  friend bool operator==(const Bytes32& x, const Bytes32& y) {
+    uint64_t a[4];
+    uint64_t b[4];
+    std::memcpy(a, x.b.data(), 32);
+    std::memcpy(b, y.b.data(), 32);
+    return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == 0;
+  }
   bool is_zero() const {
     for (uint8_t x : b) {
       if (x != 0) return false;

@@ -1,8 +1,9 @@
 // The node's ledger: the chain, the sequencer that seals blocks on its own thread, the clock
 // blocks are stamped with (wall clock + the --dev time offset), and the transactions admitted
-// but not yet in a block. Locking: readers take mutex() shared; the sequencer seals under it
-// exclusively; eth_call takes it exclusively too, because State::simulate executes (and then
-// undoes) the call on the one live state.
+// but not yet in a block. Locking: readers take read_lock(), which also waits until every sealed
+// block is durable (chain/sequencer.h); the sequencer seals under the same lock exclusively;
+// eth_call takes it exclusively too, because State::simulate executes (and then undoes) the call
+// on the one live state.
 #pragma once
 
 #include <atomic>
@@ -26,14 +27,17 @@ namespace stoa::node {
 class Ledger {
  public:
   // Makes a sealed block durable before anything about it is published (the journal's append
-  // + fdatasync, src/store); called with the chain locked exclusively. Empty: blocks in memory
-  // only (tests).
-  using DurableFn = std::function<void(const chain::Block&, const core::State&)>;
+  // + fdatasync, src/store): SequencerOptions::make_durable and needs_state. Empty: blocks in
+  // memory only (tests).
+  struct Durability {
+    std::function<void(const chain::Block&, const core::State*)> make_durable;
+    std::function<bool(const chain::Block&)> needs_state;
+  };
   Ledger(const chain::ChainConfig& config, Metrics& metrics,
          std::chrono::milliseconds max_batch_delay);
   // A recovered chain (src/store) and its durability hook.
   Ledger(std::unique_ptr<chain::Chain> chain, Metrics& metrics,
-         std::chrono::milliseconds max_batch_delay, DurableFn durable);
+         std::chrono::milliseconds max_batch_delay, Durability durability);
   ~Ledger();
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
@@ -41,7 +45,8 @@ class Ledger {
   chain::Chain& chain() { return *chain_; }
   const chain::Chain& chain() const { return *chain_; }
   chain::Sequencer& sequencer() { return *sequencer_; }
-  std::shared_mutex& mutex() { return sequencer_->chain_mutex(); }
+  // The chain as readers may see it (every sealed block durable), locked shared.
+  std::shared_lock<std::shared_mutex> read_lock() const { return sequencer_->read_lock(); }
 
   // Seconds since the epoch as the ledger sees them: wall clock + the dev offset.
   uint64_t now() const;
@@ -61,11 +66,10 @@ class Ledger {
   void stop();
 
  private:
-  void on_sealed(const chain::Block& block);
+  void on_durable(const chain::Block& block);
 
   Metrics& metrics_;
   std::unique_ptr<chain::Chain> chain_;
-  DurableFn durable_;
   std::atomic<int64_t> offset_{0};
   mutable std::mutex pending_mu_;
   absl::flat_hash_map<Bytes32, chain::SignedTransaction, core::Bytes32Hash> pending_;

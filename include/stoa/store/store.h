@@ -48,6 +48,12 @@ class Store {
   // append is fatal: the caller must stop without publishing anything.
   IoStatus on_sealed(const chain::Block& block, const core::State& state,
                      std::string* warning = nullptr);
+  // on_sealed's halves for a sequencer that writes block N while N+1 executes: whether block n
+  // takes a snapshot (then on_sealed, with the state still at n), else append alone.
+  bool snapshot_due(uint64_t n) const {
+    return options_.snapshot_every > 0 && n % options_.snapshot_every == 0;
+  }
+  IoStatus append(const chain::Block& block);
   uint64_t snapshots_written() const { return snapshots_written_; }
 
  private:
