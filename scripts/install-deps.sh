@@ -9,7 +9,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libssl-dev            # SHA-2, HMAC, scrypt, AES (OpenSSL 3)
   libsecp256k1-dev      # secp256k1 signatures with public-key recovery (bitcoin-core library)
-  libcrypto++-dev       # Keccak-256 (Ethereum's hash)
+  libcrypto++-dev       # reference Keccak-256 for the Keccak tests and benchmark
   libabsl-dev           # absl::flat_hash_map for the state's hot maps
   nlohmann-json3-dev    # JSON for scenarios, ABI documents and the node
   libcpp-httplib-dev    # HTTP/1.1 server and client for the node (JSON-RPC, REST) and the CLI
