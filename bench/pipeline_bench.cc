@@ -39,11 +39,18 @@ namespace {
 using namespace bench;  // NOLINT(google-build-using-namespace): the benches' shared kit
 constexpr size_t kSenders = 256;
 
+// Holder i's address: spread over the whole space as real (hash-derived) addresses are, so sorts
+// and hash tables see realistic keys. A bijection on i (splitmix64's finalizer), so distinct.
 Address holder(size_t i) {
   Address a;
-  a.b[0] = 0xaa;
-  for (int k = 0; k < 8; ++k)
+  uint64_t z = i + 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  for (int k = 0; k < 8; ++k) {
+    a.b[k] = static_cast<uint8_t>(z >> (8 * k));
     a.b[19 - k] = static_cast<uint8_t>(i >> (8 * k));
+  }
   return a;
 }
 

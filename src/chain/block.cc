@@ -134,22 +134,12 @@ void BloomMemo::add(Bloom& bloom, const Bytes32& topic) {
   set_bits(bloom, it->second);
 }
 
-// A log's items often repeat the previous log's at the same place (a batch of transfers: the
-// token's address, the event, the sender): those are known already, and their bits already set.
-void BloomMemo::learn(const std::vector<core::Log>& logs) {
-  const core::Log* prev = nullptr;
-  for (const core::Log& log : logs) {
-    if ((prev == nullptr || !(prev->address == log.address)) &&
-        addresses_.try_emplace(log.address).second) {
-      new_addresses_.push_back(log.address);
-    }
-    for (size_t i = 0; i < log.topics.size(); ++i) {
-      const Bytes32& t = log.topics[i];
-      if (prev != nullptr && i < prev->topics.size() && prev->topics[i] == t) continue;
-      if (topics_.try_emplace(t).second) new_topics_.push_back(t);
-    }
-    prev = &log;
-  }
+void BloomMemo::learn(const Address& a) {
+  if (addresses_.try_emplace(a).second) new_addresses_.push_back(a);
+}
+
+void BloomMemo::learn(const Bytes32& topic) {
+  if (topics_.try_emplace(topic).second) new_topics_.push_back(topic);
 }
 
 void BloomMemo::flush() {
@@ -170,18 +160,43 @@ void BloomMemo::flush() {
   new_topics_.clear();
 }
 
-Bloom logs_bloom(const std::vector<core::Log>& logs, BloomMemo& memo) {
-  Bloom bloom{};
-  const core::Log* prev = nullptr;  // its items' bits are set: skip the same items (learn)
-  for (const core::Log& log : logs) {
-    if (prev == nullptr || !(prev->address == log.address)) memo.add(bloom, log.address);
-    for (size_t i = 0; i < log.topics.size(); ++i) {
-      if (prev != nullptr && i < prev->topics.size() && prev->topics[i] == log.topics[i]) continue;
-      memo.add(bloom, log.topics[i]);
+void set_receipt_blooms(std::span<Receipt> receipts, BloomMemo& memo) {
+  auto same = [](const core::Log* prev, const core::Log& log, size_t topic) {
+    return prev != nullptr && topic < prev->topics.size() &&
+           prev->topics[topic] == log.topics[topic];
+  };
+  std::vector<BytesView> direct;  // topics 1.. to hash, and whose bloom they go to
+  std::vector<uint32_t> owner;
+  for (size_t k = 0; k < receipts.size(); ++k) {
+    const core::Log* prev = nullptr;
+    for (const core::Log& log : receipts[k].logs) {
+      if (prev == nullptr || !(prev->address == log.address)) memo.learn(log.address);
+      for (size_t t = 0; t < log.topics.size(); ++t) {
+        if (same(prev, log, t)) continue;
+        if (t == 0) {
+          memo.learn(log.topics[0]);
+        } else {
+          direct.emplace_back(log.topics[t].view());
+          owner.push_back(static_cast<uint32_t>(k));
+        }
+      }
+      prev = &log;
     }
-    prev = &log;
   }
-  return bloom;
+  memo.flush();
+  std::vector<Bytes32> hashes(direct.size());
+  keccak256_many(direct, hashes);
+  for (Receipt& rc : receipts) {
+    rc.bloom = Bloom{};
+    const core::Log* prev = nullptr;
+    for (const core::Log& log : rc.logs) {
+      if (prev == nullptr || !(prev->address == log.address)) memo.add(rc.bloom, log.address);
+      if (!log.topics.empty() && !same(prev, log, 0)) memo.add(rc.bloom, log.topics[0]);
+      prev = &log;
+    }
+  }
+  for (size_t j = 0; j < hashes.size(); ++j)
+    set_bits(receipts[owner[j]].bloom, bloom_bits(hashes[j]));
 }
 
 bool bloom_may_contain(const Bloom& bloom, BytesView item) {

@@ -9,6 +9,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -79,6 +82,54 @@ namespace {
 constexpr uint32_t kWakeEveryReceipts = 32;
 constexpr size_t kWakeEveryLogs = 256;
 constexpr size_t kReceiptChunk = 64;  // receipts finished together (blooms, then leaves)
+constexpr size_t kHashTogether = 8;   // the batch keccak's width: wait for as many receipts
+
+// The block's state delta as it is encoded, in chunks the worker hashes while the executing
+// thread encodes the rest (the delta of a block of a million transfers is tens of megabytes).
+class DeltaStream final : public core::StateSink {
+ public:
+  static constexpr size_t kChunkBytes = 256 * 1024;
+
+  // The executing thread.
+  void write(const void* data, size_t n) override {
+    const auto* p = static_cast<const uint8_t*>(data);
+    current_.insert(current_.end(), p, p + n);
+    if (current_.size() >= kChunkBytes) publish(false);
+  }
+  void close() { publish(true); }
+
+  // The worker: keccak256 of everything written, once closed.
+  Bytes32 digest() {
+    Keccak256 k;
+    for (;;) {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return !ready_.empty() || closed_; });
+      if (ready_.empty()) return k.finish();  // closed and drained
+      Bytes chunk = std::move(ready_.front());
+      ready_.pop_front();
+      lock.unlock();
+      k.update(chunk);
+    }
+  }
+
+ private:
+  void publish(bool last) {
+    {
+      std::lock_guard lock(mu_);
+      if (!current_.empty()) ready_.push_back(std::move(current_));
+      closed_ = last;
+    }
+    current_ = Bytes();
+    current_.reserve(kChunkBytes + 64);
+    cv_.notify_one();
+  }
+
+  Bytes current_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Bytes> ready_;
+  bool closed_ = false;
+};
 
 // What the worker computes for a block being sealed: blooms and leaf references. It reads only
 // the transactions and the receipts already published through `produced`, and writes only their
@@ -89,11 +140,18 @@ struct LeafWork {
   const std::vector<SignedTransaction>& txs;
   std::vector<Receipt>& receipts;
   std::atomic<uint32_t>& produced;
+  DeltaStream* delta = nullptr;  // then, the delta's digest (the executing thread closes it)
   std::vector<Bytes> tx_refs;
   std::vector<Bytes> receipt_refs;
   Bloom bloom{};
+  Bytes32 delta_digest;
 
   void operator()() {
+    leaves();
+    if (delta != nullptr) delta_digest = delta->digest();
+  }
+
+  void leaves() {
     const size_t n = txs.size();
     tx_refs.resize(n);
     receipt_refs.resize(n);
@@ -114,15 +172,17 @@ struct LeafWork {
         produced.wait(ready, std::memory_order_acquire);
         continue;
       }
+      // Several receipts at a time, so that their leaves hash together (keccak256_many).
+      if (ready < n && ready - done < kHashTogether) {
+        produced.wait(ready, std::memory_order_acquire);
+        continue;
+      }
       const size_t end = std::min<size_t>(ready, done + kReceiptChunk);
-      for (size_t k = done; k < end; ++k)
-        memo.learn(receipts[k].logs);
-      memo.flush();
+      set_receipt_blooms(std::span(receipts).subspan(done, end - done), memo);
       encoded.clear();
       values.clear();
       for (size_t k = done; k < end; ++k) {
-        Receipt& rc = receipts[k];
-        rc.bloom = logs_bloom(rc.logs, memo);
+        const Receipt& rc = receipts[k];
         for (size_t b = 0; b < bloom.size(); ++b)
           bloom[b] |= rc.bloom[b];
         encoded.push_back(encode_receipt(rc));
@@ -153,8 +213,10 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
   const OrderedTrie trie(n);
   block.receipts.resize(n);  // sized once: the worker reads receipts while the rest are written
   std::atomic<uint32_t> produced{0};
-  LeafWork leaves{trie, txs, block.receipts, produced, {}, {}};
-  if (worker != nullptr) worker->start([&leaves] { leaves(); });
+  DeltaStream delta;
+  LeafWork work{trie, txs, block.receipts, produced, worker != nullptr ? &delta : nullptr, {}, {},
+                {},   {}};
+  if (worker != nullptr) worker->start([&work] { work(); });
 
   uint64_t cumulative = 0;
   size_t logs_since_wake = 0;
@@ -187,16 +249,24 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
       logs_since_wake = 0;
     }
   }
-  if (worker == nullptr) leaves();
   // A block that wrote nothing (no transaction) keeps its parent's root, as on Ethereum.
-  h.state_root = state_.block_delta_empty()
-                     ? parent.header.state_root
-                     : chain_state_root(parent.header.state_root, state_.take_block_delta_digest());
-  if (worker != nullptr) worker->join();
+  const bool wrote = !state_.block_delta_empty();
+  Bytes32 delta_digest;
+  if (worker == nullptr) {
+    work();
+    if (wrote) delta_digest = state_.take_block_delta_digest();
+  } else {
+    if (wrote) state_.take_block_delta(delta);  // hashed by the worker as it is encoded
+    delta.close();
+    worker->join();
+    delta_digest = work.delta_digest;
+  }
+  h.state_root =
+      wrote ? chain_state_root(parent.header.state_root, delta_digest) : parent.header.state_root;
 
-  h.transactions_root = trie.root(leaves.tx_refs);
-  h.receipts_root = trie.root(leaves.receipt_refs);
-  h.logs_bloom = leaves.bloom;
+  h.transactions_root = trie.root(work.tx_refs);
+  h.receipts_root = trie.root(work.receipt_refs);
+  h.logs_bloom = work.bloom;
   h.gas_used = cumulative;
   // Gas is notional: a full block of 10,000 transactions may "use" more than kBlockGasLimit. The
   // header keeps gasUsed <= gasLimit, as tools expect, by raising the limit for such a block.

@@ -9,6 +9,8 @@
 // integer wider than its field is kBadField.
 #include "stoa/chain/transaction.h"
 
+#include <bit>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -457,11 +459,20 @@ SignedTransaction sign_transaction(const Transaction& tx, const crypto::PrivateK
 }
 
 uint64_t intrinsic_gas(BytesView data) {
-  // Counted in 32-bit lanes (vectorizes; a transaction is far below 4 GiB).
-  uint32_t zeros = 0;
-  for (const uint8_t b : data)
-    zeros += b == 0 ? 1u : 0u;
-  return 21'000 + 4 * uint64_t{zeros} + 16 * (data.size() - zeros);
+  // Zero bytes counted eight at a time: a byte's high bit in `z` is set exactly when the byte is
+  // zero (the low seven bits cannot carry into it; or-ing the byte clears it for 0x80..0xff).
+  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+  size_t zeros = 0;
+  size_t i = 0;
+  for (; i + 8 <= data.size(); i += 8) {
+    uint64_t w = 0;
+    std::memcpy(&w, data.data() + i, 8);
+    const uint64_t z = ~(((w & kLow7) + kLow7) | w) & ~kLow7;
+    zeros += static_cast<size_t>(std::popcount(z));
+  }
+  for (; i < data.size(); ++i)
+    zeros += data[i] == 0 ? 1 : 0;
+  return 21'000 + 4 * uint64_t{zeros} + 16 * uint64_t{data.size() - zeros};
 }
 
 }  // namespace stoa::chain

@@ -772,7 +772,11 @@ const ContractAbi& SecurityToken::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& to = a[0].list();
+           constexpr size_t kAhead = 4;  // legs whose accounts load while this one executes
            return for_each_leg(a, 2, [&](size_t i) {
+             if (i + kAhead < to.size()) {
+               tok(c).prefetch_transfer(ctx.sender, to[i + kAhead].address());
+             }
              return tok(c).transfer(ctx, to[i].address(), a[1].list()[i].u256());
            });
          },

@@ -175,6 +175,19 @@ TEST(TransactionTest, RoundTripsAcrossTypesKeysAndFields) {
 TEST(TransactionTest, IntrinsicGas) {
   EXPECT_EQ(intrinsic_gas({}), 21000u);
   EXPECT_EQ(intrinsic_gas(Bytes{0, 1, 0, 2}), 21000u + 4 + 16 + 4 + 16);
+  // Counted eight bytes at a time: every length, zeros next to 0x80 and 0xff (the bytes a word
+  // trick could confuse with zero), against the byte-by-byte count.
+  for (size_t n = 0; n < 100; ++n) {
+    Bytes data(n);
+    for (size_t i = 0; i < n; ++i) {
+      const uint8_t pick[] = {0x00, 0x80, 0xff, 0x01, 0x7f, 0x00};
+      data[i] = pick[(i * 7 + n) % 6];
+    }
+    uint64_t naive = 21000;
+    for (const uint8_t b : data)
+      naive += b == 0 ? 4 : 16;
+    EXPECT_EQ(intrinsic_gas(data), naive) << n;
+  }
 }
 
 // ---- every TxError -----------------------------------------------------------------------

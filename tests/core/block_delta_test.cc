@@ -165,5 +165,35 @@ TEST(BlockDeltaTest, AddressLessIsTheByteOrder) {
   }
 }
 
+// The bucketed sort of a block's address keys gives the byte order with each key once, as the
+// plain sort does: below and above the size where bucketing starts, with keys spread over all
+// buckets, crowded into one (the first two bytes equal) or all equal.
+TEST(BlockDeltaTest, BucketedAddressSortIsThePlainSort) {
+  uint64_t seed = 7;
+  auto next = [&] {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return seed >> 24;
+  };
+  for (const size_t n : {0u, 1u, 2u, 4095u, 4096u, 4097u, 60000u}) {
+    for (const int shape : {0, 1, 2}) {
+      std::vector<Address> keys;
+      for (size_t i = 0; i < n; ++i) {
+        Address x;
+        for (uint8_t& byte : x.b)
+          byte = static_cast<uint8_t>(next());
+        if (shape == 1) x.b[0] = x.b[1] = 0xaa;              // one bucket
+        if (shape == 2) x = a(static_cast<uint8_t>(i % 2));  // two distinct keys
+        keys.push_back(x);
+        if (i % 5 == 0) keys.push_back(x);  // duplicates, as a block's writes have
+      }
+      std::vector<Address> plain = keys;
+      std::sort(plain.begin(), plain.end());
+      plain.erase(std::unique(plain.begin(), plain.end()), plain.end());
+      sort_unique_keys(keys);
+      EXPECT_EQ(keys, plain) << n << " keys, shape " << shape;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace stoa::core::testing

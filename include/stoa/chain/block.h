@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -17,16 +18,17 @@ namespace stoa::chain {
 using Bloom = std::array<uint8_t, 256>;
 void bloom_add(Bloom& bloom, BytesView item);
 Bloom logs_bloom(const std::vector<core::Log>& logs);
-// The bloom bits of addresses and topics already seen, so that each distinct one is hashed once:
-// a block's logs repeat the token's address, the event's topic and the parties (a batch of
-// transfers names its sender in every leg). One per block being sealed.
+// The bloom bits of the addresses and event topics (topic 0) already seen in the block being
+// sealed: nearly every log repeats them (the token, the Transfer event), so each distinct one is
+// hashed once. One per block being sealed.
 class BloomMemo {
  public:
-  // An item not seen yet is hashed there and then...
+  // Adds an item's bits; an item not seen yet is hashed there and then...
   void add(Bloom& bloom, const Address& a);
   void add(Bloom& bloom, const Bytes32& topic);
-  // ...or beforehand, several at a time: learn() the logs about to be added, then flush().
-  void learn(const std::vector<core::Log>& logs);
+  // ...or beforehand, several at a time: learn() the items about to be added, then flush().
+  void learn(const Address& a);
+  void learn(const Bytes32& topic);
   void flush();
 
  private:
@@ -36,7 +38,6 @@ class BloomMemo {
   std::vector<Address> new_addresses_;  // learned, not flushed (their Bits are not set yet)
   std::vector<Bytes32> new_topics_;
 };
-Bloom logs_bloom(const std::vector<core::Log>& logs, BloomMemo& memo);
 bool bloom_may_contain(const Bloom& bloom, BytesView item);
 
 struct Receipt {
@@ -54,6 +55,10 @@ struct Receipt {
   Bloom bloom{};
   Bytes revert_data;  // ABI-encoded revert reason when !success
 };
+// Sets each receipt's bloom from its logs, hashing several items at a time: addresses and topic 0
+// through `memo`, the other topics (indexed arguments, rarely repeated across a block) directly —
+// except an item that repeats the previous log's at the same place, whose bits are already set.
+void set_receipt_blooms(std::span<Receipt> receipts, BloomMemo& memo);
 // The consensus encoding of a receipt (type byte || rlp([status, cumulativeGas, bloom, logs]))
 // that the receipts root commits to.
 Bytes encode_receipt(const Receipt& r);

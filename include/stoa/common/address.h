@@ -19,12 +19,19 @@ struct Address {
   std::array<uint8_t, 20> b{};
 
   constexpr auto operator<=>(const Address&) const = default;
-  bool is_zero() const {
-    for (uint8_t x : b) {
-      if (x != 0) return false;
-    }
-    return true;
+  // Three word compares instead of a call to memcmp (every transfer compares its parties).
+  friend bool operator==(const Address& x, const Address& y) {
+    uint64_t a[2];
+    uint64_t c[2];
+    uint32_t a2 = 0;
+    uint32_t c2 = 0;
+    std::memcpy(a, x.b.data(), 16);
+    std::memcpy(c, y.b.data(), 16);
+    std::memcpy(&a2, x.b.data() + 16, 4);
+    std::memcpy(&c2, y.b.data() + 16, 4);
+    return ((a[0] ^ c[0]) | (a[1] ^ c[1]) | (a2 ^ c2)) == 0;
   }
+  bool is_zero() const { return *this == Address{}; }
   BytesView view() const { return {b.data(), b.size()}; }
   std::string checksum_hex() const;  // EIP-55
   std::string lower_hex() const;     // 0x + 40 lowercase digits

@@ -251,6 +251,17 @@ template <>
 struct KeyLess<Address> {
   using type = AddressLess;
 };
+// Sorts keys ascending (KeyLess) and drops duplicates: a block's written keys, at the seal.
+template <typename K>
+void sort_unique_keys(std::vector<K>& keys) {
+  std::sort(keys.begin(), keys.end(), typename KeyLess<K>::type{});
+  keys.erase(std::unique(keys.begin(), keys.end(), typename KeyEq<K>::type{}), keys.end());
+}
+// Addresses (the holders a block touched, up to millions): bucketed by their first two bytes
+// first — addresses are hash-derived, hence spread evenly — so the comparison sort only orders
+// small buckets. The same order as the template's.
+void sort_unique_keys(std::vector<Address>& keys);
+
 struct Bytes32Hash {
   size_t operator()(const Bytes32& a) const { return absl::Hash<std::array<uint8_t, 32>>{}(a.b); }
 };
@@ -365,10 +376,7 @@ class JMap final : public Undoable {
   // The keys written in the block, ascending, each with its value now: 1 and the value, or 0
   // when the key is absent (erased, or written back to V{}).
   void encode_block_delta(StateEncoder& enc) override {
-    std::sort(block_keys_.begin(), block_keys_.end(), typename KeyLess<K>::type{});
-    block_keys_.erase(
-        std::unique(block_keys_.begin(), block_keys_.end(), typename KeyEq<K>::type{}),
-        block_keys_.end());
+    sort_unique_keys(block_keys_);
     enc.u64(block_keys_.size());
     constexpr size_t kAhead = 8;  // lookups in flight: the keys are spread over a large table
     for (size_t i = 0; i < block_keys_.size() && i < kAhead; ++i)

@@ -34,6 +34,10 @@ struct TokenConfig {
 
 class SecurityToken final : public Contract {
  public:
+  // Starts loading every account entry a transfer from `from` to `to` reads, so that the cache
+  // misses of several transfers overlap (batches prefetch a few legs ahead). A hint only: no
+  // effect on state or on any result.
+  void prefetch_transfer(const Address& from, const Address& to) const;
   static constexpr ContractKind kKind = ContractKind::kSecurityToken;
   SecurityToken(State& state, const Address& self, TokenConfig config);
 
@@ -138,7 +142,6 @@ class SecurityToken final : public Contract {
 
  private:
   Status move(CallContext& ctx, const Address& from, const Address& to, const U256& amount);
-  void prefetch_transfer(const Address& from, const Address& to) const;
   void apply(CallContext& ctx, const Movement& m);
   void unfreeze_shortfall(CallContext& ctx, const Address& a, const U256& balance,
                           const U256& amount);
