@@ -268,8 +268,9 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
   h.receipts_root = trie.root(work.receipt_refs);
   h.logs_bloom = work.bloom;
   h.gas_used = cumulative;
-  // Gas is notional: a full block of 10,000 transactions may "use" more than kBlockGasLimit. The
-  // header keeps gasUsed <= gasLimit, as tools expect, by raising the limit for such a block.
+  // Gas is notional. The sequencer keeps a block's gas within kBlockGasLimit, but a block sealed
+  // directly (tests, benches, recovery of older journals) may "use" more; the header keeps
+  // gasUsed <= gasLimit, as tools expect, by raising the limit for such a block.
   h.gas_limit = std::max(kBlockGasLimit, cumulative);
   block.hash = h.hash();
   for (Receipt& rc : block.receipts)

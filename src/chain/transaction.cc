@@ -9,7 +9,6 @@
 // integer wider than its field is kBadField.
 #include "stoa/chain/transaction.h"
 
-#include <bit>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -460,15 +459,17 @@ SignedTransaction sign_transaction(const Transaction& tx, const crypto::PrivateK
 
 uint64_t intrinsic_gas(BytesView data) {
   // Zero bytes counted eight at a time: a byte's high bit in `z` is set exactly when the byte is
-  // zero (the low seven bits cannot carry into it; or-ing the byte clears it for 0x80..0xff).
+  // zero (the low seven bits cannot carry into it; or-ing the byte clears it for 0x80..0xff);
+  // the multiply sums the eight 0/1 bytes of z >> 7 into the top byte.
   constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
   size_t zeros = 0;
   size_t i = 0;
   for (; i + 8 <= data.size(); i += 8) {
     uint64_t w = 0;
     std::memcpy(&w, data.data() + i, 8);
     const uint64_t z = ~(((w & kLow7) + kLow7) | w) & ~kLow7;
-    zeros += static_cast<size_t>(std::popcount(z));
+    zeros += static_cast<size_t>(((z >> 7) * kOnes) >> 56);
   }
   for (; i < data.size(); ++i)
     zeros += data[i] == 0 ? 1 : 0;

@@ -27,8 +27,8 @@
 
 namespace stoa::chain {
 
-inline constexpr size_t kMaxQueuedTransactions = 100'000;  // waiting for a block
-inline constexpr size_t kMaxTransactionsPerBlock = 10'000;
+inline constexpr size_t kMaxQueuedTransactions = 100'000;   // waiting for a block
+inline constexpr size_t kMaxTransactionsPerBlock = 10'000;  // and kBlockGasLimit of intrinsic gas
 
 enum class AdmitError : uint8_t {
   kOk = 0,

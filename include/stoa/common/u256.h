@@ -55,7 +55,11 @@ class U256 {
   // result does not fit in 256 bits. The rounding rule of pro-rata amounts.
   std::optional<U256> mul_div_floor(const U256& mul, const U256& div) const;
 
-  friend constexpr bool operator==(const U256& a, const U256& b) = default;
+  // Word by word, never a call to memcmp (balances are compared on every transfer).
+  friend constexpr bool operator==(const U256& a, const U256& b) {
+    return ((a.w_[0] ^ b.w_[0]) | (a.w_[1] ^ b.w_[1]) | (a.w_[2] ^ b.w_[2]) |
+            (a.w_[3] ^ b.w_[3])) == 0;
+  }
   friend constexpr std::strong_ordering operator<=>(const U256& a, const U256& b) {
     for (int i = 3; i >= 0; --i) {
       if (a.w_[i] != b.w_[i]) return a.w_[i] <=> b.w_[i];
