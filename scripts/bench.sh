@@ -357,7 +357,8 @@ if os.path.exists(journal_out) and os.path.getsize(journal_out) > 0:
     lines.append("### The journal: durable blocks, replay, restart")
     lines.append("")
     lines.append(f"`{journal_command}`, then `{journal_command.replace('journal_bench', 'pipeline_bench')}` "
-                 "(one run each; real files and fdatasync in a temporary directory; "
+                 "(journal_bench one run; pipeline_bench three runs of each batch length, the median "
+                 "run and the range; real files and fdatasync in a temporary directory; "
                  "the layout and what each figure means: docs/journal-format.md):")
     lines.append("")
     lines.append("```text")

@@ -23,11 +23,11 @@ struct Bytes32 {
   constexpr auto operator<=>(const Bytes32&) const = default;
   // Four word compares instead of a call to memcmp (hash-map probes compare hashes often).
   friend bool operator==(const Bytes32& x, const Bytes32& y) {
-    uint64_t a[4];
-    uint64_t b[4];
-    std::memcpy(a, x.b.data(), 32);
-    std::memcpy(b, y.b.data(), 32);
-    return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == 0;
+    uint64_t xw[4];
+    uint64_t yw[4];
+    std::memcpy(xw, x.b.data(), 32);
+    std::memcpy(yw, y.b.data(), 32);
+    return ((xw[0] ^ yw[0]) | (xw[1] ^ yw[1]) | (xw[2] ^ yw[2]) | (xw[3] ^ yw[3])) == 0;
   }
   bool is_zero() const {
     for (uint8_t x : b) {
