@@ -32,16 +32,6 @@ inline void store_le64(uint8_t* p, uint64_t v) {
   std::memcpy(p, &v, sizeof v);
 }
 
-// X(x, y) for every lane, in state order (lane x + 5y).
-// clang-format off
-#define STOA_KECCAK_LANES(X)              \
-  X(0, 0) X(1, 0) X(2, 0) X(3, 0) X(4, 0) \
-  X(0, 1) X(1, 1) X(2, 1) X(3, 1) X(4, 1) \
-  X(0, 2) X(1, 2) X(2, 2) X(3, 2) X(4, 2) \
-  X(0, 3) X(1, 3) X(2, 3) X(3, 3) X(4, 3) \
-  X(0, 4) X(1, 4) X(2, 4) X(3, 4) X(4, 4)
-// clang-format on
-
 #define STOA_KECCAK_DECLARE(x, y) uint64_t a##x##y, e##x##y;
 #define STOA_KECCAK_LOAD(x, y) a##x##y = st[(x) + 5 * (y)];
 #define STOA_KECCAK_STORE(x, y) st[(x) + 5 * (y)] = a##x##y;
@@ -126,7 +116,6 @@ inline void store_le64(uint8_t* p, uint64_t v) {
 #undef STOA_KECCAK_STORE
 #undef STOA_KECCAK_LOAD
 #undef STOA_KECCAK_DECLARE
-#undef STOA_KECCAK_LANES
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define STOA_KECCAK_BMI2_BUILT 1

@@ -62,15 +62,6 @@ STOA_AVX512 inline __m512i chi(__m512i a, __m512i b, __m512i c) {
   return _mm512_ternarylogic_epi64(a, b, c, 0xD2);
 }
 
-// clang-format off
-#define STOA_KECCAK8_LANES(X)             \
-  X(0, 0) X(1, 0) X(2, 0) X(3, 0) X(4, 0) \
-  X(0, 1) X(1, 1) X(2, 1) X(3, 1) X(4, 1) \
-  X(0, 2) X(1, 2) X(2, 2) X(3, 2) X(4, 2) \
-  X(0, 3) X(1, 3) X(2, 3) X(3, 3) X(4, 3) \
-  X(0, 4) X(1, 4) X(2, 4) X(3, 4) X(4, 4)
-// clang-format on
-
 #define STOA_KECCAK8_DECLARE(x, y) __m512i a##x##y, e##x##y;
 #define STOA_KECCAK8_LOAD(x, y) a##x##y = s[(x) + 5 * (y)];
 #define STOA_KECCAK8_STORE(x, y) s[(x) + 5 * (y)] = a##x##y;
@@ -123,14 +114,14 @@ STOA_AVX512 inline __m512i chi(__m512i a, __m512i b, __m512i c) {
 // applies Keccak-f[1600] to all 8.
 STOA_AVX512 void absorb_permute8(__m512i* s, const uint64_t* block_addr) {
   const __m512i addr = _mm512_loadu_si512(block_addr);
-  STOA_KECCAK8_LANES(STOA_KECCAK8_DECLARE)
-  STOA_KECCAK8_LANES(STOA_KECCAK8_LOAD)
-  STOA_KECCAK8_LANES(STOA_KECCAK8_ABSORB)
+  STOA_KECCAK_LANES(STOA_KECCAK8_DECLARE)
+  STOA_KECCAK_LANES(STOA_KECCAK8_LOAD)
+  STOA_KECCAK_LANES(STOA_KECCAK8_ABSORB)
   for (size_t round = 0; round < kKeccakRounds; round += 2) {
     STOA_KECCAK8_ROUND(a, e, kKeccakRoundConstants[round])
     STOA_KECCAK8_ROUND(e, a, kKeccakRoundConstants[round + 1])
   }
-  STOA_KECCAK8_LANES(STOA_KECCAK8_STORE)
+  STOA_KECCAK_LANES(STOA_KECCAK8_STORE)
 }
 
 #undef STOA_KECCAK8_ROUND
@@ -139,7 +130,6 @@ STOA_AVX512 void absorb_permute8(__m512i* s, const uint64_t* block_addr) {
 #undef STOA_KECCAK8_STORE
 #undef STOA_KECCAK8_LOAD
 #undef STOA_KECCAK8_DECLARE
-#undef STOA_KECCAK8_LANES
 
 // keccak256_pad_block without its variable-length memcpy and byte stores: the message's whole
 // words come in by two masked 64-byte loads (words past the message are neither read nor kept),

@@ -9,6 +9,17 @@
 
 #include "stoa/common/bytes.h"
 
+// X(x, y) for every lane of the state, in state order (lane x + 5y): the scalar and the 8-way
+// permutations unroll their rounds over it.
+// clang-format off
+#define STOA_KECCAK_LANES(X)              \
+  X(0, 0) X(1, 0) X(2, 0) X(3, 0) X(4, 0) \
+  X(0, 1) X(1, 1) X(2, 1) X(3, 1) X(4, 1) \
+  X(0, 2) X(1, 2) X(2, 2) X(3, 2) X(4, 2) \
+  X(0, 3) X(1, 3) X(2, 3) X(3, 3) X(4, 3) \
+  X(0, 4) X(1, 4) X(2, 4) X(3, 4) X(4, 4)
+// clang-format on
+
 namespace stoa::detail {
 
 inline constexpr size_t kKeccak256Rate = 136;                      // bytes per block
