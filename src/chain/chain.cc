@@ -217,6 +217,21 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
   LeafWork work{trie, txs, block.receipts, produced, worker != nullptr ? &delta : nullptr, {}, {},
                 {},   {}};
   if (worker != nullptr) worker->start([&work] { work(); });
+  // Should anything below throw (the core does not; allocation might), the worker must be let
+  // finish — every receipt published, the delta closed — and joined before what it reads is gone.
+  struct ReleaseWorker {
+    SealWorker* worker;
+    std::atomic<uint32_t>& produced;
+    DeltaStream& delta;
+    uint32_t n;
+    ~ReleaseWorker() {
+      if (worker == nullptr) return;
+      produced.store(n, std::memory_order_release);
+      produced.notify_all();
+      delta.close();
+      worker->join();
+    }
+  } release{worker, produced, delta, static_cast<uint32_t>(n)};
 
   uint64_t cumulative = 0;
   size_t logs_since_wake = 0;
@@ -259,6 +274,7 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
     if (wrote) state_.take_block_delta(delta);  // hashed by the worker as it is encoded
     delta.close();
     worker->join();
+    release.worker = nullptr;  // joined
     delta_digest = work.delta_digest;
   }
   h.state_root =
