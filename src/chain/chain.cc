@@ -120,7 +120,7 @@ class DeltaStream final : public core::StateSink {
       closed_ = last;
     }
     current_ = Bytes();
-    current_.reserve(kChunkBytes + 64);
+    if (!last) current_.reserve(kChunkBytes + 64);
     cv_.notify_one();
   }
 
@@ -167,12 +167,9 @@ struct LeafWork {
     BloomMemo memo;
     std::vector<Bytes> encoded;
     for (size_t done = 0; done < n;) {
-      uint32_t ready = produced.load(std::memory_order_acquire);
-      if (ready == done) {
-        produced.wait(ready, std::memory_order_acquire);
-        continue;
-      }
-      // Several receipts at a time, so that their leaves hash together (keccak256_many).
+      // Several receipts at a time (all that remain at the end), so that their leaves hash
+      // together (keccak256_many).
+      const uint32_t ready = produced.load(std::memory_order_acquire);
       if (ready < n && ready - done < kHashTogether) {
         produced.wait(ready, std::memory_order_acquire);
         continue;

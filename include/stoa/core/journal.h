@@ -217,12 +217,8 @@ struct AddressHash {
   }
 };
 // Equality of addresses as three word compares (no memcmp call).
-struct AddressEq {
-  bool operator()(const Address& x, const Address& y) const {
-    const detail::AddressWords a = detail::address_words(x);
-    const detail::AddressWords b = detail::address_words(y);
-    return ((a.w0 ^ b.w0) | (a.w1 ^ b.w1) | (a.w2 ^ b.w2)) == 0;
-  }
+struct AddressEq {  // Address's operator== compares words, without a memcmp call
+  bool operator()(const Address& x, const Address& y) const { return x == y; }
 };
 template <typename K>
 struct KeyEq {
