@@ -29,8 +29,11 @@ export async function freePort() {
 
 export async function startNode(extraArgs = [], extraEnv = {}) {
   const port = await freePort();
-  const data = mkdtempSync(path.join(tmpdir(), "stoa-e2e-"));
-  const child = spawn(stoaBin, ["serve", "--dev", "--data", data, "--listen", `127.0.0.1:${port}`, ...extraArgs], {
+  // STOA_E2E_DATA_DIR: one data directory for every node the suite starts (the golden data
+  // directory is made this way: tests/golden/make.sh); STOA_E2E_SERVE_ARGS: more serve flags.
+  const data = process.env.STOA_E2E_DATA_DIR || mkdtempSync(path.join(tmpdir(), "stoa-e2e-"));
+  const serveArgs = (process.env.STOA_E2E_SERVE_ARGS || "").split(" ").filter((a) => a !== "");
+  const child = spawn(stoaBin, ["serve", "--dev", "--data", data, "--listen", `127.0.0.1:${port}`, ...serveArgs, ...extraArgs], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...extraEnv },
   });
