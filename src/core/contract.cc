@@ -33,6 +33,8 @@ std::string_view kind_name(ContractKind k) {
       return "IdentityRegistryStorage";
     case ContractKind::kIdentityRegistry:
       return "IdentityRegistry";
+    case ContractKind::kKycEventLog:
+      return "KycEventLog";
   }
   return "Unknown";
 }

@@ -153,6 +153,15 @@ constexpr std::array kErrors = {
               "AmlScoreNotAboveThreshold(uint256 score, uint256 threshold)",
               "amlFreeze needs a risk score above the security's AML threshold (setAddressFrozen "
               "freezes without one)."},
+    ErrorSpec{ErrorId::kClaimIssuerNotApproved,
+              "ClaimIssuerNotApproved(address identity, address issuer)",
+              "A claim key of the issuer adds the issuer's claims only to identities that approved "
+              "it: a management key of the identity calls addKey(keccak256(abi.encode(issuer)), "
+              "3, 1) (docs/identity.md)."},
+    ErrorSpec{ErrorId::kKycEventAlreadyApplied,
+              "KycEventAlreadyApplied(address issuer, bytes32 eventKey, bytes32 requestHash)",
+              "applyKycEvent of an event the issuer already applied (requestHash: the body "
+              "recorded then)."},
 };
 
 struct Cache {

@@ -4,6 +4,9 @@
 
 #include "stoa/core/factory.h"
 #include "stoa/core/identity_registry.h"
+#include "stoa/core/kyc_events.h"
+#include "stoa/core/rules.h"
+#include "stoa/core/security_token.h"
 #include "stoa/core/state.h"
 #include "stoa/crypto/eip712.h"
 #include "stoa/crypto/secp256k1.h"
@@ -279,14 +282,26 @@ Status Identity::revoke_signer_key(CallContext& ctx, const Bytes32& key) {
 
 Result<Bytes32> Identity::add_claim(CallContext& ctx, const Claim& c) {
   // The identity's own claim keys (and management keys) may add claims, as ONCHAINID; so may a
-  // claim key of the issuer itself, for a claim it signed (the KYC provider's intake).
+  // claim key of the issuer itself, for a claim it signed, if the identity approved the issuer
+  // (its address is a claim key here): a stranger's claims cannot fill the identity's limit.
   const auto* issuer = state_.contract_as<Identity>(c.issuer);
   const bool own = ctx.sender == self_ || key_has_purpose(key_of(ctx.sender), purpose::kClaim);
-  const bool by_issuer =
-      issuer != nullptr && issuer->key_has_purpose(key_of(ctx.sender), purpose::kClaim);
-  if (!own && !by_issuer) {
-    return make_revert(ErrorId::kIdentityUnauthorized, {ctx.sender, U256(purpose::kClaim)});
+  if (!own) {
+    const bool by_issuer =
+        issuer != nullptr && issuer->key_has_purpose(key_of(ctx.sender), purpose::kClaim);
+    if (!by_issuer) {
+      return make_revert(ErrorId::kIdentityUnauthorized, {ctx.sender, U256(purpose::kClaim)});
+    }
+    if (rules::claims_require_key(ctx.block) &&
+        !key_has_purpose(key_of(c.issuer), purpose::kClaim)) {
+      return make_revert(ErrorId::kClaimIssuerNotApproved, {self_, c.issuer});
+    }
   }
+  return store_claim(ctx, c);
+}
+
+Result<Bytes32> Identity::store_claim(CallContext& ctx, const Claim& c) {
+  const auto* issuer = state_.contract_as<Identity>(c.issuer);
   if (issuer == nullptr) return make_revert(ErrorId::kNotAnIdentity, {c.issuer});
   if (c.scheme != U256(kSchemeEcdsa) && c.scheme != U256(kSchemeTyped)) {
     return make_revert(ErrorId::kUnsupportedClaimScheme, {c.scheme});
@@ -451,8 +466,10 @@ const ContractAbi& Identity::abi() const {
            if (!r.ok()) return r.take_revert();
            return Outputs{abi::Value::bytes32(r.value())};
          },
-         "ERC-735, claim key of this identity or of the issuer: the claim must be valid now "
-         "(signed by a claim key of the issuer identity, low-s, not revoked, within its window)."},
+         "ERC-735, claim key of this identity, or claim key of the issuer when the identity "
+         "approved the issuer (the issuer's address is a claim key of the identity): the claim "
+         "must be valid now (signed by a claim key of the issuer identity, low-s, not revoked, "
+         "within its window)."},
         {"removeClaim",
          {{"claimId", "bytes32"}},
          {{"success", "bool"}},
@@ -561,6 +578,7 @@ const ContractAbi& Identity::abi() const {
         ErrorId::kNotAnIdentity,
         ErrorId::kLimitExceeded,
         ErrorId::kZeroAddress,
+        ErrorId::kClaimIssuerNotApproved,
     };
     return ContractAbi("Identity", std::move(m), std::move(e), std::move(errs));
   }();
@@ -640,6 +658,93 @@ Result<IdentitySet> IdentityFactory::create_identity_registry(CallContext& ctx,
   return set;
 }
 
+Result<KycApplied> IdentityFactory::apply_kyc_event(CallContext& ctx, const KycEvent& ev) {
+  auto* issuer = state_.contract_as<Identity>(ev.issuer);
+  if (issuer == nullptr) return make_revert(ErrorId::kNotAnIdentity, {ev.issuer});
+  if (!issuer->wallet_has_purpose(ctx.sender, purpose::kClaim)) {
+    return make_revert(ErrorId::kIdentityUnauthorized, {ctx.sender, U256(purpose::kClaim)});
+  }
+  auto* tok = state_.contract_as<SecurityToken>(ev.token);
+  if (tok == nullptr) return make_revert(ErrorId::kUnknownSecurity, {ev.token});
+  IdentityRegistry* ir = tok->identity_registry();
+  if (ir == nullptr) return make_revert(ErrorId::kNotAnIdentityRegistry, {ev.token});
+  if (ev.wallet.is_zero()) return make_revert(ErrorId::kZeroAddress);
+  if (ev.topics.size() > kMaxClaimTopics) {
+    return make_revert(ErrorId::kBatchTooLarge,
+                       {U256(ev.topics.size()), U256(uint64_t{kMaxClaimTopics})});
+  }
+
+  // The record first: an event already applied changes nothing.
+  const Address log_addr = kyc_event_log_address(ev.issuer);
+  auto* log = state_.contract_as<KycEventLog>(log_addr);
+  if (log == nullptr) {
+    if (state_.contract(log_addr) != nullptr) {
+      return make_revert(ErrorId::kLimitExceeded, {std::string("KYC event log"), U256(0)});
+    }
+    log = &state_.create<KycEventLog>(ev.issuer, [&](const Address& a) {
+      return std::make_unique<KycEventLog>(state_, a, ev.issuer);
+    });
+    STOA_ASSERT(log->address() == log_addr);
+  }
+  STOA_TRY(log->record(ctx, ev.key, ev.request_hash));
+
+  KycApplied out;
+  const StoredIdentity* stored = ir->storage().find(ev.wallet);
+  out.identity = stored != nullptr ? stored->identity : identities_.get(ev.wallet);
+  if (ev.approved) {
+    if (ev.topics.empty()) return make_revert(ErrorId::kInvalidClaimTopics);
+    if (ev.signatures.size() != ev.topics.size()) {
+      return make_revert(ErrorId::kBatchLengthMismatch,
+                         {U256(ev.topics.size()), U256(ev.signatures.size())});
+    }
+    for (const U256& t : ev.topics) {
+      if (!ir->issuers().has_topic(ev.issuer, t)) {
+        return make_revert(ErrorId::kIssuerNotTrusted, {ev.issuer});
+      }
+    }
+    if (out.identity.is_zero()) {
+      Result<Address> created = create_identity(ctx, ev.wallet);
+      if (!created.ok()) return created.take_revert();
+      out.identity = created.value();
+    }
+    if (stored == nullptr) {
+      STOA_TRY(ir->register_identity(ctx, ev.wallet, out.identity, ev.country));
+    }
+    auto* id = state_.contract_as<Identity>(out.identity);
+    if (id == nullptr) return make_revert(ErrorId::kNotAnIdentity, {out.identity});
+    // Authorised here, not by the identity's keys: the caller signs for an issuer the security
+    // trusts for the topic, about a wallet registered with the security.
+    for (size_t i = 0; i < ev.topics.size(); ++i) {
+      Result<Bytes32> r = id->store_claim(ctx, Claim{ev.topics[i], U256(kSchemeTyped), ev.issuer,
+                                                     ev.signatures[i], ev.claim_data, ev.uri});
+      if (!r.ok()) return r.take_revert();
+    }
+  } else if (!out.identity.is_zero()) {
+    auto* id = state_.contract_as<Identity>(out.identity);
+    if (id == nullptr) return make_revert(ErrorId::kNotAnIdentity, {out.identity});
+    std::vector<U256> topics = ev.topics;
+    for (const U256& t : ir->issuers().issuer_topics(ev.issuer)) {
+      if (std::find(topics.begin(), topics.end(), t) == topics.end()) topics.push_back(t);
+    }
+    std::sort(topics.begin(), topics.end());
+    const bool can_revoke = issuer->wallet_has_purpose(ctx.sender, purpose::kManagement);
+    for (const U256& t : topics) {
+      const Bytes32 cid = claim_id(ev.issuer, t);
+      if (id->claim(cid) == nullptr) continue;
+      STOA_TRY(id->remove_claim(ctx, cid));
+      if (can_revoke) STOA_TRY(issuer->revoke_claim(ctx, cid, out.identity));
+    }
+  }
+  if (ev.aml_score && *ev.aml_score > U256(tok->aml_threshold())) {
+    STOA_TRY(tok->aml_freeze(ctx, ev.wallet, *ev.aml_score, ev.provider_ref));
+    out.frozen = true;
+  }
+  emit(ctx, "KycEventApplied",
+       {abi::Value::bytes32(ev.key), ev.issuer, ev.wallet, abi::Value::bytes32(ev.request_hash),
+        ev.approved, out.identity});
+  return out;
+}
+
 void IdentityFactory::encode_state(StateEncoder& enc) const {
   access_.encode_state(enc);
   enc.u64(identities_.size());
@@ -711,6 +816,69 @@ const ContractAbi& IdentityFactory::abi() const {
            return Outputs{s->identity_registry, s->storage, s->claim_topics, s->trusted_issuers};
          },
          "The identity stack created for a token (zeros if none)."},
+        {"applyKycEvent",
+         {{"eventKey", "bytes32"},
+          {"requestHash", "bytes32"},
+          {"issuer", "address"},
+          {"token", "address"},
+          {"wallet", "address"},
+          {"approved", "bool"},
+          {"country", "uint16"},
+          {"topics", "uint256[]"},
+          {"signatures", "bytes[]"},
+          {"claimData", "bytes"},
+          {"uri", "string"},
+          {"hasAmlScore", "bool"},
+          {"amlScore", "uint256"},
+          {"providerRef", "string"}},
+         {{"identity", "address"}, {"frozen", "bool"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
+           KycEvent ev;
+           ev.key = a[0].as_bytes32();
+           ev.request_hash = a[1].as_bytes32();
+           ev.issuer = a[2].address();
+           ev.token = a[3].address();
+           ev.wallet = a[4].address();
+           ev.approved = a[5].boolean();
+           ev.country = static_cast<uint16_t>(a[6].u256().low64());
+           for (const abi::Value& t : a[7].list())
+             ev.topics.push_back(t.u256());
+           for (const abi::Value& s : a[8].list())
+             ev.signatures.push_back(s.bytes());
+           ev.claim_data = a[9].bytes();
+           ev.uri = a[10].str();
+           if (a[11].boolean()) ev.aml_score = a[12].u256();
+           ev.provider_ref = a[13].str();
+           Result<KycApplied> r = idf(c).apply_kyc_event(ctx, ev);
+           if (!r.ok()) return r.take_revert();
+           return Outputs{r.value().identity, r.value().frozen};
+         },
+         "A claim key of `issuer` (the KYC intake, docs/NODE.md): one provider event in one "
+         "transaction, all or nothing. Approved: creates the wallet's identity if it has none "
+         "(DEPLOYER_ROLE), registers it with `country` if the security's registry does not "
+         "have it (COMPLIANCE_ROLE), and adds one typed claim (scheme 712, `claimData`, "
+         "`uri`) per topic, each signed in `signatures` — the issuer must be trusted for every "
+         "topic by the security. Rejected: removes the issuer's claims of `topics` and of the "
+         "topics it is trusted for, revoking them when the caller is also a management key of "
+         "the issuer. An AML score above the security's threshold freezes the wallet "
+         "(amlFreeze, its role). The event is recorded in the issuer's KycEventLog "
+         "(kycEvent); an event key already recorded reverts KycEventAlreadyApplied."},
+        {"kycEvent",
+         {{"issuer", "address"}, {"eventKey", "bytes32"}},
+         {{"requestHash", "bytes32"}, {"appliedAt", "uint256"}, {"blockNumber", "uint256"}},
+         Mutability::kView,
+         [](Contract&, CallContext& ctx, Args a) -> Result<Outputs> {
+           const auto* log =
+               ctx.state.contract_as<KycEventLog>(kyc_event_log_address(a[0].address()));
+           const KycEventRecord* r = log == nullptr ? nullptr : log->find(a[1].as_bytes32());
+           const KycEventRecord z;
+           if (r == nullptr) r = &z;
+           return Outputs{abi::Value::bytes32(r->request_hash), U256(r->applied_at),
+                          U256(r->block_number)};
+         },
+         "The record of a KYC event the issuer applied (zeros if none, or pruned after "
+         "kKycEventRetentionSeconds of block time)."},
     };
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));
@@ -719,6 +887,14 @@ const ContractAbi& IdentityFactory::abi() const {
         {"WalletLinked",
          {{"wallet", "address", true}, {"identity", "address", true}},
          "ONCHAINID IdFactory."},
+        {"KycEventApplied",
+         {{"eventKey", "bytes32", true},
+          {"issuer", "address", true},
+          {"wallet", "address", true},
+          {"requestHash", "bytes32"},
+          {"approved", "bool"},
+          {"identity", "address"}},
+         "applyKycEvent: one provider event applied."},
         {"IdentityRegistryCreated",
          {{"token", "address", true},
           {"identityRegistry", "address"},
@@ -729,9 +905,12 @@ const ContractAbi& IdentityFactory::abi() const {
     };
     for (auto& x : access_control_events())
       e.push_back(std::move(x));
-    std::vector<ErrorId> errs = {ErrorId::kZeroAddress, ErrorId::kIdentityAlreadyExists,
-                                 ErrorId::kUnknownSecurity, ErrorId::kNotAnIdentityRegistry,
-                                 ErrorId::kLimitExceeded};
+    std::vector<ErrorId> errs = {ErrorId::kZeroAddress,          ErrorId::kIdentityAlreadyExists,
+                                 ErrorId::kUnknownSecurity,      ErrorId::kNotAnIdentityRegistry,
+                                 ErrorId::kLimitExceeded,        ErrorId::kNotAnIdentity,
+                                 ErrorId::kIdentityUnauthorized, ErrorId::kIssuerNotTrusted,
+                                 ErrorId::kInvalidClaimTopics,   ErrorId::kBatchLengthMismatch,
+                                 ErrorId::kBatchTooLarge,        ErrorId::kKycEventAlreadyApplied};
     for (auto x : access_control_errors())
       errs.push_back(x);
     return ContractAbi("IdentityFactory", std::move(m), std::move(e), std::move(errs));

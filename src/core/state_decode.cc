@@ -10,6 +10,7 @@
 #include "stoa/core/factory.h"
 #include "stoa/core/identity.h"
 #include "stoa/core/identity_registry.h"
+#include "stoa/core/kyc_events.h"
 #include "stoa/core/modules.h"
 #include "stoa/core/security_token.h"
 #include "stoa/core/state.h"
@@ -45,6 +46,8 @@ ContractDecoder contract_decoder(ContractKind kind) {
       return &IdentityRegistryStorage::decode_state;
     case ContractKind::kIdentityRegistry:
       return &IdentityRegistry::decode_state;
+    case ContractKind::kKycEventLog:
+      return &KycEventLog::decode_state;
   }
   return nullptr;
 }

@@ -37,6 +37,10 @@ class IdentityTest : public testing::LedgerTest {
     }
     kyc_ = f->identity_of(addr("kyc"));
     alice_id_ = f->identity_of(addr("alice"));
+    bob_id_ = f->identity_of(addr("bob"));
+    // alice approves the KYC provider: its claim keys may add its claims to her identity.
+    expect_ok(call(addr("alice"), alice_id_, "addKey(bytes32,uint256,uint256)",
+                   {abi::Value::bytes32(key_of(kyc_)), 3, 1}));
     expect_ok(call(addr("kyc"), kyc_, "addKey(bytes32,uint256,uint256)",
                    {abi::Value::bytes32(key_of(addr("signer"))), 3, 1}));
     expect_ok(call(addr("issuer"), ids_.trusted_issuers, "addTrustedIssuer(address,uint256[])",
@@ -57,7 +61,40 @@ class IdentityTest : public testing::LedgerTest {
   IdentitySet ids_;
   Address kyc_;
   Address alice_id_;
+  Address bob_id_;
 };
+
+// Issue 12 item 13: any account could create its own identity and, as a claim key of that
+// "issuer", add kMaxClaimsPerIdentity junk claims to another investor's identity; the trusted
+// provider's claim then failed with LimitExceeded("claims per identity", 64).
+TEST_F(IdentityTest, ClaimGriefingStrangerCannotFillAnotherInvestorsIdentity) {
+  expect_ok(call(addr("mallory"), identity_factory_address(), "createIdentity(address)",
+                 {addr("mallory")}));
+  const Address mallory_id =
+      state_.contract_as<IdentityFactory>(identity_factory_address())->identity_of(addr("mallory"));
+  const Bytes junk = {0x66};
+  for (uint64_t t = 1; t <= kMaxClaimsPerIdentity; ++t) {
+    // Each refused with a revert naming the identity and the unapproved issuer; state unchanged.
+    expect_revert(
+        call(addr("mallory"), bob_id_, "addClaim(uint256,uint256,address,bytes,bytes,string)",
+             {t, 1, mallory_id, classic("mallory", bob_id_, t, junk), junk, std::string("")}),
+        ErrorId::kClaimIssuerNotApproved, {bob_id_, mallory_id});
+  }
+  EXPECT_TRUE(state_.contract_as<Identity>(bob_id_)->claim_ids_by_topic(U256(1)).empty());
+  // The provider's claim key is refused too until bob approves the provider...
+  const Bytes d = {0x02};
+  expect_revert(add_claim(bob_id_, 1, 1, classic("signer", bob_id_, 1, d), d),
+                ErrorId::kClaimIssuerNotApproved, {bob_id_, kyc_});
+  expect_revert(call(addr("mallory"), bob_id_, "addKey(bytes32,uint256,uint256)",
+                     {abi::Value::bytes32(key_of(kyc_)), 3, 1}),
+                ErrorId::kIdentityUnauthorized, {addr("mallory"), U256(1)});
+  expect_ok(call(addr("bob"), bob_id_, "addKey(bytes32,uint256,uint256)",
+                 {abi::Value::bytes32(key_of(kyc_)), 3, 1}));
+  // ...and then succeeds; bob's own key may still add any valid claim (ONCHAINID's rule).
+  expect_ok(add_claim(bob_id_, 1, 1, classic("signer", bob_id_, 1, d), d));
+  expect_ok(call(addr("bob"), bob_id_, "addClaim(uint256,uint256,address,bytes,bytes,string)",
+                 {2, 1, mallory_id, classic("mallory", bob_id_, 2, junk), junk, std::string("")}));
+}
 
 TEST_F(IdentityTest, ClassicDigestIsOnchainIdsForm) {
   // keccak256(abi.encode(identity, topic, data)) under the EIP-191 prefix.

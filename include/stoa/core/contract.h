@@ -43,6 +43,7 @@ enum class ContractKind : uint8_t {
   kTrustedIssuersRegistry = 11,
   kIdentityRegistryStorage = 12,
   kIdentityRegistry = 13,
+  kKycEventLog = 14,
 };
 std::string_view kind_name(ContractKind k);
 

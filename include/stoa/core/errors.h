@@ -81,6 +81,8 @@ enum class ErrorId : uint16_t {
   kUnknownEligibilityMode = 70,          // (uint8 mode)
   kAmlScoreOutOfRange = 71,              // (uint256 value)
   kAmlScoreNotAboveThreshold = 72,       // (uint256 score, uint256 threshold)
+  kClaimIssuerNotApproved = 73,          // (address identity, address issuer)
+  kKycEventAlreadyApplied = 74,          // (address issuer, bytes32 eventKey, bytes32 requestHash)
 };
 
 struct ErrorSpec {

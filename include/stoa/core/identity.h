@@ -112,7 +112,15 @@ class Identity final : public Contract {
   // ERC-735.
   const Claim* claim(const Bytes32& id) const { return claims_.find(id); }
   std::vector<Bytes32> claim_ids_by_topic(const U256& topic) const;
+  // addClaim: the caller must be a claim (or management) key of this identity, or a claim key of
+  // the issuer when the identity approved the issuer (rules::claims_require_key); then
+  // store_claim.
   Result<Bytes32> add_claim(CallContext& ctx, const Claim& c);
+  // Checks the claim (scheme, size, signature valid now, the per-identity limit) and stores it,
+  // without asking who calls: for callers that authorised the claim themselves (add_claim, and
+  // the KYC intake's applyKycEvent, which requires the issuer to be trusted for the topic by the
+  // security the identity is registered with).
+  Result<Bytes32> store_claim(CallContext& ctx, const Claim& c);
   Status remove_claim(CallContext& ctx, const Bytes32& id);
 
   // What a stored claim's signature recovered to when it was added. The ECDSA recovery is a pure
@@ -178,6 +186,28 @@ inline void delta_put(StateEncoder& e, const IdentitySet& s) {
     e.address(*a);
 }
 
+// One verification result of a KYC provider, applied by IdentityFactory.applyKycEvent in one
+// transaction (docs/NODE.md, "KYC intake: idempotency and atomicity").
+struct KycEvent {
+  Bytes32 key;           // keccak256(provider "\n" eventId)
+  Bytes32 request_hash;  // keccak256 of the webhook body
+  Address issuer;        // the claim issuer identity; the caller is one of its claim keys
+  Address token;         // the security
+  Address wallet;
+  bool approved = false;
+  uint16_t country = 0;           // registration (ISO 3166-1 numeric), if not registered
+  std::vector<U256> topics;       // approved: claims to add; rejected: also removed
+  std::vector<Bytes> signatures;  // approved: one typed-claim signature per topic
+  Bytes claim_data;               // the typed claim data (issuedAt, validUntil, payload)
+  std::string uri;                // the claims' uri
+  std::optional<U256> aml_score;  // freezes when above the security's threshold
+  std::string provider_ref;       // the AmlFreeze reference
+};
+struct KycApplied {
+  Address identity;
+  bool frozen = false;
+};
+
 class IdentityFactory final : public Contract {
  public:
   static constexpr ContractKind kKind = ContractKind::kIdentityFactory;
@@ -198,6 +228,13 @@ class IdentityFactory final : public Contract {
   Result<IdentitySet> create_identity_registry(CallContext& ctx, const Address& token,
                                                const Address& storage);
   const IdentitySet* stack(const Address& token) const { return stacks_.find(token); }
+  // A claim key of `ev.issuer`: applies the event — creates the identity (DEPLOYER_ROLE) and
+  // registers it (COMPLIANCE_ROLE) if needed, adds the typed claims of an approval (the issuer
+  // trusted for each topic by the security) or removes (and, as a management key of the issuer,
+  // revokes) the issuer's claims on a rejection, freezes on an AML score above the threshold
+  // (amlFreeze's role) — and records the event in the issuer's KycEventLog, all in the calling
+  // transaction: any step failing reverts every step.
+  Result<KycApplied> apply_kyc_event(CallContext& ctx, const KycEvent& ev);
 
   void grant_operator(const Address& op);  // genesis
 
