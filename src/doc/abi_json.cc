@@ -4,6 +4,7 @@
 
 #include "stoa/core/factory.h"
 #include "stoa/core/identity.h"
+#include "stoa/core/kyc_events.h"
 #include "stoa/core/state.h"
 #include "stoa/crypto/secp256k1.h"
 
@@ -131,6 +132,13 @@ std::map<std::string, json> all_abi_documents() {
     auto i = f.create_identity(ctx, issuer);
     if (!i.ok()) return core::Status(i.take_revert());
     identity = i.value();
+    // A KYC event of that identity as an issuer: its KycEventLog.
+    core::KycEvent ev;
+    ev.issuer = identity;
+    ev.token = set.token;
+    ev.wallet = crypto::key_for_label("investor").address();
+    auto k = f.apply_kyc_event(ctx, ev);
+    if (!k.ok()) return core::Status(k.take_revert());
     return core::Status::Ok();
   });
   STOA_ASSERT(created.ok());
@@ -138,7 +146,8 @@ std::map<std::string, json> all_abi_documents() {
   for (const Address& a :
        {core::factory_address(), set.token, set.registry, set.restriction, set.whitelist_module,
         set.lockup_module, set.jurisdiction_module, core::identity_factory_address(), identity,
-        ids.identity_registry, ids.storage, ids.claim_topics, ids.trusted_issuers}) {
+        ids.identity_registry, ids.storage, ids.claim_topics, ids.trusted_issuers,
+        core::kyc_event_log_address(identity)}) {
     const core::ContractAbi& abi = state.contract(a)->abi();
     docs[std::string(abi.contract_name())] = abi_json(abi);
   }

@@ -1,5 +1,6 @@
 // KYC/AML intake: webhook authentication (HMAC-SHA256, window, constant-time compare),
-// idempotency, and the ledger transactions the node signs as the provider's claim issuer.
+// idempotency (the event's record in ledger state), and the one ledger transaction per event
+// (IdentityFactory.applyKycEvent) the node signs as the provider's claim issuer.
 #include "stoa/node/kyc.h"
 
 #include <openssl/crypto.h>
@@ -26,6 +27,7 @@
 #include "stoa/core/factory.h"
 #include "stoa/core/identity.h"
 #include "stoa/core/identity_registry.h"
+#include "stoa/core/kyc_events.h"
 #include "stoa/core/security_token.h"
 #include "stoa/node/log.h"
 
@@ -397,34 +399,36 @@ void KycIntake::handle(const httplib::Request& req, httplib::Response& res) {
   }
 
   const std::string key = r.provider + "\n" + r.event_id;
+  const Bytes32 event_key = keccak256(std::string_view(key));
   const Bytes32 request_hash = keccak256(std::string_view(req.body));
   std::lock_guard lock(mu_);
-  if (auto it = events_.find(key); it != events_.end()) {
-    if (it->second.request_hash != request_hash) {
+  // The record in the ledger (written by the transaction that applied the event) is the truth;
+  // the cache only keeps this process's exact answers to replay them byte for byte.
+  if (auto rec = applied(event_key)) {
+    if (rec->request_hash != request_hash) {
       answer(409, error_body("conflict", "event " + r.event_id + " of provider " + r.provider +
-                                             " was already received with a different body"));
+                                             " was already applied with a different body"));
       return;
     }
     res.set_header("Idempotent-Replay", "true");
-    answer(it->second.outcome.status, it->second.outcome.body);
+    if (auto it = events_.find(key);
+        it != events_.end() && it->second.request_hash == request_hash) {
+      answer(it->second.outcome.status, it->second.outcome.body);
+    } else {
+      answer(200, replay_body(ReplayKey{r.provider, r.event_id, r.approved, r.wallet}, *rec));
+    }
     return;
   }
-  if (events_.size() >= kMaxKycEvents) {
-    answer(503, error_body("unavailable", "the intake's idempotency records are full"));
-    return;
-  }
-  // The outcome is recorded once the first transaction is sent (and every answer of a processed
-  // event, success or not, is replayed as it was); an error before that (unknown security, the
-  // intake not yet authorised...) leaves no trace, so the provider may retry the same event.
-  bool started = false;
   Outcome out;
   try {
-    out = process(j, &started);
-    started = true;
+    out = process(j, event_key, request_hash);
   } catch (const KycError& e) {
     out = Outcome{e.status, error_body(e.code, e.message)};
   }
-  if (started) events_[key] = Record{request_hash, out};
+  if (out.status == 200) {
+    if (events_.size() >= kMaxKycCachedAnswers) events_.clear();  // a cache: the ledger decides
+    events_[key] = Record{request_hash, out};
+  }
   log_event(out.status == 200 ? LogLevel::kInfo : LogLevel::kWarn, "kyc_webhook",
             {{"provider", r.provider},
              {"eventId", r.event_id},
@@ -434,172 +438,174 @@ void KycIntake::handle(const httplib::Request& req, httplib::Response& res) {
   answer(out.status, out.body);
 }
 
-KycIntake::Outcome KycIntake::process(const json& j, bool* started) {
+std::optional<KycIntake::Applied> KycIntake::applied(const Bytes32& event_key) const {
+  std::shared_lock lock = ledger_.read_lock();
+  const Address issuer = issuer_identity();
+  if (issuer.is_zero()) return std::nullopt;
+  const auto* log =
+      ledger_.chain().state().contract_as<core::KycEventLog>(core::kyc_event_log_address(issuer));
+  const core::KycEventRecord* rec = log == nullptr ? nullptr : log->find(event_key);
+  if (rec == nullptr) return std::nullopt;
+  return Applied{rec->request_hash, rec->applied_at, rec->block_number};
+}
+
+std::string KycIntake::replay_body(const ReplayKey& r, const Applied& a) const {
+  return json{{"provider", r.provider},
+              {"eventId", r.event_id},
+              {"result", r.approved ? "approved" : "rejected"},
+              {"wallet", r.wallet.checksum_hex()},
+              {"replay", true},
+              {"appliedAt", a.applied_at},
+              {"blockNumber", a.block_number}}
+      .dump();
+}
+
+KycIntake::Outcome KycIntake::process(const json& j, const Bytes32& event_key,
+                                      const Bytes32& request_hash) {
   const Result r = parse_result(j);
   const crypto::PrivateKey& key = options_->issuer_key;
   const Address key_addr = key.address();
   const Address factory = core::identity_factory_address();
 
-  // Preconditions, read from the head state. Failing here changes nothing.
-  Address token, registry, issuer_id, identity;
-  bool need_create = false, need_register = false, freeze = false, can_revoke = false;
+  Address token, issuer_id, identity;
+  bool freeze = false;
   uint8_t threshold = 0;
-  uint64_t now = 0;
-  std::vector<Bytes32> to_remove;
-  {
-    std::shared_lock lock = ledger_.read_lock();
-    const core::State& st = ledger_.chain().state();
-    const core::SecuritySet* s = nullptr;
-    if (r.security.starts_with("0x") || r.security.starts_with("0X")) {
-      if (auto a = Address::parse(r.security)) s = st.factory().find(*a);
-    } else {
-      s = st.factory().find_by_symbol(r.security);
-    }
-    if (s == nullptr) fail(422, "unknown_security", "no security " + r.security);
-    token = s->token;
-    const auto* tok = st.contract_as<core::SecurityToken>(token);
-    STOA_ASSERT(tok != nullptr);
-    const core::IdentityRegistry* ir = tok->identity_registry();
-    if (ir == nullptr) {
-      fail(422, "no_identity_registry",
-           "security " + r.security +
-               " has no identity registry (IdentityFactory.createIdentityRegistry)");
-    }
-    registry = ir->address();
-    issuer_id = issuer_identity();
-    const auto* issuer = st.contract_as<core::Identity>(issuer_id);
-    if (issuer == nullptr) {
-      fail(422, "issuer_not_ready",
-           "the intake's claim key " + key_addr.checksum_hex() +
-               " has no issuer identity (create one, or pass --kyc-issuer-identity)");
-    }
-    if (!issuer->wallet_has_purpose(key_addr, core::purpose::kClaim)) {
-      fail(422, "issuer_not_ready",
-           "the intake's claim key is not a claim key of issuer identity " +
-               issuer_id.checksum_hex());
-    }
-    can_revoke = issuer->wallet_has_purpose(key_addr, core::purpose::kManagement);
-    for (uint64_t t : r.topics) {
-      if (r.approved && !ir->issuers().has_topic(issuer_id, U256(t))) {
-        fail(422, "issuer_not_trusted",
-             "issuer identity " + issuer_id.checksum_hex() + " is not trusted for claim topic " +
-                 std::to_string(t) + " by security " + r.security);
-      }
-    }
-    const core::StoredIdentity* stored = ir->storage().find(r.wallet);
-    const auto* idf = st.contract_as<core::IdentityFactory>(factory);
-    identity = stored != nullptr ? stored->identity : idf->identity_of(r.wallet);
-    threshold = tok->aml_threshold();
-    freeze = r.aml_score && *r.aml_score > threshold;
-    const bool compliance = tok->access_control()->has_role(core::roles::compliance(), key_addr);
-    if (r.approved) {
-      need_create = identity.is_zero();
-      need_register = stored == nullptr;
-      if (need_create && !idf->access_control()->has_role(core::roles::deployer(), key_addr)) {
-        fail(422, "issuer_not_ready",
-             "the intake's key needs DEPLOYER_ROLE on the IdentityFactory to create identities");
-      }
-      if (need_register && !r.country) {
-        fail(400, "bad_request",
-             "\"country\" (ISO 3166-1 numeric) is required to register " + r.wallet.checksum_hex());
-      }
-    } else if (!identity.is_zero()) {
-      const auto* id = st.contract_as<core::Identity>(identity);
-      std::set<uint64_t> topics(r.topics.begin(), r.topics.end());
-      for (const U256& t : ir->issuers().issuer_topics(issuer_id))
-        topics.insert(t.low64());
-      for (uint64_t t : topics) {
-        const Bytes32 cid = core::claim_id(issuer_id, U256(t));
-        if (id != nullptr && id->claim(cid) != nullptr) to_remove.push_back(cid);
-      }
-    }
-    if ((need_register || freeze) && !compliance) {
-      fail(422, "issuer_not_ready",
-           "the intake's key " + key_addr.checksum_hex() + " needs COMPLIANCE_ROLE on security " +
-               r.security);
-    }
-    now = ledger_.now();
-    if (r.valid_until && *r.valid_until <= now) {
-      fail(400, "bad_request", "\"validUntil\" is not in the future");
-    }
-  }
-
-  // The transactions. From here on the event is recorded, whatever happens.
-  *started = true;
   json txs = json::array();
-  auto check = [&](const json& rc) {
-    txs.push_back(rc);
-    if (rc["status"] != 1) {
-      throw KycError{500, "ledger_refused",
-                     rc["step"].get<std::string>() + " reverted: " + rc.value("revert", "") +
-                         " (transactions: " + txs.dump() + ")"};
-    }
-  };
-  if (need_create) {
-    Step s{"createIdentity", factory, calldata("createIdentity(address)", {r.wallet}), {}};
-    s.hash = submit(ledger_, key, s.to, s.data);
-    check(await(ledger_, s));
-    std::shared_lock lock = ledger_.read_lock();
-    identity =
-        ledger_.chain().state().contract_as<core::IdentityFactory>(factory)->identity_of(r.wallet);
-  }
-  std::vector<Step> steps;
   json claims = json::array();
-  if (need_register) {
-    steps.push_back({"registerIdentity",
-                     registry,
-                     calldata("registerIdentity(address,address,uint16)",
-                              {r.wallet, identity, U256(*r.country)}),
-                     {}});
-  }
-  if (r.approved) {
-    const Bytes32 payload =
-        keccak256(std::string_view(r.provider + "\n" + r.event_id + "\n" + r.provider_ref));
-    const core::TypedClaimData d{now, r.valid_until.value_or(now + kDefaultClaimValiditySeconds),
-                                 payload};
-    const Bytes data = core::encode_typed_claim_data(d);
-    for (uint64_t t : r.topics) {
-      const Bytes32 digest =
-          core::typed_claim_digest(ledger_.chain().chain_id(), identity, U256(t), d);
-      const Bytes sig = signature_bytes(crypto::sign(key, digest));
-      steps.push_back({"addClaim(" + std::to_string(t) + ")",
-                       identity,
-                       calldata("addClaim(uint256,uint256,address,bytes,bytes,string)",
-                                {U256(t), U256(core::kSchemeTyped), issuer_id, sig, data,
-                                 "stoa-kyc:" + r.provider}),
-                       {}});
-      claims.push_back({{"topic", t},
-                        {"claimId", core::claim_id(issuer_id, U256(t)).hex()},
-                        {"issuedAt", d.issued_at},
-                        {"validUntil", d.valid_until}});
-    }
-  } else {
-    for (const Bytes32& cid : to_remove) {
-      steps.push_back({"removeClaim",
-                       identity,
-                       calldata("removeClaim(bytes32)", {abi::Value::bytes32(cid)}),
-                       {}});
-      if (can_revoke) {
-        steps.push_back(
-            {"revokeClaim",
-             issuer_id,
-             calldata("revokeClaim(bytes32,address)", {abi::Value::bytes32(cid), identity}),
-             {}});
+  // A new identity's address (which its claims are signed for) is predicted from the factory's
+  // next CREATE nonce; if another transaction created a contract first, the event reverts as a
+  // whole (the claim signatures do not match) and is tried again with the new prediction.
+  for (int attempt = 1;; ++attempt) {
+    // Preconditions, read from the head state. Failing here changes nothing.
+    bool need_create = false, need_register = false;
+    uint64_t now = 0;
+    uint64_t factory_nonce = 0;
+    std::vector<Bytes32> to_remove;
+    txs = json::array();
+    claims = json::array();
+    {
+      std::shared_lock lock = ledger_.read_lock();
+      const core::State& st = ledger_.chain().state();
+      const core::SecuritySet* s = nullptr;
+      if (r.security.starts_with("0x") || r.security.starts_with("0X")) {
+        if (auto a = Address::parse(r.security)) s = st.factory().find(*a);
+      } else {
+        s = st.factory().find_by_symbol(r.security);
       }
-      claims.push_back({{"claimId", cid.hex()}});
+      if (s == nullptr) fail(422, "unknown_security", "no security " + r.security);
+      token = s->token;
+      const auto* tok = st.contract_as<core::SecurityToken>(token);
+      STOA_ASSERT(tok != nullptr);
+      const core::IdentityRegistry* ir = tok->identity_registry();
+      if (ir == nullptr) {
+        fail(422, "no_identity_registry",
+             "security " + r.security +
+                 " has no identity registry (IdentityFactory.createIdentityRegistry)");
+      }
+      issuer_id = issuer_identity();
+      const auto* issuer = st.contract_as<core::Identity>(issuer_id);
+      if (issuer == nullptr) {
+        fail(422, "issuer_not_ready",
+             "the intake's claim key " + key_addr.checksum_hex() +
+                 " has no issuer identity (create one, or pass --kyc-issuer-identity)");
+      }
+      if (!issuer->wallet_has_purpose(key_addr, core::purpose::kClaim)) {
+        fail(422, "issuer_not_ready",
+             "the intake's claim key is not a claim key of issuer identity " +
+                 issuer_id.checksum_hex());
+      }
+      for (uint64_t t : r.topics) {
+        if (r.approved && !ir->issuers().has_topic(issuer_id, U256(t))) {
+          fail(422, "issuer_not_trusted",
+               "issuer identity " + issuer_id.checksum_hex() + " is not trusted for claim topic " +
+                   std::to_string(t) + " by security " + r.security);
+        }
+      }
+      const core::StoredIdentity* stored = ir->storage().find(r.wallet);
+      const auto* idf = st.contract_as<core::IdentityFactory>(factory);
+      identity = stored != nullptr ? stored->identity : idf->identity_of(r.wallet);
+      factory_nonce = st.create_nonce(factory);
+      threshold = tok->aml_threshold();
+      freeze = r.aml_score && *r.aml_score > threshold;
+      const bool compliance = tok->access_control()->has_role(core::roles::compliance(), key_addr);
+      if (r.approved) {
+        need_create = identity.is_zero();
+        need_register = stored == nullptr;
+        if (need_create && !idf->access_control()->has_role(core::roles::deployer(), key_addr)) {
+          fail(422, "issuer_not_ready",
+               "the intake's key needs DEPLOYER_ROLE on the IdentityFactory to create identities");
+        }
+        if (need_register && !r.country) {
+          fail(400, "bad_request",
+               "\"country\" (ISO 3166-1 numeric) is required to register " +
+                   r.wallet.checksum_hex());
+        }
+      } else if (!identity.is_zero()) {
+        const auto* id = st.contract_as<core::Identity>(identity);
+        std::set<uint64_t> topics(r.topics.begin(), r.topics.end());
+        for (const U256& t : ir->issuers().issuer_topics(issuer_id))
+          topics.insert(t.low64());
+        for (uint64_t t : topics) {
+          const Bytes32 cid = core::claim_id(issuer_id, U256(t));
+          if (id != nullptr && id->claim(cid) != nullptr) to_remove.push_back(cid);
+        }
+      }
+      if ((need_register || freeze) && !compliance) {
+        fail(422, "issuer_not_ready",
+             "the intake's key " + key_addr.checksum_hex() + " needs COMPLIANCE_ROLE on security " +
+                 r.security);
+      }
+      now = ledger_.now();
+      if (r.valid_until && *r.valid_until <= now) {
+        fail(400, "bad_request", "\"validUntil\" is not in the future");
+      }
     }
-  }
-  if (freeze) {
-    steps.push_back({"amlFreeze",
-                     token,
-                     calldata("amlFreeze(address,uint256,string)",
-                              {r.wallet, U256(*r.aml_score), r.provider_ref}),
-                     {}});
-  }
-  for (Step& s : steps)
+
+    // One transaction: the ledger applies the whole event or nothing, and records it.
+    core::TypedClaimData d{now, r.valid_until.value_or(now + kDefaultClaimValiditySeconds), {}};
+    abi::ValueList sigs;
+    abi::ValueList topics;
+    Bytes data;
+    if (r.approved) {
+      d.payload =
+          keccak256(std::string_view(r.provider + "\n" + r.event_id + "\n" + r.provider_ref));
+      data = core::encode_typed_claim_data(d);
+      if (need_create) identity = create_address(factory, factory_nonce);
+      for (uint64_t t : r.topics) {
+        const Bytes32 digest =
+            core::typed_claim_digest(ledger_.chain().chain_id(), identity, U256(t), d);
+        sigs.emplace_back(signature_bytes(crypto::sign(key, digest)));
+        claims.push_back({{"topic", t},
+                          {"claimId", core::claim_id(issuer_id, U256(t)).hex()},
+                          {"issuedAt", d.issued_at},
+                          {"validUntil", d.valid_until}});
+      }
+    } else {
+      for (const Bytes32& cid : to_remove)
+        claims.push_back({{"claimId", cid.hex()}});
+    }
+    for (uint64_t t : r.topics)
+      topics.emplace_back(U256(t));
+    Step s{"applyKycEvent",
+           factory,
+           calldata("applyKycEvent(bytes32,bytes32,address,address,address,bool,uint16,uint256[],"
+                    "bytes[],bytes,string,bool,uint256,string)",
+                    {abi::Value::bytes32(event_key), abi::Value::bytes32(request_hash), issuer_id,
+                     token, r.wallet, r.approved, U256(r.country.value_or(0)), topics, sigs, data,
+                     "stoa-kyc:" + r.provider, r.aml_score.has_value(),
+                     U256(r.aml_score.value_or(0)), r.provider_ref}),
+           {}};
     s.hash = submit(ledger_, key, s.to, s.data);
-  for (const Step& s : steps)
-    check(await(ledger_, s));
+    const json rc = await(ledger_, s);
+    txs.push_back(rc);
+    if (rc["status"] == 1) break;
+    const std::string why = rc.value("revert", "");
+    if (need_create && attempt < kKycAttempts && why.starts_with("ClaimSignerNotClaimKey"))
+      continue;
+    throw KycError{500, "ledger_refused",
+                   "applyKycEvent reverted, nothing was applied: " + why +
+                       " (transaction: " + rc.dump() + ")"};
+  }
 
   json out = {{"provider", r.provider},
               {"eventId", r.event_id},

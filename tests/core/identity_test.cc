@@ -7,6 +7,7 @@
 #include "stoa/core/codes.h"
 #include "stoa/core/identity.h"
 #include "stoa/core/identity_registry.h"
+#include "stoa/core/kyc_events.h"
 #include "stoa/crypto/eip712.h"
 #include "stoa/crypto/secp256k1.h"
 
@@ -94,6 +95,89 @@ TEST_F(IdentityTest, ClaimGriefingStrangerCannotFillAnotherInvestorsIdentity) {
   expect_ok(add_claim(bob_id_, 1, 1, classic("signer", bob_id_, 1, d), d));
   expect_ok(call(addr("bob"), bob_id_, "addClaim(uint256,uint256,address,bytes,bytes,string)",
                  {2, 1, mallory_id, classic("mallory", bob_id_, 2, junk), junk, std::string("")}));
+}
+
+// applyKycEvent as the intake sends it: one typed claim per topic, signed by "signer".
+class KycEventTest : public IdentityTest {
+ protected:
+  void SetUp() override {
+    IdentityTest::SetUp();
+    expect_ok(call(addr("issuer"), sec_.token, "grantRole(bytes32,address)",
+                   {abi::Value::bytes32(roles::compliance()), addr("signer")}));
+  }
+  CallResult apply(const std::string& event, const Address& wallet, const Address& identity,
+                   std::vector<uint64_t> topics, bool approved = true) {
+    const TypedClaimData t{block_.timestamp, block_.timestamp + 1000,
+                           keccak256(std::string_view(event))};
+    abi::ValueList ts, sigs;
+    for (uint64_t topic : topics) {
+      ts.emplace_back(U256(topic));
+      sigs.emplace_back(sig_bytes(crypto::sign(
+          crypto::key_for_label("signer"), typed_claim_digest(1337, identity, U256(topic), t))));
+    }
+    return call(addr("signer"), identity_factory_address(),
+                "applyKycEvent(bytes32,bytes32,address,address,address,bool,uint16,uint256[],"
+                "bytes[],bytes,string,bool,uint256,string)",
+                {abi::Value::bytes32(keccak256(std::string_view(event))),
+                 abi::Value::bytes32(keccak256(std::string_view("body of " + event))), kyc_,
+                 sec_.token, wallet, approved, 840, ts, sigs, encode_typed_claim_data(t),
+                 std::string("stoa-kyc:test"), false, 0, std::string("")});
+  }
+};
+
+// Issue 12 item 6: the intake registered the identity in one transaction and added the claims in
+// others, so an approval whose claim step failed left the registration committed. Now one event
+// is one transaction: the failing claim reverts the registration with it (the fixture checks
+// the state digest is unchanged).
+TEST_F(KycEventTest, HalfAppliedKycEventClaimFailureRevertsTheRegistration) {
+  auto* ir = state_.contract_as<IdentityRegistry>(ids_.identity_registry);
+  // alice's identity already holds the claim limit: her own claims, as her own issuer.
+  const Bytes d = {0x01};
+  for (uint64_t t = 100; t < 100 + kMaxClaimsPerIdentity; ++t) {
+    expect_ok(call(addr("alice"), alice_id_, "addClaim(uint256,uint256,address,bytes,bytes,string)",
+                   {t, 1, alice_id_, classic("alice", alice_id_, t, d), d, std::string("")}));
+  }
+  expect_revert(apply("evt-1", addr("alice"), alice_id_, {1, 2}), ErrorId::kLimitExceeded,
+                {std::string("claims per identity"), U256(kMaxClaimsPerIdentity)});
+  EXPECT_EQ(ir->identity_of(addr("alice")), Address{});
+  EXPECT_FALSE(ir->is_verified(addr("alice"), block_.timestamp));
+  EXPECT_EQ(state_.contract_as<KycEventLog>(kyc_event_log_address(kyc_)), nullptr);
+  // An untrusted topic (5) after a trusted one: refused as a whole too.
+  expect_revert(apply("evt-2", addr("bob"), bob_id_, {1, 5}), ErrorId::kIssuerNotTrusted, {kyc_});
+  EXPECT_EQ(ir->identity_of(addr("bob")), Address{});
+  // With room, the event applies in full and is recorded once.
+  expect_ok(call(addr("alice"), alice_id_, "removeClaim(bytes32)",
+                 {abi::Value::bytes32(claim_id(alice_id_, U256(100)))}));
+  expect_ok(call(addr("alice"), alice_id_, "removeClaim(bytes32)",
+                 {abi::Value::bytes32(claim_id(alice_id_, U256(101)))}));
+  expect_ok(apply("evt-1", addr("alice"), alice_id_, {1, 2}));
+  EXPECT_EQ(ir->identity_of(addr("alice")), alice_id_);
+  EXPECT_TRUE(ir->is_verified(addr("alice"), block_.timestamp));
+  expect_revert(apply("evt-1", addr("alice"), alice_id_, {1, 2}), ErrorId::kKycEventAlreadyApplied,
+                {kyc_, abi::Value::bytes32(keccak256(std::string_view("evt-1"))),
+                 abi::Value::bytes32(keccak256(std::string_view("body of evt-1")))});
+}
+
+TEST_F(KycEventTest, OnlyAClaimKeyOfTheIssuerAppliesEventsAndRecordsArePruned) {
+  // A stranger cannot apply (or pre-empt) the issuer's events.
+  expect_revert(call(addr("mallory"), identity_factory_address(),
+                     "applyKycEvent(bytes32,bytes32,address,address,address,bool,uint16,uint256[],"
+                     "bytes[],bytes,string,bool,uint256,string)",
+                     {abi::Value::bytes32(Bytes32{}), abi::Value::bytes32(Bytes32{}), kyc_,
+                      sec_.token, addr("bob"), false, 0, abi::ValueList{}, abi::ValueList{},
+                      Bytes{}, std::string(""), false, 0, std::string("")}),
+                ErrorId::kIdentityUnauthorized, {addr("mallory"), U256(3)});
+  expect_ok(apply("evt-a", addr("bob"), bob_id_, {}, false));
+  const auto* log = state_.contract_as<KycEventLog>(kyc_event_log_address(kyc_));
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(log->issuer(), kyc_);
+  EXPECT_NE(log->find(keccak256(std::string_view("evt-a"))), nullptr);
+  // Past the retention (block time), the next event prunes the old record.
+  block_.timestamp += kKycEventRetentionSeconds;
+  expect_ok(apply("evt-b", addr("bob"), bob_id_, {}, false));
+  EXPECT_EQ(log->find(keccak256(std::string_view("evt-a"))), nullptr);
+  EXPECT_NE(log->find(keccak256(std::string_view("evt-b"))), nullptr);
+  EXPECT_EQ(log->size(), 1u);
 }
 
 TEST_F(IdentityTest, ClassicDigestIsOnchainIdsForm) {

@@ -50,9 +50,10 @@ int64_t now_seconds() {
 class KycTest : public ::testing::Test {
  protected:
   void SetUp() override { start(true); }
-  void start(bool with_kyc) {
+  void start(bool with_kyc, std::string dir = "", uint64_t snapshot_every = 0) {
     NodeOptions o;
-    o.data_dir = temp_dir();
+    o.data_dir = dir.empty() ? temp_dir() : dir;
+    if (snapshot_every != 0) o.snapshot_every = snapshot_every;
     o.port = 0;
     o.dev = true;
     if (with_kyc) o.kyc = KycOptions{kSecret, dev_kyc_key(), std::nullopt};
@@ -60,6 +61,14 @@ class KycTest : public ::testing::Test {
     node_->start();
     client_ = std::make_unique<httplib::Client>("127.0.0.1", node_->port());
     client_->set_read_timeout(30, 0);
+  }
+  // Stops the node and starts a new one on the same data directory (the journal replayed, or
+  // the newest snapshot restored).
+  void restart(uint64_t snapshot_every = 0) {
+    const std::string dir = node_->options().data_dir;
+    client_.reset();
+    node_.reset();
+    start(true, dir, snapshot_every);
   }
   void TearDown() override {
     const std::string dir = node_->options().data_dir;
@@ -216,8 +225,8 @@ TEST_F(KycTest, ApprovalCreatesIdentityRegistersAndAddsClaims) {
   EXPECT_EQ(out["verified"], true);
   EXPECT_EQ(out["frozen"], false);
   EXPECT_EQ(out["claims"].size(), 2u);
-  // createIdentity, registerIdentity, addClaim(1), addClaim(2).
-  ASSERT_EQ(out["transactions"].size(), 4u) << out.dump();
+  // One transaction: applyKycEvent (createIdentity, registerIdentity, addClaim(1), addClaim(2)).
+  ASSERT_EQ(out["transactions"].size(), 1u) << out.dump();
   for (const json& t : out["transactions"])
     EXPECT_EQ(t["status"], 1);
   const Address identity = *Address::parse(out["identity"].get<std::string>());
@@ -226,7 +235,7 @@ TEST_F(KycTest, ApprovalCreatesIdentityRegistersAndAddsClaims) {
             identity);
   EXPECT_TRUE(verified(alice_));
   // The transactions are ordinary ledger transactions, signed by the intake's key.
-  const json tx = rpc("eth_getTransactionByHash", {out["transactions"][3]["hash"]})["result"];
+  const json tx = rpc("eth_getTransactionByHash", {out["transactions"][0]["hash"]})["result"];
   EXPECT_EQ(tx["from"], dev_kyc_key().address().checksum_hex());
   ok(admin_, token_, calldata("mint(address,uint256)", {alice_.address(), 10}));
 
@@ -246,13 +255,114 @@ TEST_F(KycTest, ApprovalCreatesIdentityRegistersAndAddsClaims) {
   res = post(body(alice_.address(), "evt-2", "approved", {{"topics", {3}}}));
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(json::parse(res->body)["transactions"].size(), 1u);
+  EXPECT_EQ(json::parse(res->body)["claims"].size(), 1u);
+}
+
+// Issue 12 item 5: the event-id records lived in memory only, so after a restart a captured
+// approval was processed again and re-verified an investor the provider had since rejected.
+TEST_F(KycTest, KycReplayAfterRestartDoesNotReapplyTheEvent) {
+  make_security();
+  const std::string approval = body(alice_.address(), "evt-1", "approved");
+  ASSERT_EQ(post(approval)->status, 200);
+  ASSERT_TRUE(verified(alice_));
+  auto res = post(body(alice_.address(), "evt-2", "rejected", {{"topics", json::array()}}));
+  ASSERT_EQ(res->status, 200) << res->body;
+  ASSERT_FALSE(verified(alice_));
+  const Bytes32 key = keccak256(std::string_view("acme-kyc\nevt-1"));
+
+  for (uint64_t snapshot_every : {uint64_t{0}, uint64_t{1}}) {
+    // The first restart replays the journal; the second restores a snapshot taken after the
+    // first (the records are part of the state, snapshots included).
+    restart(snapshot_every);
+    if (snapshot_every == 1) {
+      rpc("evm_mine", json::array());
+      restart(snapshot_every);
+      ASSERT_TRUE(node_->recovery().snapshot_block.has_value());
+    }
+    ASSERT_FALSE(verified(alice_));
+    const Snapshot before = snapshot();
+    // The same approval, freshly signed: answered as a replay, nothing applied.
+    res = post(approval);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << res->body;
+    EXPECT_EQ(res->get_header_value("Idempotent-Replay"), "true");
+    EXPECT_EQ(json::parse(res->body)["replay"], true) << res->body;
+    EXPECT_TRUE(snapshot() == before) << "a replayed event changed the ledger";
+    EXPECT_FALSE(verified(alice_));
+    // The same event id with another body: a conflict, across the restart too.
+    refused(post(body(alice_.address(), "evt-1", "approved", {{"amlScore", 13}})), 409, "conflict",
+            before);
+    // The record is ledger state: IdentityFactory.kycEvent(issuer, key).
+    const Bytes rec =
+        view(core::identity_factory_address(),
+             calldata("kycEvent(address,bytes32)", {issuer_identity_, abi::Value::bytes32(key)}));
+    ASSERT_EQ(rec.size(), 96u);
+    const Bytes32 body_hash = keccak256(std::string_view(approval));
+    EXPECT_EQ(Bytes(rec.begin(), rec.begin() + 32), Bytes(body_hash.b.begin(), body_hash.b.end()));
+  }
+  // A new event of the provider is applied as usual after the restarts.
+  res = post(body(bob_.address(), "evt-3", "approved"));
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_TRUE(verified(bob_));
+}
+
+// Issue 12 item 6: an approval that registered the identity and then failed to add a claim left
+// the registration committed (each step was its own transaction).
+TEST_F(KycTest, HalfAppliedWebhookApprovalFailingAtClaimLeavesNoRegistration) {
+  make_security();
+  // Alice's identity already holds the claim limit (her own claims, as her own issuer).
+  ok(alice_, core::identity_factory_address(),
+     calldata("createIdentity(address)", {alice_.address()}));
+  const Address identity = view_address(core::identity_factory_address(),
+                                        calldata("getIdentity(address)", {alice_.address()}));
+  const Bytes d = {0x01};
+  for (uint64_t t = 100; t < 100 + core::kMaxClaimsPerIdentity; ++t) {
+    const crypto::Signature sig =
+        crypto::sign(alice_, core::classic_claim_digest(identity, U256(t), d));
+    Bytes sb(65);
+    std::copy(sig.r.b.begin(), sig.r.b.end(), sb.begin());
+    std::copy(sig.s.b.begin(), sig.s.b.end(), sb.begin() + 32);
+    sb[64] = static_cast<uint8_t>(27 + sig.recovery_id);
+    ok(alice_, identity,
+       calldata("addClaim(uint256,uint256,address,bytes,bytes,string)",
+                {t, 1, identity, sb, d, std::string("")}));
+  }
+  const Bytes registered_before =
+      view(identity_registry_, calldata("identity(address)", {alice_.address()}));
+  auto res = post(body(alice_.address(), "evt-full", "approved"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 500) << res->body;
+  EXPECT_EQ(json::parse(res->body)["error"]["code"], "ledger_refused");
+  EXPECT_NE(res->body.find("claims per identity"), std::string::npos) << res->body;
+  // Nothing of the event is committed: not registered, not verified, no record of the event.
+  EXPECT_EQ(view(identity_registry_, calldata("identity(address)", {alice_.address()})),
+            registered_before);
+  EXPECT_EQ(view_address(identity_registry_, calldata("identity(address)", {alice_.address()})),
+            Address{});
+  EXPECT_FALSE(verified(alice_));
+  const Bytes rec =
+      view(core::identity_factory_address(),
+           calldata("kycEvent(address,bytes32)",
+                    {issuer_identity_,
+                     abi::Value::bytes32(keccak256(std::string_view("acme-kyc\nevt-full")))}));
+  EXPECT_EQ(rec, Bytes(96, 0));
+  // Alice frees room; the same event is then applied in full (it left no record).
+  ok(alice_, identity,
+     calldata("removeClaim(bytes32)", {abi::Value::bytes32(core::claim_id(identity, U256(100)))}));
+  ok(alice_, identity,
+     calldata("removeClaim(bytes32)", {abi::Value::bytes32(core::claim_id(identity, U256(101)))}));
+  res = post(body(alice_.address(), "evt-full", "approved"));
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(view_address(identity_registry_, calldata("identity(address)", {alice_.address()})),
+            identity);
+  EXPECT_TRUE(verified(alice_));
 }
 
 TEST_F(KycTest, RefusedWebhooksLeaveTheLedgerUnchanged) {
   make_security();
   const std::string b = body(alice_.address(), "evt-bad", "approved");
   const std::string t = std::to_string(now_seconds());
-  const Snapshot before = snapshot();
+  Snapshot before = snapshot();
 
   refused(post_raw(b, {{"X-Stoa-Timestamp", t},
                        {"X-Stoa-Signature", kyc_signature("another-secret", t, b)}}),
@@ -279,8 +389,9 @@ TEST_F(KycTest, RefusedWebhooksLeaveTheLedgerUnchanged) {
                   {"x-stoa-signature",
                    kyc_signature(kSecret, t, body(bob_.address(), "evt-case", "rejected"))}});
     ASSERT_TRUE(res);
-    EXPECT_EQ(res->status, 200) << res->body;  // nothing to revoke: no transaction
+    EXPECT_EQ(res->status, 200) << res->body;  // nothing to revoke; the event is recorded
   }
+  before = snapshot();
   // Malformed JSON, wrong shapes, oversized body (all correctly signed).
   refused(post("{\"provider\": "), 400, "bad_request", before);
   refused(post("[1, 2]"), 400, "bad_request", before);

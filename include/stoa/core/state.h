@@ -80,6 +80,8 @@ class State {
   // layer before it executes a transaction, outside the call's journal: a reverted transaction
   // still uses its nonce, as on Ethereum.
   uint64_t account_nonce(const Address& a) const { return account_nonces_.get(a); }
+  // The nonce of `creator`'s next contract creation (its CREATE address: create_address).
+  uint64_t create_nonce(const Address& creator) const { return create_nonces_.get(creator); }
   void increment_account_nonce(const Address& a) {
     STOA_ASSERT(!journal_.open());
     account_nonces_.set(a, account_nonces_.get(a) + 1);

@@ -1,10 +1,12 @@
 // KYC/AML intake (POST /v1/kyc/webhook): a KYC provider posts a signed verification result
 // (PRODUCT.md §5's webhook scheme: HMAC-SHA256 over "timestamp.body", ±300 s, constant-time
 // comparison, idempotency keyed on the provider's event id). The node acts as the provider's
-// claim issuer with a key it holds: it creates the investor's identity if needed, registers it
-// in the security's identity registry, adds EIP-712 typed claims, removes and revokes them on a
-// rejection, and freezes the wallet (amlFreeze) when the AML risk score is above the security's
-// threshold — every step a signed transaction through the sequencer, like any other.
+// claim issuer with a key it holds and applies each event as ONE signed transaction,
+// IdentityFactory.applyKycEvent, through the sequencer like any other: it creates the investor's
+// identity if needed, registers it in the security's identity registry, adds EIP-712 typed
+// claims, removes and revokes them on a rejection, and freezes the wallet (amlFreeze) when the AML
+// risk score is above the security's threshold — all or nothing — and records the event id in
+// ledger state (core::KycEventLog), so an event is applied once, across restarts.
 // docs/NODE.md and docs/identity.md describe the payload, the answers and the set-up.
 #pragma once
 
@@ -29,7 +31,11 @@ inline constexpr int64_t kKycWindowSeconds = 300;      // timestamp tolerance, b
 inline constexpr size_t kMaxKycTopics = 15;            // claim topics in one result
 inline constexpr size_t kMaxKycStringBytes = 128;      // provider, event id, reference
 inline constexpr uint64_t kDefaultClaimValiditySeconds = 365ull * 24 * 3600;
-inline constexpr size_t kMaxKycEvents = 1'000'000;  // idempotency records kept (then 503)
+// Answers kept in memory to replay them byte for byte (a cache, emptied when full: the record
+// of an applied event is in ledger state, core::KycEventLog, and a replay without a cached answer
+// gets one rebuilt from that record).
+inline constexpr size_t kMaxKycCachedAnswers = 10'000;
+inline constexpr int kKycAttempts = 3;  // applyKycEvent tries when a new identity's address moved
 
 struct KycOptions {
   std::string secret;                      // the HMAC key: never logged, never in a message
@@ -71,13 +77,26 @@ class KycIntake {
     Bytes32 request_hash;
     Outcome outcome;
   };
-  Outcome process(const nlohmann::json& j, bool* started);
+  struct Applied {  // an event's record in the ledger
+    Bytes32 request_hash;
+    uint64_t applied_at = 0;
+    uint64_t block_number = 0;
+  };
+  struct ReplayKey {
+    std::string provider;
+    std::string event_id;
+    bool approved = false;
+    Address wallet;
+  };
+  Outcome process(const nlohmann::json& j, const Bytes32& event_key, const Bytes32& request_hash);
+  std::optional<Applied> applied(const Bytes32& event_key) const;
+  std::string replay_body(const ReplayKey& r, const Applied& a) const;
   Address issuer_identity() const;
 
   Ledger& ledger_;
   std::optional<KycOptions> options_;
-  std::mutex mu_;                         // one webhook at a time: nonces, the idempotency records
-  std::map<std::string, Record> events_;  // provider + "\n" + event id
+  std::mutex mu_;                         // one webhook at a time: nonces, the answer cache
+  std::map<std::string, Record> events_;  // provider + "\n" + event id -> answer (a cache)
 };
 
 }  // namespace stoa::node
