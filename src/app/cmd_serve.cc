@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -31,7 +32,10 @@ constexpr const char* kUsage =
     "  --kyc-secret-file F          the providers' HMAC secret: a file, or env:VAR\n"
     "  --kyc-issuer-key-file F      the claim-signing key (64 hex digits): a file, or env:VAR;\n"
     "                               with --dev, default: a development key (public!)\n"
-    "  --kyc-issuer-identity ADDR   the issuer identity (default: the key's identity)\n";
+    "  --kyc-issuer-identity ADDR   the issuer identity (default: the key's identity)\n"
+    "  --allow ADDR,...    admit transactions of these accounts without a standing on the\n"
+    "                      ledger (docs/NODE.md, Admission policy; --dev: the dev accounts)\n"
+    "  --allow-file F      the same, one address a line (# comments)\n";
 
 void print_dev_accounts() {
   const auto keys = node::dev_keys();
@@ -57,10 +61,10 @@ int cmd_serve(const Args& args) {
   bool dev_kyc = false;
   try {
     const cli::ParsedArgs a = cli::parse_args(
-        args,
-        {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--snapshot-every",
-          "--segment-bytes", "--kyc-secret-file", "--kyc-issuer-key-file", "--kyc-issuer-identity"},
-         {"--dev", "--sync-submit", "--help"}});
+        args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--snapshot-every",
+                "--segment-bytes", "--kyc-secret-file", "--kyc-issuer-key-file",
+                "--kyc-issuer-identity", "--allow", "--allow-file"},
+               {"--dev", "--sync-submit", "--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kUsage);
       return 0;
@@ -107,6 +111,34 @@ int cmd_serve(const Args& args) {
       o.kyc = std::move(k);
     } else if (key_ref || issuer_identity) {
       throw cli::UsageError("the KYC intake needs --kyc-secret-file (a secret is mandatory)");
+    }
+    auto allow_one = [&](std::string text, const std::string& where) {
+      while (!text.empty() && (text.back() == ' ' || text.back() == '\r'))
+        text.pop_back();
+      while (!text.empty() && text.front() == ' ')
+        text.erase(0, 1);
+      if (text.empty()) return;
+      const auto addr = Address::parse(text);
+      if (!addr) throw cli::UsageError(where + ": not an address: " + text);
+      o.allow.push_back(*addr);
+    };
+    if (auto list = a.get("--allow")) {
+      size_t start = 0;
+      while (start <= list->size()) {
+        const size_t comma = list->find(',', start);
+        const size_t end = comma == std::string::npos ? list->size() : comma;
+        allow_one(list->substr(start, end - start), "--allow");
+        start = end + 1;
+      }
+    }
+    if (auto file = a.get("--allow-file")) {
+      std::ifstream in(*file);
+      if (!in) throw cli::UsageError("--allow-file: cannot read " + *file);
+      std::string line;
+      for (int n = 1; std::getline(in, line); ++n) {
+        if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+        allow_one(line, "--allow-file " + *file + ":" + std::to_string(n));
+      }
     }
     if (auto level = a.get("--log-level")) {
       node::LogLevel l;

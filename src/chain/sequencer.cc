@@ -52,6 +52,12 @@ std::string_view to_string(AdmitError e) {
       return "transaction queue full";
     case AdmitError::kStopped:
       return "node is shutting down";
+    case AdmitError::kNoStanding:
+      return "sender has no standing";
+    case AdmitError::kSenderQueueFull:
+      return "sender's queue share full";
+    case AdmitError::kUnexecutable:
+      return "call cannot succeed";
   }
   return "unknown";
 }
@@ -66,7 +72,7 @@ Sequencer::~Sequencer() {
   stop();
 }
 
-AdmitError Sequencer::submit(SignedTransaction tx, std::string* detail) {
+AdmitError Sequencer::submit(SignedTransaction tx, std::string* detail, Bytes* revert) {
   std::shared_lock chain_lock(chain_mutex_);
   std::unique_lock lock(mu_);
   if (stopping_) {
@@ -77,7 +83,13 @@ AdmitError Sequencer::submit(SignedTransaction tx, std::string* detail) {
     set_detail(detail, "transaction " + tx.hash.hex() + " is already known");
     return AdmitError::kAlreadyKnown;
   }
-  uint64_t expected = chain_.state().account_nonce(tx.sender);
+  if (options_.admit) {
+    // The state is stable under the shared chain lock (the sequencer seals exclusively).
+    const AdmitError e = options_.admit(chain_.state(), tx, detail, revert);
+    if (e != AdmitError::kOk) return e;
+  }
+  const uint64_t executed = chain_.state().account_nonce(tx.sender);
+  uint64_t expected = executed;
   if (auto it = pending_nonces_.find(tx.sender); it != pending_nonces_.end()) {
     expected = std::max(expected, it->second);
   }
@@ -92,11 +104,24 @@ AdmitError Sequencer::submit(SignedTransaction tx, std::string* detail) {
                            " (gaps are not held)");
     return AdmitError::kNonceTooHigh;
   }
+  if (expected - executed >= kMaxPendingPerSender) {
+    set_detail(detail, std::to_string(expected - executed) + " transactions of " +
+                           tx.sender.checksum_hex() + " are waiting (at most " +
+                           std::to_string(kMaxPendingPerSender) + " per sender)");
+    return AdmitError::kSenderQueueFull;
+  }
   if (queue_.size() >= kMaxQueuedTransactions) {
     set_detail(detail, std::to_string(kMaxQueuedTransactions) + " transactions are waiting");
     return AdmitError::kQueueFull;
   }
+  if (queued_bytes_ + tx.raw.size() > kMaxQueuedBytes) {
+    set_detail(detail, std::to_string(queued_bytes_) +
+                           " bytes of transactions are waiting (at most " +
+                           std::to_string(kMaxQueuedBytes) + ")");
+    return AdmitError::kQueueFull;
+  }
   pending_nonces_[tx.sender] = expected + 1;
+  queued_bytes_ += tx.raw.size();
   queued_hashes_.emplace(tx.hash, true);
   // The sequencer waits for a first transaction, then for a full block: waking it for every
   // other one only costs it a wake-up and a context switch.
@@ -223,6 +248,7 @@ void Sequencer::run() {
       }
       batch.reserve(n);
       for (size_t i = 0; i < n; ++i) {
+        queued_bytes_ -= queue_.front().raw.size();
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }

@@ -100,34 +100,63 @@ void State::install(const Address& a, std::unique_ptr<Contract> c) {
   creations_->record(a);
 }
 
+namespace {
+// The refusals before any contract code runs; eth_call and admission give the same ones.
+Revert no_contract(const Address& to) {
+  return revert_message("no contract at " + to.checksum_hex());
+}
+Revert short_calldata() {
+  return revert_message("calldata is shorter than a 4-byte function selector");
+}
+uint32_t selector_of(BytesView calldata) {
+  return (uint32_t{calldata[0]} << 24) | (uint32_t{calldata[1]} << 16) |
+         (uint32_t{calldata[2]} << 8) | uint32_t{calldata[3]};
+}
+Revert unknown_selector(uint32_t sel, const Contract& c, const Address& to) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", sel);
+  return revert_message(std::string("unknown function selector ") + buf + " for " +
+                        std::string(c.abi().contract_name()) + " at " + to.checksum_hex());
+}
+Revert malformed_arguments(const Method& m, abi::DecodeError e) {
+  return revert_message("malformed arguments for " + m.sig.canonical() + ": " +
+                        std::string(abi::to_string(e)));
+}
+}  // namespace
+
+std::optional<Revert> State::check_call_shape(const Address& to, BytesView calldata) const {
+  const Contract* c = contract(to);
+  if (c == nullptr) return no_contract(to);
+  if (calldata.size() < 4) return short_calldata();
+  const uint32_t sel = selector_of(calldata);
+  const Method* m = c->abi().by_selector(sel);
+  if (m == nullptr) return unknown_selector(sel, *c, to);
+  auto args = abi::decode(m->sig.inputs, calldata.subspan(4), /*strict_length=*/true);
+  if (args.index() != 0) return malformed_arguments(*m, std::get<1>(args));
+  return std::nullopt;
+}
+
 CallResult State::dispatch(const Address& sender, const Address& to, BytesView calldata,
                            const BlockContext& block) {
   CallResult r;
   Contract* c = contract(to);
   if (c == nullptr) {
-    r.output = revert_message("no contract at " + to.checksum_hex()).data;
+    r.output = no_contract(to).data;
     return r;
   }
   if (calldata.size() < 4) {
-    r.output = revert_message("calldata is shorter than a 4-byte function selector").data;
+    r.output = short_calldata().data;
     return r;
   }
-  uint32_t sel = (uint32_t{calldata[0]} << 24) | (uint32_t{calldata[1]} << 16) |
-                 (uint32_t{calldata[2]} << 8) | uint32_t{calldata[3]};
+  const uint32_t sel = selector_of(calldata);
   const Method* m = c->abi().by_selector(sel);
   if (m == nullptr) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0x%08x", sel);
-    r.output = revert_message(std::string("unknown function selector ") + buf + " for " +
-                              std::string(c->abi().contract_name()) + " at " + to.checksum_hex())
-                   .data;
+    r.output = unknown_selector(sel, *c, to).data;
     return r;
   }
   auto args = abi::decode(m->sig.inputs, calldata.subspan(4), /*strict_length=*/true);
   if (args.index() != 0) {
-    r.output = revert_message("malformed arguments for " + m->sig.canonical() + ": " +
-                              std::string(abi::to_string(std::get<1>(args))))
-                   .data;
+    r.output = malformed_arguments(*m, std::get<1>(args)).data;
     return r;
   }
   CallContext ctx{*this, sender, block, &r.logs};

@@ -356,7 +356,8 @@ Bytes32 EthApi::submit_decoded(Decoded decoded, const std::string& decode_detail
   chain::SignedTransaction tx = std::move(std::get<chain::SignedTransaction>(decoded));
   const Bytes32 hash = tx.hash;
   const Address sender = tx.sender;
-  const chain::AdmitError e = ledger_.submit(std::move(tx), &detail);
+  Bytes revert;
+  const chain::AdmitError e = ledger_.submit(std::move(tx), &detail, &revert);
   switch (e) {
     case chain::AdmitError::kOk:
       break;
@@ -373,6 +374,15 @@ Bytes32 EthApi::submit_decoded(Decoded decoded, const std::string& decode_detail
       throw RpcError(rpc_code::kInvalidInput, "already known");
     case chain::AdmitError::kQueueFull:
       throw RpcError(rpc_code::kLimitExceeded, "transaction queue full: " + detail);
+    case chain::AdmitError::kSenderQueueFull:
+      throw RpcError(rpc_code::kLimitExceeded, "sender's queue share full: " + detail);
+    case chain::AdmitError::kNoStanding:
+      throw RpcError(rpc_code::kTransactionRejected, "transaction rejected: " + detail);
+    case chain::AdmitError::kUnexecutable:
+      // What eth_call answers for the same call: refused here, never mined.
+      throw RpcError(rpc_code::kExecutionReverted,
+                     "execution reverted: " + core::describe_revert(revert),
+                     to_hex_prefixed(revert));
     case chain::AdmitError::kStopped:
       throw RpcError(rpc_code::kInvalidInput, "the node is shutting down");
   }

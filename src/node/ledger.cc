@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "stoa/core/errors.h"
+#include "stoa/core/standing.h"
 #include "stoa/node/log.h"
 
 namespace stoa::node {
@@ -30,6 +32,8 @@ Ledger::Ledger(std::unique_ptr<chain::Chain> chain, Metrics& metrics,
   opts.make_durable = std::move(durability.make_durable);
   opts.needs_state = std::move(durability.needs_state);
   opts.on_durable = [this](const chain::Block& b) { on_durable(b); };
+  opts.admit = [this](const core::State& st, const chain::SignedTransaction& tx,
+                      std::string* detail, Bytes* revert) { return admit(st, tx, detail, revert); };
   sequencer_ = std::make_unique<chain::Sequencer>(*chain_, std::move(opts));
 }
 
@@ -59,14 +63,35 @@ core::CallResult Ledger::call(const Address& from, const Address& to, BytesView 
   return chain_->call(from, to, data, now());
 }
 
-chain::AdmitError Ledger::submit(chain::SignedTransaction tx, std::string* detail) {
+chain::AdmitError Ledger::admit(const core::State& state, const chain::SignedTransaction& tx,
+                                std::string* detail, Bytes* revert) const {
+  if (!admission_.enabled) return chain::AdmitError::kOk;
+  if (!admission_.allow.contains(tx.sender) && !core::has_standing(state, tx.sender)) {
+    if (detail != nullptr) {
+      *detail = "account " + tx.sender.checksum_hex() +
+                " has no standing on this ledger: it holds no role, is not registered with any "
+                "security and has no identity, and is not on the operator's allow-list (stoa "
+                "serve --allow); ask the compliance officer or the operator to register it";
+    }
+    return chain::AdmitError::kNoStanding;
+  }
+  // Decoding guarantees a recipient (contract creation is refused there).
+  if (std::optional<core::Revert> r = state.check_call_shape(*tx.tx.to, tx.tx.data)) {
+    if (detail != nullptr) *detail = core::describe_revert(r->data);
+    if (revert != nullptr) *revert = std::move(r->data);
+    return chain::AdmitError::kUnexecutable;
+  }
+  return chain::AdmitError::kOk;
+}
+
+chain::AdmitError Ledger::submit(chain::SignedTransaction tx, std::string* detail, Bytes* revert) {
   const Bytes32 hash = tx.hash;
   bool inserted = false;
   {
     std::lock_guard lock(pending_mu_);
     inserted = pending_.emplace(hash, tx).second;
   }
-  const chain::AdmitError e = sequencer_->submit(std::move(tx), detail);
+  const chain::AdmitError e = sequencer_->submit(std::move(tx), detail, revert);
   if (e != chain::AdmitError::kOk && inserted) {
     std::lock_guard lock(pending_mu_);
     pending_.erase(hash);

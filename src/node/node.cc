@@ -158,6 +158,15 @@ Node::Node(NodeOptions options)
   };
   ledger_ = std::make_unique<Ledger>(std::move(chain), metrics_, options_.max_batch_delay,
                                      std::move(durability));
+  Ledger::Admission admission;
+  admission.enabled = true;
+  for (const Address& a : options_.allow)
+    admission.allow.insert(a);
+  if (options_.dev) {
+    for (const crypto::PrivateKey& k : dev_keys())
+      admission.allow.insert(k.address());
+  }
+  ledger_->set_admission(std::move(admission));
   EthApiOptions eo;
   eo.dev = options_.dev;
   eo.sync_submit = options_.sync_submit;

@@ -2,6 +2,7 @@
 // httplib::Client over loopback. No mocks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <filesystem>
@@ -41,7 +42,7 @@ std::string raw_tx(const crypto::PrivateKey& key, uint64_t nonce, const Address&
   chain::Transaction tx;
   tx.chain_id = chain_id;
   tx.nonce = nonce;
-  tx.gas_limit = 1'000'000;
+  tx.gas_limit = std::max<uint64_t>(1'000'000, chain::intrinsic_gas(data));
   tx.to = to;
   tx.data = std::move(data);
   return to_hex_prefixed(chain::sign_transaction(tx, key).raw);
@@ -487,6 +488,98 @@ TEST_F(NodeTest, FastPathAnswersAsTheFullParser) {
   ASSERT_TRUE(m);
   EXPECT_NE(m->body.find("stoa_rpc_requests_total{method=\"eth_getTransactionReceipt\"}"),
             std::string::npos);
+}
+
+// Issue 12 item 12: fees are zero and admission was open, so any fresh key could fill the journal
+// with mined garbage (calls to non-contracts, 127 KiB of junk calldata). Now a transaction is
+// admitted only from an account with a standing on the ledger (or on the operator's allow-list),
+// and a call that cannot run is refused with eth_call's error, never mined.
+TEST_F(NodeTest, FreeJunkFromFreshKeysAndUnexecutableCallsIsRefusedAtAdmission) {
+  const crypto::PrivateKey stranger = crypto::key_for_label("admission.stranger");
+  const crypto::PrivateKey investor = crypto::key_for_label("admission.investor");
+  const Address factory = core::factory_address();
+  const uint64_t height = node_->ledger().chain().height();
+  auto nonce_of = [&](const Address& a) {
+    return result("eth_getTransactionCount", {a.checksum_hex(), "pending"}).get<std::string>();
+  };
+  // A fresh key, even with a valid call: no standing.
+  json r = rpc("eth_sendRawTransaction",
+               {raw_tx(stranger, 0, factory, calldata("securityCount()", {}))});
+  EXPECT_EQ(error_code(r), -32003) << r.dump();
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("no standing"), std::string::npos);
+  // A fresh key's 127 KiB of junk to a non-contract.
+  r = rpc("eth_sendRawTransaction",
+          {raw_tx(stranger, 0, stranger.address(), Bytes(127 * 1024, 0x5a))});
+  EXPECT_EQ(error_code(r), -32003) << r.dump();
+  EXPECT_EQ(nonce_of(stranger.address()), "0x0");
+
+  // An account with standing (a dev account: on the allow-list) still cannot send calls that
+  // cannot run; each is refused with exactly what eth_call answers for it.
+  const crypto::PrivateKey operator_key = dev(0);
+  struct Junk {
+    Address to;
+    Bytes data;
+  };
+  const std::vector<Junk> junk = {
+      {stranger.address(), {}},                       // a plain transfer to an EOA
+      {stranger.address(), Bytes(127 * 1024, 0x5a)},  // junk to a non-contract
+      {factory, {0x01, 0x02}},                        // shorter than a selector
+      {factory, {0xde, 0xad, 0xbe, 0xef}},            // unknown selector
+      {factory, calldata("securityCount()", {})},     // fine (the control)
+  };
+  Bytes malformed =
+      calldata("grantRole(bytes32,address)", {abi::Value::bytes32(Bytes32{}), factory});
+  malformed.resize(malformed.size() - 1);  // malformed ABI arguments
+  std::vector<Junk> all = junk;
+  all.insert(all.end() - 1, Junk{factory, malformed});
+  for (size_t i = 0; i < all.size(); ++i) {
+    const Junk& j = all[i];
+    const json call = rpc("eth_call", {{{"from", operator_key.address().checksum_hex()},
+                                        {"to", j.to.checksum_hex()},
+                                        {"data", to_hex_prefixed(j.data)}},
+                                       "latest"});
+    const std::string before = nonce_of(operator_key.address());
+    const json sent = rpc("eth_sendRawTransaction",
+                          {raw_tx(operator_key, std::stoull(before, nullptr, 16), j.to, j.data)});
+    if (i + 1 == all.size()) {
+      EXPECT_TRUE(call.contains("result")) << call.dump();
+      EXPECT_TRUE(sent.contains("result")) << sent.dump();
+      continue;
+    }
+    ASSERT_TRUE(call.contains("error")) << call.dump();
+    EXPECT_EQ(error_code(sent), 3) << sent.dump();
+    EXPECT_EQ(sent["error"], call["error"]) << "admission and eth_call disagree on case " << i;
+    EXPECT_EQ(nonce_of(operator_key.address()), before) << "case " << i << " was admitted";
+  }
+  for (int i = 0; i < 500 && node_->ledger().sequencer().queued() > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  {
+    std::shared_lock lock = node_->ledger().read_lock();
+    EXPECT_LE(node_->ledger().chain().height(), height + 1);  // the one good call at most
+  }
+
+  // A new investor gains standing when the compliance officer registers it, then may send.
+  const crypto::PrivateKey issuer = dev(1), officer = dev(2);
+  ASSERT_EQ(
+      send(operator_key, factory,
+           calldata("createSecurity(string,string,uint8,uint8,address,address)",
+                    {"Admission Co", "ADM", 0, 5, issuer.address(), officer.address()}))["status"],
+      "0x1");
+  const json sec = get("/v1/securities/ADM");
+  const Address token = *Address::parse(sec["token"].get<std::string>());
+  const Address registry = *Address::parse(sec["registry"].get<std::string>());
+  r = rpc(
+      "eth_sendRawTransaction",
+      {raw_tx(investor, 0, token, calldata("transfer(address,uint256)", {stranger.address(), 1}))});
+  EXPECT_EQ(error_code(r), -32003) << r.dump();
+  ASSERT_EQ(send(officer, registry,
+                 calldata("onboard(address,bytes2,uint8,uint256)",
+                          {investor.address(), abi::Value(Bytes{'U', 'S'}), 1, 0}))["status"],
+            "0x1");
+  const json rc =
+      send(investor, token, calldata("transfer(address,uint256)", {stranger.address(), 1}));
+  EXPECT_EQ(rc["status"], "0x0")
+      << rc.dump();  // admitted and mined; refused by the rules (no balance)
 }
 
 TEST_F(NodeTest, LogQueriesAreBounded) {

@@ -28,15 +28,20 @@
 namespace stoa::chain {
 
 inline constexpr size_t kMaxQueuedTransactions = 100'000;   // waiting for a block
+inline constexpr size_t kMaxQueuedBytes = 64ull << 20;      // 64 MiB of raw transactions waiting
+inline constexpr size_t kMaxPendingPerSender = 4'096;       // one sender's transactions waiting
 inline constexpr size_t kMaxTransactionsPerBlock = 10'000;  // and kBlockGasLimit of intrinsic gas
 
 enum class AdmitError : uint8_t {
   kOk = 0,
-  kNonceTooLow = 1,   // already used (a replay)
-  kNonceTooHigh = 2,  // a gap: the node does not hold transactions for later
-  kAlreadyKnown = 3,  // the same transaction is queued or included
-  kQueueFull = 4,     // kMaxQueuedTransactions waiting
-  kStopped = 5,       // the node is shutting down
+  kNonceTooLow = 1,      // already used (a replay)
+  kNonceTooHigh = 2,     // a gap: the node does not hold transactions for later
+  kAlreadyKnown = 3,     // the same transaction is queued or included
+  kQueueFull = 4,        // kMaxQueuedTransactions waiting
+  kStopped = 5,          // the node is shutting down
+  kNoStanding = 6,       // the sender has no standing on the ledger (SequencerOptions::admit)
+  kSenderQueueFull = 7,  // kMaxPendingPerSender of the sender's transactions waiting
+  kUnexecutable = 8,     // fails before any contract code would run (no contract, bad selector...)
 };
 std::string_view to_string(AdmitError e);
 
@@ -53,6 +58,13 @@ struct SequencerOptions {
   std::function<bool(const Block&)> needs_state;  // empty: never
   // Runs once the block is durable, before its receipts are visible (the pending pool, metrics).
   std::function<void(const Block&)> on_durable;
+  // The admission policy (docs/NODE.md, "Admission policy"), run for every transaction under the
+  // chain lock (shared), after the duplicate check and before the nonce checks: kOk, or a refusal
+  // with `detail` and, for kUnexecutable, the revert data `revert` an eth_call would return.
+  // Empty: every transaction is admitted (tests of the sequencer alone).
+  std::function<AdmitError(const core::State& state, const SignedTransaction& tx,
+                           std::string* detail, Bytes* revert)>
+      admit;
 };
 
 class Sequencer {
@@ -63,7 +75,8 @@ class Sequencer {
   Sequencer& operator=(const Sequencer&) = delete;
 
   // Admits a decoded transaction. On success the expected nonce of the sender moves on.
-  AdmitError submit(SignedTransaction tx, std::string* detail = nullptr);
+  // `revert` receives the revert data of a kUnexecutable refusal.
+  AdmitError submit(SignedTransaction tx, std::string* detail = nullptr, Bytes* revert = nullptr);
   // The next nonce for `sender` counting queued transactions (eth_getTransactionCount pending).
   uint64_t pending_nonce(const Address& sender) const;
   // Blocks until the transaction is in a durable block, or the timeout passes.
@@ -92,6 +105,7 @@ class Sequencer {
   std::condition_variable work_cv_;
   mutable std::condition_variable sealed_cv_;  // a block became durable
   std::deque<SignedTransaction> queue_;
+  size_t queued_bytes_ = 0;  // raw bytes of queue_
   absl::flat_hash_map<Address, uint64_t, core::AddressHash> pending_nonces_;
   absl::flat_hash_map<Bytes32, bool, core::Bytes32Hash> queued_hashes_;
   uint64_t durable_height_ = 0;            // under mu_

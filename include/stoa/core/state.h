@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,11 @@ class State {
   Factory& factory() const { return *factory_; }
   size_t contract_count() const { return contracts_.size(); }
   std::vector<Address> contract_addresses() const;  // ascending
+
+  // The refusals of a call before any contract code runs — no contract at `to`, calldata shorter
+  // than a selector, an unknown selector, arguments that do not decode — as the revert the call
+  // would give (eth_call's; admission refuses such transactions with it). nullopt: none.
+  std::optional<Revert> check_call_shape(const Address& to, BytesView calldata) const;
 
   // Creates a contract at the CREATE address of `creator`'s next nonce (undone if the call
   // reverts). `make` receives the new address.

@@ -18,6 +18,8 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include <absl/container/flat_hash_set.h>
+
 #include "stoa/chain/chain.h"
 #include "stoa/chain/sequencer.h"
 #include "stoa/node/metrics.h"
@@ -59,20 +61,35 @@ class Ledger {
   // eth_call on the head state at the ledger's clock (takes the lock exclusively).
   core::CallResult call(const Address& from, const Address& to, BytesView data);
 
-  // Admits a transaction; while it waits for its block, pending() finds it.
-  chain::AdmitError submit(chain::SignedTransaction tx, std::string* detail);
+  // The admission policy (docs/NODE.md, "Admission policy"): a transaction is admitted only
+  // from an account with a standing on the ledger (core::has_standing) or on the operator's
+  // allow-list, and only if its call can run (State::check_call_shape). Off until set (tests of
+  // the ledger alone); the node sets it before serving.
+  struct Admission {
+    bool enabled = false;
+    absl::flat_hash_set<Address, core::AddressHash> allow;  // the operator's allow-list
+  };
+  void set_admission(Admission a) { admission_ = std::move(a); }
+
+  // Admits a transaction; while it waits for its block, pending() finds it. `revert` receives
+  // the revert data of a kUnexecutable refusal (eth_call's).
+  chain::AdmitError submit(chain::SignedTransaction tx, std::string* detail,
+                           Bytes* revert = nullptr);
   std::optional<chain::SignedTransaction> pending(const Bytes32& hash) const;
 
   void stop();
 
  private:
   void on_durable(const chain::Block& block);
+  chain::AdmitError admit(const core::State& state, const chain::SignedTransaction& tx,
+                          std::string* detail, Bytes* revert) const;
 
   Metrics& metrics_;
   std::unique_ptr<chain::Chain> chain_;
   std::atomic<int64_t> offset_{0};
   mutable std::mutex pending_mu_;
   absl::flat_hash_map<Bytes32, chain::SignedTransaction, core::Bytes32Hash> pending_;
+  Admission admission_;  // set before the first submit, read-only after
   std::unique_ptr<chain::Sequencer> sequencer_;
 };
 

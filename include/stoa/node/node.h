@@ -40,6 +40,9 @@ struct NodeOptions {
   // claim key's issuer identity and factory role (KycIntake::dev_setup).
   std::optional<KycOptions> kyc;
   uint64_t snapshot_every = store::kDefaultSnapshotEvery;  // blocks; 0 = none
+  // The operator's admission allow-list (docs/NODE.md, "Admission policy"): accounts admitted
+  // without a standing on the ledger. With `dev`, the dev accounts are on it too.
+  std::vector<Address> allow;
   uint64_t segment_bytes = store::kDefaultSegmentBytes;
 };
 
