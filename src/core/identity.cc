@@ -292,7 +292,12 @@ Result<Bytes32> Identity::add_claim(CallContext& ctx, const Claim& c) {
     if (!by_issuer) {
       return make_revert(ErrorId::kIdentityUnauthorized, {ctx.sender, U256(purpose::kClaim)});
     }
-    if (rules::claims_require_key(ctx.block) &&
+    // Approved: the issuer is a claim key here, or the caller is one of the ledger's vetted
+    // identity deployers (DEPLOYER_ROLE on the IdentityFactory: the operator's KYC intakes).
+    const auto* idf = state_.contract_as<IdentityFactory>(identity_factory_address());
+    const bool deployer =
+        idf != nullptr && idf->access_control()->has_role(roles::deployer(), ctx.sender);
+    if (rules::claims_require_key(ctx.block) && !deployer &&
         !key_has_purpose(key_of(c.issuer), purpose::kClaim)) {
       return make_revert(ErrorId::kClaimIssuerNotApproved, {self_, c.issuer});
     }
@@ -467,7 +472,8 @@ const ContractAbi& Identity::abi() const {
            return Outputs{abi::Value::bytes32(r.value())};
          },
          "ERC-735, claim key of this identity, or claim key of the issuer when the identity "
-         "approved the issuer (the issuer's address is a claim key of the identity): the claim "
+         "approved the issuer (the issuer's address is a claim key of the identity) or the "
+         "caller has DEPLOYER_ROLE on the IdentityFactory: the claim "
          "must be valid now (signed by a claim key of the issuer identity, low-s, not revoked, "
          "within its window)."},
         {"removeClaim",

@@ -10,7 +10,8 @@ namespace stoa::core::rules {
 
 // Identity.addClaim (docs/identity.md, "Who may add a claim"): a caller that is not a claim or
 // management key of the identity may add an issuer's claim only if the identity approved that
-// issuer (the issuer identity's address is a claim key of the identity). Before this rule a
+// issuer (the issuer identity's address is a claim key of the identity) or the caller holds
+// DEPLOYER_ROLE on the IdentityFactory (the operator's vetted KYC intakes). Before this rule a
 // claim key of any issuer could add that issuer's claims to any identity and exhaust its
 // kMaxClaimsPerIdentity (issue 12, item 13).
 constexpr bool claims_require_key(const BlockContext& /*block*/) {
