@@ -3,7 +3,9 @@
 # export-blocks` prints one JSON line per block; then each damage ends in its documented
 # behaviour (docs/journal-format.md): a flipped bit in the middle stops the node and fails
 # verify naming segment, offset and block; a missing segment does too; a torn tail is truncated
-# and reported; a corrupt snapshot is skipped with a warning.
+# and reported; a corrupt snapshot is skipped with a warning; a journal that ends before the
+# head DIR/HEAD records (a cut last record, a deleted last segment) stops the node unless
+# --accept-truncation, and fails `stoa verify` and `stoa verify --expect-head`.
 # Usage: journal_cli_test.sh STOA_BIN CRASH_LOAD_BIN
 set -euo pipefail
 stoa=$1
@@ -15,9 +17,9 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 url=http://127.0.0.1:$port
 fail() { echo "FAIL: $*"; exit 1; }
 
-start_node() {  # DATA LOG -> 0 if healthy, 1 if it exited
+start_node() {  # DATA LOG [EXTRA FLAG] -> 0 if healthy, 1 if it exited
   "$stoa" serve --dev --data "$1" --listen "127.0.0.1:$port" --snapshot-every 4 \
-    --segment-bytes 3000 >"$2" 2>&1 &
+    --segment-bytes 3000 ${3:-} >"$2" 2>&1 &
   node_pid=$!
   for _ in $(seq 1 200); do
     curl -sf "$url/healthz" >/dev/null 2>&1 && return 0
@@ -68,16 +70,47 @@ if start_node "$work/missing" "$work/missing.log"; then stop_node; fail "node st
 grep -q 'a segment is missing' "$work/missing.log" || { cat "$work/missing.log"; fail "missing segment message"; }
 if "$stoa" verify --data "$work/missing" >/dev/null; then fail "verify passed with a segment missing"; fi
 
-# A torn tail: the last record cut short. Truncated and reported; the rest is served.
+# The head file: verify reports it; --expect-head passes at or below the head, fails above it.
+grep -q '^head file: block 15 0x' "$work/verify.out" || { cat "$work/verify.out"; fail "verify shows no head file"; }
+head15=$(awk '/^head: block/ {print $4}' "$work/verify.out")
+"$stoa" verify --data "$work/good" --expect-head 15 >/dev/null || fail "--expect-head 15"
+"$stoa" verify --data "$work/good" --expect-head "15:$head15" >/dev/null || fail "--expect-head 15:HASH"
+if "$stoa" verify --data "$work/good" --expect-head 16 >"$work/v16.out"; then fail "--expect-head 16 passed"; fi
+grep -q 'FAILED: the journal ends at block 15 but --expect-head names block 16' "$work/v16.out" || { cat "$work/v16.out"; fail "--expect-head message"; }
+
+# The last record cut short: block 15 was acknowledged (the head file records it), so the node
+# refuses to start and says what is missing; --accept-truncation starts from block 14.
 cp -r "$work/good" "$work/torn"
 last=$(ls "$work"/torn/journal/*.seg | tail -1)
 truncate -s -20 "$last"
-start_node "$work/torn" "$work/torn.log" || { cat "$work/torn.log"; fail "node refused a torn tail"; }
-grep -q 'torn tail truncated' "$work/torn.log" || fail "torn tail not reported"
+if start_node "$work/torn" "$work/torn.log"; then stop_node; fail "node started with an acknowledged block damaged"; fi
+grep -q 'the last record is damaged' "$work/torn.log" || { cat "$work/torn.log"; fail "damaged last record not named"; }
+grep -q 'records block 15' "$work/torn.log" || fail "recorded head not named"
+grep -q -- '--accept-truncation' "$work/torn.log" || fail "no way forward named"
+if grep -q 'never acknowledged' "$work/torn.log"; then fail "an acknowledged block called never acknowledged"; fi
+if "$stoa" verify --data "$work/torn" >"$work/vtorn.out"; then fail "verify passed a journal shorter than its head file"; fi
+grep -q 'FAILED: the journal ends at block 14 but .*HEAD records block 15' "$work/vtorn.out" || { cat "$work/vtorn.out"; fail "verify truncation message"; }
+start_node "$work/torn" "$work/torn2.log" --accept-truncation || { cat "$work/torn2.log"; fail "--accept-truncation refused"; }
+grep -q 'accepted (--accept-truncation)' "$work/torn2.log" || fail "accepted truncation not logged"
 head=$(curl -sf -H 'content-type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}' "$url" | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["result"],16))')
-[[ $head == 14 ]] || fail "head after the torn tail is $head, expected 14"
+[[ $head == 14 ]] || fail "head after the accepted truncation is $head, expected 14"
 stop_node
-"$stoa" verify --data "$work/torn" >/dev/null || fail "verify after the repair"
+"$stoa" verify --data "$work/torn" >/dev/null || fail "verify after the accepted truncation"
+
+# The last segment deleted: refused the same way.
+cp -r "$work/good" "$work/nolast"
+rm "$(ls "$work"/nolast/journal/*.seg | tail -1)"
+if start_node "$work/nolast" "$work/nolast.log"; then stop_node; fail "node started without its last segment"; fi
+grep -q 'records block 15' "$work/nolast.log" || { cat "$work/nolast.log"; fail "deleted last segment not found"; }
+if "$stoa" verify --data "$work/nolast" >/dev/null; then fail "verify passed without the last segment"; fi
+
+# Leftover snapshot temporary files are removed at start, with a log line.
+cp -r "$work/good" "$work/tmpsnap"
+echo partial >"$work/tmpsnap/snapshots/00000000000000000016.snap.tmp"
+start_node "$work/tmpsnap" "$work/tmpsnap.log" || { cat "$work/tmpsnap.log"; fail "start with a leftover .snap.tmp"; }
+stop_node
+[[ ! -e "$work/tmpsnap/snapshots/00000000000000000016.snap.tmp" ]] || fail ".snap.tmp not removed"
+grep -q 'removed .*00000000000000000016.snap.tmp' "$work/tmpsnap.log" || fail ".snap.tmp removal not logged"
 
 # A corrupt snapshot: skipped with a warning; the node starts from the older one.
 cp -r "$work/good" "$work/snap"

@@ -69,28 +69,60 @@ json block_json(const chain::Block& b) {
           {"receipts", receipts}};
 }
 
+// --expect-head N, 0xHASH or N:0xHASH.
+store::HeadExpectation parse_expect_head(const std::string& s) {
+  store::HeadExpectation e;
+  const size_t colon = s.find(':');
+  std::string num = s;
+  std::string hash;
+  if (colon != std::string::npos) {
+    num = s.substr(0, colon);
+    hash = s.substr(colon + 1);
+  } else if (s.rfind("0x", 0) == 0 || s.size() == 64) {
+    num.clear();
+    hash = s;
+  }
+  if (!num.empty()) e.number = cli::parse_u64_arg(num, "--expect-head");
+  if (!hash.empty() || colon != std::string::npos) {
+    e.hash = Bytes32::from_hex(hash);
+    if (!e.hash) throw cli::UsageError("--expect-head: expected N, 0xHASH or N:0xHASH, got " + s);
+  }
+  return e;
+}
+
 }  // namespace
 
 int cmd_verify(const Args& args) {
+  constexpr const char* kUsage =
+      "usage: stoa verify --data DIR [--expect-head N|0xHASH|N:0xHASH]\n"
+      "  --expect-head  the journal must hold this block (a head recorded earlier, e.g. the\n"
+      "                 block of the last acknowledged transaction); a shorter journal fails\n";
   std::string dir;
+  store::HeadExpectation expect;
   try {
-    const cli::ParsedArgs a = cli::parse_args(args, {{"--data"}, {"--help"}});
+    const cli::ParsedArgs a = cli::parse_args(args, {{"--data", "--expect-head"}, {"--help"}});
     if (a.flag("--help")) {
-      std::printf("usage: stoa verify --data DIR\n");
+      std::printf("%s", kUsage);
       return 0;
     }
     if (!a.positional.empty()) throw cli::UsageError("unexpected argument " + a.positional[0]);
     dir = a.get_or("--data", "./stoa-data");
+    if (auto h = a.get("--expect-head")) expect = parse_expect_head(*h);
   } catch (const cli::UsageError& e) {
-    std::fprintf(stderr, "stoa verify: %s\nusage: stoa verify --data DIR\n", e.what());
+    std::fprintf(stderr, "stoa verify: %s\n%s", e.what(), kUsage);
     return 2;
   }
   const chain::ChainConfig cfg = config_of(dir);
-  const store::VerifyReport v = store::verify_data_dir(store::posix_env(), dir, cfg);
+  const store::VerifyReport v = store::verify_data_dir(store::posix_env(), dir, cfg, expect);
   std::printf("data directory: %s (chain id %llu)\n", dir.c_str(),
               static_cast<unsigned long long>(cfg.genesis.chain_id));
   std::printf("journal: %llu segments, %llu bytes\n", static_cast<unsigned long long>(v.segments),
               static_cast<unsigned long long>(v.bytes));
+  if (v.recorded_head) {
+    std::printf("head file: block %llu %s\n",
+                static_cast<unsigned long long>(v.recorded_head->number),
+                hex0x(v.recorded_head->hash.view()).c_str());
+  }
   for (const std::string& n : v.notes)
     std::printf("note: %s\n", n.c_str());
   if (!v.ok) {

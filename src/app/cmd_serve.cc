@@ -17,7 +17,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: stoa serve [--data DIR] [--listen HOST:PORT] [--chain-id N] [--operator ADDRESS]\n"
-    "                  [--dev] [--sync-submit] [--snapshot-every N]\n"
+    "                  [--dev] [--sync-submit] [--snapshot-every N] [--accept-truncation]\n"
     "                  [--log-level debug|info|warn|error]\n"
     "  --data DIR          embedded store (default ./stoa-data); DIR/genesis.json fixes the\n"
     "                      chain id, operator and genesis time on first start\n"
@@ -28,6 +28,8 @@ constexpr const char* kUsage =
     "                      accounts; enables evm_increaseTime, evm_mine, eth_accounts\n"
     "  --sync-submit       eth_sendRawTransaction answers once the block is durable\n"
     "  --snapshot-every N  snapshot the state every N blocks (default 10000; 0 = never)\n"
+    "  --accept-truncation start even though the journal ends before the head DIR/HEAD\n"
+    "                      records (acknowledged blocks lost): they are given up for good\n"
     "  KYC/AML intake (POST /v1/kyc/webhook; off unless a secret is given):\n"
     "  --kyc-secret-file F          the providers' HMAC secret: a file, or env:VAR\n"
     "  --kyc-issuer-key-file F      the claim-signing key (64 hex digits): a file, or env:VAR;\n"
@@ -64,7 +66,7 @@ int cmd_serve(const Args& args) {
         args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--snapshot-every",
                 "--segment-bytes", "--kyc-secret-file", "--kyc-issuer-key-file",
                 "--kyc-issuer-identity", "--allow", "--allow-file"},
-               {"--dev", "--sync-submit", "--help"}});
+               {"--dev", "--sync-submit", "--accept-truncation", "--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kUsage);
       return 0;
@@ -85,6 +87,7 @@ int cmd_serve(const Args& args) {
     o.operator_account = a.get_address("--operator");
     o.dev = a.flag("--dev");
     o.sync_submit = a.flag("--sync-submit");
+    o.accept_truncation = a.flag("--accept-truncation");
     if (auto n = a.get_u64("--snapshot-every")) o.snapshot_every = *n;
     // Undocumented: small segments for the rollover tests.
     if (auto n = a.get_u64("--segment-bytes")) o.segment_bytes = *n;

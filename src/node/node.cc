@@ -4,9 +4,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <utility>
 
@@ -16,53 +13,114 @@
 namespace stoa::node {
 namespace {
 
-namespace fs = std::filesystem;
-
 uint64_t wall_seconds() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count());
 }
 
-GenesisFile read_genesis(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::stringstream ss;
-  ss << in.rdbuf();
+std::string genesis_json(const GenesisFile& g) {
+  const json j = {{"chainId", g.chain_id},
+                  {"operator", g.operator_account.checksum_hex()},
+                  {"timestamp", g.timestamp}};
+  return j.dump(2) + "\n";
+}
+
+GenesisFile parse_genesis(const std::string& path, const Bytes& data) {
   GenesisFile g;
   try {
-    const json j = json::parse(ss.str());
+    const json j = json::parse(data.begin(), data.end());
     g.chain_id = j.at("chainId").get<uint64_t>();
     auto op = Address::parse(j.at("operator").get<std::string>());
     if (!op) throw std::runtime_error("operator is not an address");
     g.operator_account = *op;
     g.timestamp = j.at("timestamp").get<uint64_t>();
   } catch (const std::exception& e) {
-    throw std::runtime_error(path.string() + " is not a valid genesis file: " + e.what());
+    throw std::runtime_error(path + " is not a valid genesis file: " + e.what());
   }
   return g;
 }
 
-void write_genesis(const fs::path& path, const GenesisFile& g) {
-  const json j = {{"chainId", g.chain_id},
-                  {"operator", g.operator_account.checksum_hex()},
-                  {"timestamp", g.timestamp}};
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << j.dump(2) << "\n";
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+// What of a data directory besides genesis.json exists: journal segments, the head file.
+std::string holds_blocks(store::Env* env, const std::string& dir) {
+  std::vector<std::string> names;
+  env->list(store::journal_dir(dir), &names);
+  size_t segs = 0;
+  for (const std::string& n : names)
+    segs += n.size() > 4 && n.compare(n.size() - 4, 4, ".seg") == 0 ? 1 : 0;
+  std::string what;
+  if (segs > 0) what = "a journal (" + std::to_string(segs) + " segment files)";
+  if (env->exists(store::head_path(dir))) what += what.empty() ? "a head file" : " and a head file";
+  return what;
+}
+
+[[noreturn]] void refuse_genesis(store::Env* env, const std::string& dir, const std::string& path,
+                                 const std::string& problem, const std::string& holds) {
+  std::string m = path + " " + problem + ", but " + dir + " holds " + holds +
+                  ": the node does not start, and does not write a new genesis (it would not "
+                  "match the journal's blocks). Restore genesis.json from a backup of this data "
+                  "directory";
+  store::HeadRecord h;
+  std::string unused;
+  if (store::read_head(env, dir, &h, &unused) == store::HeadRead::kOk) {
+    GenesisFile g;
+    g.chain_id = h.chain_id;
+    g.operator_account = h.operator_account;
+    g.timestamp = h.genesis_timestamp;
+    const std::string j = json{
+        {"chainId", g.chain_id},
+        {"operator", g.operator_account.checksum_hex()},
+        {"timestamp",
+         g.timestamp}}.dump();
+    m += "; " + store::head_path(dir) + " records its parameters: a genesis.json holding " + j +
+         " restores it (the node checks it against the journal's first block)";
   }
-  fs::rename(tmp, path);
+  throw std::runtime_error(m);
+}
+
+std::string read_only_hint(const std::string& error) {
+  if (error.find("Read-only file system") != std::string::npos ||
+      error.find("Permission denied") != std::string::npos ||
+      error.find("Operation not permitted") != std::string::npos) {
+    return " (a read-only filesystem, or a data directory this user may not write?)";
+  }
+  return "";
+}
+
+// mkdir -p through the Env.
+void make_dirs(store::Env* env, const std::string& dir) {
+  for (size_t i = 1; i <= dir.size(); ++i) {
+    if (i < dir.size() && dir[i] != '/') continue;
+    if (store::IoStatus s = env->make_dir(dir.substr(0, i)); !s.ok()) {
+      throw std::runtime_error("cannot create " + dir + ": " + s.error + read_only_hint(s.error));
+    }
+  }
 }
 
 }  // namespace
 
-std::optional<GenesisFile> read_genesis_file(const std::string& data_dir) {
-  const fs::path path = fs::path(data_dir) / "genesis.json";
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return std::nullopt;
-  return read_genesis(path);
+std::optional<GenesisFile> read_genesis_file(const std::string& data_dir, store::Env* env) {
+  const std::string path = store::join_path(data_dir, "genesis.json");
+  const std::string holds = holds_blocks(env, data_dir);
+  if (!env->exists(path)) {
+    if (holds.empty()) return std::nullopt;
+    refuse_genesis(env, data_dir, path, "does not exist", holds);
+  }
+  Bytes data;
+  if (store::IoStatus s = env->read_all(path, &data); !s.ok()) {
+    throw std::runtime_error("cannot read " + path + ": " + s.error);
+  }
+  if (data.empty()) {
+    // A power cut before the first fsync of an earlier version's non-durable write.
+    if (holds.empty()) return std::nullopt;
+    refuse_genesis(env, data_dir, path, "is empty", holds);
+  }
+  try {
+    return parse_genesis(path, data);
+  } catch (const std::runtime_error& e) {
+    if (holds.empty()) throw;
+    refuse_genesis(env, data_dir, path, std::string("is damaged (") + e.what() + ")", holds);
+  }
 }
 
 std::vector<crypto::PrivateKey> dev_keys(size_t n) {
@@ -76,20 +134,19 @@ std::vector<crypto::PrivateKey> dev_keys(size_t n) {
 }
 
 GenesisFile load_or_create_genesis(const NodeOptions& o, uint64_t now) {
-  const fs::path dir(o.data_dir);
-  const fs::path path = dir / "genesis.json";
-  std::error_code ec;
-  if (fs::exists(path, ec)) {
-    GenesisFile g = read_genesis(path);
+  store::Env* env = o.env != nullptr ? o.env : store::posix_env();
+  const std::string path = store::join_path(o.data_dir, "genesis.json");
+  if (std::optional<GenesisFile> found = read_genesis_file(o.data_dir, env)) {
+    const GenesisFile& g = *found;
     if (o.chain_id && *o.chain_id != g.chain_id) {
       throw std::runtime_error("--chain-id " + std::to_string(*o.chain_id) + " contradicts " +
-                               path.string() + " (chain id " + std::to_string(g.chain_id) +
+                               path + " (chain id " + std::to_string(g.chain_id) +
                                "): the chain id is fixed at genesis; omit --chain-id or use "
                                "another --data directory");
     }
     if (o.operator_account && *o.operator_account != g.operator_account) {
       throw std::runtime_error("--operator " + o.operator_account->checksum_hex() +
-                               " contradicts " + path.string() + " (operator " +
+                               " contradicts " + path + " (operator " +
                                g.operator_account.checksum_hex() + ")");
     }
     return g;
@@ -103,12 +160,15 @@ GenesisFile load_or_create_genesis(const NodeOptions& o, uint64_t now) {
     g.operator_account = dev_keys(1)[0].address();
   } else {
     throw std::runtime_error("--operator ADDRESS is required on first start without --dev (" +
-                             path.string() + " does not exist yet)");
+                             path + " does not exist yet)");
   }
   g.timestamp = now;
-  fs::create_directories(dir, ec);
-  if (ec) throw std::runtime_error("cannot create " + dir.string() + ": " + ec.message());
-  write_genesis(path, g);
+  make_dirs(env, o.data_dir);
+  const std::string text = genesis_json(g);
+  const store::IoStatus s = store::write_file_atomically(
+      env, o.data_dir, "genesis.json",
+      BytesView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  if (!s.ok()) throw std::runtime_error(s.error + read_only_hint(s.error));
   return g;
 }
 
@@ -121,14 +181,25 @@ Node::Node(NodeOptions options)
   store::StoreOptions so;
   so.snapshot_every = options_.snapshot_every;
   so.segment_bytes = options_.segment_bytes;
+  so.accept_truncation = options_.accept_truncation;
   std::unique_ptr<chain::Chain> chain;
-  const std::string error = store::Store::open(store::posix_env(), options_.data_dir, cfg, so,
-                                               &store_, &chain, &recovery_);
+  store::Env* env = options_.env != nullptr ? options_.env : store::posix_env();
+  const std::string error =
+      store::Store::open(env, options_.data_dir, cfg, so, &store_, &chain, &recovery_);
   for (const std::string& w : recovery_.warnings)
     log_event(LogLevel::kWarn, "journal_warning", {{"message", w}});
   if (!error.empty()) {
-    throw std::runtime_error("the journal in " + options_.data_dir + " is damaged: " + error +
-                             " (nothing is served; see README, \"Operating a data directory\")");
+    const std::string see = " (nothing is served; see README, \"Operating a data directory\")";
+    switch (recovery_.failure) {
+      case store::OpenFailure::kIo:
+        throw std::runtime_error(error + read_only_hint(error) + see);
+      case store::OpenFailure::kTruncated:
+        throw std::runtime_error("blocks are missing from the journal in " + options_.data_dir +
+                                 ": " + error + see);
+      default:
+        throw std::runtime_error("the journal in " + options_.data_dir + " is damaged: " + error +
+                                 see);
+    }
   }
   log_event(LogLevel::kInfo, "recovered",
             {{"head", recovery_.head},

@@ -55,8 +55,41 @@ class PosixFile final : public WritableFile {
   std::string path_;
 };
 
+class PosixRwFile final : public RandomWriteFile {
+ public:
+  PosixRwFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixRwFile() override { ::close(fd_); }
+  IoStatus write_at(uint64_t offset, BytesView data) override {
+    size_t done = 0;
+    while (done < data.size()) {
+      const ssize_t n =
+          ::pwrite(fd_, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return os_error("write", path_);
+      }
+      done += static_cast<size_t>(n);
+    }
+    return IoStatus::Ok();
+  }
+  IoStatus sync() override {
+    if (::fdatasync(fd_) != 0) return os_error("fdatasync", path_);
+    return IoStatus::Ok();
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
 class PosixEnv final : public Env {
  public:
+  IoStatus open_rw(const std::string& path, std::unique_ptr<RandomWriteFile>* out) override {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return os_error("open", path);
+    *out = std::make_unique<PosixRwFile>(fd, path);
+    return IoStatus::Ok();
+  }
   IoStatus open_append(const std::string& path, std::unique_ptr<WritableFile>* out) override {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) return os_error("open", path);
@@ -146,6 +179,34 @@ std::string parent_of(const std::string& path) {
 
 }  // namespace
 
+IoStatus cannot_write(const std::string& path, const IoStatus& failed) {
+  // The OS error after "op PATH: " when the message names the path, else the whole message.
+  const size_t at = failed.error.find(path + ": ");
+  const std::string why =
+      at == std::string::npos ? failed.error : failed.error.substr(at + path.size() + 2);
+  return IoStatus::Error("cannot write " + path + ": " + why);
+}
+
+IoStatus write_file_atomically(Env* env, const std::string& dir, const std::string& name,
+                               BytesView data) {
+  const std::string path = join_path(dir, name);
+  const std::string tmp = path + ".tmp";
+  auto fail = [&](const IoStatus& s) { return cannot_write(path, s); };
+  if (IoStatus s = env->remove(tmp); !s.ok()) return fail(s);
+  std::unique_ptr<WritableFile> f;
+  if (IoStatus s = env->open_append(tmp, &f); !s.ok()) return fail(s);
+  IoStatus s = f->append(data);
+  if (s.ok()) s = f->sync();
+  if (s.ok()) s = f->close();
+  if (!s.ok()) {
+    env->remove(tmp);
+    return fail(s);
+  }
+  if (IoStatus r = env->rename(tmp, path); !r.ok()) return fail(r);
+  if (IoStatus r = env->sync_dir(dir); !r.ok()) return fail(r);
+  return IoStatus::Ok();
+}
+
 Env* posix_env() {
   static PosixEnv* env = new PosixEnv();
   return env;
@@ -195,7 +256,50 @@ class MemFile final : public WritableFile {
   std::string path_;
 };
 
+class MemRwFile final : public RandomWriteFile {
+ public:
+  MemRwFile(MemEnv* env, std::string path) : env_(env), path_(std::move(path)) {}
+  IoStatus write_at(uint64_t offset, BytesView data) override {
+    if (!env_->read_only_.empty()) return env_->refuse("write", path_);
+    auto it = env_->files_.find(path_);
+    if (it == env_->files_.end()) return IoStatus::Error("write " + path_ + ": file removed");
+    MemEnv::File& f = it->second;
+    if (!f.stable) f.stable = f.data;
+    f.pending.emplace_back(offset, Bytes(data.begin(), data.end()));
+    if (f.data.size() < offset + data.size()) f.data.resize(offset + data.size(), 0);
+    std::copy(data.begin(), data.end(), f.data.begin() + static_cast<std::ptrdiff_t>(offset));
+    return IoStatus::Ok();
+  }
+  IoStatus sync() override {
+    auto it = env_->files_.find(path_);
+    if (it == env_->files_.end()) return IoStatus::Error("fdatasync " + path_ + ": file removed");
+    if (env_->fail_sync_) return IoStatus::Error("fdatasync " + path_ + ": Input/output error");
+    it->second.stable.reset();
+    it->second.pending.clear();
+    it->second.synced = it->second.data.size();
+    ++env_->syncs_;
+    return IoStatus::Ok();
+  }
+
+ private:
+  MemEnv* env_;
+  std::string path_;
+};
+
+IoStatus MemEnv::refuse(const std::string& what, const std::string& path) const {
+  return IoStatus::Error(what + " " + path + ": " + read_only_);
+}
+
+IoStatus MemEnv::open_rw(const std::string& path, std::unique_ptr<RandomWriteFile>* out) {
+  if (!read_only_.empty()) return refuse("open", path);
+  if (!files_.contains(path))
+    return IoStatus::Error("open " + path + ": No such file or directory");
+  *out = std::make_unique<MemRwFile>(this, path);
+  return IoStatus::Ok();
+}
+
 IoStatus MemEnv::open_append(const std::string& path, std::unique_ptr<WritableFile>* out) {
+  if (!read_only_.empty()) return refuse("open", path);
   files_.try_emplace(path);
   *out = std::make_unique<MemFile>(this, path);
   return IoStatus::Ok();
@@ -209,6 +313,7 @@ IoStatus MemEnv::read_all(const std::string& path, Bytes* out) {
 }
 
 IoStatus MemEnv::truncate(const std::string& path, uint64_t size) {
+  if (!read_only_.empty()) return refuse("open", path);
   auto it = files_.find(path);
   if (it == files_.end()) return IoStatus::Error("open " + path + ": No such file or directory");
   if (size < it->second.data.size()) it->second.data.resize(static_cast<size_t>(size));
@@ -229,6 +334,8 @@ IoStatus MemEnv::list(const std::string& dir, std::vector<std::string>* names) {
 }
 
 IoStatus MemEnv::make_dir(const std::string&) {
+  // Directories are implicit here (a path's parent exists); on a read-only filesystem creating
+  // an existing directory succeeds too (EEXIST comes first), so this never fails.
   return IoStatus::Ok();
 }
 
@@ -240,6 +347,7 @@ IoStatus MemEnv::sync_dir(const std::string& dir) {
 }
 
 IoStatus MemEnv::rename(const std::string& from, const std::string& to) {
+  if (!read_only_.empty()) return refuse("rename", from + " -> " + to);
   auto it = files_.find(from);
   if (it == files_.end()) return IoStatus::Error("rename " + from + ": No such file or directory");
   File f = std::move(it->second);
@@ -250,6 +358,7 @@ IoStatus MemEnv::rename(const std::string& from, const std::string& to) {
 }
 
 IoStatus MemEnv::remove(const std::string& path) {
+  if (!read_only_.empty() && files_.contains(path)) return refuse("unlink", path);
   files_.erase(path);
   return IoStatus::Ok();
 }
@@ -263,6 +372,22 @@ void MemEnv::crash(uint64_t keep_unsynced) {
     File& f = it->second;
     if (!f.entry_durable) {
       it = files_.erase(it);
+      continue;
+    }
+    if (f.stable) {  // in-place writes since the last sync: a prefix of them reached the disk
+      f.data = std::move(*f.stable);
+      f.stable.reset();
+      uint64_t left = keep_unsynced;
+      for (const auto& [off, bytes] : f.pending) {
+        const size_t n = static_cast<size_t>(std::min<uint64_t>(left, bytes.size()));
+        if (f.data.size() < off + n) f.data.resize(off + n, 0);
+        std::copy(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n),
+                  f.data.begin() + static_cast<std::ptrdiff_t>(off));
+        left -= n;
+      }
+      f.pending.clear();
+      f.synced = f.data.size();
+      ++it;
       continue;
     }
     const uint64_t keep = std::min<uint64_t>(f.data.size(), f.synced + keep_unsynced);

@@ -78,6 +78,7 @@ ScanResult scan_journal(Env* env, const std::string& data_dir, uint64_t chain_id
   std::vector<std::string> names;
   if (IoStatus s = env->list(dir, &names); !s.ok()) {
     res.error = s.error;
+    res.io_error = true;
     return res;
   }
   std::vector<std::pair<uint64_t, std::string>> segs;
@@ -101,6 +102,7 @@ ScanResult scan_journal(Env* env, const std::string& data_dir, uint64_t chain_id
     }
     if (IoStatus s = env->read_all(path, &data); !s.ok()) {
       res.error = s.error;
+      res.io_error = true;
       return res;
     }
     ++res.segments;
@@ -121,16 +123,6 @@ ScanResult scan_journal(Env* env, const std::string& data_dir, uint64_t chain_id
       res.torn_offset = 0;
       res.torn_bytes = data.size();
       res.torn_reason = "segment header incomplete";
-      if (repair_tail) {
-        if (IoStatus s = env->remove(path); !s.ok()) {
-          res.error = s.error;
-          return res;
-        }
-        if (IoStatus s = env->sync_dir(dir); !s.ok()) {
-          res.error = s.error;
-          return res;
-        }
-      }
       --res.segments;
       break;
     }
@@ -173,12 +165,6 @@ ScanResult scan_journal(Env* env, const std::string& data_dir, uint64_t chain_id
           res.torn_reason = problem;
           res.last_segment_size = off;
           res.bytes -= left;
-          if (repair_tail) {
-            if (IoStatus s = env->truncate(path, off); !s.ok()) {
-              res.error = s.error;
-              return res;
-            }
-          }
           break;
         }
         res.error = where(name, off, expected) + problem;
@@ -218,7 +204,28 @@ ScanResult scan_journal(Env* env, const std::string& data_dir, uint64_t chain_id
   }
   res.head_number = expected - 1;
   res.head_hash = prev;
+  if (repair_tail && res.torn_tail) {
+    if (IoStatus s = repair_torn_tail(env, data_dir, res); !s.ok()) {
+      res.error = s.error;
+      res.io_error = true;
+    }
+  }
   return res;
+}
+
+IoStatus repair_torn_tail(Env* env, const std::string& data_dir, const ScanResult& scan) {
+  if (!scan.torn_tail) return IoStatus::Ok();
+  const std::string dir = journal_dir(data_dir);
+  const std::string path = join_path(dir, scan.torn_segment);
+  if (scan.torn_offset == 0) {  // the segment header itself is incomplete
+    if (IoStatus s = env->remove(path); !s.ok()) return cannot_write(path, s);
+    if (IoStatus s = env->sync_dir(dir); !s.ok()) return cannot_write(dir, s);
+    return IoStatus::Ok();
+  }
+  if (IoStatus s = env->truncate(path, scan.torn_offset); !s.ok()) {
+    return cannot_write(path, s);
+  }
+  return IoStatus::Ok();
 }
 
 IoStatus JournalWriter::open(Env* env, const std::string& data_dir, uint64_t chain_id,
@@ -232,11 +239,16 @@ IoStatus JournalWriter::open(Env* env, const std::string& data_dir, uint64_t cha
   w->segment_bytes_ = std::max<uint64_t>(segment_bytes, kSegmentHeaderBytes + 1);
   w->next_number_ = scan.head_number + 1;
   w->last_hash_ = scan.head_hash;
-  if (IoStatus s = env->make_dir(data_dir); !s.ok()) return s;
-  if (IoStatus s = env->make_dir(w->dir_); !s.ok()) return s;
+  if (IoStatus s = env->make_dir(data_dir); !s.ok()) {
+    return cannot_write(data_dir, s);
+  }
+  if (IoStatus s = env->make_dir(w->dir_); !s.ok()) {
+    return cannot_write(w->dir_, s);
+  }
   if (!scan.last_segment.empty()) {
-    if (IoStatus s = env->open_append(join_path(w->dir_, scan.last_segment), &w->file_); !s.ok()) {
-      return s;
+    const std::string path = join_path(w->dir_, scan.last_segment);
+    if (IoStatus s = env->open_append(path, &w->file_); !s.ok()) {
+      return cannot_write(path, s);
     }
     w->size_ = scan.last_segment_size;
   }

@@ -84,15 +84,104 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
   const uint64_t chain_id = config.genesis.chain_id;
   auto chain = std::make_unique<chain::Chain>(config);
   const Bytes32 genesis_hash = chain->head().hash;
-  // Pass 1: checksums and links, and the torn tail repaired.
-  const ScanResult scan = scan_journal(env, data_dir, chain_id, genesis_hash, /*repair_tail=*/true);
-  if (!scan.error.empty()) return scan.error;
+  auto fail = [&](OpenFailure kind, std::string error) {
+    report->failure = kind;
+    return error;
+  };
+  // Snapshot writes a crash interrupted leave NAME.snap.tmp behind: never read, removed here.
+  {
+    std::vector<std::string> all;
+    const std::string sdir = snapshot_dir(data_dir);
+    if (IoStatus s = env->list(sdir, &all); !s.ok()) return fail(OpenFailure::kIo, s.error);
+    for (const std::string& n : all) {
+      if (n.size() <= 9 || n.compare(n.size() - 9, 9, ".snap.tmp") != 0) continue;
+      const std::string path = join_path(sdir, n);
+      if (IoStatus s = env->remove(path); !s.ok()) {
+        return fail(OpenFailure::kIo, cannot_write(path, s).error);
+      }
+      report->warnings.push_back("removed " + path +
+                                 ": a snapshot write interrupted by a crash (never used)");
+    }
+  }
+  // The head file is read before the journal: the journal holds at least the head it records.
+  HeadRecord recorded;
+  std::string head_problem;
+  const HeadRead head_read = read_head(env, data_dir, &recorded, &head_problem);
+  const std::string hpath = head_path(data_dir);
+  if (head_read == HeadRead::kOk &&
+      (recorded.genesis_hash != genesis_hash || recorded.chain_id != chain_id)) {
+    return fail(OpenFailure::kDamaged,
+                hpath + " was written for another genesis (chain id " +
+                    std::to_string(recorded.chain_id) + ", operator " +
+                    recorded.operator_account.checksum_hex() + ", timestamp " +
+                    std::to_string(recorded.genesis_timestamp) +
+                    "): genesis.json does not belong to this data directory");
+  }
+  // Pass 1: checksums and links; the tail is repaired only once the head file agrees.
+  const ScanResult scan =
+      scan_journal(env, data_dir, chain_id, genesis_hash, /*repair_tail=*/false);
+  if (!scan.error.empty()) {
+    return fail(scan.io_error ? OpenFailure::kIo : OpenFailure::kDamaged, scan.error);
+  }
+  const std::string torn_where =
+      scan.torn_tail ? "the last record is damaged (segment " + scan.torn_segment + ", offset " +
+                           std::to_string(scan.torn_offset) + ", " +
+                           std::to_string(scan.torn_bytes) + " bytes: " + scan.torn_reason + ")"
+                     : std::string();
+  const std::string restore =
+      ". Nothing is served. Restore the data directory from a backup; or, to continue from block " +
+      std::to_string(scan.head_number) +
+      " and give up what is missing, start once with --accept-truncation";
+  bool rewrite_head = head_read != HeadRead::kOk;
+  if (head_read == HeadRead::kDamaged) {
+    const std::string m = hpath + " is damaged (" + head_problem +
+                          "): whether blocks are missing at the end of the journal (which ends at "
+                          "block " +
+                          std::to_string(scan.head_number) + ") cannot be checked";
+    if (!options.accept_truncation) return fail(OpenFailure::kTruncated, m + restore);
+    report->warnings.push_back(m + "; accepted (--accept-truncation): the head file is rewritten");
+  } else if (head_read == HeadRead::kOk) {
+    if (recorded.number > scan.head_number) {
+      const uint64_t first = scan.head_number + 1;
+      std::string m = "the journal ends at block " + std::to_string(scan.head_number) + " but " +
+                      hpath + " records block " + std::to_string(recorded.number) + " (" +
+                      recorded.hash.hex() + "): " +
+                      (recorded.number == first
+                           ? "block " + std::to_string(first) +
+                                 ", acknowledged as durable, is not in the journal"
+                           : std::to_string(recorded.number - first + 1) + " blocks (" +
+                                 std::to_string(first) + ".." + std::to_string(recorded.number) +
+                                 "), acknowledged as durable, are not in the journal");
+      if (scan.torn_tail) m += "; " + torn_where;
+      if (!options.accept_truncation) return fail(OpenFailure::kTruncated, m + restore);
+      report->warnings.push_back("accepted (--accept-truncation): " + m +
+                                 "; they are lost, and block " + std::to_string(first) +
+                                 " will be sealed anew");
+      rewrite_head = true;
+    } else if (recorded.number > 0 && scan.hashes[recorded.number - 1] != recorded.hash) {
+      return fail(OpenFailure::kDamaged,
+                  "block " + std::to_string(recorded.number) + " in the journal has hash " +
+                      scan.hashes[recorded.number - 1].hex() + " but " + hpath + " records " +
+                      recorded.hash.hex() + ": the journal was replaced or rewritten");
+    }
+  } else if (scan.head_number > 0) {
+    report->warnings.push_back(hpath +
+                               " does not exist (a data directory written before it was "
+                               "introduced, or it was deleted): it is created at block " +
+                               std::to_string(scan.head_number) +
+                               "; blocks lost before this start cannot be detected");
+  }
   if (scan.torn_tail) {
-    report->warnings.push_back("torn tail truncated: segment " + scan.torn_segment + ", offset " +
-                               std::to_string(scan.torn_offset) + ", " +
-                               std::to_string(scan.torn_bytes) + " bytes (" + scan.torn_reason +
-                               "); block " + std::to_string(scan.head_number + 1) +
-                               " was never acknowledged");
+    if (IoStatus s = repair_torn_tail(env, data_dir, scan); !s.ok()) {
+      return fail(OpenFailure::kIo, s.error);
+    }
+    std::string w = torn_where + " and was truncated; blocks after " +
+                    std::to_string(scan.head_number) + " are not in the journal";
+    if (head_read == HeadRead::kOk && recorded.number <= scan.head_number) {
+      w += "; " + hpath + " records block " + std::to_string(recorded.number) +
+           ", so the damaged block was never acknowledged";
+    }
+    report->warnings.push_back(std::move(w));
   }
   // Pass 2: from the newest usable snapshot, or from genesis.
   std::vector<std::string> names;
@@ -104,6 +193,7 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
     Snapshot snap;
     std::string problem = read_snapshot(env, data_dir, name, chain_id, &snap);
     if (problem.empty() && snap.block_number > scan.head_number) {
+      report->failure = OpenFailure::kTruncated;
       return "snapshot " + name + " is at block " + std::to_string(snap.block_number) +
              " but the journal ends at block " + std::to_string(scan.head_number) +
              ": journal segments are missing";
@@ -141,7 +231,7 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
     RecoveryReport r;
     std::string snapshot_problem;
     std::string e = replay(env, data_dir, config, nullptr, false, *chain, &r, &snapshot_problem);
-    if (!e.empty()) return e;
+    if (!e.empty()) return fail(OpenFailure::kDamaged, e);
     r.warnings = std::move(report->warnings);
     *report = std::move(r);
   }
@@ -154,7 +244,23 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
   if (IoStatus s =
           JournalWriter::open(env, data_dir, chain_id, scan, options.segment_bytes, &st->writer_);
       !s.ok()) {
-    return s.error;
+    return fail(OpenFailure::kIo, s.error);
+  }
+  HeadRecord head;
+  head.number = chain->height();
+  head.hash = chain->head().hash;
+  head.chain_id = chain_id;
+  head.operator_account = config.genesis.operator_account;
+  head.genesis_timestamp = config.genesis_timestamp;
+  head.genesis_hash = genesis_hash;
+  if (IoStatus s = HeadWriter::open(env, data_dir, head, rewrite_head, &st->head_); !s.ok()) {
+    return fail(OpenFailure::kIo, s.error);
+  }
+  if (!rewrite_head && recorded.number != head.number) {
+    // The journal's last block was fsynced but the crash came before the head file's update.
+    if (IoStatus s = st->head_->update(head.number, head.hash); !s.ok()) {
+      return fail(OpenFailure::kIo, s.error);
+    }
   }
   report->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   *store = std::move(st);
@@ -165,6 +271,7 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
 IoStatus Store::on_sealed(const chain::Block& block, const core::State& state,
                           std::string* warning) {
   if (IoStatus s = writer_->append(block); !s.ok()) return s;
+  if (IoStatus s = head_->update(block.header.number, block.hash); !s.ok()) return s;
   const uint64_t n = block.header.number;
   if (snapshot_due(n)) {
     Snapshot snap;
@@ -185,14 +292,41 @@ IoStatus Store::on_sealed(const chain::Block& block, const core::State& state,
 
 IoStatus Store::append(const chain::Block& block) {
   STOA_ASSERT(!snapshot_due(block.header.number));  // on_sealed, with the state, takes those
-  return writer_->append(block);
+  if (IoStatus s = writer_->append(block); !s.ok()) return s;
+  return head_->update(block.header.number, block.hash);
 }
 
 VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
-                             const chain::ChainConfig& config) {
+                             const chain::ChainConfig& config, const HeadExpectation& expect) {
   VerifyReport v;
   const uint64_t chain_id = config.genesis.chain_id;
   chain::Chain chain(config);
+  // The head file first: a node running meanwhile fsyncs a block's record before recording it.
+  HeadRecord recorded;
+  std::string head_problem;
+  const std::string hpath = head_path(data_dir);
+  switch (read_head(env, data_dir, &recorded, &head_problem)) {
+    case HeadRead::kDamaged:
+      v.problem = hpath + " is damaged (" + head_problem +
+                  "): whether blocks are missing at the end of the journal cannot be checked";
+      return v;
+    case HeadRead::kOk:
+      v.recorded_head = recorded;
+      if (recorded.genesis_hash != chain.head().hash) {
+        v.problem = hpath + " was written for another genesis (chain id " +
+                    std::to_string(recorded.chain_id) + ", operator " +
+                    recorded.operator_account.checksum_hex() + ", timestamp " +
+                    std::to_string(recorded.genesis_timestamp) +
+                    "): genesis.json does not belong to this data directory";
+        return v;
+      }
+      break;
+    case HeadRead::kAbsent:
+      v.notes.push_back(hpath +
+                        " does not exist: whether blocks are missing at the end of the "
+                        "journal cannot be checked without --expect-head");
+      break;
+  }
   // The snapshots: checksums first; their content is compared at their block during replay.
   std::vector<std::string> names;
   if (IoStatus s = list_snapshots(env, data_dir, &names); !s.ok()) {
@@ -236,11 +370,6 @@ VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
       scan_journal(env, data_dir, chain_id, chain.block_by_number(0)->hash, false);
   v.segments = scan.segments;
   v.bytes = scan.bytes;
-  if (scan.torn_tail) {
-    v.notes.push_back("torn tail (never acknowledged; truncated at the next start): segment " +
-                      scan.torn_segment + ", offset " + std::to_string(scan.torn_offset) + ", " +
-                      std::to_string(scan.torn_bytes) + " bytes (" + scan.torn_reason + ")");
-  }
   if (!e.empty()) {
     v.problem = e;
     return v;
@@ -252,6 +381,70 @@ VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
                   ": journal segments are missing";
       return v;
     }
+  }
+  const uint64_t height = chain.height();
+  const std::string torn =
+      scan.torn_tail ? "the last record is damaged (segment " + scan.torn_segment + ", offset " +
+                           std::to_string(scan.torn_offset) + ", " +
+                           std::to_string(scan.torn_bytes) + " bytes: " + scan.torn_reason +
+                           "); blocks after " + std::to_string(height) + " are not in the journal"
+                     : std::string();
+  // What is missing at the end, against a head some record says the journal must hold.
+  auto missing = [&](uint64_t want, const std::string& who) {
+    std::string m = "the journal ends at block " + std::to_string(height) + " but " + who +
+                    " block " + std::to_string(want) + ": " +
+                    (want == height + 1 ? "block " + std::to_string(want) + " is"
+                                        : "blocks " + std::to_string(height + 1) + ".." +
+                                              std::to_string(want) + " are") +
+                    " not in the journal";
+    if (scan.torn_tail) m += "; " + torn;
+    return m;
+  };
+  if (v.recorded_head) {
+    const HeadRecord& h = *v.recorded_head;
+    if (h.number > height) {
+      v.problem = missing(h.number, hpath + " records");
+      return v;
+    }
+    if (chain.block_by_number(h.number)->hash != h.hash) {
+      v.problem = "block " + std::to_string(h.number) + " in the journal has hash " +
+                  chain.block_by_number(h.number)->hash.hex() + " but " + hpath + " records " +
+                  h.hash.hex();
+      return v;
+    }
+  }
+  if (expect.number && *expect.number > height) {
+    v.problem = missing(*expect.number, "--expect-head names");
+    return v;
+  }
+  if (expect.hash) {
+    if (expect.number) {
+      const Bytes32 got = chain.block_by_number(*expect.number)->hash;
+      if (got != *expect.hash) {
+        v.problem = "block " + std::to_string(*expect.number) + " has hash " + got.hex() +
+                    ", not the expected " + expect.hash->hex();
+        return v;
+      }
+    } else {
+      bool found = false;
+      for (uint64_t n = 0; n <= height && !found; ++n)
+        found = chain.block_by_number(n)->hash == *expect.hash;
+      if (!found) {
+        v.problem = "no block in the journal has the expected hash " + expect.hash->hex() +
+                    " (the journal ends at block " + std::to_string(height) + ", " +
+                    chain.head().hash.hex() + ")";
+        if (scan.torn_tail) v.problem += "; " + torn;
+        return v;
+      }
+    }
+  }
+  if (scan.torn_tail) {
+    std::string n = torn;
+    if (v.recorded_head) {
+      n += "; " + hpath + " records block " + std::to_string(v.recorded_head->number) +
+           ", so the damaged block was not acknowledged";
+    }
+    v.notes.push_back(n + "; the node truncates it at its next start");
   }
   v.blocks = chain.height();
   v.transactions = r.replayed_transactions;

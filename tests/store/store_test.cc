@@ -216,13 +216,17 @@ TEST(RecoveryTest, TornTailIsTruncatedAndReported) {
   MemEnv env;
   Workload w;
   Bytes32 digest_at_9;
+  Bytes head_at_9;
   {
     Opened o = open(&env);
     seal(o, w, 9);
     digest_at_9 = o.chain->state().digest();
+    head_at_9 = *env.contents(head_path(kDir));
     seal(o, w, 1);
   }
-  // Cut the last record (block 10) in the middle, as a crash mid-write leaves it.
+  // Cut the last record (block 10) in the middle, as a crash mid-write leaves it: before its
+  // fsync returned, so before the head file recorded it.
+  *env.contents(head_path(kDir)) = head_at_9;
   const auto segs = segments(env);
   Bytes* data = env.contents(seg_path(segs.back()));
   ASSERT_NE(data, nullptr);
@@ -230,8 +234,11 @@ TEST(RecoveryTest, TornTailIsTruncatedAndReported) {
   Opened o = open(&env);
   ASSERT_EQ(o.error, "");
   ASSERT_EQ(o.report.warnings.size(), 1u);
-  EXPECT_TRUE(contains(o.report.warnings[0], "torn tail truncated")) << o.report.warnings[0];
-  EXPECT_TRUE(contains(o.report.warnings[0], "block 10")) << o.report.warnings[0];
+  EXPECT_TRUE(contains(o.report.warnings[0], "the last record is damaged")) << o.report.warnings[0];
+  EXPECT_TRUE(contains(o.report.warnings[0], "and was truncated; blocks after 9"))
+      << o.report.warnings[0];
+  EXPECT_TRUE(contains(o.report.warnings[0], "records block 9, so the damaged block was never"))
+      << o.report.warnings[0];
   EXPECT_EQ(o.chain->height(), 9u);
   EXPECT_EQ(o.chain->state().digest(), digest_at_9);
   // Zeros at the end (a preallocated tail) are a torn tail too; the file was repaired already.
@@ -343,6 +350,10 @@ TEST(RecoveryTest, MissingLastSegmentIsFoundThroughTheSnapshot) {
   ASSERT_GE(segs.size(), 2u);
   env.remove(seg_path(segs.back()));
   Opened o = open(&env, so);
+  EXPECT_TRUE(contains(o.error, "records block 20")) << o.error;  // the head file's check
+  // Without the head file (a directory from before it), the snapshot still shows the gap.
+  env.remove(head_path(kDir));
+  o = open(&env, so);
   EXPECT_TRUE(contains(o.error, "journal segments are missing")) << o.error;
 }
 
@@ -615,6 +626,292 @@ TEST(VerifyTest, CleanDirectoryPassesAndCountsWhatItChecked) {
                         }),
             "");
   EXPECT_EQ(next, 11u);
+}
+
+// --- The head file (docs/journal-format.md, "The head file") and the start-up checks. ---
+
+// The journal's last segment cut to `blocks` records (at a record boundary, as a truncation
+// that leaves no torn record does).
+void cut_at_record_boundary(MemEnv& env, uint64_t keep_blocks) {
+  Bytes* data = env.contents(seg_path(segments(env).back()));
+  ASSERT_NE(data, nullptr);
+  uint64_t off = kSegmentHeaderBytes;
+  ScanResult scan = scan_journal(&env, kDir, kChainId, chain::Chain(config()).head().hash, false,
+                                 [&](const JournalRecord& r) -> std::string {
+                                   if (r.number <= keep_blocks)
+                                     off = r.offset + kRecordHeaderBytes + r.payload.size();
+                                   return "";
+                                 });
+  ASSERT_EQ(scan.error, "");
+  data->resize(off);
+}
+
+TEST(HeadFileTest, CutAtARecordBoundaryLosesAcknowledgedBlocksSilently) {
+  // Defect: the last two acknowledged blocks cut away at a record boundary were not noticed:
+  // the node started at block 8 and `stoa verify` said OK.
+  MemEnv env;
+  Workload w;
+  std::vector<Bytes32> hashes;
+  {
+    Opened o = open(&env);
+    hashes = seal(o, w, 10);
+  }
+  cut_at_record_boundary(env, 8);
+  const Bytes before = *env.contents(seg_path(segments(env).back()));
+  Opened o = open(&env);
+  EXPECT_EQ(o.report.failure, OpenFailure::kTruncated);
+  EXPECT_TRUE(contains(o.error, "the journal ends at block 8")) << o.error;
+  EXPECT_TRUE(contains(o.error, "records block 10")) << o.error;
+  EXPECT_TRUE(contains(o.error, "2 blocks (9..10)")) << o.error;
+  EXPECT_TRUE(contains(o.error, "--accept-truncation")) << o.error;
+  EXPECT_EQ(o.store, nullptr);
+  EXPECT_EQ(*env.contents(seg_path(segments(env).back())), before);  // nothing changed
+  VerifyReport v = verify_data_dir(&env, kDir, config());
+  EXPECT_FALSE(v.ok);
+  EXPECT_TRUE(contains(v.problem, "blocks 9..10 are not in the journal")) << v.problem;
+  ASSERT_TRUE(v.recorded_head.has_value());
+  EXPECT_EQ(v.recorded_head->number, 10u);
+  EXPECT_EQ(v.recorded_head->hash, hashes[9]);
+  // An operator who accepts the loss starts from block 8; the head file then records 8.
+  StoreOptions accept;
+  accept.accept_truncation = true;
+  Opened a = open(&env, accept);
+  ASSERT_EQ(a.error, "");
+  EXPECT_EQ(a.chain->height(), 8u);
+  ASSERT_EQ(a.report.warnings.size(), 1u);
+  EXPECT_TRUE(contains(a.report.warnings[0], "accepted")) << a.report.warnings[0];
+  a = Opened{};
+  Opened again = open(&env);
+  ASSERT_EQ(again.error, "");
+  EXPECT_TRUE(verify_data_dir(&env, kDir, config()).ok);
+}
+
+TEST(HeadFileTest, DeletedLastSegmentLosesAcknowledgedBlocksSilently) {
+  // Defect: with the last segment deleted (and no snapshot after it) the node started at the
+  // end of the previous segment and `stoa verify` said OK.
+  MemEnv env;
+  Workload w;
+  StoreOptions so;
+  so.segment_bytes = 1500;
+  so.snapshot_every = 0;
+  {
+    Opened o = open(&env, so);
+    seal(o, w, 20);
+  }
+  const auto segs = segments(env);
+  ASSERT_GE(segs.size(), 3u);
+  env.remove(seg_path(segs.back()));
+  Opened o = open(&env, so);
+  EXPECT_EQ(o.report.failure, OpenFailure::kTruncated);
+  EXPECT_TRUE(contains(o.error, "records block 20")) << o.error;
+  EXPECT_FALSE(verify_data_dir(&env, kDir, config()).ok);
+}
+
+TEST(HeadFileTest, DamagedLastRecordIsCalledNeverAcknowledgedThoughItWas) {
+  // Defect: damage inside the last record was reported as "block N was never acknowledged",
+  // and the block dropped, though its append had returned ok.
+  MemEnv env;
+  Workload w;
+  {
+    Opened o = open(&env);
+    seal(o, w, 10);
+  }
+  Bytes* data = env.contents(seg_path(segments(env).back()));
+  (*data)[data->size() - 5] ^= 0x40;  // a flipped bit in block 10's payload
+  Opened o = open(&env);
+  EXPECT_EQ(o.report.failure, OpenFailure::kTruncated);
+  EXPECT_FALSE(contains(o.error, "never acknowledged")) << o.error;
+  EXPECT_TRUE(contains(o.error, "the last record is damaged")) << o.error;
+  EXPECT_TRUE(contains(o.error, "records block 10")) << o.error;
+  const VerifyReport v = verify_data_dir(&env, kDir, config());
+  EXPECT_FALSE(v.ok);
+  EXPECT_TRUE(contains(v.problem, "the last record is damaged")) << v.problem;
+  // A record torn by a crash before the head file recorded it is truncated, and said to be
+  // unacknowledged because the head file shows it.
+  MemEnv env2;
+  Workload w2;
+  {
+    Opened o2 = open(&env2);
+    seal(o2, w2, 9);
+  }
+  Bytes rec9;
+  {
+    MemEnv copy = env2;
+    Workload w3;
+    for (uint64_t n = 1; n <= 9; ++n)
+      w3.block(n);
+    Opened o3 = open(&copy);
+    const chain::Block& b = o3.chain->seal_block(w3.block(10), kGenesisTime + 10);
+    ASSERT_TRUE(o3.store->append(b).ok());
+    rec9 = *copy.contents(seg_path(segments(copy).back()));
+  }
+  Bytes* d2 = env2.contents(seg_path(segments(env2).back()));
+  const size_t at9 = d2->size();
+  *d2 = Bytes(rec9.begin(), rec9.begin() + static_cast<std::ptrdiff_t>(at9 + 50));
+  Opened t = open(&env2);
+  ASSERT_EQ(t.error, "");
+  ASSERT_EQ(t.report.warnings.size(), 1u);
+  EXPECT_TRUE(contains(t.report.warnings[0],
+                       "records block 9, so the damaged block was never "
+                       "acknowledged"))
+      << t.report.warnings[0];
+  EXPECT_EQ(t.chain->height(), 9u);
+}
+
+TEST(HeadFileTest, ExpectHeadFailsOnAShorterChainOrAnotherHash) {
+  MemEnv env;
+  Workload w;
+  std::vector<Bytes32> hashes;
+  {
+    Opened o = open(&env);
+    hashes = seal(o, w, 6);
+  }
+  HeadExpectation e;
+  e.number = 6;
+  e.hash = hashes[5];
+  EXPECT_TRUE(verify_data_dir(&env, kDir, config(), e).ok);
+  e.number = 7;
+  e.hash.reset();
+  VerifyReport v = verify_data_dir(&env, kDir, config(), e);
+  EXPECT_FALSE(v.ok);
+  EXPECT_TRUE(contains(v.problem, "--expect-head names block 7")) << v.problem;
+  e.number = 5;
+  e.hash = hashes[5];
+  v = verify_data_dir(&env, kDir, config(), e);
+  EXPECT_FALSE(v.ok);
+  EXPECT_TRUE(contains(v.problem, "block 5 has hash")) << v.problem;
+  e.number.reset();
+  EXPECT_TRUE(verify_data_dir(&env, kDir, config(), e).ok);  // block 6's hash is in the chain
+  e.hash = Bytes32{};
+  EXPECT_FALSE(verify_data_dir(&env, kDir, config(), e).ok);
+  // Without a head file (a directory from before it existed), verify says it cannot tell.
+  env.remove(head_path(kDir));
+  v = verify_data_dir(&env, kDir, config());
+  EXPECT_TRUE(v.ok);
+  ASSERT_FALSE(v.notes.empty());
+  EXPECT_TRUE(contains(v.notes[0], "cannot be checked")) << v.notes[0];
+  // The node recreates it (with a warning) and checks against it from then on.
+  Opened o = open(&env);
+  ASSERT_EQ(o.error, "");
+  ASSERT_EQ(o.report.warnings.size(), 1u);
+  EXPECT_TRUE(contains(o.report.warnings[0], "does not exist")) << o.report.warnings[0];
+  EXPECT_TRUE(verify_data_dir(&env, kDir, config()).recorded_head.has_value());
+}
+
+TEST(HeadFileTest, APowerCutDuringTheHeadWriteKeepsTheOtherSlot) {
+  // Power loss after block 7's journal fsync, with any prefix of the head slot's rewrite on
+  // disk: the other slot (block 6) is read, the journal holds more, and the start goes on.
+  MemEnv base;
+  Workload w;
+  {
+    Opened o = open(&base);
+    seal(o, w, 6);
+  }
+  for (uint64_t keep = 0; keep <= kHeadSlotBytes; keep += 16) {
+    MemEnv env = base;
+    Workload w2;
+    for (uint64_t n = 1; n <= 6; ++n)
+      w2.block(n);
+    {
+      Opened o = open(&env);
+      ASSERT_EQ(o.error, "");
+      seal(o, w2, 1);
+    }
+    // Undo the head file's last sync: its rewrite becomes a torn in-place write.
+    Bytes* head = env.contents(head_path(kDir));
+    ASSERT_NE(head, nullptr);
+    Bytes torn = *base.contents(head_path(kDir));
+    std::copy(head->begin() + kHeadSlotBytes,
+              head->begin() + kHeadSlotBytes + static_cast<std::ptrdiff_t>(keep),
+              torn.begin() + kHeadSlotBytes);  // block 7 goes to slot 1
+    *head = torn;
+    Opened o = open(&env);
+    ASSERT_EQ(o.error, "") << keep;
+    EXPECT_EQ(o.chain->height(), 7u) << keep;
+    HeadRecord r;
+    std::string problem;
+    ASSERT_EQ(read_head(&env, kDir, &r, &problem), HeadRead::kOk);
+    EXPECT_EQ(r.number, 7u);
+  }
+  // Both slots unreadable: the start is refused (it cannot tell what is missing).
+  MemEnv env = base;
+  (*env.contents(head_path(kDir)))[3] ^= 1;
+  (*env.contents(head_path(kDir)))[kHeadSlotBytes + 3] ^= 1;
+  Opened o = open(&env);
+  EXPECT_EQ(o.report.failure, OpenFailure::kTruncated);
+  EXPECT_TRUE(contains(o.error, "is damaged")) << o.error;
+}
+
+TEST(HeadFileTest, EveryAcknowledgedBlockSurvivesAPowerCutWithTheHeadFileAgreeing) {
+  MemEnv env;
+  Workload w;
+  std::vector<Bytes32> hashes;
+  {
+    Opened o = open(&env);
+    hashes = seal(o, w, 7);
+  }
+  env.crash(/*keep_unsynced=*/0);
+  HeadRecord r;
+  std::string problem;
+  ASSERT_EQ(read_head(&env, kDir, &r, &problem), HeadRead::kOk) << problem;
+  EXPECT_EQ(r.number, 7u);
+  EXPECT_EQ(r.hash, hashes[6]);
+  EXPECT_EQ(r.chain_id, kChainId);
+  EXPECT_EQ(r.operator_account, dev_key(0).address());
+  EXPECT_EQ(r.genesis_timestamp, kGenesisTime);
+  Opened o = open(&env);
+  ASSERT_EQ(o.error, "");
+  EXPECT_EQ(o.chain->height(), 7u);
+  // The head file belongs to its genesis: another genesis.json is refused.
+  chain::ChainConfig other = config();
+  other.genesis_timestamp += 1;
+  Opened x;
+  x.error = Store::open(&env, kDir, other, {}, &x.store, &x.chain, &x.report);
+  EXPECT_EQ(x.report.failure, OpenFailure::kDamaged);
+  EXPECT_TRUE(contains(x.error, "another genesis")) << x.error;
+}
+
+TEST(StartupTest, LeftoverSnapTmpFilesAreNeverRemoved) {
+  // Defect: a snapshot write interrupted by a crash left NAME.snap.tmp behind for good.
+  MemEnv env;
+  Workload w;
+  StoreOptions so;
+  so.snapshot_every = 4;
+  {
+    Opened o = open(&env, so);
+    seal(o, w, 5);
+  }
+  const std::string tmp = join_path(snapshot_dir(kDir), snapshot_name(8) + ".tmp");
+  std::unique_ptr<WritableFile> f;
+  ASSERT_TRUE(env.open_append(tmp, &f).ok());
+  ASSERT_TRUE(f->append(Bytes(100, 7)).ok());
+  Opened o = open(&env, so);
+  ASSERT_EQ(o.error, "");
+  EXPECT_FALSE(env.exists(tmp));
+  ASSERT_EQ(o.report.warnings.size(), 1u);
+  EXPECT_TRUE(contains(o.report.warnings[0], "removed " + tmp)) << o.report.warnings[0];
+  EXPECT_TRUE(env.exists(join_path(snapshot_dir(kDir), snapshot_name(4))));
+}
+
+TEST(StartupTest, ReadOnlyDataDirectoryIsReportedAsADamagedJournal) {
+  // Defect: a data directory that cannot be written was reported as "the journal is damaged".
+  for (const char* err : {"Read-only file system", "Permission denied"}) {
+    MemEnv env;
+    Workload w;
+    {
+      Opened o = open(&env);
+      seal(o, w, 3);
+    }
+    env.set_read_only(err);
+    Opened o = open(&env);
+    EXPECT_EQ(o.report.failure, OpenFailure::kIo) << o.error;
+    EXPECT_TRUE(contains(o.error, "cannot write " + kDir + "/")) << o.error;
+    EXPECT_TRUE(contains(o.error, err)) << o.error;
+    // Verification only reads: it works on a read-only directory.
+    const VerifyReport v = verify_data_dir(&env, kDir, config());
+    EXPECT_TRUE(v.ok) << v.problem;
+    EXPECT_EQ(v.blocks, 3u);
+  }
 }
 
 }  // namespace

@@ -44,18 +44,28 @@ struct NodeOptions {
   // without a standing on the ledger. With `dev`, the dev accounts are on it too.
   std::vector<Address> allow;
   uint64_t segment_bytes = store::kDefaultSegmentBytes;
+  // Start although the journal ends before the head DIR/HEAD records (store::StoreOptions).
+  bool accept_truncation = false;
+  // The file layer for genesis.json and the store; nullptr = store::posix_env() (tests pass a
+  // store::MemEnv to simulate power loss and read-only filesystems).
+  store::Env* env = nullptr;
 };
 
-// DIR/genesis.json: written on first start, reused after so the genesis is stable.
+// DIR/genesis.json: written on first start (atomically: temporary file, fsync, rename, fsync of
+// DIR), reused after so the genesis is stable. Never rewritten once the directory holds blocks.
 struct GenesisFile {
   uint64_t chain_id = kDefaultChainId;
   Address operator_account;
   uint64_t timestamp = 0;
 };
-// Reads DIR/genesis.json if it exists (throws std::runtime_error if it is malformed).
-std::optional<GenesisFile> read_genesis_file(const std::string& data_dir);
+// Reads DIR/genesis.json; nullopt when it is absent (or empty) and DIR holds no journal. Throws
+// std::runtime_error if it is malformed, or absent/empty while DIR holds a journal or head file
+// (the message says how to restore it, with the parameters DIR/HEAD records).
+std::optional<GenesisFile> read_genesis_file(const std::string& data_dir,
+                                             store::Env* env = store::posix_env());
 // Loads or creates the genesis file; throws std::runtime_error with a clear message when the
-// options contradict it or --operator is missing without --dev.
+// options contradict it, --operator is missing without --dev, or it is missing from a directory
+// that holds blocks (it is then never written).
 GenesisFile load_or_create_genesis(const NodeOptions& options, uint64_t now);
 
 // The Hardhat/Anvil accounts of the dev mnemonic (m/44'/60'/0'/0/i).

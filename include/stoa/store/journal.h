@@ -46,7 +46,8 @@ struct ScanResult {
   // Where the writer continues: the last segment and its size (empty name = no segment).
   std::string last_segment;
   uint64_t last_segment_size = 0;
-  // A torn tail found (and truncated when repairing).
+  bool io_error = false;  // `error` is a failed read or write, not damage
+  // A torn tail found (and truncated when repairing; else repair_torn_tail does it).
   bool torn_tail = false;
   std::string torn_segment;
   uint64_t torn_offset = 0;
@@ -59,6 +60,10 @@ struct ScanResult {
 ScanResult scan_journal(Env* env, const std::string& data_dir, uint64_t chain_id,
                         const Bytes32& genesis_hash, bool repair_tail,
                         const std::function<std::string(const JournalRecord&)>& visit = {});
+
+// Repairs the torn tail `scan` (made without repair) found: truncates the last segment at the
+// damaged record, or removes a last segment whose header is incomplete.
+IoStatus repair_torn_tail(Env* env, const std::string& data_dir, const ScanResult& scan);
 
 class JournalWriter {
  public:

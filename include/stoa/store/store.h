@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "stoa/chain/chain.h"
+#include "stoa/store/head.h"
 #include "stoa/store/journal.h"
 #include "stoa/store/snapshot.h"
 
@@ -21,6 +22,17 @@ struct StoreOptions {
   uint64_t segment_bytes = kDefaultSegmentBytes;
   uint64_t snapshot_every = kDefaultSnapshotEvery;  // 0 = no snapshots
   bool load_snapshots = true;                       // false: replay from genesis
+  // Start even when the journal ends before the block the head file records (blocks lost at
+  // the tail) or the head file is damaged: the loss is logged and the head file rewritten.
+  // Without it such a start is refused (OpenFailure::kTruncated).
+  bool accept_truncation = false;
+};
+
+enum class OpenFailure {
+  kNone,
+  kDamaged,    // the journal, a snapshot or the head file contradicts itself or the genesis
+  kTruncated,  // the journal ends before the recorded head (or the head file is unreadable)
+  kIo,         // a read or write failed (read-only filesystem, permissions, disk full)
 };
 
 struct RecoveryReport {
@@ -29,8 +41,9 @@ struct RecoveryReport {
   uint64_t loaded_blocks = 0;              // read without execution (covered by the snapshot)
   uint64_t replayed_blocks = 0;
   uint64_t replayed_transactions = 0;
-  std::vector<std::string> warnings;  // torn tail truncated, snapshots skipped
+  std::vector<std::string> warnings;  // torn tail truncated, snapshots skipped, temp files removed
   double seconds = 0;
+  OpenFailure failure = OpenFailure::kNone;  // set with open()'s error
 };
 
 class Store {
@@ -63,6 +76,7 @@ class Store {
   uint64_t chain_id_ = 0;
   StoreOptions options_;
   std::unique_ptr<JournalWriter> writer_;
+  std::unique_ptr<HeadWriter> head_;
   uint64_t snapshots_written_ = 0;
 };
 
@@ -78,15 +92,24 @@ struct VerifyReport {
   Bytes32 head_hash;
   Bytes32 state_root;    // the head's (each block's checked by replay)
   Bytes32 state_digest;  // content digest of the replayed state (core::State::digest)
+  std::optional<HeadRecord> recorded_head;  // DATA/HEAD, when present and readable
+};
+
+// What `stoa verify --expect-head` asks for: the journal must hold this block (by number, or
+// by hash, or both: the block at that number has that hash).
+struct HeadExpectation {
+  std::optional<uint64_t> number;
+  std::optional<Bytes32> hash;
 };
 
 // Checks everything without changing anything: every record's checksum and hash link, every
 // transaction's signature against its stored sender, every block by full replay from genesis
 // (state digest, receipts and transactions roots, hash), every snapshot's checksum and its
-// encoding against the replayed state at its block. A torn tail is noted, not a failure (it was
-// never acknowledged; the node truncates it on its next start).
+// encoding against the replayed state at its block, and that the journal holds the block the
+// head file records (and `expect`'s, if given). A damaged last record is noted, not a failure,
+// when the head file (or `expect`) shows it was not acknowledged.
 VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
-                             const chain::ChainConfig& config);
+                             const chain::ChainConfig& config, const HeadExpectation& expect = {});
 
 // Reads every block of the journal in order (checksums and links checked; no execution) and
 // gives it to `fn`; returns "" or the first problem.
