@@ -63,6 +63,10 @@ class Ledger {
   chain::AdmitError submit(chain::SignedTransaction tx, std::string* detail);
   std::optional<chain::SignedTransaction> pending(const Bytes32& hash) const;
 
+  // Called with every block once it is durable (on the sequencer's durability thread, after the
+  // journal write): the WebSocket subscriptions' source. Must not block.
+  void set_block_listener(std::function<void(const chain::Block&)> listener);
+
   void stop();
 
  private:
@@ -73,6 +77,8 @@ class Ledger {
   std::atomic<int64_t> offset_{0};
   mutable std::mutex pending_mu_;
   absl::flat_hash_map<Bytes32, chain::SignedTransaction, core::Bytes32Hash> pending_;
+  std::mutex listener_mu_;
+  std::function<void(const chain::Block&)> listener_;
   std::unique_ptr<chain::Sequencer> sequencer_;
 };
 
