@@ -255,11 +255,13 @@ void oversized_clients() {
     }
     bool sent = true;
     if (i % 2 == 0) {
-      sent = send_all(fd, "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                          "Content-Length: 9437184\r\n\r\n");
+      sent = send_all(fd,
+                      "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      "Content-Length: 9437184\r\n\r\n");
     } else {
-      send_all(fd, "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                   "Transfer-Encoding: chunked\r\n\r\n");
+      send_all(fd,
+               "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Transfer-Encoding: chunked\r\n\r\n");
       for (int c = 0; c < 32 && sent; ++c)
         sent = send_all(fd, "100000\r\n" + chunk + "\r\n");
     }
@@ -278,9 +280,10 @@ void deep_json_clients() {
   const size_t depth = 100'000;
   const std::string body = R"({"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":)" +
                            std::string(depth, '[') + std::string(depth, ']') + "}";
-  const std::string req = "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                          "Content-Length: " +
-                          std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string req =
+      "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
   while (!g_stop.load()) {
     const int fd = dial("127.0.0.41", 20);
     if (fd < 0) {

@@ -43,10 +43,9 @@ std::string Filters::add(Filter f) {
   }
   size_t& mine = per_client_[f.client];
   if (mine >= kMaxFiltersPerClient) {
-    throw RpcError(rpc_code::kLimitExceeded,
-                   "too many filters installed by this client (limit " +
-                       std::to_string(kMaxFiltersPerClient) +
-                       " per client address): uninstall unused filters");
+    throw RpcError(rpc_code::kLimitExceeded, "too many filters installed by this client (limit " +
+                                                 std::to_string(kMaxFiltersPerClient) +
+                                                 " per client address): uninstall unused filters");
   }
   ++mine;
   f.last_used = now;

@@ -83,9 +83,8 @@ bool is_json_content_type(std::string_view value) {
   while (!media.empty() && (media.back() == ' ' || media.back() == '\t'))
     media.remove_suffix(1);
   constexpr std::string_view kJson = "application/json";
-  return media.size() == kJson.size() &&
-         std::equal(media.begin(), media.end(), kJson.begin(),
-                    [](char a, char b) { return lower(a) == b; });
+  return media.size() == kJson.size() && std::equal(media.begin(), media.end(), kJson.begin(),
+                                                    [](char a, char b) { return lower(a) == b; });
 }
 
 }  // namespace stoa::node

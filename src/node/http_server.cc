@@ -110,8 +110,8 @@ struct HttpServer::Impl {
     }
     size_t& n = per_address[address];
     if (n >= kMaxConnectionsPerAddress) {
-      *why = "at most " + std::to_string(kMaxConnectionsPerAddress) +
-             " connections from one address";
+      *why =
+          "at most " + std::to_string(kMaxConnectionsPerAddress) + " connections from one address";
       return nullptr;
     }
     ++n;
@@ -197,7 +197,8 @@ class WsSession final : public Session,
       self->buffer_.consume(self->buffer_.size());
       asio::post(self->server_.pool, [self, m = std::move(msg)]() mutable {
         try {
-          if (self->server_.handlers.ws_message) self->server_.handlers.ws_message(self, std::move(m));
+          if (self->server_.handlers.ws_message)
+            self->server_.handlers.ws_message(self, std::move(m));
         } catch (const std::exception& e) {
           log_event(LogLevel::kError, "ws_exception", {{"error", e.what()}});
         }
@@ -210,16 +211,17 @@ class WsSession final : public Session,
   void write_next() {
     writing_ = true;
     ws_.text(true);
-    ws_.async_write(asio::buffer(queue_.front()), [self = shared_from_this()](error_code ec, size_t) {
-      self->queued_.fetch_sub(self->queue_.front().size());
-      self->queue_.pop_front();
-      if (ec) return self->close_now();
-      if (self->queue_.empty()) {
-        self->writing_ = false;
-      } else {
-        self->write_next();
-      }
-    });
+    ws_.async_write(asio::buffer(queue_.front()),
+                    [self = shared_from_this()](error_code ec, size_t) {
+                      self->queued_.fetch_sub(self->queue_.front().size());
+                      self->queue_.pop_front();
+                      if (ec) return self->close_now();
+                      if (self->queue_.empty()) {
+                        self->writing_ = false;
+                      } else {
+                        self->write_next();
+                      }
+                    });
   }
   void close_now() {
     if (closing_) return;
@@ -274,12 +276,12 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
     if (buffer_.size() > 0) return read_header();
     // Idle until the next request's first byte.
     stream_.expires_after(kKeepAliveIdleTimeout);
-    stream_.async_read_some(
-        buffer_.prepare(kReadChunkBytes), [self = shared_from_this()](error_code ec, size_t n) {
-          self->buffer_.commit(n);
-          if (ec) return self->close();
-          self->read_header();
-        });
+    stream_.async_read_some(buffer_.prepare(kReadChunkBytes),
+                            [self = shared_from_this()](error_code ec, size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec) return self->close();
+                              self->read_header();
+                            });
   }
 
   void read_header() {
@@ -288,10 +290,9 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
     limit_ = kDefaultBodyLimit;
     parser_->body_limit(limit_);
     stream_.expires_after(kHeaderReadTimeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](error_code ec, size_t) {
-                              self->on_header(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](error_code ec, size_t) { self->on_header(ec); });
   }
 
   void on_header(error_code ec) {
@@ -308,11 +309,10 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
     if (server_.handlers.body_limit) limit_ = server_.handlers.body_limit(request_);
     if (ec == http::error::body_limit) return too_large();
     // Beast refuses the second of the two fields (the first one is in the header read so far).
-    const bool conflict =
-        (ec == http::error::bad_transfer_encoding &&
-         parser_->get().count(http::field::content_length) > 0) ||
-        (ec == http::error::bad_content_length &&
-         parser_->get().count(http::field::transfer_encoding) > 0);
+    const bool conflict = (ec == http::error::bad_transfer_encoding &&
+                           parser_->get().count(http::field::content_length) > 0) ||
+                          (ec == http::error::bad_content_length &&
+                           parser_->get().count(http::field::transfer_encoding) > 0);
     if (conflict) {
       return refuse(400, "bad_request",
                     "Content-Length and Transfer-Encoding together are refused (RFC 9112 6.1)");
@@ -333,11 +333,10 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
     if (expect != h.end() && beast::iequals(expect->value(), "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
       stream_.expires_after(kWriteTimeout);
-      http::async_write(stream_, *cont,
-                        [self = shared_from_this(), cont](error_code wec, size_t) {
-                          if (wec) return self->close();
-                          self->read_body();
-                        });
+      http::async_write(stream_, *cont, [self = shared_from_this(), cont](error_code wec, size_t) {
+        if (wec) return self->close();
+        self->read_body();
+      });
       return;
     }
     read_body();
@@ -505,9 +504,10 @@ void Impl::on_accept(tcp::socket socket) {
   if (!slot) {
     // Best effort, without waiting: a short 503, then close.
     const std::string body = error_json("unavailable", why);
-    const std::string text = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json"
-                             "\r\nConnection: close\r\nContent-Length: " +
-                             std::to_string(body.size()) + "\r\n\r\n" + body;
+    const std::string text =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json"
+        "\r\nConnection: close\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
     socket.non_blocking(true, ec);
     socket.write_some(asio::buffer(text), ec);
     socket.shutdown(tcp::socket::shutdown_both, ec);
@@ -530,7 +530,8 @@ HttpServer::~HttpServer() {
 
 int HttpServer::bind(const std::string& host, int port) {
   error_code ec;
-  const asio::ip::address addr = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+  const asio::ip::address addr =
+      asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
   if (ec) throw std::runtime_error("cannot listen on " + host + ": not an IP address");
   const tcp::endpoint ep(addr, static_cast<uint16_t>(port));
   tcp::acceptor& a = impl_->acceptor;

@@ -35,8 +35,7 @@ Address parse_address_param(const std::string& text, const std::string& what) {
   return *a;
 }
 
-size_t parse_limit(const HttpRequest& req, const std::string& name, size_t fallback,
-                   size_t max) {
+size_t parse_limit(const HttpRequest& req, const std::string& name, size_t fallback, size_t max) {
   if (!req.has_param(name)) return fallback;
   const std::string v = req.get_param_value(name);
   if (v.empty() || v.size() > 18 || !std::all_of(v.begin(), v.end(), ::isdigit)) {
@@ -186,10 +185,9 @@ std::vector<RestRoute> RestApi::routes() {
       route("/v1/transactions/" + seg, "/v1/transactions/{hash}", &RestApi::transaction),
       route("/healthz", "/healthz", &RestApi::healthz),
   };
-  r.push_back(
-      {"/v1/openapi.json", "/v1/openapi.json", [](const HttpRequest&, HttpResponse& res) {
-         res.set_content(std::string(openapi_document()), "application/json");
-       }});
+  r.push_back({"/v1/openapi.json", "/v1/openapi.json", [](const HttpRequest&, HttpResponse& res) {
+                 res.set_content(std::string(openapi_document()), "application/json");
+               }});
   r.push_back({"/metrics", "/metrics", [this](const HttpRequest&, HttpResponse& res) {
                  res.set_content(metrics_.render(ledger_.sequencer().queued()),
                                  "text/plain; version=0.0.4; charset=utf-8");

@@ -26,9 +26,9 @@ std::optional<json> handle_one(const json& req, const MethodHandler& handler,
         nullptr, RpcError(rpc_code::kInvalidRequest, "invalid request: expected a JSON object"));
   }
   if (!duplicate.empty()) {
-    return error_response(nullptr, RpcError(rpc_code::kInvalidRequest,
-                                            "invalid request: duplicate key \"" + duplicate +
-                                                "\" in the request object"));
+    return error_response(
+        nullptr, RpcError(rpc_code::kInvalidRequest, "invalid request: duplicate key \"" +
+                                                         duplicate + "\" in the request object"));
   }
   const bool has_id = req.contains("id");
   json id = has_id ? req.at("id") : json(nullptr);
@@ -277,9 +277,9 @@ JsonScan scan_json(std::string_view text, size_t max_depth) {
   std::vector<Level> stack;
   bool batch = false;
   bool first = true;
-  size_t index = 0;                  // the current request of a batch
-  std::vector<std::string> keys;     // the current request object's keys
-  size_t depth_of_request = 1;       // 2 for a batch
+  size_t index = 0;               // the current request of a batch
+  std::vector<std::string> keys;  // the current request object's keys
+  size_t depth_of_request = 1;    // 2 for a batch
   const size_t n = text.size();
   for (size_t i = 0; i < n; ++i) {
     const char c = text[i];

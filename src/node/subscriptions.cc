@@ -44,10 +44,9 @@ std::string Subscriptions::subscribe(const std::shared_ptr<WsConnection>& conn,
   Conn& c = conns_[conn->id()];
   c.conn = conn;
   if (c.subs.size() >= kMaxSubscriptionsPerConnection) {
-    throw RpcError(rpc_code::kLimitExceeded,
-                   "too many subscriptions on this connection (limit " +
-                       std::to_string(kMaxSubscriptionsPerConnection) +
-                       "): eth_unsubscribe unused ones");
+    throw RpcError(rpc_code::kLimitExceeded, "too many subscriptions on this connection (limit " +
+                                                 std::to_string(kMaxSubscriptionsPerConnection) +
+                                                 "): eth_unsubscribe unused ones");
   }
   char id[35];
   std::snprintf(id, sizeof id, "0x%016llx%016llx", static_cast<unsigned long long>(rng_()),

@@ -198,8 +198,7 @@ TEST_F(HttpHardeningTest, DeeplyNestedJsonRpcParamsDoNotCrashTheNode) {
             rpc_code::kLimitExceeded);
   // At the limit it is parsed (and refused by the method for its own reasons, not the depth).
   const std::string ok = std::string(kMaxJsonDepth - 2, '[') + std::string(kMaxJsonDepth - 2, ']');
-  EXPECT_EQ(rpc_from(c, rpc_body(3, "eth_chainId", ok))["error"]["code"],
-            rpc_code::kInvalidParams);
+  EXPECT_EQ(rpc_from(c, rpc_body(3, "eth_chainId", ok))["error"]["code"], rpc_code::kInvalidParams);
   // Brackets inside strings do not count.
   const std::string in_string = "[\"" + std::string(1000, '[') + "\"]";
   EXPECT_EQ(rpc_from(c, rpc_body(4, "eth_chainId", in_string))["error"]["code"],
@@ -221,20 +220,19 @@ TEST_F(HttpHardeningTest, DeeplyNestedKycWebhookBodyIsRefused) {
   node_->start();
   port_ = node_->port();
   const std::string body = std::string(20'000, '[') + std::string(20'000, ']');
-  const std::string ts = std::to_string(
-      std::chrono::duration_cast<std::chrono::seconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
   Raw c(port_);
-  ASSERT_TRUE(c.send("POST /v1/kyc/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                     "application/json\r\nX-Stoa-Timestamp: " +
-                     ts + "\r\nX-Stoa-Signature: " + kyc_signature("kyc-test-secret", ts, body) +
-                     "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body));
+  ASSERT_TRUE(
+      c.send("POST /v1/kyc/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: "
+             "application/json\r\nX-Stoa-Timestamp: " +
+             ts + "\r\nX-Stoa-Signature: " + kyc_signature("kyc-test-secret", ts, body) +
+             "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body));
   auto r = c.read();
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 400) << r->body;
-  EXPECT_NE(r->body.find("nested deeper than " + std::to_string(kMaxJsonDepth)),
-            std::string::npos)
+  EXPECT_NE(r->body.find("nested deeper than " + std::to_string(kMaxJsonDepth)), std::string::npos)
       << r->body;
   expect_served();
 }
@@ -242,9 +240,9 @@ TEST_F(HttpHardeningTest, DeeplyNestedKycWebhookBodyIsRefused) {
 // Item 9: chunked bodies were not held to the body limit (4 x 200 MiB chunked: 2.8 GB RSS).
 TEST_F(HttpHardeningTest, ChunkedBodyOverTheLimitIsRefused) {
   Raw c(port_);
-  ASSERT_TRUE(c.send(
-      "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: "
-      "chunked\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: "
+             "chunked\r\n\r\n"));
   const std::string chunk(1 << 20, ' ');
   char size_line[32];
   std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk.size());
@@ -283,9 +281,10 @@ TEST_F(HttpHardeningTest, BadContentLengthIsAnsweredAtOnce) {
   for (const std::string value : {"abc", "-5", "12, 13", "99999999999999999999999"}) {
     Raw c(port_);
     // The header only, and the connection left open: the answer must not wait for a body.
-    ASSERT_TRUE(c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                       "Content-Length: " +
-                       value + "\r\n\r\n"));
+    ASSERT_TRUE(
+        c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Content-Length: " +
+               value + "\r\n\r\n"));
     auto r = c.read();
     ASSERT_TRUE(r.has_value()) << value;
     EXPECT_EQ(r->status, 400) << value;
@@ -296,10 +295,9 @@ TEST_F(HttpHardeningTest, BadContentLengthIsAnsweredAtOnce) {
 // Item 9: of three pipelined requests, the second and third were dropped.
 TEST_F(HttpHardeningTest, PipelinedRequestsAreAllAnsweredInOrder) {
   Raw c(port_);
-  ASSERT_TRUE(c.send(post_request(rpc_body(1, "eth_chainId")) +
-                     post_request(rpc_body(2, "net_version")) +
-                     "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" +
-                     post_request(rpc_body(3, "eth_blockNumber"))));
+  ASSERT_TRUE(c.send(
+      post_request(rpc_body(1, "eth_chainId")) + post_request(rpc_body(2, "net_version")) +
+      "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + post_request(rpc_body(3, "eth_blockNumber"))));
   auto a = c.read();
   auto b = c.read();
   auto h = c.read();
@@ -328,8 +326,9 @@ TEST_F(HttpHardeningTest, DuplicateKeysInARequestObjectAreRefused) {
   r = rpc_from(c, R"({"jsonrpc":"2.0","\u0069d":1,"id":2,"method":"eth_chainId"})");
   EXPECT_EQ(r["error"]["code"], rpc_code::kInvalidRequest);
   // In a batch, only the request that repeats a key is refused.
-  r = rpc_from(c, "[" + rpc_body(1, "eth_chainId") +
-                      R"(,{"jsonrpc":"2.0","id":2,"params":[],"params":[],"method":"eth_chainId"}])");
+  r = rpc_from(c,
+               "[" + rpc_body(1, "eth_chainId") +
+                   R"(,{"jsonrpc":"2.0","id":2,"params":[],"params":[],"method":"eth_chainId"}])");
   ASSERT_TRUE(r.is_array()) << r.dump();
   ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(r[0]["result"], "0x539");
@@ -365,7 +364,8 @@ TEST_F(HttpHardeningTest, PostWithoutJsonContentTypeIsRefused) {
   Raw c(port_);
   EXPECT_EQ(rpc_from(c, rpc_body(1, "eth_blockNumber"))["result"], "0x0");
   // Parameters are allowed, and the media type is case-insensitive.
-  ASSERT_TRUE(c.send(post_request(rpc_body(2, "eth_chainId"), "/", "Application/JSON; charset=utf-8")));
+  ASSERT_TRUE(
+      c.send(post_request(rpc_body(2, "eth_chainId"), "/", "Application/JSON; charset=utf-8")));
   r = c.read();
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 200);
@@ -387,10 +387,10 @@ TEST_F(HttpHardeningTest, KycWebhookBodyLimitIsItsOwn) {
   Raw d(port_);
   char size_line[32];
   std::snprintf(size_line, sizeof size_line, "%zx\r\n", body.size());
-  ASSERT_TRUE(d.send(
-      "POST /v1/kyc/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-      "Transfer-Encoding: chunked\r\n\r\n" +
-      std::string(size_line) + body + "\r\n0\r\n\r\n"));
+  ASSERT_TRUE(
+      d.send("POST /v1/kyc/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Transfer-Encoding: chunked\r\n\r\n" +
+             std::string(size_line) + body + "\r\n0\r\n\r\n"));
   r = d.read();
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 413);
@@ -407,16 +407,16 @@ TEST_F(HttpHardeningTest, OneClientCannotTakeEveryFilterSlot) {
   }
   const json refused = rpc_from(greedy, rpc_body(1, "eth_newFilter", "[{}]"));
   EXPECT_EQ(refused["error"]["code"], rpc_code::kLimitExceeded) << refused.dump();
-  EXPECT_NE(refused["error"]["message"].get<std::string>().find(
-                std::to_string(kMaxFiltersPerClient)),
-            std::string::npos);
+  EXPECT_NE(
+      refused["error"]["message"].get<std::string>().find(std::to_string(kMaxFiltersPerClient)),
+      std::string::npos);
   // Another client still gets one.
   Raw other(port_, "127.0.0.3");
   const json r = rpc_from(other, rpc_body(1, "eth_newBlockFilter"));
   ASSERT_TRUE(r.contains("result")) << r.dump();
   // Uninstalling frees the greedy client's slot.
-  EXPECT_EQ(rpc_from(other, rpc_body(2, "eth_uninstallFilter", "[\"" +
-                                            r["result"].get<std::string>() + "\"]"))["result"],
+  EXPECT_EQ(rpc_from(other, rpc_body(2, "eth_uninstallFilter",
+                                     "[\"" + r["result"].get<std::string>() + "\"]"))["result"],
             true);
 }
 
@@ -454,9 +454,10 @@ TEST_F(HttpHardeningTest, IdleAndSlowlorisConnectionsDoNotStarveANormalClient) {
     EXPECT_EQ(res->status, 200);
     EXPECT_EQ(json::parse(res->body)["result"], "0x539");
   }
-  std::printf("normal client with %zu idle + %zu slowloris connections open: worst of 20 "
-              "requests %.2f ms\n",
-              kIdle, kSlow, worst_ms);
+  std::printf(
+      "normal client with %zu idle + %zu slowloris connections open: worst of 20 "
+      "requests %.2f ms\n",
+      kIdle, kSlow, worst_ms);
 }
 
 // Item 8: connections are capped per remote address; beyond, a 503 and a close, while other

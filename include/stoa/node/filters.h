@@ -13,7 +13,7 @@
 
 namespace stoa::node {
 
-inline constexpr size_t kMaxFilters = 10'000;             // installed at once (-32005)
+inline constexpr size_t kMaxFilters = 10'000;  // installed at once (-32005)
 // Installed at once by one client (its remote IP address), so that one client cannot take every
 // slot (-32005).
 inline constexpr size_t kMaxFiltersPerClient = 500;
@@ -43,7 +43,7 @@ class Filters {
     Clock::time_point last_used;
     std::string client;
   };
-  void expire(Clock::time_point now);   // mu_ held
+  void expire(Clock::time_point now);                      // mu_ held
   void erase(std::map<std::string, Filter>::iterator it);  // mu_ held
   Filter& find(const std::string& id);  // mu_ held; throws -32000 "filter not found"
   std::string add(Filter f);

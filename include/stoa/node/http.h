@@ -17,9 +17,9 @@ struct CaseInsensitiveLess {
 };
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // as sent: path and query
-  std::string path;    // the target's path, percent-decoded
+  std::string method;                              // "GET", "POST", ...
+  std::string target;                              // as sent: path and query
+  std::string path;                                // the target's path, percent-decoded
   std::multimap<std::string, std::string> params;  // the query, decoded ('+' is a space)
   std::multimap<std::string, std::string, CaseInsensitiveLess> headers;
   std::string body;
