@@ -148,7 +148,7 @@ class WsSession final : public Session,
   WsSession(Impl& server, beast::tcp_stream&& stream, std::unique_ptr<Impl::Slot> slot)
       : server_(server), ws_(std::move(stream)), slot_(std::move(slot)) {}
 
-  void accept(http::request<http::string_body> req) {
+  void accept(const http::request<http::string_body>& req) {
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(kMaxWsMessageBytes);
@@ -373,7 +373,7 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
       stream_.expires_never();
       auto ws = std::make_shared<WsSession>(server_, std::move(stream_), std::move(slot_));
       server_.track(ws->id(), ws);
-      ws->accept(std::move(req));
+      ws->accept(req);
       return;
     }
     request_.body = std::move(req.body());

@@ -323,7 +323,10 @@ JsonScan scan_json(std::string_view text, size_t max_depth) {
           std::string key(text.substr(start, std::min(j, n) - start));
           if (escaped) {
             try {
-              key = json::parse("\"" + key + "\"").get<std::string>();
+              std::string quoted = "\"";
+              quoted += key;
+              quoted += '"';
+              key = json::parse(quoted).get<std::string>();
             } catch (const json::exception&) {  // malformed: the parser says so
             }
           }
