@@ -4,7 +4,9 @@
 // with exactly one of "result" and "error"). Every parameter parser either accepts or throws
 // RpcError(-32602); what parse_quantity accepts is canonical (formatting it back gives the
 // input), and parse_data / parse_address / parse_hash round-trip up to letter case. The fast
-// path (a FastHandler) answers every body with the same bytes.
+// path (a FastHandler) answers every body with the same bytes. Deep nesting: the input is also
+// wrapped in `params` nested up to ~130,000 deep (the depth from its first two bytes); that must
+// be answered without exhausting the stack, with -32005 once deeper than kMaxJsonDepth.
 //
 //   scripts/fuzz.sh jsonrpc_decode 60
 #include <algorithm>
@@ -91,6 +93,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (method == "throw") stoa::node::invalid_params("asked to");
     return json(params.size());
   };
+  if (size >= 2) {
+    const size_t depth = ((size_t{data[0]} << 8) | data[1]) * 2 + 1;
+    const std::string deep = R"({"jsonrpc":"2.0","id":1,"method":"m","params":)" +
+                             std::string(depth, '[') + std::string(body.substr(2)) +
+                             std::string(depth, ']') + "}";
+    stoa::node::RpcResponse d;
+    try {
+      d = stoa::node::handle_rpc_body(deep, handler);
+    } catch (...) {
+      STOA_ASSERT(false && "handle_rpc_body threw on a deep body");
+    }
+    if (depth + 1 > stoa::node::kMaxJsonDepth) {
+      const json e = json::parse(d.body, nullptr, /*allow_exceptions=*/false);
+      STOA_ASSERT(e.is_object() && e.contains("error"));
+      STOA_ASSERT(e.at("error").at("code") == stoa::node::rpc_code::kLimitExceeded);
+    }
+  }
   stoa::node::RpcResponse r;
   try {
     r = stoa::node::handle_rpc_body(body, handler);

@@ -12,7 +12,8 @@ APT_PACKAGES=(
   libcrypto++-dev       # reference Keccak-256 for the Keccak tests and benchmark
   libabsl-dev           # absl::flat_hash_map for the state's hot maps
   nlohmann-json3-dev    # JSON for scenarios, ABI documents and the node
-  libcpp-httplib-dev    # HTTP/1.1 server and client for the node (JSON-RPC, REST) and the CLI
+  libboost1.81-dev      # Boost.Beast/Asio (header-only): the node's HTTP and WebSocket server
+  libcpp-httplib-dev    # HTTP/1.1 client for the CLI, the tests and the load generators
   jq curl python3       # the CLI flow test, the crash and journal tests, bench.sh
   libgtest-dev libgmock-dev  # unit tests
   libbenchmark-dev      # bench/

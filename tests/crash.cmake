@@ -18,3 +18,10 @@ add_test(NAME journal.cli
                  $<TARGET_FILE:crash_load>)
 set_tests_properties(journal.cli PROPERTIES TIMEOUT 300 RESOURCE_LOCK stoa_ports
                      LABELS "journal")
+# SIGTERM with idle keep-alive clients and signed load: exit status 0, acknowledged = durable
+# (tests/shutdown_test.sh).
+add_test(NAME node.shutdown_with_idle_clients
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/shutdown_test.sh $<TARGET_FILE:stoa>
+                 $<TARGET_FILE:crash_load>)
+set_tests_properties(node.shutdown_with_idle_clients PROPERTIES TIMEOUT 120
+                     RESOURCE_LOCK stoa_ports)

@@ -121,7 +121,19 @@ std::vector<std::string> EthApi::methods() const {
   return out;
 }
 
-json EthApi::handle(const std::string& method, const json& params) {
+namespace {
+// The client of the request being handled on this thread (EthApi::handle's argument), for the
+// methods that install filters.
+thread_local const std::string* t_client = nullptr;
+}  // namespace
+
+json EthApi::handle(const std::string& method, const json& params, const std::string& client) {
+  const std::string* const outer = t_client;
+  t_client = &client;
+  struct Restore {
+    const std::string* saved;
+    ~Restore() { t_client = saved; }
+  } restore{outer};
   auto it = methods_.find(method);
   if (it == methods_.end()) {
     metrics_.on_rpc("unknown");
@@ -514,7 +526,7 @@ json EthApi::new_filter(const json& p) {
     std::shared_lock lock = ledger_.read_lock();
     head = ledger_.chain().height();
   }
-  return filters_.add_log_filter(std::move(q), head);
+  return filters_.add_log_filter(std::move(q), head, t_client != nullptr ? *t_client : "");
 }
 
 json EthApi::new_block_filter(const json& p) {
@@ -524,7 +536,7 @@ json EthApi::new_block_filter(const json& p) {
     std::shared_lock lock = ledger_.read_lock();
     head = ledger_.chain().height();
   }
-  return filters_.add_block_filter(head);
+  return filters_.add_block_filter(head, t_client != nullptr ? *t_client : "");
 }
 
 namespace {

@@ -12,11 +12,18 @@ Filters::Filters() : rng_(std::random_device{}()) {}
 void Filters::expire(Clock::time_point now) {
   for (auto it = filters_.begin(); it != filters_.end();) {
     if (now - it->second.last_used > kFilterTimeout) {
-      it = filters_.erase(it);
+      auto dead = it++;
+      erase(dead);
     } else {
       ++it;
     }
   }
+}
+
+void Filters::erase(std::map<std::string, Filter>::iterator it) {
+  auto c = per_client_.find(it->second.client);
+  if (c != per_client_.end() && --c->second == 0) per_client_.erase(c);
+  filters_.erase(it);
 }
 
 Filters::Filter& Filters::find(const std::string& id) {
@@ -34,6 +41,13 @@ std::string Filters::add(Filter f) {
                                                  std::to_string(kMaxFilters) +
                                                  "): uninstall unused filters");
   }
+  size_t& mine = per_client_[f.client];
+  if (mine >= kMaxFiltersPerClient) {
+    throw RpcError(rpc_code::kLimitExceeded, "too many filters installed by this client (limit " +
+                                                 std::to_string(kMaxFiltersPerClient) +
+                                                 " per client address): uninstall unused filters");
+  }
+  ++mine;
   f.last_used = now;
   char id[35];
   std::snprintf(id, sizeof id, "0x%016llx%016llx", static_cast<unsigned long long>(rng_()),
@@ -42,15 +56,17 @@ std::string Filters::add(Filter f) {
   return id;
 }
 
-std::string Filters::add_log_filter(LogQuery q, uint64_t head) {
+std::string Filters::add_log_filter(LogQuery q, uint64_t head, const std::string& client) {
   Filter f;
+  f.client = client;
   f.query = std::move(q);
   f.next_block = head + 1;
   return add(std::move(f));
 }
 
-std::string Filters::add_block_filter(uint64_t head) {
+std::string Filters::add_block_filter(uint64_t head, const std::string& client) {
   Filter f;
+  f.client = client;
   f.blocks = true;
   f.next_block = head + 1;
   return add(std::move(f));
@@ -59,7 +75,10 @@ std::string Filters::add_block_filter(uint64_t head) {
 bool Filters::remove(const std::string& id) {
   std::lock_guard lock(mu_);
   expire(Clock::now());
-  return filters_.erase(id) > 0;
+  auto it = filters_.find(id);
+  if (it == filters_.end()) return false;
+  erase(it);
+  return true;
 }
 
 json Filters::changes(const std::string& id, const chain::Chain& chain) {

@@ -30,6 +30,7 @@
 #include "stoa/core/kyc_events.h"
 #include "stoa/core/security_token.h"
 #include "stoa/node/log.h"
+#include "stoa/node/rpc.h"
 
 namespace stoa::node {
 namespace {
@@ -330,7 +331,7 @@ void KycIntake::dev_setup(const crypto::PrivateKey& operator_key) {
   }
 }
 
-void KycIntake::handle(const httplib::Request& req, httplib::Response& res) {
+void KycIntake::handle(const HttpRequest& req, HttpResponse& res) {
   auto answer = [&res](int status, const std::string& body) {
     res.status = status;
     res.set_content(body, "application/json");
@@ -383,6 +384,10 @@ void KycIntake::handle(const httplib::Request& req, httplib::Response& res) {
     return;
   }
 
+  if (const std::string deep = json_depth_error(req.body); !deep.empty()) {
+    answer(400, error_body("bad_request", "malformed JSON: " + deep));
+    return;
+  }
   json j;
   try {
     j = json::parse(req.body);

@@ -106,6 +106,11 @@ std::optional<chain::SignedTransaction> Ledger::pending(const Bytes32& hash) con
   return it->second;
 }
 
+void Ledger::set_block_listener(std::function<void(const chain::Block&)> listener) {
+  std::lock_guard lock(listener_mu_);
+  listener_ = std::move(listener);
+}
+
 // On the sequencer's durability thread (or under the exclusive lock): reads only the block.
 void Ledger::on_durable(const chain::Block& block) {
   {
@@ -114,6 +119,10 @@ void Ledger::on_durable(const chain::Block& block) {
       pending_.erase(tx.hash);
   }
   metrics_.on_block(block);
+  {
+    std::lock_guard lock(listener_mu_);
+    if (listener_) listener_(block);
+  }
   if (log_level() <= LogLevel::kDebug) {
     log_event(LogLevel::kDebug, "block_sealed",
               {{"number", block.header.number},

@@ -1,4 +1,4 @@
-// Wiring: genesis file, ledger, JSON-RPC and REST over cpp-httplib.
+// Wiring: genesis file, ledger, JSON-RPC, REST and WebSocket over the node's HTTP server.
 #include "stoa/node/node.h"
 
 #include <chrono>
@@ -256,6 +256,7 @@ Node::Node(NodeOptions options)
 
 Node::~Node() {
   stop();
+  ledger_->set_block_listener(nullptr);
   ledger_->stop();
 }
 
@@ -269,97 +270,135 @@ std::vector<std::string> Node::rest_paths() {
 }
 
 void Node::install_routes() {
-  server_.set_payload_max_length(kMaxBodyBytes);
-  // Small responses must not wait for the peer's delayed ACK (Nagle): answers go out at once.
-  server_.set_tcp_nodelay(true);
-  // cpp-httplib closes a keep-alive connection after this many requests (5 by default); a
-  // client posting batches would otherwise reconnect every few requests.
-  server_.set_keep_alive_max_count(kKeepAliveMaxRequests);
-  auto timed = [this](std::string handler, auto fn) {
-    return [this, handler = std::move(handler), fn](const httplib::Request& req,
-                                                    httplib::Response& res) {
-      const auto start = std::chrono::steady_clock::now();
-      fn(req, res);
-      metrics_.on_http(
-          handler, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    };
-  };
-  server_.Post("/", timed("rpc", [this](const httplib::Request& req, httplib::Response& res) {
-                 const RpcResponse r = handle_rpc_body(
-                     req.body,
-                     [this](const std::string& method, const json& params) {
-                       return eth_->handle(method, params);
-                     },
-                     [this](size_t requests) { return eth_->fast_body(requests); });
-                 res.status = r.http_status;
-                 if (!r.body.empty()) res.set_content(r.body, "application/json");
-               }));
   for (RestRoute& r : rest_->routes()) {
-    const std::string label =
-        r.openapi_path.starts_with("/v1/") ? "rest" : r.openapi_path.substr(1);
-    server_.Get(r.pattern, timed(label, [h = std::move(r.handler)](const httplib::Request& req,
-                                                                   httplib::Response& res) {
-                  try {
-                    h(req, res);
-                  } catch (const RestError& e) {
-                    send_rest_error(res, e.status, e.code, e.message);
-                  }
-                }));
+    std::string label = r.openapi_path.starts_with("/v1/") ? "rest" : r.openapi_path.substr(1);
+    routes_.push_back({std::regex(r.pattern), std::move(label), std::move(r.handler)});
   }
-  server_.Post("/v1/kyc/webhook",
-               timed("kyc", [this](const httplib::Request& req, httplib::Response& res) {
-                 kyc_->handle(req, res);
-               }));
-  server_.Get("/v1/kyc", timed("rest", [this](const httplib::Request&, httplib::Response& res) {
-                send_json(res, kyc_->info());
-              }));
-  server_.set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, const std::exception_ptr& ep) {
-        std::string what = "unknown error";
-        try {
-          std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        log_event(LogLevel::kError, "http_exception", {{"path", req.path}, {"error", what}});
-        send_rest_error(res, 500, "internal", "internal error");
-      });
-  server_.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,
-                                                                    httplib::Response& res) {
-    if (res.status == 413) {
-      const std::string msg = "request body exceeds " + std::to_string(kMaxBodyBytes) + " bytes";
-      if (req.method == "POST" && req.path == "/") {
-        res.set_content(to_wire(error_response(nullptr, RpcError(rpc_code::kLimitExceeded, msg))),
-                        "application/json");
-      } else {
-        send_rest_error(res, 413, "payload_too_large", msg);
-      }
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (res.status == 404) {
-      send_rest_error(res, 404, "not_found", "no route " + req.method + " " + req.path);
-    } else if (res.status == 405) {
-      send_rest_error(res, 405, "method_not_allowed", "method " + req.method + " not allowed");
+  routes_.push_back({std::regex("/v1/kyc"), "rest",
+                     [this](HttpRequest&, HttpResponse& res) { send_json(res, kyc_->info()); }});
+  HttpServerHandlers h;
+  h.http = [this](HttpRequest& req, HttpResponse& res) { handle_http(req, res); };
+  h.body_limit = [](const HttpRequest& req) {
+    return req.path == "/v1/kyc/webhook" ? kMaxKycBodyBytes : kMaxBodyBytes;
+  };
+  h.too_large = [](const HttpRequest& req, size_t limit, HttpResponse& res) {
+    const bool kyc = req.path == "/v1/kyc/webhook";
+    const std::string msg = std::string(kyc ? "a KYC webhook body" : "a request body") +
+                            " is at most " + std::to_string(limit) + " bytes";
+    if (req.method == "POST" && req.path == "/") {
+      res.status = 413;
+      res.set_content(to_wire(error_response(nullptr, RpcError(rpc_code::kLimitExceeded, msg))),
+                      "application/json");
     } else {
-      send_rest_error(res, res.status, "bad_request", "the request could not be served");
+      send_rest_error(res, 413, "payload_too_large", msg);
     }
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  };
+  h.ws_message = [this](const std::shared_ptr<WsConnection>& conn, const std::string& body) {
+    handle_ws(conn, body);
+  };
+  h.ws_closed = [this](const std::shared_ptr<WsConnection>& conn) {
+    subscriptions_.remove(conn->id());
+  };
+  server_ = std::make_unique<HttpServer>(std::move(h));
+  ledger_->set_block_listener([this](const chain::Block& b) { subscriptions_.publish(b); });
+}
+
+void Node::handle_http(HttpRequest& req, HttpResponse& res) {
+  const auto start = std::chrono::steady_clock::now();
+  const char* label = nullptr;
+  try {
+    if (req.method == "POST" && (req.path == "/" || req.path == "/v1/kyc/webhook")) {
+      const bool rpc = req.path == "/";
+      // Only JSON: a browser cannot send it cross-site without a CORS preflight.
+      if (!is_json_content_type(req.get_header_value("Content-Type"))) {
+        const std::string msg = "Content-Type must be application/json (got \"" +
+                                req.get_header_value("Content-Type") + "\")";
+        if (rpc) {
+          res.status = 415;
+          res.set_content(
+              to_wire(error_response(nullptr, RpcError(rpc_code::kInvalidRequest, msg))),
+              "application/json");
+        } else {
+          send_rest_error(res, 415, "unsupported_media_type", msg);
+        }
+        return;
+      }
+      if (rpc) {
+        label = "rpc";
+        const std::string& client = req.remote_address;
+        const RpcResponse r = handle_rpc_body(
+            req.body,
+            [this, &client](const std::string& method, const json& params) {
+              return eth_->handle(method, params, client);
+            },
+            [this](size_t requests) { return eth_->fast_body(requests); });
+        res.status = r.http_status;
+        if (!r.body.empty()) res.set_content(r.body, "application/json");
+      } else {
+        label = "kyc";
+        kyc_->handle(req, res);
+      }
+    } else if (req.method == "GET") {
+      for (const Route& r : routes_) {
+        std::smatch m;
+        if (!std::regex_match(req.path, m, r.pattern)) continue;
+        req.matches.assign(m.begin(), m.end());
+        label = r.label.c_str();
+        r.handler(req, res);
+        break;
+      }
+      if (label == nullptr) {
+        if (req.path == "/" || req.path == "/v1/kyc/webhook") {
+          send_rest_error(res, 405, "method_not_allowed", "method GET not allowed");
+        } else {
+          send_rest_error(res, 404, "not_found", "no route GET " + req.path);
+        }
+      }
+    } else {
+      bool known = req.path == "/" || req.path == "/v1/kyc/webhook";
+      for (const Route& r : routes_)
+        known = known || std::regex_match(req.path, r.pattern);
+      if (known) {
+        send_rest_error(res, 405, "method_not_allowed", "method " + req.method + " not allowed");
+      } else {
+        send_rest_error(res, 404, "not_found", "no route " + req.method + " " + req.path);
+      }
+    }
+  } catch (const RestError& e) {
+    send_rest_error(res, e.status, e.code, e.message);
+  }
+  if (label != nullptr) {
+    metrics_.on_http(
+        label, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+}
+
+void Node::handle_ws(const std::shared_ptr<WsConnection>& conn, const std::string& body) {
+  bool subscribed = false;
+  const RpcResponse r = handle_rpc_body(
+      body,
+      [this, &conn, &subscribed](const std::string& method, const json& params) -> json {
+        if (method == "eth_subscribe") {
+          json id = subscriptions_.subscribe(conn, params);
+          subscribed = true;
+          return id;
+        }
+        if (method == "eth_unsubscribe") {
+          check_param_count(params, 1, 1);
+          if (!params[0].is_string()) invalid_params("subscription id: expected a string");
+          return subscriptions_.unsubscribe(conn->id(), params[0].get<std::string>());
+        }
+        return eth_->handle(method, params, conn->remote_address());
+      },
+      [this](size_t requests) { return eth_->fast_body(requests); });
+  if (!r.body.empty()) conn->send(r.body);
+  // After the answer is queued: its notifications follow it.
+  if (subscribed) subscriptions_.activate(conn->id());
 }
 
 void Node::bind() {
-  if (options_.port == 0) {
-    port_ = server_.bind_to_any_port(options_.host);
-    if (port_ <= 0) throw std::runtime_error("cannot listen on " + options_.host + ":0");
-  } else {
-    if (!server_.bind_to_port(options_.host, options_.port)) {
-      throw std::runtime_error("cannot listen on " + options_.host + ":" +
-                               std::to_string(options_.port) + " (in use, or not permitted?)");
-    }
-    port_ = options_.port;
-  }
+  raise_open_file_limit();
+  port_ = server_->bind(options_.host, options_.port);
   bound_ = true;
   log_event(LogLevel::kInfo, "listen",
             {{"address", options_.host + ":" + std::to_string(port_)},
@@ -370,23 +409,17 @@ void Node::bind() {
 void Node::serve() {
   if (!bound_) bind();
   serving_ = true;
-  server_.listen_after_bind();
+  server_->run();
 }
 
 void Node::start() {
   if (!bound_) bind();
   serving_ = true;
-  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  thread_ = std::thread([this] { server_->run(); });
 }
 
 void Node::stop() {
-  if (serving_.load()) {
-    // listen_after_bind may not have started yet: stop() is a no-op until it has.
-    for (int i = 0; i < 500 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  server_.stop();
+  server_->stop();
   if (thread_.joinable()) thread_.join();
 }
 

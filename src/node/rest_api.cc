@@ -35,8 +35,7 @@ Address parse_address_param(const std::string& text, const std::string& what) {
   return *a;
 }
 
-size_t parse_limit(const httplib::Request& req, const std::string& name, size_t fallback,
-                   size_t max) {
+size_t parse_limit(const HttpRequest& req, const std::string& name, size_t fallback, size_t max) {
   if (!req.has_param(name)) return fallback;
   const std::string v = req.get_param_value(name);
   if (v.empty() || v.size() > 18 || !std::all_of(v.begin(), v.end(), ::isdigit)) {
@@ -152,21 +151,21 @@ std::string_view openapi_document() {
   return app::kOpenApiJson;
 }
 
-void send_json(httplib::Response& res, const json& body, int status) {
+void send_json(HttpResponse& res, const json& body, int status) {
   res.status = status;
   res.set_content(to_wire(body), "application/json");
 }
 
-void send_rest_error(httplib::Response& res, int status, const std::string& code,
+void send_rest_error(HttpResponse& res, int status, const std::string& code,
                      const std::string& message) {
   send_json(res, {{"error", {{"code", code}, {"message", message}}}}, status);
 }
 
 std::vector<RestRoute> RestApi::routes() {
   auto route = [this](std::string pattern, std::string path,
-                      json (RestApi::*fn)(const httplib::Request&)) {
+                      json (RestApi::*fn)(const HttpRequest&)) {
     return RestRoute{std::move(pattern), std::move(path),
-                     [this, fn](const httplib::Request& req, httplib::Response& res) {
+                     [this, fn](const HttpRequest& req, HttpResponse& res) {
                        send_json(res, (this->*fn)(req));
                      }};
   };
@@ -186,18 +185,17 @@ std::vector<RestRoute> RestApi::routes() {
       route("/v1/transactions/" + seg, "/v1/transactions/{hash}", &RestApi::transaction),
       route("/healthz", "/healthz", &RestApi::healthz),
   };
-  r.push_back(
-      {"/v1/openapi.json", "/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
-         res.set_content(std::string(openapi_document()), "application/json");
-       }});
-  r.push_back({"/metrics", "/metrics", [this](const httplib::Request&, httplib::Response& res) {
+  r.push_back({"/v1/openapi.json", "/v1/openapi.json", [](const HttpRequest&, HttpResponse& res) {
+                 res.set_content(std::string(openapi_document()), "application/json");
+               }});
+  r.push_back({"/metrics", "/metrics", [this](const HttpRequest&, HttpResponse& res) {
                  res.set_content(metrics_.render(ledger_.sequencer().queued()),
                                  "text/plain; version=0.0.4; charset=utf-8");
                }});
   return r;
 }
 
-json RestApi::securities(const httplib::Request&) {
+json RestApi::securities(const HttpRequest&) {
   std::shared_lock lock = ledger_.read_lock();
   const core::State& state = ledger_.chain().state();
   json list = json::array();
@@ -207,13 +205,13 @@ json RestApi::securities(const httplib::Request&) {
   return {{"securities", list}};
 }
 
-json RestApi::security(const httplib::Request& req) {
+json RestApi::security(const HttpRequest& req) {
   std::shared_lock lock = ledger_.read_lock();
   const core::State& state = ledger_.chain().state();
   return security_json(state, resolve(state, req.matches[1]));
 }
 
-json RestApi::holders(const httplib::Request& req) {
+json RestApi::holders(const HttpRequest& req) {
   const size_t offset = parse_limit(req, "offset", 0, SIZE_MAX >> 8);
   const size_t limit = parse_limit(req, "limit", kDefaultHoldersPage, kMaxHoldersPage);
   std::shared_lock lock = ledger_.read_lock();
@@ -236,7 +234,7 @@ json RestApi::holders(const httplib::Request& req) {
           {"holders", list}};
 }
 
-json RestApi::positions(const httplib::Request& req) {
+json RestApi::positions(const HttpRequest& req) {
   const Address who = parse_address_param(req.matches[1], "address");
   std::shared_lock lock = ledger_.read_lock();
   const core::State& state = ledger_.chain().state();
@@ -255,7 +253,7 @@ json RestApi::positions(const httplib::Request& req) {
   return {{"address", who.checksum_hex()}, {"positions", list}};
 }
 
-json RestApi::check(const httplib::Request& req) {
+json RestApi::check(const HttpRequest& req) {
   for (const char* p : {"from", "to", "amount"}) {
     if (!req.has_param(p)) fail(400, "bad_request", std::string("missing query parameter ") + p);
   }
@@ -293,7 +291,7 @@ json RestApi::check(const httplib::Request& req) {
           {"maxAmount", e.max_amount.to_dec()}};
 }
 
-json RestApi::transfers(const httplib::Request& req) {
+json RestApi::transfers(const HttpRequest& req) {
   const size_t limit = parse_limit(req, "limit", kDefaultTransfersPage, kMaxTransfersPage);
   static const Bytes32 kTransferTopic =
       keccak256(std::string_view("Transfer(address,address,uint256)"));
@@ -345,7 +343,7 @@ json RestApi::transfers(const httplib::Request& req) {
   return {{"token", s.token.checksum_hex()}, {"transfers", list}};
 }
 
-json RestApi::blocks(const httplib::Request& req) {
+json RestApi::blocks(const HttpRequest& req) {
   const size_t limit = parse_limit(req, "limit", kDefaultBlocksPage, kMaxBlocksPage);
   std::shared_lock lock = ledger_.read_lock();
   const chain::Chain& c = ledger_.chain();
@@ -356,7 +354,7 @@ json RestApi::blocks(const httplib::Request& req) {
   return {{"head", c.height()}, {"blocks", list}};
 }
 
-json RestApi::block(const httplib::Request& req) {
+json RestApi::block(const HttpRequest& req) {
   const std::string text = req.matches[1];
   if (text.empty() || text.size() > 19 || !std::all_of(text.begin(), text.end(), ::isdigit)) {
     fail(400, "bad_request", "block number: expected a decimal integer");
@@ -377,7 +375,7 @@ json RestApi::block(const httplib::Request& req) {
   return j;
 }
 
-json RestApi::transaction(const httplib::Request& req) {
+json RestApi::transaction(const HttpRequest& req) {
   const std::string text = req.matches[1];
   auto h = Bytes32::from_hex(text);
   if (!h || text.size() != 66) fail(400, "bad_request", "hash: expected 0x and 64 hex digits");
@@ -417,7 +415,7 @@ json RestApi::transaction(const httplib::Request& req) {
   return j;
 }
 
-json RestApi::healthz(const httplib::Request&) {
+json RestApi::healthz(const HttpRequest&) {
   std::shared_lock lock = ledger_.read_lock();
   const chain::Block& h = ledger_.chain().head();
   return {

@@ -1,6 +1,7 @@
 // JSON-RPC 2.0 framing and EIP-1474 errors, and the strict parameter parsers.
 #include "stoa/node/rpc.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <exception>
@@ -16,11 +17,18 @@ bool valid_id(const json& id) {
   return id.is_null() || id.is_string() || id.is_number_integer() || id.is_number_unsigned();
 }
 
-// One request object; returns nullopt for a notification.
-std::optional<json> handle_one(const json& req, const MethodHandler& handler) {
+// One request object; returns nullopt for a notification. `duplicate` is a key the request
+// object repeats ("" if none): JSON parsers disagree on which value wins, so it is refused.
+std::optional<json> handle_one(const json& req, const MethodHandler& handler,
+                               const std::string& duplicate) {
   if (!req.is_object()) {
     return error_response(
         nullptr, RpcError(rpc_code::kInvalidRequest, "invalid request: expected a JSON object"));
+  }
+  if (!duplicate.empty()) {
+    return error_response(
+        nullptr, RpcError(rpc_code::kInvalidRequest, "invalid request: duplicate key \"" +
+                                                         duplicate + "\" in the request object"));
   }
   const bool has_id = req.contains("id");
   json id = has_id ? req.at("id") : json(nullptr);
@@ -260,8 +268,99 @@ json error_response(const json& id, const RpcError& e) {
   return {{"jsonrpc", "2.0"}, {"id", id}, {"error", e.to_json()}};
 }
 
+JsonScan scan_json(std::string_view text, size_t max_depth) {
+  JsonScan out;
+  struct Level {
+    bool object;
+    bool expect_key;
+  };
+  std::vector<Level> stack;
+  bool batch = false;
+  bool first = true;
+  size_t index = 0;               // the current request of a batch
+  std::vector<std::string> keys;  // the current request object's keys
+  size_t depth_of_request = 1;    // 2 for a batch
+  const size_t n = text.size();
+  for (size_t i = 0; i < n; ++i) {
+    const char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    if (first) {
+      first = false;
+      batch = c == '[';
+      depth_of_request = batch ? 2 : 1;
+    }
+    if (c == '{' || c == '[') {
+      if (stack.size() >= max_depth) {
+        out.too_deep = true;
+        return out;
+      }
+      stack.push_back({c == '{', c == '{'});
+      if (c == '{' && stack.size() == depth_of_request) {
+        keys.clear();
+        if (out.duplicate_keys.size() <= index) out.duplicate_keys.resize(index + 1);
+      }
+    } else if (c == '}' || c == ']') {
+      if (!stack.empty()) stack.pop_back();
+    } else if (c == ',') {
+      if (!stack.empty() && stack.back().object) stack.back().expect_key = true;
+      if (batch && stack.size() == 1) ++index;
+    } else if (c == '"') {
+      const size_t start = i + 1;
+      bool escaped = false;
+      size_t j = start;
+      for (; j < n; ++j) {
+        if (text[j] == '\\') {
+          escaped = true;
+          ++j;
+        } else if (text[j] == '"') {
+          break;
+        }
+      }
+      const bool is_key = !stack.empty() && stack.back().object && stack.back().expect_key;
+      if (is_key) {
+        stack.back().expect_key = false;
+        if (stack.size() == depth_of_request) {
+          std::string key(text.substr(start, std::min(j, n) - start));
+          if (escaped) {
+            try {
+              std::string quoted = "\"";
+              quoted += key;
+              quoted += '"';
+              key = json::parse(quoted).get<std::string>();
+            } catch (const json::exception&) {  // malformed: the parser says so
+            }
+          }
+          std::string& dup = out.duplicate_keys[index];
+          if (dup.empty() && std::find(keys.begin(), keys.end(), key) != keys.end()) dup = key;
+          keys.push_back(std::move(key));
+        }
+      }
+      i = j;
+    }
+  }
+  return out;
+}
+
+std::string json_depth_error(std::string_view text) {
+  if (!scan_json(text, kMaxJsonDepth).too_deep) return "";
+  return "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+         " levels (arrays and objects) is refused";
+}
+
 RpcResponse handle_rpc_body(std::string_view body, const MethodHandler& handler) {
   RpcResponse res;
+  const JsonScan scan = scan_json(body, kMaxJsonDepth);
+  if (scan.too_deep) {
+    res.body = to_wire(error_response(
+        nullptr, RpcError(rpc_code::kLimitExceeded,
+                          "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                              " levels (arrays and objects) is refused")));
+    return res;
+  }
+  auto duplicate = [&scan](size_t i) -> const std::string& {
+    static const std::string kNone;
+    return i < scan.duplicate_keys.size() ? scan.duplicate_keys[i] : kNone;
+  };
   json doc;
   try {
     doc = json::parse(body.begin(), body.end());
@@ -284,8 +383,10 @@ RpcResponse handle_rpc_body(std::string_view body, const MethodHandler& handler)
       return res;
     }
     json out = json::array();
+    size_t i = 0;
     for (const json& req : doc) {
-      if (auto r = handle_one(req, handler)) out.push_back(std::move(*r));
+      if (auto r = handle_one(req, handler, duplicate(i))) out.push_back(std::move(*r));
+      ++i;
     }
     if (out.empty()) {
       res.http_status = 204;
@@ -294,7 +395,7 @@ RpcResponse handle_rpc_body(std::string_view body, const MethodHandler& handler)
     res.body = to_wire(out);
     return res;
   }
-  auto r = handle_one(doc, handler);
+  auto r = handle_one(doc, handler, duplicate(0));
   if (!r) {
     res.http_status = 204;
     return res;

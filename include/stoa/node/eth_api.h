@@ -40,8 +40,9 @@ class EthApi {
  public:
   EthApi(Ledger& ledger, Metrics& metrics, EthApiOptions options);
 
-  // Dispatches one request; throws RpcError.
-  json handle(const std::string& method, const json& params);
+  // Dispatches one request; throws RpcError. `client` is the caller's remote address (filters
+  // are capped per client, kMaxFiltersPerClient).
+  json handle(const std::string& method, const json& params, const std::string& client = "");
   // handle() without JSON documents for eth_sendRawTransaction and eth_getTransactionReceipt
   // (rpc.h FastBody): the same answers and errors, the result written as JSON text. The
   // transactions of a batch are decoded and their signers recovered before any is admitted.

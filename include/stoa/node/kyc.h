@@ -17,11 +17,10 @@
 #include <string>
 #include <string_view>
 
-#include <httplib.h>
-
 #include <nlohmann/json.hpp>
 
 #include "stoa/crypto/secp256k1.h"
+#include "stoa/node/http.h"
 #include "stoa/node/ledger.h"
 
 namespace stoa::node {
@@ -66,7 +65,7 @@ class KycIntake {
   // The configured issuer: {enabled, issuerKey, issuerIdentity} (no secret).
   nlohmann::json info() const;
   // POST /v1/kyc/webhook.
-  void handle(const httplib::Request& req, httplib::Response& res);
+  void handle(const HttpRequest& req, HttpResponse& res);
 
  private:
   struct Outcome {

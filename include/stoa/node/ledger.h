@@ -77,6 +77,10 @@ class Ledger {
                            Bytes* revert = nullptr);
   std::optional<chain::SignedTransaction> pending(const Bytes32& hash) const;
 
+  // Called with every block once it is durable (on the sequencer's durability thread, after the
+  // journal write): the WebSocket subscriptions' source. Must not block.
+  void set_block_listener(std::function<void(const chain::Block&)> listener);
+
   void stop();
 
  private:
@@ -90,6 +94,8 @@ class Ledger {
   mutable std::mutex pending_mu_;
   absl::flat_hash_map<Bytes32, chain::SignedTransaction, core::Bytes32Hash> pending_;
   Admission admission_;  // set before the first submit, read-only after
+  std::mutex listener_mu_;
+  std::function<void(const chain::Block&)> listener_;
   std::unique_ptr<chain::Sequencer> sequencer_;
 };
 

@@ -1,31 +1,31 @@
 // The node: configuration and genesis file, the ledger (chain + sequencer), the JSON-RPC and
-// REST handlers, and the HTTP server (cpp-httplib's thread pool) that serves them.
+// REST handlers, and the HTTP/WebSocket server (Boost.Beast, http_server.h) that serves them.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <httplib.h>
-
 #include "stoa/crypto/secp256k1.h"
 #include "stoa/node/eth_api.h"
+#include "stoa/node/http_server.h"
 #include "stoa/node/kyc.h"
 #include "stoa/node/ledger.h"
 #include "stoa/node/metrics.h"
 #include "stoa/node/rest_api.h"
+#include "stoa/node/subscriptions.h"
 #include "stoa/store/store.h"
 
 namespace stoa::node {
 
 inline constexpr uint64_t kDefaultChainId = 1337;
 inline constexpr size_t kDevAccountCount = 10;
-// Requests served on one keep-alive connection before the server closes it.
-inline constexpr size_t kKeepAliveMaxRequests = 100;
 
 struct NodeOptions {
   std::string data_dir = "./stoa-data";
@@ -84,7 +84,11 @@ class Node {
   // Serves until stop() (blocking), or on a thread of its own.
   void serve();
   void start();
+  // Stops serving: closes the listener and idle connections, lets requests being handled
+  // finish (kShutdownGrace), then drains the sequencer (everything admitted is sealed and
+  // durable). Idempotent.
   void stop();
+  size_t connections() const { return server_->connections(); }
 
   const GenesisFile& genesis() const { return genesis_; }
   const NodeOptions& options() const { return options_; }
@@ -96,7 +100,14 @@ class Node {
   std::vector<std::string> rest_paths();
 
  private:
+  struct Route {
+    std::regex pattern;
+    std::string label;  // for the metrics
+    std::function<void(HttpRequest&, HttpResponse&)> handler;
+  };
   void install_routes();
+  void handle_http(HttpRequest& req, HttpResponse& res);
+  void handle_ws(const std::shared_ptr<WsConnection>& conn, const std::string& body);
 
   NodeOptions options_;
   GenesisFile genesis_;
@@ -107,7 +118,9 @@ class Node {
   std::unique_ptr<EthApi> eth_;
   std::unique_ptr<RestApi> rest_;
   std::unique_ptr<KycIntake> kyc_;
-  httplib::Server server_;
+  Subscriptions subscriptions_;
+  std::vector<Route> routes_;
+  std::unique_ptr<HttpServer> server_;
   std::thread thread_;
   int port_ = 0;
   bool bound_ = false;

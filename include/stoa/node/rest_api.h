@@ -7,10 +7,9 @@
 #include <string>
 #include <vector>
 
-#include <httplib.h>
-
 #include <nlohmann/json.hpp>
 
+#include "stoa/node/http.h"
 #include "stoa/node/ledger.h"
 #include "stoa/node/metrics.h"
 
@@ -27,9 +26,9 @@ inline constexpr size_t kDefaultBlocksPage = 20;
 std::string_view openapi_document();
 
 struct RestRoute {
-  std::string pattern;       // httplib regex
+  std::string pattern;       // a std::regex (ECMAScript) matched against the whole path
   std::string openapi_path;  // e.g. "/v1/securities/{token}/holders"
-  std::function<void(const httplib::Request&, httplib::Response&)> handler;
+  std::function<void(const HttpRequest&, HttpResponse&)> handler;
 };
 
 // A REST error; the route wrapper turns it into {"error": {"code", "message"}}.
@@ -39,8 +38,8 @@ struct RestError {
   std::string message;
 };
 
-void send_json(httplib::Response& res, const nlohmann::json& body, int status = 200);
-void send_rest_error(httplib::Response& res, int status, const std::string& code,
+void send_json(HttpResponse& res, const nlohmann::json& body, int status = 200);
+void send_rest_error(HttpResponse& res, int status, const std::string& code,
                      const std::string& message);
 
 class RestApi {
@@ -50,16 +49,16 @@ class RestApi {
   std::vector<RestRoute> routes();
 
  private:
-  nlohmann::json securities(const httplib::Request& req);
-  nlohmann::json security(const httplib::Request& req);
-  nlohmann::json holders(const httplib::Request& req);
-  nlohmann::json positions(const httplib::Request& req);
-  nlohmann::json check(const httplib::Request& req);
-  nlohmann::json transfers(const httplib::Request& req);
-  nlohmann::json blocks(const httplib::Request& req);
-  nlohmann::json block(const httplib::Request& req);
-  nlohmann::json transaction(const httplib::Request& req);
-  nlohmann::json healthz(const httplib::Request& req);
+  nlohmann::json securities(const HttpRequest& req);
+  nlohmann::json security(const HttpRequest& req);
+  nlohmann::json holders(const HttpRequest& req);
+  nlohmann::json positions(const HttpRequest& req);
+  nlohmann::json check(const HttpRequest& req);
+  nlohmann::json transfers(const HttpRequest& req);
+  nlohmann::json blocks(const HttpRequest& req);
+  nlohmann::json block(const HttpRequest& req);
+  nlohmann::json transaction(const HttpRequest& req);
+  nlohmann::json healthz(const HttpRequest& req);
 
   Ledger& ledger_;
   Metrics& metrics_;

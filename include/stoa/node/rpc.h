@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +25,10 @@ using json = nlohmann::json;
 
 inline constexpr size_t kMaxBodyBytes = 8 * 1024 * 1024;  // one HTTP request body (HTTP 413)
 inline constexpr size_t kMaxBatchRequests = 1000;         // requests in one batch (-32005)
+// Nesting of arrays and objects in a JSON body (JSON-RPC over HTTP and WebSocket, the KYC
+// webhook), checked on the bytes before anything is parsed: a deeper body is refused (-32005,
+// or HTTP 400 for the webhook) instead of exhausting the stack.
+inline constexpr size_t kMaxJsonDepth = 64;
 
 // EIP-1474 / JSON-RPC 2.0 error codes.
 namespace rpc_code {
@@ -82,6 +87,18 @@ class FastBody {
 };
 // Makes the FastBody of a body of `requests` requests.
 using FastHandler = std::function<std::unique_ptr<FastBody>(size_t requests)>;
+
+// What scan_json finds in a JSON text without parsing it (a malformed text gives a partial
+// answer; the parser then refuses it).
+struct JsonScan {
+  bool too_deep = false;  // nested deeper than the given depth (the scan stops there)
+  // For each request object (the text's top-level object, or each element of its top-level
+  // array, by index): the first key it repeats, "" if none.
+  std::vector<std::string> duplicate_keys;
+};
+JsonScan scan_json(std::string_view text, size_t max_depth = kMaxJsonDepth);
+// "" when `text` nests at most kMaxJsonDepth deep, else the message naming the limit.
+std::string json_depth_error(std::string_view text);
 
 // Parses the body and answers a single request or a batch.
 RpcResponse handle_rpc_body(std::string_view body, const MethodHandler& handler);

@@ -1,0 +1,56 @@
+// WebSocket subscriptions (eth_subscribe "newHeads" and "logs", eth_unsubscribe): each durable
+// block is published to the matching subscriptions as Ethereum's eth_subscription notifications.
+// Blocks come from the ledger's durability hook (Ledger::set_block_listener), so only durable
+// blocks are ever announced.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "stoa/chain/block.h"
+#include "stoa/node/http_server.h"
+#include "stoa/node/logs.h"
+
+namespace stoa::node {
+
+// Subscriptions one WebSocket connection may hold at once (-32005 beyond).
+inline constexpr size_t kMaxSubscriptionsPerConnection = 100;
+
+class Subscriptions {
+ public:
+  Subscriptions();
+  // eth_subscribe(params): validates, registers an inactive subscription and returns its id
+  // (throws RpcError). It starts receiving notifications at activate(), called once the answer
+  // is queued, so that the answer comes first.
+  std::string subscribe(const std::shared_ptr<WsConnection>& conn, const json& params);
+  void activate(uint64_t conn);
+  // eth_unsubscribe: whether the connection had this subscription.
+  bool unsubscribe(uint64_t conn, const std::string& id);
+  // The connection closed: its subscriptions end.
+  void remove(uint64_t conn);
+  // A durable block (any thread; cheap when no one subscribes).
+  void publish(const chain::Block& block);
+  size_t size() const;
+
+ private:
+  struct Sub {
+    std::string id;
+    bool heads = false;
+    LogQuery query;
+    bool active = false;
+  };
+  struct Conn {
+    std::weak_ptr<WsConnection> conn;
+    std::vector<Sub> subs;
+  };
+  mutable std::mutex mu_;
+  std::map<uint64_t, Conn> conns_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace stoa::node
