@@ -586,6 +586,11 @@ class IdWorld {
       });
       for (size_t i = b; i < e; ++i) {
         const size_t k = i % 3;
+        // The holder approves its KYC provider (the provider's identity becomes a claim key).
+        tx(holders_[i], "approve issuer", [&](CallContext& ctx) -> Status {
+          auto* id = state_.contract_as<core::Identity>(ids[i - b]);
+          return id->add_key(ctx, core::key_of(issuers_[k]), U256(core::purpose::kClaim), U256(1));
+        });
         tx(signers_[k].address(), "claims", [&](CallContext& ctx) -> Status {
           auto* id = state_.contract_as<core::Identity>(ids[i - b]);
           for (uint64_t t : {core::topic::kKyc, core::topic::kAml}) {
