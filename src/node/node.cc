@@ -10,6 +10,9 @@
 #include <stdexcept>
 #include <utility>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "stoa/node/log.h"
 #include "stoa/node/rpc.h"
 
@@ -37,26 +40,68 @@ GenesisFile read_genesis(const fs::path& path) {
     if (!op) throw std::runtime_error("operator is not an address");
     g.operator_account = *op;
     g.timestamp = j.at("timestamp").get<uint64_t>();
+    if (j.contains("format")) {
+      const uint64_t format = j.at("format").get<uint64_t>();
+      if (format == 0 || format > kGenesisFormatVersion) {
+        throw std::runtime_error("format " + std::to_string(format) +
+                                 " is not one this stoa reads (" +
+                                 std::to_string(kGenesisFormatVersion) + ")");
+      }
+      g.format = static_cast<uint32_t>(format);
+    }
+    if (j.contains("rules")) {
+      std::vector<core::RulesActivation> entries;
+      for (const json& r : j.at("rules")) {
+        const uint64_t v = r.at("version").get<uint64_t>();
+        if (v > UINT32_MAX) throw std::runtime_error("rules version " + std::to_string(v));
+        entries.push_back({static_cast<core::Rules>(v), r.at("from").get<uint64_t>()});
+      }
+      const std::string bad = core::RulesSchedule::validate(entries);
+      if (!bad.empty()) throw std::runtime_error("rules: " + bad);
+      g.rules = core::RulesSchedule::from_entries(std::move(entries));
+    }
   } catch (const std::exception& e) {
     throw std::runtime_error(path.string() + " is not a valid genesis file: " + e.what());
   }
   return g;
 }
 
+void fsync_path(const fs::path& p, int flags) {
+  const int fd = ::open(p.c_str(), flags);
+  if (fd < 0) throw std::runtime_error("cannot open " + p.string() + " to sync it");
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) throw std::runtime_error("cannot sync " + p.string());
+}
+
 void write_genesis(const fs::path& path, const GenesisFile& g) {
-  const json j = {{"chainId", g.chain_id},
+  json rules = json::array();
+  for (const core::RulesActivation& r : g.rules.entries())
+    rules.push_back({{"version", static_cast<uint32_t>(r.version)}, {"from", r.from_block}});
+  const json j = {{"format", kGenesisFormatVersion},
+                  {"chainId", g.chain_id},
                   {"operator", g.operator_account.checksum_hex()},
-                  {"timestamp", g.timestamp}};
+                  {"timestamp", g.timestamp},
+                  {"rules", rules}};
   const fs::path tmp = path.string() + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
     out << j.dump(2) << "\n";
     if (!out) throw std::runtime_error("cannot write " + tmp.string());
   }
+  // Durable before anything depends on it: a rules record must not vanish in a crash after a
+  // block ran under it.
+  fsync_path(tmp, O_RDONLY);
   fs::rename(tmp, path);
+  fsync_path(path.parent_path().empty() ? fs::path(".") : path.parent_path(),
+             O_RDONLY | O_DIRECTORY);
 }
 
 }  // namespace
+
+void write_genesis_file(const std::string& data_dir, const GenesisFile& g) {
+  write_genesis(fs::path(data_dir) / "genesis.json", g);
+}
 
 std::optional<GenesisFile> read_genesis_file(const std::string& data_dir) {
   const fs::path path = fs::path(data_dir) / "genesis.json";
@@ -106,6 +151,7 @@ GenesisFile load_or_create_genesis(const NodeOptions& o, uint64_t now) {
                              path.string() + " does not exist yet)");
   }
   g.timestamp = now;
+  g.rules = core::RulesSchedule::fresh();  // a new chain runs the latest rules from genesis
   fs::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create " + dir.string() + ": " + ec.message());
   write_genesis(path, g);
@@ -118,6 +164,7 @@ Node::Node(NodeOptions options)
   cfg.genesis.chain_id = genesis_.chain_id;
   cfg.genesis.operator_account = genesis_.operator_account;
   cfg.genesis_timestamp = genesis_.timestamp;
+  cfg.rules = genesis_.rules;
   store::StoreOptions so;
   so.snapshot_every = options_.snapshot_every;
   so.segment_bytes = options_.segment_bytes;
@@ -137,6 +184,15 @@ Node::Node(NodeOptions options)
              {"replayedBlocks", recovery_.replayed_blocks},
              {"replayedTransactions", recovery_.replayed_transactions},
              {"seconds", recovery_.seconds}});
+  // A stoa with newer rules than the directory records: they start at the next block, recorded
+  // durably before any block runs under them (the blocks on disk replayed under their own).
+  if (genesis_.rules.upgrade(chain->height())) {
+    write_genesis_file(options_.data_dir, genesis_);
+    chain->set_rules(genesis_.rules);
+    log_event(LogLevel::kInfo, "rules_scheduled",
+              {{"version", static_cast<uint32_t>(genesis_.rules.latest_scheduled())},
+               {"fromBlock", genesis_.rules.entries().back().from_block}});
+  }
   store::Store* st = store_.get();
   Ledger::Durability durability;
   durability.needs_state = [st](const chain::Block& b) {

@@ -43,14 +43,22 @@ struct NodeOptions {
   uint64_t segment_bytes = store::kDefaultSegmentBytes;
 };
 
-// DIR/genesis.json: written on first start, reused after so the genesis is stable.
+// DIR/genesis.json: written on first start, reused after so the genesis is stable. Its "rules"
+// record (when each rules version activates) is the one part that grows: a newer stoa appends
+// its latest version from the next block (docs/journal-format.md, "Versions").
+inline constexpr uint32_t kGenesisFormatVersion = 1;  // "format" (absent: 1, the first files)
 struct GenesisFile {
+  uint32_t format = kGenesisFormatVersion;
   uint64_t chain_id = kDefaultChainId;
   Address operator_account;
   uint64_t timestamp = 0;
+  // Absent from a file written before rules versions: version 1 from block 0.
+  core::RulesSchedule rules;
 };
 // Reads DIR/genesis.json if it exists (throws std::runtime_error if it is malformed).
 std::optional<GenesisFile> read_genesis_file(const std::string& data_dir);
+// Writes DIR/genesis.json atomically and durably (temporary file, fsync, rename, directory fsync).
+void write_genesis_file(const std::string& data_dir, const GenesisFile& g);
 // Loads or creates the genesis file; throws std::runtime_error with a clear message when the
 // options contradict it or --operator is missing without --dev.
 GenesisFile load_or_create_genesis(const NodeOptions& options, uint64_t now);
