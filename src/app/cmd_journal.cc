@@ -23,6 +23,7 @@ chain::ChainConfig config_of(const std::string& dir) {
   cfg.genesis.chain_id = g->chain_id;
   cfg.genesis.operator_account = g->operator_account;
   cfg.genesis_timestamp = g->timestamp;
+  cfg.rules = g->rules;  // as recorded: verify changes nothing, blocks replay under their own
   return cfg;
 }
 

@@ -203,7 +203,7 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
   h.ommers_hash = empty_ommers_hash();
   h.number = parent.header.number + 1;
   h.timestamp = std::max(timestamp, parent.header.timestamp);
-  const core::BlockContext ctx{h.number, h.timestamp};
+  const core::BlockContext ctx{h.number, h.timestamp, config_.rules.at(h.number)};
 
   const size_t n = txs.size();
   STOA_ASSERT(n <= UINT32_MAX);
@@ -374,7 +374,8 @@ std::string Chain::restore_state(BytesView encoding) {
 
 core::CallResult Chain::call(const Address& from, const Address& to, BytesView data,
                              uint64_t timestamp) const {
-  const core::BlockContext ctx{height() + 1, std::max(timestamp, head().header.timestamp)};
+  const core::BlockContext ctx{height() + 1, std::max(timestamp, head().header.timestamp),
+                               config_.rules.at(height() + 1)};
   return state_.simulate(from, to, data, ctx);
 }
 

@@ -160,19 +160,6 @@ size_t AccessControl::member_count(const Bytes32& role) const {
   return n;
 }
 
-void AccessControl::encode_state(StateEncoder& enc) const {
-  enc.u64(members_.size());
-  members_.for_each_sorted([&](const Key& k, bool) {
-    enc.b32(k.role);
-    enc.address(k.account);
-  });
-  enc.u64(admins_.size());
-  admins_.for_each_sorted([&](const Bytes32& role, const Bytes32& admin) {
-    enc.b32(role);
-    enc.b32(admin);
-  });
-}
-
 namespace {
 AccessControl& ac(Contract& c) {
   AccessControl* a = c.access_control();
@@ -266,23 +253,6 @@ std::vector<EventSpec> access_control_events() {
 std::vector<ErrorId> access_control_errors() {
   return {ErrorId::kAccessControlUnauthorizedAccount, ErrorId::kAccessControlBadConfirmation,
           ErrorId::kUnknownRole, ErrorId::kRoleSeparationViolation, ErrorId::kZeroAddress};
-}
-
-}  // namespace stoa::core
-
-namespace stoa::core {
-
-void AccessControl::decode_state(StateDecoder& dec) {
-  for (uint64_t n = dec.count(32 + 20); n > 0 && dec.ok(); --n) {
-    Key k;
-    k.role = dec.b32();
-    k.account = dec.address();
-    members_.set(k, true);
-  }
-  for (uint64_t n = dec.count(32 + 32); n > 0 && dec.ok(); --n) {
-    const Bytes32 role = dec.b32();
-    admins_.set(role, dec.b32());
-  }
 }
 
 }  // namespace stoa::core

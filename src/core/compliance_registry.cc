@@ -64,15 +64,7 @@ Result<Outputs> for_each_pair(CallContext& ctx, Args a, F&& f) {
 }  // namespace
 
 ComplianceRegistry::ComplianceRegistry(State& state, const Address& self, const Address& security)
-    : SecurityPart(state, self, security),
-      records_(state.journal()),
-      blocked_(state.journal()),
-      required_accreditation_(state.journal(), 0),
-      max_non_accredited_(state.journal(), 0),
-      accept_self_certified_(state.journal(), false),
-      non_accredited_(state.journal()),
-      modules_(state.journal()),
-      chain_(state.journal()) {}
+    : SecurityPart(state, self, security) {}
 
 void ComplianceRegistry::init_add_module(const Address& module) {
   auto* c = static_cast<ComplianceModule*>(state_.contract(module));
@@ -324,27 +316,20 @@ Status ComplianceRegistry::remove_module(CallContext& ctx, const Address& module
   return Status::Ok();
 }
 
-void ComplianceRegistry::encode_state(StateEncoder& enc) const {
-  enc.address(security_);
-  enc.u8(required_accreditation_.get());
-  enc.u64(max_non_accredited_.get());
-  enc.u8(accept_self_certified_.get() ? 1 : 0);
-  enc.u64(non_accredited_.size());
-  non_accredited_.for_each_sorted([&](const Address& a, bool) { enc.address(a); });
-  enc.u64(modules_.get().size());
-  for (const Address& a : modules_.get())
-    enc.address(a);
-  enc.u64(blocked_.size());
-  blocked_.for_each_sorted([&](Jurisdiction j, bool) { enc.u64(j); });
-  enc.u64(records_.size());
-  records_.for_each_sorted([&](const Address& a, const AccountRecord& r) {
-    enc.address(a);
-    enc.u8(static_cast<uint8_t>((r.whitelisted ? 1 : 0) | (r.blacklisted ? 2 : 0)));
-    enc.u8(r.accreditation);
-    enc.u64(r.jurisdiction);
-    enc.u64(r.lockup_expiry);
-  });
+const auto& ComplianceRegistry::field_list() {
+  static constexpr auto kFields = std::make_tuple(
+      field(&ComplianceRegistry::security_, "security"),
+      field(&ComplianceRegistry::required_accreditation_, "required_accreditation"),
+      field(&ComplianceRegistry::max_non_accredited_, "max_non_accredited"),
+      field(&ComplianceRegistry::accept_self_certified_, "accept_self_certified"),
+      key_set(&ComplianceRegistry::non_accredited_, "non_accredited"),
+      field(&ComplianceRegistry::modules_, "modules"),
+      key_set(&ComplianceRegistry::blocked_, "blocked"),
+      field(&ComplianceRegistry::records_, "records"),
+      derived(&ComplianceRegistry::chain_, "chain"));  // from modules, once every contract exists
+  return kFields;
 }
+STOA_DEFINE_FIELDS(ComplianceRegistry)
 
 const ContractAbi& ComplianceRegistry::abi() const {
   static const ContractAbi kAbi = [] {
@@ -753,32 +738,11 @@ namespace stoa::core {
 
 std::unique_ptr<Contract> ComplianceRegistry::decode_state(DecodeContext& ctx, const Address& self,
                                                            StateDecoder& dec) {
-  const Address security = dec.address();
-  if (!dec.ok()) return nullptr;
-  auto r = std::make_unique<ComplianceRegistry>(ctx.state, self, security);
-  r->required_accreditation_.set(dec.u8());
-  r->max_non_accredited_.set(dec.u64());
-  r->accept_self_certified_.set(dec.boolean());
-  for (uint64_t n = dec.count(20); n > 0 && dec.ok(); --n)
-    r->non_accredited_.set(dec.address(), true);
-  std::vector<Address> modules;
-  for (uint64_t n = dec.count(20); n > 0 && dec.ok(); --n)
-    modules.push_back(dec.address());
-  for (uint64_t n = dec.count(8); n > 0 && dec.ok(); --n)
-    r->blocked_.set(static_cast<Jurisdiction>(dec.u64()), true);
-  for (uint64_t n = dec.count(20 + 1 + 1 + 8 + 8); n > 0 && dec.ok(); --n) {
-    const Address a = dec.address();
-    AccountRecord rec;
-    const uint8_t flags = dec.u8();
-    if (flags > 3) dec.fail("account record flags " + std::to_string(flags) + " > 3");
-    rec.whitelisted = (flags & 1) != 0;
-    rec.blacklisted = (flags & 2) != 0;
-    rec.accreditation = dec.u8();
-    rec.jurisdiction = static_cast<Jurisdiction>(dec.u64());
-    rec.lockup_expiry = dec.u64();
-    r->records_.set(a, rec);
-  }
-  if (!dec.ok()) return nullptr;
+  auto r = std::make_unique<ComplianceRegistry>(ctx.state, self, Address{});
+  if (!decode_fields(*r, field_list(), ctx, dec)) return nullptr;
+  // The module chain is rebuilt from the module addresses once every contract exists.
+  std::vector<Address> modules = r->modules_.get();
+  r->modules_.set({});
   ComplianceRegistry* raw = r.get();
   ctx.fixups.push_back([raw, modules = std::move(modules), &state = ctx.state](std::string* error) {
     for (const Address& m : modules) {

@@ -141,6 +141,10 @@ Journal* Contract::journal() const {
   return state_.journal();
 }
 
+bool Contract::genesis_allows_role_overlap() const {
+  return state_.genesis().allow_role_overlap;
+}
+
 void Contract::emit(CallContext& ctx, std::string_view event, const abi::ValueList& args) const {
   emit(ctx, abi().event(event), args);
 }

@@ -32,10 +32,7 @@ abi::ValueList set_tuple(const SecuritySet& s) {
 }
 }  // namespace
 
-Factory::Factory(State& state, const Address& self)
-    : Contract(state, self),
-      access_(state.journal(), state.genesis().allow_role_overlap),
-      securities_(state.journal()) {}
+Factory::Factory(State& state, const Address& self) : Contract(state, self) {}
 
 void Factory::grant_operator(const Address& op) {
   STOA_ASSERT(access_.grant_initial(nullptr, *this, roles::default_admin(), op).ok());
@@ -43,18 +40,13 @@ void Factory::grant_operator(const Address& op) {
 }
 
 const SecuritySet* Factory::find(const Address& token) const {
-  for (const SecuritySet& s : securities_.get()) {
-    if (s.token == token) return &s;
-  }
-  return nullptr;
+  const uint64_t n = by_token_.get(token);
+  return n == 0 ? nullptr : &securities_.at(n - 1);
 }
 
 const SecuritySet* Factory::find_by_symbol(std::string_view symbol) const {
-  for (const SecuritySet& s : securities_.get()) {
-    auto* t = state_.contract_as<SecurityToken>(s.token);
-    if (t->config().symbol == symbol) return &s;
-  }
-  return nullptr;
+  const uint64_t n = by_symbol_.get(std::string(symbol));
+  return n == 0 ? nullptr : &securities_.at(n - 1);
 }
 
 Result<SecuritySet> Factory::create_security(CallContext& ctx, const CreateSecurityArgs& args) {
@@ -79,7 +71,7 @@ Result<SecuritySet> Factory::create_security(CallContext& ctx, const CreateSecur
   if (find_by_symbol(args.symbol) != nullptr) {
     return make_revert(ErrorId::kSymbolTaken, {args.symbol});
   }
-  if (securities_.get().size() >= kMaxSecurities) {
+  if (securities_.size() >= kMaxSecurities) {
     return make_revert(ErrorId::kLimitExceeded,
                        {std::string("securities per factory"), U256(kMaxSecurities)});
   }
@@ -141,28 +133,21 @@ Result<SecuritySet> Factory::create_security(CallContext& ctx, const CreateSecur
   registry.init_add_module(juris.address());
   token.init_parts(&registry, &restriction);
 
-  auto list = securities_.get();
-  list.push_back(set);
-  securities_.set(std::move(list));
+  securities_.push_back(set);
+  by_token_.set(set.token, securities_.size());
+  by_symbol_.set(args.symbol, securities_.size());
   emit(ctx, "SecurityCreated",
        {set.token, args.admin, U256(set.preset), set.registry, set.restriction,
         set.whitelist_module, set.lockup_module, set.jurisdiction_module});
   return set;
 }
 
-void Factory::encode_state(StateEncoder& enc) const {
-  access_.encode_state(enc);
-  enc.u64(securities_.get().size());
-  for (const SecuritySet& s : securities_.get()) {
-    enc.address(s.token);
-    enc.address(s.registry);
-    enc.address(s.restriction);
-    enc.address(s.whitelist_module);
-    enc.address(s.lockup_module);
-    enc.address(s.jurisdiction_module);
-    enc.u8(s.preset);
-  }
+const auto& Factory::field_list() {
+  static constexpr auto kFields =
+      std::make_tuple(sub(&Factory::access_, "access"), field(&Factory::securities_, "securities"));
+  return kFields;
 }
+STOA_DEFINE_FIELDS(Factory)
 
 const ContractAbi& Factory::abi() const {
   static const ContractAbi kAbi = [] {
@@ -280,21 +265,23 @@ namespace stoa::core {
 std::unique_ptr<Contract> Factory::decode_state(DecodeContext& ctx, const Address& self,
                                                 StateDecoder& dec) {
   auto f = std::make_unique<Factory>(ctx.state, self);
-  f->access_.decode_state(dec);
-  std::vector<SecuritySet> sets;
-  for (uint64_t n = dec.count(6 * 20 + 1); n > 0 && dec.ok(); --n) {
-    SecuritySet s;
-    s.token = dec.address();
-    s.registry = dec.address();
-    s.restriction = dec.address();
-    s.whitelist_module = dec.address();
-    s.lockup_module = dec.address();
-    s.jurisdiction_module = dec.address();
-    s.preset = dec.u8();
-    sets.push_back(s);
-  }
-  if (!dec.ok()) return nullptr;
-  f->securities_.set(std::move(sets));
+  if (!decode_fields(*f, field_list(), ctx, dec)) return nullptr;
+  // The indexes, once every token exists (the symbol is the token's).
+  Factory* raw = f.get();
+  ctx.fixups.push_back([raw, &state = ctx.state](std::string* error) {
+    for (size_t i = 0; i < raw->securities_.size(); ++i) {
+      const SecuritySet& s = raw->securities_[i];
+      const auto* t = state.contract_as<SecurityToken>(s.token);
+      if (t == nullptr || raw->by_symbol_.contains(t->config().symbol)) {
+        *error = "the factory lists " + s.token.checksum_hex() +
+                 ", which is not a token or repeats a symbol";
+        return false;
+      }
+      raw->by_token_.set(s.token, i + 1);
+      raw->by_symbol_.set(t->config().symbol, i + 1);
+    }
+    return true;
+  });
   return f;
 }
 

@@ -133,12 +133,7 @@ Revert claim_status_revert(ClaimStatus s, const Address& issuer, const Address& 
 // ------------------------------------------------------------------------------ Identity
 
 Identity::Identity(State& state, const Address& self, const Address& management)
-    : Contract(state, self),
-      keys_(state.journal()),
-      claims_(state.journal()),
-      recovered_(state.journal()),
-      revoked_claims_(state.journal()),
-      revoked_keys_(state.journal()) {
+    : Contract(state, self) {
   keys_.set(key_of(management), KeyRecord{1u << purpose::kManagement, kKeyTypeEcdsa});
 }
 
@@ -297,7 +292,7 @@ Result<Bytes32> Identity::add_claim(CallContext& ctx, const Claim& c) {
     const auto* idf = state_.contract_as<IdentityFactory>(identity_factory_address());
     const bool deployer =
         idf != nullptr && idf->access_control()->has_role(roles::deployer(), ctx.sender);
-    if (rules::claims_require_key(ctx.block) && !deployer &&
+    if (rules::claims_require_key(ctx.block.rules) && !deployer &&
         !key_has_purpose(key_of(c.issuer), purpose::kClaim)) {
       return make_revert(ErrorId::kClaimIssuerNotApproved, {self_, c.issuer});
     }
@@ -354,39 +349,15 @@ Status Identity::remove_claim(CallContext& ctx, const Bytes32& id) {
   return Status::Ok();
 }
 
-void Identity::encode_state(StateEncoder& enc) const {
-  enc.u64(keys_.size());
-  keys_.for_each_sorted([&](const Bytes32& k, const KeyRecord& r) {
-    enc.b32(k);
-    enc.u64(r.purposes);
-    enc.u64(r.key_type);
-  });
-  enc.u64(claims_.size());
-  claims_.for_each_sorted([&](const Bytes32& id, const Claim& c) {
-    enc.b32(id);
-    enc.u256(c.topic);
-    enc.u256(c.scheme);
-    enc.address(c.issuer);
-    enc.bytes(c.signature);
-    enc.bytes(c.data);
-    enc.str(c.uri);
-  });
-  enc.u64(recovered_.size());
-  recovered_.for_each_sorted([&](const Bytes32& id, const Recovered& r) {
-    enc.b32(id);
-    enc.address(r.signer);
-    enc.u8(r.typed ? 1 : 0);
-    enc.u64(r.issued_at);
-    enc.u64(r.valid_until);
-  });
-  enc.u64(revoked_claims_.size());
-  revoked_claims_.for_each_sorted([&](const Bytes32& k, uint64_t at) {
-    enc.b32(k);
-    enc.u64(at);
-  });
-  enc.u64(revoked_keys_.size());
-  revoked_keys_.for_each_sorted([&](const Bytes32& k, bool) { enc.b32(k); });
+const auto& Identity::field_list() {
+  static constexpr auto kFields =
+      std::make_tuple(field(&Identity::keys_, "keys"), field(&Identity::claims_, "claims"),
+                      field(&Identity::recovered_, "recovered"),
+                      field(&Identity::revoked_claims_, "revoked_claims"),
+                      key_set(&Identity::revoked_keys_, "revoked_keys"));
+  return kFields;
 }
+STOA_DEFINE_FIELDS(Identity)
 
 namespace {
 abi::ValueList claim_tuple(const Claim& c) {
@@ -593,11 +564,7 @@ const ContractAbi& Identity::abi() const {
 
 // ------------------------------------------------------------------------------ IdentityFactory
 
-IdentityFactory::IdentityFactory(State& state, const Address& self)
-    : Contract(state, self),
-      access_(state.journal(), state.genesis().allow_role_overlap),
-      identities_(state.journal()),
-      stacks_(state.journal()) {}
+IdentityFactory::IdentityFactory(State& state, const Address& self) : Contract(state, self) {}
 
 void IdentityFactory::grant_operator(const Address& op) {
   STOA_ASSERT(access_.grant_initial(nullptr, *this, roles::default_admin(), op).ok());
@@ -751,22 +718,13 @@ Result<KycApplied> IdentityFactory::apply_kyc_event(CallContext& ctx, const KycE
   return out;
 }
 
-void IdentityFactory::encode_state(StateEncoder& enc) const {
-  access_.encode_state(enc);
-  enc.u64(identities_.size());
-  identities_.for_each_sorted([&](const Address& w, const Address& id) {
-    enc.address(w);
-    enc.address(id);
-  });
-  enc.u64(stacks_.size());
-  stacks_.for_each_sorted([&](const Address& t, const IdentitySet& s) {
-    enc.address(t);
-    enc.address(s.identity_registry);
-    enc.address(s.storage);
-    enc.address(s.claim_topics);
-    enc.address(s.trusted_issuers);
-  });
+const auto& IdentityFactory::field_list() {
+  static constexpr auto kFields = std::make_tuple(
+      sub(&IdentityFactory::access_, "access"), field(&IdentityFactory::identities_, "identities"),
+      field(&IdentityFactory::stacks_, "stacks"));
+  return kFields;
 }
+STOA_DEFINE_FIELDS(IdentityFactory)
 
 const ContractAbi& IdentityFactory::abi() const {
   static const ContractAbi kAbi = [] {
@@ -930,66 +888,16 @@ namespace stoa::core {
 
 std::unique_ptr<Contract> Identity::decode_state(DecodeContext& ctx, const Address& self,
                                                  StateDecoder& dec) {
+  // The constructor's management key is dropped: the encoding lists every key.
   auto id = std::make_unique<Identity>(ctx.state, self, Address{});
-  id->keys_.clear();  // the constructor's management key; the encoding lists every key
-  for (uint64_t n = dec.count(32 + 8 + 8); n > 0 && dec.ok(); --n) {
-    const Bytes32 k = dec.b32();
-    const uint64_t purposes = dec.u64();
-    const uint64_t key_type = dec.u64();
-    if (purposes == 0 || purposes > UINT32_MAX || key_type > UINT32_MAX) {
-      dec.fail("identity key with purposes " + std::to_string(purposes) + ", type " +
-               std::to_string(key_type));
-    }
-    id->keys_.set(k, KeyRecord{static_cast<uint32_t>(purposes), static_cast<uint32_t>(key_type)});
-  }
-  for (uint64_t n = dec.count(32 + 32 + 32 + 20 + 8 + 8 + 8); n > 0 && dec.ok(); --n) {
-    const Bytes32 k = dec.b32();
-    Claim c;
-    c.topic = dec.u256();
-    c.scheme = dec.u256();
-    c.issuer = dec.address();
-    c.signature = dec.bytes();
-    c.data = dec.bytes();
-    c.uri = dec.str();
-    id->claims_.set(k, c);
-  }
-  for (uint64_t n = dec.count(32 + 20 + 1 + 8 + 8); n > 0 && dec.ok(); --n) {
-    const Bytes32 k = dec.b32();
-    Recovered r;
-    r.signer = dec.address();
-    r.typed = dec.boolean();
-    r.issued_at = dec.u64();
-    r.valid_until = dec.u64();
-    id->recovered_.set(k, r);
-  }
-  for (uint64_t n = dec.count(32 + 8); n > 0 && dec.ok(); --n) {
-    const Bytes32 k = dec.b32();
-    id->revoked_claims_.set(k, dec.u64());
-  }
-  for (uint64_t n = dec.count(32); n > 0 && dec.ok(); --n)
-    id->revoked_keys_.set(dec.b32(), true);
-  if (!dec.ok()) return nullptr;
+  if (!decode_fields(*id, field_list(), ctx, dec)) return nullptr;
   return id;
 }
 
 std::unique_ptr<Contract> IdentityFactory::decode_state(DecodeContext& ctx, const Address& self,
                                                         StateDecoder& dec) {
   auto f = std::make_unique<IdentityFactory>(ctx.state, self);
-  f->access_.decode_state(dec);
-  for (uint64_t n = dec.count(20 + 20); n > 0 && dec.ok(); --n) {
-    const Address w = dec.address();
-    f->identities_.set(w, dec.address());
-  }
-  for (uint64_t n = dec.count(20 * 5); n > 0 && dec.ok(); --n) {
-    const Address t = dec.address();
-    IdentitySet s;
-    s.identity_registry = dec.address();
-    s.storage = dec.address();
-    s.claim_topics = dec.address();
-    s.trusted_issuers = dec.address();
-    f->stacks_.set(t, s);
-  }
-  if (!dec.ok()) return nullptr;
+  if (!decode_fields(*f, field_list(), ctx, dec)) return nullptr;
   return f;
 }
 

@@ -59,7 +59,7 @@ std::vector<uint64_t> required_topics_for_preset(uint8_t preset) {
 // ------------------------------------------------------------------------------ topics
 
 ClaimTopicsRegistry::ClaimTopicsRegistry(State& state, const Address& self, const Address& security)
-    : SecurityPart(state, self, security), topics_(state.journal()) {}
+    : SecurityPart(state, self, security) {}
 
 void ClaimTopicsRegistry::init_topic(const U256& t) {
   auto v = topics_.get();
@@ -93,12 +93,13 @@ Status ClaimTopicsRegistry::remove_topic(CallContext& ctx, const U256& t) {
   return Status::Ok();
 }
 
-void ClaimTopicsRegistry::encode_state(StateEncoder& enc) const {
-  enc.address(security_);
-  enc.u64(topics_.get().size());
-  for (const U256& t : topics_.get())
-    enc.u256(t);
+const auto& ClaimTopicsRegistry::field_list() {
+  static constexpr auto kFields =
+      std::make_tuple(field(&ClaimTopicsRegistry::security_, "security"),
+                      field(&ClaimTopicsRegistry::topics_, "topics"));
+  return kFields;
 }
+STOA_DEFINE_FIELDS(ClaimTopicsRegistry)
 
 const ContractAbi& ClaimTopicsRegistry::abi() const {
   static const ContractAbi kAbi = [] {
@@ -146,7 +147,7 @@ const ContractAbi& ClaimTopicsRegistry::abi() const {
 
 TrustedIssuersRegistry::TrustedIssuersRegistry(State& state, const Address& self,
                                                const Address& security)
-    : SecurityPart(state, self, security), issuers_(state.journal()) {}
+    : SecurityPart(state, self, security) {}
 
 const std::vector<U256>& TrustedIssuersRegistry::issuer_topics(const Address& issuer) const {
   static const std::vector<U256> kNone;
@@ -214,16 +215,13 @@ Status TrustedIssuersRegistry::update_issuer(CallContext& ctx, const Address& is
   return Status::Ok();
 }
 
-void TrustedIssuersRegistry::encode_state(StateEncoder& enc) const {
-  enc.address(security_);
-  enc.u64(issuers_.size());
-  issuers_.for_each_sorted([&](const Address& a, const std::vector<U256>& v) {
-    enc.address(a);
-    enc.u64(v.size());
-    for (const U256& t : v)
-      enc.u256(t);
-  });
+const auto& TrustedIssuersRegistry::field_list() {
+  static constexpr auto kFields =
+      std::make_tuple(field(&TrustedIssuersRegistry::security_, "security"),
+                      field(&TrustedIssuersRegistry::issuers_, "issuers"));
+  return kFields;
 }
+STOA_DEFINE_FIELDS(TrustedIssuersRegistry)
 
 const ContractAbi& TrustedIssuersRegistry::abi() const {
   static const ContractAbi kAbi = [] {
@@ -321,7 +319,7 @@ const ContractAbi& TrustedIssuersRegistry::abi() const {
 
 IdentityRegistryStorage::IdentityRegistryStorage(State& state, const Address& self,
                                                  const Address& security)
-    : SecurityPart(state, self, security), entries_(state.journal()), bound_(state.journal()) {}
+    : SecurityPart(state, self, security) {}
 
 void IdentityRegistryStorage::write(CallContext& ctx, const Address& wallet,
                                     const StoredIdentity& e) {
@@ -366,18 +364,14 @@ Status IdentityRegistryStorage::unbind(CallContext& ctx, const Address& registry
   return Status::Ok();
 }
 
-void IdentityRegistryStorage::encode_state(StateEncoder& enc) const {
-  enc.address(security_);
-  enc.u64(bound_.get().size());
-  for (const Address& a : bound_.get())
-    enc.address(a);
-  enc.u64(entries_.size());
-  entries_.for_each_sorted([&](const Address& w, const StoredIdentity& e) {
-    enc.address(w);
-    enc.address(e.identity);
-    enc.u64(e.country);
-  });
+const auto& IdentityRegistryStorage::field_list() {
+  static constexpr auto kFields =
+      std::make_tuple(field(&IdentityRegistryStorage::security_, "security"),
+                      field(&IdentityRegistryStorage::bound_, "bound"),
+                      field(&IdentityRegistryStorage::entries_, "entries"));
+  return kFields;
 }
+STOA_DEFINE_FIELDS(IdentityRegistryStorage)
 
 const ContractAbi& IdentityRegistryStorage::abi() const {
   static const ContractAbi kAbi = [] {
@@ -559,12 +553,14 @@ Status IdentityRegistry::update_country(CallContext& ctx, const Address& wallet,
   return Status::Ok();
 }
 
-void IdentityRegistry::encode_state(StateEncoder& enc) const {
-  enc.address(security_);
-  enc.address(storage_->address());
-  enc.address(topics_->address());
-  enc.address(issuers_->address());
+const auto& IdentityRegistry::field_list() {
+  static constexpr auto kFields = std::make_tuple(field(&IdentityRegistry::security_, "security"),
+                                                  field(&IdentityRegistry::storage_, "storage"),
+                                                  field(&IdentityRegistry::topics_, "topics"),
+                                                  field(&IdentityRegistry::issuers_, "issuers"));
+  return kFields;
 }
+STOA_DEFINE_FIELDS(IdentityRegistry)
 
 const ContractAbi& IdentityRegistry::abi() const {
   static const ContractAbi kAbi = [] {
@@ -722,74 +718,32 @@ namespace stoa::core {
 
 std::unique_ptr<Contract> ClaimTopicsRegistry::decode_state(DecodeContext& ctx, const Address& self,
                                                             StateDecoder& dec) {
-  const Address security = dec.address();
-  auto r = std::make_unique<ClaimTopicsRegistry>(ctx.state, self, security);
-  std::vector<U256> topics;
-  for (uint64_t n = dec.count(32); n > 0 && dec.ok(); --n)
-    topics.push_back(dec.u256());
-  r->topics_.set(std::move(topics));
-  if (!dec.ok()) return nullptr;
+  auto r = std::make_unique<ClaimTopicsRegistry>(ctx.state, self, Address{});
+  if (!decode_fields(*r, field_list(), ctx, dec)) return nullptr;
   return r;
 }
 
 std::unique_ptr<Contract> TrustedIssuersRegistry::decode_state(DecodeContext& ctx,
                                                                const Address& self,
                                                                StateDecoder& dec) {
-  const Address security = dec.address();
-  auto r = std::make_unique<TrustedIssuersRegistry>(ctx.state, self, security);
-  for (uint64_t n = dec.count(20 + 8); n > 0 && dec.ok(); --n) {
-    const Address issuer = dec.address();
-    std::vector<U256> topics;
-    for (uint64_t k = dec.count(32); k > 0 && dec.ok(); --k)
-      topics.push_back(dec.u256());
-    r->issuers_.set(issuer, topics);
-  }
-  if (!dec.ok()) return nullptr;
+  auto r = std::make_unique<TrustedIssuersRegistry>(ctx.state, self, Address{});
+  if (!decode_fields(*r, field_list(), ctx, dec)) return nullptr;
   return r;
 }
 
 std::unique_ptr<Contract> IdentityRegistryStorage::decode_state(DecodeContext& ctx,
                                                                 const Address& self,
                                                                 StateDecoder& dec) {
-  const Address security = dec.address();
-  auto s = std::make_unique<IdentityRegistryStorage>(ctx.state, self, security);
-  std::vector<Address> bound;
-  for (uint64_t n = dec.count(20); n > 0 && dec.ok(); --n)
-    bound.push_back(dec.address());
-  s->bound_.set(std::move(bound));
-  for (uint64_t n = dec.count(20 + 20 + 8); n > 0 && dec.ok(); --n) {
-    const Address wallet = dec.address();
-    StoredIdentity e;
-    e.identity = dec.address();
-    const uint64_t country = dec.u64();
-    if (country > UINT16_MAX) dec.fail("country " + std::to_string(country) + " > 65535");
-    e.country = static_cast<uint16_t>(country);
-    s->entries_.set(wallet, e);
-  }
-  if (!dec.ok()) return nullptr;
+  auto s = std::make_unique<IdentityRegistryStorage>(ctx.state, self, Address{});
+  if (!decode_fields(*s, field_list(), ctx, dec)) return nullptr;
   return s;
 }
 
 std::unique_ptr<Contract> IdentityRegistry::decode_state(DecodeContext& ctx, const Address& self,
                                                          StateDecoder& dec) {
-  const Address security = dec.address();
-  const Address storage = dec.address();
-  const Address topics = dec.address();
-  const Address issuers = dec.address();
-  if (!dec.ok()) return nullptr;
-  auto r = std::make_unique<IdentityRegistry>(ctx.state, self, security, nullptr, nullptr, nullptr);
-  IdentityRegistry* raw = r.get();
-  ctx.fixups.push_back([raw, storage, topics, issuers, &state = ctx.state](std::string* error) {
-    raw->storage_ = state.contract_as<IdentityRegistryStorage>(storage);
-    raw->topics_ = state.contract_as<ClaimTopicsRegistry>(topics);
-    raw->issuers_ = state.contract_as<TrustedIssuersRegistry>(issuers);
-    if (raw->storage_ == nullptr || raw->topics_ == nullptr || raw->issuers_ == nullptr) {
-      *error = "identity registry " + raw->address().checksum_hex() +
-               " names a storage, topics or issuers registry that is not one";
-      return false;
-    }
-    return true;
-  });
+  auto r =
+      std::make_unique<IdentityRegistry>(ctx.state, self, Address{}, nullptr, nullptr, nullptr);
+  if (!decode_fields(*r, field_list(), ctx, dec)) return nullptr;
   return r;
 }
 

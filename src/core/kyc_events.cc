@@ -1,5 +1,6 @@
 #include "stoa/core/kyc_events.h"
 
+#include "stoa/core/fields.h"
 #include "stoa/core/state.h"
 
 namespace stoa::core {
@@ -9,12 +10,7 @@ Address kyc_event_log_address(const Address& issuer) {
 }
 
 KycEventLog::KycEventLog(State& state, const Address& self, const Address& issuer)
-    : Contract(state, self),
-      issuer_(issuer),
-      records_(state.journal()),
-      order_(state.journal()),
-      head_(state.journal()),
-      next_(state.journal()) {}
+    : Contract(state, self), issuer_(issuer) {}
 
 Status KycEventLog::record(const CallContext& ctx, const Bytes32& key,
                            const Bytes32& request_hash) {
@@ -44,45 +40,27 @@ Status KycEventLog::record(const CallContext& ctx, const Bytes32& key,
   return Status::Ok();
 }
 
-void KycEventLog::encode_state(StateEncoder& enc) const {
-  enc.address(issuer_);
-  enc.u64(head_.get());
-  enc.u64(next_.get());
-  enc.u64(records_.size());
-  records_.for_each_sorted([&](const Bytes32& k, const KycEventRecord& r) {
-    enc.b32(k);
-    delta_put(enc, r);
-  });
-  enc.u64(order_.size());
-  order_.for_each_sorted([&](uint64_t seq, const Bytes32& k) {
-    enc.u64(seq);
-    enc.b32(k);
-  });
+const auto& KycEventLog::field_list() {
+  static constexpr auto kFields = std::make_tuple(
+      field(&KycEventLog::issuer_, "issuer"), field(&KycEventLog::head_, "head"),
+      field(&KycEventLog::next_, "next"), field(&KycEventLog::records_, "records"),
+      field(&KycEventLog::order_, "order"));
+  return kFields;
 }
+STOA_DEFINE_FIELDS(KycEventLog)
 
 std::unique_ptr<Contract> KycEventLog::decode_state(DecodeContext& ctx, const Address& self,
                                                     StateDecoder& dec) {
-  const Address issuer = dec.address();
-  auto log = std::make_unique<KycEventLog>(ctx.state, self, issuer);
-  log->head_.set(dec.u64());
-  log->next_.set(dec.u64());
-  for (uint64_t n = dec.count(32 + 32 + 8 * 3); n > 0 && dec.ok(); --n) {
-    const Bytes32 k = dec.b32();
-    KycEventRecord r;
-    r.request_hash = dec.b32();
-    r.applied_at = dec.u64();
-    r.block_number = dec.u64();
-    r.seq = dec.u64();
-    if (r.seq >= log->next_.get() || r.seq < log->head_.get()) {
-      dec.fail("KYC event record out of the log's range");
-    }
-    log->records_.set(k, r);
+  auto log = std::make_unique<KycEventLog>(ctx.state, self, Address{});
+  if (!decode_fields(*log, field_list(), ctx, dec)) return nullptr;
+  bool in_range = true;
+  log->records_.for_each_sorted([&](const Bytes32& /*key*/, const KycEventRecord& r) {
+    in_range = in_range && r.seq < log->next_.get() && r.seq >= log->head_.get();
+  });
+  if (!in_range) {
+    dec.fail("KYC event record out of the log's range");
+    return nullptr;
   }
-  for (uint64_t n = dec.count(8 + 32); n > 0 && dec.ok(); --n) {
-    const uint64_t seq = dec.u64();
-    log->order_.set(seq, dec.b32());
-  }
-  if (!dec.ok()) return nullptr;
   return log;
 }
 

@@ -60,7 +60,7 @@ std::vector<MethodSpec> module_common_methods() {
 // ---------------------------------------------------------------- WhitelistModule
 
 WhitelistModule::WhitelistModule(State& state, const Address& self, const Address& security)
-    : ComplianceModule(state, self, security), list_(state.journal()) {}
+    : ComplianceModule(state, self, security) {}
 
 void WhitelistModule::evaluate(const Movement& m, const ComplianceRegistry&, RuleSink& sink) const {
   if (m.kind == MovementKind::kBurn) return;
@@ -87,11 +87,12 @@ Status WhitelistModule::set_listed(CallContext& ctx, const Address& a, bool v) {
   return Status::Ok();
 }
 
-void WhitelistModule::encode_state(StateEncoder& enc) const {
-  enc.address(security_);
-  enc.u64(list_.size());
-  list_.for_each_sorted([&](const Address& a, bool) { enc.address(a); });
+const auto& WhitelistModule::field_list() {
+  static constexpr auto kFields = std::make_tuple(field(&WhitelistModule::security_, "security"),
+                                                  key_set(&WhitelistModule::list_, "list"));
+  return kFields;
 }
+STOA_DEFINE_FIELDS(WhitelistModule)
 
 const ContractAbi& WhitelistModule::abi() const {
   static const ContractAbi kAbi = [] {
@@ -156,9 +157,7 @@ const ContractAbi& WhitelistModule::abi() const {
 // ---------------------------------------------------------------- LockupModule
 
 LockupModule::LockupModule(State& state, const Address& self, const Address& security)
-    : ComplianceModule(state, self, security),
-      expiry_(state.journal()),
-      holding_period_(state.journal(), 0) {}
+    : ComplianceModule(state, self, security) {}
 
 void LockupModule::evaluate(const Movement& m, const ComplianceRegistry&, RuleSink& sink) const {
   if (m.kind != MovementKind::kTransfer) return;  // sender-side rule: not for issuance
@@ -202,15 +201,14 @@ Status LockupModule::set_holding_period(CallContext& ctx, const U256& seconds) {
   return Status::Ok();
 }
 
-void LockupModule::encode_state(StateEncoder& enc) const {
-  enc.address(security_);
-  enc.u64(holding_period_.get());
-  enc.u64(expiry_.size());
-  expiry_.for_each_sorted([&](const Address& a, uint64_t e) {
-    enc.address(a);
-    enc.u64(e);
-  });
+const auto& LockupModule::field_list() {
+  static constexpr auto kFields =
+      std::make_tuple(field(&LockupModule::security_, "security"),
+                      field(&LockupModule::holding_period_, "holding_period"),
+                      field(&LockupModule::expiry_, "expiry"));
+  return kFields;
 }
+STOA_DEFINE_FIELDS(LockupModule)
 
 const ContractAbi& LockupModule::abi() const {
   static const ContractAbi kAbi = [] {
@@ -285,12 +283,7 @@ const ContractAbi& LockupModule::abi() const {
 
 JurisdictionModule::JurisdictionModule(State& state, const Address& self, const Address& security,
                                        const Address& registry)
-    : ComplianceModule(state, self, security),
-      registry_(registry),
-      blocked_(state.journal()),
-      allowed_(state.journal()),
-      allow_list_mode_(state.journal(), false),
-      require_(state.journal(), false) {}
+    : ComplianceModule(state, self, security), registry_(registry) {}
 
 bool JurisdictionModule::permitted(Jurisdiction j) const {
   if (blocked_.get(j)) return false;
@@ -357,15 +350,17 @@ Status JurisdictionModule::set_account_jurisdiction(CallContext& ctx, const Addr
   return reg->set_jurisdiction(ctx, a, j);
 }
 
-void JurisdictionModule::encode_state(StateEncoder& enc) const {
-  enc.address(security_);
-  enc.address(registry_);
-  enc.u8(static_cast<uint8_t>((allow_list_mode_.get() ? 1 : 0) | (require_.get() ? 2 : 0)));
-  enc.u64(blocked_.size());
-  blocked_.for_each_sorted([&](Jurisdiction j, bool) { enc.u64(j); });
-  enc.u64(allowed_.size());
-  allowed_.for_each_sorted([&](Jurisdiction j, bool) { enc.u64(j); });
+const auto& JurisdictionModule::field_list() {
+  static constexpr auto kFields =
+      std::make_tuple(field(&JurisdictionModule::security_, "security"),
+                      field(&JurisdictionModule::registry_, "registry"),
+                      flags2(&JurisdictionModule::allow_list_mode_, &JurisdictionModule::require_,
+                             "allow_list_mode|require"),
+                      key_set(&JurisdictionModule::blocked_, "blocked"),
+                      key_set(&JurisdictionModule::allowed_, "allowed"));
+  return kFields;
 }
+STOA_DEFINE_FIELDS(JurisdictionModule)
 
 const ContractAbi& JurisdictionModule::abi() const {
   static const ContractAbi kAbi = [] {
@@ -529,44 +524,22 @@ namespace stoa::core {
 
 std::unique_ptr<Contract> WhitelistModule::decode_state(DecodeContext& ctx, const Address& self,
                                                         StateDecoder& dec) {
-  const Address security = dec.address();
-  if (!dec.ok()) return nullptr;
-  auto m = std::make_unique<WhitelistModule>(ctx.state, self, security);
-  for (uint64_t n = dec.count(20); n > 0 && dec.ok(); --n)
-    m->list_.set(dec.address(), true);
-  if (!dec.ok()) return nullptr;
+  auto m = std::make_unique<WhitelistModule>(ctx.state, self, Address{});
+  if (!decode_fields(*m, field_list(), ctx, dec)) return nullptr;
   return m;
 }
 
 std::unique_ptr<Contract> LockupModule::decode_state(DecodeContext& ctx, const Address& self,
                                                      StateDecoder& dec) {
-  const Address security = dec.address();
-  if (!dec.ok()) return nullptr;
-  auto m = std::make_unique<LockupModule>(ctx.state, self, security);
-  m->holding_period_.set(dec.u64());
-  for (uint64_t n = dec.count(20 + 8); n > 0 && dec.ok(); --n) {
-    const Address a = dec.address();
-    m->expiry_.set(a, dec.u64());
-  }
-  if (!dec.ok()) return nullptr;
+  auto m = std::make_unique<LockupModule>(ctx.state, self, Address{});
+  if (!decode_fields(*m, field_list(), ctx, dec)) return nullptr;
   return m;
 }
 
 std::unique_ptr<Contract> JurisdictionModule::decode_state(DecodeContext& ctx, const Address& self,
                                                            StateDecoder& dec) {
-  const Address security = dec.address();
-  const Address registry = dec.address();
-  if (!dec.ok()) return nullptr;
-  auto m = std::make_unique<JurisdictionModule>(ctx.state, self, security, registry);
-  const uint8_t flags = dec.u8();
-  if (flags > 3) dec.fail("jurisdiction module flags " + std::to_string(flags) + " > 3");
-  m->allow_list_mode_.set((flags & 1) != 0);
-  m->require_.set((flags & 2) != 0);
-  for (uint64_t n = dec.count(8); n > 0 && dec.ok(); --n)
-    m->blocked_.set(static_cast<Jurisdiction>(dec.u64()), true);
-  for (uint64_t n = dec.count(8); n > 0 && dec.ok(); --n)
-    m->allowed_.set(static_cast<Jurisdiction>(dec.u64()), true);
-  if (!dec.ok()) return nullptr;
+  auto m = std::make_unique<JurisdictionModule>(ctx.state, self, Address{}, Address{});
+  if (!decode_fields(*m, field_list(), ctx, dec)) return nullptr;
   return m;
 }
 

@@ -52,24 +52,8 @@ bool supports(uint32_t id) {
 SecurityToken::SecurityToken(State& state, const Address& self, TokenConfig config)
     : Contract(state, self),
       config_(std::move(config)),
-      domain_separator_(crypto::eip712_domain_separator(config_.name, "1", state.chain_id(), self)),
-      access_(state.journal(), state.genesis().allow_role_overlap),
-      balances_(state.journal()),
-      allowances_(state.journal()),
-      nonces_(state.journal()),
-      total_supply_(state.journal(), U256(0)),
-      holder_count_(state.journal(), 0),
-      paused_(state.journal(), false),
-      registry_(state.journal(), nullptr),
-      restriction_(state.journal(), nullptr),
-      frozen_(state.journal()),
-      frozen_tokens_(state.journal()),
-      onchain_id_(state.journal()),
-      identity_registry_(state.journal(), nullptr),
-      eligibility_(state.journal(), 0),
-      investor_balances_(state.journal()),
-      investor_count_(state.journal(), 0),
-      aml_threshold_(state.journal(), kDefaultAmlThreshold) {}
+      domain_separator_(
+          crypto::eip712_domain_separator(config_.name, "1", state.chain_id(), self)) {}
 
 Address SecurityToken::investor_of(const Address& wallet) const {
   if (const IdentityRegistry* ir = identity_registry_.get()) {
@@ -630,52 +614,27 @@ Status SecurityToken::set_restriction(CallContext& ctx, const Address& a) {
   return Status::Ok();
 }
 
-void SecurityToken::encode_state(StateEncoder& enc) const {
-  enc.str(config_.name);
-  enc.str(config_.symbol);
-  enc.u8(config_.decimals);
-  enc.u8(config_.preset);
-  enc.u8(paused_.get() ? 1 : 0);
-  enc.u256(total_supply_.get());
-  enc.u64(holder_count_.get());
-  enc.address(registry_.get() ? registry_.get()->address() : Address{});
-  enc.address(restriction_.get() ? restriction_.get()->address() : Address{});
-  access_.encode_state(enc);
-  enc.u64(balances_.size());
-  balances_.for_each_sorted([&](const Address& a, const U256& b) {
-    enc.address(a);
-    enc.u256(b);
-  });
-  enc.u64(allowances_.size());
-  allowances_.for_each_sorted([&](const AddressPair& p, const U256& v) {
-    enc.address(p.a);
-    enc.address(p.b);
-    enc.u256(v);
-  });
-  enc.u64(nonces_.size());
-  nonces_.for_each_sorted([&](const Address& a, uint64_t n) {
-    enc.address(a);
-    enc.u64(n);
-  });
-  // The T-REX controls and the AML threshold.
-  enc.u64(frozen_.size());
-  frozen_.for_each_sorted([&](const Address& a, bool) { enc.address(a); });
-  enc.u64(frozen_tokens_.size());
-  frozen_tokens_.for_each_sorted([&](const Address& a, const U256& v) {
-    enc.address(a);
-    enc.u256(v);
-  });
-  enc.address(onchain_id_.get());
-  enc.address(identity_registry_.get() ? identity_registry_.get()->address() : Address{});
-  enc.u8(eligibility_.get());
-  enc.u64(investor_balances_.size());
-  investor_balances_.for_each_sorted([&](const Address& a, const U256& v) {
-    enc.address(a);
-    enc.u256(v);
-  });
-  enc.u64(investor_count_.get());
-  enc.u8(aml_threshold_.get());
+const auto& SecurityToken::field_list() {
+  static constexpr auto kFields = std::make_tuple(
+      field(&SecurityToken::config_, "config"), field(&SecurityToken::paused_, "paused"),
+      field(&SecurityToken::total_supply_, "total_supply"),
+      field(&SecurityToken::holder_count_, "holder_count"),
+      field(&SecurityToken::registry_, "registry"),
+      field(&SecurityToken::restriction_, "restriction"), sub(&SecurityToken::access_, "access"),
+      field(&SecurityToken::balances_, "balances"),
+      field(&SecurityToken::allowances_, "allowances"), field(&SecurityToken::nonces_, "nonces"),
+      // The T-REX controls and the AML threshold.
+      key_set(&SecurityToken::frozen_, "frozen"),
+      field(&SecurityToken::frozen_tokens_, "frozen_tokens"),
+      field(&SecurityToken::onchain_id_, "onchain_id"),
+      field(&SecurityToken::identity_registry_, "identity_registry"),
+      field(&SecurityToken::eligibility_, "eligibility"),
+      field(&SecurityToken::investor_balances_, "investor_balances"),
+      field(&SecurityToken::investor_count_, "investor_count"),
+      field(&SecurityToken::aml_threshold_, "aml_threshold"));
+  return kFields;
 }
+STOA_DEFINE_FIELDS(SecurityToken)
 
 namespace {
 std::string rule_name(const State& s, const Address& a) {
@@ -1380,87 +1339,14 @@ namespace stoa::core {
 
 std::unique_ptr<Contract> SecurityToken::decode_state(DecodeContext& ctx, const Address& self,
                                                       StateDecoder& dec) {
-  TokenConfig config;
-  config.name = dec.str();
-  config.symbol = dec.str();
-  config.decimals = dec.u8();
-  config.preset = dec.u8();
-  if (!dec.ok()) return nullptr;
-  auto t = std::make_unique<SecurityToken>(ctx.state, self, std::move(config));
-  t->paused_.set(dec.boolean());
-  t->total_supply_.set(dec.u256());
-  t->holder_count_.set(dec.u64());
-  const Address registry = dec.address();
-  const Address restriction = dec.address();
-  t->access_.decode_state(dec);
-  for (uint64_t n = dec.count(20 + 32); n > 0 && dec.ok(); --n) {
-    const Address a = dec.address();
-    t->balances_.set(a, dec.u256());
+  auto t = std::make_unique<SecurityToken>(ctx.state, self, TokenConfig{});
+  if (!decode_fields(*t, field_list(), ctx, dec)) return nullptr;
+  if (t->eligibility_.get() > 2) {
+    dec.fail("eligibility mode " + std::to_string(t->eligibility_.get()) + " > 2");
+    return nullptr;
   }
-  for (uint64_t n = dec.count(20 + 20 + 32); n > 0 && dec.ok(); --n) {
-    AddressPair p;
-    p.a = dec.address();
-    p.b = dec.address();
-    t->allowances_.set(p, dec.u256());
-  }
-  for (uint64_t n = dec.count(20 + 8); n > 0 && dec.ok(); --n) {
-    const Address a = dec.address();
-    t->nonces_.set(a, dec.u64());
-  }
-  // The T-REX controls and the AML threshold.
-  for (uint64_t n = dec.count(20); n > 0 && dec.ok(); --n)
-    t->frozen_.set(dec.address(), true);
-  for (uint64_t n = dec.count(20 + 32); n > 0 && dec.ok(); --n) {
-    const Address a = dec.address();
-    t->frozen_tokens_.set(a, dec.u256());
-  }
-  t->onchain_id_.set(dec.address());
-  const Address identity_registry = dec.address();
-  const uint8_t eligibility = dec.u8();
-  if (eligibility > 2) dec.fail("eligibility mode " + std::to_string(eligibility) + " > 2");
-  t->eligibility_.set(eligibility);
-  for (uint64_t n = dec.count(20 + 32); n > 0 && dec.ok(); --n) {
-    const Address a = dec.address();
-    t->investor_balances_.set(a, dec.u256());
-  }
-  t->investor_count_.set(dec.u64());
-  t->aml_threshold_.set(dec.u8());
-  if (!dec.ok()) return nullptr;
-  SecurityToken* raw = t.get();
-  if (!identity_registry.is_zero()) {
-    ctx.fixups.push_back([raw, identity_registry, &state = ctx.state](std::string* error) {
-      IdentityRegistry* ir = state.contract_as<IdentityRegistry>(identity_registry);
-      if (ir == nullptr) {
-        *error = "token " + raw->address().checksum_hex() + " names identity registry " +
-                 identity_registry.checksum_hex() + ", which is not an IdentityRegistry";
-        return false;
-      }
-      raw->identity_registry_.set(ir);
-      return true;
-    });
-  }
-  ctx.fixups.push_back([raw, registry, restriction, &state = ctx.state](std::string* error) {
-    ComplianceRegistry* reg = nullptr;
-    TransferRestriction* res = nullptr;
-    if (!registry.is_zero()) {
-      reg = state.contract_as<ComplianceRegistry>(registry);
-      if (reg == nullptr) {
-        *error = "token " + raw->address().checksum_hex() + " names registry " +
-                 registry.checksum_hex() + ", which is not a ComplianceRegistry";
-        return false;
-      }
-    }
-    if (!restriction.is_zero()) {
-      res = state.contract_as<TransferRestriction>(restriction);
-      if (res == nullptr) {
-        *error = "token " + raw->address().checksum_hex() + " names restriction " +
-                 restriction.checksum_hex() + ", which is not a TransferRestriction";
-        return false;
-      }
-    }
-    raw->init_parts(reg, res);
-    return true;
-  });
+  t->domain_separator_ =
+      crypto::eip712_domain_separator(t->config_.name, "1", ctx.state.chain_id(), self);
   return t;
 }
 

@@ -47,8 +47,8 @@ class State::Creations final : public Undoable {
 State::State(const GenesisConfig& genesis)
     : genesis_(genesis),
       creations_(std::make_unique<Creations>(*this)),
-      create_nonces_(&journal_),
-      account_nonces_(&journal_) {
+      create_nonces_(&journal_, Slot{0}),
+      account_nonces_(&journal_, Slot{1}) {
   journal_.pop_owner();  // the State's own containers are built; contracts own the rest
   std::unique_ptr<Factory> f;
   {

@@ -14,9 +14,7 @@ TransferRestriction& tr(Contract& c) {
 }  // namespace
 
 TransferRestriction::TransferRestriction(State& state, const Address& self, const Address& security)
-    : SecurityPart(state, self, security),
-      max_holders_(state.journal(), 0),
-      max_amount_(state.journal(), U256(0)) {}
+    : SecurityPart(state, self, security) {}
 
 // Holders are investors (PRODUCT: an identity with several wallets is one holder): the token
 // fills the investor of each side (the wallet itself when it has no identity) and its balance
@@ -62,11 +60,14 @@ Status TransferRestriction::set_max_transfer_amount(CallContext& ctx, const U256
   return Status::Ok();
 }
 
-void TransferRestriction::encode_state(StateEncoder& enc) const {
-  enc.address(security_);
-  enc.u64(max_holders_.get());
-  enc.u256(max_amount_.get());
+const auto& TransferRestriction::field_list() {
+  static constexpr auto kFields =
+      std::make_tuple(field(&TransferRestriction::security_, "security"),
+                      field(&TransferRestriction::max_holders_, "max_holders"),
+                      field(&TransferRestriction::max_amount_, "max_amount"));
+  return kFields;
 }
+STOA_DEFINE_FIELDS(TransferRestriction)
 
 const ContractAbi& TransferRestriction::abi() const {
   static const ContractAbi kAbi = [] {
@@ -156,12 +157,8 @@ namespace stoa::core {
 
 std::unique_ptr<Contract> TransferRestriction::decode_state(DecodeContext& ctx, const Address& self,
                                                             StateDecoder& dec) {
-  const Address security = dec.address();
-  if (!dec.ok()) return nullptr;
-  auto r = std::make_unique<TransferRestriction>(ctx.state, self, security);
-  r->max_holders_.set(dec.u64());
-  r->max_amount_.set(dec.u256());
-  if (!dec.ok()) return nullptr;
+  auto r = std::make_unique<TransferRestriction>(ctx.state, self, Address{});
+  if (!decode_fields(*r, field_list(), ctx, dec)) return nullptr;
   return r;
 }
 

@@ -7,6 +7,9 @@
 #include <stdexcept>
 #include <utility>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "stoa/node/log.h"
 #include "stoa/node/rpc.h"
 
@@ -20,9 +23,14 @@ uint64_t wall_seconds() {
 }
 
 std::string genesis_json(const GenesisFile& g) {
-  const json j = {{"chainId", g.chain_id},
+  json rules = json::array();
+  for (const core::RulesActivation& r : g.rules.entries())
+    rules.push_back({{"version", static_cast<uint32_t>(r.version)}, {"from", r.from_block}});
+  const json j = {{"format", kGenesisFormatVersion},
+                  {"chainId", g.chain_id},
                   {"operator", g.operator_account.checksum_hex()},
-                  {"timestamp", g.timestamp}};
+                  {"timestamp", g.timestamp},
+                  {"rules", rules}};
   return j.dump(2) + "\n";
 }
 
@@ -35,6 +43,26 @@ GenesisFile parse_genesis(const std::string& path, const Bytes& data) {
     if (!op) throw std::runtime_error("operator is not an address");
     g.operator_account = *op;
     g.timestamp = j.at("timestamp").get<uint64_t>();
+    if (j.contains("format")) {
+      const uint64_t format = j.at("format").get<uint64_t>();
+      if (format == 0 || format > kGenesisFormatVersion) {
+        throw std::runtime_error("format " + std::to_string(format) +
+                                 " is not one this stoa reads (" +
+                                 std::to_string(kGenesisFormatVersion) + ")");
+      }
+      g.format = static_cast<uint32_t>(format);
+    }
+    if (j.contains("rules")) {
+      std::vector<core::RulesActivation> entries;
+      for (const json& r : j.at("rules")) {
+        const uint64_t v = r.at("version").get<uint64_t>();
+        if (v > UINT32_MAX) throw std::runtime_error("rules version " + std::to_string(v));
+        entries.push_back({static_cast<core::Rules>(v), r.at("from").get<uint64_t>()});
+      }
+      const std::string bad = core::RulesSchedule::validate(entries);
+      if (!bad.empty()) throw std::runtime_error("rules: " + bad);
+      g.rules = core::RulesSchedule::from_entries(std::move(entries));
+    }
   } catch (const std::exception& e) {
     throw std::runtime_error(path + " is not a valid genesis file: " + e.what());
   }
@@ -123,6 +151,14 @@ std::optional<GenesisFile> read_genesis_file(const std::string& data_dir, store:
   }
 }
 
+void write_genesis_file(const std::string& data_dir, const GenesisFile& g, store::Env* env) {
+  const std::string text = genesis_json(g);
+  const store::IoStatus s = store::write_file_atomically(
+      env, data_dir, "genesis.json",
+      BytesView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  if (!s.ok()) throw std::runtime_error(s.error + read_only_hint(s.error));
+}
+
 std::vector<crypto::PrivateKey> dev_keys(size_t n) {
   std::vector<crypto::PrivateKey> keys;
   for (uint32_t i = 0; i < n; ++i) {
@@ -163,12 +199,9 @@ GenesisFile load_or_create_genesis(const NodeOptions& o, uint64_t now) {
                              path + " does not exist yet)");
   }
   g.timestamp = now;
+  g.rules = core::RulesSchedule::fresh();  // a new chain runs the latest rules from genesis
   make_dirs(env, o.data_dir);
-  const std::string text = genesis_json(g);
-  const store::IoStatus s = store::write_file_atomically(
-      env, o.data_dir, "genesis.json",
-      BytesView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
-  if (!s.ok()) throw std::runtime_error(s.error + read_only_hint(s.error));
+  write_genesis_file(o.data_dir, g, env);
   return g;
 }
 
@@ -178,6 +211,7 @@ Node::Node(NodeOptions options)
   cfg.genesis.chain_id = genesis_.chain_id;
   cfg.genesis.operator_account = genesis_.operator_account;
   cfg.genesis_timestamp = genesis_.timestamp;
+  cfg.rules = genesis_.rules;
   store::StoreOptions so;
   so.snapshot_every = options_.snapshot_every;
   so.segment_bytes = options_.segment_bytes;
@@ -208,6 +242,15 @@ Node::Node(NodeOptions options)
              {"replayedBlocks", recovery_.replayed_blocks},
              {"replayedTransactions", recovery_.replayed_transactions},
              {"seconds", recovery_.seconds}});
+  // A stoa with newer rules than the directory records: they start at the next block, recorded
+  // durably before any block runs under them (the blocks on disk replayed under their own).
+  if (genesis_.rules.upgrade(chain->height())) {
+    write_genesis_file(options_.data_dir, genesis_, env);
+    chain->set_rules(genesis_.rules);
+    log_event(LogLevel::kInfo, "rules_scheduled",
+              {{"version", static_cast<uint32_t>(genesis_.rules.latest_scheduled())},
+               {"fromBlock", genesis_.rules.entries().back().from_block}});
+  }
   store::Store* st = store_.get();
   Ledger::Durability durability;
   durability.needs_state = [st](const chain::Block& b) {

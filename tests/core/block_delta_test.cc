@@ -21,8 +21,8 @@ Address a(uint8_t n) {
 // A bare journal with two maps in the root scope: slots 0 and 1 of owner zero.
 struct Bare {
   Journal j;
-  JMap<Address, uint64_t, AddressHash> m{&j};
-  JValue<uint64_t> v{&j};
+  JMap<Address, uint64_t, AddressHash> m{&j, Slot{0}};
+  JValue<uint64_t> v{&j, Slot{1}};
   Bare() { j.set_block_tracking(true); }
   std::vector<SlotId> take(Bytes* bytes) {
     std::vector<SlotId> slots;
@@ -37,14 +37,28 @@ struct Bare {
   }
 };
 
-TEST(BlockDeltaTest, ContainersGetSlotsInConstructionOrder) {
+TEST(BlockDeltaTest, ContainersHaveTheSlotTheyDeclare) {
   Bare b;
   EXPECT_EQ(b.m.slot(), (SlotId{Address{}, 0}));
   EXPECT_EQ(b.v.slot(), (SlotId{Address{}, 1}));
   b.j.push_owner(a(9));
-  JValue<bool> inner(&b.j);
+  JValue<bool> inner(&b.j, Slot{7});  // not construction order: the declared number
+  JValue<bool> first(&b.j, Slot{0});
   b.j.pop_owner();
-  EXPECT_EQ(inner.slot(), (SlotId{a(9), 0}));
+  EXPECT_EQ(inner.slot(), (SlotId{a(9), 7}));
+  EXPECT_EQ(first.slot(), (SlotId{a(9), 0}));
+}
+
+// Two containers of one contract with one slot number would merge their delta entries.
+TEST(BlockDeltaTest, TwoContainersWithOneSlotInOneContractAreRefused) {
+  EXPECT_DEATH(
+      {
+        Journal j;
+        j.push_owner(a(9));
+        JValue<bool> x(&j, Slot{3});
+        JValue<bool> y(&j, Slot{3});
+      },
+      "invariant violated");
 }
 
 TEST(BlockDeltaTest, CommittedWritesAreInTheDeltaRevertedOnesAreNot) {

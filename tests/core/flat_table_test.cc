@@ -247,7 +247,7 @@ Address key(uint64_t i) {
 
 TEST(JMapTest, StoringTheDefaultErases) {
   Journal j;
-  JMap<Address, uint64_t, AddressHash> m(&j);
+  JMap<Address, uint64_t, AddressHash> m(&j, Slot{0});
   m.set(key(1), 5);
   m.set(key(2), 6);
   EXPECT_EQ(m.size(), 2u);
@@ -264,7 +264,7 @@ TEST(JMapTest, StoringTheDefaultErases) {
 
 TEST(JMapTest, RollbackRestoresAndCommitKeeps) {
   Journal j;
-  JMap<Address, uint64_t, AddressHash> m(&j);
+  JMap<Address, uint64_t, AddressHash> m(&j, Slot{0});
   for (uint64_t i = 0; i < 100; ++i)
     m.set(key(i), i + 1);  // genesis: permanent
 
@@ -300,7 +300,7 @@ TEST(JMapTest, RollbackRestoresAndCommitKeeps) {
 
 TEST(JMapTest, SortedKeysAreAscendingAndPrefetchChangesNothing) {
   Journal j;
-  JMap<Address, uint64_t, AddressHash> m(&j);
+  JMap<Address, uint64_t, AddressHash> m(&j, Slot{0});
   std::map<Address, uint64_t> model;
   for (uint64_t i = 0; i < 3000; ++i) {
     m.set(key(i * 7), i + 1);
@@ -326,7 +326,7 @@ TEST(JMapTest, SortedKeysAreAscendingAndPrefetchChangesNothing) {
 // Random calls, each committed or rolled back, against a model that keeps a copy to restore.
 TEST(JMapTest, RandomTransactionsAgainstModel) {
   Journal j;
-  JMap<Address, uint64_t, AddressHash> m(&j);
+  JMap<Address, uint64_t, AddressHash> m(&j, Slot{0});
   std::map<Address, uint64_t> model;
   sim::Prng rng{42};
   for (int call = 0; call < 3000; ++call) {

@@ -97,6 +97,17 @@ TEST_F(IdentityTest, ClaimGriefingStrangerCannotFillAnotherInvestorsIdentity) {
                  {2, 1, mallory_id, classic("mallory", bob_id_, 2, junk), junk, std::string("")}));
 }
 
+// The claim rule is rules version 2: blocks written under version 1 (before it) replay as they
+// ran, when a claim key of any issuer could add that issuer's claims (rules.h).
+TEST_F(IdentityTest, ClaimRuleTakesEffectFromRulesVersionTwoOnly) {
+  const Bytes d = {0x03};
+  block_.rules = Rules::kV1;
+  expect_ok(add_claim(bob_id_, 1, 1, classic("signer", bob_id_, 1, d), d));
+  block_.rules = Rules::kV2;
+  expect_revert(add_claim(bob_id_, 2, 1, classic("signer", bob_id_, 2, d), d),
+                ErrorId::kClaimIssuerNotApproved, {bob_id_, kyc_});
+}
+
 // applyKycEvent as the intake sends it: one typed claim per topic, signed by "signer".
 class KycEventTest : public IdentityTest {
  protected:

@@ -674,5 +674,57 @@ TEST(NodeGenesis, IsStableAndRefusesContradictions) {
   fs::remove_all(o.data_dir);
 }
 
+// genesis.json carries its format version and the rules record (docs/journal-format.md,
+// "Versions"); a file from before both (chain id, operator, timestamp only) still opens, under
+// rules version 1 from block 0; a format or rules version this stoa does not know is refused.
+TEST(NodeGenesis, RecordsItsFormatAndRulesAndReadsFilesFromBefore) {
+  NodeOptions o;
+  o.data_dir = temp_dir();
+  o.dev = true;
+  load_or_create_genesis(o, 100);
+  const fs::path path = fs::path(o.data_dir) / "genesis.json";
+  auto read_json = [&] {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return json::parse(ss.str());
+  };
+  const json g = read_json();
+  EXPECT_EQ(g["format"], kGenesisFormatVersion);
+  EXPECT_EQ(g["rules"], json::parse(R"([{"version": )" +
+                                    std::to_string(static_cast<uint32_t>(core::kLatestRules)) +
+                                    R"(, "from": 0}])"));
+  auto write = [&](const json& j) {
+    std::ofstream out(path, std::ios::trunc);
+    out << j.dump();
+  };
+  json old = {{"chainId", 1337}, {"operator", g["operator"]}, {"timestamp", 5}};
+  write(old);
+  const auto before = read_genesis_file(o.data_dir);
+  ASSERT_TRUE(before.has_value());
+  EXPECT_EQ(before->format, 1u);
+  EXPECT_EQ(before->rules.entries(), (std::vector<core::RulesActivation>{{core::Rules::kV1, 0}}));
+  EXPECT_EQ(load_or_create_genesis(o, 300).timestamp, 5u);
+  auto refused = [&](const json& j, const std::string& fragment) {
+    write(j);
+    try {
+      read_genesis_file(o.data_dir);
+      ADD_FAILURE() << "accepted " << j.dump();
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    }
+  };
+  json future_format = old;
+  future_format["format"] = kGenesisFormatVersion + 1;
+  refused(future_format, "format");
+  json future_rules = old;
+  future_rules["rules"] = json::parse(R"([{"version": 1, "from": 0}, {"version": 99, "from": 7}])");
+  refused(future_rules, "newer than this stoa");
+  json not_from_genesis = old;
+  not_from_genesis["rules"] = json::parse(R"([{"version": 1, "from": 3}])");
+  refused(not_from_genesis, "block 0");
+  fs::remove_all(o.data_dir);
+}
+
 }  // namespace
 }  // namespace stoa::node

@@ -22,6 +22,9 @@ namespace stoa::chain {
 struct ChainConfig {
   core::GenesisConfig genesis;
   uint64_t genesis_timestamp = 0;
+  // When each rules version activates (a data directory's genesis.json "rules"; a new chain runs
+  // the latest from block 0).
+  core::RulesSchedule rules = core::RulesSchedule::fresh();
 };
 
 struct TxLocation {
@@ -41,6 +44,9 @@ class Chain {
 
   uint64_t chain_id() const { return config_.genesis.chain_id; }
   const ChainConfig& config() const { return config_; }
+  // A newer binary on an older data directory: its latest rules from the next block (recorded by
+  // the caller first). Blocks already executed keep the rules they ran under.
+  void set_rules(core::RulesSchedule rules) { config_.rules = std::move(rules); }
   core::State& state() { return state_; }
   const core::State& state() const { return state_; }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "stoa/core/contract.h"
+#include "stoa/core/fields.h"
 
 namespace stoa::core {
 
@@ -36,8 +37,9 @@ const RoleInfo* find_by_name(std::string_view name);
 
 class AccessControl {
  public:
-  AccessControl(Journal* j, bool allow_role_overlap)
-      : members_(j), admins_(j), allow_overlap_(allow_role_overlap) {}
+  // Its two containers take slots `base` and `base` + 1 of the contract that holds it.
+  AccessControl(Journal* j, Slot base, bool allow_role_overlap)
+      : members_(j, base), admins_(j, base + 1), allow_overlap_(allow_role_overlap) {}
 
   bool has_role(const Bytes32& role, const Address& account) const {
     return members_.get(Key{role, account});
@@ -60,8 +62,12 @@ class AccessControl {
   // Number of accounts holding a role (for views and tests).
   size_t member_count(const Bytes32& role) const;
 
-  void encode_state(StateEncoder& enc) const;
-  void decode_state(StateDecoder& dec);  // into an empty AccessControl
+  // The field list (fields.h): role members as a key set, then each role's admin role.
+  static const auto& field_list() {
+    static constexpr auto kFields = std::make_tuple(key_set(&AccessControl::members_, "members"),
+                                                    field(&AccessControl::admins_, "admins"));
+    return kFields;
+  }
 
  private:
   struct Key {
@@ -75,6 +81,10 @@ class AccessControl {
     friend void delta_put(StateEncoder& e, const Key& k) {
       e.b32(k.role);
       e.address(k.account);
+    }
+    friend void state_get(StateDecoder& d, Key& k) {
+      k.role = d.b32();
+      k.account = d.address();
     }
   };
   Status check_separation(const Bytes32& role, const Address& account) const;

@@ -37,6 +37,15 @@ inline void delta_put(StateEncoder& e, const AccountRecord& r) {
   e.u64(r.jurisdiction);
   e.u64(r.lockup_expiry);
 }
+inline void state_get(StateDecoder& d, AccountRecord& r) {
+  const uint8_t flags = d.u8();
+  if (flags > 3) d.fail("account record flags " + std::to_string(flags) + " > 3");
+  r.whitelisted = (flags & 1) != 0;
+  r.blacklisted = (flags & 2) != 0;
+  r.accreditation = d.u8();
+  r.jurisdiction = static_cast<Jurisdiction>(d.u64());
+  r.lockup_expiry = d.u64();
+}
 
 inline constexpr size_t kMaxModules = 16;  // modules in one registry's chain
 inline constexpr uint8_t kMaxAccreditation = 2;
@@ -49,6 +58,7 @@ class ComplianceRegistry final : public SecurityPart {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  std::vector<FieldInfo> field_info() const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
                                                 StateDecoder& dec);
 
@@ -108,16 +118,20 @@ class ComplianceRegistry final : public SecurityPart {
   void update(CallContext& ctx, const Address& a, const AccountRecord& r);
   void count_non_accredited(const Movement& m);
 
-  JMap<Address, AccountRecord, AddressHash> records_;
-  JMap<Jurisdiction, bool> blocked_;
-  JValue<uint8_t> required_accreditation_;
-  JValue<uint64_t> max_non_accredited_;
-  JValue<bool> accept_self_certified_;
-  JMap<Address, bool, AddressHash> non_accredited_;  // investors admitted below the level
-  JValue<std::vector<Address>> modules_;
+  static const auto& field_list();  // encoding order (compliance_registry.cc)
+
+  // Storage, with stable slot numbers (docs/journal-format.md, "Versions").
+  JMap<Address, AccountRecord, AddressHash> records_{journal(), Slot{0}};
+  JMap<Jurisdiction, bool> blocked_{journal(), Slot{1}};
+  JValue<uint8_t> required_accreditation_{journal(), Slot{2}};
+  JValue<uint64_t> max_non_accredited_{journal(), Slot{3}};
+  JValue<bool> accept_self_certified_{journal(), Slot{4}};
+  // investors admitted below the level
+  JMap<Address, bool, AddressHash> non_accredited_{journal(), Slot{5}};
+  JValue<std::vector<Address>> modules_{journal(), Slot{6}};
   // The contracts of modules_, resolved when the chain changes (journaled with it, so a rollback
   // restores both): the transfer path walks the chain without a contract lookup per module.
-  JValue<std::vector<ComplianceModule*>> chain_;
+  JValue<std::vector<ComplianceModule*>> chain_{journal(), Slot{7}};
 };
 
 }  // namespace stoa::core

@@ -20,6 +20,7 @@
 #include "stoa/core/errors.h"
 #include "stoa/core/journal.h"
 #include "stoa/core/result.h"
+#include "stoa/core/rules.h"
 #include "stoa/core/state_encoding.h"
 
 namespace stoa::core {
@@ -58,6 +59,9 @@ struct Log {
 struct BlockContext {
   uint64_t number = 0;
   uint64_t timestamp = 0;  // seconds since the Unix epoch
+  // The rules the block runs under (rules.h): the chain sets it from the data directory's
+  // schedule; elsewhere (tests, scenarios, the simulator) the latest.
+  Rules rules = kLatestRules;
 };
 
 struct CallContext {
@@ -245,6 +249,14 @@ class RuleSink {
   std::vector<Finding> findings_;
 };
 
+// One entry of a contract's field list (include/stoa/core/fields.h): its name and, for a
+// journaled container, the container (whose slot() is its stable number).
+struct FieldInfo {
+  std::string_view name;
+  const Undoable* container = nullptr;  // nullptr: a plain member, fixed when the contract is made
+  bool derived = false;                 // rebuilt from other fields; not in the encoding
+};
+
 class Contract {
  public:
   Contract(State& state, const Address& self) : state_(state), self_(self) {}
@@ -254,7 +266,10 @@ class Contract {
 
   virtual ContractKind kind() const = 0;
   virtual const ContractAbi& abi() const = 0;
+  // The canonical encoding of the contract's storage, from its field list (fields.h).
   virtual void encode_state(StateEncoder& enc) const = 0;
+  // Its field list, in encoding order (tests: every container is listed, slots are unique).
+  virtual std::vector<FieldInfo> field_info() const = 0;
   const Address& address() const { return self_; }
   // The role domain that guards this contract (its security's, or its own); nullptr if none.
   virtual AccessControl* access_control() const { return nullptr; }
@@ -265,6 +280,7 @@ class Contract {
 
  protected:
   Journal* journal() const;
+  bool genesis_allows_role_overlap() const;  // for the AccessControl members
 
   State& state_;
   Address self_;

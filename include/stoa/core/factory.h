@@ -8,6 +8,7 @@
 
 #include "stoa/core/access_control.h"
 #include "stoa/core/modules.h"
+#include "stoa/core/ordered_map.h"
 #include "stoa/core/presets.h"
 #include "stoa/core/security_token.h"
 
@@ -29,6 +30,12 @@ inline void delta_put(StateEncoder& e, const SecuritySet& s) {
     e.address(*a);
   e.u8(s.preset);
 }
+inline void state_get(StateDecoder& d, SecuritySet& s) {
+  for (Address* a : {&s.token, &s.registry, &s.restriction, &s.whitelist_module, &s.lockup_module,
+                     &s.jurisdiction_module})
+    *a = d.address();
+  s.preset = d.u8();
+}
 
 struct CreateSecurityArgs {
   std::string name;
@@ -48,20 +55,30 @@ class Factory final : public Contract {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  std::vector<FieldInfo> field_info() const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
                                                 StateDecoder& dec);
   AccessControl* access_control() const override { return &access_; }
 
   Result<SecuritySet> create_security(CallContext& ctx, const CreateSecurityArgs& args);
-  const std::vector<SecuritySet>& securities() const { return securities_.get(); }
+  const std::vector<SecuritySet>& securities() const { return securities_.items(); }
   const SecuritySet* find(const Address& token) const;
   const SecuritySet* find_by_symbol(std::string_view symbol) const;
 
   void grant_operator(const Address& op);  // genesis
 
  private:
-  mutable AccessControl access_;
-  JValue<std::vector<SecuritySet>> securities_;
+  static const auto& field_list();  // encoding order (factory.cc)
+
+  // Storage, with stable slot numbers (docs/journal-format.md, "Versions").
+  mutable AccessControl access_{journal(), Slot{0}, genesis_allows_role_overlap()};  // 0, 1
+  // Every security in creation order: appended in O(1), encoded (snapshots, block deltas) as the
+  // list it always was.
+  JVector<SecuritySet> securities_{journal(), Slot{2}};
+  // Indexes (not state: rebuilt when a snapshot is decoded): a security's position + 1 by token
+  // address and by symbol, O(log n) where a scan was.
+  JOrderedMap<Address, uint64_t> by_token_{journal(), kIndex};
+  JOrderedMap<std::string, uint64_t> by_symbol_{journal(), kIndex};
 };
 
 }  // namespace stoa::core

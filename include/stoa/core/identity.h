@@ -69,6 +69,14 @@ inline void delta_put(StateEncoder& e, const Claim& c) {
   e.bytes(c.data);
   e.str(c.uri);
 }
+inline void state_get(StateDecoder& d, Claim& c) {
+  c.topic = d.u256();
+  c.scheme = d.u256();
+  c.issuer = d.address();
+  c.signature = d.bytes();
+  c.data = d.bytes();
+  c.uri = d.str();
+}
 
 // Why a claim is or is not valid (IdentityRegistry.claimStatus answers these numbers).
 enum class ClaimStatus : uint8_t {
@@ -96,6 +104,7 @@ class Identity final : public Contract {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  std::vector<FieldInfo> field_info() const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
                                                 StateDecoder& dec);
 
@@ -139,6 +148,12 @@ class Identity final : public Contract {
       e.u64(r.issued_at);
       e.u64(r.valid_until);
     }
+    friend void state_get(StateDecoder& d, Recovered& r) {
+      r.signer = d.address();
+      r.typed = d.boolean();
+      r.issued_at = d.u64();
+      r.valid_until = d.u64();
+    }
   };
   const Recovered* recovered(const Bytes32& id) const { return recovered_.find(id); }
 
@@ -162,15 +177,27 @@ class Identity final : public Contract {
       e.u64(k.purposes);
       e.u64(k.key_type);
     }
+    friend void state_get(StateDecoder& d, KeyRecord& k) {
+      const uint64_t p = d.u64();
+      const uint64_t t = d.u64();
+      if (p == 0 || p > UINT32_MAX || t > UINT32_MAX) {
+        d.fail("identity key with purposes " + std::to_string(p) + ", type " + std::to_string(t));
+      }
+      k.purposes = static_cast<uint32_t>(p);
+      k.key_type = static_cast<uint32_t>(t);
+    }
   };
   Status require_purpose(const CallContext& ctx, uint32_t p) const;
 
-  JMap<Bytes32, KeyRecord, Bytes32Hash> keys_;
-  JMap<Bytes32, Claim, Bytes32Hash> claims_;
-  JMap<Bytes32, Recovered, Bytes32Hash> recovered_;  // per claim id, as claims_
+  static const auto& field_list();  // encoding order (identity.cc)
+
+  // Storage, with stable slot numbers (docs/journal-format.md, "Versions").
+  JMap<Bytes32, KeyRecord, Bytes32Hash> keys_{journal(), Slot{0}};
+  JMap<Bytes32, Claim, Bytes32Hash> claims_{journal(), Slot{1}};
+  JMap<Bytes32, Recovered, Bytes32Hash> recovered_{journal(), Slot{2}};  // per claim id
   // keccak256(abi.encode(claimId, identity)) -> revocation time + 1.
-  JMap<Bytes32, uint64_t, Bytes32Hash> revoked_claims_;
-  JMap<Bytes32, bool, Bytes32Hash> revoked_keys_;
+  JMap<Bytes32, uint64_t, Bytes32Hash> revoked_claims_{journal(), Slot{3}};
+  JMap<Bytes32, bool, Bytes32Hash> revoked_keys_{journal(), Slot{4}};
 };
 
 // The identity stack of one security.
@@ -184,6 +211,10 @@ struct IdentitySet {
 inline void delta_put(StateEncoder& e, const IdentitySet& s) {
   for (const Address* a : {&s.identity_registry, &s.storage, &s.claim_topics, &s.trusted_issuers})
     e.address(*a);
+}
+inline void state_get(StateDecoder& d, IdentitySet& s) {
+  for (Address* a : {&s.identity_registry, &s.storage, &s.claim_topics, &s.trusted_issuers})
+    *a = d.address();
 }
 
 // One verification result of a KYC provider, applied by IdentityFactory.applyKycEvent in one
@@ -215,6 +246,7 @@ class IdentityFactory final : public Contract {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  std::vector<FieldInfo> field_info() const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
                                                 StateDecoder& dec);
   AccessControl* access_control() const override { return &access_; }
@@ -239,9 +271,12 @@ class IdentityFactory final : public Contract {
   void grant_operator(const Address& op);  // genesis
 
  private:
-  mutable AccessControl access_;
-  JMap<Address, Address, AddressHash> identities_;  // wallet -> identity
-  JMap<Address, IdentitySet, AddressHash> stacks_;  // token -> stack
+  static const auto& field_list();  // encoding order (identity.cc)
+
+  // Storage, with stable slot numbers (docs/journal-format.md, "Versions").
+  mutable AccessControl access_{journal(), Slot{0}, genesis_allows_role_overlap()};  // 0, 1
+  JMap<Address, Address, AddressHash> identities_{journal(), Slot{2}};  // wallet -> identity
+  JMap<Address, IdentitySet, AddressHash> stacks_{journal(), Slot{3}};  // token -> stack
 };
 
 }  // namespace stoa::core

@@ -41,6 +41,7 @@ class ClaimTopicsRegistry final : public SecurityPart {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  std::vector<FieldInfo> field_info() const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
                                                 StateDecoder& dec);
 
@@ -50,7 +51,8 @@ class ClaimTopicsRegistry final : public SecurityPart {
   void init_topic(const U256& t);
 
  private:
-  JValue<std::vector<U256>> topics_;
+  static const auto& field_list();  // encoding order (identity_registry.cc)
+  JValue<std::vector<U256>> topics_{journal(), Slot{0}};
 };
 
 class TrustedIssuersRegistry final : public SecurityPart {
@@ -60,6 +62,7 @@ class TrustedIssuersRegistry final : public SecurityPart {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  std::vector<FieldInfo> field_info() const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
                                                 StateDecoder& dec);
 
@@ -74,7 +77,8 @@ class TrustedIssuersRegistry final : public SecurityPart {
 
  private:
   Status check_topics(const std::vector<U256>& topics) const;
-  JMap<Address, std::vector<U256>, AddressHash> issuers_;
+  static const auto& field_list();  // encoding order (identity_registry.cc)
+  JMap<Address, std::vector<U256>, AddressHash> issuers_{journal(), Slot{0}};
 };
 
 struct StoredIdentity {
@@ -86,6 +90,12 @@ inline void delta_put(StateEncoder& e, const StoredIdentity& s) {
   e.address(s.identity);
   e.u64(s.country);
 }
+inline void state_get(StateDecoder& d, StoredIdentity& s) {
+  s.identity = d.address();
+  const uint64_t country = d.u64();
+  if (country > UINT16_MAX) d.fail("country " + std::to_string(country) + " > 65535");
+  s.country = static_cast<uint16_t>(country);
+}
 
 class IdentityRegistryStorage final : public SecurityPart {
  public:
@@ -94,6 +104,7 @@ class IdentityRegistryStorage final : public SecurityPart {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  std::vector<FieldInfo> field_info() const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
                                                 StateDecoder& dec);
 
@@ -106,8 +117,9 @@ class IdentityRegistryStorage final : public SecurityPart {
   Status unbind(CallContext& ctx, const Address& registry);  // DEFAULT_ADMIN_ROLE
 
  private:
-  JMap<Address, StoredIdentity, AddressHash> entries_;
-  JValue<std::vector<Address>> bound_;
+  static const auto& field_list();  // encoding order (identity_registry.cc)
+  JMap<Address, StoredIdentity, AddressHash> entries_{journal(), Slot{0}};
+  JValue<std::vector<Address>> bound_{journal(), Slot{1}};
 };
 
 class IdentityRegistry final : public SecurityPart {
@@ -119,6 +131,7 @@ class IdentityRegistry final : public SecurityPart {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  std::vector<FieldInfo> field_info() const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
                                                 StateDecoder& dec);
 
@@ -145,6 +158,8 @@ class IdentityRegistry final : public SecurityPart {
   void delete_unchecked(CallContext& ctx, const Address& wallet);
 
  private:
+  static const auto& field_list();  // encoding order (identity_registry.cc)
+  // Fixed when the registry is made (no journaled container).
   IdentityRegistryStorage* storage_;
   ClaimTopicsRegistry* topics_;
   TrustedIssuersRegistry* issuers_;

@@ -9,9 +9,10 @@
 // (account nonces). At the seal, State::take_block_delta encodes each written container's
 // entries, in the canonical order of (owner contract, ordinal), and the chain hashes them into
 // the next state root (docs/journal-format.md, "State root"). A container's identity is the
-// contract being constructed when it is (an OwnerScope) and its ordinal among that contract's
-// containers: member declaration order, the same whether a contract is created by a call or
-// decoded from a snapshot.
+// contract being constructed when it is (an OwnerScope) and its slot number, declared next to the
+// member (`JMap<...> balances_{j, Slot{2}}`): stable whatever the declaration order, so members
+// can be added or reordered without changing the state roots of old journals. Slot numbers are
+// unique within a contract (checked when the container is constructed).
 #pragma once
 
 #include <algorithm>
@@ -34,17 +35,31 @@ namespace stoa::core {
 
 class Journal;
 
-// Which contract a container belongs to, and its place among that contract's containers.
+// A container's stable number within its contract: written into every block delta that names the
+// container, so it must never change once a journal holds it (docs/journal-format.md, "Versions").
+struct Slot {
+  uint32_t n;
+  constexpr explicit Slot(uint32_t v) : n(v) {}
+  constexpr Slot operator+(uint32_t k) const { return Slot(n + k); }
+};
+
+// Which contract a container belongs to, and its slot number in that contract.
 struct SlotId {
   Address owner;  // zero for the State's own containers (create and account nonces)
   uint32_t ordinal = 0;
   auto operator<=>(const SlotId&) const = default;
 };
 
+// An index: journaled (a revert undoes it) but not state — derived from state, rebuilt when a
+// snapshot is decoded, and in no block delta, snapshot or fingerprint.
+struct IndexTag {};
+inline constexpr IndexTag kIndex{};
+
 class Undoable {
  public:
   Undoable() = default;  // no slot: not state (the State's record of contracts created)
-  explicit Undoable(Journal* j);
+  Undoable(Journal* j, Slot slot);
+  Undoable(Journal* j, IndexTag /*index*/) : journal_(j), index_(true) {}
   Undoable(const Undoable&) = delete;
   Undoable& operator=(const Undoable&) = delete;
   virtual ~Undoable();
@@ -59,6 +74,7 @@ class Undoable {
   // The whole content, canonically (checks that block deltas miss nothing; not a hot path).
   virtual void encode_content(StateEncoder& enc) const = 0;
   const SlotId& slot() const { return slot_; }
+  bool is_index() const { return index_; }
 
  protected:
   Journal* journal() const { return journal_; }  // set by the constructor taking a journal
@@ -68,13 +84,15 @@ class Undoable {
   uint64_t touched_epoch_ = 0;
   uint64_t block_epoch_ = 0;
   SlotId slot_;
-  Journal* journal_ = nullptr;  // set for containers with a slot: the journal lists them
+  Journal* journal_ =
+      nullptr;  // set for containers with a slot (the journal lists them) and indexes
   size_t live_index_ = 0;
+  bool index_ = false;
 };
 
 class Journal {
  public:
-  Journal() { scopes_.push_back(Scope{Address{}, 0}); }
+  Journal() { scopes_.push_back(Scope{Address{}, {}}); }
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
@@ -130,17 +148,20 @@ class Journal {
     return out;
   }
 
-  // Containers constructed while an OwnerScope is open belong to its contract, numbered in
-  // construction order. The journal starts inside the State's own scope (owner zero).
-  void push_owner(const Address& owner) { scopes_.push_back(Scope{owner, 0}); }
+  // Containers constructed while an OwnerScope is open belong to its contract, each with its
+  // declared slot number. The journal starts inside the State's own scope (owner zero).
+  void push_owner(const Address& owner) { scopes_.push_back(Scope{owner, {}}); }
   void pop_owner() {
     STOA_ASSERT(!scopes_.empty());
     scopes_.pop_back();
   }
-  SlotId next_slot() {
+  SlotId claim_slot(Slot slot) {
     STOA_ASSERT(!scopes_.empty());  // a container constructed outside any contract's scope
     Scope& s = scopes_.back();
-    return SlotId{s.owner, s.next++};
+    // Two containers of one contract with the same slot number would share their delta entries.
+    STOA_ASSERT(std::find(s.used.begin(), s.used.end(), slot.n) == s.used.end());
+    s.used.push_back(slot.n);
+    return SlotId{s.owner, slot.n};
   }
   // Every container with a slot that exists now (any order).
   const std::vector<Undoable*>& live() const { return live_; }
@@ -162,7 +183,7 @@ class Journal {
  private:
   struct Scope {
     Address owner;
-    uint32_t next;
+    std::vector<uint32_t> used;  // slot numbers taken in this contract (a few dozen at most)
   };
   std::vector<Undoable*> touched_;
   std::vector<Undoable*> block_written_;
@@ -174,11 +195,11 @@ class Journal {
   bool tracking_ = false;
 };
 
-inline Undoable::Undoable(Journal* j) : slot_(j->next_slot()), journal_(j) {
+inline Undoable::Undoable(Journal* j, Slot slot) : slot_(j->claim_slot(slot)), journal_(j) {
   j->add_live(this);
 }
 inline Undoable::~Undoable() {
-  if (journal_ != nullptr) journal_->remove_live(this);
+  if (journal_ != nullptr && !index_) journal_->remove_live(this);
 }
 
 // Containers constructed in its lifetime belong to `owner`.
@@ -283,7 +304,7 @@ inline void delta_put(StateEncoder& e, const AddressPair& p) {
 template <typename K, typename V, typename H = absl::Hash<K>>
 class JMap final : public Undoable {
  public:
-  explicit JMap(Journal* j) : Undoable(j) {}
+  JMap(Journal* j, Slot slot) : Undoable(j, slot) {}
   JMap(const JMap&) = delete;
   JMap& operator=(const JMap&) = delete;
 
@@ -410,7 +431,7 @@ class JMap final : public Undoable {
 template <typename T>
 class JValue final : public Undoable {
  public:
-  JValue(Journal* j, T initial = T{}) : Undoable(j), v_(std::move(initial)) {}
+  JValue(Journal* j, Slot slot, T initial = T{}) : Undoable(j, slot), v_(std::move(initial)) {}
   JValue(const JValue&) = delete;
   JValue& operator=(const JValue&) = delete;
   const T& get() const { return v_; }

@@ -38,6 +38,12 @@ struct KycEventRecord {
     e.u64(r.block_number);
     e.u64(r.seq);
   }
+  friend void state_get(StateDecoder& d, KycEventRecord& r) {
+    r.request_hash = d.b32();
+    r.applied_at = d.u64();
+    r.block_number = d.u64();
+    r.seq = d.u64();
+  }
 };
 
 // The address of `issuer`'s log (whether or not it exists yet).
@@ -50,6 +56,7 @@ class KycEventLog final : public Contract {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  std::vector<FieldInfo> field_info() const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
                                                 StateDecoder& dec);
 
@@ -62,10 +69,12 @@ class KycEventLog final : public Contract {
 
  private:
   Address issuer_;
-  JMap<Bytes32, KycEventRecord, Bytes32Hash> records_;
-  JMap<uint64_t, Bytes32> order_;  // seq -> key, for pruning oldest first
-  JValue<uint64_t> head_;          // oldest seq that may still be in order_
-  JValue<uint64_t> next_;          // the next seq
+  JMap<Bytes32, KycEventRecord, Bytes32Hash> records_{journal(), Slot{0}};
+  JMap<uint64_t, Bytes32> order_{journal(), Slot{1}};  // seq -> key, for pruning oldest first
+  JValue<uint64_t> head_{journal(), Slot{2}};          // oldest seq that may still be in order_
+  JValue<uint64_t> next_{journal(), Slot{3}};          // the next seq
+
+  static const auto& field_list();  // encoding order (kyc_events.cc)
 };
 
 }  // namespace stoa::core

@@ -14,6 +14,7 @@ class WhitelistModule final : public ComplianceModule {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  std::vector<FieldInfo> field_info() const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
                                                 StateDecoder& dec);
   void evaluate(const Movement& m, const ComplianceRegistry& registry,
@@ -25,7 +26,8 @@ class WhitelistModule final : public ComplianceModule {
   Status set_listed(CallContext& ctx, const Address& a, bool v);  // COMPLIANCE_ROLE
 
  private:
-  JMap<Address, bool, AddressHash> list_;
+  static const auto& field_list();  // encoding order (modules.cc)
+  JMap<Address, bool, AddressHash> list_{journal(), Slot{0}};
 };
 
 // A sender whose lockup has not expired may not send (18). With a holding period set, every
@@ -39,6 +41,7 @@ class LockupModule final : public ComplianceModule {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  std::vector<FieldInfo> field_info() const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
                                                 StateDecoder& dec);
   void evaluate(const Movement& m, const ComplianceRegistry& registry,
@@ -54,8 +57,9 @@ class LockupModule final : public ComplianceModule {
   void init_holding_period(uint64_t seconds) { holding_period_.set(seconds); }
 
  private:
-  JMap<Address, uint64_t, AddressHash> expiry_;
-  JValue<uint64_t> holding_period_;
+  static const auto& field_list();  // encoding order (modules.cc)
+  JMap<Address, uint64_t, AddressHash> expiry_{journal(), Slot{0}};
+  JValue<uint64_t> holding_period_{journal(), Slot{1}};
 };
 
 // Offering-level jurisdiction rules. The account's jurisdiction is the one on record in the
@@ -69,6 +73,7 @@ class JurisdictionModule final : public ComplianceModule {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  std::vector<FieldInfo> field_info() const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
                                                 StateDecoder& dec);
   void evaluate(const Movement& m, const ComplianceRegistry& registry,
@@ -94,11 +99,12 @@ class JurisdictionModule final : public ComplianceModule {
   void init_require(bool v) { require_.set(v); }
 
  private:
+  static const auto& field_list();  // encoding order (modules.cc)
   Address registry_;
-  JMap<Jurisdiction, bool> blocked_;
-  JMap<Jurisdiction, bool> allowed_;
-  JValue<bool> allow_list_mode_;
-  JValue<bool> require_;
+  JMap<Jurisdiction, bool> blocked_{journal(), Slot{0}};
+  JMap<Jurisdiction, bool> allowed_{journal(), Slot{1}};
+  JValue<bool> allow_list_mode_{journal(), Slot{2}};
+  JValue<bool> require_{journal(), Slot{3}};
 };
 
 }  // namespace stoa::core

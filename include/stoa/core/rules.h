@@ -1,21 +1,124 @@
-// Ledger rules that changed after blocks were already written under the old ones. Each is one
-// named predicate of the block being executed, so a rules version that takes effect from a block
-// height (PRODUCT.md §3.4: "never retroactively") can gate it in one place. Until that mechanism
-// exists every predicate answers for the current rules.
+// Rules versions: a change to how calls behave (a new check, a fixed rule) takes effect from a
+// block height, never for blocks already written, so old journals replay to the same state roots.
+//
+// To add a rule change:
+//   1. add the next version to `Rules` and make it kLatestRules;
+//   2. add one named predicate for it below, e.g.
+//        // Claims may be added only by a key of the identity itself (issue N).
+//        inline bool claims_by_own_keys_only(Rules r) { return r >= Rules::kV2; }
+//   3. branch on it where the rule lives: `if (claims_by_own_keys_only(ctx.block.rules)) ...`,
+//      keeping the old behaviour in the else branch (it still replays old blocks);
+//   4. test both sides (a BlockContext with the old version and with the new).
+// A data directory records when each version activates (genesis.json "rules"): a new directory
+// starts at kLatestRules from block 0; a newer binary opening an older directory schedules its
+// latest version from the next block and records that before it executes anything
+// (docs/journal-format.md, "Versions").
 #pragma once
 
-#include "stoa/core/contract.h"
+#include <cstdint>
+#include <string>
+#include <vector>
 
-namespace stoa::core::rules {
+namespace stoa::core {
 
-// Identity.addClaim (docs/identity.md, "Who may add a claim"): a caller that is not a claim or
-// management key of the identity may add an issuer's claim only if the identity approved that
-// issuer (the issuer identity's address is a claim key of the identity) or the caller holds
-// DEPLOYER_ROLE on the IdentityFactory (the operator's vetted KYC intakes). Before this rule a
-// claim key of any issuer could add that issuer's claims to any identity and exhaust its
-// kMaxClaimsPerIdentity (issue 12, item 13).
-constexpr bool claims_require_key(const BlockContext& /*block*/) {
-  return true;
+enum class Rules : uint32_t {
+  kV1 = 1,  // the rules of every block written before versions existed
+  kV2 = 2,  // Identity.addClaim needs the identity's approval of the issuer (issue 12, item 13)
+};
+inline constexpr Rules kLatestRules = Rules::kV2;
+
+inline bool operator<(Rules a, Rules b) {
+  return static_cast<uint32_t>(a) < static_cast<uint32_t>(b);
+}
+inline bool operator>=(Rules a, Rules b) {
+  return !(a < b);
 }
 
-}  // namespace stoa::core::rules
+// Predicates of rule changes, one per change (see above).
+namespace rules {
+
+// V2. Identity.addClaim (docs/identity.md, "Who may add a claim"): a caller that is not a claim or
+// management key of the identity may add an issuer's claim only if the identity approved that
+// issuer (the issuer identity's address is a claim key of the identity) or the caller holds
+// DEPLOYER_ROLE on the IdentityFactory (the operator's vetted KYC intakes). Under V1 a claim key
+// of any issuer could add that issuer's claims to any identity and exhaust its
+// kMaxClaimsPerIdentity.
+inline bool claims_require_key(Rules r) {
+  return r >= Rules::kV2;
+}
+
+}  // namespace rules
+
+// When each rules version activates: entries ascending in both version and first block, the
+// first from block 0. A block runs under the last entry whose first block is at or below it.
+struct RulesActivation {
+  Rules version = Rules::kV1;
+  uint64_t from_block = 0;
+  bool operator==(const RulesActivation&) const = default;
+};
+
+class RulesSchedule {
+ public:
+  // Version 1 from genesis: a data directory written before versions were recorded.
+  RulesSchedule() : entries_{RulesActivation{Rules::kV1, 0}} {}
+  // A new chain: `latest` from block 0.
+  static RulesSchedule fresh(Rules latest = kLatestRules) {
+    RulesSchedule s;
+    s.entries_ = {RulesActivation{latest, 0}};
+    return s;
+  }
+  // Checks a recorded schedule: "" or what is wrong (empty, not from block 0, not ascending, or a
+  // version newer than `latest`, this binary's).
+  static std::string validate(const std::vector<RulesActivation>& entries,
+                              Rules latest = kLatestRules);
+  // The recorded schedule (validate first).
+  static RulesSchedule from_entries(std::vector<RulesActivation> entries) {
+    RulesSchedule s;
+    s.entries_ = std::move(entries);
+    return s;
+  }
+
+  Rules at(uint64_t block) const {
+    Rules r = entries_.front().version;
+    for (const RulesActivation& e : entries_) {
+      if (e.from_block > block) break;
+      r = e.version;
+    }
+    return r;
+  }
+  const std::vector<RulesActivation>& entries() const { return entries_; }
+  Rules latest_scheduled() const { return entries_.back().version; }
+
+  // A binary whose latest version is newer than the schedule's: that version from `head` + 1
+  // (the next block). Returns whether anything was added (the caller records it durably before
+  // executing a block).
+  bool upgrade(uint64_t head, Rules latest = kLatestRules) {
+    if (!(latest_scheduled() < latest)) return false;
+    entries_.push_back(RulesActivation{latest, head + 1});
+    return true;
+  }
+
+ private:
+  std::vector<RulesActivation> entries_;
+};
+
+inline std::string RulesSchedule::validate(const std::vector<RulesActivation>& entries,
+                                           Rules latest) {
+  if (entries.empty()) return "no rules version is scheduled";
+  if (entries.front().from_block != 0) return "the first rules version does not start at block 0";
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const uint32_t v = static_cast<uint32_t>(entries[i].version);
+    if (v < 1) return "rules version 0 does not exist";
+    if (latest < entries[i].version) {
+      return "rules version " + std::to_string(v) + " is newer than this stoa's (" +
+             std::to_string(static_cast<uint32_t>(latest)) + "): use a newer stoa";
+    }
+    if (i > 0 && (!(entries[i - 1].version < entries[i].version) ||
+                  entries[i - 1].from_block >= entries[i].from_block)) {
+      return "rules versions are not in ascending order of version and block";
+    }
+  }
+  return "";
+}
+
+}  // namespace stoa::core

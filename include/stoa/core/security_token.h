@@ -31,6 +31,18 @@ struct TokenConfig {
   uint8_t decimals = 0;
   uint8_t preset = 0;
 };
+inline void delta_put(StateEncoder& e, const TokenConfig& c) {
+  e.str(c.name);
+  e.str(c.symbol);
+  e.u8(c.decimals);
+  e.u8(c.preset);
+}
+inline void state_get(StateDecoder& d, TokenConfig& c) {
+  c.name = d.str();
+  c.symbol = d.str();
+  c.decimals = d.u8();
+  c.preset = d.u8();
+}
 
 class SecurityToken final : public Contract {
  public:
@@ -44,6 +56,7 @@ class SecurityToken final : public Contract {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  std::vector<FieldInfo> field_info() const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
                                                 StateDecoder& dec);
   AccessControl* access_control() const override { return &access_; }
@@ -153,25 +166,30 @@ class SecurityToken final : public Contract {
   void set_allowance(CallContext& ctx, const Address& owner, const Address& spender,
                      const U256& amount);
 
+  static const auto& field_list();  // encoding order (security_token.cc)
+
+  // Storage. Slot numbers are stable (docs/journal-format.md, "Versions"): a new member takes the
+  // next free number; a number is never reused.
   TokenConfig config_;
   Bytes32 domain_separator_;
-  mutable AccessControl access_;
-  JMap<Address, U256, AddressHash> balances_;
-  JMap<AddressPair, U256, AddressPairHash> allowances_;
-  JMap<Address, uint64_t, AddressHash> nonces_;
-  JValue<U256> total_supply_;
-  JValue<uint64_t> holder_count_;
-  JValue<bool> paused_;
-  JValue<ComplianceRegistry*> registry_;
-  JValue<TransferRestriction*> restriction_;
-  JMap<Address, bool, AddressHash> frozen_;
-  JMap<Address, U256, AddressHash> frozen_tokens_;
-  JValue<Address> onchain_id_;
-  JValue<IdentityRegistry*> identity_registry_;
-  JValue<uint8_t> eligibility_;
-  JMap<Address, U256, AddressHash> investor_balances_;  // identities only (see investor_of)
-  JValue<uint64_t> investor_count_;
-  JValue<uint8_t> aml_threshold_;
+  mutable AccessControl access_{journal(), Slot{0}, genesis_allows_role_overlap()};  // 0, 1
+  JMap<Address, U256, AddressHash> balances_{journal(), Slot{2}};
+  JMap<AddressPair, U256, AddressPairHash> allowances_{journal(), Slot{3}};
+  JMap<Address, uint64_t, AddressHash> nonces_{journal(), Slot{4}};
+  JValue<U256> total_supply_{journal(), Slot{5}};
+  JValue<uint64_t> holder_count_{journal(), Slot{6}};
+  JValue<bool> paused_{journal(), Slot{7}};
+  JValue<ComplianceRegistry*> registry_{journal(), Slot{8}, nullptr};
+  JValue<TransferRestriction*> restriction_{journal(), Slot{9}, nullptr};
+  JMap<Address, bool, AddressHash> frozen_{journal(), Slot{10}};
+  JMap<Address, U256, AddressHash> frozen_tokens_{journal(), Slot{11}};
+  JValue<Address> onchain_id_{journal(), Slot{12}};
+  JValue<IdentityRegistry*> identity_registry_{journal(), Slot{13}, nullptr};
+  JValue<uint8_t> eligibility_{journal(), Slot{14}};
+  // identities only (see investor_of)
+  JMap<Address, U256, AddressHash> investor_balances_{journal(), Slot{15}};
+  JValue<uint64_t> investor_count_{journal(), Slot{16}};
+  JValue<uint8_t> aml_threshold_{journal(), Slot{17}, kDefaultAmlThreshold};
 };
 
 }  // namespace stoa::core

@@ -13,6 +13,7 @@ class TransferRestriction final : public SecurityPart {
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
   void encode_state(StateEncoder& enc) const override;
+  std::vector<FieldInfo> field_info() const override;
   static std::unique_ptr<Contract> decode_state(DecodeContext& ctx, const Address& self,
                                                 StateDecoder& dec);
 
@@ -27,8 +28,9 @@ class TransferRestriction final : public SecurityPart {
   void init_max_holders(uint64_t n) { max_holders_.set(n); }
 
  private:
-  JValue<uint64_t> max_holders_;  // 0 = no cap
-  JValue<U256> max_amount_;       // 0 = no cap
+  static const auto& field_list();                    // encoding order (transfer_restriction.cc)
+  JValue<uint64_t> max_holders_{journal(), Slot{0}};  // 0 = no cap
+  JValue<U256> max_amount_{journal(), Slot{1}};       // 0 = no cap
 };
 
 }  // namespace stoa::core

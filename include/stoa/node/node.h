@@ -52,17 +52,27 @@ struct NodeOptions {
 };
 
 // DIR/genesis.json: written on first start (atomically: temporary file, fsync, rename, fsync of
-// DIR), reused after so the genesis is stable. Never rewritten once the directory holds blocks.
+// DIR), reused after so the genesis is stable. Never rewritten from scratch once the directory
+// holds blocks; its "rules" record (when each rules version activates) is the one part that grows:
+// a newer stoa appends its latest version from the next block (docs/journal-format.md,
+// "Versions").
+inline constexpr uint32_t kGenesisFormatVersion = 1;  // "format" (absent: 1, the first files)
 struct GenesisFile {
+  uint32_t format = kGenesisFormatVersion;
   uint64_t chain_id = kDefaultChainId;
   Address operator_account;
   uint64_t timestamp = 0;
+  // Absent from a file written before rules versions: version 1 from block 0.
+  core::RulesSchedule rules;
 };
 // Reads DIR/genesis.json; nullopt when it is absent (or empty) and DIR holds no journal. Throws
 // std::runtime_error if it is malformed, or absent/empty while DIR holds a journal or head file
 // (the message says how to restore it, with the parameters DIR/HEAD records).
 std::optional<GenesisFile> read_genesis_file(const std::string& data_dir,
                                              store::Env* env = store::posix_env());
+// Writes DIR/genesis.json atomically and durably (temporary file, fsync, rename, directory fsync).
+void write_genesis_file(const std::string& data_dir, const GenesisFile& g,
+                        store::Env* env = store::posix_env());
 // Loads or creates the genesis file; throws std::runtime_error with a clear message when the
 // options contradict it, --operator is missing without --dev, or it is missing from a directory
 // that holds blocks (it is then never written).

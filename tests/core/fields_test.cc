@@ -1,0 +1,234 @@
+// Field lists (include/stoa/core/fields.h): every contract kind's encoding, decoding and slot
+// census come from one table. Here: a state holding every kind with non-empty storage round-trips
+// contract by contract; every field list names each of its contract's containers exactly once
+// with unique slots; and the slot numbers are the ordinals old journals name (a renumbering would
+// change every later state root: tests/golden proves it on a real directory, this pins it by
+// name).
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+
+#include "core/ledger_fixture.h"
+#include "stoa/core/bytes_sink.h"
+#include "stoa/core/identity.h"
+#include "stoa/core/identity_registry.h"
+#include "stoa/crypto/secp256k1.h"
+
+namespace stoa::core {
+namespace {
+using testing::addr;
+
+Bytes sig_bytes(const crypto::Signature& s) {
+  Bytes out(65);
+  std::copy(s.r.b.begin(), s.r.b.end(), out.begin());
+  std::copy(s.s.b.begin(), s.s.b.end(), out.begin() + 32);
+  out[64] = static_cast<uint8_t>(27 + s.recovery_id);
+  return out;
+}
+
+Bytes encode_contract(const Contract& c) {
+  BytesSink sink;
+  StateEncoder enc(sink);
+  c.encode_state(enc);
+  return sink.out;
+}
+
+// Every contract kind, each with its containers written where a call can write them.
+class FieldsTest : public testing::LedgerTest {
+ protected:
+  void SetUp() override {
+    sec_ = create("FLD", 3);
+    onboard(sec_, "alice");
+    onboard(sec_, "bob", "DE");
+    mint(sec_, "alice", 1000);
+    expect_ok(call(addr("alice"), sec_.token, "transfer(address,uint256)", {addr("bob"), 10}));
+    expect_ok(call(addr("alice"), sec_.token, "approve(address,uint256)", {addr("bob"), 5}));
+    expect_ok(call(addr("officer"), sec_.token, "freezePartialTokens(address,uint256)",
+                   {addr("alice"), 3}));
+    expect_ok(
+        call(addr("officer"), sec_.token, "setAddressFrozen(address,bool)", {addr("carol"), true}));
+    expect_ok(
+        call(addr("officer"), sec_.whitelist_module, "addToWhitelist(address)", {addr("alice")}));
+    expect_ok(call(addr("officer"), sec_.lockup_module, "setLockup(address,uint256)",
+                   {addr("bob"), U256(99999999999ULL)}));
+    expect_ok(call(addr("officer"), sec_.jurisdiction_module, "blockJurisdiction(bytes2)",
+                   {testing::b2("FR")}));
+    expect_ok(call(addr("issuer"), sec_.restriction, "setMaxHolders(uint256)", {U256(500)}));
+    auto* f = state_.contract_as<IdentityFactory>(identity_factory_address());
+    ASSERT_NE(f, nullptr);
+    expect_ok(call(addr("issuer"), identity_factory_address(),
+                   "createIdentityRegistry(address,address)", {sec_.token, Address{}}));
+    ids_ = *f->stack(sec_.token);
+    for (const char* who : {"kyc", "alice"}) {
+      expect_ok(call(addr("operator"), identity_factory_address(), "createIdentity(address)",
+                     {addr(who)}));
+    }
+    const Address kyc = f->identity_of(addr("kyc"));
+    const Address alice_id = f->identity_of(addr("alice"));
+    expect_ok(call(addr("kyc"), kyc, "addKey(bytes32,uint256,uint256)",
+                   {abi::Value::bytes32(key_of(addr("signer"))), 3, 1}));
+    expect_ok(call(addr("issuer"), ids_.trusted_issuers, "addTrustedIssuer(address,uint256[])",
+                   {kyc, abi::Value(abi::ValueList{U256(1), U256(2)})}));
+    const Bytes d = {0x01};
+    const Bytes sig = sig_bytes(
+        crypto::sign(crypto::key_for_label("signer"), classic_claim_digest(alice_id, U256(1), d)));
+    // Added by the identity's own management key.
+    expect_ok(call(addr("alice"), alice_id, "addClaim(uint256,uint256,address,bytes,bytes,string)",
+                   {1, 1, kyc, sig, d, std::string("uri")}));
+    expect_ok(call(addr("kyc"), kyc, "revokeClaim(bytes32,address)",
+                   {abi::Value::bytes32(claim_id(kyc, U256(7))), alice_id}));
+    expect_ok(call(addr("kyc"), kyc, "revokeSignerKey(bytes32)",
+                   {abi::Value::bytes32(key_of(addr("old-signer")))}));
+    expect_ok(call(addr("officer"), ids_.identity_registry,
+                   "registerIdentity(address,address,uint16)", {addr("alice"), alice_id, 840}));
+    // A KYC event applied by the provider's signer: the issuer's KycEventLog holds its record.
+    expect_ok(call(addr("issuer"), sec_.token, "grantRole(bytes32,address)",
+                   {abi::Value::bytes32(roles::compliance()), addr("signer")}));
+    const TypedClaimData t{block_.timestamp, block_.timestamp + 1000,
+                           keccak256(std::string_view("event 1"))};
+    const Bytes typed_sig = sig_bytes(crypto::sign(crypto::key_for_label("signer"),
+                                                   typed_claim_digest(1337, alice_id, U256(2), t)));
+    expect_ok(call(addr("signer"), identity_factory_address(),
+                   "applyKycEvent(bytes32,bytes32,address,address,address,bool,uint16,uint256[],"
+                   "bytes[],bytes,string,bool,uint256,string)",
+                   {abi::Value::bytes32(keccak256(std::string_view("event 1"))),
+                    abi::Value::bytes32(keccak256(std::string_view("body"))), kyc, sec_.token,
+                    addr("alice"), true, 840, abi::Value(abi::ValueList{U256(2)}),
+                    abi::Value(abi::ValueList{typed_sig}), encode_typed_claim_data(t),
+                    std::string("stoa-kyc:test"), false, 0, std::string("")}));
+  }
+
+  SecuritySet sec_;
+  IdentitySet ids_;
+};
+
+TEST_F(FieldsTest, TheStateHoldsEveryContractKind) {
+  std::set<std::string_view> have;
+  for (const Address& a : state_.contract_addresses())
+    have.insert(kind_name(state_.contract(a)->kind()));
+  for (int k = 1; k < 256; ++k) {
+    const std::string_view name = kind_name(static_cast<ContractKind>(k));
+    if (name == "Unknown") continue;
+    EXPECT_TRUE(have.contains(name)) << name << " is missing from the fixture: add it, so its "
+                                     << "field list is round-tripped below";
+  }
+}
+
+TEST_F(FieldsTest, EveryContractRoundTripsThroughItsFieldList) {
+  ASSERT_EQ(check_snapshot_round_trip(state_), "");
+  BytesSink all;
+  state_.encode(all);
+  State restored(state_.genesis());
+  std::string error;
+  ASSERT_TRUE(restored.restore(all.out, &error)) << error;
+  for (const Address& a : state_.contract_addresses()) {
+    const Contract* c = state_.contract(a);
+    const Contract* r = restored.contract(a);
+    ASSERT_NE(r, nullptr) << a.checksum_hex();
+    EXPECT_EQ(r->kind(), c->kind());
+    EXPECT_EQ(encode_contract(*r), encode_contract(*c)) << kind_name(c->kind());
+  }
+}
+
+// Each field list names every container of its contract once, and the slots are unique: a
+// container missing from the list would be left out of snapshots; two with one slot would mix
+// their block deltas.
+TEST_F(FieldsTest, EveryFieldListNamesEachContainerOnceWithUniqueSlots) {
+  std::map<Address, std::set<const Undoable*>> live;
+  for (const Undoable* u : state_.journal()->live())
+    live[u->slot().owner].insert(u);
+  for (const Address& a : state_.contract_addresses()) {
+    const Contract* c = state_.contract(a);
+    std::set<const Undoable*> listed;
+    std::set<uint32_t> slots;
+    for (const FieldInfo& f : c->field_info()) {
+      if (f.container == nullptr) continue;
+      EXPECT_EQ(f.container->slot().owner, a) << kind_name(c->kind()) << "." << f.name;
+      EXPECT_TRUE(listed.insert(f.container).second)
+          << kind_name(c->kind()) << "." << f.name << " is listed twice";
+      EXPECT_TRUE(slots.insert(f.container->slot().ordinal).second)
+          << kind_name(c->kind()) << "." << f.name << " reuses slot "
+          << f.container->slot().ordinal;
+    }
+    EXPECT_EQ(listed, live[a]) << kind_name(c->kind())
+                               << ": its field list and its containers differ";
+  }
+}
+
+// The slot of every container by kind and field name. These are the ordinals the journals
+// written before slots were declared name (member declaration order then): never change one.
+TEST_F(FieldsTest, SlotNumbersAreTheOrdinalsOldJournalsName) {
+  const std::map<std::string, std::vector<std::pair<std::string, uint32_t>>> want = {
+      {"SecurityFactory", {{"members", 0}, {"admins", 1}, {"securities", 2}}},
+      {"SecurityToken",
+       {{"members", 0},
+        {"admins", 1},
+        {"balances", 2},
+        {"allowances", 3},
+        {"nonces", 4},
+        {"total_supply", 5},
+        {"holder_count", 6},
+        {"paused", 7},
+        {"registry", 8},
+        {"restriction", 9},
+        {"frozen", 10},
+        {"frozen_tokens", 11},
+        {"onchain_id", 12},
+        {"identity_registry", 13},
+        {"eligibility", 14},
+        {"investor_balances", 15},
+        {"investor_count", 16},
+        {"aml_threshold", 17}}},
+      {"ComplianceRegistry",
+       {{"records", 0},
+        {"blocked", 1},
+        {"required_accreditation", 2},
+        {"max_non_accredited", 3},
+        {"accept_self_certified", 4},
+        {"non_accredited", 5},
+        {"modules", 6},
+        {"chain", 7}}},
+      {"WhitelistModule", {{"list", 0}}},
+      {"LockupModule", {{"expiry", 0}, {"holding_period", 1}}},
+      {"JurisdictionModule",
+       {{"blocked", 0},
+        {"allowed", 1},
+        {"allow_list_mode|require", 2},
+        {"allow_list_mode|require", 3}}},
+      {"TransferRestriction", {{"max_holders", 0}, {"max_amount", 1}}},
+      {"Identity",
+       {{"keys", 0}, {"claims", 1}, {"recovered", 2}, {"revoked_claims", 3}, {"revoked_keys", 4}}},
+      {"IdentityFactory", {{"members", 0}, {"admins", 1}, {"identities", 2}, {"stacks", 3}}},
+      {"ClaimTopicsRegistry", {{"topics", 0}}},
+      {"TrustedIssuersRegistry", {{"issuers", 0}}},
+      {"IdentityRegistryStorage", {{"entries", 0}, {"bound", 1}}},
+      {"IdentityRegistry", {}},
+      {"KycEventLog", {{"records", 0}, {"order", 1}, {"head", 2}, {"next", 3}}},
+  };
+  std::set<std::string> seen;
+  for (const Address& a : state_.contract_addresses()) {
+    const Contract* c = state_.contract(a);
+    const std::string kind(kind_name(c->kind()));
+    if (!seen.insert(kind).second) continue;
+    ASSERT_TRUE(want.contains(kind)) << kind << ": add its slots here";
+    std::vector<std::pair<std::string, uint32_t>> got;
+    for (const FieldInfo& f : c->field_info()) {
+      if (f.container != nullptr)
+        got.emplace_back(std::string(f.name), f.container->slot().ordinal);
+    }
+    std::sort(got.begin(), got.end(),
+              [](const auto& x, const auto& y) { return x.second < y.second; });
+    EXPECT_EQ(got, want.at(kind)) << kind;
+  }
+  // The State's own maps: create nonces 0, account nonces 1 (owner zero).
+  std::vector<uint32_t> own;
+  for (const Undoable* u : state_.journal()->live()) {
+    if (u->slot().owner.is_zero()) own.push_back(u->slot().ordinal);
+  }
+  std::sort(own.begin(), own.end());
+  EXPECT_EQ(own, (std::vector<uint32_t>{0, 1}));
+}
+
+}  // namespace
+}  // namespace stoa::core
