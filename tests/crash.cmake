@@ -11,10 +11,10 @@ add_test(NAME journal.crash
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/crash_test.sh $<TARGET_FILE:stoa>
                  $<TARGET_FILE:crash_load>)
 set_tests_properties(journal.crash PROPERTIES TIMEOUT 600 RESOURCE_LOCK stoa_ports
-                     LABELS "journal")
+                     LABELS "slow;journal")
 # The corruption cases end-to-end through the binary (tests/journal_cli_test.sh).
 add_test(NAME journal.cli
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/journal_cli_test.sh $<TARGET_FILE:stoa>
                  $<TARGET_FILE:crash_load>)
 set_tests_properties(journal.cli PROPERTIES TIMEOUT 300 RESOURCE_LOCK stoa_ports
-                     LABELS "journal")
+                     LABELS "slow;journal")

@@ -7,7 +7,7 @@ if(STOA_FUZZ)
     get_filename_component(name ${f} NAME_WE)
     string(REGEX REPLACE "_fuzz$" "" target ${name})
     add_test(NAME fuzz.${target} COMMAND ${CMAKE_SOURCE_DIR}/scripts/fuzz.sh ${target} 10)
-    set_tests_properties(fuzz.${target} PROPERTIES TIMEOUT 120 LABELS "fuzz"
+    set_tests_properties(fuzz.${target} PROPERTIES TIMEOUT 120 LABELS "slow;fuzz"
                          ENVIRONMENT "FUZZ_NO_BUILD=1;BUILD_DIR=${CMAKE_BINARY_DIR}")
   endforeach()
 endif()

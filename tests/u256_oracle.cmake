@@ -6,4 +6,5 @@ target_link_libraries(u256_oracle PRIVATE stoa_common)
 add_test(NAME common.u256_oracle
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/common/u256_oracle.py
                  $<TARGET_FILE:u256_oracle>)
-set_tests_properties(common.u256_oracle PROPERTIES LABELS "fast" TIMEOUT 120)
+set_tests_properties(common.u256_oracle PROPERTIES LABELS "fast;unit" TIMEOUT 120)
+add_dependencies(unit_tests u256_oracle)  # also run under ASan + UBSan by make sanitize
