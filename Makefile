@@ -3,7 +3,7 @@ PRESET ?= release
 BUILD_DIR := build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure build run test bench format check-format tidy clean
+.PHONY: all deps configure build run test sanitize bench format check-format tidy clean
 
 all: build
 
@@ -21,6 +21,12 @@ run: build
 
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)
+
+# The unit tests (label unit) built with the debug preset: ASan + UBSan, in build-debug/.
+sanitize: deps
+	@cmake --preset debug >/dev/null
+	@cmake --build --preset debug -j $(JOBS) --target unit_tests
+	ctest --preset debug -L unit -j $(JOBS)
 
 bench: build
 	scripts/bench.sh

@@ -7,11 +7,11 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/bench/core_transfer_bench.cc)
            COMMAND core_transfer_bench --benchmark_min_time=0.01 --benchmark_repetitions=2)
   set_tests_properties(bench.core_transfer_smoke PROPERTIES
     ENVIRONMENT "STOA_BENCH_HOLDERS=1000"
-    LABELS "bench"
+    LABELS "slow;bench"
     TIMEOUT 300)
 endif()
 if(EXISTS ${CMAKE_SOURCE_DIR}/bench/crypto_bench.cc)
   add_test(NAME bench.crypto_smoke
            COMMAND crypto_bench --benchmark_min_time=0.01)
-  set_tests_properties(bench.crypto_smoke PROPERTIES LABELS "bench" TIMEOUT 120)
+  set_tests_properties(bench.crypto_smoke PROPERTIES LABELS "slow;bench" TIMEOUT 120)
 endif()

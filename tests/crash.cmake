@@ -11,17 +11,17 @@ add_test(NAME journal.crash
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/crash_test.sh $<TARGET_FILE:stoa>
                  $<TARGET_FILE:crash_load>)
 set_tests_properties(journal.crash PROPERTIES TIMEOUT 600 RESOURCE_LOCK stoa_ports
-                     LABELS "journal")
+                     LABELS "slow;journal")
 # The corruption cases end-to-end through the binary (tests/journal_cli_test.sh).
 add_test(NAME journal.cli
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/journal_cli_test.sh $<TARGET_FILE:stoa>
                  $<TARGET_FILE:crash_load>)
 set_tests_properties(journal.cli PROPERTIES TIMEOUT 300 RESOURCE_LOCK stoa_ports
-                     LABELS "journal")
+                     LABELS "slow;journal")
 # SIGTERM with idle keep-alive clients and signed load: exit status 0, acknowledged = durable
 # (tests/shutdown_test.sh).
 add_test(NAME node.shutdown_with_idle_clients
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/shutdown_test.sh $<TARGET_FILE:stoa>
                  $<TARGET_FILE:crash_load>)
 set_tests_properties(node.shutdown_with_idle_clients PROPERTIES TIMEOUT 120
-                     RESOURCE_LOCK stoa_ports)
+                     RESOURCE_LOCK stoa_ports LABELS "slow")

@@ -7,4 +7,4 @@ add_test(NAME e2e.ethers
          COMMAND ${NODE_EXECUTABLE} --test --test-concurrency=1 ethers.test.js kyc.test.js openapi.test.js quickstart.test.js websocket.test.js
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/tests/e2e)
 set_tests_properties(e2e.ethers PROPERTIES ENVIRONMENT "STOA_BIN=$<TARGET_FILE:stoa>" TIMEOUT 300
-                     RESOURCE_LOCK stoa_ports)
+                     RESOURCE_LOCK stoa_ports LABELS "slow;e2e")

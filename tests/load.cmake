@@ -13,6 +13,6 @@ add_test(NAME bench.load_smoke
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/bench/load)
 set_tests_properties(bench.load_smoke PROPERTIES
   ENVIRONMENT "STOA_BIN=$<TARGET_FILE:stoa>;STOA_LOAD_BIN=$<TARGET_FILE:stoa_load>"
-  LABELS "bench"
+  LABELS "slow;bench"
   TIMEOUT 240
   RESOURCE_LOCK stoa_ports)

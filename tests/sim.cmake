@@ -4,10 +4,10 @@
 if(TARGET stoa)
   foreach(first 1 11 21 31)
     add_test(NAME sim.seeds_${first} COMMAND stoa simulate --seed ${first} --seeds 10 --steps 2000)
-    set_tests_properties(sim.seeds_${first} PROPERTIES LABELS "sim" TIMEOUT 300)
+    set_tests_properties(sim.seeds_${first} PROPERTIES LABELS "slow;sim" TIMEOUT 300)
   endforeach()
   # Bad flags are refused with a clear message (and exit status 2).
   add_test(NAME sim.bad_flag COMMAND stoa simulate --seeds banana)
-  set_tests_properties(sim.bad_flag PROPERTIES LABELS "sim"
+  set_tests_properties(sim.bad_flag PROPERTIES LABELS "fast;sim"
                        PASS_REGULAR_EXPRESSION "--seeds expects a non-negative integer")
 endif()

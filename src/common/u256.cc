@@ -19,35 +19,101 @@ uint64_t div_small(uint64_t* words, int n, uint64_t divisor) {
   return static_cast<uint64_t>(rem);
 }
 
-// Shift-subtract division of an n-word dividend by a 4-word divisor (divisor != 0).
+// Number of significant words of a little-endian multiword number (0 for zero).
+int significant_words(const uint64_t* w, int n) {
+  while (n > 0 && w[n - 1] == 0)
+    --n;
+  return n;
+}
+
+// Knuth's Algorithm D (TAOCP vol. 2, 4.3.1) on 64-bit digits: u (m words) divided by v (n words,
+// 2 <= n <= 4, v[n-1] != 0, m >= n). Writes the m-n+1 quotient words to q and the n remainder
+// words to r. Each quotient digit is estimated from the top two digits of the running remainder
+// and the top digit of the divisor, corrected at most twice with the second divisor digit, and in
+// the rare case it is still one too large (probability about 2/2^64) the divisor is added back.
+void divmod_knuth(const uint64_t* u, int m, const uint64_t* v, int n, uint64_t* q, uint64_t* r) {
+  constexpr u128 kBase = static_cast<u128>(1) << 64;
+  // D1: normalise so the divisor's top bit is set; the dividend gains one word.
+  const int s = __builtin_clzll(v[n - 1]);
+  uint64_t vn[4] = {0, 0, 0, 0};
+  uint64_t un[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+  if (s == 0) {
+    for (int i = 0; i < n; ++i)
+      vn[i] = v[i];
+    for (int i = 0; i < m; ++i)
+      un[i] = u[i];
+  } else {
+    for (int i = n - 1; i > 0; --i)
+      vn[i] = (v[i] << s) | (v[i - 1] >> (64 - s));
+    vn[0] = v[0] << s;
+    un[m] = u[m - 1] >> (64 - s);
+    for (int i = m - 1; i > 0; --i)
+      un[i] = (u[i] << s) | (u[i - 1] >> (64 - s));
+    un[0] = u[0] << s;
+  }
+  for (int j = m - n; j >= 0; --j) {
+    // D3: estimate the digit from the top two remainder digits; refine with the next one.
+    const u128 top = (static_cast<u128>(un[j + n]) << 64) | un[j + n - 1];
+    u128 qhat = top / vn[n - 1];
+    u128 rhat = top % vn[n - 1];
+    while (qhat >= kBase || qhat * vn[n - 2] > ((rhat << 64) | un[j + n - 2])) {
+      --qhat;
+      rhat += vn[n - 1];
+      if (rhat >= kBase) break;
+    }
+    // D4: multiply and subtract qhat * vn from the window un[j .. j+n].
+    uint64_t mul_carry = 0;
+    uint64_t borrow = 0;
+    for (int i = 0; i < n; ++i) {
+      const u128 p = qhat * vn[i] + mul_carry;
+      mul_carry = static_cast<uint64_t>(p >> 64);
+      const u128 d = static_cast<u128>(un[i + j]) - static_cast<uint64_t>(p) - borrow;
+      un[i + j] = static_cast<uint64_t>(d);
+      borrow = static_cast<uint64_t>(d >> 64) != 0 ? 1 : 0;
+    }
+    const u128 d = static_cast<u128>(un[j + n]) - mul_carry - borrow;
+    un[j + n] = static_cast<uint64_t>(d);
+    q[j] = static_cast<uint64_t>(qhat);
+    if (static_cast<uint64_t>(d >> 64) != 0) {
+      // D6: the estimate was one too large; add the divisor back.
+      --q[j];
+      uint64_t carry = 0;
+      for (int i = 0; i < n; ++i) {
+        const u128 t = static_cast<u128>(un[i + j]) + vn[i] + carry;
+        un[i + j] = static_cast<uint64_t>(t);
+        carry = static_cast<uint64_t>(t >> 64);
+      }
+      un[j + n] += carry;
+    }
+  }
+  // D8: the remainder is the low n words of un, shifted back.
+  if (s == 0) {
+    for (int i = 0; i < n; ++i)
+      r[i] = un[i];
+  } else {
+    for (int i = 0; i < n; ++i)
+      r[i] = (un[i] >> s) | (un[i + 1] << (64 - s));
+  }
+}
+
+// Quotient (n words, the dividend's width) and remainder of an n-word dividend (n <= 8) by a
+// nonzero U256. Fast paths: a dividend narrower than the divisor, and a one-word divisor.
 void divmod_words(const uint64_t* num, int n, const U256& den, uint64_t* quot, U256* rem_out) {
-  // Remainder kept in 5 words to hold the shifted value before subtraction.
-  uint64_t rem[5] = {0, 0, 0, 0, 0};
-  uint64_t d[5] = {den.word(0), den.word(1), den.word(2), den.word(3), 0};
+  const uint64_t d[4] = {den.word(0), den.word(1), den.word(2), den.word(3)};
+  const int dn = significant_words(d, 4);
+  const int un = significant_words(num, n);
+  uint64_t rem[4] = {0, 0, 0, 0};
   for (int i = 0; i < n; ++i)
     quot[i] = 0;
-  for (int bit = n * 64 - 1; bit >= 0; --bit) {
-    // rem = rem << 1 | bit
-    for (int k = 4; k > 0; --k)
-      rem[k] = (rem[k] << 1) | (rem[k - 1] >> 63);
-    rem[0] = (rem[0] << 1) | ((num[bit / 64] >> (bit % 64)) & 1);
-    // if rem >= d: rem -= d; set quotient bit
-    bool ge = true;
-    for (int k = 4; k >= 0; --k) {
-      if (rem[k] != d[k]) {
-        ge = rem[k] > d[k];
-        break;
-      }
-    }
-    if (ge) {
-      uint64_t borrow = 0;
-      for (int k = 0; k < 5; ++k) {
-        u128 sub = static_cast<u128>(rem[k]) - d[k] - borrow;
-        rem[k] = static_cast<uint64_t>(sub);
-        borrow = (sub >> 64) ? 1 : 0;
-      }
-      quot[bit / 64] |= (1ULL << (bit % 64));
-    }
+  if (un < dn) {
+    for (int i = 0; i < un; ++i)
+      rem[i] = num[i];
+  } else if (dn == 1) {
+    for (int i = 0; i < un; ++i)
+      quot[i] = num[i];
+    rem[0] = div_small(quot, un, d[0]);
+  } else {
+    divmod_knuth(num, un, d, dn, quot, rem);
   }
   if (rem_out) *rem_out = U256::from_words(rem[0], rem[1], rem[2], rem[3]);
 }
@@ -211,6 +277,7 @@ std::optional<U256> U256::checked_mul(const U256& o) const {
 std::optional<U256> U256::checked_div(const U256& o) const {
   if (o.is_zero()) return std::nullopt;
   if (fits_u64() && o.fits_u64()) return U256(w_[0] / o.w_[0]);
+  if (*this < o) return U256(0);
   uint64_t num[4] = {w_[0], w_[1], w_[2], w_[3]};
   uint64_t q[4];
   divmod_words(num, 4, o, q, nullptr);
@@ -220,6 +287,7 @@ std::optional<U256> U256::checked_div(const U256& o) const {
 std::optional<U256> U256::checked_mod(const U256& o) const {
   if (o.is_zero()) return std::nullopt;
   if (fits_u64() && o.fits_u64()) return U256(w_[0] % o.w_[0]);
+  if (*this < o) return *this;
   uint64_t num[4] = {w_[0], w_[1], w_[2], w_[3]};
   uint64_t q[4];
   U256 rem;

@@ -1,7 +1,6 @@
 #include "stoa/core/errors.h"
 
 #include <array>
-#include <mutex>
 #include <vector>
 
 #include "stoa/common/assert.h"

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "stoa/common/address.h"
 #include "stoa/common/keccak.h"
 #include "stoa/common/u256.h"
@@ -93,6 +95,79 @@ TEST(U256, DivisionAndMulDiv) {
             "86844066927987146567678238756515930889952488499230423029593188005934847229951");
   EXPECT_FALSE(U256::max().mul_div_floor(2, 1).has_value());
   EXPECT_EQ(*U256(10).mul_div_floor(1, 3), U256(3));
+}
+
+// Division by the reference of unsigned __int128 for every operand that fits in 128 bits: random
+// widths and words, so one- and two-word divisors, every normalisation shift and dividends below,
+// equal to and above the divisor occur.
+TEST(U256, DivisionMatchesInt128Reference) {
+  __extension__ using u128 = unsigned __int128;
+  std::mt19937_64 rng(20261205);
+  auto draw = [&rng]() -> u128 {
+    static constexpr uint64_t kSpecial[] = {0, 1, ~0ULL, ~0ULL - 1, 1ULL << 63, (1ULL << 63) - 1};
+    u128 x = 0;
+    for (int w = 0; w < 2; ++w) {
+      const uint64_t word = rng() % 3 == 0 ? kSpecial[rng() % 6] : rng();
+      x |= static_cast<u128>(word) << (64 * w);
+    }
+    return x >> (rng() % 128);
+  };
+  auto to_u256 = [](u128 x) {
+    return U256::from_words(static_cast<uint64_t>(x), static_cast<uint64_t>(x >> 64), 0, 0);
+  };
+  for (int i = 0; i < 200000; ++i) {
+    const u128 a = draw();
+    u128 b = draw();
+    if (b == 0) b = 1;
+    ASSERT_EQ(*to_u256(a).checked_div(to_u256(b)), to_u256(a / b)) << i;
+    ASSERT_EQ(*to_u256(a).checked_mod(to_u256(b)), to_u256(a % b)) << i;
+    // a * b < 2^256 always: mul_div_floor against the exact quotient and remainder identity.
+    const U256 q = *to_u256(a).mul_div_floor(to_u256(b), to_u256(b));
+    ASSERT_EQ(q, to_u256(a)) << i;
+  }
+}
+
+// Quotient digits whose first estimate is one too large even after the two-digit correction take
+// Algorithm D's add-back step (probability about 2^-63 per digit for random operands, so these
+// are constructed; tests/common/u256_oracle.py finds more by simulating the algorithm).
+TEST(U256, DivisionAddBackCases) {
+  struct Case {
+    const char *u, *v, *q, *r;
+  };
+  const Case cases[] = {
+      {"0x7fffffffffffffff800000000000000100000000000000017fffffffffffffff",
+       "0xffffffffffffffff00000000000000028000000000000000", "0x7fffffffffffffff",
+       "0xfffffffffffffffec000000000000003ffffffffffffffff"},
+      {"0x18000000000000001fffffffffffffffefffffffffffffffe", "0x18000000000000001ffffffffffffffff",
+       "0xffffffffffffffff", "0x18000000000000001fffffffffffffffd"},
+  };
+  for (const Case& c : cases) {
+    const U256 u = *U256::from_hex(c.u);
+    const U256 v = *U256::from_hex(c.v);
+    EXPECT_EQ(u.checked_div(v)->to_hex(), c.q) << c.u << " / " << c.v;
+    EXPECT_EQ(u.checked_mod(v)->to_hex(), c.r) << c.u << " % " << c.v;
+    EXPECT_EQ(u.mul_div_floor(1, v)->to_hex(), c.q) << c.u << " * 1 / " << c.v;
+  }
+}
+
+TEST(U256, DivisionEdgeValues) {
+  const U256 max = U256::max();
+  EXPECT_EQ(*max.checked_div(max), U256(1));
+  EXPECT_EQ(*max.checked_mod(max), U256(0));
+  EXPECT_EQ(*max.checked_div(1), max);
+  EXPECT_EQ(*U256(0).checked_div(max), U256(0));
+  EXPECT_EQ(*max.checked_div(U256::from_words(0, 0, 0, 1ULL << 63)), U256(1));
+  EXPECT_EQ(*max.checked_mod(U256::from_words(0, 0, 0, 1ULL << 63)),
+            U256::from_words(~0ULL, ~0ULL, ~0ULL, (1ULL << 63) - 1));
+  EXPECT_EQ(*max.checked_div(U256::from_words(0, 1, 0, 0)),
+            U256::from_words(~0ULL, ~0ULL, ~0ULL, 0));
+  EXPECT_EQ(*U256::from_words(5, 0, 0, 0).checked_div(U256::from_words(0, 1, 0, 0)), U256(0));
+  EXPECT_EQ(*U256::from_words(5, 0, 0, 0).checked_mod(U256::from_words(0, 1, 0, 0)), U256(5));
+  // floor(max * max / max) = max, through a full 512-bit product; max * max / (max - 1) overflows.
+  EXPECT_EQ(*max.mul_div_floor(max, max), max);
+  EXPECT_FALSE(max.mul_div_floor(max, *max.checked_sub(1)).has_value());
+  EXPECT_FALSE(max.mul_div_floor(max, 0).has_value());
+  EXPECT_FALSE(max.checked_mod(0).has_value());
 }
 
 TEST(U256, BigEndianRoundTrip) {
