@@ -78,11 +78,11 @@ void ComplianceRegistry::init_add_module(const Address& module) {
 }
 
 void ComplianceRegistry::prefetch(MovementKind kind, const Address& from, const Address& to) const {
-  if (kind == MovementKind::kBurn) return;
-  if (kind == MovementKind::kTransfer) records_.prefetch(from);
-  records_.prefetch(to);
+  if (!movement_kinds::kChecked.has(kind)) return;
+  if (movement_kinds::kSenderChecked.has(kind)) records_.prefetch(from);
+  if (movement_kinds::kReceiverChecked.has(kind)) records_.prefetch(to);
   for (const ComplianceModule* mod : chain_.get()) {
-    mod->prefetch(kind, from, to);
+    if (mod->checks().has(kind)) mod->prefetch(kind, from, to);
   }
 }
 
@@ -92,12 +92,19 @@ bool ComplianceRegistry::is_approved(const Address& a) const {
          !(r->jurisdiction != 0 && blocked_.get(r->jurisdiction));
 }
 
+// The core checks look at the sender of a holder's own moves (transfer, transferFrom, bridge out)
+// and the receiver of deliveries (those and issuance, bridge in); burns and the agent's moves are
+// not checked (movement_kinds in contract.h).
 void ComplianceRegistry::evaluate(const Movement& m, RuleSink& sink) const {
   static const AccountRecord kNone{};
-  const bool transfer = m.kind == MovementKind::kTransfer;
-  if (m.kind == MovementKind::kBurn) return;  // redemption is the issuer's; no compliance
-  const AccountRecord* to = records_.find(m.to);
-  if (to == nullptr) to = &kNone;
+  const bool transfer = m.sender_checked();
+  const bool receive = m.receiver_checked();
+  if (!transfer && !receive) return;
+  const AccountRecord* to = &kNone;
+  if (receive) {
+    to = records_.find(m.to);
+    if (to == nullptr) to = &kNone;
+  }
   const AccountRecord* from = &kNone;
   if (transfer) {
     from = records_.find(m.from);
@@ -106,30 +113,35 @@ void ComplianceRegistry::evaluate(const Movement& m, RuleSink& sink) const {
   // In identity mode the identity registry decides eligibility (codes 12, 13, by the token).
   if (!m.identity_mode) {
     if (transfer && !from->whitelisted && sink.fail(code::kSenderNotWhitelisted, self_)) return;
-    if (!to->whitelisted && sink.fail(code::kReceiverNotWhitelisted, self_)) return;
+    if (receive && !to->whitelisted && sink.fail(code::kReceiverNotWhitelisted, self_)) return;
   }
   if (transfer && from->blacklisted && sink.fail(code::kSenderBlacklisted, self_)) return;
-  if (to->blacklisted && sink.fail(code::kReceiverBlacklisted, self_)) return;
+  if (receive && to->blacklisted && sink.fail(code::kReceiverBlacklisted, self_)) return;
   if (transfer && from->lockup_expiry > m.timestamp && sink.fail(code::kSenderLocked, self_)) {
     return;
   }
   const bool from_blocked = transfer && from->jurisdiction != 0 && blocked_.get(from->jurisdiction);
-  const bool to_blocked = to->jurisdiction != 0 && blocked_.get(to->jurisdiction);
+  const bool to_blocked = receive && to->jurisdiction != 0 && blocked_.get(to->jurisdiction);
   if ((from_blocked || to_blocked) && sink.fail(code::kJurisdictionBlocked, self_)) return;
-  const uint8_t required = required_accreditation_.get();
-  const uint8_t level = accreditation_of(*to, m);
-  if (required > 0 && level < required && sink.fail(code::kAccreditationRequired, self_)) return;
-  // 506(b): a non-accredited investor is admitted if already counted, or while the count of
-  // such investors is below the cap.
-  const uint64_t cap = max_non_accredited_.get();
-  if (cap > 0 && level == 0 && !m.amount.is_zero() && !m.to.is_zero()) {
-    const Address& investor = m.to_investor.is_zero() ? m.to : m.to_investor;
-    if (!non_accredited_.get(investor) && non_accredited_.size() >= cap &&
-        sink.fail(code::kAccreditationRequired, self_)) {
+  if (receive) {
+    const uint8_t required = required_accreditation_.get();
+    const uint8_t level = accreditation_of(*to, m);
+    if (required > 0 && level < required && sink.fail(code::kAccreditationRequired, self_)) {
       return;
+    }
+    // 506(b): a non-accredited investor is admitted if already counted, or while the count of
+    // such investors is below the cap.
+    const uint64_t cap = max_non_accredited_.get();
+    if (cap > 0 && level == 0 && !m.amount.is_zero() && !m.to.is_zero()) {
+      const Address& investor = m.to_investor.is_zero() ? m.to : m.to_investor;
+      if (!non_accredited_.get(investor) && non_accredited_.size() >= cap &&
+          sink.fail(code::kAccreditationRequired, self_)) {
+        return;
+      }
     }
   }
   for (const ComplianceModule* mod : chain_.get()) {
+    if (!mod->checks().has(m.kind)) continue;
     mod->evaluate(m, *this, sink);
     if (sink.stopped()) return;
   }
@@ -140,13 +152,35 @@ uint8_t ComplianceRegistry::accreditation_of(const AccountRecord& r, const Movem
   return std::max(r.accreditation, m.to_accreditation_claims);
 }
 
+// The 506(b) places, kept for every movement that delivers tokens: the checked deliveries
+// (transfers, issuance, bridge in) and the agent's forced transfers and corporate actions, which
+// no rule refuses but which still make their receiver a holder. A recovery is the same investor's
+// tokens moving to its new wallet: the place moves with them (counted once).
 void ComplianceRegistry::count_non_accredited(const Movement& m) {
   if (max_non_accredited_.get() == 0 || m.to.is_zero() || m.amount.is_zero()) return;
-  if (m.kind != MovementKind::kTransfer && m.kind != MovementKind::kMint) return;
+  if (m.kind == MovementKind::kBurn || m.kind == MovementKind::kBridgeOut) return;
+  const Address& investor = m.to_investor.is_zero() ? m.to : m.to_investor;
+  if (m.kind == MovementKind::kRecovery) {
+    const Address& lost = m.from_investor.is_zero() ? m.from : m.from_investor;
+    if (lost == investor || !non_accredited_.get(lost) || non_accredited_.get(investor)) return;
+    non_accredited_.set(lost, false);  // storing false erases the entry
+    non_accredited_.set(investor, true);
+    return;
+  }
   const AccountRecord* r = records_.find(m.to);
   if (accreditation_of(r == nullptr ? AccountRecord{} : *r, m) != 0) return;
-  const Address& investor = m.to_investor.is_zero() ? m.to : m.to_investor;
   if (!non_accredited_.get(investor)) non_accredited_.set(investor, true);
+}
+
+// Recovery: a lockup still running on the lost wallet's record goes to the new wallet's (code 5
+// keeps applying to the investor's tokens).
+void ComplianceRegistry::carry_lockup(CallContext& ctx, const Movement& m) {
+  const AccountRecord* lost = records_.find(m.from);
+  if (lost == nullptr || lost->lockup_expiry <= m.timestamp) return;
+  AccountRecord fresh = records_.get(m.to);
+  if (fresh.lockup_expiry >= lost->lockup_expiry) return;
+  fresh.lockup_expiry = lost->lockup_expiry;
+  update(ctx, m.to, fresh);
 }
 
 Status ComplianceRegistry::set_max_non_accredited(CallContext& ctx, const U256& n) {
@@ -169,8 +203,9 @@ Status ComplianceRegistry::set_accept_self_certified(CallContext& ctx, bool v) {
 
 void ComplianceRegistry::on_movement(CallContext& ctx, const Movement& m) {
   count_non_accredited(m);
+  if (m.kind == MovementKind::kRecovery) carry_lockup(ctx, m);
   for (ComplianceModule* mod : chain_.get()) {
-    mod->on_movement(ctx, m);
+    if (mod->tracks().has(m.kind)) mod->on_movement(ctx, m);
   }
 }
 

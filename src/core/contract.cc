@@ -5,38 +5,37 @@
 
 namespace stoa::core {
 
-std::string_view kind_name(ContractKind k) {
+std::string_view movement_kind_name(MovementKind k) {
   switch (k) {
-    case ContractKind::kFactory:
-      return "SecurityFactory";
-    case ContractKind::kSecurityToken:
-      return "SecurityToken";
-    case ContractKind::kComplianceRegistry:
-      return "ComplianceRegistry";
-    case ContractKind::kWhitelistModule:
-      return "WhitelistModule";
-    case ContractKind::kLockupModule:
-      return "LockupModule";
-    case ContractKind::kJurisdictionModule:
-      return "JurisdictionModule";
-    case ContractKind::kTransferRestriction:
-      return "TransferRestriction";
-    case ContractKind::kIdentity:
-      return "Identity";
-    case ContractKind::kIdentityFactory:
-      return "IdentityFactory";
-    case ContractKind::kClaimTopicsRegistry:
-      return "ClaimTopicsRegistry";
-    case ContractKind::kTrustedIssuersRegistry:
-      return "TrustedIssuersRegistry";
-    case ContractKind::kIdentityRegistryStorage:
-      return "IdentityRegistryStorage";
-    case ContractKind::kIdentityRegistry:
-      return "IdentityRegistry";
-    case ContractKind::kKycEventLog:
-      return "KycEventLog";
+    case MovementKind::kTransfer:
+      return "transfer";
+    case MovementKind::kMint:
+      return "mint";
+    case MovementKind::kBurn:
+      return "burn";
+    case MovementKind::kForced:
+      return "forced";
+    case MovementKind::kRecovery:
+      return "recovery";
+    case MovementKind::kTransferFrom:
+      return "transferFrom";
+    case MovementKind::kBridgeIn:
+      return "bridgeIn";
+    case MovementKind::kBridgeOut:
+      return "bridgeOut";
+    case MovementKind::kCorporateAction:
+      return "corporateAction";
   }
-  return "Unknown";
+  return "unknown";
+}
+
+U256 spendable_amount(const U256& balance, const U256& frozen) {
+  if (frozen.is_zero()) return balance;
+  return balance.checked_sub(frozen).value_or(U256(0));
+}
+
+U256 Movement::from_spendable() const {
+  return spendable_amount(from_balance, from_frozen_amount);
 }
 
 namespace {

@@ -60,21 +60,21 @@ std::vector<MethodSpec> module_common_methods() {
 // ---------------------------------------------------------------- WhitelistModule
 
 WhitelistModule::WhitelistModule(State& state, const Address& self, const Address& security)
-    : ComplianceModule(state, self, security) {}
+    : ComplianceModule(state, self, security, kChecks, kTracks) {}
 
 void WhitelistModule::evaluate(const Movement& m, const ComplianceRegistry&, RuleSink& sink) const {
-  if (m.kind == MovementKind::kBurn) return;
-  if (m.kind == MovementKind::kTransfer && !list_.get(m.from) &&
+  if (m.sender_checked() && !list_.get(m.from) &&
       sink.fail(code::kModuleSenderNotOnWhitelist, self_)) {
     return;
   }
-  if (!list_.get(m.to)) sink.fail(code::kModuleReceiverNotOnWhitelist, self_);
+  if (m.receiver_checked() && !list_.get(m.to)) {
+    sink.fail(code::kModuleReceiverNotOnWhitelist, self_);
+  }
 }
 
 void WhitelistModule::prefetch(MovementKind kind, const Address& from, const Address& to) const {
-  if (kind == MovementKind::kBurn) return;
-  if (kind == MovementKind::kTransfer) list_.prefetch(from);
-  list_.prefetch(to);
+  if (movement_kinds::kSenderChecked.has(kind)) list_.prefetch(from);
+  if (movement_kinds::kReceiverChecked.has(kind)) list_.prefetch(to);
 }
 
 Status WhitelistModule::set_listed(CallContext& ctx, const Address& a, bool v) {
@@ -157,21 +157,30 @@ const ContractAbi& WhitelistModule::abi() const {
 // ---------------------------------------------------------------- LockupModule
 
 LockupModule::LockupModule(State& state, const Address& self, const Address& security)
-    : ComplianceModule(state, self, security) {}
+    : ComplianceModule(state, self, security, kChecks, kTracks) {}
 
+// Only asked about sender-side kinds (kChecks): not issuance, not the agent's moves.
 void LockupModule::evaluate(const Movement& m, const ComplianceRegistry&, RuleSink& sink) const {
-  if (m.kind != MovementKind::kTransfer) return;  // sender-side rule: not for issuance
   if (expiry_.get(m.from) > m.timestamp) sink.fail(code::kSenderLockupActive, self_);
 }
 
 void LockupModule::prefetch(MovementKind kind, const Address& from, const Address&) const {
-  if (kind == MovementKind::kTransfer) expiry_.prefetch(from);
+  if (kChecks.has(kind)) expiry_.prefetch(from);
 }
 
 void LockupModule::on_movement(CallContext& ctx, const Movement& m) {
-  const uint64_t period = holding_period_.get();
-  if (m.kind != MovementKind::kMint || period == 0 || m.amount.is_zero()) return;
-  const uint64_t until = m.timestamp + period;  // both bounded: no overflow
+  uint64_t until = 0;
+  if (m.kind == MovementKind::kMint) {
+    const uint64_t period = holding_period_.get();
+    if (period == 0 || m.amount.is_zero()) return;
+    until = m.timestamp + period;  // both bounded: no overflow
+  } else if (m.kind == MovementKind::kRecovery) {
+    // The new wallet holds the same investor's tokens: a running lockup goes with them.
+    until = expiry_.get(m.from);
+    if (until <= m.timestamp) return;
+  } else {
+    return;
+  }
   if (expiry_.get(m.to) < until) {
     expiry_.set(m.to, until);
     emit(ctx, "LockupSet", {m.to, U256(until)});
@@ -283,7 +292,7 @@ const ContractAbi& LockupModule::abi() const {
 
 JurisdictionModule::JurisdictionModule(State& state, const Address& self, const Address& security,
                                        const Address& registry)
-    : ComplianceModule(state, self, security), registry_(registry) {}
+    : ComplianceModule(state, self, security, kChecks, kTracks), registry_(registry) {}
 
 bool JurisdictionModule::permitted(Jurisdiction j) const {
   if (blocked_.get(j)) return false;
@@ -292,25 +301,28 @@ bool JurisdictionModule::permitted(Jurisdiction j) const {
 
 void JurisdictionModule::evaluate(const Movement& m, const ComplianceRegistry& registry,
                                   RuleSink& sink) const {
-  if (m.kind == MovementKind::kBurn) return;
   const ComplianceRegistry* bound = &registry;
   if (registry.address() != registry_) {
     bound = state_.contract_as<ComplianceRegistry>(registry_);
     STOA_ASSERT(bound != nullptr);
   }
-  const bool transfer = m.kind == MovementKind::kTransfer;
+  const bool transfer = m.sender_checked();
+  const bool receive = m.receiver_checked();
   const AccountRecord* from_record = transfer ? bound->record(m.from) : nullptr;
-  const AccountRecord* to_record = bound->record(m.to);
+  const AccountRecord* to_record = receive ? bound->record(m.to) : nullptr;
   const Jurisdiction from = from_record != nullptr ? from_record->jurisdiction : 0;
   const Jurisdiction to = to_record != nullptr ? to_record->jurisdiction : 0;
   if (transfer && from != 0 && !permitted(from) &&
       sink.fail(code::kSenderJurisdictionBlocked, self_)) {
     return;
   }
-  if (to != 0 && !permitted(to) && sink.fail(code::kReceiverJurisdictionBlocked, self_)) return;
+  if (receive && to != 0 && !permitted(to) &&
+      sink.fail(code::kReceiverJurisdictionBlocked, self_)) {
+    return;
+  }
   if (!require_.get()) return;
   if (transfer && from == 0 && sink.fail(code::kSenderJurisdictionUnset, self_)) return;
-  if (to == 0) sink.fail(code::kReceiverJurisdictionUnset, self_);
+  if (receive && to == 0) sink.fail(code::kReceiverJurisdictionUnset, self_);
 }
 
 Status JurisdictionModule::set_blocked(CallContext& ctx, Jurisdiction j, bool v) {

@@ -129,30 +129,43 @@ Movement SecurityToken::movement(MovementKind kind, const Address& from, const A
     if (frozen_.size() != 0) m.to_frozen = frozen_.get(to);
   }
   const Eligibility elig = eligibility();
-  if (ir != nullptr && elig != Eligibility::kWhitelist &&
-      (kind == MovementKind::kTransfer || kind == MovementKind::kMint)) {
+  // Identity facts: the sender's for the kinds checked on the sender's side; the receiver's for
+  // every kind with a receiver (the rules check deliveries; the 506(b) tracker counts every
+  // receiver, the agent's moves included).
+  const bool sender_checked = movement_kinds::kSenderChecked.has(kind);
+  if (ir != nullptr && elig != Eligibility::kWhitelist && (sender_checked || !to.is_zero())) {
     m.identity_mode = elig == Eligibility::kIdentity;
-    if (kind == MovementKind::kTransfer) m.from_verified = ir->is_verified(from, timestamp);
-    m.to_verified = ir->is_verified(to, timestamp);
-    const ComplianceRegistry* r = registry_.get();
-    m.to_accreditation_claims =
-        ir->accreditation(to, timestamp, r != nullptr && r->accept_self_certified());
+    if (sender_checked) m.from_verified = ir->is_verified(from, timestamp);
+    if (!to.is_zero()) {
+      m.to_verified = ir->is_verified(to, timestamp);
+      const ComplianceRegistry* r = registry_.get();
+      m.to_accreditation_claims =
+          ir->accreditation(to, timestamp, r != nullptr && r->accept_self_certified());
+    }
   }
   return m;
+}
+
+U256 SecurityToken::spendable(const Address& holder) const {
+  const U256* frozen = frozen_tokens_.size() == 0 ? nullptr : frozen_tokens_.find(holder);
+  return spendable_amount(balances_.get(holder), frozen == nullptr ? U256(0) : *frozen);
 }
 
 // Precedence (docs/restriction-codes.md): pause (8) first, so a paused token answers 8 whatever
 // else is wrong; then the registry's core checks (1-7) and its modules in order (16-22, and
 // later module codes); then TransferRestriction (32, 33); then the sender's balance (14).
+// Sender-side conditions apply to a holder's own moves (transfer, transferFrom, bridge out),
+// receiver-side ones to deliveries (those and issuance, bridge in); burns and the agent's moves
+// (forced, recovery, corporate actions) meet no rule (movement_kinds in contract.h).
 void SecurityToken::evaluate(const Movement& m, RuleSink& sink) const {
-  const bool transfer = m.kind == MovementKind::kTransfer;
-  const bool mint = m.kind == MovementKind::kMint;
-  if (!transfer && !mint) return;  // burns, forced transfers, recovery: the agent's, no rules
+  const bool transfer = m.sender_checked();
+  const bool receive = m.receiver_checked();
+  if (!transfer && !receive) return;
   if (transfer && paused_.get() && sink.fail(code::kTokenPaused, self_)) return;
   if (transfer && m.from_frozen && sink.fail(code::kSenderFrozen, self_)) return;
-  if (m.to_frozen && sink.fail(code::kReceiverFrozen, self_)) return;
+  if (receive && m.to_frozen && sink.fail(code::kReceiverFrozen, self_)) return;
   if (transfer && !m.from_verified && sink.fail(code::kSenderNotVerified, self_)) return;
-  if (!m.to_verified && sink.fail(code::kReceiverNotVerified, self_)) return;
+  if (receive && !m.to_verified && sink.fail(code::kReceiverNotVerified, self_)) return;
   if (const ComplianceRegistry* r = registry_.get()) {
     r->evaluate(m, sink);
     if (sink.stopped()) return;
@@ -163,9 +176,8 @@ void SecurityToken::evaluate(const Movement& m, RuleSink& sink) const {
   }
   if (transfer && m.from_balance < m.amount) {
     sink.fail(code::kInsufficientBalance, self_);
-  } else if (transfer && !m.from_frozen_amount.is_zero()) {
-    const std::optional<U256> free = m.from_balance.checked_sub(m.from_frozen_amount);
-    if (!free || *free < m.amount) sink.fail(code::kFrozenAmount, self_);
+  } else if (transfer && m.from_spendable() < m.amount) {
+    sink.fail(code::kFrozenAmount, self_);
   }
 }
 
@@ -195,9 +207,11 @@ SecurityToken::Explanation SecurityToken::explain(const Address& from, const Add
   evaluate(movement(MovementKind::kTransfer, from, to, amount, timestamp), sink);
   e.code = sink.first_code();
   e.rule = sink.first_rule();
-  // Largest passing amount: the balance, capped by the per-transfer maximum; the holder cap
-  // makes the answer all-or-nothing, so try that candidate and then zero.
-  U256 candidate = balance_of(from);
+  // Largest passing amount: what the sender may move (spendable: balance less frozen), capped by
+  // the per-transfer maximum. Every other amount-dependent rule passes a larger amount whenever
+  // it passes a smaller one, except the holder cap, where sending everything can pass (the
+  // sender leaves) while less cannot; so that one candidate decides, and otherwise it is 0.
+  U256 candidate = spendable(from);
   if (const TransferRestriction* t = restriction_.get()) {
     const U256& max = t->max_transfer_amount();
     if (!max.is_zero() && max < candidate) candidate = max;
@@ -261,12 +275,12 @@ void SecurityToken::apply(CallContext& ctx, const Movement& m) {
   emit_transfer(ctx, m.from, m.to, m.amount);
 }
 
-Status SecurityToken::move(CallContext& ctx, const Address& from, const Address& to,
-                           const U256& amount) {
+Status SecurityToken::move(CallContext& ctx, MovementKind kind, const Address& from,
+                           const Address& to, const U256& amount) {
   if (from.is_zero()) return make_revert(ErrorId::kERC20InvalidSender, {from});
   if (to.is_zero()) return make_revert(ErrorId::kERC20InvalidReceiver, {to});
   prefetch_transfer(from, to);
-  Movement m = movement(MovementKind::kTransfer, from, to, amount, ctx.block.timestamp);
+  Movement m = movement(kind, from, to, amount, ctx.block.timestamp);
   RuleSink sink;
   evaluate(m, sink);
   if (sink.first_code() == code::kInsufficientBalance) {
@@ -280,7 +294,7 @@ Status SecurityToken::move(CallContext& ctx, const Address& from, const Address&
 }
 
 Status SecurityToken::transfer(CallContext& ctx, const Address& to, const U256& amount) {
-  return move(ctx, ctx.sender, to, amount);
+  return move(ctx, MovementKind::kTransfer, ctx.sender, to, amount);
 }
 
 Status SecurityToken::transfer_from(CallContext& ctx, const Address& from, const Address& to,
@@ -293,7 +307,7 @@ Status SecurityToken::transfer_from(CallContext& ctx, const Address& from, const
     }
     allowances_.set(AddressPair{from, ctx.sender}, *left);
   }
-  return move(ctx, from, to, amount);
+  return move(ctx, MovementKind::kTransferFrom, from, to, amount);
 }
 
 void SecurityToken::set_allowance(CallContext& ctx, const Address& owner, const Address& spender,
@@ -370,7 +384,7 @@ void SecurityToken::unfreeze_shortfall(CallContext& ctx, const Address& a, const
                                        const U256& amount) {
   const U256 frozen = frozen_tokens_.get(a);
   if (frozen.is_zero()) return;
-  const U256 free = balance.checked_sub(frozen).value_or(U256(0));
+  const U256 free = spendable_amount(balance, frozen);
   if (amount <= free) return;
   const U256 shortfall = *amount.checked_sub(free);
   frozen_tokens_.set(a, *frozen.checked_sub(shortfall));

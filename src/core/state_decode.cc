@@ -1,9 +1,9 @@
 // Decoding the canonical state encoding (State::encode) back into a State: snapshots.
 //
-// Every contract kind has a decoder next to its encode_state (a static decode_state); the table
-// below maps kinds to decoders with a switch that has no default, so adding a ContractKind
-// without a decoder is a compile error (-Wswitch -Werror), and tests/core/state_decode_test.cc
-// checks every named kind at run time too.
+// Every contract kind has a decoder next to its encode_state (a static decode_state); the
+// registration table (src/core/contract_kinds.cc) maps kinds to decoders and refuses to compile
+// without an entry for every kind, and tests/core/state_decode_test.cc checks every named kind
+// at run time too.
 #include <string>
 
 #include "stoa/core/bytes_sink.h"
@@ -17,40 +17,6 @@
 #include "stoa/core/transfer_restriction.h"
 
 namespace stoa::core {
-
-ContractDecoder contract_decoder(ContractKind kind) {
-  switch (kind) {
-    case ContractKind::kFactory:
-      return &Factory::decode_state;
-    case ContractKind::kSecurityToken:
-      return &SecurityToken::decode_state;
-    case ContractKind::kComplianceRegistry:
-      return &ComplianceRegistry::decode_state;
-    case ContractKind::kWhitelistModule:
-      return &WhitelistModule::decode_state;
-    case ContractKind::kLockupModule:
-      return &LockupModule::decode_state;
-    case ContractKind::kJurisdictionModule:
-      return &JurisdictionModule::decode_state;
-    case ContractKind::kTransferRestriction:
-      return &TransferRestriction::decode_state;
-    case ContractKind::kIdentity:
-      return &Identity::decode_state;
-    case ContractKind::kIdentityFactory:
-      return &IdentityFactory::decode_state;
-    case ContractKind::kClaimTopicsRegistry:
-      return &ClaimTopicsRegistry::decode_state;
-    case ContractKind::kTrustedIssuersRegistry:
-      return &TrustedIssuersRegistry::decode_state;
-    case ContractKind::kIdentityRegistryStorage:
-      return &IdentityRegistryStorage::decode_state;
-    case ContractKind::kIdentityRegistry:
-      return &IdentityRegistry::decode_state;
-    case ContractKind::kKycEventLog:
-      return &KycEventLog::decode_state;
-  }
-  return nullptr;
-}
 
 const uint8_t* StateDecoder::take(size_t n) {
   if (!ok()) return nullptr;

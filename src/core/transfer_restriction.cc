@@ -29,16 +29,17 @@ uint64_t TransferRestriction::holders_after(const Movement& m) {
   return n;
 }
 
+// The holder cap applies to deliveries (a new holder arrives), the per-transfer cap to a holder's
+// own moves; the agent's moves are not refused, though the token's counts still follow them.
 void TransferRestriction::evaluate(const Movement& m, RuleSink& sink) const {
-  if (m.kind != MovementKind::kTransfer && m.kind != MovementKind::kMint) return;
   const uint64_t cap = max_holders_.get();
-  if (cap != 0 && !m.to.is_zero() && m.to_investor_balance.is_zero() && !m.amount.is_zero() &&
-      m.from_investor != m.to_investor && holders_after(m) > cap &&
+  if (cap != 0 && m.receiver_checked() && !m.to.is_zero() && m.to_investor_balance.is_zero() &&
+      !m.amount.is_zero() && m.from_investor != m.to_investor && holders_after(m) > cap &&
       sink.fail(code::kMaxHoldersReached, self_)) {
     return;
   }
   const U256& max = max_amount_.get();
-  if (m.kind == MovementKind::kTransfer && !max.is_zero() && m.amount > max) {
+  if (m.sender_checked() && !max.is_zero() && m.amount > max) {
     sink.fail(code::kTransferAmountExceeded, self_);
   }
 }

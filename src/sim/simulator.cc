@@ -1,5 +1,6 @@
 #include "stoa/sim/simulator.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <functional>
@@ -628,8 +629,21 @@ class Sim {
     if (t.detect(from, to, amount, block_.timestamp) != code) {
       fail("detect-native-equals-abi", "native detect differs from the ABI answer");
     }
-    if (t.explain(from, to, amount, block_.timestamp).code != code) {
+    const core::SecurityToken::Explanation e = t.explain(from, to, amount, block_.timestamp);
+    if (e.code != code) {
       fail("explain-agrees-with-detect", "explainTransfer code differs from detect");
+    }
+    // The largest passing amount passes, never exceeds what the sender may move, and is at least
+    // any positive amount that passes.
+    if (!e.max_amount.is_zero() && (e.max_amount > t.spendable(from) ||
+                                    t.detect(from, to, e.max_amount, block_.timestamp) != 0)) {
+      fail("explain-max-amount", "explainTransfer's largest amount " + e.max_amount.to_dec() +
+                                     " does not pass, or exceeds the spendable balance");
+    }
+    if (code == 0 && !amount.is_zero() && e.max_amount < amount) {
+      fail("explain-max-amount", "an amount of " + amount.to_dec() +
+                                     " passes but explainTransfer's largest amount is " +
+                                     e.max_amount.to_dec());
     }
     auto rules = t.failing_rules(from, to, amount, block_.timestamp);
     if ((code == 0) != rules.empty() || (!rules.empty() && rules.front().code != code)) {
@@ -977,7 +991,7 @@ class Sim {
     Expect ex;
     ex.role = &roles::compliance();
     const Address reg = s.set.registry;
-    switch (rng_.below(12)) {
+    switch (rng_.below(14)) {
       case 0:
         exec(sender, reg, "whitelistAdd(address)", {who}, ex);
         break;
@@ -1007,6 +1021,23 @@ class Sim {
              rng_.chance(1, 3) ? "blockJurisdiction(bytes2)" : "unblockJurisdiction(bytes2)",
              {jurisdiction_value()}, ex);
         break;
+      case 8: {  // partial freezes (the token's, COMPLIANCE_ROLE): up to the balance and past it
+        const U256 bal = s.model.balance(who);
+        const U256 amount =
+            rng_.chance(1, 8)
+                ? bal.checked_add(U256(1)).value_or(bal)
+                : U256(rng_.range(
+                      0, bal.fits_u64() ? std::min<uint64_t>(bal.low64(), 1000000) : 1000000));
+        exec(sender, s.set.token, "freezePartialTokens(address,uint256)", {who, amount}, ex);
+        break;
+      }
+      case 9: {
+        const U256 frozen = token(s).frozen_tokens(who);
+        const U256 amount =
+            rng_.chance(1, 8) ? frozen.checked_add(U256(1)).value_or(frozen) : frozen;
+        exec(sender, s.set.token, "unfreezePartialTokens(address,uint256)", {who, amount}, ex);
+        break;
+      }
       default: {  // batches (the role check follows the batch-shape check)
         ex.role_first = false;
         abi::ValueList accounts, values;

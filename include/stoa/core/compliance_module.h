@@ -1,6 +1,8 @@
-// The native form of LP-3100's IComplianceModule: a rule that looks at every movement
-// (transfer, mint, burn, and later forced/recovery/bridge) and either passes it or reports a
-// restriction code; plus a hook after each successful movement for rules that keep state.
+// The native form of LP-3100's IComplianceModule: a rule that looks at movements of the kinds it
+// checks and either passes them or reports a restriction code; plus a hook after each successful
+// movement of the kinds it tracks, for rules that keep state. Each module class declares both
+// sets (kChecks, kTracks); the registration table (contract_kinds.cc) records them, and the
+// registry calls evaluate() and on_movement() only for those kinds.
 #pragma once
 
 #include <string_view>
@@ -13,8 +15,15 @@ class ComplianceRegistry;
 
 class ComplianceModule : public SecurityPart {
  public:
-  using SecurityPart::SecurityPart;
-  // Reports refusals of `m` to `sink`; `registry` is the registry evaluating the chain.
+  ComplianceModule(State& state, const Address& self, const Address& security, MovementKinds checks,
+                   MovementKinds tracks)
+      : SecurityPart(state, self, security), checks_(checks), tracks_(tracks) {}
+  // The kinds of movement evaluate() is asked about, and the kinds on_movement() sees (every
+  // kind it keeps state about, the agent's forced and recovery moves included).
+  MovementKinds checks() const { return checks_; }
+  MovementKinds tracks() const { return tracks_; }
+  // Reports refusals of `m` (a kind in checks()) to `sink`; `registry` is the registry evaluating
+  // the chain.
   virtual void evaluate(const Movement& m, const ComplianceRegistry& registry,
                         RuleSink& sink) const = 0;
   // Starts loading the storage evaluate() will read for a movement of `kind` from `from` to
@@ -24,7 +33,8 @@ class ComplianceModule : public SecurityPart {
     (void)from;
     (void)to;
   }
-  // After a movement succeeded.
+  // After a movement of a kind in tracks() succeeded (including the agent's moves, which no rule
+  // refuses).
   virtual void on_movement(CallContext& ctx, const Movement& m) {
     (void)ctx;
     (void)m;
@@ -33,13 +43,15 @@ class ComplianceModule : public SecurityPart {
   // checkTransfer(from, to, amount) of IComplianceModule: the first refusal for a transfer.
   uint8_t check_transfer(const ComplianceRegistry& registry, const Movement& m) const {
     RuleSink sink;
-    evaluate(m, registry, sink);
+    if (checks_.has(m.kind)) evaluate(m, registry, sink);
     return sink.first_code();
   }
-  static bool is_module_kind(ContractKind k) {
-    return k == ContractKind::kWhitelistModule || k == ContractKind::kLockupModule ||
-           k == ContractKind::kJurisdictionModule;
-  }
+  // Whether contracts of kind `k` are compliance modules (the registration table says).
+  static bool is_module_kind(ContractKind k);
+
+ private:
+  MovementKinds checks_;
+  MovementKinds tracks_;
 };
 
 // The IComplianceModule functions every module exposes (checkTransfer, moduleName).

@@ -64,7 +64,8 @@ class ComplianceRegistry final : public SecurityPart {
 
   // The core checks then every module in order.
   void evaluate(const Movement& m, RuleSink& sink) const;
-  // Hooks of every module after a successful movement.
+  // After a successful movement of any kind: the registry's own trackers (506(b) places; on
+  // recovery, the lockup on record), then the hook of every module that tracks the kind.
   void on_movement(CallContext& ctx, const Movement& m);
   // Starts loading the records and module storage evaluate() will read (no effect on results).
   void prefetch(MovementKind kind, const Address& from, const Address& to) const;
@@ -117,6 +118,7 @@ class ComplianceRegistry final : public SecurityPart {
  private:
   void update(CallContext& ctx, const Address& a, const AccountRecord& r);
   void count_non_accredited(const Movement& m);
+  void carry_lockup(CallContext& ctx, const Movement& m);
 
   static const auto& field_list();  // encoding order (compliance_registry.cc)
 

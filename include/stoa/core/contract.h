@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
@@ -46,7 +47,10 @@ enum class ContractKind : uint8_t {
   kIdentityRegistry = 13,
   kKycEventLog = 14,
 };
-std::string_view kind_name(ContractKind k);
+// The highest number: a new kind goes after it and becomes the new last kind (with its entry in
+// the registration table, src/core/contract_kinds.cc, which checks this at compile time).
+inline constexpr ContractKind kLastContractKind = ContractKind::kKycEventLog;
+std::string_view kind_name(ContractKind k);  // from the registration table; "Unknown" if none
 
 struct Log {
   Address address;
@@ -169,26 +173,76 @@ struct DecodeContext {
   State& state;
   std::vector<std::function<bool(std::string* error)>> fixups;
 };
-// Every ContractKind has one (src/core/state_decode.cc; a switch without default, so a kind
-// without a decoder does not compile). Returns nullptr after dec.fail() on malformed input.
+// Every ContractKind has one (the registration table, src/core/contract_kinds.cc, which does not
+// compile without an entry for every kind). Returns nullptr after dec.fail() on malformed input.
 using ContractDecoder = std::unique_ptr<Contract> (*)(DecodeContext& ctx, const Address& self,
                                                       StateDecoder& dec);
 ContractDecoder contract_decoder(ContractKind kind);  // nullptr for an unknown kind
 
-// The kinds of balance movement that compliance rules and hooks see. Later kinds (forced,
-// recovery, bridge) are added here so every module sees every movement.
-// kForced (forcedTransfer) and kRecovery (recoveryAddress) are agent moves: no compliance rule
-// refuses them, but every module's hook sees them.
+// Every balance movement of a security, by kind (docs/ARCHITECTURE.md, "Movement kinds"). The
+// token runs each through one path (SecurityToken::movement, evaluate, apply) and passes the kind
+// to every rule and hook. The numbers are stable and never reused; new kinds take the next free
+// number.
 enum class MovementKind : uint8_t {
-  kTransfer = 0,
-  kMint = 1,
-  kBurn = 2,
-  kForced = 3,
-  kRecovery = 4
+  kTransfer = 0,         // transfer, batchTransfer: the holder moves its own tokens
+  kMint = 1,             // issuance by MINTER_ROLE (no sender)
+  kBurn = 2,             // redemption by MINTER_ROLE (no receiver)
+  kForced = 3,           // forcedTransfer by CORPORATE_ACTION_ROLE
+  kRecovery = 4,         // recoveryAddress: a lost wallet's tokens to the investor's new wallet
+  kTransferFrom = 5,     // transferFrom: a spender moves the holder's tokens on an allowance
+  kBridgeIn = 6,         // tokens arriving from another ledger (no sender; not yet produced)
+  kBridgeOut = 7,        // tokens leaving for another ledger (no receiver; not yet produced)
+  kCorporateAction = 8,  // splits, consolidations, distributions in kind (not yet produced)
 };
+inline constexpr uint8_t kMovementKindCount = 9;  // one more than the highest number
+
+// A set of movement kinds (a bit per kind).
+class MovementKinds {
+ public:
+  constexpr MovementKinds() = default;
+  constexpr MovementKinds(std::initializer_list<MovementKind> kinds) {
+    for (MovementKind k : kinds)
+      bits_ = static_cast<uint16_t>(bits_ | bit(k));
+  }
+  constexpr bool has(MovementKind k) const { return (bits_ & bit(k)) != 0; }
+  constexpr bool empty() const { return bits_ == 0; }
+  constexpr MovementKinds operator|(MovementKinds o) const { return from_bits(bits_ | o.bits_); }
+  constexpr bool operator==(const MovementKinds&) const = default;
+  static constexpr MovementKinds all() { return from_bits((1U << kMovementKindCount) - 1); }
+
+ private:
+  static constexpr uint16_t bit(MovementKind k) {
+    return static_cast<uint16_t>(1U << static_cast<unsigned>(k));
+  }
+  static constexpr MovementKinds from_bits(unsigned b) {
+    MovementKinds s;
+    s.bits_ = static_cast<uint16_t>(b);
+    return s;
+  }
+  uint16_t bits_ = 0;
+};
+static_assert(kMovementKindCount <= 16);
+
+// Which side of a movement the rules look at, by kind. A holder's own moves (transfer,
+// transferFrom, bridge out) are checked on the sender's side; moves that deliver tokens to
+// someone who asked for them (transfer, transferFrom, issuance, bridge in) on the receiver's.
+// Burns and the agent's moves (forced, recovery, corporate actions) are checked by no rule;
+// every tracker still sees them (ComplianceModule::tracks()).
+namespace movement_kinds {
+inline constexpr MovementKinds kSenderChecked = {
+    MovementKind::kTransfer, MovementKind::kTransferFrom, MovementKind::kBridgeOut};
+inline constexpr MovementKinds kReceiverChecked = {MovementKind::kTransfer,
+                                                   MovementKind::kTransferFrom, MovementKind::kMint,
+                                                   MovementKind::kBridgeIn};
+inline constexpr MovementKinds kChecked = kSenderChecked | kReceiverChecked;
+inline constexpr MovementKinds kAll = MovementKinds::all();
+}  // namespace movement_kinds
+std::string_view movement_kind_name(MovementKind k);
 
 struct Movement {
   MovementKind kind = MovementKind::kTransfer;
+  bool sender_checked() const { return movement_kinds::kSenderChecked.has(kind); }
+  bool receiver_checked() const { return movement_kinds::kReceiverChecked.has(kind); }
   Address from;  // zero for a mint
   Address to;    // zero for a burn
   U256 amount;
@@ -215,7 +269,13 @@ struct Movement {
   bool from_frozen = false;
   bool to_frozen = false;
   U256 from_frozen_amount;
+  // What the sender may move: balance - frozen amount (SecurityToken::spendable).
+  U256 from_spendable() const;
 };
+
+// balance - frozen (- held, later per partition), never below zero: what a holder may move. The
+// one definition the transfer path, detectTransferRestriction and explainTransfer all use.
+U256 spendable_amount(const U256& balance, const U256& frozen);
 
 // Collects refusals from the rules. In first-failure mode (the transfer path and
 // detectTransferRestriction) evaluation stops at the first; in all-failures mode (the

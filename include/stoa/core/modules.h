@@ -10,6 +10,9 @@ namespace stoa::core {
 class WhitelistModule final : public ComplianceModule {
  public:
   static constexpr ContractKind kKind = ContractKind::kWhitelistModule;
+  // Sender (own moves) and receiver (deliveries) must be listed; keeps no state about movements.
+  static constexpr MovementKinds kChecks = movement_kinds::kChecked;
+  static constexpr MovementKinds kTracks = {};
   WhitelistModule(State& state, const Address& self, const Address& security);
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
@@ -37,6 +40,10 @@ inline constexpr uint64_t kMaxHoldingPeriodSeconds = 100ULL * 366 * 24 * 3600;  
 class LockupModule final : public ComplianceModule {
  public:
   static constexpr ContractKind kKind = ContractKind::kLockupModule;
+  // A sender-side rule. Issuance starts a holding period; recovery carries the lost wallet's
+  // lockup to the new wallet (the same investor's tokens stay locked).
+  static constexpr MovementKinds kChecks = movement_kinds::kSenderChecked;
+  static constexpr MovementKinds kTracks = {MovementKind::kMint, MovementKind::kRecovery};
   LockupModule(State& state, const Address& self, const Address& security);
   ContractKind kind() const override { return kKind; }
   const ContractAbi& abi() const override;
@@ -68,6 +75,8 @@ class LockupModule final : public ComplianceModule {
 class JurisdictionModule final : public ComplianceModule {
  public:
   static constexpr ContractKind kKind = ContractKind::kJurisdictionModule;
+  static constexpr MovementKinds kChecks = movement_kinds::kChecked;
+  static constexpr MovementKinds kTracks = {};
   JurisdictionModule(State& state, const Address& self, const Address& security,
                      const Address& registry);
   ContractKind kind() const override { return kKind; }

@@ -77,6 +77,10 @@ class SecurityToken final : public Contract {
   // T-REX controls.
   bool is_frozen(const Address& a) const { return frozen_.get(a); }
   U256 frozen_tokens(const Address& a) const { return frozen_tokens_.get(a); }
+  // What `holder` may move: balance - frozen amount (- held, later per partition), never below
+  // zero. The transfer path, detectTransferRestriction and explainTransfer all use it (through
+  // spendable_amount, as Movement::from_spendable for the facts of a movement).
+  U256 spendable(const Address& holder) const;
   const Address& onchain_id() const { return onchain_id_.get(); }
   IdentityRegistry* identity_registry() const { return identity_registry_.get(); }
   Eligibility eligibility() const { return static_cast<Eligibility>(eligibility_.get()); }
@@ -154,7 +158,8 @@ class SecurityToken final : public Contract {
   }
 
  private:
-  Status move(CallContext& ctx, const Address& from, const Address& to, const U256& amount);
+  Status move(CallContext& ctx, MovementKind kind, const Address& from, const Address& to,
+              const U256& amount);
   void apply(CallContext& ctx, const Movement& m);
   void unfreeze_shortfall(CallContext& ctx, const Address& a, const U256& balance,
                           const U256& amount);
