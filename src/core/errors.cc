@@ -153,6 +153,9 @@ constexpr std::array kErrors = {
               "AmlScoreNotAboveThreshold(uint256 score, uint256 threshold)",
               "amlFreeze needs a risk score above the security's AML threshold (setAddressFrozen "
               "freezes without one)."},
+    ErrorSpec{ErrorId::kInvestorRebuildPending, "InvestorRebuildPending()",
+              "The security's investors are being rebuilt for a new identity registry: balances "
+              "do not move until continueInvestorRebuild() has finished it."},
 };
 
 struct Cache {

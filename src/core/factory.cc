@@ -43,6 +43,7 @@ void Factory::grant_operator(const Address& op) {
 }
 
 const SecuritySet* Factory::find(const Address& token) const {
+  journal()->charge(gas::kIterate * securities_.get().size());
   for (const SecuritySet& s : securities_.get()) {
     if (s.token == token) return &s;
   }
@@ -50,6 +51,7 @@ const SecuritySet* Factory::find(const Address& token) const {
 }
 
 const SecuritySet* Factory::find_by_symbol(std::string_view symbol) const {
+  journal()->charge(gas::kIterate * securities_.get().size());
   for (const SecuritySet& s : securities_.get()) {
     auto* t = state_.contract_as<SecurityToken>(s.token);
     if (t->config().symbol == symbol) return &s;

@@ -81,6 +81,7 @@ enum class ErrorId : uint16_t {
   kUnknownEligibilityMode = 70,          // (uint8 mode)
   kAmlScoreOutOfRange = 71,              // (uint256 value)
   kAmlScoreNotAboveThreshold = 72,       // (uint256 score, uint256 threshold)
+  kInvestorRebuildPending = 73,          // ()  balances frozen until continueInvestorRebuild ends
 };
 
 struct ErrorSpec {
