@@ -23,6 +23,7 @@ chain::ChainConfig config_of(const std::string& dir) {
   cfg.genesis.chain_id = g->chain_id;
   cfg.genesis.operator_account = g->operator_account;
   cfg.genesis_timestamp = g->timestamp;
+  cfg.metering_from_block = g->metering_from_block;
   return cfg;
 }
 

@@ -1,6 +1,9 @@
 // Wiring: genesis file, ledger, JSON-RPC and REST over cpp-httplib.
 #include "stoa/node/node.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -37,23 +40,36 @@ GenesisFile read_genesis(const fs::path& path) {
     if (!op) throw std::runtime_error("operator is not an address");
     g.operator_account = *op;
     g.timestamp = j.at("timestamp").get<uint64_t>();
+    if (j.contains("meteringFromBlock")) {
+      g.metering_from_block = j.at("meteringFromBlock").get<uint64_t>();
+    }
   } catch (const std::exception& e) {
     throw std::runtime_error(path.string() + " is not a valid genesis file: " + e.what());
   }
   return g;
 }
 
+// Written to a temporary file, synced, renamed over the old one, and the directory synced: the
+// metering height must be durable before any block it governs is.
 void write_genesis(const fs::path& path, const GenesisFile& g) {
-  const json j = {{"chainId", g.chain_id},
-                  {"operator", g.operator_account.checksum_hex()},
-                  {"timestamp", g.timestamp}};
+  json j = {{"chainId", g.chain_id},
+            {"operator", g.operator_account.checksum_hex()},
+            {"timestamp", g.timestamp}};
+  if (g.metering_from_block != chain::kNeverMetered) j["meteringFromBlock"] = g.metering_from_block;
   const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << j.dump(2) << "\n";
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
+  const std::string text = j.dump(2) + "\n";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot write " + tmp.string());
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                  ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) throw std::runtime_error("cannot write " + tmp.string());
   fs::rename(tmp, path);
+  const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
 }
 
 }  // namespace
@@ -106,6 +122,7 @@ GenesisFile load_or_create_genesis(const NodeOptions& o, uint64_t now) {
                              path.string() + " does not exist yet)");
   }
   g.timestamp = now;
+  g.metering_from_block = 0;  // a new chain meters from its first block
   fs::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create " + dir.string() + ": " + ec.message());
   write_genesis(path, g);
@@ -118,6 +135,7 @@ Node::Node(NodeOptions options)
   cfg.genesis.chain_id = genesis_.chain_id;
   cfg.genesis.operator_account = genesis_.operator_account;
   cfg.genesis_timestamp = genesis_.timestamp;
+  cfg.metering_from_block = genesis_.metering_from_block;
   store::StoreOptions so;
   so.snapshot_every = options_.snapshot_every;
   so.segment_bytes = options_.segment_bytes;
@@ -129,6 +147,14 @@ Node::Node(NodeOptions options)
   if (!error.empty()) {
     throw std::runtime_error("the journal in " + options_.data_dir + " is damaged: " + error +
                              " (nothing is served; see README, \"Operating a data directory\")");
+  }
+  if (genesis_.metering_from_block == stoa::chain::kNeverMetered) {
+    // A data directory written before metering: its blocks replayed as written; blocks from the
+    // next one on are metered. Recorded before anything is sealed.
+    genesis_.metering_from_block = chain->height() + 1;
+    chain->set_metering_from_block(genesis_.metering_from_block);
+    write_genesis(fs::path(options_.data_dir) / "genesis.json", genesis_);
+    log_event(LogLevel::kInfo, "metering_enabled", {{"fromBlock", genesis_.metering_from_block}});
   }
   log_event(LogLevel::kInfo, "recovered",
             {{"head", recovery_.head},

@@ -47,7 +47,14 @@ got_number=$(jq -r '.result.number' <<<"$got")
 got_hash=$(jq -r '.result.hash' <<<"$got")
 [[ $((got_number)) == "$want_number" ]] || fail "the node serves head $((got_number)), expected $want_number"
 [[ ${got_hash,,} == "${want_hash,,}" ]] || fail "the node serves head hash $got_hash, expected $want_hash"
+# Written before metering, the directory is metered from the block after its head on: the first
+# start of a metering build records that height, durably, before sealing anything.
+metering=$(jq -r '.meteringFromBlock' "$WORK/data/genesis.json")
+[[ $metering == $((want_number + 1)) ]] || fail "genesis.json meteringFromBlock is $metering, expected $((want_number + 1))"
 kill -TERM "$PID"
 wait "$PID" || fail "stoa serve exited non-zero on SIGTERM"
 PID=
+# Verified again with the height recorded: the old blocks still replay as written.
+"$STOA" verify --data "$WORK/data" >"$WORK/verify2.txt" 2>&1 || { cat "$WORK/verify2.txt"; fail "stoa verify failed after the metering height was recorded"; }
+grep -qxF -- "$head_line" "$WORK/verify2.txt" || fail "verify after recording the metering height did not print '$head_line'"
 echo "golden: OK (head $want_number $want_hash)"

@@ -19,9 +19,30 @@
 
 namespace stoa::chain {
 
+// Blocks from this height on meter the work of their calls (docs/NODE.md, "Gas schedule"): a
+// call is charged gas for the work it does within its transaction's gas limit, receipts report
+// intrinsic + metered gas, a block's gas limit is kMeteredBlockGasLimit, and O(holders)
+// administration runs in steps. Blocks below it replay with the rules they were written under
+// (gas = intrinsic gas only). 0 for a chain started by a build that meters; a data directory
+// written before metering records the height its first metering start chose (node/node.cc,
+// genesis.json "meteringFromBlock"). kNeverMetered: never (reading such a directory as it was).
+inline constexpr uint64_t kNeverMetered = UINT64_MAX;
+
 struct ChainConfig {
   core::GenesisConfig genesis;
   uint64_t genesis_timestamp = 0;
+  uint64_t metering_from_block = 0;
+  bool metered(uint64_t block_number) const { return block_number >= metering_from_block; }
+};
+
+// The gas limit of block `number` (the cap the sequencer fills it to).
+uint64_t block_gas_limit(const ChainConfig& config, uint64_t number);
+
+// What eth_estimateGas reports: the call run on the head state with the largest budget.
+struct GasEstimate {
+  core::CallResult result;  // as simulated (success, output)
+  uint64_t gas = 0;         // intrinsic + metered: the least gas limit that lets it succeed
+  bool metered = true;      // false: the next block does not meter (gas is intrinsic gas only)
 };
 
 struct TxLocation {
@@ -78,6 +99,15 @@ class Chain {
   // chain lock exclusively, not shared: two concurrent calls would interleave their undo records.
   core::CallResult call(const Address& from, const Address& to, BytesView data,
                         uint64_t timestamp) const;
+  // The gas a transaction with this call needs in the next block (the same lock as call()).
+  // Metering being deterministic, the figure is exact for the head state: the call succeeds with
+  // any limit at or above it and runs out of gas below (if the state it reads does not change).
+  GasEstimate estimate_gas(const Address& from, const Address& to, BytesView data,
+                           uint64_t timestamp) const;
+
+  // Moves the metering height (a data directory written before metering: the node sets it to
+  // the height after its head, once, before sealing anything). Only to a height above the head.
+  void set_metering_from_block(uint64_t number);
 
  private:
   ChainConfig config_;

@@ -58,6 +58,8 @@ class Ledger {
 
   // eth_call on the head state at the ledger's clock (takes the lock exclusively).
   core::CallResult call(const Address& from, const Address& to, BytesView data);
+  // eth_estimateGas: the call metered on the head state (chain::Chain::estimate_gas).
+  chain::GasEstimate estimate_gas(const Address& from, const Address& to, BytesView data);
 
   // Admits a transaction; while it waits for its block, pending() finds it.
   chain::AdmitError submit(chain::SignedTransaction tx, std::string* detail);

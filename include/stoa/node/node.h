@@ -48,6 +48,10 @@ struct GenesisFile {
   uint64_t chain_id = kDefaultChainId;
   Address operator_account;
   uint64_t timestamp = 0;
+  // "meteringFromBlock" (chain::ChainConfig::metering_from_block): 0 in a file this build
+  // creates; absent (kNeverMetered) in a data directory written before metering, until the first
+  // `stoa serve` of a metering build records the height after the head it found.
+  uint64_t metering_from_block = chain::kNeverMetered;
 };
 // Reads DIR/genesis.json if it exists (throws std::runtime_error if it is malformed).
 std::optional<GenesisFile> read_genesis_file(const std::string& data_dir);
