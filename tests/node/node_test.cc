@@ -381,7 +381,8 @@ TEST_F(NodeTest, SecurityLifecycleThroughSignedTransactions) {
   auto m = client_->Get("/metrics");
   ASSERT_TRUE(m);
   EXPECT_NE(m->body.find("stoa_reverts_total{code=\"7\"} 1"), std::string::npos) << m->body;
-  EXPECT_NE(m->body.find("stoa_transactions_total 5"), std::string::npos) << m->body;
+  EXPECT_NE(m->body.find("stoa_transactions_total 6"), std::string::npos)
+      << m->body;  // + the approve
   EXPECT_NE(m->body.find("stoa_rpc_requests_total{method=\"eth_sendRawTransaction\"}"),
             std::string::npos);
   EXPECT_NE(m->body.find("stoa_http_request_duration_seconds_bucket{handler=\"rpc\",le=\"+Inf\"}"),
