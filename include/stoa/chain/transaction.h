@@ -20,7 +20,7 @@ inline constexpr size_t kMaxRawTransactionBytes = 128 * 1024;  // one signed tra
 inline constexpr uint64_t kBlockGasLimit = 30'000'000;  // notional, per block before metering
 // Per block from ChainConfig::metering_from_block on, when gas counts the work done (the gas
 // schedule, include/stoa/core/journal.h); also the most a transaction may ask for. Sized so a
-// block holds about as much work as kBlockGasLimit of calldata allowed before metering (some 45
+// block holds about as much work as kBlockGasLimit of calldata allowed before metering (some 60
 // batches of 1,000 compliance-checked transfers, tens of milliseconds): the sequencer's lock is
 // held for one block at a time (docs/NODE.md, "Gas schedule").
 inline constexpr uint64_t kMeteredBlockGasLimit = 300'000'000;
