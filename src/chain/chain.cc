@@ -204,6 +204,7 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
   h.number = parent.header.number + 1;
   h.timestamp = std::max(timestamp, parent.header.timestamp);
   const core::BlockContext ctx{h.number, h.timestamp, config_.rules.at(h.number)};
+  const bool metered = core::rules::metered(ctx.rules);
 
   const size_t n = txs.size();
   STOA_ASSERT(n <= UINT32_MAX);
@@ -238,7 +239,13 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
     STOA_ASSERT(stx.tx.nonce == state_.account_nonce(stx.sender));
     STOA_ASSERT(stx.tx.to.has_value());
     state_.increment_account_nonce(stx.sender);
-    core::CallResult r = state_.call(stx.sender, *stx.tx.to, stx.tx.data, ctx);
+    // Metered: the call's budget is what its gas limit leaves after the intrinsic gas
+    // (admission checked the limit covers it); past it the call fails, charged the whole limit.
+    const uint64_t intrinsic = intrinsic_gas(stx.tx.data);
+    const uint64_t budget = !metered                       ? core::gas::kUnlimited
+                            : stx.tx.gas_limit > intrinsic ? stx.tx.gas_limit - intrinsic
+                                                           : 0;
+    core::CallResult r = state_.call(stx.sender, *stx.tx.to, stx.tx.data, ctx, budget);
 
     Receipt& rc = block.receipts[i];
     rc.transaction_hash = stx.hash;
@@ -248,7 +255,7 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
     rc.to = stx.tx.to;
     rc.type = stx.tx.type;
     rc.success = r.success;
-    rc.gas_used = intrinsic_gas(stx.tx.data);
+    rc.gas_used = !metered ? intrinsic : r.out_of_gas ? stx.tx.gas_limit : intrinsic + r.gas_used;
     cumulative += rc.gas_used;
     rc.cumulative_gas_used = cumulative;
     logs_since_wake += r.logs.size();
@@ -281,10 +288,10 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
   h.receipts_root = trie.root(work.receipt_refs);
   h.logs_bloom = work.bloom;
   h.gas_used = cumulative;
-  // Gas is notional. The sequencer keeps a block's gas within kBlockGasLimit, but a block sealed
+  // Gas is notional. The sequencer keeps a block's gas within its limit, but a block sealed
   // directly (tests, benches, recovery of older journals) may "use" more; the header keeps
   // gasUsed <= gasLimit, as tools expect, by raising the limit for such a block.
-  h.gas_limit = std::max(kBlockGasLimit, cumulative);
+  h.gas_limit = std::max(block_gas_limit(config_, h.number), cumulative);
   block.hash = h.hash();
   for (Receipt& rc : block.receipts)
     rc.block_hash = block.hash;
@@ -374,9 +381,29 @@ std::string Chain::restore_state(BytesView encoding) {
 
 core::CallResult Chain::call(const Address& from, const Address& to, BytesView data,
                              uint64_t timestamp) const {
-  const core::BlockContext ctx{height() + 1, std::max(timestamp, head().header.timestamp),
-                               config_.rules.at(height() + 1)};
+  const uint64_t number = height() + 1;
+  const core::BlockContext ctx{number, std::max(timestamp, head().header.timestamp),
+                               config_.rules.at(number)};
   return state_.simulate(from, to, data, ctx);
+}
+
+GasEstimate Chain::estimate_gas(const Address& from, const Address& to, BytesView data,
+                                uint64_t timestamp) const {
+  const uint64_t number = height() + 1;
+  const core::BlockContext ctx{number, std::max(timestamp, head().header.timestamp),
+                               config_.rules.at(number)};
+  const bool metered = core::rules::metered(ctx.rules);
+  const uint64_t intrinsic = intrinsic_gas(data);
+  const uint64_t cap = block_gas_limit(config_, number);
+  GasEstimate e;
+  e.result = state_.simulate(from, to, data, ctx, cap > intrinsic ? cap - intrinsic : 0);
+  e.gas = intrinsic + (metered ? e.result.gas_used : 0);
+  e.metered = metered;
+  return e;
+}
+
+uint64_t block_gas_limit(const ChainConfig& config, uint64_t number) {
+  return config.metered(number) ? kMeteredBlockGasLimit : kBlockGasLimit;
 }
 
 }  // namespace stoa::chain

@@ -234,15 +234,18 @@ void Sequencer::run() {
         work_cv_.wait_for(lock, options_.max_batch_delay,
                           [&] { return stopping_ || queue_.size() >= kMaxTransactionsPerBlock; });
       }
-      // A block holds at most kMaxTransactionsPerBlock transactions and, as on Ethereum, no more
-      // intrinsic gas than kBlockGasLimit (one transaction always fits: admission checked its
-      // gas limit, which covers its intrinsic gas). Gas grows with calldata, so this bounds the
-      // work, hence the latency, of a block of batches: about 59 batches of 1,000 transfers.
+      // A block holds at most kMaxTransactionsPerBlock transactions and, as on Ethereum, gas
+      // limits adding up to no more than the block's gas limit (one transaction always fits:
+      // admission checked its limit is at most the block's). Metered, a transaction's limit
+      // bounds the work it may do, so this bounds the work, hence the latency, of a block.
+      // (A block under rules before metering counts intrinsic gas against kBlockGasLimit.)
+      const bool metered = chain_.config().metered(chain_.height() + 1);
+      const uint64_t cap = metered ? kMeteredBlockGasLimit : kBlockGasLimit;
       size_t n = 0;
       uint64_t gas = 0;
       while (n < queue_.size() && n < kMaxTransactionsPerBlock) {
-        const uint64_t g = intrinsic_gas(queue_[n].tx.data);
-        if (n > 0 && gas + g > kBlockGasLimit) break;
+        const uint64_t g = metered ? queue_[n].tx.gas_limit : intrinsic_gas(queue_[n].tx.data);
+        if (n > 0 && gas + g > cap) break;
         gas += g;
         ++n;
       }

@@ -9,6 +9,7 @@
 // integer wider than its field is kBadField.
 #include "stoa/chain/transaction.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -335,10 +336,11 @@ std::variant<SignedTransaction, Failure> decode(BytesView raw, uint64_t chain_id
                                                  " is below the intrinsic gas " +
                                                  std::to_string(intrinsic)};
   }
-  if (p.tx.gas_limit > kBlockGasLimit) {
-    return Failure{TxError::kGasLimitTooHigh, "gas limit " + std::to_string(p.tx.gas_limit) +
-                                                  " is above the block gas limit " +
-                                                  std::to_string(kBlockGasLimit)};
+  if (p.tx.gas_limit > std::max(kBlockGasLimit, kMeteredBlockGasLimit)) {
+    return Failure{TxError::kGasLimitTooHigh,
+                   "gas limit " + std::to_string(p.tx.gas_limit) +
+                       " is above the block gas limit " +
+                       std::to_string(std::max(kBlockGasLimit, kMeteredBlockGasLimit))};
   }
   if (p.tx.type == TxType::kDynamicFee && p.tx.max_fee_per_gas < p.tx.max_priority_fee_per_gas) {
     return Failure{TxError::kFeeCapBelowTip, "maxFeePerGas " + p.tx.max_fee_per_gas.to_dec() +

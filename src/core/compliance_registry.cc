@@ -54,11 +54,11 @@ ComplianceRegistry& reg(Contract& c) {
 using Args = const abi::ValueList&;
 template <typename F>
 Result<Outputs> for_each_account(CallContext& ctx, Args a, F&& f) {
-  return for_each_leg(a, 1, [&](size_t i) { return f(ctx, a[0].list()[i].address()); });
+  return for_each_leg(ctx, a, 1, [&](size_t i) { return f(ctx, a[0].list()[i].address()); });
 }
 template <typename F>
 Result<Outputs> for_each_pair(CallContext& ctx, Args a, F&& f) {
-  return for_each_leg(a, 2,
+  return for_each_leg(ctx, a, 2,
                       [&](size_t i) { return f(ctx, a[0].list()[i].address(), a[1].list()[i]); });
 }
 }  // namespace
@@ -593,7 +593,7 @@ const ContractAbi& ComplianceRegistry::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& acc = a[0].list();
-           return for_each_leg(a, 4, [&](size_t i) {
+           return for_each_leg(ctx, a, 4, [&](size_t i) {
              return reg(c).onboard(ctx, acc[i].address(), jurisdiction_from_bytes2(a[1].list()[i]),
                                    static_cast<uint8_t>(a[2].list()[i].u256().low64()),
                                    a[3].list()[i].u256());

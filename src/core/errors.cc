@@ -161,6 +161,9 @@ constexpr std::array kErrors = {
               "KycEventAlreadyApplied(address issuer, bytes32 eventKey, bytes32 requestHash)",
               "applyKycEvent of an event the issuer already applied (requestHash: the body "
               "recorded then)."},
+    ErrorSpec{ErrorId::kInvestorRebuildPending, "InvestorRebuildPending()",
+              "The security's investors are being rebuilt for a new identity registry: balances "
+              "do not move until continueInvestorRebuild() has finished it."},
 };
 
 struct Cache {

@@ -582,7 +582,7 @@ const ContractAbi& IdentityRegistry::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& w = a[0].list();
-           return for_each_leg(a, 3, [&](size_t i) {
+           return for_each_leg(ctx, a, 3, [&](size_t i) {
              return ir(c).register_identity(ctx, w[i].address(), a[1].list()[i].address(),
                                             to_country(a[2].list()[i].u256()));
            });

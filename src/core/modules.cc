@@ -132,7 +132,7 @@ const ContractAbi& WhitelistModule::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& list = a[0].list();
-           return for_each_leg(a, 1, [&](size_t i) {
+           return for_each_leg(ctx, a, 1, [&](size_t i) {
              return static_cast<WhitelistModule&>(c).set_listed(ctx, list[i].address(), true);
            });
          },
@@ -254,7 +254,7 @@ const ContractAbi& LockupModule::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& acc = a[0].list();
-           return for_each_leg(a, 2, [&](size_t i) {
+           return for_each_leg(ctx, a, 2, [&](size_t i) {
              return static_cast<LockupModule&>(c).set_lockup(ctx, acc[i].address(),
                                                              a[1].list()[i].u256());
            });
@@ -408,7 +408,7 @@ const ContractAbi& JurisdictionModule::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& acc = a[0].list();
-           return for_each_leg(a, 2, [&](size_t i) {
+           return for_each_leg(ctx, a, 2, [&](size_t i) {
              return static_cast<JurisdictionModule&>(c).set_account_jurisdiction(
                  ctx, acc[i].address(), jurisdiction_from_bytes2(a[1].list()[i]));
            });

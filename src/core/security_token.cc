@@ -81,6 +81,10 @@ void SecurityToken::add_to_investor(const Address& wallet, const Address& invest
 void SecurityToken::rekey_investor(const Address& wallet, const Address& before,
                                    const Address& after) {
   if (before == after) return;
+  // During a rebuild only the holders already summed (phase 2, at or below the cursor) are
+  // counted under an investor; the others are summed with their new identity when reached.
+  if (rebuild_phase_.get() == 1) return;
+  if (rebuild_phase_.get() == 2 && AddressLess{}(rebuild_cursor_.get(), wallet)) return;
   const U256 bal = balances_.get(wallet);
   if (bal.is_zero()) return;
   const Address from = before.is_zero() ? wallet : before;
@@ -236,6 +240,7 @@ void SecurityToken::emit_transfer(CallContext& ctx, const Address& from, const A
   log.topics = {transfer_topic(), from.to_word(), to.to_word()};
   log.data.resize(32);
   amount.to_be(log.data.data());
+  charge_log(*journal(), log);
   ctx.logs->push_back(std::move(log));
 }
 
@@ -279,6 +284,7 @@ Status SecurityToken::move(CallContext& ctx, MovementKind kind, const Address& f
                            const Address& to, const U256& amount) {
   if (from.is_zero()) return make_revert(ErrorId::kERC20InvalidSender, {from});
   if (to.is_zero()) return make_revert(ErrorId::kERC20InvalidReceiver, {to});
+  STOA_TRY(require_investors_ready());
   prefetch_transfer(from, to);
   Movement m = movement(kind, from, to, amount, ctx.block.timestamp);
   RuleSink sink;
@@ -341,6 +347,7 @@ Status SecurityToken::permit(CallContext& ctx, const Address& owner, const Addre
   word(value.to_bytes32());
   word(U256(nonce).to_bytes32());
   word(deadline.to_bytes32());
+  journal()->charge(gas::keccak(enc.size()) + gas::keccak(66) + gas::kEcrecover);
   const Bytes32 digest = crypto::eip712_digest(domain_separator_, keccak256(BytesView(enc)));
   auto signer =
       crypto::recover_address(digest, crypto::Signature{r, s, static_cast<uint8_t>(v - 27)});
@@ -353,6 +360,7 @@ Status SecurityToken::permit(CallContext& ctx, const Address& owner, const Addre
 
 Status SecurityToken::mint(CallContext& ctx, const Address& to, const U256& amount) {
   STOA_TRY(access_.require(roles::minter(), ctx.sender));
+  STOA_TRY(require_investors_ready());
   if (to.is_zero()) return make_revert(ErrorId::kERC20InvalidReceiver, {to});
   if (!total_supply_.get().checked_add(amount)) {
     return make_revert(ErrorId::kAmountOverflow, {total_supply_.get(), amount});
@@ -369,6 +377,7 @@ Status SecurityToken::mint(CallContext& ctx, const Address& to, const U256& amou
 
 Status SecurityToken::burn(CallContext& ctx, const Address& from, const U256& amount) {
   STOA_TRY(access_.require(roles::minter(), ctx.sender));
+  STOA_TRY(require_investors_ready());
   if (from.is_zero()) return make_revert(ErrorId::kERC20InvalidSender, {from});
   Movement m = movement(MovementKind::kBurn, from, Address{}, amount, ctx.block.timestamp);
   if (m.from_balance < amount) {
@@ -449,6 +458,7 @@ Status SecurityToken::forced_transfer(CallContext& ctx, const Address& from, con
                                       const U256& amount, const std::string& reason,
                                       const Bytes32& doc) {
   STOA_TRY(access_.require(roles::corporate_action(), ctx.sender));
+  STOA_TRY(require_investors_ready());
   if (reason.empty() || reason.size() > 256 || doc.is_zero()) {
     return make_revert(ErrorId::kReasonRequired);
   }
@@ -474,6 +484,7 @@ Status SecurityToken::forced_transfer(CallContext& ctx, const Address& from, con
 Status SecurityToken::recovery_address(CallContext& ctx, const Address& lost, const Address& fresh,
                                        const Address& identity) {
   STOA_TRY(access_.require(roles::corporate_action(), ctx.sender));
+  STOA_TRY(require_investors_ready());
   if (lost.is_zero() || fresh.is_zero() || lost == fresh) return make_revert(ErrorId::kZeroAddress);
   const auto* id = state_.contract_as<Identity>(identity);
   if (id == nullptr) return make_revert(ErrorId::kNotAnIdentity, {identity});
@@ -536,12 +547,70 @@ Status SecurityToken::set_identity_registry(CallContext& ctx, const Address& a) 
       return make_revert(ErrorId::kNotAnIdentityRegistry, {a});
     }
   }
-  // Investors are keyed by the registry's identities: rebuild them for the new registry.
-  if (r != identity_registry_.get()) rebuild_investors(r);
-  identity_registry_.set(r);
+  // Investors are keyed by the registry's identities: rebuild them for the new registry. Before
+  // metering, at once (O(holders) in one call); since, in steps of kRebuildStep holders: this
+  // call runs the first, continueInvestorRebuild() the rest (docs/NODE.md, "Gas schedule").
+  if (!rules::metered(ctx.block.rules)) {
+    if (r != identity_registry_.get()) rebuild_investors(r);
+    identity_registry_.set(r);
+  } else if (r != identity_registry_.get() || investor_rebuild_pending()) {
+    identity_registry_.set(r);
+    rebuild_phase_.set(1);
+    rebuild_cursor_.set(Address{});
+    investor_count_.set(0);
+    if (!rebuild_step(ctx)) emit(ctx, "InvestorRebuildStarted", {a});
+  }
   if (r == nullptr && eligibility() != Eligibility::kWhitelist) eligibility_.set(0);
   emit(ctx, "IdentityRegistryAdded", {a});
   return Status::Ok();
+}
+
+Status SecurityToken::require_investors_ready() const {
+  if (investor_rebuild_pending()) return make_revert(ErrorId::kInvestorRebuildPending);
+  return Status::Ok();
+}
+
+bool SecurityToken::rebuild_step(CallContext& ctx) {
+  size_t budget = kRebuildStep;
+  if (rebuild_phase_.get() == 1) {
+    // Erase the old investor entries, smallest first (any order would do: all go).
+    const std::vector<Address> old = investor_balances_.smallest_keys_after(Address{}, budget);
+    for (const Address& k : old)
+      investor_balances_.set(k, U256(0));
+    budget -= old.size();
+    if (budget == 0) return false;
+    rebuild_phase_.set(2);
+  }
+  // Sum the holders above the cursor, ascending, into their investors (a holder without an
+  // identity is an investor of its own, counted but not stored).
+  const IdentityRegistry* r = identity_registry_.get();
+  const std::vector<Address> wallets = balances_.smallest_keys_after(rebuild_cursor_.get(), budget);
+  uint64_t count = investor_count_.get();
+  for (const Address& w : wallets) {
+    const Address id = r == nullptr ? Address{} : r->identity_of(w);
+    if (id.is_zero()) {
+      ++count;
+      continue;
+    }
+    const U256 before = investor_balances_.get(id);
+    if (before.is_zero()) ++count;
+    investor_balances_.set(id, *before.checked_add(balances_.get(w)));
+  }
+  investor_count_.set(count);
+  if (wallets.size() == budget) {
+    rebuild_cursor_.set(wallets.back());
+    return false;
+  }
+  rebuild_phase_.set(0);
+  rebuild_cursor_.set(Address{});
+  emit(ctx, "InvestorRebuildFinished", {U256(count)});
+  return true;
+}
+
+Result<bool> SecurityToken::continue_investor_rebuild(CallContext& ctx) {
+  STOA_TRY(access_.require(roles::default_admin(), ctx.sender));
+  if (!investor_rebuild_pending()) return true;
+  return rebuild_step(ctx);
 }
 
 void SecurityToken::rebuild_investors(const IdentityRegistry* r) {
@@ -642,13 +711,48 @@ const auto& SecurityToken::field_list() {
       field(&SecurityToken::frozen_tokens_, "frozen_tokens"),
       field(&SecurityToken::onchain_id_, "onchain_id"),
       field(&SecurityToken::identity_registry_, "identity_registry"),
-      field(&SecurityToken::eligibility_, "eligibility"),
+      custom(&SecurityToken::encode_eligibility, &SecurityToken::decode_eligibility,
+             &SecurityToken::describe_eligibility, "eligibility"),
       field(&SecurityToken::investor_balances_, "investor_balances"),
       field(&SecurityToken::investor_count_, "investor_count"),
       field(&SecurityToken::aml_threshold_, "aml_threshold"));
   return kFields;
 }
 STOA_DEFINE_FIELDS(SecurityToken)
+
+namespace {
+constexpr uint8_t kRebuildFlag = 0x80;  // in the encoded eligibility byte: a rebuild follows
+}  // namespace
+
+// A pending investor rebuild sets the eligibility byte's high bit and follows it with its phase
+// and cursor: without one the encoding is what it was before metering (old journals' roots).
+void SecurityToken::encode_eligibility(StateEncoder& enc) const {
+  if (investor_rebuild_pending()) {
+    enc.u8(eligibility_.get() | kRebuildFlag);
+    enc.u8(rebuild_phase_.get());
+    enc.address(rebuild_cursor_.get());
+  } else {
+    enc.u8(eligibility_.get());
+  }
+}
+
+void SecurityToken::decode_eligibility(StateDecoder& dec) {
+  uint8_t eligibility = dec.u8();
+  if ((eligibility & kRebuildFlag) != 0) {
+    eligibility &= ~kRebuildFlag;
+    const uint8_t phase = dec.u8();
+    if (phase != 1 && phase != 2) dec.fail("investor rebuild phase " + std::to_string(phase));
+    rebuild_phase_.set(phase);
+    rebuild_cursor_.set(dec.address());
+  }
+  eligibility_.set(eligibility);
+}
+
+void SecurityToken::describe_eligibility(std::vector<FieldInfo>& out) const {
+  out.push_back(FieldInfo{"eligibility", &eligibility_, false});
+  out.push_back(FieldInfo{"rebuild_phase", &rebuild_phase_, false});
+  out.push_back(FieldInfo{"rebuild_cursor", &rebuild_cursor_, false});
+}
 
 namespace {
 std::string rule_name(const State& s, const Address& a) {
@@ -746,7 +850,7 @@ const ContractAbi& SecurityToken::abi() const {
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& to = a[0].list();
            constexpr size_t kAhead = 4;  // legs whose accounts load while this one executes
-           return for_each_leg(a, 2, [&](size_t i) {
+           return for_each_leg(ctx, a, 2, [&](size_t i) {
              if (i + kAhead < to.size()) {
                tok(c).prefetch_transfer(ctx.sender, to[i + kAhead].address());
              }
@@ -969,7 +1073,7 @@ const ContractAbi& SecurityToken::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& l = a[0].list();
-           return for_each_leg(a, 2, [&](size_t i) {
+           return for_each_leg(ctx, a, 2, [&](size_t i) {
              return tok(c).mint(ctx, l[i].address(), a[1].list()[i].u256());
            });
          },
@@ -980,7 +1084,7 @@ const ContractAbi& SecurityToken::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& l = a[0].list();
-           return for_each_leg(a, 2, [&](size_t i) {
+           return for_each_leg(ctx, a, 2, [&](size_t i) {
              return tok(c).burn(ctx, l[i].address(), a[1].list()[i].u256());
            });
          },
@@ -995,7 +1099,7 @@ const ContractAbi& SecurityToken::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& f = a[0].list();
-           return for_each_leg(a, 3, [&](size_t i) {
+           return for_each_leg(ctx, a, 3, [&](size_t i) {
              return tok(c).forced_transfer(ctx, f[i].address(), a[1].list()[i].address(),
                                            a[2].list()[i].u256(), a[3].str(), a[4].as_bytes32());
            });
@@ -1007,7 +1111,7 @@ const ContractAbi& SecurityToken::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& l = a[0].list();
-           return for_each_leg(a, 2, [&](size_t i) {
+           return for_each_leg(ctx, a, 2, [&](size_t i) {
              return tok(c).set_address_frozen(ctx, l[i].address(), a[1].list()[i].boolean());
            });
          },
@@ -1018,7 +1122,7 @@ const ContractAbi& SecurityToken::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& l = a[0].list();
-           return for_each_leg(a, 2, [&](size_t i) {
+           return for_each_leg(ctx, a, 2, [&](size_t i) {
              return tok(c).freeze_partial(ctx, l[i].address(), a[1].list()[i].u256());
            });
          },
@@ -1029,7 +1133,7 @@ const ContractAbi& SecurityToken::abi() const {
          Mutability::kNonPayable,
          [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
            const auto& l = a[0].list();
-           return for_each_leg(a, 2, [&](size_t i) {
+           return for_each_leg(ctx, a, 2, [&](size_t i) {
              return tok(c).unfreeze_partial(ctx, l[i].address(), a[1].list()[i].u256());
            });
          },
@@ -1076,6 +1180,26 @@ const ContractAbi& SecurityToken::abi() const {
          },
          "ERC-3643, DEFAULT_ADMIN_ROLE: an IdentityRegistry of this security, or zero (back to "
          "the whitelist)."},
+        {"continueInvestorRebuild",
+         {},
+         {{"finished", "bool"}},
+         Mutability::kNonPayable,
+         [](Contract& c, CallContext& ctx, Args) -> Result<Outputs> {
+           Result<bool> done = tok(c).continue_investor_rebuild(ctx);
+           if (!done.ok()) return done.take_revert();
+           return Outputs{done.value()};
+         },
+         "DEFAULT_ADMIN_ROLE: runs the next step (up to 1,000 holders) of the investor rebuild "
+         "setIdentityRegistry started; true once it is finished (or none is pending)."},
+        {"investorRebuildPending",
+         {},
+         {{"", "bool"}},
+         Mutability::kView,
+         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
+           return Outputs{tok(c).investor_rebuild_pending()};
+         },
+         "True while an investor rebuild is under way: transfers, mints, burns, forced transfers "
+         "and recoveries revert with InvestorRebuildPending, investor views read partial figures."},
         {"eligibilityMode",
          {},
          {{"", "uint8"}},
@@ -1299,6 +1423,13 @@ const ContractAbi& SecurityToken::abi() const {
           {"newOnchainID", "address", true}},
          "ERC-3643."},
         {"IdentityRegistryAdded", {{"identityRegistry", "address", true}}, "ERC-3643."},
+        {"InvestorRebuildStarted",
+         {{"identityRegistry", "address", true}},
+         "setIdentityRegistry left an investor rebuild pending: continueInvestorRebuild() until "
+         "it returns true."},
+        {"InvestorRebuildFinished",
+         {{"investors", "uint256", false}},
+         "The investors are rebuilt for the identity registry; balances move again."},
         {"EligibilityModeSet", {{"mode", "uint8"}}, ""},
         {"AgentAdded", {{"agent", "address", true}}, "ERC-3643."},
         {"AgentRemoved", {{"agent", "address", true}}, "ERC-3643."},
@@ -1339,7 +1470,8 @@ const ContractAbi& SecurityToken::abi() const {
                                  ErrorId::kNotAnIdentityRegistry,
                                  ErrorId::kUnknownEligibilityMode,
                                  ErrorId::kAmlScoreOutOfRange,
-                                 ErrorId::kAmlScoreNotAboveThreshold};
+                                 ErrorId::kAmlScoreNotAboveThreshold,
+                                 ErrorId::kInvestorRebuildPending};
     for (auto x : access_control_errors())
       errs.push_back(x);
     return ContractAbi("SecurityToken", std::move(m), std::move(e), std::move(errs));

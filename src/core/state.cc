@@ -96,6 +96,7 @@ Address State::next_address(const Address& creator) {
 
 void State::install(const Address& a, std::unique_ptr<Contract> c) {
   STOA_ASSERT(!contracts_.contains(a));
+  journal_.charge(gas::kCreate);
   contracts_.emplace(a, std::move(c));
   creations_->record(a);
 }
@@ -173,11 +174,26 @@ CallResult State::dispatch(const Address& sender, const Address& to, BytesView c
   return r;
 }
 
+// Ends a metered call: a call past its budget is refused (its effects are rolled back by the
+// caller) with Error("out of gas") and charged its whole limit, as on Ethereum.
+static void settle_gas(const Journal& j, CallResult& r) {
+  if (j.out_of_gas()) {
+    r.success = false;
+    r.out_of_gas = true;
+    r.output = revert_message("out of gas").data;
+    r.logs.clear();
+    r.gas_used = j.gas_limit();
+  } else {
+    r.gas_used = j.gas_used();
+  }
+}
+
 CallResult State::call(const Address& sender, const Address& to, BytesView calldata,
-                       const BlockContext& block) {
-  journal_.begin();
+                       const BlockContext& block, uint64_t gas_limit) {
+  journal_.begin(gas_limit);
   journal_.touch(creations_.get());
   CallResult r = dispatch(sender, to, calldata, block);
+  settle_gas(journal_, r);
   if (r.success) {
     journal_.commit();
   } else {
@@ -187,10 +203,11 @@ CallResult State::call(const Address& sender, const Address& to, BytesView calld
 }
 
 CallResult State::simulate(const Address& sender, const Address& to, BytesView calldata,
-                           const BlockContext& block) {
-  journal_.begin();
+                           const BlockContext& block, uint64_t gas_limit) {
+  journal_.begin(gas_limit);
   journal_.touch(creations_.get());
   CallResult r = dispatch(sender, to, calldata, block);
+  settle_gas(journal_, r);
   journal_.rollback();
   return r;
 }

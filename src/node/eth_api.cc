@@ -431,9 +431,15 @@ json EthApi::estimate_gas(const json& p) {
   BlockTag t;
   if (const json* v = param(p, 1)) t = parse_block_tag(*v, "block");
   require_head_state(t);
-  const core::CallResult r = ledger_.call(c.from, c.to, c.data);
-  if (!r.success) return revert_error(r);
-  return quantity(chain::intrinsic_gas(c.data) + kEstimateGasMargin);
+  // Metered, the figure is exact (the least limit that succeeds on the head state, as Ethereum
+  // nodes answer); a chain that does not meter answers intrinsic gas plus kEstimateGasMargin.
+  const chain::GasEstimate e = ledger_.estimate_gas(c.from, c.to, c.data);
+  if (e.result.out_of_gas) {
+    throw RpcError(rpc_code::kInvalidInput, "gas required exceeds the block gas limit (" +
+                                                std::to_string(chain::kMeteredBlockGasLimit) + ")");
+  }
+  if (!e.result.success) return revert_error(e.result);
+  return quantity(e.metered ? e.gas : e.gas + kEstimateGasMargin);
 }
 
 json EthApi::zero(const json& p) {

@@ -63,6 +63,11 @@ core::CallResult Ledger::call(const Address& from, const Address& to, BytesView 
   return chain_->call(from, to, data, now());
 }
 
+chain::GasEstimate Ledger::estimate_gas(const Address& from, const Address& to, BytesView data) {
+  std::unique_lock lock = sequencer_->exclusive_lock();
+  return chain_->estimate_gas(from, to, data, now());
+}
+
 chain::AdmitError Ledger::admit(const core::State& state, const chain::SignedTransaction& tx,
                                 std::string* detail, Bytes* revert) const {
   if (!admission_.enabled) return chain::AdmitError::kOk;

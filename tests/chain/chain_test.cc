@@ -168,7 +168,9 @@ TEST(ChainTest, FullFlowThroughSignedTransactions) {
       EXPECT_EQ(r.from, tx.sender);
       EXPECT_EQ(r.to, tx.tx.to);
       EXPECT_EQ(r.type, tx.tx.type);
-      EXPECT_EQ(r.gas_used, intrinsic_gas(tx.tx.data));
+      // Metered from genesis: the intrinsic gas plus the work, within the limit.
+      EXPECT_GT(r.gas_used, intrinsic_gas(tx.tx.data));
+      EXPECT_LE(r.gas_used, tx.tx.gas_limit);
       cumulative += r.gas_used;
       EXPECT_EQ(r.cumulative_gas_used, cumulative);
       EXPECT_EQ(r.bloom, logs_bloom(r.logs));
@@ -185,7 +187,7 @@ TEST(ChainTest, FullFlowThroughSignedTransactions) {
       EXPECT_EQ(chain.receipt(*loc), &r);
     }
     EXPECT_EQ(b.header.gas_used, cumulative);
-    EXPECT_EQ(b.header.gas_limit, kBlockGasLimit);
+    EXPECT_EQ(b.header.gas_limit, kMeteredBlockGasLimit);
     EXPECT_EQ(b.header.logs_bloom, bloom);
     EXPECT_EQ(b.header.transactions_root, ordered_trie_root(raws));
     EXPECT_EQ(b.header.receipts_root, ordered_trie_root(encoded));
@@ -354,6 +356,72 @@ TEST(ChainDeathTest, NonceOutOfOrderIsAnInvariantViolation) {
   Chain chain(config());
   auto tx = signed_call(a.op, 1, core::factory_address(), "securityCount()", {});
   EXPECT_DEATH(chain.seal_block({tx}, kGenesisTime), "invariant violated");
+}
+
+// A data directory written before metering must replay to the same blocks: blocks under rules
+// before version 3 keep the gas they were written with (intrinsic only, under kBlockGasLimit),
+// blocks from the version's height on are metered — and the height is what decides.
+TEST(ChainMeteringTest, BlocksBelowTheMeteringHeightReplayWithIntrinsicGas) {
+  const Accounts a;
+  ChainConfig c = config();
+  c.rules = core::RulesSchedule::from_entries({{core::Rules::kV2, 0}, {core::Rules::kV3, 3}});
+  Chain chain(c);
+  for (auto& [txs, t] : flow(a))
+    chain.seal_block(txs, t);
+  ASSERT_EQ(chain.height(), 3u);
+  for (uint64_t n = 1; n <= 3; ++n) {
+    const Block& b = *chain.block_by_number(n);
+    EXPECT_EQ(b.header.gas_limit, n < 3 ? kBlockGasLimit : kMeteredBlockGasLimit);
+    for (size_t i = 0; i < b.receipts.size(); ++i) {
+      const uint64_t intrinsic = intrinsic_gas(b.transactions[i].tx.data);
+      if (n < 3) {
+        EXPECT_EQ(b.receipts[i].gas_used, intrinsic) << n << "/" << i;
+      } else {
+        EXPECT_GT(b.receipts[i].gas_used, intrinsic) << n << "/" << i;
+      }
+    }
+  }
+  // The same rules replay every block; metering from genesis does not replay block 1.
+  Chain again(c);
+  for (uint64_t n = 1; n <= 3; ++n)
+    EXPECT_EQ(again.replay_block(*chain.block_by_number(n)), "") << n;
+  Chain metered(config());
+  EXPECT_NE(metered.replay_block(*chain.block_by_number(1)), "");
+}
+
+// A transaction whose gas limit does not cover its work: status 0, Error("out of gas"), charged
+// its whole limit (as on Ethereum), its nonce used and nothing else changed.
+TEST(ChainMeteringTest, OutOfGasTransactionFailsChargedItsLimit) {
+  const Accounts a;
+  Chain chain(config());
+  auto blocks = flow(a);
+  chain.seal_block(blocks[0].first, blocks[0].second);
+  chain.seal_block(blocks[1].first, blocks[1].second);
+  Transaction t = make_tx(0, kToken, calldata("transfer(address,uint256)", {a.bob.address(), 10}));
+  t.gas_limit = intrinsic_gas(t.data) + 100;
+  const Block& b = chain.seal_block({sign_transaction(t, a.alice)}, kGenesisTime + 30);
+  ASSERT_EQ(b.receipts.size(), 1u);
+  EXPECT_FALSE(b.receipts[0].success);
+  EXPECT_EQ(b.receipts[0].gas_used, t.gas_limit);
+  EXPECT_EQ(b.header.gas_used, t.gas_limit);
+  EXPECT_EQ(to_hex(b.receipts[0].revert_data), to_hex(core::revert_message("out of gas").data));
+  EXPECT_TRUE(b.receipts[0].logs.empty());
+  EXPECT_EQ(balance(chain, a.bob.address()), U256(0));
+  EXPECT_EQ(chain.state().account_nonce(a.alice.address()), 1u);
+  // eth_estimateGas's figure is the least limit that succeeds.
+  const Bytes data = calldata("transfer(address,uint256)", {a.bob.address(), 10});
+  const GasEstimate e = chain.estimate_gas(a.alice.address(), kToken, data, kGenesisTime + 40);
+  ASSERT_TRUE(e.result.success);
+  Transaction under = make_tx(1, kToken, data);
+  under.gas_limit = e.gas - 1;
+  Transaction exact = make_tx(2, kToken, data);
+  exact.gas_limit = e.gas;
+  const Block& b2 = chain.seal_block(
+      {sign_transaction(under, a.alice), sign_transaction(exact, a.alice)}, kGenesisTime + 40);
+  EXPECT_FALSE(b2.receipts[0].success);
+  EXPECT_TRUE(b2.receipts[1].success);
+  EXPECT_EQ(b2.receipts[1].gas_used, e.gas);
+  EXPECT_EQ(balance(chain, a.bob.address()), U256(10));
 }
 
 }  // namespace

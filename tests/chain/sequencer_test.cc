@@ -210,6 +210,25 @@ TEST(SequencerTest, StopDrainsTheQueueThenRefuses) {
   seq.stop();  // idempotent
 }
 
+// Metered, a transaction's gas limit bounds the work it may do, so the limits (not the intrinsic
+// gas of the data) are what a block's gas limit caps, as on Ethereum.
+TEST(SequencerTest, BlockHoldsGasLimitsUpToTheBlockGasLimit) {
+  Chain chain(config());
+  Sequencer seq(chain, options(nullptr, milliseconds(60000)));
+  const crypto::PrivateKey k = dev_key(3);
+  for (uint64_t i = 0; i < 4; ++i) {
+    Transaction t = make_tx(i, core::factory_address(), calldata("securityCount()", {}));
+    t.gas_limit = kMeteredBlockGasLimit / 2;
+    ASSERT_EQ(seq.submit(sign_transaction(t, k)), AdmitError::kOk);
+  }
+  seq.stop();
+  ASSERT_EQ(chain.height(), 2u);
+  for (uint64_t n = 1; n <= 2; ++n) {
+    EXPECT_EQ(chain.block_by_number(n)->transactions.size(), 2u);
+    EXPECT_EQ(chain.block_by_number(n)->header.gas_limit, kMeteredBlockGasLimit);
+  }
+}
+
 TEST(SequencerTest, PendingNonceFollowsBlocksSealedBeforeTheSequencer) {
   Chain chain(config());
   const crypto::PrivateKey k = dev_key(3);

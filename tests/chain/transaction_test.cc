@@ -374,9 +374,12 @@ TEST_F(TxErrorTest, GasLimits) {
   expect_error(signed_raw(low), TxError::kGasLimitTooLow, "below the intrinsic gas 21020");
   low.gas_limit += 1;
   decode_ok(signed_raw(low));
+  // The most a transaction may ask for is the metered block gas limit (docs/NODE.md).
   Transaction high = make_tx(0, dev_key(1).address(), {});
-  high.gas_limit = kBlockGasLimit + 1;
+  high.gas_limit = kMeteredBlockGasLimit + 1;
   expect_error(signed_raw(high), TxError::kGasLimitTooHigh, "above the block gas limit");
+  high.gas_limit = kMeteredBlockGasLimit;
+  decode_ok(signed_raw(high));
 }
 
 TEST_F(TxErrorTest, FeeCapBelowTip) {

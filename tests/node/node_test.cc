@@ -276,6 +276,15 @@ TEST_F(NodeTest, SecurityLifecycleThroughSignedTransactions) {
   EXPECT_EQ(rc["status"], "0x0");
   EXPECT_EQ(rc["revertData"], expected_data);
   EXPECT_EQ(result("eth_getTransactionCount", {issuer.address().checksum_hex(), "latest"}), "0x2");
+  // eth_estimateGas answers the metered figure: exactly the gas the transaction then uses.
+  const Bytes more = calldata("approve(address,uint256)", {bob.address(), 7});
+  const json estimate = result("eth_estimateGas", {{{"from", issuer.address().checksum_hex()},
+                                                    {"to", token.checksum_hex()},
+                                                    {"data", to_hex_prefixed(more)}}});
+  EXPECT_GT(std::stoull(estimate.get<std::string>(), nullptr, 16), chain::intrinsic_gas(more));
+  rc = send(issuer, token, more);
+  EXPECT_EQ(rc["status"], "0x1");
+  EXPECT_EQ(rc["gasUsed"], estimate);
   const json tx = result("eth_getTransactionByHash", {rc["transactionHash"]});
   EXPECT_EQ(tx["from"], issuer.address().checksum_hex());
 
@@ -374,7 +383,8 @@ TEST_F(NodeTest, SecurityLifecycleThroughSignedTransactions) {
   auto m = client_->Get("/metrics");
   ASSERT_TRUE(m);
   EXPECT_NE(m->body.find("stoa_reverts_total{code=\"7\"} 1"), std::string::npos) << m->body;
-  EXPECT_NE(m->body.find("stoa_transactions_total 5"), std::string::npos) << m->body;
+  EXPECT_NE(m->body.find("stoa_transactions_total 6"), std::string::npos)
+      << m->body;  // + the approve
   EXPECT_NE(m->body.find("stoa_rpc_requests_total{method=\"eth_sendRawTransaction\"}"),
             std::string::npos);
   EXPECT_NE(m->body.find("stoa_http_request_duration_seconds_bucket{handler=\"rpc\",le=\"+Inf\"}"),

@@ -19,12 +19,31 @@
 
 namespace stoa::chain {
 
+// Blocks under rules version 3 on meter the work of their calls (docs/NODE.md, "Gas schedule";
+// core::rules::metered): a call is charged gas for the work it does within its transaction's gas
+// limit, receipts report intrinsic + metered gas, a block's gas limit is kMeteredBlockGasLimit,
+// and O(holders) administration runs in steps. Blocks under older rules replay as they were
+// written (gas = intrinsic gas only).
+
 struct ChainConfig {
   core::GenesisConfig genesis;
   uint64_t genesis_timestamp = 0;
   // When each rules version activates (a data directory's genesis.json "rules"; a new chain runs
   // the latest from block 0).
   core::RulesSchedule rules = core::RulesSchedule::fresh();
+  bool metered(uint64_t block_number) const {
+    return core::rules::metered(rules.at(block_number));
+  }
+};
+
+// The gas limit of block `number` (the cap the sequencer fills it to).
+uint64_t block_gas_limit(const ChainConfig& config, uint64_t number);
+
+// What eth_estimateGas reports: the call run on the head state with the largest budget.
+struct GasEstimate {
+  core::CallResult result;  // as simulated (success, output)
+  uint64_t gas = 0;         // intrinsic + metered: the least gas limit that lets it succeed
+  bool metered = true;      // false: the next block does not meter (gas is intrinsic gas only)
 };
 
 struct TxLocation {
@@ -84,6 +103,14 @@ class Chain {
   // chain lock exclusively, not shared: two concurrent calls would interleave their undo records.
   core::CallResult call(const Address& from, const Address& to, BytesView data,
                         uint64_t timestamp) const;
+  // The gas a transaction with this call needs in the next block (the same lock as call()).
+  // Metering being deterministic, the figure is exact for the head state: the call succeeds with
+  // any limit at or above it and runs out of gas below (if the state it reads does not change).
+  GasEstimate estimate_gas(const Address& from, const Address& to, BytesView data,
+                           uint64_t timestamp) const;
+
+  // Moves the metering height (a data directory written before metering: the node sets it to
+  // the height after its head, once, before sealing anything). Only to a height above the head.
 
  private:
   ChainConfig config_;

@@ -17,8 +17,14 @@
 namespace stoa::chain {
 
 inline constexpr size_t kMaxRawTransactionBytes = 128 * 1024;  // one signed transaction
-inline constexpr uint64_t kBlockGasLimit = 30'000'000;         // notional, per block
-inline constexpr size_t kMaxAccessListEntries = 256;           // addresses in an access list
+inline constexpr uint64_t kBlockGasLimit = 30'000'000;  // notional, per block before metering
+// Per block under rules version 3 on (core::rules::metered), when gas counts the work done (the gas
+// schedule, include/stoa/core/journal.h); also the most a transaction may ask for. Sized so a
+// block holds about as much work as kBlockGasLimit of calldata allowed before metering (some 60
+// batches of 1,000 compliance-checked transfers, tens of milliseconds): the sequencer's lock is
+// held for one block at a time (docs/NODE.md, "Gas schedule").
+inline constexpr uint64_t kMeteredBlockGasLimit = 300'000'000;
+inline constexpr size_t kMaxAccessListEntries = 256;  // addresses in an access list
 
 enum class TxType : uint8_t { kLegacy = 0, kAccessList = 1, kDynamicFee = 2 };
 

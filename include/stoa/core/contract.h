@@ -59,6 +59,9 @@ struct Log {
   bool operator==(const Log&) const = default;
 };
 
+// Charges an event's gas (gas::kLog, kLogTopic per topic, kLogByte per data byte).
+void charge_log(Journal& j, const Log& log);
+
 // Inputs from outside the core: the block being built (time is an input, never read).
 struct BlockContext {
   uint64_t number = 0;
@@ -74,6 +77,11 @@ struct CallContext {
   BlockContext block;
   std::vector<Log>* logs = nullptr;
 };
+
+// The call has spent more gas than its budget (Journal::out_of_gas); loops whose length the
+// caller chooses check it per step and stop with out_of_gas_revert().
+bool out_of_gas(const CallContext& ctx);
+Revert out_of_gas_revert();  // Error("out of gas"): State::call reports it as out_of_gas
 
 enum class Mutability : uint8_t { kView, kNonPayable };
 

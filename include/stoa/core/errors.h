@@ -83,6 +83,7 @@ enum class ErrorId : uint16_t {
   kAmlScoreNotAboveThreshold = 72,       // (uint256 score, uint256 threshold)
   kClaimIssuerNotApproved = 73,          // (address identity, address issuer)
   kKycEventAlreadyApplied = 74,          // (address issuer, bytes32 eventKey, bytes32 requestHash)
+  kInvestorRebuildPending = 75,          // ()  balances frozen until continueInvestorRebuild ends
 };
 
 struct ErrorSpec {

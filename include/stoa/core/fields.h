@@ -123,6 +123,23 @@ template <typename C>
 constexpr Flags2<C> flags2(JValue<bool> C::*bit0, JValue<bool> C::*bit1, std::string_view name) {
   return {bit0, bit1, name};
 }
+// An encoding the generic codecs cannot express, kept byte-compatible with journals written
+// before a member existed: the contract's own encode, decode and census functions for a group of
+// members (e.g. SecurityToken's eligibility byte, whose high bit flags a pending investor rebuild
+// that follows it). Use sparingly: every other field is generic.
+template <typename C>
+struct Custom {
+  void (C::*encode)(StateEncoder&) const;
+  void (C::*decode)(StateDecoder&);
+  void (C::*describe)(std::vector<FieldInfo>&) const;  // each container of the group, named
+  std::string_view name;
+};
+template <typename C>
+constexpr Custom<C> custom(void (C::*encode)(StateEncoder&) const, void (C::*decode)(StateDecoder&),
+                           void (C::*describe)(std::vector<FieldInfo>&) const,
+                           std::string_view name) {
+  return {encode, decode, describe, name};
+}
 // A member object with a field list of its own (S::field_list(); AccessControl).
 template <typename C, typename S>
 struct Sub {
@@ -180,6 +197,10 @@ void encode_one(const C& c, StateEncoder& e, const Field<O, M, kCodec>& f) {
 template <typename C, typename O>
 void encode_one(const C& c, StateEncoder& e, const Flags2<O>& f) {
   e.u8(static_cast<uint8_t>(((c.*f.bit0).get() ? 1 : 0) | ((c.*f.bit1).get() ? 2 : 0)));
+}
+template <typename C, typename O>
+void encode_one(const C& c, StateEncoder& e, const Custom<O>& f) {
+  (c.*f.encode)(e);
 }
 template <typename C, typename O, typename S>
 void encode_one(const C& c, StateEncoder& e, const Sub<O, S>& f);
@@ -303,6 +324,10 @@ void decode_one(C& c, FieldDecode& fd, const Flags2<O>& f) {
   (c.*f.bit0).set((flags & 1) != 0);
   (c.*f.bit1).set((flags & 2) != 0);
 }
+template <typename C, typename O>
+void decode_one(C& c, FieldDecode& fd, const Custom<O>& f) {
+  if (fd.dec.ok()) (c.*f.decode)(fd.dec);
+}
 template <typename C, typename O, typename S>
 void decode_one(C& c, FieldDecode& fd, const Sub<O, S>& f);
 template <typename C, typename Tuple>
@@ -341,6 +366,10 @@ template <typename C, typename O>
 void describe_one(const C& c, std::vector<FieldInfo>& out, const Flags2<O>& f) {
   out.push_back(FieldInfo{f.name, &(c.*f.bit0), false});
   out.push_back(FieldInfo{f.name, &(c.*f.bit1), false});
+}
+template <typename C, typename O>
+void describe_one(const C& c, std::vector<FieldInfo>& out, const Custom<O>& f) {
+  (c.*f.describe)(out);
 }
 template <typename C, typename O, typename S>
 void describe_one(const C& c, std::vector<FieldInfo>& out, const Sub<O, S>& f);

@@ -13,6 +13,13 @@
 // member (`JMap<...> balances_{j, Slot{2}}`): stable whatever the declaration order, so members
 // can be added or reordered without changing the state roots of old journals. Slot numbers are
 // unique within a contract (checked when the container is constructed).
+//
+// Metering: while a call is open the journal also counts the notional gas of the work the call
+// does (docs/NODE.md, "Gas schedule"): the containers charge every keyed read, write and entry
+// visited by a scan, events and hashes are charged where they are made. A charge is an integer
+// add (no virtual call); outside a call (genesis, views read under the shared lock) nothing is
+// counted. The caller compares the count with the call's budget when the call ends (State::call),
+// and long loops check it as they go (Journal::out_of_gas) so a call past its budget stops early.
 #pragma once
 
 #include <algorithm>
@@ -42,6 +49,27 @@ struct Slot {
   constexpr explicit Slot(uint32_t v) : n(v) {}
   constexpr Slot operator+(uint32_t k) const { return Slot(n + k); }
 };
+
+// The gas schedule (notional: fees are never charged). Changing a figure changes receipts, hence
+// block hashes: it is a change of rules and takes effect from a block height (ChainConfig).
+namespace gas {
+inline constexpr uint64_t kRead = 100;         // per keyed lookup (JMap get, find, contains)
+inline constexpr uint64_t kWrite = 500;        // per write of a value or an existing entry, erase
+inline constexpr uint64_t kNewEntry = 2'000;   // per write that creates a keyed entry
+inline constexpr uint64_t kIterate = 50;       // per entry a scan visits (sorted keys, rebuilds)
+inline constexpr uint64_t kScan = 2;           // per entry a selection pass compares (no lookup)
+inline constexpr uint64_t kLog = 375;          // per event
+inline constexpr uint64_t kLogTopic = 375;     // per event topic (topic0 included)
+inline constexpr uint64_t kLogByte = 8;        // per byte of event data
+inline constexpr uint64_t kKeccak = 30;        // per keccak-256 the core computes in a call
+inline constexpr uint64_t kKeccakWord = 6;     // per 32-byte word hashed
+inline constexpr uint64_t kEcrecover = 3'000;  // per signature recovered (permit, claims)
+inline constexpr uint64_t kCreate = 32'000;    // per contract created
+inline constexpr uint64_t kUnlimited = UINT64_MAX;  // a call without a budget (never out of gas)
+inline constexpr uint64_t keccak(size_t bytes) {
+  return kKeccak + kKeccakWord * ((bytes + 31) / 32);
+}
+}  // namespace gas
 
 // Which contract a container belongs to, and its slot number in that contract.
 struct SlotId {
@@ -96,10 +124,13 @@ class Journal {
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
-  void begin() {
+  // Opens a call with a gas budget (gas::kUnlimited: counted, never exhausted).
+  void begin(uint64_t gas_limit = gas::kUnlimited) {
     STOA_ASSERT(!open_);
     open_ = true;
     ++epoch_;
+    gas_used_ = 0;
+    gas_limit_ = gas_limit;
   }
   void commit() {
     STOA_ASSERT(open_);
@@ -116,6 +147,15 @@ class Journal {
     open_ = false;
   }
   bool open() const { return open_; }
+
+  // Metering (the call's work in notional gas; counted only while a call is open).
+  void charge(uint64_t g) {
+    if (open_) gas_used_ += g;
+  }
+  uint64_t gas_used() const { return gas_used_; }
+  uint64_t gas_limit() const { return gas_limit_; }
+  bool out_of_gas() const { return gas_used_ > gas_limit_; }
+
   void touch(Undoable* u) {
     if (u->touched_epoch_ != epoch_) {
       u->touched_epoch_ = epoch_;
@@ -191,6 +231,8 @@ class Journal {
   std::vector<Scope> scopes_;
   uint64_t epoch_ = 0;
   uint64_t block_epoch_ = 1;
+  uint64_t gas_used_ = 0;
+  uint64_t gas_limit_ = gas::kUnlimited;
   bool open_ = false;
   bool tracking_ = false;
 };
@@ -309,14 +351,19 @@ class JMap final : public Undoable {
   JMap& operator=(const JMap&) = delete;
 
   const V* find(const K& k) const {
+    journal()->charge(gas::kRead);
     auto it = m_.find(k);
     return it == m_.end() ? nullptr : &it->second;
   }
   V get(const K& k) const {
+    journal()->charge(gas::kRead);
     auto it = m_.find(k);
     return it == m_.end() ? V{} : it->second;
   }
-  bool contains(const K& k) const { return m_.contains(k); }
+  bool contains(const K& k) const {
+    journal()->charge(gas::kRead);
+    return m_.contains(k);
+  }
   // Starts loading the memory a lookup of `k` will touch (no effect on the content).
   void prefetch(const K& k) const { m_.prefetch(k); }
   size_t size() const { return m_.size(); }
@@ -325,6 +372,7 @@ class JMap final : public Undoable {
     auto it = m_.find(k);
     const bool erase = (v == V{});
     if (journal()->open()) {
+      journal()->charge(it == m_.end() && !erase ? gas::kNewEntry : gas::kWrite);
       journal()->touch(this);
       undo_.emplace_back(k, it == m_.end() ? std::nullopt : std::optional<V>(it->second));
     } else if (journal()->block_tracking()) {
@@ -351,12 +399,36 @@ class JMap final : public Undoable {
 
   // Keys in ascending order (the canonical order; hash order is never observable).
   std::vector<K> sorted_keys() const {
+    journal()->charge(gas::kIterate * m_.size());
     std::vector<K> keys;
     keys.reserve(m_.size());
     for (const auto& kv : m_)
       keys.push_back(kv.first);
     std::sort(keys.begin(), keys.end(), typename KeyLess<K>::type{});
     return keys;
+  }
+  // The (at most) `n` smallest keys above `after`, ascending: one pass over the table keeping a
+  // bounded heap (resumable scans in key order; charged kScan per entry, kIterate per key kept).
+  std::vector<K> smallest_keys_after(const K& after, size_t n) const {
+    using Less = typename KeyLess<K>::type;
+    journal()->charge(gas::kScan * m_.size());
+    std::vector<K> heap;  // a max-heap of the smallest keys seen
+    heap.reserve(n + 1);
+    if (n == 0) return heap;
+    for (const auto& kv : m_) {
+      if (!Less{}(after, kv.first)) continue;
+      if (heap.size() == n) {
+        if (!Less{}(kv.first, heap.front())) continue;
+        std::pop_heap(heap.begin(), heap.end(), Less{});
+        heap.back() = kv.first;
+      } else {
+        heap.push_back(kv.first);
+      }
+      std::push_heap(heap.begin(), heap.end(), Less{});
+    }
+    std::sort_heap(heap.begin(), heap.end(), Less{});
+    journal()->charge(gas::kIterate * heap.size());
+    return heap;
   }
   template <typename F>
   void for_each_sorted(F&& f) const {
@@ -437,6 +509,7 @@ class JValue final : public Undoable {
   const T& get() const { return v_; }
   void set(T v) {
     if (journal()->open()) {
+      journal()->charge(gas::kWrite);
       journal()->touch(this);
       if (!saved_) saved_ = v_;
     } else if (journal()->block_tracking()) {

@@ -24,8 +24,9 @@ namespace stoa::core {
 enum class Rules : uint32_t {
   kV1 = 1,  // the rules of every block written before versions existed
   kV2 = 2,  // Identity.addClaim needs the identity's approval of the issuer (issue 12, item 13)
+  kV3 = 3,  // metered work: gas for work done, out-of-gas reverts, resumable O(holders) batches
 };
-inline constexpr Rules kLatestRules = Rules::kV2;
+inline constexpr Rules kLatestRules = Rules::kV3;
 
 inline bool operator<(Rules a, Rules b) {
   return static_cast<uint32_t>(a) < static_cast<uint32_t>(b);
@@ -45,6 +46,16 @@ namespace rules {
 // kMaxClaimsPerIdentity.
 inline bool claims_require_key(Rules r) {
   return r >= Rules::kV2;
+}
+
+// V3. Metered work (docs/NODE.md, "Gas schedule"; issue 14, item 4): a call is charged notional
+// gas for the work it does (reads, writes, iterations, hashes, events) within its transaction's
+// gas limit and reverts out of gas with state unchanged; receipts report intrinsic + metered gas;
+// a block's gas limit is kMeteredBlockGasLimit; O(holders) administration (the investor rebuild
+// of setIdentityRegistry) runs in resumable steps. Under V1 and V2 gas was intrinsic gas only and
+// the rebuild ran in one call.
+inline bool metered(Rules r) {
+  return r >= Rules::kV3;
 }
 
 }  // namespace rules

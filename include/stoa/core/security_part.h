@@ -24,14 +24,18 @@ Status check_batch(size_t length, size_t other_length);
 
 // The legs of a batch call whose first `arrays` arguments are parallel lists: checks them with
 // check_batch (non-empty, equal lengths, at most kMaxBatchLength), then runs `leg(i)` for each
-// index in order; the first refusal ends the call, which then rolls back as a whole.
+// index in order; the first refusal ends the call, which then rolls back as a whole. A call past
+// its gas budget stops at the next leg (State::call then refuses it: out of gas).
 template <typename Leg>
-Result<Outputs> for_each_leg(const abi::ValueList& args, size_t arrays, Leg&& leg) {
+Result<Outputs> for_each_leg(const CallContext& ctx, const abi::ValueList& args, size_t arrays,
+                             Leg&& leg) {
   const size_t n = args[0].list().size();
   for (size_t k = arrays > 1 ? 1 : 0; k < arrays; ++k)
     STOA_TRY(check_batch(n, args[k].list().size()));
-  for (size_t i = 0; i < n; ++i)
+  for (size_t i = 0; i < n; ++i) {
+    if (out_of_gas(ctx)) return out_of_gas_revert();
     STOA_TRY(leg(i));
+  }
   return Outputs{};
 }
 

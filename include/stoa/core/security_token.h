@@ -86,6 +86,12 @@ class SecurityToken final : public Contract {
   Eligibility eligibility() const { return static_cast<Eligibility>(eligibility_.get()); }
   // Investors (identities, or wallets without one) with a non-zero balance over their wallets.
   uint64_t investor_count() const { return investor_count_.get(); }
+  // A rebuild of the investors for a new identity registry is under way (setIdentityRegistry on a
+  // security with more than kRebuildStep holders and investors): balances do not move, and the
+  // investor views read partial figures, until continueInvestorRebuild() calls have finished it.
+  bool investor_rebuild_pending() const { return rebuild_phase_.get() != 0; }
+  // Holders (or old investor entries) a rebuild step handles per call.
+  static constexpr size_t kRebuildStep = 1000;
   Address investor_of(const Address& wallet) const;
   U256 investor_balance(const Address& investor) const;
   // Holders with their balances, ascending by address.
@@ -163,7 +169,16 @@ class SecurityToken final : public Contract {
   void apply(CallContext& ctx, const Movement& m);
   void unfreeze_shortfall(CallContext& ctx, const Address& a, const U256& balance,
                           const U256& amount);
-  void rebuild_investors(const IdentityRegistry* r);
+  void rebuild_investors(const IdentityRegistry* r);  // at once: the rules before metering
+  Status require_investors_ready() const;
+
+ public:
+  // Runs up to kRebuildStep holders of a pending investor rebuild (DEFAULT_ADMIN_ROLE); returns
+  // whether it is now finished.
+  Result<bool> continue_investor_rebuild(CallContext& ctx);
+
+ private:
+  bool rebuild_step(CallContext& ctx);  // the work of one call; true when finished
   void add_to_investor(const Address& wallet, const Address& investor, const U256& before,
                        const U256& amount, bool add);
   void emit_transfer(CallContext& ctx, const Address& from, const Address& to,
@@ -172,6 +187,10 @@ class SecurityToken final : public Contract {
                      const U256& amount);
 
   static const auto& field_list();  // encoding order (security_token.cc)
+  // The eligibility byte and a pending rebuild (fields.h, Custom).
+  void encode_eligibility(StateEncoder& enc) const;
+  void decode_eligibility(StateDecoder& dec);
+  void describe_eligibility(std::vector<FieldInfo>& out) const;
 
   // Storage. Slot numbers are stable (docs/journal-format.md, "Versions"): a new member takes the
   // next free number; a number is never reused.
@@ -195,6 +214,10 @@ class SecurityToken final : public Contract {
   JMap<Address, U256, AddressHash> investor_balances_{journal(), Slot{15}};
   JValue<uint64_t> investor_count_{journal(), Slot{16}};
   JValue<uint8_t> aml_threshold_{journal(), Slot{17}, kDefaultAmlThreshold};
+  // A resumable investor rebuild: phase 0 none, 1 erasing the old investor entries, 2 summing
+  // holders above the cursor into investors. Encoded with the eligibility byte (its high bit).
+  JValue<uint8_t> rebuild_phase_{journal(), Slot{18}};
+  JValue<Address> rebuild_cursor_{journal(), Slot{19}};
 };
 
 }  // namespace stoa::core

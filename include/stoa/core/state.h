@@ -29,6 +29,8 @@ struct CallResult {
   bool success = false;
   Bytes output;  // return data, or revert data when !success
   std::vector<Log> logs;
+  uint64_t gas_used = 0;  // metered work (docs/NODE.md, "Gas schedule"); the limit when out of gas
+  bool out_of_gas = false;  // refused for passing its gas limit (output: Error("out of gas"))
 };
 
 // A sink that hashes what it is given (the digest of the canonical state encoding).
@@ -67,11 +69,12 @@ class State {
   Journal* journal() { return &journal_; }
 
   // Executes a call as a transaction: state changes are kept on success and undone on revert.
+  // The call's work is metered; past `gas_limit` it fails with out_of_gas and state unchanged.
   CallResult call(const Address& sender, const Address& to, BytesView calldata,
-                  const BlockContext& block);
-  // Executes a call and undoes it whatever happens (eth_call).
+                  const BlockContext& block, uint64_t gas_limit = gas::kUnlimited);
+  // Executes a call and undoes it whatever happens (eth_call, eth_estimateGas).
   CallResult simulate(const Address& sender, const Address& to, BytesView calldata,
-                      const BlockContext& block);
+                      const BlockContext& block, uint64_t gas_limit = gas::kUnlimited);
   // Runs native code as one transaction (the benchmarks and the simulator call contracts'
   // typed functions this way); kept if it returns ok, undone otherwise.
   Status transact(const Address& sender, const BlockContext& block, std::vector<Log>* logs,

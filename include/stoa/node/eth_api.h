@@ -21,7 +21,8 @@ namespace stoa::node {
 // Returned by eth_getCode for a native contract: 0xfe (INVALID: executing it fails at once)
 // followed by "stoa" in ASCII.
 inline constexpr std::string_view kNativeCodeMarker = "0xfe73746f61";
-// Added to the intrinsic gas of the data by eth_estimateGas (gas is notional: never charged).
+// Added to the intrinsic gas of the data by eth_estimateGas on a chain that does not meter (gas
+// is notional: never charged); a metering chain answers the metered figure exactly.
 inline constexpr uint64_t kEstimateGasMargin = 100'000;
 // Longest eth_sendRawTransaction waits for the block with --sync-submit.
 inline constexpr std::chrono::seconds kSyncSubmitTimeout{30};

@@ -60,6 +60,8 @@ class Ledger {
 
   // eth_call on the head state at the ledger's clock (takes the lock exclusively).
   core::CallResult call(const Address& from, const Address& to, BytesView data);
+  // eth_estimateGas: the call metered on the head state (chain::Chain::estimate_gas).
+  chain::GasEstimate estimate_gas(const Address& from, const Address& to, BytesView data);
 
   // The admission policy (docs/NODE.md, "Admission policy"): a transaction is admitted only
   // from an account with a standing on the ledger (core::has_standing) or on the operator's
