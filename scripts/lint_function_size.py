@@ -142,6 +142,9 @@ def function_name(header):
 def functions(text):
     """Yields (name, line of the opening brace, body lines) for each function definition."""
     code = blank_comments_and_literals(text)
+    # A macro invocation alone on its line (STOA_DEFINE_FIELDS(Token)) ends a declaration as a
+    # semicolon would: it is not part of the next function's header.
+    code = re.sub(r"(?m)^([ \t]*[A-Z][A-Z0-9_]+\([^;{}\n]*\))[ \t]*$", r"\1;", code)
     line_of = []
     line = 1
     for ch in code:

@@ -50,10 +50,10 @@ got_hash=$(jq -r '.result.hash' <<<"$got")
 # Written before rules versions, the directory runs version 1 up to its head and this stoa's
 # latest version from the block after it: the first start records that, durably, before sealing
 # anything (docs/journal-format.md, "Versions").
-rules=$(jq -c '.rules' "$WORK/data/genesis.json")
-latest=$(jq -r '.rules[-1].version' "$WORK/data/genesis.json")
-[[ $rules == "[{\"version\":1,\"from\":0},{\"version\":$latest,\"from\":$((want_number + 1))}]" ]] &&
-  ((latest >= 3)) || fail "genesis.json rules are $rules, expected version 1 from 0 and the latest (>= 3) from $((want_number + 1))"
+jq -e --argjson next $((want_number + 1)) \
+  '.rules[-1].version >= 3 and .rules == [{"version": 1, "from": 0}, {"version": .rules[-1].version, "from": $next}]' \
+  "$WORK/data/genesis.json" >/dev/null ||
+  fail "genesis.json rules are $(jq -c .rules "$WORK/data/genesis.json"), expected version 1 from 0 and the latest (>= 3) from $((want_number + 1))"
 kill -TERM "$PID"
 wait "$PID" || fail "stoa serve exited non-zero on SIGTERM"
 PID=
