@@ -41,10 +41,10 @@ Status KycEventLog::record(const CallContext& ctx, const Bytes32& key,
 }
 
 const auto& KycEventLog::field_list() {
-  static constexpr auto kFields = std::make_tuple(
-      field(&KycEventLog::issuer_, "issuer"), field(&KycEventLog::head_, "head"),
-      field(&KycEventLog::next_, "next"), field(&KycEventLog::records_, "records"),
-      field(&KycEventLog::order_, "order"));
+  static constexpr auto kFields =
+      std::make_tuple(field(&KycEventLog::issuer_, "issuer"), field(&KycEventLog::head_, "head"),
+                      field(&KycEventLog::next_, "next"), field(&KycEventLog::records_, "records"),
+                      field(&KycEventLog::order_, "order"));
   return kFields;
 }
 STOA_DEFINE_FIELDS(KycEventLog)

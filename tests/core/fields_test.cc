@@ -89,14 +89,14 @@ class FieldsTest : public testing::LedgerTest {
                            keccak256(std::string_view("event 1"))};
     const Bytes typed_sig = sig_bytes(crypto::sign(crypto::key_for_label("signer"),
                                                    typed_claim_digest(1337, alice_id, U256(2), t)));
-    expect_ok(call(addr("signer"), identity_factory_address(),
-                   "applyKycEvent(bytes32,bytes32,address,address,address,bool,uint16,uint256[],"
-                   "bytes[],bytes,string,bool,uint256,string)",
-                   {abi::Value::bytes32(keccak256(std::string_view("event 1"))),
-                    abi::Value::bytes32(keccak256(std::string_view("body"))), kyc, sec_.token,
-                    addr("alice"), true, 840, abi::Value(abi::ValueList{U256(2)}),
-                    abi::Value(abi::ValueList{typed_sig}), encode_typed_claim_data(t),
-                    std::string("stoa-kyc:test"), false, 0, std::string("")}));
+    expect_ok(call(
+        addr("signer"), identity_factory_address(),
+        "applyKycEvent(bytes32,bytes32,address,address,address,bool,uint16,uint256[],"
+        "bytes[],bytes,string,bool,uint256,string)",
+        {abi::Value::bytes32(keccak256(std::string_view("event 1"))),
+         abi::Value::bytes32(keccak256(std::string_view("body"))), kyc, sec_.token, addr("alice"),
+         true, 840, abi::Value(abi::ValueList{U256(2)}), abi::Value(abi::ValueList{typed_sig}),
+         encode_typed_claim_data(t), std::string("stoa-kyc:test"), false, 0, std::string("")}));
   }
 
   SecuritySet sec_;
@@ -161,27 +161,16 @@ TEST_F(FieldsTest, EveryFieldListNamesEachContainerOnceWithUniqueSlots) {
 TEST_F(FieldsTest, SlotNumbersAreTheOrdinalsOldJournalsName) {
   const std::map<std::string, std::vector<std::pair<std::string, uint32_t>>> want = {
       {"SecurityFactory", {{"members", 0}, {"admins", 1}, {"securities", 2}}},
-      {"SecurityToken",
-       {{"members", 0},
-        {"admins", 1},
-        {"balances", 2},
-        {"allowances", 3},
-        {"nonces", 4},
-        {"total_supply", 5},
-        {"holder_count", 6},
-        {"paused", 7},
-        {"registry", 8},
-        {"restriction", 9},
-        {"frozen", 10},
-        {"frozen_tokens", 11},
-        {"onchain_id", 12},
-        {"identity_registry", 13},
-        {"eligibility", 14},
-        {"investor_balances", 15},
-        {"investor_count", 16},
-        {"aml_threshold", 17},
-        {"rebuild_phase", 18},
-        {"rebuild_cursor", 19}}},
+      {"SecurityToken", {{"members", 0},         {"admins", 1},
+                         {"balances", 2},        {"allowances", 3},
+                         {"nonces", 4},          {"total_supply", 5},
+                         {"holder_count", 6},    {"paused", 7},
+                         {"registry", 8},        {"restriction", 9},
+                         {"frozen", 10},         {"frozen_tokens", 11},
+                         {"onchain_id", 12},     {"identity_registry", 13},
+                         {"eligibility", 14},    {"investor_balances", 15},
+                         {"investor_count", 16}, {"aml_threshold", 17},
+                         {"rebuild_phase", 18},  {"rebuild_cursor", 19}}},
       {"ComplianceRegistry",
        {{"records", 0},
         {"blocked", 1},

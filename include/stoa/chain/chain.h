@@ -31,9 +31,7 @@ struct ChainConfig {
   // When each rules version activates (a data directory's genesis.json "rules"; a new chain runs
   // the latest from block 0).
   core::RulesSchedule rules = core::RulesSchedule::fresh();
-  bool metered(uint64_t block_number) const {
-    return core::rules::metered(rules.at(block_number));
-  }
+  bool metered(uint64_t block_number) const { return core::rules::metered(rules.at(block_number)); }
 };
 
 // The gas limit of block `number` (the cap the sequencer fills it to).
