@@ -5,6 +5,7 @@
 #include "stoa/core/access_control.h"
 #include "stoa/core/codes.h"
 #include "stoa/core/modules.h"
+#include "stoa/core/rules.h"
 #include "stoa/core/state.h"
 
 namespace stoa::core {
@@ -202,6 +203,18 @@ Status ComplianceRegistry::set_accept_self_certified(CallContext& ctx, bool v) {
 }
 
 void ComplianceRegistry::on_movement(CallContext& ctx, const Movement& m) {
+  if (!rules::agent_moves_tracked(ctx.block.rules)) {
+    // Rules before version 3: only a holder's own transfers and issuance were tracked (the 506(b)
+    // places, the lockup module's mint lockups); agent moves and recovery updated nothing.
+    const bool own = m.kind == MovementKind::kTransfer || m.kind == MovementKind::kTransferFrom ||
+                     m.kind == MovementKind::kMint;
+    if (!own) return;
+    count_non_accredited(m);
+    for (ComplianceModule* mod : chain_.get()) {
+      if (mod->tracks().has(m.kind)) mod->on_movement(ctx, m);
+    }
+    return;
+  }
   count_non_accredited(m);
   if (m.kind == MovementKind::kRecovery) carry_lockup(ctx, m);
   for (ComplianceModule* mod : chain_.get()) {

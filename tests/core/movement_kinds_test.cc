@@ -118,5 +118,34 @@ TEST_F(MovementKindsLedgerTest, TransferFromIsSenderCheckedAndForcedIsNot) {
                  {addr("alice"), addr("bob"), 10}));
 }
 
+// Rules version 3 made recovery a tracked movement: blocks written before it replay as they ran,
+// when a recovery left the lost wallet's lockups behind (rules::agent_moves_tracked).
+TEST_F(MovementKindsLedgerTest, RecoveryCarriesLockupsFromRulesVersionThreeOnly) {
+  const SecuritySet s = create("MKR", 4);  // Reg CF: a year's holding period from issuance
+  expect_ok(call(addr("issuer"), s.token, "addAgent(address)", {addr("agent")}));
+  for (const char* who : {"alice", "alice2", "carol", "carol2"})
+    onboard(s, who, "GB", 0);
+  mint(s, "alice", 100);
+  mint(s, "carol", 100);
+  auto* f = state_.contract_as<IdentityFactory>(identity_factory_address());
+  for (const auto& [lost, fresh] : {std::pair{"alice", "alice2"}, std::pair{"carol", "carol2"}}) {
+    expect_ok(call(addr("operator"), identity_factory_address(), "createIdentity(address)",
+                   {addr(lost)}));
+    expect_ok(call(addr(lost), f->identity_of(addr(lost)), "addKey(bytes32,uint256,uint256)",
+                   {abi::Value::bytes32(key_of(addr(fresh))), 1, 1}));
+  }
+  const auto* lockup = state_.contract_as<LockupModule>(s.lockup_module);
+  const uint64_t until = lockup->lockup_expiry(addr("alice"));
+  ASSERT_GT(until, block_.timestamp);
+  block_.rules = Rules::kV2;
+  expect_ok(call(addr("agent"), s.token, "recoveryAddress(address,address,address)",
+                 {addr("alice"), addr("alice2"), f->identity_of(addr("alice"))}));
+  EXPECT_EQ(lockup->lockup_expiry(addr("alice2")), 0u);
+  block_.rules = Rules::kV3;
+  expect_ok(call(addr("agent"), s.token, "recoveryAddress(address,address,address)",
+                 {addr("carol"), addr("carol2"), f->identity_of(addr("carol"))}));
+  EXPECT_EQ(lockup->lockup_expiry(addr("carol2")), until);
+}
+
 }  // namespace
 }  // namespace stoa::core::testing

@@ -24,7 +24,7 @@ namespace stoa::core {
 enum class Rules : uint32_t {
   kV1 = 1,  // the rules of every block written before versions existed
   kV2 = 2,  // Identity.addClaim needs the identity's approval of the issuer (issue 12, item 13)
-  kV3 = 3,  // metered work: gas for work done, out-of-gas reverts, resumable O(holders) batches
+  kV3 = 3,  // metered work (gas for work done, resumable O(holders) batches); agent moves tracked
 };
 inline constexpr Rules kLatestRules = Rules::kV3;
 
@@ -55,6 +55,14 @@ inline bool claims_require_key(Rules r) {
 // of setIdentityRegistry) runs in resumable steps. Under V1 and V2 gas was intrinsic gas only and
 // the rebuild ran in one call.
 inline bool metered(Rules r) {
+  return r >= Rules::kV3;
+}
+
+// V3. Movement kinds first-class (issue 14, item 3): forced transfers and corporate-action moves
+// take a 506(b) place for their receiver, and a recovery moves the lost wallet's place and its
+// running lockups (registry record and LockupModule) to the new wallet. Under V1 and V2 only a
+// holder's own transfers and issuance updated those trackers.
+inline bool agent_moves_tracked(Rules r) {
   return r >= Rules::kV3;
 }
 
