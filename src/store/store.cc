@@ -10,6 +10,7 @@
 #include "stoa/common/assert.h"
 #include "stoa/core/bytes_sink.h"
 #include "stoa/store/block_codec.h"
+#include "stoa/store/history.h"
 
 namespace stoa::store {
 namespace {
@@ -77,6 +78,25 @@ std::string replay(Env* env, const std::string& data_dir, const chain::ChainConf
 
 }  // namespace
 
+namespace {
+
+// Replays blocks from..to, read from the history (each record's checksum checked), onto `chain`.
+std::string replay_from_history(const DiskHistory& history, uint64_t from, uint64_t to,
+                                chain::Chain& chain, RecoveryReport* report) {
+  chain::SealThread worker;  // replayed blocks are sealed as the sequencer seals them
+  for (uint64_t n = from; n <= to; ++n) {
+    chain::Block b;
+    if (std::string e = history.read_block(n, &b); !e.empty()) return e;
+    const size_t ntx = b.transactions.size();
+    if (std::string e = chain.replay_block(b, &worker); !e.empty()) return history.where(n) + e;
+    ++report->replayed_blocks;
+    report->replayed_transactions += ntx;
+  }
+  return "";
+}
+
+}  // namespace
+
 std::string Store::open(Env* env, const std::string& data_dir, const chain::ChainConfig& config,
                         const StoreOptions& options, std::unique_ptr<Store>* store,
                         std::unique_ptr<chain::Chain>* chain_out, RecoveryReport* report) {
@@ -84,17 +104,64 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
   const uint64_t chain_id = config.genesis.chain_id;
   auto chain = std::make_unique<chain::Chain>(config);
   const Bytes32 genesis_hash = chain->head().hash;
-  // Pass 1: checksums and links, and the torn tail repaired.
-  const ScanResult scan = scan_journal(env, data_dir, chain_id, genesis_hash, /*repair_tail=*/true);
-  if (!scan.error.empty()) return scan.error;
-  if (scan.torn_tail) {
-    report->warnings.push_back("torn tail truncated: segment " + scan.torn_segment + ", offset " +
-                               std::to_string(scan.torn_offset) + ", " +
-                               std::to_string(scan.torn_bytes) + " bytes (" + scan.torn_reason +
-                               "); block " + std::to_string(scan.head_number + 1) +
-                               " was never acknowledged");
+  // 1. The block index, checked against the journal where it ends (store/history.h).
+  std::vector<std::pair<uint64_t, std::string>> segments;
+  if (IoStatus s = list_segments(env, data_dir, &segments); !s.ok()) return s.error;
+  auto history = std::make_shared<DiskHistory>(env, data_dir, chain_id, genesis_hash);
+  ScanStart resume;
+  if (std::string e = history->load(segments, &resume); !e.empty()) return e;
+  // 2. The journal after the index's end: every record checked (checksum, number, hash link),
+  // a torn tail repaired, and the blocks indexed. Normally nothing, or the block whose index
+  // entry a crash cut; the whole journal when the index is missing (a directory written before
+  // the index existed).
+  ScanResult writer_at;
+  writer_at.head_number = history->height();
+  if (!resume.segment.empty()) {
+    std::vector<Bytes32> tx_hashes;
+    const ScanResult scan = scan_journal(
+        env, data_dir, chain_id, genesis_hash, /*repair_tail=*/true,
+        [&](const JournalRecord& rec) -> std::string {
+          chain::Block b;
+          std::string e = decode_block(rec.payload, chain_id, false, &b);
+          if (!e.empty()) return "cannot decode the block: " + e;
+          if (b.hash != rec.hash) {
+            return "the record names hash " + rec.hash.hex() + " but its header hashes to " +
+                   b.hash.hex();
+          }
+          tx_hashes.clear();
+          for (const chain::SignedTransaction& tx : b.transactions)
+            tx_hashes.push_back(tx.hash);
+          history->append_record(rec, tx_hashes);
+          return "";
+        },
+        resume);
+    if (!scan.error.empty()) return scan.error;
+    if (scan.torn_tail) {
+      report->warnings.push_back("torn tail truncated: segment " + scan.torn_segment + ", offset " +
+                                 std::to_string(scan.torn_offset) + ", " +
+                                 std::to_string(scan.torn_bytes) + " bytes (" + scan.torn_reason +
+                                 "); block " + std::to_string(scan.head_number + 1) +
+                                 " was never acknowledged");
+    }
+    report->indexed_blocks = scan.records;
+    writer_at = scan;
+  } else if (!segments.empty()) {
+    writer_at.last_segment = segments.back().second;
+    if (IoStatus s = env->file_size(join_path(journal_dir(data_dir), writer_at.last_segment),
+                                    &writer_at.last_segment_size);
+        !s.ok()) {
+      return s.error;
+    }
   }
-  // Pass 2: from the newest usable snapshot, or from genesis.
+  const uint64_t head = history->height();
+  writer_at.head_number = head;
+  writer_at.head_hash = head == 0 ? genesis_hash : history->hash(head);
+  writer_at.error.clear();
+  if (std::string w = history->index_warning(); !w.empty()) {
+    report->warnings.push_back("block index not written (rebuilt at the next start): " + w);
+  }
+  // 3. The state: from the newest usable snapshot, replaying only the blocks after it; or from
+  // genesis. Blocks up to the snapshot are not read: they are served from the journal on demand.
   std::vector<std::string> names;
   if (options.load_snapshots) {
     if (IoStatus s = list_snapshots(env, data_dir, &names); !s.ok()) return s.error;
@@ -103,34 +170,46 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
   for (const std::string& name : names) {
     Snapshot snap;
     std::string problem = read_snapshot(env, data_dir, name, chain_id, &snap);
-    if (problem.empty() && snap.block_number > scan.head_number) {
+    if (problem.empty() && snap.block_number > head) {
       return "snapshot " + name + " is at block " + std::to_string(snap.block_number) +
-             " but the journal ends at block " + std::to_string(scan.head_number) +
+             " but the journal ends at block " + std::to_string(head) +
              ": journal segments are missing";
     }
-    if (problem.empty() && snap.block_number > 0 &&
-        scan.hashes[snap.block_number - 1] != snap.block_hash) {
+    if (problem.empty() && snap.block_number == 0) problem = "it is at genesis";
+    if (problem.empty() && history->hash(snap.block_number) != snap.block_hash) {
       problem =
           "its block hash differs from the journal's block " + std::to_string(snap.block_number);
     }
     if (problem.empty()) {
       RecoveryReport r;
-      std::string snapshot_problem;
-      std::string e = replay(env, data_dir, config, &snap, false, *chain, &r, &snapshot_problem);
-      // The journal's blocks after the snapshot disagree with its state (a later block read a
-      // value the snapshot got wrong, so its state root differs): the snapshot is skipped, and
-      // an older one or genesis is tried. If the journal itself is at fault, replay from
-      // genesis fails the same way and that error stops the node.
-      if (!e.empty() && snapshot_problem.empty()) snapshot_problem = "replay from it failed: " + e;
-      if (snapshot_problem.empty()) {
+      chain = std::make_unique<chain::Chain>(config);
+      chain->set_history(history);
+      std::shared_ptr<const chain::Block> at;
+      std::string e;
+      try {
+        at = history->block(snap.block_number);
+      } catch (const std::runtime_error& x) {
+        e = x.what();
+      }
+      if (e.empty()) e = chain->restore_at(at, snap.state);
+      if (e.empty()) {
+        // The journal's blocks after the snapshot disagree with its state (a later block read a
+        // value the snapshot got wrong, so its state root differs): the snapshot is skipped, and
+        // an older one or genesis is tried. If the journal itself is at fault, replay from
+        // genesis fails the same way and that error stops the node.
+        e = replay_from_history(*history, snap.block_number + 1, head, *chain, &r);
+        if (!e.empty()) e = "replay from it failed: " + e;
+      }
+      if (e.empty()) {
         r.warnings = std::move(report->warnings);
+        r.indexed_blocks = report->indexed_blocks;
         *report = std::move(r);
         report->snapshot_block = snap.block_number;
+        report->loaded_blocks = snap.block_number;
         done = true;
         break;
       }
-      problem = snapshot_problem;
-      chain = std::make_unique<chain::Chain>(config);  // the failed restore left it unusable
+      problem = e;
     }
     std::string warning = "snapshot " + name;
     warning += " skipped: ";
@@ -139,20 +218,23 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
   }
   if (!done) {
     RecoveryReport r;
-    std::string snapshot_problem;
-    std::string e = replay(env, data_dir, config, nullptr, false, *chain, &r, &snapshot_problem);
-    if (!e.empty()) return e;
+    chain = std::make_unique<chain::Chain>(config);
+    chain->set_history(history);
+    if (std::string e = replay_from_history(*history, 1, head, *chain, &r); !e.empty()) return e;
     r.warnings = std::move(report->warnings);
+    r.indexed_blocks = report->indexed_blocks;
     *report = std::move(r);
   }
+  report->head = head;
   // The writer continues after the (repaired) tail.
   std::unique_ptr<Store> st(new Store());
   st->env_ = env;
   st->data_dir_ = data_dir;
   st->chain_id_ = chain_id;
   st->options_ = options;
-  if (IoStatus s =
-          JournalWriter::open(env, data_dir, chain_id, scan, options.segment_bytes, &st->writer_);
+  st->history_ = history;
+  if (IoStatus s = JournalWriter::open(env, data_dir, chain_id, writer_at, options.segment_bytes,
+                                       &st->writer_);
       !s.ok()) {
     return s.error;
   }
@@ -164,7 +246,7 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
 
 IoStatus Store::on_sealed(const chain::Block& block, const core::State& state,
                           std::string* warning) {
-  if (IoStatus s = writer_->append(block); !s.ok()) return s;
+  if (IoStatus s = append_record(block); !s.ok()) return s;
   const uint64_t n = block.header.number;
   if (snapshot_due(n)) {
     Snapshot snap;
@@ -185,7 +267,13 @@ IoStatus Store::on_sealed(const chain::Block& block, const core::State& state,
 
 IoStatus Store::append(const chain::Block& block) {
   STOA_ASSERT(!snapshot_due(block.header.number));  // on_sealed, with the state, takes those
-  return writer_->append(block);
+  return append_record(block);
+}
+
+IoStatus Store::append_record(const chain::Block& block) {
+  if (IoStatus s = writer_->append(block); !s.ok()) return s;
+  history_->append(block, writer_->last_segment(), writer_->last_offset(), writer_->last_length());
+  return IoStatus::Ok();
 }
 
 VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
@@ -193,6 +281,7 @@ VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
   VerifyReport v;
   const uint64_t chain_id = config.genesis.chain_id;
   chain::Chain chain(config);
+  chain.keep_recent_only();  // replay only: old blocks are never served
   // The snapshots: checksums first; their content is compared at their block during replay.
   std::vector<std::string> names;
   if (IoStatus s = list_snapshots(env, data_dir, &names); !s.ok()) {
