@@ -47,6 +47,10 @@ got_number=$(jq -r '.result.number' <<<"$got")
 got_hash=$(jq -r '.result.hash' <<<"$got")
 [[ $((got_number)) == "$want_number" ]] || fail "the node serves head $((got_number)), expected $want_number"
 [[ ${got_hash,,} == "${want_hash,,}" ]] || fail "the node serves head hash $got_hash, expected $want_hash"
+# An old block, served from the journal through the block index (rebuilt on this first start: the
+# directory was written before the index existed).
+old=$(rpc eth_getBlockByNumber '["0x1",true]') || fail "eth_getBlockByNumber 0x1 failed"
+[[ $(jq -r '.result.number' <<<"$old") == "0x1" ]] || fail "block 1 not served: $old"
 kill -TERM "$PID"
 wait "$PID" || fail "stoa serve exited non-zero on SIGTERM"
 PID=
