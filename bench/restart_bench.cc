@@ -481,7 +481,8 @@ store::RecoveryReport restart(const Options& o, const Head& want, double* second
       txs += b->transactions.size();
       if (!b->transactions.empty()) {
         const auto loc = c->find_transaction(b->transactions.back().hash);
-        if (!loc || loc->block_number != n) die("history: a transaction of block " + std::to_string(n));
+        if (!loc || loc->block_number != n)
+          die("history: a transaction of block " + std::to_string(n));
       }
     }
     const double s = since(t0);

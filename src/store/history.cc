@@ -121,6 +121,7 @@ std::string DiskHistory::load(const std::vector<std::pair<uint64_t, std::string>
   STOA_ASSERT(entries_.empty());
   const std::string jdir = journal_dir(data_dir_);
   const std::string idir = index_dir(data_dir_);
+  if (IoStatus s = env_->make_dir(data_dir_); !s.ok()) return s.error;  // a first start
   if (IoStatus s = env_->make_dir(idir); !s.ok()) return s.error;
   uint64_t expected = 1;
   Bytes32 prev = genesis_hash_;

@@ -4,6 +4,9 @@
 // documents, and never losing a block whose append returned ok (= acknowledged).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -744,6 +747,30 @@ TEST(HistoryTest, MissingShortOrDamagedIndexIsRebuiltFromTheJournal) {
   (*seg)[kSegmentHeaderBytes + 48] ^= 1;  // block 1's recorded hash: the journal is damaged
   Opened o = open(&env);
   EXPECT_TRUE(contains(o.error, "block 1")) << o.error;
+}
+
+}  // namespace
+}  // namespace stoa::store
+
+namespace stoa::store {
+namespace {
+
+// On the real file system, a first start creates the data directory (the block index lives in
+// it): Store::open on a directory that does not exist yet gives the genesis chain.
+TEST(HistoryTest, FirstStartCreatesTheDataDirectoryOnDisk) {
+  const std::string dir =
+      ::testing::TempDir() + "stoa-history-first-start-" + std::to_string(::getpid());
+  std::unique_ptr<Store> st;
+  std::unique_ptr<chain::Chain> c;
+  RecoveryReport r;
+  const std::string e = Store::open(posix_env(), dir, config(), {}, &st, &c, &r);
+  EXPECT_EQ(e, "");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->height(), 0u);
+  EXPECT_TRUE(posix_env()->exists(index_dir(dir)));
+  st.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
 }
 
 }  // namespace
