@@ -198,7 +198,7 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
         // an older one or genesis is tried. If the journal itself is at fault, replay from
         // genesis fails the same way and that error stops the node.
         e = replay_from_history(*history, snap.block_number + 1, head, *chain, &r);
-        if (!e.empty()) e = "replay from it failed: " + e;
+        if (!e.empty()) e.insert(0, "replay from it failed: ");
       }
       if (e.empty()) {
         r.warnings = std::move(report->warnings);
