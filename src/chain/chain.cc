@@ -42,37 +42,81 @@ Chain::Chain(const ChainConfig& config) : config_(config), state_(config.genesis
   h.gas_used = 0;
   h.timestamp = config_.genesis_timestamp;
   genesis.hash = h.hash();
-  block_index_.emplace(genesis.hash, 0);
-  blocks_.push_back(std::move(genesis));
+  genesis_ = std::make_shared<const Block>(std::move(genesis));
+  push(genesis_);
 }
 
-const Block* Chain::block_by_number(uint64_t n) const {
-  if (n >= blocks_.size()) return nullptr;
-  return &blocks_[n];
+void Chain::push(std::shared_ptr<const Block> block) {
+  const uint64_t number = block->header.number;
+  STOA_ASSERT(blocks_.empty() || number == height() + 1);
+  if (blocks_.empty()) first_ = number;
+  for (size_t i = 0; i < block->transactions.size(); ++i)
+    tx_index_.insert_or_assign(block->transactions[i].hash,
+                               TxLocation{number, static_cast<uint32_t>(i)});
+  block_index_.insert_or_assign(block->hash, number);
+  blocks_.push_back(std::move(block));
+  trim();
 }
 
-const Block* Chain::block_by_hash(const Bytes32& h) const {
-  auto it = block_index_.find(h);
-  if (it == block_index_.end()) return nullptr;
-  return &blocks_[it->second];
+void Chain::trim() {
+  if (history_ == nullptr && !keep_recent_only_) return;
+  const uint64_t held = history_ != nullptr ? history_->height() : UINT64_MAX;
+  // Genesis is never in a history (it follows from the configuration): genesis_ keeps it.
+  while (blocks_.size() > kRecentBlocks + 1 && (first_ == 0 || first_ <= held)) {
+    const Block& b = *blocks_.front();
+    for (const SignedTransaction& tx : b.transactions) {
+      auto it = tx_index_.find(tx.hash);
+      if (it != tx_index_.end() && it->second.block_number == b.header.number) tx_index_.erase(it);
+    }
+    if (b.header.number != 0) block_index_.erase(b.hash);
+    blocks_.pop_front();
+    ++first_;
+  }
+}
+
+void Chain::set_history(std::shared_ptr<const History> history) {
+  history_ = std::move(history);
+  trim();
+}
+
+std::shared_ptr<const Block> Chain::block_by_number(uint64_t n) const {
+  if (n > height()) return nullptr;
+  if (n >= first_) return blocks_[n - first_];
+  if (n == 0) return genesis_;
+  if (history_ == nullptr) return nullptr;
+  return history_->block(n);
+}
+
+std::shared_ptr<const Block> Chain::block_by_hash(const Bytes32& h) const {
+  if (auto it = block_index_.find(h); it != block_index_.end()) {
+    return block_by_number(it->second);
+  }
+  if (history_ == nullptr) return nullptr;
+  const std::optional<uint64_t> n = history_->block_number(h);
+  if (!n || *n >= first_) return nullptr;
+  return history_->block(*n);
 }
 
 std::optional<TxLocation> Chain::find_transaction(const Bytes32& hash) const {
-  auto it = tx_index_.find(hash);
-  if (it == tx_index_.end()) return std::nullopt;
-  return it->second;
+  if (auto it = tx_index_.find(hash); it != tx_index_.end()) return it->second;
+  if (history_ == nullptr) return std::nullopt;
+  std::optional<TxLocation> loc = history_->find_transaction(hash);
+  if (loc && loc->block_number >= first_) return std::nullopt;  // the window's index is complete
+  return loc;
 }
 
-const SignedTransaction* Chain::transaction(const TxLocation& loc) const {
-  const Block* b = block_by_number(loc.block_number);
+std::shared_ptr<const SignedTransaction> Chain::transaction(const TxLocation& loc) const {
+  std::shared_ptr<const Block> b = block_by_number(loc.block_number);
   if (b == nullptr || loc.index >= b->transactions.size()) return nullptr;
-  return &b->transactions[loc.index];
+  const SignedTransaction* tx = &b->transactions[loc.index];
+  return {std::move(b), tx};
 }
 
-const Receipt* Chain::receipt(const TxLocation& loc) const {
-  const Block* b = block_by_number(loc.block_number);
+std::shared_ptr<const Receipt> Chain::receipt(const TxLocation& loc) const {
+  std::shared_ptr<const Block> b = block_by_number(loc.block_number);
   if (b == nullptr || loc.index >= b->receipts.size()) return nullptr;
-  return &b->receipts[loc.index];
+  const Receipt* rc = &b->receipts[loc.index];
+  return {std::move(b), rc};
 }
 
 namespace {
@@ -196,7 +240,7 @@ struct LeafWork {
 
 const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t timestamp,
                                SealWorker* worker) {
-  const Block& parent = blocks_.back();
+  const Block& parent = head();
   Block block;
   BlockHeader& h = block.header;
   h.parent_hash = parent.hash;
@@ -296,14 +340,8 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
   for (Receipt& rc : block.receipts)
     rc.block_hash = block.hash;
   block.transactions = std::move(txs);
-
-  const uint64_t number = h.number;
-  for (size_t i = 0; i < block.transactions.size(); ++i)
-    tx_index_.insert_or_assign(block.transactions[i].hash,
-                               TxLocation{number, static_cast<uint32_t>(i)});
-  block_index_.emplace(block.hash, number);
-  blocks_.push_back(std::move(block));
-  return blocks_.back();
+  push(std::make_shared<const Block>(std::move(block)));
+  return head();
 }
 
 std::string Chain::replay_block(const Block& stored, SealWorker* worker) {
@@ -363,14 +401,23 @@ std::string Chain::append_executed(Block block) {
     return "parent hash " + block.header.parent_hash.hex() + " is not the hash of block " +
            std::to_string(height());
   }
-  const uint64_t number = block.header.number;
-  for (size_t i = 0; i < block.transactions.size(); ++i) {
-    tx_index_.insert_or_assign(block.transactions[i].hash,
-                               TxLocation{number, static_cast<uint32_t>(i)});
-  }
-  block_index_.emplace(block.hash, number);
-  blocks_.push_back(std::move(block));
+  push(std::make_shared<const Block>(std::move(block)));
   return "";
+}
+
+std::string Chain::restore_at(std::shared_ptr<const Block> head, BytesView encoding) {
+  STOA_ASSERT(history_ != nullptr);
+  if (head == nullptr) return "no block to restore at";
+  if (head->header.number == 0) return "a snapshot at genesis is not restored";
+  if (head->header.number > history_->height()) {
+    return "block " + std::to_string(head->header.number) + " is not in the history";
+  }
+  blocks_.clear();
+  tx_index_.clear();
+  block_index_.clear();
+  block_index_.emplace(genesis_->hash, 0);
+  push(std::move(head));
+  return restore_state(encoding);
 }
 
 std::string Chain::restore_state(BytesView encoding) {

@@ -161,7 +161,7 @@ void EthApi::require_head_state(const BlockTag& t) {
       n = t.number;
       break;
     case BlockTag::kHash: {
-      const chain::Block* b = c.block_by_hash(t.hash);
+      const std::shared_ptr<const chain::Block> b = c.block_by_hash(t.hash);
       if (b == nullptr) throw RpcError(rpc_code::kResourceNotFound, "unknown block hash");
       n = b->header.number;
       break;
@@ -176,7 +176,7 @@ void EthApi::require_head_state(const BlockTag& t) {
   }
 }
 
-const chain::Block* EthApi::block_for_tag(const BlockTag& t) {
+std::shared_ptr<const chain::Block> EthApi::block_for_tag(const BlockTag& t) {
   const chain::Chain& c = ledger_.chain();
   switch (t.kind) {
     case BlockTag::kEarliest:
@@ -186,7 +186,7 @@ const chain::Block* EthApi::block_for_tag(const BlockTag& t) {
     case BlockTag::kHash:
       return c.block_by_hash(t.hash);
     default:
-      return &c.head();
+      return c.block_by_number(c.height());
   }
 }
 
@@ -233,7 +233,7 @@ json EthApi::get_block_by_number(const json& p) {
   if (t.kind == BlockTag::kHash) invalid_params("block: use eth_getBlockByHash for a hash");
   const bool full = parse_bool(p, 1, "full transactions flag");
   std::shared_lock lock = ledger_.read_lock();
-  const chain::Block* b = block_for_tag(t);
+  const std::shared_ptr<const chain::Block> b = block_for_tag(t);
   return b == nullptr ? json(nullptr) : block_json(*b, full);
 }
 
@@ -242,7 +242,7 @@ json EthApi::get_block_by_hash(const json& p) {
   const Bytes32 h = parse_hash(p[0], "block hash");
   const bool full = parse_bool(p, 1, "full transactions flag");
   std::shared_lock lock = ledger_.read_lock();
-  const chain::Block* b = ledger_.chain().block_by_hash(h);
+  const std::shared_ptr<const chain::Block> b = ledger_.chain().block_by_hash(h);
   return b == nullptr ? json(nullptr) : block_json(*b, full);
 }
 
@@ -253,7 +253,7 @@ json EthApi::get_transaction_by_hash(const json& p) {
     std::shared_lock lock = ledger_.read_lock();
     const chain::Chain& c = ledger_.chain();
     if (auto loc = c.find_transaction(h)) {
-      return transaction_json(*c.transaction(*loc), c.block_by_number(loc->block_number),
+      return transaction_json(*c.transaction(*loc), c.block_by_number(loc->block_number).get(),
                               loc->index);
     }
   }
@@ -475,7 +475,7 @@ json EthApi::fee_history(const json& p) {
     }
   }
   std::shared_lock lock = ledger_.read_lock();
-  const chain::Block* newest = block_for_tag(t);
+  const std::shared_ptr<const chain::Block> newest = block_for_tag(t);
   if (newest == nullptr) throw RpcError(rpc_code::kResourceNotFound, "block not found");
   const uint64_t last = newest->header.number;
   count = std::min(count, last + 1);
@@ -484,7 +484,8 @@ json EthApi::fee_history(const json& p) {
   json ratio = json::array();
   json reward = json::array();
   for (uint64_t n = oldest; n <= last && count > 0; ++n) {
-    const chain::BlockHeader& h = ledger_.chain().block_by_number(n)->header;
+    const std::shared_ptr<const chain::Block> b = ledger_.chain().block_by_number(n);
+    const chain::BlockHeader& h = b->header;
     base.push_back("0x0");
     ratio.push_back(static_cast<double>(h.gas_used) / static_cast<double>(h.gas_limit));
     reward.push_back(json(std::vector<std::string>(percentiles.size(), "0x0")));

@@ -284,7 +284,7 @@ json await(Ledger& ledger, const Step& s) {
   const auto loc = ledger.sequencer().wait_for(s.hash, kWaitTimeout);
   if (!loc) fail(504, "timeout", "transaction " + s.hash.hex() + " (" + s.name + ") not sealed");
   std::shared_lock lock = ledger.read_lock();
-  const chain::Receipt* r = ledger.chain().receipt(*loc);
+  const std::shared_ptr<const chain::Receipt> r = ledger.chain().receipt(*loc);
   STOA_ASSERT(r != nullptr);
   json j = {{"step", s.name},
             {"hash", s.hash.hex()},

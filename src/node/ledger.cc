@@ -1,6 +1,8 @@
 // The chain, its sequencer and the ledger's clock.
 #include "stoa/node/ledger.h"
 
+#include <algorithm>
+#include <exception>
 #include <utility>
 #include <vector>
 
@@ -34,6 +36,7 @@ Ledger::Ledger(std::unique_ptr<chain::Chain> chain, Metrics& metrics,
   opts.on_durable = [this](const chain::Block& b) { on_durable(b); };
   opts.admit = [this](const core::State& st, const chain::SignedTransaction& tx,
                       std::string* detail, Bytes* revert) { return admit(st, tx, detail, revert); };
+  stream_durable_ = chain_->height();
   sequencer_ = std::make_unique<chain::Sequencer>(*chain_, std::move(opts));
 }
 
@@ -43,6 +46,66 @@ Ledger::~Ledger() {
 
 void Ledger::stop() {
   if (sequencer_) sequencer_->stop();
+  {
+    std::lock_guard lock(stream_mu_);
+    stream_stopped_ = true;
+  }
+  stream_cv_.notify_all();
+}
+
+std::unique_ptr<BlockSubscription> Ledger::subscribe(
+    uint64_t cursor, std::function<bool(const chain::Block&)> deliver) {
+  std::unique_ptr<BlockSubscription> s(new BlockSubscription(*this, cursor, std::move(deliver)));
+  s->thread_ = std::thread([p = s.get()] { p->run(); });
+  return s;
+}
+
+BlockSubscription::BlockSubscription(Ledger& ledger, uint64_t cursor,
+                                     std::function<bool(const chain::Block&)> deliver)
+    : ledger_(ledger), cursor_(cursor), deliver_(std::move(deliver)) {}
+
+BlockSubscription::~BlockSubscription() {
+  stop();
+}
+
+void BlockSubscription::stop() {
+  {
+    // Under the ledger's stream lock, so that a subscription about to wait sees the flag.
+    std::lock_guard lock(ledger_.stream_mu_);
+    stop_ = true;
+  }
+  ledger_.stream_cv_.notify_all();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+std::string BlockSubscription::error() const {
+  std::lock_guard lock(mu_);
+  return error_;
+}
+
+void BlockSubscription::run() {
+  while (!stop_) {
+    const uint64_t n = cursor_.load();
+    std::shared_ptr<const chain::Block> block;
+    try {
+      std::shared_lock lock = ledger_.read_lock();  // every sealed block durable
+      if (n <= ledger_.chain().height()) block = ledger_.chain().block_by_number(n);
+    } catch (const std::exception& e) {
+      std::lock_guard lock(mu_);
+      error_ = "block " + std::to_string(n) + ": " + e.what();
+      return;
+    }
+    if (block == nullptr) {
+      std::unique_lock lock(ledger_.stream_mu_);
+      ledger_.stream_cv_.wait(
+          lock, [&] { return stop_ || ledger_.stream_stopped_ || ledger_.stream_durable_ >= n; });
+      if (ledger_.stream_durable_ < n) return;  // stopped
+      continue;
+    }
+    const bool more = deliver_(*block);
+    cursor_.store(n + 1);
+    if (!more) return;
+  }
 }
 
 uint64_t Ledger::now() const {
@@ -128,6 +191,11 @@ void Ledger::on_durable(const chain::Block& block) {
     std::lock_guard lock(listener_mu_);
     if (listener_) listener_(block);
   }
+  {
+    std::lock_guard lock(stream_mu_);
+    stream_durable_ = std::max(stream_durable_, block.header.number);
+  }
+  stream_cv_.notify_all();
   if (log_level() <= LogLevel::kDebug) {
     log_event(LogLevel::kDebug, "block_sealed",
               {{"number", block.header.number},

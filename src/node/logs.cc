@@ -152,7 +152,7 @@ void collect_logs(const chain::Chain& chain, const LogQuery& q, uint64_t from, u
 json query_logs(const chain::Chain& chain, const LogQuery& q) {
   json out = json::array();
   if (q.block_hash) {
-    const chain::Block* b = chain.block_by_hash(*q.block_hash);
+    const std::shared_ptr<const chain::Block> b = chain.block_by_hash(*q.block_hash);
     if (b == nullptr) throw RpcError(rpc_code::kResourceNotFound, "unknown block hash");
     collect_block(*b, q, out);
     return out;

@@ -300,7 +300,8 @@ json RestApi::transfers(const HttpRequest& req) {
   const core::SecuritySet& s = resolve(c.state(), req.matches[1]);
   json list = json::array();
   for (uint64_t n = c.height() + 1; n-- > 0 && list.size() < limit;) {
-    const chain::Block& b = *c.block_by_number(n);
+    const std::shared_ptr<const chain::Block> block = c.block_by_number(n);
+    const chain::Block& b = *block;
     for (size_t i = b.receipts.size(); i-- > 0 && list.size() < limit;) {
       const chain::Receipt& r = b.receipts[i];
       const chain::SignedTransaction& tx = b.transactions[i];
@@ -360,7 +361,7 @@ json RestApi::block(const HttpRequest& req) {
     fail(400, "bad_request", "block number: expected a decimal integer");
   }
   std::shared_lock lock = ledger_.read_lock();
-  const chain::Block* b = ledger_.chain().block_by_number(std::stoull(text));
+  const std::shared_ptr<const chain::Block> b = ledger_.chain().block_by_number(std::stoull(text));
   if (b == nullptr) fail(404, "not_found", "no block " + text);
   json j = block_summary(*b);
   json txs = json::array();
@@ -383,7 +384,8 @@ json RestApi::transaction(const HttpRequest& req) {
   const chain::Chain& c = ledger_.chain();
   auto loc = c.find_transaction(*h);
   if (!loc) fail(404, "not_found", "no transaction " + text);
-  const chain::Block& b = *c.block_by_number(loc->block_number);
+  const std::shared_ptr<const chain::Block> block = c.block_by_number(loc->block_number);
+  const chain::Block& b = *block;
   const chain::SignedTransaction& tx = b.transactions[loc->index];
   const chain::Receipt& r = b.receipts[loc->index];
   json logs = json::array();

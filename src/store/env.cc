@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 namespace stoa::store {
 namespace {
@@ -118,6 +119,35 @@ class PosixEnv final : public Env {
     }
     out->resize(got);
     ::close(fd);
+    return IoStatus::Ok();
+  }
+  IoStatus read_at(const std::string& path, uint64_t offset, size_t size, Bytes* out) override {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return os_error("open", path);
+    out->resize(size);
+    size_t got = 0;
+    while (got < size) {
+      const ssize_t n =
+          ::pread(fd, out->data() + got, size - got, static_cast<off_t>(offset + got));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        ::close(fd);
+        return os_error("pread", path);
+      }
+      if (n == 0) break;
+      got += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    if (got < size) {
+      return IoStatus::Error("pread " + path + ": " + std::to_string(size) + " bytes at offset " +
+                             std::to_string(offset) + " run past the end of the file");
+    }
+    return IoStatus::Ok();
+  }
+  IoStatus file_size(const std::string& path, uint64_t* size) override {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return os_error("stat", path);
+    *size = static_cast<uint64_t>(st.st_size);
     return IoStatus::Ok();
   }
   IoStatus truncate(const std::string& path, uint64_t size) override {
@@ -309,6 +339,26 @@ IoStatus MemEnv::read_all(const std::string& path, Bytes* out) {
   auto it = files_.find(path);
   if (it == files_.end()) return IoStatus::Error("open " + path + ": No such file or directory");
   *out = it->second.data;
+  return IoStatus::Ok();
+}
+
+IoStatus MemEnv::read_at(const std::string& path, uint64_t offset, size_t size, Bytes* out) {
+  auto it = files_.find(path);
+  if (it == files_.end()) return IoStatus::Error("open " + path + ": No such file or directory");
+  const Bytes& d = it->second.data;
+  if (offset > d.size() || size > d.size() - offset) {
+    return IoStatus::Error("pread " + path + ": " + std::to_string(size) + " bytes at offset " +
+                           std::to_string(offset) + " run past the end of the file");
+  }
+  out->assign(d.begin() + static_cast<std::ptrdiff_t>(offset),
+              d.begin() + static_cast<std::ptrdiff_t>(offset + size));
+  return IoStatus::Ok();
+}
+
+IoStatus MemEnv::file_size(const std::string& path, uint64_t* size) {
+  auto it = files_.find(path);
+  if (it == files_.end()) return IoStatus::Error("stat " + path + ": No such file or directory");
+  *size = it->second.data.size();
   return IoStatus::Ok();
 }
 

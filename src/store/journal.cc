@@ -69,28 +69,71 @@ std::string segment_name(uint64_t first_block) {
   return buf;
 }
 
+IoStatus list_segments(Env* env, const std::string& data_dir,
+                       std::vector<std::pair<uint64_t, std::string>>* segments) {
+  std::vector<std::string> names;
+  if (IoStatus s = env->list(journal_dir(data_dir), &names); !s.ok()) return s;
+  segments->clear();
+  for (const std::string& n : names) {
+    uint64_t first = 0;
+    if (parse_segment_name(n, &first)) segments->emplace_back(first, n);
+  }
+  std::sort(segments->begin(), segments->end());
+  return IoStatus::Ok();
+}
+
+std::string parse_record(BytesView bytes, const std::string& segment, uint64_t offset,
+                         JournalRecord* out) {
+  const uint8_t* p = bytes.data();
+  if (bytes.size() < kRecordHeaderBytes) return "record header incomplete";
+  if (get_u32(p) != kRecordMagic) return "bad record magic";
+  const uint32_t len = get_u32(p + 4);
+  if (kRecordHeaderBytes + uint64_t{len} != bytes.size()) {
+    return "record of " + std::to_string(len) + " payload bytes where " +
+           std::to_string(bytes.size() - kRecordHeaderBytes) + " were expected";
+  }
+  uint32_t crc = crc32c(p, 80);
+  crc = crc32c_extend(crc, p + kRecordHeaderBytes, len);
+  if (crc != get_u32(p + 80)) return "record checksum mismatch";
+  out->segment = segment;
+  out->offset = offset;
+  out->number = get_u64(p + 8);
+  std::copy(p + 16, p + 48, out->prev_hash.b.begin());
+  std::copy(p + 48, p + 80, out->hash.b.begin());
+  out->payload = BytesView(p + kRecordHeaderBytes, len);
+  return "";
+}
+
 ScanResult scan_journal(Env* env, const std::string& data_dir, uint64_t chain_id,
                         const Bytes32& genesis_hash, bool repair_tail,
-                        const std::function<std::string(const JournalRecord&)>& visit) {
+                        const std::function<std::string(const JournalRecord&)>& visit,
+                        const ScanStart& start) {
   ScanResult res;
   res.head_hash = genesis_hash;
   const std::string dir = journal_dir(data_dir);
-  std::vector<std::string> names;
-  if (IoStatus s = env->list(dir, &names); !s.ok()) {
+  std::vector<std::pair<uint64_t, std::string>> segs;
+  if (IoStatus s = list_segments(env, data_dir, &segs); !s.ok()) {
     res.error = s.error;
     res.io_error = true;
     return res;
   }
-  std::vector<std::pair<uint64_t, std::string>> segs;
-  for (const std::string& n : names) {
-    uint64_t first = 0;
-    if (parse_segment_name(n, &first)) segs.emplace_back(first, n);
-  }
-  std::sort(segs.begin(), segs.end());
   uint64_t expected = 1;  // the next block number
   Bytes32 prev = genesis_hash;
+  size_t first_index = 0;
+  if (!start.segment.empty()) {
+    while (first_index < segs.size() && segs[first_index].second != start.segment)
+      ++first_index;
+    if (first_index == segs.size()) {
+      res.error = "segment " + start.segment + " is missing";
+      return res;
+    }
+    // From a segment's beginning, its first block must be the one expected (a gap is reported);
+    // from within it, the header is checked against the segment's own first block.
+    expected = start.offset <= kSegmentHeaderBytes ? start.number : segs[first_index].first;
+    prev = start.prev_hash;
+  }
   Bytes data;
-  for (size_t si = 0; si < segs.size(); ++si) {
+  for (size_t si = first_index; si < segs.size(); ++si) {
     const auto& [first, name] = segs[si];
     const bool last = si + 1 == segs.size();
     const std::string path = join_path(dir, name);
@@ -130,6 +173,15 @@ ScanResult scan_journal(Env* env, const std::string& data_dir, uint64_t chain_id
     res.last_segment_size = data.size();
     res.bytes += data.size();
     uint64_t off = kSegmentHeaderBytes;
+    if (si == first_index && !start.segment.empty()) {
+      off = start.offset;
+      expected = start.number;
+      if (off < kSegmentHeaderBytes || off > data.size()) {
+        res.error = where(name, off, expected) + "no record starts here (the segment holds " +
+                    std::to_string(data.size()) + " bytes)";
+        return res;
+      }
+    }
     while (off < data.size()) {
       const uint64_t left = data.size() - off;
       const uint8_t* p = data.data() + off;
@@ -251,6 +303,7 @@ IoStatus JournalWriter::open(Env* env, const std::string& data_dir, uint64_t cha
       return cannot_write(path, s);
     }
     w->size_ = scan.last_segment_size;
+    w->segment_ = scan.last_segment;
   }
   *out = std::move(w);
   return IoStatus::Ok();
@@ -270,6 +323,7 @@ IoStatus JournalWriter::roll(uint64_t first_block) {
   if (IoStatus s = f->sync(); !s.ok()) return s;
   if (IoStatus s = env_->sync_dir(dir_); !s.ok()) return s;
   file_ = std::move(f);
+  segment_ = segment_name(first_block);
   size_ = kSegmentHeaderBytes;
   ++segments_created_;
   return IoStatus::Ok();
@@ -303,6 +357,8 @@ IoStatus JournalWriter::append(const chain::Block& block) {
     failed_ = s.error;
     return s;
   }
+  last_offset_ = size_;
+  last_length_ = buf_.size();
   size_ += buf_.size();
   next_number_ = block.header.number + 1;
   last_hash_ = block.hash;

@@ -10,6 +10,7 @@
 #include "stoa/common/assert.h"
 #include "stoa/core/bytes_sink.h"
 #include "stoa/store/block_codec.h"
+#include "stoa/store/history.h"
 
 namespace stoa::store {
 namespace {
@@ -77,37 +78,87 @@ std::string replay(Env* env, const std::string& data_dir, const chain::ChainConf
 
 }  // namespace
 
-std::string Store::open(Env* env, const std::string& data_dir, const chain::ChainConfig& config,
-                        const StoreOptions& options, std::unique_ptr<Store>* store,
-                        std::unique_ptr<chain::Chain>* chain_out, RecoveryReport* report) {
-  const auto start = std::chrono::steady_clock::now();
-  const uint64_t chain_id = config.genesis.chain_id;
-  auto chain = std::make_unique<chain::Chain>(config);
-  const Bytes32 genesis_hash = chain->head().hash;
-  auto fail = [&](OpenFailure kind, std::string error) {
+namespace {
+
+// Replays blocks from..to, read from the history (each record's checksum checked), onto `chain`.
+std::string replay_from_history(const DiskHistory& history, uint64_t from, uint64_t to,
+                                chain::Chain& chain, RecoveryReport* report) {
+  chain::SealThread worker;  // replayed blocks are sealed as the sequencer seals them
+  for (uint64_t n = from; n <= to; ++n) {
+    chain::Block b;
+    if (std::string e = history.read_block(n, &b); !e.empty()) return e;
+    const size_t ntx = b.transactions.size();
+    if (std::string e = chain.replay_block(b, &worker); !e.empty()) return history.where(n) + e;
+    ++report->replayed_blocks;
+    report->replayed_transactions += ntx;
+  }
+  return "";
+}
+
+// The steps of Store::open (docs/journal-format.md, "Recovery"), sharing what each finds. Every
+// step returns "" or the error, with report->failure set to its kind.
+class Recovery {
+ public:
+  Recovery(Env* e, const std::string& dir, const chain::ChainConfig& cfg, const StoreOptions& opts,
+           RecoveryReport* out)
+      : env(e),
+        data_dir(dir),
+        config(cfg),
+        options(opts),
+        report(out),
+        chain_id(cfg.genesis.chain_id),
+        chain(std::make_unique<chain::Chain>(cfg)),
+        genesis_hash(chain->head().hash),
+        hpath(head_path(dir)) {}
+
+  std::string fail(OpenFailure kind, std::string error) {
     report->failure = kind;
     return error;
-  };
-  // Snapshot writes a crash interrupted leave NAME.snap.tmp behind: never read, removed here.
-  {
-    std::vector<std::string> all;
-    const std::string sdir = snapshot_dir(data_dir);
-    if (IoStatus s = env->list(sdir, &all); !s.ok()) return fail(OpenFailure::kIo, s.error);
-    for (const std::string& n : all) {
-      if (n.size() <= 9 || n.compare(n.size() - 9, 9, ".snap.tmp") != 0) continue;
-      const std::string path = join_path(sdir, n);
-      if (IoStatus s = env->remove(path); !s.ok()) {
-        return fail(OpenFailure::kIo, cannot_write(path, s).error);
-      }
-      report->warnings.push_back("removed " + path +
-                                 ": a snapshot write interrupted by a crash (never used)");
-    }
   }
-  // The head file is read before the journal: the journal holds at least the head it records.
+  std::string remove_snapshot_temps();
+  std::string read_head_file();
+  std::string index_journal();
+  std::string check_head_and_tail();
+  std::string recover_state();
+  bool restore_from_snapshot(const std::string& name, std::string* problem);
+
+  Env* env;
+  const std::string& data_dir;
+  const chain::ChainConfig& config;
+  const StoreOptions& options;
+  RecoveryReport* report;
+  const uint64_t chain_id;
+  std::unique_ptr<chain::Chain> chain;
+  const Bytes32 genesis_hash;
+  const std::string hpath;
   HeadRecord recorded;
+  HeadRead head_read = HeadRead::kAbsent;
   std::string head_problem;
-  const HeadRead head_read = read_head(env, data_dir, &recorded, &head_problem);
-  const std::string hpath = head_path(data_dir);
+  std::shared_ptr<DiskHistory> history;
+  ScanResult scan;  // where the journal ends; the writer continues there
+  bool rewrite_head = false;
+};
+
+// Snapshot writes a crash interrupted leave NAME.snap.tmp behind: never read, removed here.
+std::string Recovery::remove_snapshot_temps() {
+  std::vector<std::string> all;
+  const std::string sdir = snapshot_dir(data_dir);
+  if (IoStatus s = env->list(sdir, &all); !s.ok()) return fail(OpenFailure::kIo, s.error);
+  for (const std::string& n : all) {
+    if (n.size() <= 9 || n.compare(n.size() - 9, 9, ".snap.tmp") != 0) continue;
+    const std::string path = join_path(sdir, n);
+    if (IoStatus s = env->remove(path); !s.ok()) {
+      return fail(OpenFailure::kIo, cannot_write(path, s).error);
+    }
+    report->warnings.push_back("removed " + path +
+                               ": a snapshot write interrupted by a crash (never used)");
+  }
+  return "";
+}
+
+// The head file is read before the journal: the journal holds at least the head it records.
+std::string Recovery::read_head_file() {
+  head_read = read_head(env, data_dir, &recorded, &head_problem);
   if (head_read == HeadRead::kOk &&
       (recorded.genesis_hash != genesis_hash || recorded.chain_id != chain_id)) {
     return fail(OpenFailure::kDamaged,
@@ -117,12 +168,62 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
                     std::to_string(recorded.genesis_timestamp) +
                     "): genesis.json does not belong to this data directory");
   }
-  // Pass 1: checksums and links; the tail is repaired only once the head file agrees.
-  const ScanResult scan =
-      scan_journal(env, data_dir, chain_id, genesis_hash, /*repair_tail=*/false);
-  if (!scan.error.empty()) {
-    return fail(scan.io_error ? OpenFailure::kIo : OpenFailure::kDamaged, scan.error);
+  return "";
+}
+
+std::string Recovery::index_journal() {
+  // The block index, checked against the journal where it ends (store/history.h).
+  std::vector<std::pair<uint64_t, std::string>> segments;
+  if (IoStatus s = list_segments(env, data_dir, &segments); !s.ok()) {
+    return fail(OpenFailure::kIo, s.error);
   }
+  history = std::make_shared<DiskHistory>(env, data_dir, chain_id, genesis_hash);
+  ScanStart resume;
+  if (std::string e = history->load(segments, &resume); !e.empty()) {
+    return fail(OpenFailure::kIo, e);
+  }
+  // The journal after the index's end: every record checked (checksum, number, hash link) and
+  // indexed; a torn tail is repaired only once the head file agrees (below). Normally nothing, or
+  // the block whose index entry a crash cut; the whole journal when the index is missing (a
+  // directory written before the index existed).
+  scan.head_number = history->height();
+  if (!resume.segment.empty()) {
+    std::vector<Bytes32> tx_hashes;
+    scan = scan_journal(
+        env, data_dir, chain_id, genesis_hash, /*repair_tail=*/false,
+        [&](const JournalRecord& rec) -> std::string {
+          chain::Block b;
+          std::string e = decode_block(rec.payload, chain_id, false, &b);
+          if (!e.empty()) return "cannot decode the block: " + e;
+          if (b.hash != rec.hash) {
+            return "the record names hash " + rec.hash.hex() + " but its header hashes to " +
+                   b.hash.hex();
+          }
+          tx_hashes.clear();
+          for (const chain::SignedTransaction& tx : b.transactions)
+            tx_hashes.push_back(tx.hash);
+          history->append_record(rec, tx_hashes);
+          return "";
+        },
+        resume);
+    if (!scan.error.empty()) {
+      return fail(scan.io_error ? OpenFailure::kIo : OpenFailure::kDamaged, scan.error);
+    }
+    report->indexed_blocks = scan.records;
+  } else if (!segments.empty()) {
+    scan.last_segment = segments.back().second;
+    if (IoStatus s = env->file_size(join_path(journal_dir(data_dir), scan.last_segment),
+                                    &scan.last_segment_size);
+        !s.ok()) {
+      return fail(OpenFailure::kIo, s.error);
+    }
+  }
+  scan.head_number = history->height();
+  return "";
+}
+
+// The head check, then the torn tail's repair (only once the head file agrees).
+std::string Recovery::check_head_and_tail() {
   const std::string torn_where =
       scan.torn_tail ? "the last record is damaged (segment " + scan.torn_segment + ", offset " +
                            std::to_string(scan.torn_offset) + ", " +
@@ -132,7 +233,7 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
       ". Nothing is served. Restore the data directory from a backup; or, to continue from block " +
       std::to_string(scan.head_number) +
       " and give up what is missing, start once with --accept-truncation";
-  bool rewrite_head = head_read != HeadRead::kOk;
+  rewrite_head = head_read != HeadRead::kOk;
   if (head_read == HeadRead::kDamaged) {
     const std::string m = hpath + " is damaged (" + head_problem +
                           "): whether blocks are missing at the end of the journal (which ends at "
@@ -158,10 +259,10 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
                                  "; they are lost, and block " + std::to_string(first) +
                                  " will be sealed anew");
       rewrite_head = true;
-    } else if (recorded.number > 0 && scan.hashes[recorded.number - 1] != recorded.hash) {
+    } else if (recorded.number > 0 && history->hash(recorded.number) != recorded.hash) {
       return fail(OpenFailure::kDamaged,
                   "block " + std::to_string(recorded.number) + " in the journal has hash " +
-                      scan.hashes[recorded.number - 1].hex() + " but " + hpath + " records " +
+                      history->hash(recorded.number).hex() + " but " + hpath + " records " +
                       recorded.hash.hex() + ": the journal was replaced or rewritten");
     }
   } else if (scan.head_number > 0) {
@@ -183,94 +284,144 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
     }
     report->warnings.push_back(std::move(w));
   }
-  // Pass 2: from the newest usable snapshot, or from genesis.
+  const uint64_t head = history->height();
+  scan.head_number = head;
+  scan.head_hash = head == 0 ? genesis_hash : history->hash(head);
+  scan.error.clear();
+  if (std::string w = history->index_warning(); !w.empty()) {
+    report->warnings.push_back("block index not written (rebuilt at the next start): " + w);
+  }
+  return "";
+}
+
+// The state: from the newest usable snapshot, replaying only the blocks after it; or from
+// genesis. Blocks up to the snapshot are not read: they are served from the journal on demand.
+std::string Recovery::recover_state() {
+  const uint64_t head = history->height();
   std::vector<std::string> names;
   if (options.load_snapshots) {
-    if (IoStatus s = list_snapshots(env, data_dir, &names); !s.ok()) return s.error;
+    if (IoStatus s = list_snapshots(env, data_dir, &names); !s.ok()) {
+      return fail(OpenFailure::kIo, s.error);
+    }
   }
-  bool done = false;
   for (const std::string& name : names) {
-    Snapshot snap;
-    std::string problem = read_snapshot(env, data_dir, name, chain_id, &snap);
-    if (problem.empty() && snap.block_number > scan.head_number) {
-      report->failure = OpenFailure::kTruncated;
-      return "snapshot " + name + " is at block " + std::to_string(snap.block_number) +
-             " but the journal ends at block " + std::to_string(scan.head_number) +
-             ": journal segments are missing";
-    }
-    if (problem.empty() && snap.block_number > 0 &&
-        scan.hashes[snap.block_number - 1] != snap.block_hash) {
-      problem =
-          "its block hash differs from the journal's block " + std::to_string(snap.block_number);
-    }
-    if (problem.empty()) {
-      RecoveryReport r;
-      std::string snapshot_problem;
-      std::string e = replay(env, data_dir, config, &snap, false, *chain, &r, &snapshot_problem);
-      // The journal's blocks after the snapshot disagree with its state (a later block read a
-      // value the snapshot got wrong, so its state root differs): the snapshot is skipped, and
-      // an older one or genesis is tried. If the journal itself is at fault, replay from
-      // genesis fails the same way and that error stops the node.
-      if (!e.empty() && snapshot_problem.empty()) snapshot_problem = "replay from it failed: " + e;
-      if (snapshot_problem.empty()) {
-        r.warnings = std::move(report->warnings);
-        *report = std::move(r);
-        report->snapshot_block = snap.block_number;
-        done = true;
-        break;
-      }
-      problem = snapshot_problem;
-      chain = std::make_unique<chain::Chain>(config);  // the failed restore left it unusable
-    }
-    std::string warning = "snapshot " + name;
-    warning += " skipped: ";
-    warning += problem;
-    report->warnings.push_back(std::move(warning));
+    std::string problem;
+    if (restore_from_snapshot(name, &problem)) return "";
+    if (report->failure != OpenFailure::kNone) return problem;
+    report->warnings.push_back("snapshot " + name + " skipped: " + problem);
   }
-  if (!done) {
-    RecoveryReport r;
-    std::string snapshot_problem;
-    std::string e = replay(env, data_dir, config, nullptr, false, *chain, &r, &snapshot_problem);
-    if (!e.empty()) return fail(OpenFailure::kDamaged, e);
-    r.warnings = std::move(report->warnings);
-    *report = std::move(r);
+  RecoveryReport r;
+  chain = std::make_unique<chain::Chain>(config);
+  chain->set_history(history);
+  if (std::string e = replay_from_history(*history, 1, head, *chain, &r); !e.empty()) {
+    return fail(OpenFailure::kDamaged, e);
   }
+  r.warnings = std::move(report->warnings);
+  r.indexed_blocks = report->indexed_blocks;
+  *report = std::move(r);
+  return "";
+}
+
+// True when the state was restored from snapshot `name` and the blocks after it replayed; else
+// `problem` says why it was not usable (with report->failure set if that is fatal).
+bool Recovery::restore_from_snapshot(const std::string& name, std::string* problem) {
+  const uint64_t head = history->height();
+  Snapshot snap;
+  *problem = read_snapshot(env, data_dir, name, chain_id, &snap);
+  if (problem->empty() && snap.block_number > head) {
+    *problem = fail(OpenFailure::kTruncated,
+                    "snapshot " + name + " is at block " + std::to_string(snap.block_number) +
+                        " but the journal ends at block " + std::to_string(head) +
+                        ": journal segments are missing");
+    return false;
+  }
+  if (problem->empty() && snap.block_number == 0) *problem = "it is at genesis";
+  if (problem->empty() && history->hash(snap.block_number) != snap.block_hash) {
+    *problem =
+        "its block hash differs from the journal's block " + std::to_string(snap.block_number);
+  }
+  if (!problem->empty()) return false;
+  RecoveryReport r;
+  chain = std::make_unique<chain::Chain>(config);
+  chain->set_history(history);
+  std::shared_ptr<const chain::Block> at;
+  std::string e;
+  try {
+    at = history->block(snap.block_number);
+  } catch (const std::runtime_error& x) {
+    e = x.what();
+  }
+  if (e.empty()) e = chain->restore_at(at, snap.state);
+  if (e.empty()) {
+    // The journal's blocks after the snapshot disagree with its state (a later block read a
+    // value the snapshot got wrong, so its state root differs): the snapshot is skipped, and
+    // an older one or genesis is tried. If the journal itself is at fault, replay from
+    // genesis fails the same way and that error stops the node.
+    e = replay_from_history(*history, snap.block_number + 1, head, *chain, &r);
+    if (!e.empty()) e.insert(0, "replay from it failed: ");
+  }
+  if (!e.empty()) {
+    *problem = e;
+    return false;
+  }
+  r.warnings = std::move(report->warnings);
+  r.indexed_blocks = report->indexed_blocks;
+  *report = std::move(r);
+  report->snapshot_block = snap.block_number;
+  report->loaded_blocks = snap.block_number;
+  return true;
+}
+
+}  // namespace
+
+std::string Store::open(Env* env, const std::string& data_dir, const chain::ChainConfig& config,
+                        const StoreOptions& options, std::unique_ptr<Store>* store,
+                        std::unique_ptr<chain::Chain>* chain_out, RecoveryReport* report) {
+  const auto start = std::chrono::steady_clock::now();
+  Recovery rec(env, data_dir, config, options, report);
+  for (auto step :
+       {&Recovery::remove_snapshot_temps, &Recovery::read_head_file, &Recovery::index_journal,
+        &Recovery::check_head_and_tail, &Recovery::recover_state}) {
+    if (std::string e = (rec.*step)(); !e.empty()) return e;
+  }
+  report->head = rec.history->height();
   // The writer continues after the (repaired) tail.
   std::unique_ptr<Store> st(new Store());
   st->env_ = env;
   st->data_dir_ = data_dir;
-  st->chain_id_ = chain_id;
+  st->chain_id_ = rec.chain_id;
   st->options_ = options;
-  if (IoStatus s =
-          JournalWriter::open(env, data_dir, chain_id, scan, options.segment_bytes, &st->writer_);
+  st->history_ = rec.history;
+  if (IoStatus s = JournalWriter::open(env, data_dir, rec.chain_id, rec.scan, options.segment_bytes,
+                                       &st->writer_);
       !s.ok()) {
-    return fail(OpenFailure::kIo, s.error);
+    return rec.fail(OpenFailure::kIo, s.error);
   }
-  HeadRecord head;
-  head.number = chain->height();
-  head.hash = chain->head().hash;
-  head.chain_id = chain_id;
-  head.operator_account = config.genesis.operator_account;
-  head.genesis_timestamp = config.genesis_timestamp;
-  head.genesis_hash = genesis_hash;
-  if (IoStatus s = HeadWriter::open(env, data_dir, head, rewrite_head, &st->head_); !s.ok()) {
-    return fail(OpenFailure::kIo, s.error);
+  HeadRecord now_at;
+  now_at.number = rec.chain->height();
+  now_at.hash = rec.chain->head().hash;
+  now_at.chain_id = rec.chain_id;
+  now_at.operator_account = config.genesis.operator_account;
+  now_at.genesis_timestamp = config.genesis_timestamp;
+  now_at.genesis_hash = rec.genesis_hash;
+  if (IoStatus s = HeadWriter::open(env, data_dir, now_at, rec.rewrite_head, &st->head_); !s.ok()) {
+    return rec.fail(OpenFailure::kIo, s.error);
   }
-  if (!rewrite_head && recorded.number != head.number) {
+  if (!rec.rewrite_head && rec.recorded.number != now_at.number) {
     // The journal's last block was fsynced but the crash came before the head file's update.
-    if (IoStatus s = st->head_->update(head.number, head.hash); !s.ok()) {
-      return fail(OpenFailure::kIo, s.error);
+    if (IoStatus s = st->head_->update(now_at.number, now_at.hash); !s.ok()) {
+      return rec.fail(OpenFailure::kIo, s.error);
     }
   }
   report->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   *store = std::move(st);
-  *chain_out = std::move(chain);
+  *chain_out = std::move(rec.chain);
   return "";
 }
 
 IoStatus Store::on_sealed(const chain::Block& block, const core::State& state,
                           std::string* warning) {
-  if (IoStatus s = writer_->append(block); !s.ok()) return s;
+  if (IoStatus s = append_record(block); !s.ok()) return s;
   if (IoStatus s = head_->update(block.header.number, block.hash); !s.ok()) return s;
   const uint64_t n = block.header.number;
   if (snapshot_due(n)) {
@@ -292,8 +443,14 @@ IoStatus Store::on_sealed(const chain::Block& block, const core::State& state,
 
 IoStatus Store::append(const chain::Block& block) {
   STOA_ASSERT(!snapshot_due(block.header.number));  // on_sealed, with the state, takes those
-  if (IoStatus s = writer_->append(block); !s.ok()) return s;
+  if (IoStatus s = append_record(block); !s.ok()) return s;
   return head_->update(block.header.number, block.hash);
+}
+
+IoStatus Store::append_record(const chain::Block& block) {
+  if (IoStatus s = writer_->append(block); !s.ok()) return s;
+  history_->append(block, writer_->last_segment(), writer_->last_offset(), writer_->last_length());
+  return IoStatus::Ok();
 }
 
 VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
@@ -301,6 +458,8 @@ VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
   VerifyReport v;
   const uint64_t chain_id = config.genesis.chain_id;
   chain::Chain chain(config);
+  chain.keep_recent_only();  // replay only: old blocks are never served
+  const Bytes32 genesis_hash = chain.head().hash;
   // The head file first: a node running meanwhile fsyncs a block's record before recording it.
   HeadRecord recorded;
   std::string head_problem;
@@ -366,8 +525,7 @@ VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
                ++v.snapshots_checked;
                return "";
              });
-  const ScanResult scan =
-      scan_journal(env, data_dir, chain_id, chain.block_by_number(0)->hash, false);
+  const ScanResult scan = scan_journal(env, data_dir, chain_id, genesis_hash, false);
   v.segments = scan.segments;
   v.bytes = scan.bytes;
   if (!e.empty()) {
@@ -383,6 +541,12 @@ VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
     }
   }
   const uint64_t height = chain.height();
+  // Block hashes from the scan (the chain keeps only recent blocks): hashes[i] is block i + 1's.
+  auto hash_at = [&](uint64_t n) -> Bytes32 {
+    if (n == 0) return genesis_hash;
+    STOA_ASSERT(n <= scan.hashes.size());
+    return scan.hashes[n - 1];
+  };
   const std::string torn =
       scan.torn_tail ? "the last record is damaged (segment " + scan.torn_segment + ", offset " +
                            std::to_string(scan.torn_offset) + ", " +
@@ -406,10 +570,9 @@ VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
       v.problem = missing(h.number, hpath + " records");
       return v;
     }
-    if (chain.block_by_number(h.number)->hash != h.hash) {
+    if (hash_at(h.number) != h.hash) {
       v.problem = "block " + std::to_string(h.number) + " in the journal has hash " +
-                  chain.block_by_number(h.number)->hash.hex() + " but " + hpath + " records " +
-                  h.hash.hex();
+                  hash_at(h.number).hex() + " but " + hpath + " records " + h.hash.hex();
       return v;
     }
   }
@@ -419,7 +582,7 @@ VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
   }
   if (expect.hash) {
     if (expect.number) {
-      const Bytes32 got = chain.block_by_number(*expect.number)->hash;
+      const Bytes32 got = hash_at(*expect.number);
       if (got != *expect.hash) {
         v.problem = "block " + std::to_string(*expect.number) + " has hash " + got.hex() +
                     ", not the expected " + expect.hash->hex();
@@ -428,7 +591,7 @@ VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
     } else {
       bool found = false;
       for (uint64_t n = 0; n <= height && !found; ++n)
-        found = chain.block_by_number(n)->hash == *expect.hash;
+        found = hash_at(n) == *expect.hash;
       if (!found) {
         v.problem = "no block in the journal has the expected hash " + expect.hash->hex() +
                     " (the journal ends at block " + std::to_string(height) + ", " +

@@ -77,8 +77,8 @@ TEST(ChainTest, Genesis) {
   EXPECT_EQ(g.header.ommers_hash, empty_ommers_hash());
   EXPECT_TRUE(g.transactions.empty());
   EXPECT_EQ(g.hash, g.header.hash());
-  EXPECT_EQ(chain.block_by_hash(g.hash), &chain.head());
-  EXPECT_EQ(chain.block_by_number(0), &chain.head());
+  EXPECT_EQ(chain.block_by_hash(g.hash).get(), &chain.head());
+  EXPECT_EQ(chain.block_by_number(0).get(), &chain.head());
   EXPECT_EQ(chain.block_by_number(1), nullptr);
   // Same genesis, same hash; another operator, another state root.
   Chain again(config());
@@ -184,7 +184,7 @@ TEST(ChainTest, FullFlowThroughSignedTransactions) {
       EXPECT_EQ(loc->block_number, n);
       EXPECT_EQ(loc->index, i);
       EXPECT_EQ(chain.transaction(*loc)->hash, tx.hash);
-      EXPECT_EQ(chain.receipt(*loc), &r);
+      EXPECT_EQ(chain.receipt(*loc).get(), &r);
     }
     EXPECT_EQ(b.header.gas_used, cumulative);
     EXPECT_EQ(b.header.gas_limit, kMeteredBlockGasLimit);
@@ -195,7 +195,7 @@ TEST(ChainTest, FullFlowThroughSignedTransactions) {
     EXPECT_EQ(b.header.parent_hash, chain.block_by_number(n - 1)->hash);
     EXPECT_EQ(b.header.number, n);
     EXPECT_EQ(b.hash, b.header.hash());
-    EXPECT_EQ(chain.block_by_hash(b.hash), &b);
+    EXPECT_EQ(chain.block_by_hash(b.hash).get(), &b);
   }
   EXPECT_FALSE(chain.find_transaction(Bytes32{}).has_value());
   EXPECT_EQ(chain.transaction(TxLocation{1, 5}), nullptr);

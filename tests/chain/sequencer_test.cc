@@ -66,7 +66,7 @@ TEST(SequencerTest, AdmitsInNonceOrderAndRefusesReplaysAndGaps) {
   {
     std::shared_lock lock = seq.read_lock();
     EXPECT_EQ(chain.state().account_nonce(k.address()), 2u);
-    const Receipt* r = chain.receipt(*loc1);
+    const std::shared_ptr<const Receipt> r = chain.receipt(*loc1);
     ASSERT_NE(r, nullptr);
     EXPECT_EQ(r->transaction_hash, t1.hash);
     EXPECT_GE(loc1->block_number, loc0->block_number);

@@ -6,6 +6,7 @@
 #include "ledger_fixture.h"
 #include "stoa/core/codes.h"
 #include "stoa/core/contract_kinds.h"
+#include "stoa/core/identity.h"
 #include "stoa/core/modules.h"
 #include "stoa/core/security_token.h"
 

@@ -4,6 +4,9 @@
 // documents, and never losing a block whose append returned ok (= acknowledged).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -912,6 +915,159 @@ TEST(StartupTest, ReadOnlyDataDirectoryIsReportedAsADamagedJournal) {
     EXPECT_TRUE(v.ok) << v.problem;
     EXPECT_EQ(v.blocks, 3u);
   }
+}
+
+}  // namespace
+}  // namespace stoa::store
+
+namespace stoa::store {
+namespace {
+
+// Restart from a snapshot reads the block index and the blocks after the snapshot, not the
+// journal before it: older blocks, receipts and transaction lookups come from the segments on
+// demand, checked as they are read (a record damaged there is found when read, and by verify).
+TEST(HistoryTest, StartFromASnapshotReadsOnlyTheTailAndServesOldBlocksOnDemand) {
+  MemEnv env;
+  Workload w;
+  StoreOptions so;
+  so.snapshot_every = 10;
+  std::vector<chain::Block> sealed;
+  {
+    Opened o = open(&env, so);
+    for (uint64_t i = 0; i < 23; ++i) {
+      const uint64_t n = o.chain->height() + 1;
+      const chain::Block& b = o.chain->seal_block(w.block(n), kGenesisTime + n);
+      ASSERT_TRUE(o.store->on_sealed(b, o.chain->state()).ok());
+      sealed.push_back(b);
+    }
+  }
+  {
+    Opened o = open(&env, so);
+    ASSERT_EQ(o.error, "");
+    EXPECT_EQ(o.report.indexed_blocks, 0u);  // the index was complete
+    ASSERT_TRUE(o.report.snapshot_block.has_value());
+    EXPECT_EQ(*o.report.snapshot_block, 20u);
+    EXPECT_EQ(o.report.replayed_blocks, 3u);
+    const DiskHistory& h = *o.store->history();
+    EXPECT_EQ(h.height(), 23u);
+    const uint64_t reads_at_start = h.disk_reads();
+    EXPECT_EQ(reads_at_start, 4u);  // the snapshot's block and the three replayed
+    for (uint64_t n : {2U, 7U, 15U}) {
+      const auto b = o.chain->block_by_number(n);
+      ASSERT_NE(b, nullptr);
+      EXPECT_EQ(b->hash, sealed[n - 1].hash);
+      EXPECT_EQ(b->receipts.size(), sealed[n - 1].receipts.size());
+      EXPECT_EQ(o.chain->block_by_hash(sealed[n - 1].hash)->header.number, n);
+      const chain::SignedTransaction& tx = sealed[n - 1].transactions.back();
+      const auto loc = o.chain->find_transaction(tx.hash);
+      ASSERT_TRUE(loc.has_value());
+      EXPECT_EQ(loc->block_number, n);
+      EXPECT_EQ(loc->index, sealed[n - 1].transactions.size() - 1);
+      EXPECT_EQ(o.chain->receipt(*loc)->transaction_hash, tx.hash);
+    }
+    EXPECT_GT(h.disk_reads(), reads_at_start);
+    EXPECT_FALSE(o.chain->find_transaction(Bytes32{}).has_value());
+    // The chain keeps only its recent window; a second read of an old block is the cache's.
+    const uint64_t reads = h.disk_reads();
+    EXPECT_EQ(o.chain->block_by_number(7)->hash, sealed[6].hash);
+    EXPECT_EQ(h.disk_reads(), reads);
+  }
+  // Damage inside block 3's record: a start from the snapshot does not read it...
+  const auto segs = segments(env);
+  ASSERT_EQ(segs.size(), 1u);
+  Bytes* data = env.contents(seg_path(segs[0]));
+  size_t off = kSegmentHeaderBytes;
+  for (int i = 0; i < 2; ++i) {
+    const uint32_t len = (uint32_t{(*data)[off + 4]} << 24) | (uint32_t{(*data)[off + 5]} << 16) |
+                         (uint32_t{(*data)[off + 6]} << 8) | (*data)[off + 7];
+    off += kRecordHeaderBytes + len;
+  }
+  (*data)[off + kRecordHeaderBytes + 50] ^= 0x10;
+  Opened o = open(&env, so);
+  ASSERT_EQ(o.error, "");
+  // ...reading block 3 finds it, with its location...
+  try {
+    (void)o.chain->block_by_number(3);
+    ADD_FAILURE() << "a damaged block was served";
+  } catch (const std::runtime_error& e) {
+    EXPECT_TRUE(contains(e.what(), "offset " + std::to_string(off))) << e.what();
+    EXPECT_TRUE(contains(e.what(), "block 3")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "checksum")) << e.what();
+  }
+  // ...and so does verify, which reads everything.
+  const VerifyReport v = verify_data_dir(&env, kDir, config());
+  EXPECT_FALSE(v.ok);
+  EXPECT_TRUE(contains(v.problem, "block 3")) << v.problem;
+}
+
+// The index is a cache of the journal: missing (a directory from before it existed, or a crash
+// before the index file's entry was synced), cut short or damaged, it is rebuilt from the
+// journal on start, and lookups give the same answers.
+TEST(HistoryTest, MissingShortOrDamagedIndexIsRebuiltFromTheJournal) {
+  MemEnv env;
+  Workload w;
+  std::vector<Bytes32> hashes;
+  Bytes32 tx5;
+  {
+    Opened o = open(&env);
+    hashes = seal(o, w, 12);
+    tx5 = o.chain->block_by_number(5)->transactions[0].hash;
+  }
+  const std::string idx = join_path(index_dir(kDir), index_name(1));
+  ASSERT_NE(env.contents(idx), nullptr);
+  const Bytes whole = *env.contents(idx);
+  auto check = [&](uint64_t indexed) {
+    Opened o = open(&env);
+    ASSERT_EQ(o.error, "");
+    EXPECT_EQ(o.report.indexed_blocks, indexed);
+    EXPECT_EQ(o.chain->height(), 12u);
+    for (uint64_t n = 1; n <= 12; ++n)
+      EXPECT_EQ(o.chain->block_by_number(n)->hash, hashes[n - 1]) << n;
+    const auto loc = o.chain->find_transaction(tx5);
+    ASSERT_TRUE(loc.has_value());
+    EXPECT_EQ(loc->block_number, 5u);
+    EXPECT_EQ(*env.contents(idx), whole);  // rewritten as it was
+  };
+  env.remove(idx);
+  check(12);
+  env.contents(idx)->resize(whole.size() - 10);  // the last entry cut short
+  check(1);
+  (*env.contents(idx))[kIndexHeaderBytes + 30] ^= 1;  // the first entry damaged
+  check(12);
+  // An index that disagrees with the journal (a valid entry for another journal) is not used.
+  {
+    Opened o = open(&env);
+    ASSERT_EQ(o.error, "");
+  }
+  Bytes* seg = env.contents(seg_path(segments(env)[0]));
+  ASSERT_NE(seg, nullptr);
+  (*seg)[kSegmentHeaderBytes + 48] ^= 1;  // block 1's recorded hash: the journal is damaged
+  Opened o = open(&env);
+  EXPECT_TRUE(contains(o.error, "block 1")) << o.error;
+}
+
+}  // namespace
+}  // namespace stoa::store
+
+namespace stoa::store {
+namespace {
+
+// On the real file system, a first start creates the data directory (the block index lives in
+// it): Store::open on a directory that does not exist yet gives the genesis chain.
+TEST(HistoryTest, FirstStartCreatesTheDataDirectoryOnDisk) {
+  const std::string dir =
+      ::testing::TempDir() + "stoa-history-first-start-" + std::to_string(::getpid());
+  std::unique_ptr<Store> st;
+  std::unique_ptr<chain::Chain> c;
+  RecoveryReport r;
+  const std::string e = Store::open(posix_env(), dir, config(), {}, &st, &c, &r);
+  EXPECT_EQ(e, "");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->height(), 0u);
+  EXPECT_TRUE(posix_env()->exists(index_dir(dir)));
+  st.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
 }
 
 }  // namespace

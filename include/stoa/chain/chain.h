@@ -3,6 +3,12 @@
 // index of transactions by hash. Deterministic: no clock (block timestamps are inputs), no I/O,
 // no threads of its own (a SealWorker may be lent to seal_block) — the node serializes access
 // and makes blocks durable.
+//
+// Memory: without a History the chain keeps every block (tests, tools). With one (the node:
+// store::DiskHistory), it keeps only the newest kRecentBlocks blocks and those the history does
+// not hold yet (not durable); older ones come from the history on demand. Blocks are handed out
+// as shared pointers, so a reader's block stays valid after the chain or the history's cache
+// lets it go.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +20,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "stoa/chain/block.h"
+#include "stoa/chain/history.h"
 #include "stoa/chain/seal_worker.h"
 #include "stoa/core/state.h"
 
@@ -44,10 +51,9 @@ struct GasEstimate {
   bool metered = true;      // false: the next block does not meter (gas is intrinsic gas only)
 };
 
-struct TxLocation {
-  uint64_t block_number = 0;
-  uint32_t index = 0;
-};
+// Blocks kept in memory below the head once the history holds them (a reader of the newest
+// blocks, the common case, needs no read from disk).
+inline constexpr size_t kRecentBlocks = 4;
 
 // Block N's state root from block N-1's and the digest of block N's state delta
 // (core::State::take_block_delta_digest).
@@ -67,13 +73,24 @@ class Chain {
   core::State& state() { return state_; }
   const core::State& state() const { return state_; }
 
-  const Block& head() const { return blocks_.back(); }
-  uint64_t height() const { return blocks_.size() - 1; }  // block 0 is genesis
-  const Block* block_by_number(uint64_t n) const;
-  const Block* block_by_hash(const Bytes32& h) const;
+  const Block& head() const { return *blocks_.back(); }
+  uint64_t height() const { return first_ + blocks_.size() - 1; }  // block 0 is genesis
+  // nullptr when absent (or dropped without a history: keep_recent_only). A history's read
+  // failure throws (chain/history.h).
+  std::shared_ptr<const Block> block_by_number(uint64_t n) const;
+  std::shared_ptr<const Block> block_by_hash(const Bytes32& h) const;
   std::optional<TxLocation> find_transaction(const Bytes32& hash) const;
-  const SignedTransaction* transaction(const TxLocation& loc) const;
-  const Receipt* receipt(const TxLocation& loc) const;
+  // Point into their block (kept alive by the pointer).
+  std::shared_ptr<const SignedTransaction> transaction(const TxLocation& loc) const;
+  std::shared_ptr<const Receipt> receipt(const TxLocation& loc) const;
+
+  // Serves blocks the chain lets go from `history`, which must hold every block up to the one
+  // before the oldest the chain keeps (after restore_at: up to its head). Set before sealing.
+  void set_history(std::shared_ptr<const History> history);
+  const History* history() const { return history_.get(); }
+  // Keeps only the newest kRecentBlocks blocks even without a history: older ones are gone
+  // (stoa verify's replay, which never serves them).
+  void keep_recent_only() { keep_recent_only_ = true; }
 
   // Executes `txs` in order into the next block at `timestamp` (clamped to at least the head's
   // timestamp). Each transaction's nonce must equal its sender's account nonce at its turn
@@ -91,6 +108,11 @@ class Chain {
   // Appends a block whose effects are already in the state (blocks up to a snapshot): checks only
   // its number and parent hash. Returns "" or what is wrong.
   std::string append_executed(Block block);
+  // Starts the chain at `head` (a block the history holds, normally a snapshot's) with the state
+  // replaced by the snapshot's canonical encoding (the caller has checked its checksum and that
+  // its block hash is head's). Requires a history (set_history). Returns "" or what is wrong
+  // (the chain is then unusable).
+  std::string restore_at(std::shared_ptr<const Block> head, BytesView encoding);
   // Replaces the state with a snapshot's canonical encoding (taken at the head block; the caller
   // has checked the snapshot's checksum and that its recorded state root is the head's). Returns
   // "" or what is wrong (the chain is then unusable).
@@ -113,7 +135,15 @@ class Chain {
  private:
   ChainConfig config_;
   mutable core::State state_;
-  std::deque<Block> blocks_;  // a deque: references stay valid as blocks are added
+  void push(std::shared_ptr<const Block> block);
+  void trim();  // lets go of old blocks the history holds (or all old ones: keep_recent_only)
+
+  // blocks_[i] is block first_ + i; the back is the head. Indexes cover blocks_ only.
+  std::deque<std::shared_ptr<const Block>> blocks_;
+  uint64_t first_ = 0;
+  std::shared_ptr<const Block> genesis_;  // also when no longer in blocks_
+  std::shared_ptr<const History> history_;
+  bool keep_recent_only_ = false;
   absl::flat_hash_map<Bytes32, TxLocation, core::Bytes32Hash> tx_index_;
   absl::flat_hash_map<Bytes32, uint64_t, core::Bytes32Hash> block_index_;
 };

@@ -53,7 +53,8 @@ class EthApi {
  private:
   using Method = json (EthApi::*)(const json&);
   void require_head_state(const BlockTag& t);
-  const chain::Block* block_for_tag(const BlockTag& t);  // shared lock held by the caller
+  std::shared_ptr<const chain::Block> block_for_tag(
+      const BlockTag& t);  // shared lock held by the caller
   json revert_error(const core::CallResult& r);
   class Fast;
   using Decoded = std::variant<chain::SignedTransaction, chain::TxError>;

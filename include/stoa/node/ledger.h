@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,6 +16,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 
 #include <absl/container/flat_hash_map.h>
 
@@ -25,6 +27,38 @@
 #include "stoa/node/metrics.h"
 
 namespace stoa::node {
+
+class Ledger;
+
+// A subscriber to the durable block stream (Ledger::subscribe). Destroying it (or the stream's
+// end: the callback returned false, or the ledger stopped) ends the delivery; the destructor
+// waits for a delivery in progress.
+class BlockSubscription {
+ public:
+  BlockSubscription(const BlockSubscription&) = delete;
+  BlockSubscription& operator=(const BlockSubscription&) = delete;
+  ~BlockSubscription();
+  // The next block it will deliver: the cursor it was given plus the blocks delivered.
+  uint64_t cursor() const { return cursor_.load(); }
+  // Why delivery ended early ("" while running or after a normal end): a block that could not
+  // be read from the history (chain/history.h).
+  std::string error() const;
+  void stop();
+
+ private:
+  friend class Ledger;
+  BlockSubscription(Ledger& ledger, uint64_t cursor,
+                    std::function<bool(const chain::Block&)> deliver);
+  void run();
+
+  Ledger& ledger_;
+  std::atomic<uint64_t> cursor_;
+  std::function<bool(const chain::Block&)> deliver_;
+  std::atomic<bool> stop_{false};
+  mutable std::mutex mu_;
+  std::string error_;
+  std::thread thread_;
+};
 
 class Ledger {
  public:
@@ -82,6 +116,15 @@ class Ledger {
   // Called with every block once it is durable (on the sequencer's durability thread, after the
   // journal write): the WebSocket subscriptions' source. Must not block.
   void set_block_listener(std::function<void(const chain::Block&)> listener);
+  // The durable block stream (docs/ARCHITECTURE.md, "The block stream"): calls `deliver` with
+  // every block from number `cursor` on, in order, each once it is durable — first the blocks
+  // already in the chain (read from the history when old), then each new one as it becomes
+  // durable — on a thread of the subscription's own, without any lock held. `deliver` returns
+  // false to end the subscription after that block. The subscriber persists its own cursor (the
+  // number after the last block it handled), so after a restart it subscribes again from there: no
+  // block is skipped or delivered twice. The subscription must be destroyed before the ledger.
+  std::unique_ptr<BlockSubscription> subscribe(uint64_t cursor,
+                                               std::function<bool(const chain::Block&)> deliver);
 
   void stop();
 
@@ -99,6 +142,12 @@ class Ledger {
   std::mutex listener_mu_;
   std::function<void(const chain::Block&)> listener_;
   std::unique_ptr<chain::Sequencer> sequencer_;
+  // The block stream: subscriptions wait here for a block to become durable.
+  friend class BlockSubscription;
+  std::mutex stream_mu_;
+  std::condition_variable stream_cv_;
+  uint64_t stream_durable_ = 0;  // under stream_mu_: the newest durable block announced
+  bool stream_stopped_ = false;
 };
 
 }  // namespace stoa::node

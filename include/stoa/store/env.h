@@ -49,6 +49,9 @@ class Env {
   // Opens an existing file for writing in place (it must exist).
   virtual IoStatus open_rw(const std::string& path, std::unique_ptr<RandomWriteFile>* out) = 0;
   virtual IoStatus read_all(const std::string& path, Bytes* out) = 0;
+  // Reads `size` bytes at `offset` (history reads one record); fewer bytes there is an error.
+  virtual IoStatus read_at(const std::string& path, uint64_t offset, size_t size, Bytes* out) = 0;
+  virtual IoStatus file_size(const std::string& path, uint64_t* size) = 0;
   // Cuts `path` to `size` bytes and syncs it.
   virtual IoStatus truncate(const std::string& path, uint64_t size) = 0;
   // File names (not paths) in `dir`, unsorted; an absent directory lists as empty.
@@ -80,6 +83,8 @@ class MemEnv final : public Env {
   IoStatus open_append(const std::string& path, std::unique_ptr<WritableFile>* out) override;
   IoStatus open_rw(const std::string& path, std::unique_ptr<RandomWriteFile>* out) override;
   IoStatus read_all(const std::string& path, Bytes* out) override;
+  IoStatus read_at(const std::string& path, uint64_t offset, size_t size, Bytes* out) override;
+  IoStatus file_size(const std::string& path, uint64_t* size) override;
   IoStatus truncate(const std::string& path, uint64_t size) override;
   IoStatus list(const std::string& dir, std::vector<std::string>* names) override;
   IoStatus make_dir(const std::string& dir) override;

@@ -55,11 +55,31 @@ struct ScanResult {
   std::string torn_reason;
 };
 
+// Where a scan starts: at the record of block `number` (its predecessor's hash `prev_hash`) at
+// `offset` in segment `segment`; earlier segments are not read. The default is the journal's
+// beginning.
+struct ScanStart {
+  std::string segment;  // empty: the first segment
+  uint64_t offset = 0;
+  uint64_t number = 1;
+  Bytes32 prev_hash;  // with an empty segment: the genesis hash passed to scan_journal
+};
+
 // Checks every segment in order. `visit` (may be empty) sees each valid record in order and
 // returns "" or an error that stops the scan (reported with the record's location).
 ScanResult scan_journal(Env* env, const std::string& data_dir, uint64_t chain_id,
                         const Bytes32& genesis_hash, bool repair_tail,
-                        const std::function<std::string(const JournalRecord&)>& visit = {});
+                        const std::function<std::string(const JournalRecord&)>& visit = {},
+                        const ScanStart& start = {});
+
+// The segments (first block, file name), in block order.
+IoStatus list_segments(Env* env, const std::string& data_dir,
+                       std::vector<std::pair<uint64_t, std::string>>* segments);
+
+// Parses and checks one record (header fields, checksum) held whole in `bytes`, read at `offset`
+// of `segment`. Returns "" or the problem.
+std::string parse_record(BytesView bytes, const std::string& segment, uint64_t offset,
+                         JournalRecord* out);
 
 // Repairs the torn tail `scan` (made without repair) found: truncates the last segment at the
 // damaged record, or removes a last segment whose header is incomplete.
@@ -75,6 +95,10 @@ class JournalWriter {
   // entry first). After a failure the writer refuses everything: the caller must stop.
   IoStatus append(const chain::Block& block);
   uint64_t head_number() const { return next_number_ - 1; }
+  // Where the last appended record went: segment file name, offset, bytes (header + payload).
+  const std::string& last_segment() const { return segment_; }
+  uint64_t last_offset() const { return last_offset_; }
+  uint64_t last_length() const { return last_length_; }
   uint64_t segments_created() const { return segments_created_; }
 
  private:
@@ -87,6 +111,9 @@ class JournalWriter {
   uint64_t segment_bytes_ = kDefaultSegmentBytes;
   std::unique_ptr<WritableFile> file_;
   uint64_t size_ = 0;
+  std::string segment_;
+  uint64_t last_offset_ = 0;
+  uint64_t last_length_ = 0;
   uint64_t next_number_ = 1;
   Bytes32 last_hash_;
   uint64_t segments_created_ = 0;

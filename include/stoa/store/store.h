@@ -1,5 +1,6 @@
-// The durable ledger: recovery on start (scan the journal, repair a torn tail, load the newest
-// valid snapshot, replay the rest through the core with every header checked), the durability
+// The durable ledger: recovery on start (load the block index and check it against the journal,
+// scan what it lacks and repair a torn tail, load the newest valid snapshot, replay the blocks
+// after it through the core with every header checked; docs/journal-format.md), the durability
 // hook the sequencer calls for each sealed block (append + fdatasync, a snapshot every N blocks),
 // and the full verification behind `stoa verify`.
 #pragma once
@@ -13,6 +14,7 @@
 
 #include "stoa/chain/chain.h"
 #include "stoa/store/head.h"
+#include "stoa/store/history.h"
 #include "stoa/store/journal.h"
 #include "stoa/store/snapshot.h"
 
@@ -38,7 +40,8 @@ enum class OpenFailure {
 struct RecoveryReport {
   uint64_t head = 0;
   std::optional<uint64_t> snapshot_block;  // the snapshot recovery started from
-  uint64_t loaded_blocks = 0;              // read without execution (covered by the snapshot)
+  uint64_t loaded_blocks = 0;              // covered by the snapshot: not read, served on demand
+  uint64_t indexed_blocks = 0;             // read to rebuild the block index (missing or short)
   uint64_t replayed_blocks = 0;
   uint64_t replayed_transactions = 0;
   std::vector<std::string> warnings;  // torn tail truncated, snapshots skipped, temp files removed
@@ -68,15 +71,19 @@ class Store {
   }
   IoStatus append(const chain::Block& block);
   uint64_t snapshots_written() const { return snapshots_written_; }
+  // The blocks the chain has let go of (set as the chain's history by open).
+  const std::shared_ptr<DiskHistory>& history() const { return history_; }
 
  private:
   Store() = default;
+  IoStatus append_record(const chain::Block& block);  // the journal, then the block index
   Env* env_ = nullptr;
   std::string data_dir_;
   uint64_t chain_id_ = 0;
   StoreOptions options_;
   std::unique_ptr<JournalWriter> writer_;
   std::unique_ptr<HeadWriter> head_;
+  std::shared_ptr<DiskHistory> history_;
   uint64_t snapshots_written_ = 0;
 };
 
