@@ -51,7 +51,7 @@ constexpr size_t kWritesPerCall = 1000;
 
 // A map of n entries (keys mix(0..n-1)), written in calls of kWritesPerCall.
 struct Filled {
-  core::Journal j;
+  core::UndoLog j;
   core::JOrderedMap<uint64_t, uint64_t> m{&j, core::Slot{0}};
   explicit Filled(size_t n) {
     for (size_t i = 0; i < n; i += kWritesPerCall) {
@@ -209,7 +209,7 @@ FactoryLists& lists() {
 
 void BM_FactoryListOpsBefore(benchmark::State& st) {
   FactoryLists& l = lists();
-  core::Journal* j = l.state->journal();
+  core::UndoLog* j = l.state->undo_log();
   j->push_owner(Address{});  // a scratch container of owner zero (not the State's)
   core::JValue<std::vector<core::SecuritySet>> list(j, core::Slot{99}, l.sets);
   j->pop_owner();
@@ -233,7 +233,7 @@ BENCHMARK(BM_FactoryListOpsBefore)->Unit(benchmark::kMicrosecond);
 
 void BM_FactoryListOpsAfter(benchmark::State& st) {
   FactoryLists& l = lists();
-  core::Journal* j = l.state->journal();
+  core::UndoLog* j = l.state->undo_log();
   j->push_owner(Address{});
   core::JVector<core::SecuritySet> list(j, core::Slot{98});
   list.assign(l.sets);

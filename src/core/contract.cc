@@ -137,19 +137,19 @@ void StateEncoder::str(std::string_view s) {
 }
 
 bool out_of_gas(const CallContext& ctx) {
-  return ctx.state.journal()->out_of_gas();
+  return ctx.state.undo_log()->out_of_gas();
 }
 
 Revert out_of_gas_revert() {
   return revert_message("out of gas");
 }
 
-void charge_log(Journal& j, const Log& log) {
+void charge_log(UndoLog& j, const Log& log) {
   j.charge(gas::kLog + gas::kLogTopic * log.topics.size() + gas::kLogByte * log.data.size());
 }
 
-Journal* Contract::journal() const {
-  return state_.journal();
+UndoLog* Contract::undo_log() const {
+  return state_.undo_log();
 }
 
 bool Contract::genesis_allows_role_overlap() const {
@@ -178,7 +178,7 @@ void Contract::emit(CallContext& ctx, const Event& ev, const abi::ValueList& arg
       abi::EncodedLog one = abi::encode_event(ev.sig, ev.indexed, args);
       log.topics = std::move(one.topics);
       log.data = std::move(one.data);
-      charge_log(*journal(), log);
+      charge_log(*undo_log(), log);
       ctx.logs->push_back(std::move(log));
       return;
     }
@@ -189,7 +189,7 @@ void Contract::emit(CallContext& ctx, const Event& ev, const abi::ValueList& arg
   auto encoded = abi::encode(ev.data_types, data);
   STOA_ASSERT(encoded.index() == 0);
   log.data = std::move(std::get<0>(encoded));
-  charge_log(*journal(), log);
+  charge_log(*undo_log(), log);
   ctx.logs->push_back(std::move(log));
 }
 

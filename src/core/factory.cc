@@ -40,13 +40,13 @@ void Factory::grant_operator(const Address& op) {
 }
 
 const SecuritySet* Factory::find(const Address& token) const {
-  journal()->charge(gas::kRead);
+  undo_log()->charge(gas::kRead);
   const uint64_t n = by_token_.get(token);
   return n == 0 ? nullptr : &securities_.at(n - 1);
 }
 
 const SecuritySet* Factory::find_by_symbol(std::string_view symbol) const {
-  journal()->charge(gas::kRead);
+  undo_log()->charge(gas::kRead);
   const uint64_t n = by_symbol_.get(std::string(symbol));
   return n == 0 ? nullptr : &securities_.at(n - 1);
 }

@@ -227,7 +227,7 @@ ClaimStatus Identity::check_claim(const Address& identity, const U256& t, const 
   if ((v != 27 && v != 28) || !crypto::is_low_s(s.s)) return ClaimStatus::kBadSignature;
   s.recovery_id = static_cast<uint8_t>(v - 27);
   // The claim's hashing (its data and the digest's two) and the signature recovery.
-  journal()->charge(gas::keccak(data.size()) + 2 * gas::keccak(64) + gas::kEcrecover);
+  undo_log()->charge(gas::keccak(data.size()) + 2 * gas::keccak(64) + gas::kEcrecover);
   const std::optional<Address> who = crypto::recover_address(digest, s);
   if (!who) return ClaimStatus::kBadSignature;
   if (signer != nullptr) *signer = *who;

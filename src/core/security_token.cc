@@ -240,7 +240,7 @@ void SecurityToken::emit_transfer(CallContext& ctx, const Address& from, const A
   log.topics = {transfer_topic(), from.to_word(), to.to_word()};
   log.data.resize(32);
   amount.to_be(log.data.data());
-  charge_log(*journal(), log);
+  charge_log(*undo_log(), log);
   ctx.logs->push_back(std::move(log));
 }
 
@@ -347,7 +347,7 @@ Status SecurityToken::permit(CallContext& ctx, const Address& owner, const Addre
   word(value.to_bytes32());
   word(U256(nonce).to_bytes32());
   word(deadline.to_bytes32());
-  journal()->charge(gas::keccak(enc.size()) + gas::keccak(66) + gas::kEcrecover);
+  undo_log()->charge(gas::keccak(enc.size()) + gas::keccak(66) + gas::kEcrecover);
   const Bytes32 digest = crypto::eip712_digest(domain_separator_, keccak256(BytesView(enc)));
   auto signer =
       crypto::recover_address(digest, crypto::Signature{r, s, static_cast<uint8_t>(v - 27)});

@@ -22,7 +22,7 @@ class State::Creations final : public Undoable {
  public:
   explicit Creations(State& s) : s_(s) {}
   void record(const Address& a) {
-    if (s_.journal_.open()) created_.push_back(a);
+    if (s_.undo_log_.open()) created_.push_back(a);
   }
   void rollback() override {
     for (const Address& a : created_)
@@ -30,7 +30,7 @@ class State::Creations final : public Undoable {
     created_.clear();
   }
   void forget() override {
-    if (s_.journal_.block_tracking()) {
+    if (s_.undo_log_.block_tracking()) {
       s_.block_created_.insert(s_.block_created_.end(), created_.begin(), created_.end());
     }
     created_.clear();
@@ -47,19 +47,19 @@ class State::Creations final : public Undoable {
 State::State(const GenesisConfig& genesis)
     : genesis_(genesis),
       creations_(std::make_unique<Creations>(*this)),
-      create_nonces_(&journal_, Slot{0}),
-      account_nonces_(&journal_, Slot{1}) {
-  journal_.pop_owner();  // the State's own containers are built; contracts own the rest
+      create_nonces_(&undo_log_, Slot{0}),
+      account_nonces_(&undo_log_, Slot{1}) {
+  undo_log_.pop_owner();  // the State's own containers are built; contracts own the rest
   std::unique_ptr<Factory> f;
   {
-    OwnerScope scope(journal_, factory_address());
+    OwnerScope scope(undo_log_, factory_address());
     f = std::make_unique<Factory>(*this, factory_address());
   }
   factory_ = f.get();
   contracts_.emplace(factory_address(), std::move(f));
   std::unique_ptr<IdentityFactory> idf;
   {
-    OwnerScope scope(journal_, identity_factory_address());
+    OwnerScope scope(undo_log_, identity_factory_address());
     idf = std::make_unique<IdentityFactory>(*this, identity_factory_address());
   }
   IdentityFactory* idf_ptr = idf.get();
@@ -96,7 +96,7 @@ Address State::next_address(const Address& creator) {
 
 void State::install(const Address& a, std::unique_ptr<Contract> c) {
   STOA_ASSERT(!contracts_.contains(a));
-  journal_.charge(gas::kCreate);
+  undo_log_.charge(gas::kCreate);
   contracts_.emplace(a, std::move(c));
   creations_->record(a);
 }
@@ -176,7 +176,7 @@ CallResult State::dispatch(const Address& sender, const Address& to, BytesView c
 
 // Ends a metered call: a call past its budget is refused (its effects are rolled back by the
 // caller) with Error("out of gas") and charged its whole limit, as on Ethereum.
-static void settle_gas(const Journal& j, CallResult& r) {
+static void settle_gas(const UndoLog& j, CallResult& r) {
   if (j.out_of_gas()) {
     r.success = false;
     r.out_of_gas = true;
@@ -190,39 +190,39 @@ static void settle_gas(const Journal& j, CallResult& r) {
 
 CallResult State::call(const Address& sender, const Address& to, BytesView calldata,
                        const BlockContext& block, uint64_t gas_limit) {
-  journal_.begin(gas_limit);
-  journal_.touch(creations_.get());
+  undo_log_.begin(gas_limit);
+  undo_log_.touch(creations_.get());
   CallResult r = dispatch(sender, to, calldata, block);
-  settle_gas(journal_, r);
+  settle_gas(undo_log_, r);
   if (r.success) {
-    journal_.commit();
+    undo_log_.commit();
   } else {
-    journal_.rollback();
+    undo_log_.rollback();
   }
   return r;
 }
 
 CallResult State::simulate(const Address& sender, const Address& to, BytesView calldata,
                            const BlockContext& block, uint64_t gas_limit) {
-  journal_.begin(gas_limit);
-  journal_.touch(creations_.get());
+  undo_log_.begin(gas_limit);
+  undo_log_.touch(creations_.get());
   CallResult r = dispatch(sender, to, calldata, block);
-  settle_gas(journal_, r);
-  journal_.rollback();
+  settle_gas(undo_log_, r);
+  undo_log_.rollback();
   return r;
 }
 
 Status State::transact(const Address& sender, const BlockContext& block, std::vector<Log>* logs,
                        const std::function<Status(CallContext&)>& fn) {
-  journal_.begin();
-  journal_.touch(creations_.get());
+  undo_log_.begin();
+  undo_log_.touch(creations_.get());
   size_t mark = logs ? logs->size() : 0;
   CallContext ctx{*this, sender, block, logs};
   Status s = fn(ctx);
   if (s.ok()) {
-    journal_.commit();
+    undo_log_.commit();
   } else {
-    journal_.rollback();
+    undo_log_.rollback();
     if (logs) logs->resize(mark);
   }
   return s;
@@ -261,7 +261,7 @@ Bytes32 State::digest() const {
 }
 
 BlockDeltaInfo State::take_block_delta(StateSink& sink) {
-  STOA_ASSERT(!journal_.open());
+  STOA_ASSERT(!undo_log_.open());
   BlockDeltaInfo info;
   StateEncoder enc(sink);
   enc.str("stoa.delta.v1");
@@ -278,7 +278,7 @@ BlockDeltaInfo State::take_block_delta(StateSink& sink) {
   }
   info.created = std::move(block_created_);
   block_created_.clear();
-  const std::vector<Undoable*> written = journal_.take_block_written();
+  const std::vector<Undoable*> written = undo_log_.take_block_written();
   enc.u64(written.size());
   info.written.reserve(written.size());
   for (Undoable* u : written) {
@@ -299,8 +299,8 @@ Bytes32 State::take_block_delta_digest(BlockDeltaInfo* info) {
 
 ContainerFingerprints State::container_fingerprints() const {
   ContainerFingerprints out;
-  out.reserve(journal_.live().size());
-  for (const Undoable* u : journal_.live()) {
+  out.reserve(undo_log_.live().size());
+  for (const Undoable* u : undo_log_.live()) {
     KeccakSink sink;
     StateEncoder enc(sink);
     u->encode_content(enc);
@@ -333,7 +333,7 @@ std::string State::check_block_delta_complete(const ContainerFingerprints& befor
 }
 
 void State::discard_block_delta() {
-  for (Undoable* u : journal_.take_block_written())
+  for (Undoable* u : undo_log_.take_block_written())
     u->discard_block_delta();
   block_created_.clear();
 }

@@ -102,7 +102,7 @@ uint64_t StateDecoder::count(size_t min_entry_bytes) {
 }
 
 bool State::restore(BytesView encoding, std::string* error) {
-  STOA_ASSERT(!journal_.open());
+  STOA_ASSERT(!undo_log_.open());
   StateDecoder dec(encoding);
   auto failed = [&](const std::string& what) {
     if (error != nullptr) *error = what;
@@ -123,11 +123,11 @@ bool State::restore(BytesView encoding, std::string* error) {
   discard_block_delta();  // before the contracts whose containers it lists are dropped
   // What decoding writes is the snapshot, not a block's delta: tracking is off meanwhile.
   struct TrackingOff {
-    Journal& j;
+    UndoLog& j;
     bool was;
     ~TrackingOff() { j.set_block_tracking(was); }
-  } tracking_off{journal_, journal_.block_tracking()};
-  journal_.set_block_tracking(false);
+  } tracking_off{undo_log_, undo_log_.block_tracking()};
+  undo_log_.set_block_tracking(false);
   contracts_.clear();
   factory_ = nullptr;
   create_nonces_.clear();
@@ -160,7 +160,7 @@ bool State::restore(BytesView encoding, std::string* error) {
     }
     std::unique_ptr<Contract> c;
     {
-      OwnerScope scope(journal_, a);  // the same slots as when the contract was created
+      OwnerScope scope(undo_log_, a);  // the same slots as when the contract was created
       c = decode(ctx, a, dec);
     }
     if (c == nullptr) {

@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "stoa/core/bytes_sink.h"
-#include "stoa/core/journal.h"
 #include "stoa/core/state.h"
+#include "stoa/core/undo_log.h"
 
 namespace stoa::core::testing {
 namespace {
@@ -20,7 +20,7 @@ Address a(uint8_t n) {
 
 // A bare journal with two maps in the root scope: slots 0 and 1 of owner zero.
 struct Bare {
-  Journal j;
+  UndoLog j;
   JMap<Address, uint64_t, AddressHash> m{&j, Slot{0}};
   JValue<uint64_t> v{&j, Slot{1}};
   Bare() { j.set_block_tracking(true); }
@@ -53,7 +53,7 @@ TEST(BlockDeltaTest, ContainersHaveTheSlotTheyDeclare) {
 TEST(BlockDeltaTest, TwoContainersWithOneSlotInOneContractAreRefused) {
   EXPECT_DEATH(
       {
-        Journal j;
+        UndoLog j;
         j.push_owner(a(9));
         JValue<bool> x(&j, Slot{3});
         JValue<bool> y(&j, Slot{3});

@@ -136,7 +136,7 @@ TEST_F(FieldsTest, EveryContractRoundTripsThroughItsFieldList) {
 // their block deltas.
 TEST_F(FieldsTest, EveryFieldListNamesEachContainerOnceWithUniqueSlots) {
   std::map<Address, std::set<const Undoable*>> live;
-  for (const Undoable* u : state_.journal()->live())
+  for (const Undoable* u : state_.undo_log()->live())
     live[u->slot().owner].insert(u);
   for (const Address& a : state_.contract_addresses()) {
     const Contract* c = state_.contract(a);
@@ -214,7 +214,7 @@ TEST_F(FieldsTest, SlotNumbersAreTheOrdinalsOldJournalsName) {
   }
   // The State's own maps: create nonces 0, account nonces 1 (owner zero).
   std::vector<uint32_t> own;
-  for (const Undoable* u : state_.journal()->live()) {
+  for (const Undoable* u : state_.undo_log()->live()) {
     if (u->slot().owner.is_zero()) own.push_back(u->slot().ordinal);
   }
   std::sort(own.begin(), own.end());

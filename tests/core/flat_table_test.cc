@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "stoa/core/flat_table.h"
-#include "stoa/core/journal.h"
+#include "stoa/core/undo_log.h"
 #include "stoa/sim/prng.h"  // the simulator's PRNG (header only)
 
 namespace stoa::core {
@@ -246,7 +246,7 @@ Address key(uint64_t i) {
 }
 
 TEST(JMapTest, StoringTheDefaultErases) {
-  Journal j;
+  UndoLog j;
   JMap<Address, uint64_t, AddressHash> m(&j, Slot{0});
   m.set(key(1), 5);
   m.set(key(2), 6);
@@ -263,7 +263,7 @@ TEST(JMapTest, StoringTheDefaultErases) {
 }
 
 TEST(JMapTest, RollbackRestoresAndCommitKeeps) {
-  Journal j;
+  UndoLog j;
   JMap<Address, uint64_t, AddressHash> m(&j, Slot{0});
   for (uint64_t i = 0; i < 100; ++i)
     m.set(key(i), i + 1);  // genesis: permanent
@@ -299,7 +299,7 @@ TEST(JMapTest, RollbackRestoresAndCommitKeeps) {
 }
 
 TEST(JMapTest, SortedKeysAreAscendingAndPrefetchChangesNothing) {
-  Journal j;
+  UndoLog j;
   JMap<Address, uint64_t, AddressHash> m(&j, Slot{0});
   std::map<Address, uint64_t> model;
   for (uint64_t i = 0; i < 3000; ++i) {
@@ -325,7 +325,7 @@ TEST(JMapTest, SortedKeysAreAscendingAndPrefetchChangesNothing) {
 
 // Random calls, each committed or rolled back, against a model that keeps a copy to restore.
 TEST(JMapTest, RandomTransactionsAgainstModel) {
-  Journal j;
+  UndoLog j;
   JMap<Address, uint64_t, AddressHash> m(&j, Slot{0});
   std::map<Address, uint64_t> model;
   sim::Prng rng{42};

@@ -76,7 +76,7 @@ TEST(OrderedMapTest, MatchesStdMapUnderRandomWritesAndReverts) {
   for (uint64_t seed : {1u, 2u, 3u, 42u}) {
     SCOPED_TRACE(seed);
     std::mt19937_64 rng(seed);
-    Journal j;
+    UndoLog j;
     JOrderedMap<uint64_t, uint64_t> m(&j, Slot{0});
     Model ref;
     for (int call = 0; call < 400; ++call) {
@@ -106,7 +106,7 @@ TEST(OrderedMapTest, MatchesStdMapUnderRandomWritesAndReverts) {
 }
 
 TEST(OrderedMapTest, EncodesAsJMapDoes) {
-  Journal j;
+  UndoLog j;
   JMap<Address, U256, AddressHash> hashed(&j, Slot{0});
   JOrderedMap<Address, U256> ordered(&j, Slot{1});
   std::mt19937_64 rng(7);
@@ -121,7 +121,7 @@ TEST(OrderedMapTest, EncodesAsJMapDoes) {
 }
 
 TEST(OrderedMapTest, BlockDeltaIsTheCommittedKeysInOrderAsJMapsIs) {
-  Journal j;
+  UndoLog j;
   JMap<Address, uint64_t, AddressHash> hashed(&j, Slot{0});
   JOrderedMap<Address, uint64_t> ordered(&j, Slot{1});
   j.set_block_tracking(true);
@@ -168,7 +168,7 @@ TEST(OrderedMapTest, BlockDeltaIsTheCommittedKeysInOrderAsJMapsIs) {
 }
 
 TEST(OrderedMapTest, AnIndexRevertsButIsInNoDeltaAndNotLive) {
-  Journal j;
+  UndoLog j;
   j.set_block_tracking(true);
   JOrderedMap<std::string, uint64_t> index(&j, kIndex);
   EXPECT_TRUE(j.live().empty());
@@ -184,7 +184,7 @@ TEST(OrderedMapTest, AnIndexRevertsButIsInNoDeltaAndNotLive) {
 }
 
 TEST(OrderedMapTest, JVectorEncodesAndDeltasAsTheJValueOfAVectorItReplaces) {
-  Journal j;
+  UndoLog j;
   j.set_block_tracking(true);
   JValue<std::vector<uint64_t>> old_list(&j, Slot{0});
   JVector<uint64_t> list(&j, Slot{1});

@@ -19,7 +19,7 @@ namespace stoa::chain {
 inline constexpr size_t kMaxRawTransactionBytes = 128 * 1024;  // one signed transaction
 inline constexpr uint64_t kBlockGasLimit = 30'000'000;  // notional, per block before metering
 // Per block under rules version 3 on (core::rules::metered), when gas counts the work done (the gas
-// schedule, include/stoa/core/journal.h); also the most a transaction may ask for. Sized so a
+// schedule, include/stoa/core/undo_log.h); also the most a transaction may ask for. Sized so a
 // block holds about as much work as kBlockGasLimit of calldata allowed before metering (some 60
 // batches of 1,000 compliance-checked transfers, tens of milliseconds): the sequencer's lock is
 // held for one block at a time (docs/NODE.md, "Gas schedule").

@@ -38,7 +38,7 @@ const RoleInfo* find_by_name(std::string_view name);
 class AccessControl {
  public:
   // Its two containers take slots `base` and `base` + 1 of the contract that holds it.
-  AccessControl(Journal* j, Slot base, bool allow_role_overlap)
+  AccessControl(UndoLog* j, Slot base, bool allow_role_overlap)
       : members_(j, base), admins_(j, base + 1), allow_overlap_(allow_role_overlap) {}
 
   bool has_role(const Bytes32& role, const Address& account) const {

@@ -123,17 +123,17 @@ class ComplianceRegistry final : public SecurityPart {
   static const auto& field_list();  // encoding order (compliance_registry.cc)
 
   // Storage, with stable slot numbers (docs/journal-format.md, "Versions").
-  JMap<Address, AccountRecord, AddressHash> records_{journal(), Slot{0}};
-  JMap<Jurisdiction, bool> blocked_{journal(), Slot{1}};
-  JValue<uint8_t> required_accreditation_{journal(), Slot{2}};
-  JValue<uint64_t> max_non_accredited_{journal(), Slot{3}};
-  JValue<bool> accept_self_certified_{journal(), Slot{4}};
+  JMap<Address, AccountRecord, AddressHash> records_{undo_log(), Slot{0}};
+  JMap<Jurisdiction, bool> blocked_{undo_log(), Slot{1}};
+  JValue<uint8_t> required_accreditation_{undo_log(), Slot{2}};
+  JValue<uint64_t> max_non_accredited_{undo_log(), Slot{3}};
+  JValue<bool> accept_self_certified_{undo_log(), Slot{4}};
   // investors admitted below the level
-  JMap<Address, bool, AddressHash> non_accredited_{journal(), Slot{5}};
-  JValue<std::vector<Address>> modules_{journal(), Slot{6}};
+  JMap<Address, bool, AddressHash> non_accredited_{undo_log(), Slot{5}};
+  JValue<std::vector<Address>> modules_{undo_log(), Slot{6}};
   // The contracts of modules_, resolved when the chain changes (journaled with it, so a rollback
   // restores both): the transfer path walks the chain without a contract lookup per module.
-  JValue<std::vector<ComplianceModule*>> chain_{journal(), Slot{7}};
+  JValue<std::vector<ComplianceModule*>> chain_{undo_log(), Slot{7}};
 };
 
 }  // namespace stoa::core

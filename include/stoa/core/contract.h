@@ -19,10 +19,10 @@
 #include "stoa/common/keccak.h"
 #include "stoa/common/u256.h"
 #include "stoa/core/errors.h"
-#include "stoa/core/journal.h"
 #include "stoa/core/result.h"
 #include "stoa/core/rules.h"
 #include "stoa/core/state_encoding.h"
+#include "stoa/core/undo_log.h"
 
 namespace stoa::core {
 
@@ -60,7 +60,7 @@ struct Log {
 };
 
 // Charges an event's gas (gas::kLog, kLogTopic per topic, kLogByte per data byte).
-void charge_log(Journal& j, const Log& log);
+void charge_log(UndoLog& j, const Log& log);
 
 // Inputs from outside the core: the block being built (time is an input, never read).
 struct BlockContext {
@@ -78,7 +78,7 @@ struct CallContext {
   std::vector<Log>* logs = nullptr;
 };
 
-// The call has spent more gas than its budget (Journal::out_of_gas); loops whose length the
+// The call has spent more gas than its budget (UndoLog::out_of_gas); loops whose length the
 // caller chooses check it per step and stop with out_of_gas_revert().
 bool out_of_gas(const CallContext& ctx);
 Revert out_of_gas_revert();  // Error("out of gas"): State::call reports it as out_of_gas
@@ -347,7 +347,7 @@ class Contract {
   void emit(CallContext& ctx, const Event& event, const abi::ValueList& args) const;
 
  protected:
-  Journal* journal() const;
+  UndoLog* undo_log() const;
   bool genesis_allows_role_overlap() const;  // for the AccessControl members
 
   State& state_;

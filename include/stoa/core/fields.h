@@ -2,7 +2,7 @@
 // encoding order. The canonical encoding (snapshots, the content digest, the whole-contract
 // entries of block deltas), the decoding and the slot census (tests) are all derived from it, so
 // they cannot drift apart. Each journaled container carries its own stable slot number, declared
-// next to the member (`JMap<...> balances_{journal(), Slot{2}}`): the block delta names a
+// next to the member (`JMap<...> balances_{undo_log(), Slot{2}}`): the block delta names a
 // container by (owner, slot), never by declaration order. docs/journal-format.md, "Versions".
 //
 //   const auto& Token::field_list() {
@@ -30,9 +30,9 @@
 #include <vector>
 
 #include "stoa/core/contract.h"
-#include "stoa/core/journal.h"
 #include "stoa/core/ordered_map.h"
 #include "stoa/core/state.h"
+#include "stoa/core/undo_log.h"
 
 namespace stoa::core {
 

@@ -192,12 +192,12 @@ class Identity final : public Contract {
   static const auto& field_list();  // encoding order (identity.cc)
 
   // Storage, with stable slot numbers (docs/journal-format.md, "Versions").
-  JMap<Bytes32, KeyRecord, Bytes32Hash> keys_{journal(), Slot{0}};
-  JMap<Bytes32, Claim, Bytes32Hash> claims_{journal(), Slot{1}};
-  JMap<Bytes32, Recovered, Bytes32Hash> recovered_{journal(), Slot{2}};  // per claim id
+  JMap<Bytes32, KeyRecord, Bytes32Hash> keys_{undo_log(), Slot{0}};
+  JMap<Bytes32, Claim, Bytes32Hash> claims_{undo_log(), Slot{1}};
+  JMap<Bytes32, Recovered, Bytes32Hash> recovered_{undo_log(), Slot{2}};  // per claim id
   // keccak256(abi.encode(claimId, identity)) -> revocation time + 1.
-  JMap<Bytes32, uint64_t, Bytes32Hash> revoked_claims_{journal(), Slot{3}};
-  JMap<Bytes32, bool, Bytes32Hash> revoked_keys_{journal(), Slot{4}};
+  JMap<Bytes32, uint64_t, Bytes32Hash> revoked_claims_{undo_log(), Slot{3}};
+  JMap<Bytes32, bool, Bytes32Hash> revoked_keys_{undo_log(), Slot{4}};
 };
 
 // The identity stack of one security.
@@ -274,9 +274,9 @@ class IdentityFactory final : public Contract {
   static const auto& field_list();  // encoding order (identity.cc)
 
   // Storage, with stable slot numbers (docs/journal-format.md, "Versions").
-  mutable AccessControl access_{journal(), Slot{0}, genesis_allows_role_overlap()};  // 0, 1
-  JMap<Address, Address, AddressHash> identities_{journal(), Slot{2}};  // wallet -> identity
-  JMap<Address, IdentitySet, AddressHash> stacks_{journal(), Slot{3}};  // token -> stack
+  mutable AccessControl access_{undo_log(), Slot{0}, genesis_allows_role_overlap()};  // 0, 1
+  JMap<Address, Address, AddressHash> identities_{undo_log(), Slot{2}};  // wallet -> identity
+  JMap<Address, IdentitySet, AddressHash> stacks_{undo_log(), Slot{3}};  // token -> stack
 };
 
 }  // namespace stoa::core

@@ -52,7 +52,7 @@ class ClaimTopicsRegistry final : public SecurityPart {
 
  private:
   static const auto& field_list();  // encoding order (identity_registry.cc)
-  JValue<std::vector<U256>> topics_{journal(), Slot{0}};
+  JValue<std::vector<U256>> topics_{undo_log(), Slot{0}};
 };
 
 class TrustedIssuersRegistry final : public SecurityPart {
@@ -78,7 +78,7 @@ class TrustedIssuersRegistry final : public SecurityPart {
  private:
   Status check_topics(const std::vector<U256>& topics) const;
   static const auto& field_list();  // encoding order (identity_registry.cc)
-  JMap<Address, std::vector<U256>, AddressHash> issuers_{journal(), Slot{0}};
+  JMap<Address, std::vector<U256>, AddressHash> issuers_{undo_log(), Slot{0}};
 };
 
 struct StoredIdentity {
@@ -118,8 +118,8 @@ class IdentityRegistryStorage final : public SecurityPart {
 
  private:
   static const auto& field_list();  // encoding order (identity_registry.cc)
-  JMap<Address, StoredIdentity, AddressHash> entries_{journal(), Slot{0}};
-  JValue<std::vector<Address>> bound_{journal(), Slot{1}};
+  JMap<Address, StoredIdentity, AddressHash> entries_{undo_log(), Slot{0}};
+  JValue<std::vector<Address>> bound_{undo_log(), Slot{1}};
 };
 
 class IdentityRegistry final : public SecurityPart {

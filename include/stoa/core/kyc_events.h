@@ -69,10 +69,10 @@ class KycEventLog final : public Contract {
 
  private:
   Address issuer_;
-  JMap<Bytes32, KycEventRecord, Bytes32Hash> records_{journal(), Slot{0}};
-  JMap<uint64_t, Bytes32> order_{journal(), Slot{1}};  // seq -> key, for pruning oldest first
-  JValue<uint64_t> head_{journal(), Slot{2}};          // oldest seq that may still be in order_
-  JValue<uint64_t> next_{journal(), Slot{3}};          // the next seq
+  JMap<Bytes32, KycEventRecord, Bytes32Hash> records_{undo_log(), Slot{0}};
+  JMap<uint64_t, Bytes32> order_{undo_log(), Slot{1}};  // seq -> key, for pruning oldest first
+  JValue<uint64_t> head_{undo_log(), Slot{2}};          // oldest seq that may still be in order_
+  JValue<uint64_t> next_{undo_log(), Slot{3}};          // the next seq
 
   static const auto& field_list();  // encoding order (kyc_events.cc)
 };

@@ -30,7 +30,7 @@ class WhitelistModule final : public ComplianceModule {
 
  private:
   static const auto& field_list();  // encoding order (modules.cc)
-  JMap<Address, bool, AddressHash> list_{journal(), Slot{0}};
+  JMap<Address, bool, AddressHash> list_{undo_log(), Slot{0}};
 };
 
 // A sender whose lockup has not expired may not send (18). With a holding period set, every
@@ -65,8 +65,8 @@ class LockupModule final : public ComplianceModule {
 
  private:
   static const auto& field_list();  // encoding order (modules.cc)
-  JMap<Address, uint64_t, AddressHash> expiry_{journal(), Slot{0}};
-  JValue<uint64_t> holding_period_{journal(), Slot{1}};
+  JMap<Address, uint64_t, AddressHash> expiry_{undo_log(), Slot{0}};
+  JValue<uint64_t> holding_period_{undo_log(), Slot{1}};
 };
 
 // Offering-level jurisdiction rules. The account's jurisdiction is the one on record in the
@@ -110,10 +110,10 @@ class JurisdictionModule final : public ComplianceModule {
  private:
   static const auto& field_list();  // encoding order (modules.cc)
   Address registry_;
-  JMap<Jurisdiction, bool> blocked_{journal(), Slot{0}};
-  JMap<Jurisdiction, bool> allowed_{journal(), Slot{1}};
-  JValue<bool> allow_list_mode_{journal(), Slot{2}};
-  JValue<bool> require_{journal(), Slot{3}};
+  JMap<Jurisdiction, bool> blocked_{undo_log(), Slot{0}};
+  JMap<Jurisdiction, bool> allowed_{undo_log(), Slot{1}};
+  JValue<bool> allow_list_mode_{undo_log(), Slot{2}};
+  JValue<bool> require_{undo_log(), Slot{3}};
 };
 
 }  // namespace stoa::core

@@ -25,7 +25,7 @@
 #include <absl/container/btree_map.h>
 
 #include "stoa/common/assert.h"
-#include "stoa/core/journal.h"
+#include "stoa/core/undo_log.h"
 
 namespace stoa::core {
 
@@ -35,8 +35,8 @@ class JOrderedMap final : public Undoable {
   using Map = absl::btree_map<K, V, Less>;
   using const_iterator = typename Map::const_iterator;
 
-  JOrderedMap(Journal* j, Slot slot) : Undoable(j, slot) {}
-  JOrderedMap(Journal* j, IndexTag index) : Undoable(j, index) {}
+  JOrderedMap(UndoLog* j, Slot slot) : Undoable(j, slot) {}
+  JOrderedMap(UndoLog* j, IndexTag index) : Undoable(j, index) {}
   JOrderedMap(const JOrderedMap&) = delete;
   JOrderedMap& operator=(const JOrderedMap&) = delete;
 
@@ -68,12 +68,12 @@ class JOrderedMap final : public Undoable {
   void set(const K& k, const V& v) {
     auto it = m_.find(k);
     const bool erase = (v == V{});
-    if (journal()->open()) {
-      journal()->touch(this);
+    if (undo_log()->open()) {
+      undo_log()->touch(this);
       undo_.emplace_back(k, it == m_.end() ? std::nullopt : std::optional<V>(it->second));
-    } else if (journal()->block_tracking() && !is_index()) {
+    } else if (undo_log()->block_tracking() && !is_index()) {
       block_keys_.push_back(k);
-      journal()->block_written(this);
+      undo_log()->block_written(this);
     }
     if (it == m_.end()) {
       if (!erase) m_.emplace(k, v);
@@ -87,7 +87,7 @@ class JOrderedMap final : public Undoable {
 
   // Empties the map outside any call (restoring a snapshot); not journaled.
   void clear() {
-    STOA_ASSERT(!journal()->open());
+    STOA_ASSERT(!undo_log()->open());
     m_.clear();
     undo_.clear();
     block_keys_.clear();
@@ -104,10 +104,10 @@ class JOrderedMap final : public Undoable {
     undo_.clear();
   }
   void forget() override {
-    if (journal()->block_tracking() && !is_index() && !undo_.empty()) {
+    if (undo_log()->block_tracking() && !is_index() && !undo_.empty()) {
       for (const auto& u : undo_)
         block_keys_.push_back(u.first);
-      journal()->block_written(this);
+      undo_log()->block_written(this);
     }
     undo_.clear();
   }
@@ -149,7 +149,7 @@ class JOrderedMap final : public Undoable {
 template <typename T>
 class JVector final : public Undoable {
  public:
-  JVector(Journal* j, Slot slot) : Undoable(j, slot) {}
+  JVector(UndoLog* j, Slot slot) : Undoable(j, slot) {}
   JVector(const JVector&) = delete;
   JVector& operator=(const JVector&) = delete;
 
@@ -163,17 +163,17 @@ class JVector final : public Undoable {
   const std::vector<T>& items() const { return v_; }
 
   void push_back(T x) {
-    if (journal()->open()) {
-      journal()->touch(this);
+    if (undo_log()->open()) {
+      undo_log()->touch(this);
       ++appended_;
-    } else if (journal()->block_tracking()) {
-      journal()->block_written(this);
+    } else if (undo_log()->block_tracking()) {
+      undo_log()->block_written(this);
     }
     v_.push_back(std::move(x));
   }
   // Replaces the content outside any call (restoring a snapshot); not journaled.
   void assign(std::vector<T> v) {
-    STOA_ASSERT(!journal()->open());
+    STOA_ASSERT(!undo_log()->open());
     v_ = std::move(v);
     appended_ = 0;
   }
@@ -184,7 +184,7 @@ class JVector final : public Undoable {
     appended_ = 0;
   }
   void forget() override {
-    if (journal()->block_tracking() && appended_ > 0) journal()->block_written(this);
+    if (undo_log()->block_tracking() && appended_ > 0) undo_log()->block_written(this);
     appended_ = 0;
   }
   // The whole list (JValue<std::vector<T>>'s delta: the value now).

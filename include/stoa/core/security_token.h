@@ -196,28 +196,28 @@ class SecurityToken final : public Contract {
   // next free number; a number is never reused.
   TokenConfig config_;
   Bytes32 domain_separator_;
-  mutable AccessControl access_{journal(), Slot{0}, genesis_allows_role_overlap()};  // 0, 1
-  JMap<Address, U256, AddressHash> balances_{journal(), Slot{2}};
-  JMap<AddressPair, U256, AddressPairHash> allowances_{journal(), Slot{3}};
-  JMap<Address, uint64_t, AddressHash> nonces_{journal(), Slot{4}};
-  JValue<U256> total_supply_{journal(), Slot{5}};
-  JValue<uint64_t> holder_count_{journal(), Slot{6}};
-  JValue<bool> paused_{journal(), Slot{7}};
-  JValue<ComplianceRegistry*> registry_{journal(), Slot{8}, nullptr};
-  JValue<TransferRestriction*> restriction_{journal(), Slot{9}, nullptr};
-  JMap<Address, bool, AddressHash> frozen_{journal(), Slot{10}};
-  JMap<Address, U256, AddressHash> frozen_tokens_{journal(), Slot{11}};
-  JValue<Address> onchain_id_{journal(), Slot{12}};
-  JValue<IdentityRegistry*> identity_registry_{journal(), Slot{13}, nullptr};
-  JValue<uint8_t> eligibility_{journal(), Slot{14}};
+  mutable AccessControl access_{undo_log(), Slot{0}, genesis_allows_role_overlap()};  // 0, 1
+  JMap<Address, U256, AddressHash> balances_{undo_log(), Slot{2}};
+  JMap<AddressPair, U256, AddressPairHash> allowances_{undo_log(), Slot{3}};
+  JMap<Address, uint64_t, AddressHash> nonces_{undo_log(), Slot{4}};
+  JValue<U256> total_supply_{undo_log(), Slot{5}};
+  JValue<uint64_t> holder_count_{undo_log(), Slot{6}};
+  JValue<bool> paused_{undo_log(), Slot{7}};
+  JValue<ComplianceRegistry*> registry_{undo_log(), Slot{8}, nullptr};
+  JValue<TransferRestriction*> restriction_{undo_log(), Slot{9}, nullptr};
+  JMap<Address, bool, AddressHash> frozen_{undo_log(), Slot{10}};
+  JMap<Address, U256, AddressHash> frozen_tokens_{undo_log(), Slot{11}};
+  JValue<Address> onchain_id_{undo_log(), Slot{12}};
+  JValue<IdentityRegistry*> identity_registry_{undo_log(), Slot{13}, nullptr};
+  JValue<uint8_t> eligibility_{undo_log(), Slot{14}};
   // identities only (see investor_of)
-  JMap<Address, U256, AddressHash> investor_balances_{journal(), Slot{15}};
-  JValue<uint64_t> investor_count_{journal(), Slot{16}};
-  JValue<uint8_t> aml_threshold_{journal(), Slot{17}, kDefaultAmlThreshold};
+  JMap<Address, U256, AddressHash> investor_balances_{undo_log(), Slot{15}};
+  JValue<uint64_t> investor_count_{undo_log(), Slot{16}};
+  JValue<uint8_t> aml_threshold_{undo_log(), Slot{17}, kDefaultAmlThreshold};
   // A resumable investor rebuild: phase 0 none, 1 erasing the old investor entries, 2 summing
   // holders above the cursor into investors. Encoded with the eligibility byte (its high bit).
-  JValue<uint8_t> rebuild_phase_{journal(), Slot{18}};
-  JValue<Address> rebuild_cursor_{journal(), Slot{19}};
+  JValue<uint8_t> rebuild_phase_{undo_log(), Slot{18}};
+  JValue<Address> rebuild_cursor_{undo_log(), Slot{19}};
 };
 
 }  // namespace stoa::core

@@ -66,7 +66,7 @@ class State {
 
   uint64_t chain_id() const { return genesis_.chain_id; }
   const GenesisConfig& genesis() const { return genesis_; }
-  Journal* journal() { return &journal_; }
+  UndoLog* undo_log() { return &undo_log_; }
 
   // Executes a call as a transaction: state changes are kept on success and undone on revert.
   // The call's work is metered; past `gas_limit` it fails with out_of_gas and state unchanged.
@@ -87,7 +87,7 @@ class State {
   // The nonce of `creator`'s next contract creation (its CREATE address: create_address).
   uint64_t create_nonce(const Address& creator) const { return create_nonces_.get(creator); }
   void increment_account_nonce(const Address& a) {
-    STOA_ASSERT(!journal_.open());
+    STOA_ASSERT(!undo_log_.open());
     account_nonces_.set(a, account_nonces_.get(a) + 1);
   }
 
@@ -113,7 +113,7 @@ class State {
     Address a = next_address(creator);
     std::unique_ptr<T> c;
     {
-      OwnerScope scope(journal_, a);  // the new contract's containers are its slots
+      OwnerScope scope(undo_log_, a);  // the new contract's containers are its slots
       c = make(a);
     }
     T& ref = *c;
@@ -130,11 +130,11 @@ class State {
   // encodes it — the contracts created (address order, whole encoding), then every written
   // container (owner, ordinal, its written entries with their values now) — and starts the next
   // block's. Its cost follows what the block wrote, not the size of the state.
-  void set_block_tracking(bool on) { journal_.set_block_tracking(on); }
+  void set_block_tracking(bool on) { undo_log_.set_block_tracking(on); }
   // Nothing created or written since the last take (an empty block's delta: its root is its
   // parent's).
   bool block_delta_empty() const {
-    return block_created_.empty() && journal_.block_written_empty();
+    return block_created_.empty() && undo_log_.block_written_empty();
   }
   BlockDeltaInfo take_block_delta(StateSink& sink);
   Bytes32 take_block_delta_digest(BlockDeltaInfo* info = nullptr);
@@ -161,7 +161,7 @@ class State {
                       const BlockContext& block);
 
   GenesisConfig genesis_;
-  Journal journal_;
+  UndoLog undo_log_;
   absl::flat_hash_map<Address, std::unique_ptr<Contract>, AddressHash> contracts_;
   std::unique_ptr<Creations> creations_;
   JMap<Address, uint64_t, AddressHash> create_nonces_;

@@ -28,9 +28,9 @@ class TransferRestriction final : public SecurityPart {
   void init_max_holders(uint64_t n) { max_holders_.set(n); }
 
  private:
-  static const auto& field_list();                    // encoding order (transfer_restriction.cc)
-  JValue<uint64_t> max_holders_{journal(), Slot{0}};  // 0 = no cap
-  JValue<U256> max_amount_{journal(), Slot{1}};       // 0 = no cap
+  static const auto& field_list();                     // encoding order (transfer_restriction.cc)
+  JValue<uint64_t> max_holders_{undo_log(), Slot{0}};  // 0 = no cap
+  JValue<U256> max_amount_{undo_log(), Slot{1}};       // 0 = no cap
 };
 
 }  // namespace stoa::core

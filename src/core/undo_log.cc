@@ -1,4 +1,4 @@
-#include "stoa/core/journal.h"
+#include "stoa/core/undo_log.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,6 +1,8 @@
-// Journaled storage: every write inside an open call records how to undo it, so a call that
-// reverts leaves the state byte-for-byte as it was (evmone's journaled state, done natively).
-// Containers register themselves with the Journal the first time they are written in a call;
+// The undo log and the journaled containers (JMap, JValue): every write inside an open call
+// records how to undo it, so a call that reverts leaves the state byte-for-byte as it was
+// (evmone's journaled state, done natively). "Journal" alone means the block log on disk
+// (store/journal.h); this is the core's undo log.
+// Containers register themselves with the UndoLog the first time they are written in a call;
 // commit drops the undo records, rollback replays them backwards. Writes made while no call is
 // open (genesis) are permanent.
 //
@@ -14,12 +16,12 @@
 // can be added or reordered without changing the state roots of old journals. Slot numbers are
 // unique within a contract (checked when the container is constructed).
 //
-// Metering: while a call is open the journal also counts the notional gas of the work the call
+// Metering: while a call is open the undo log also counts the notional gas of the work the call
 // does (docs/NODE.md, "Gas schedule"): the containers charge every keyed read, write and entry
 // visited by a scan, events and hashes are charged where they are made. A charge is an integer
 // add (no virtual call); outside a call (genesis, views read under the shared lock) nothing is
 // counted. The caller compares the count with the call's budget when the call ends (State::call),
-// and long loops check it as they go (Journal::out_of_gas) so a call past its budget stops early.
+// and long loops check it as they go (UndoLog::out_of_gas) so a call past its budget stops early.
 #pragma once
 
 #include <algorithm>
@@ -40,7 +42,7 @@
 
 namespace stoa::core {
 
-class Journal;
+class UndoLog;
 
 // A container's stable number within its contract: written into every block delta that names the
 // container, so it must never change once a journal holds it (docs/journal-format.md, "Versions").
@@ -86,8 +88,8 @@ inline constexpr IndexTag kIndex{};
 class Undoable {
  public:
   Undoable() = default;  // no slot: not state (the State's record of contracts created)
-  Undoable(Journal* j, Slot slot);
-  Undoable(Journal* j, IndexTag /*index*/) : journal_(j), index_(true) {}
+  Undoable(UndoLog* j, Slot slot);
+  Undoable(UndoLog* j, IndexTag /*index*/) : undo_log_(j), index_(true) {}
   Undoable(const Undoable&) = delete;
   Undoable& operator=(const Undoable&) = delete;
   virtual ~Undoable();
@@ -105,24 +107,24 @@ class Undoable {
   bool is_index() const { return index_; }
 
  protected:
-  Journal* journal() const { return journal_; }  // set by the constructor taking a journal
+  UndoLog* undo_log() const { return undo_log_; }  // set by the constructor taking a journal
 
  private:
-  friend class Journal;
+  friend class UndoLog;
   uint64_t touched_epoch_ = 0;
   uint64_t block_epoch_ = 0;
   SlotId slot_;
-  Journal* journal_ =
+  UndoLog* undo_log_ =
       nullptr;  // set for containers with a slot (the journal lists them) and indexes
   size_t live_index_ = 0;
   bool index_ = false;
 };
 
-class Journal {
+class UndoLog {
  public:
-  Journal() { scopes_.push_back(Scope{Address{}, {}}); }
-  Journal(const Journal&) = delete;
-  Journal& operator=(const Journal&) = delete;
+  UndoLog() { scopes_.push_back(Scope{Address{}, {}}); }
+  UndoLog(const UndoLog&) = delete;
+  UndoLog& operator=(const UndoLog&) = delete;
 
   // Opens a call with a gas budget (gas::kUnlimited: counted, never exhausted).
   void begin(uint64_t gas_limit = gas::kUnlimited) {
@@ -237,23 +239,23 @@ class Journal {
   bool tracking_ = false;
 };
 
-inline Undoable::Undoable(Journal* j, Slot slot) : slot_(j->claim_slot(slot)), journal_(j) {
+inline Undoable::Undoable(UndoLog* j, Slot slot) : slot_(j->claim_slot(slot)), undo_log_(j) {
   j->add_live(this);
 }
 inline Undoable::~Undoable() {
-  if (journal_ != nullptr && !index_) journal_->remove_live(this);
+  if (undo_log_ != nullptr && !index_) undo_log_->remove_live(this);
 }
 
 // Containers constructed in its lifetime belong to `owner`.
 class OwnerScope {
  public:
-  OwnerScope(Journal& j, const Address& owner) : j_(j) { j_.push_owner(owner); }
+  OwnerScope(UndoLog& j, const Address& owner) : j_(j) { j_.push_owner(owner); }
   ~OwnerScope() { j_.pop_owner(); }
   OwnerScope(const OwnerScope&) = delete;
   OwnerScope& operator=(const OwnerScope&) = delete;
 
  private:
-  Journal& j_;
+  UndoLog& j_;
 };
 
 // Addresses hashed as three machine words through absl's seeded integer mixing: inlined, where
@@ -346,22 +348,22 @@ inline void delta_put(StateEncoder& e, const AddressPair& p) {
 template <typename K, typename V, typename H = absl::Hash<K>>
 class JMap final : public Undoable {
  public:
-  JMap(Journal* j, Slot slot) : Undoable(j, slot) {}
+  JMap(UndoLog* j, Slot slot) : Undoable(j, slot) {}
   JMap(const JMap&) = delete;
   JMap& operator=(const JMap&) = delete;
 
   const V* find(const K& k) const {
-    journal()->charge(gas::kRead);
+    undo_log()->charge(gas::kRead);
     auto it = m_.find(k);
     return it == m_.end() ? nullptr : &it->second;
   }
   V get(const K& k) const {
-    journal()->charge(gas::kRead);
+    undo_log()->charge(gas::kRead);
     auto it = m_.find(k);
     return it == m_.end() ? V{} : it->second;
   }
   bool contains(const K& k) const {
-    journal()->charge(gas::kRead);
+    undo_log()->charge(gas::kRead);
     return m_.contains(k);
   }
   // Starts loading the memory a lookup of `k` will touch (no effect on the content).
@@ -371,13 +373,13 @@ class JMap final : public Undoable {
   void set(const K& k, const V& v) {
     auto it = m_.find(k);
     const bool erase = (v == V{});
-    if (journal()->open()) {
-      journal()->charge(it == m_.end() && !erase ? gas::kNewEntry : gas::kWrite);
-      journal()->touch(this);
+    if (undo_log()->open()) {
+      undo_log()->charge(it == m_.end() && !erase ? gas::kNewEntry : gas::kWrite);
+      undo_log()->touch(this);
       undo_.emplace_back(k, it == m_.end() ? std::nullopt : std::optional<V>(it->second));
-    } else if (journal()->block_tracking()) {
+    } else if (undo_log()->block_tracking()) {
       block_keys_.push_back(k);
-      journal()->block_written(this);
+      undo_log()->block_written(this);
     }
     if (it == m_.end()) {
       if (!erase) m_.emplace(k, v);
@@ -391,7 +393,7 @@ class JMap final : public Undoable {
   void reserve(size_t n) { m_.reserve(n); }
   // Empties the map outside any call (restoring a snapshot); not journaled.
   void clear() {
-    STOA_ASSERT(!journal()->open());
+    STOA_ASSERT(!undo_log()->open());
     m_.clear();
     undo_.clear();
     block_keys_.clear();
@@ -399,7 +401,7 @@ class JMap final : public Undoable {
 
   // Keys in ascending order (the canonical order; hash order is never observable).
   std::vector<K> sorted_keys() const {
-    journal()->charge(gas::kIterate * m_.size());
+    undo_log()->charge(gas::kIterate * m_.size());
     std::vector<K> keys;
     keys.reserve(m_.size());
     for (const auto& kv : m_)
@@ -411,7 +413,7 @@ class JMap final : public Undoable {
   // bounded heap (resumable scans in key order; charged kScan per entry, kIterate per key kept).
   std::vector<K> smallest_keys_after(const K& after, size_t n) const {
     using Less = typename KeyLess<K>::type;
-    journal()->charge(gas::kScan * m_.size());
+    undo_log()->charge(gas::kScan * m_.size());
     std::vector<K> heap;  // a max-heap of the smallest keys seen
     heap.reserve(n + 1);
     if (n == 0) return heap;
@@ -427,7 +429,7 @@ class JMap final : public Undoable {
       std::push_heap(heap.begin(), heap.end(), Less{});
     }
     std::sort_heap(heap.begin(), heap.end(), Less{});
-    journal()->charge(gas::kIterate * heap.size());
+    undo_log()->charge(gas::kIterate * heap.size());
     return heap;
   }
   template <typename F>
@@ -447,7 +449,7 @@ class JMap final : public Undoable {
     undo_.clear();
   }
   void forget() override {
-    if (journal()->block_tracking() && !undo_.empty()) {
+    if (undo_log()->block_tracking() && !undo_.empty()) {
       // Duplicates are allowed (sorted out at the seal), but a key the last two pushes named is
       // skipped: a batch of transfers writes sender, recipient, sender, recipient...
       for (const auto& u : undo_) {
@@ -458,7 +460,7 @@ class JMap final : public Undoable {
         }
         block_keys_.push_back(u.first);
       }
-      journal()->block_written(this);
+      undo_log()->block_written(this);
     }
     undo_.clear();
   }
@@ -503,17 +505,17 @@ class JMap final : public Undoable {
 template <typename T>
 class JValue final : public Undoable {
  public:
-  JValue(Journal* j, Slot slot, T initial = T{}) : Undoable(j, slot), v_(std::move(initial)) {}
+  JValue(UndoLog* j, Slot slot, T initial = T{}) : Undoable(j, slot), v_(std::move(initial)) {}
   JValue(const JValue&) = delete;
   JValue& operator=(const JValue&) = delete;
   const T& get() const { return v_; }
   void set(T v) {
-    if (journal()->open()) {
-      journal()->charge(gas::kWrite);
-      journal()->touch(this);
+    if (undo_log()->open()) {
+      undo_log()->charge(gas::kWrite);
+      undo_log()->touch(this);
       if (!saved_) saved_ = v_;
-    } else if (journal()->block_tracking()) {
-      journal()->block_written(this);
+    } else if (undo_log()->block_tracking()) {
+      undo_log()->block_written(this);
     }
     v_ = std::move(v);
   }
@@ -522,7 +524,7 @@ class JValue final : public Undoable {
     saved_.reset();
   }
   void forget() override {
-    if (journal()->block_tracking() && saved_) journal()->block_written(this);
+    if (undo_log()->block_tracking() && saved_) undo_log()->block_written(this);
     saved_.reset();
   }
   // The value now (written in the block, possibly back to what it was).
