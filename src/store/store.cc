@@ -308,7 +308,10 @@ std::string Recovery::recover_state() {
     std::string problem;
     if (restore_from_snapshot(name, &problem)) return "";
     if (report->failure != OpenFailure::kNone) return problem;
-    report->warnings.push_back("snapshot " + name + " skipped: " + problem);
+    std::string warning = "snapshot " + name;
+    warning += " skipped: ";
+    warning += problem;
+    report->warnings.push_back(std::move(warning));
   }
   RecoveryReport r;
   chain = std::make_unique<chain::Chain>(config);
