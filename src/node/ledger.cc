@@ -164,7 +164,16 @@ chain::AdmitError Ledger::submit(chain::SignedTransaction tx, std::string* detai
     std::lock_guard lock(pending_mu_);
     pending_.erase(hash);
   }
+  if (e == chain::AdmitError::kOk && inserted) {
+    std::lock_guard lock(listener_mu_);
+    if (pending_listener_) pending_listener_(hash);
+  }
   return e;
+}
+
+void Ledger::set_pending_listener(std::function<void(const Bytes32&)> listener) {
+  std::lock_guard lock(listener_mu_);
+  pending_listener_ = std::move(listener);
 }
 
 std::optional<chain::SignedTransaction> Ledger::pending(const Bytes32& hash) const {

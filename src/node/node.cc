@@ -344,6 +344,8 @@ void Node::install_routes() {
   };
   server_ = std::make_unique<HttpServer>(std::move(h));
   ledger_->set_block_listener([this](const chain::Block& b) { subscriptions_.publish(b); });
+  ledger_->set_pending_listener(
+      [this](const Bytes32& tx_hash) { subscriptions_.publish_pending(tx_hash); });
 }
 
 void Node::handle_http(HttpRequest& req, HttpResponse& res) {

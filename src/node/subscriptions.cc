@@ -30,6 +30,10 @@ std::string Subscriptions::subscribe(const std::shared_ptr<WsConnection>& conn,
   if (kind == "newHeads") {
     if (param(params, 1) != nullptr) invalid_params("newHeads takes no options");
     s.heads = true;
+  } else if (kind == "newPendingTransactions") {
+    // Hashes only (the standard's form; geth's full-transaction flag is not supported).
+    if (param(params, 1) != nullptr) invalid_params("newPendingTransactions takes no options");
+    s.pending = true;
   } else if (kind == "logs") {
     if (const json* f = param(params, 1)) {
       if (f->contains("fromBlock") || f->contains("toBlock") || f->contains("blockHash")) {
@@ -38,7 +42,8 @@ std::string Subscriptions::subscribe(const std::shared_ptr<WsConnection>& conn,
       s.query = parse_log_query(*f);
     }
   } else {
-    invalid_params("unsupported subscription type \"" + kind + "\" (newHeads or logs)");
+    invalid_params("unsupported subscription type \"" + kind +
+                   "\" (newHeads, logs or newPendingTransactions)");
   }
   std::lock_guard lock(mu_);
   Conn& c = conns_[conn->id()];
@@ -98,7 +103,7 @@ void Subscriptions::publish(const chain::Block& block) {
       std::shared_ptr<WsConnection> conn = c.conn.lock();
       if (!conn) continue;
       for (const Sub& s : c.subs) {
-        if (!s.active) continue;
+        if (!s.active || s.pending) continue;
         if (s.heads) {
           if (!head) {
             head = block_json(block, false);
@@ -119,6 +124,24 @@ void Subscriptions::publish(const chain::Block& block) {
             ++log_index;
           }
         }
+      }
+    }
+  }
+  for (auto& [conn, text] : out)
+    conn->send(std::move(text));
+}
+
+void Subscriptions::publish_pending(const Bytes32& tx_hash) {
+  std::vector<std::pair<std::shared_ptr<WsConnection>, std::string>> out;
+  {
+    std::lock_guard lock(mu_);
+    if (conns_.empty()) return;
+    const json hash = tx_hash.hex();
+    for (auto& [cid, c] : conns_) {
+      std::shared_ptr<WsConnection> conn = c.conn.lock();
+      if (!conn) continue;
+      for (const Sub& s : c.subs) {
+        if (s.active && s.pending) out.emplace_back(conn, notification(s.id, hash));
       }
     }
   }

@@ -1,6 +1,7 @@
 // JSON-RPC over WebSocket on the node's port, with ethers v6's WebSocketProvider: eth_subscribe
 // newHeads and logs (a contract event filtered by address and topic), notified when the block is
-// durable; a transaction sent over HTTP produces both notifications.
+// durable; a transaction sent over HTTP produces both notifications; newPendingTransactions
+// announces each transaction's hash once it is admitted.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { ethers } from "ethers";
@@ -72,7 +73,35 @@ test("eth_subscribe validates and eth_unsubscribe ends a subscription", async ()
   assert.match(id, /^0x[0-9a-f]{32}$/);
   assert.equal(await ws.send("eth_unsubscribe", [id]), true);
   assert.equal(await ws.send("eth_unsubscribe", [id]), false);
-  const bad = await ws.send("eth_subscribe", ["newPendingTransactions"]).catch((e) => e);
+  const bad = await ws.send("eth_subscribe", ["newBadThings"]).catch((e) => e);
   assert.ok(bad instanceof Error);
   assert.match(bad.message, /unsupported subscription type/);
+  const opts = await ws.send("eth_subscribe", ["newPendingTransactions", true]).catch((e) => e);
+  assert.ok(opts instanceof Error);
+  assert.match(opts.message, /takes no options/);
+});
+
+test("newPendingTransactions announces an admitted transaction's hash; a refused one is not", async () => {
+  const seen = [];
+  const listener = (hash) => seen.push(hash);
+  await ws.on("pending", listener);
+  await new Promise((r) => setTimeout(r, 300));
+  const operator = wallet(0);
+  const factory = new ethers.Contract(FACTORY, abi("SecurityFactory"), operator);
+  const tx = await factory.createSecurity("Gamma Widgets", "GAMMA", 0, 1, wallet(1).address, wallet(2).address);
+  await tx.wait();
+  // Refused at admission (no contract at the address): never pending, never announced.
+  const raw = await operator.signTransaction({
+    type: 2, chainId: 1337, nonce: await operator.getNonce("pending"), to: wallet(9).address,
+    data: "0x12345678", gasLimit: 100000, maxFeePerGas: 0, maxPriorityFeePerGas: 0,
+  });
+  const refused = await http.send("eth_sendRawTransaction", [raw]).catch((e) => e);
+  assert.ok(refused instanceof Error);
+  assert.match(refused.message, /no contract at/);
+  const deadline = Date.now() + 10000;
+  while (!seen.includes(tx.hash) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await ws.off("pending", listener);
+  await new Promise((r) => setTimeout(r, 300)); // ethers sends eth_unsubscribe in the background
+  assert.ok(seen.includes(tx.hash), `announced: ${JSON.stringify(seen)}`);
+  assert.equal(seen.length, 1, `only the admitted transaction: ${JSON.stringify(seen)}`);
 });

@@ -116,6 +116,9 @@ class Ledger {
   // Called with every block once it is durable (on the sequencer's durability thread, after the
   // journal write): the WebSocket subscriptions' source. Must not block.
   void set_block_listener(std::function<void(const chain::Block&)> listener);
+  // Called with the hash of every transaction admitted to the queue (on the submitting thread,
+  // after admission): the newPendingTransactions subscriptions' source. Must not block.
+  void set_pending_listener(std::function<void(const Bytes32&)> listener);
   // The durable block stream (docs/ARCHITECTURE.md, "The block stream"): calls `deliver` with
   // every block from number `cursor` on, in order, each once it is durable — first the blocks
   // already in the chain (read from the history when old), then each new one as it becomes
@@ -141,6 +144,7 @@ class Ledger {
   Admission admission_;  // set before the first submit, read-only after
   std::mutex listener_mu_;
   std::function<void(const chain::Block&)> listener_;
+  std::function<void(const Bytes32&)> pending_listener_;  // under listener_mu_
   std::unique_ptr<chain::Sequencer> sequencer_;
   // The block stream: subscriptions wait here for a block to become durable.
   friend class BlockSubscription;

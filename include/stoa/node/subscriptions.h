@@ -1,7 +1,9 @@
-// WebSocket subscriptions (eth_subscribe "newHeads" and "logs", eth_unsubscribe): each durable
-// block is published to the matching subscriptions as Ethereum's eth_subscription notifications.
-// Blocks come from the ledger's durability hook (Ledger::set_block_listener), so only durable
-// blocks are ever announced.
+// WebSocket subscriptions (eth_subscribe "newHeads", "logs" and "newPendingTransactions",
+// eth_unsubscribe): each durable block is published to the matching subscriptions as Ethereum's
+// eth_subscription notifications, and each admitted transaction's hash to the
+// newPendingTransactions ones. Blocks come from the ledger's durability hook
+// (Ledger::set_block_listener), so only durable blocks are ever announced; transactions from its
+// admission hook (Ledger::set_pending_listener), once admitted to the queue.
 #pragma once
 
 #include <cstdint>
@@ -35,12 +37,15 @@ class Subscriptions {
   void remove(uint64_t conn);
   // A durable block (any thread; cheap when no one subscribes).
   void publish(const chain::Block& block);
+  // A transaction admitted to the queue (any thread; cheap when no one subscribes).
+  void publish_pending(const Bytes32& tx_hash);
   size_t size() const;
 
  private:
   struct Sub {
     std::string id;
     bool heads = false;
+    bool pending = false;  // newPendingTransactions
     LogQuery query;
     bool active = false;
   };
