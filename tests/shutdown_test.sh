@@ -3,7 +3,8 @@
 # idle keep-alive connections sat in the server's reads. Starts `stoa serve --dev` (without
 # --sync-submit: an acknowledged transaction is admitted, not yet sealed), runs signed load
 # (crash_load) and holds idle keep-alive connections open, then sends SIGTERM and asserts:
-#   - the node exits with status 0 (the measured time is printed, not asserted);
+#   - the node exits with status 0, before the 5 s that idle connections used to hold it (the
+#     bound is 4 s: the target is 1 s, the margin is for a loaded machine; the time is printed);
 #   - every transaction acknowledged before the signal has a receipt after a restart (what was
 #     admitted was sealed and made durable before the exit).
 # Usage: shutdown_test.sh STOA_BIN CRASH_LOAD_BIN
@@ -78,6 +79,9 @@ if ((status != 0)); then
   echo "FAIL: stoa serve exited with status $status"; tail -20 "$work/node.log"; exit 1
 fi
 grep -q '"event":"stopped"' "$work/node.log" || { echo "FAIL: no stopped event"; exit 1; }
+if (((end - start) / 1000000 >= 4000)); then
+  echo "FAIL: SIGTERM took $(((end - start) / 1000000)) ms: idle connections held the shutdown"; exit 1
+fi
 
 start_node
 python3 - "$url" "$work/acks" <<'PY'
