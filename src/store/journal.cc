@@ -5,29 +5,12 @@
 #include <cstdio>
 
 #include "stoa/common/assert.h"
+#include "stoa/store/big_endian.h"
 #include "stoa/store/block_codec.h"
 #include "stoa/store/crc32c.h"
 
 namespace stoa::store {
 namespace {
-
-void put_u32(uint8_t* p, uint32_t v) {
-  for (int i = 0; i < 4; ++i)
-    p[i] = static_cast<uint8_t>(v >> (24 - 8 * i));
-}
-void put_u64(uint8_t* p, uint64_t v) {
-  for (int i = 0; i < 8; ++i)
-    p[i] = static_cast<uint8_t>(v >> (56 - 8 * i));
-}
-uint32_t get_u32(const uint8_t* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-}
-uint64_t get_u64(const uint8_t* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i)
-    v = (v << 8) | p[i];
-  return v;
-}
 
 void segment_header(uint8_t out[kSegmentHeaderBytes], uint64_t chain_id, uint64_t first_block) {
   put_u64(out, kSegmentMagic);
