@@ -1,5 +1,6 @@
 #include "stoa/core/kyc_events.h"
 
+#include "stoa/core/abi_registry.h"
 #include "stoa/core/fields.h"
 #include "stoa/core/state.h"
 
@@ -64,31 +65,37 @@ std::unique_ptr<Contract> KycEventLog::decode_state(DecodeContext& ctx, const Ad
   return log;
 }
 
+namespace {
+void kyc_event_log_methods_1(AbiRegistry<KycEventLog>& reg) {
+  reg.add({"issuer",
+           {},
+           {{"", "address"}},
+           Mutability::kView,
+           [](Contract& c, CallContext&, const abi::ValueList&) -> Result<Outputs> {
+             return Outputs{static_cast<KycEventLog&>(c).issuer()};
+           },
+           "The claim issuer identity whose KYC events this log records."});
+  reg.add({"kycEvent",
+           {{"eventKey", "bytes32"}},
+           {{"requestHash", "bytes32"}, {"appliedAt", "uint256"}, {"blockNumber", "uint256"}},
+           Mutability::kView,
+           [](Contract& c, CallContext&, const abi::ValueList& a) -> Result<Outputs> {
+             const KycEventRecord* r = static_cast<KycEventLog&>(c).find(a[0].as_bytes32());
+             const KycEventRecord z;
+             if (r == nullptr) r = &z;
+             return Outputs{abi::Value::bytes32(r->request_hash), U256(r->applied_at),
+                            U256(r->block_number)};
+           },
+           "The record of an applied event (zeros if none, or pruned after "
+           "kKycEventRetentionSeconds)."});
+}
+}  // namespace
+
 const ContractAbi& KycEventLog::abi() const {
   static const ContractAbi kAbi = [] {
-    std::vector<MethodSpec> m = {
-        {"issuer",
-         {},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, const abi::ValueList&) -> Result<Outputs> {
-           return Outputs{static_cast<KycEventLog&>(c).issuer()};
-         },
-         "The claim issuer identity whose KYC events this log records."},
-        {"kycEvent",
-         {{"eventKey", "bytes32"}},
-         {{"requestHash", "bytes32"}, {"appliedAt", "uint256"}, {"blockNumber", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, const abi::ValueList& a) -> Result<Outputs> {
-           const KycEventRecord* r = static_cast<KycEventLog&>(c).find(a[0].as_bytes32());
-           const KycEventRecord z;
-           if (r == nullptr) r = &z;
-           return Outputs{abi::Value::bytes32(r->request_hash), U256(r->applied_at),
-                          U256(r->block_number)};
-         },
-         "The record of an applied event (zeros if none, or pruned after "
-         "kKycEventRetentionSeconds)."},
-    };
+    AbiRegistry<KycEventLog> reg;
+    kyc_event_log_methods_1(reg);
+    std::vector<MethodSpec> m = reg.take();
     return ContractAbi("KycEventLog", std::move(m), {}, {});
   }();
   return kAbi;
