@@ -1,8 +1,8 @@
 #include "stoa/core/compliance_registry.h"
 
 #include <algorithm>
-#include "stoa/core/abi_registry.h"
 
+#include "stoa/core/abi_registry.h"
 #include "stoa/core/access_control.h"
 #include "stoa/core/codes.h"
 #include "stoa/core/modules.h"
@@ -50,16 +50,6 @@ Result<uint64_t> to_timestamp(const U256& v) {
   return v.low64();
 }
 
-using Args = const abi::ValueList&;
-template <typename F>
-Result<Outputs> for_each_account(CallContext& ctx, Args a, F&& f) {
-  return for_each_leg(ctx, a, 1, [&](size_t i) { return f(ctx, a[0].list()[i].address()); });
-}
-template <typename F>
-Result<Outputs> for_each_pair(CallContext& ctx, Args a, F&& f) {
-  return for_each_leg(ctx, a, 2,
-                      [&](size_t i) { return f(ctx, a[0].list()[i].address(), a[1].list()[i]); });
-}
 }  // namespace
 
 ComplianceRegistry::ComplianceRegistry(State& state, const Address& self, const Address& security)
@@ -378,7 +368,7 @@ const auto& ComplianceRegistry::field_list() {
 STOA_DEFINE_FIELDS(ComplianceRegistry)
 
 namespace {
-void compliance_registry_methods_1(AbiRegistry<ComplianceRegistry>& reg) {
+void record_views(AbiRegistry<ComplianceRegistry>& reg) {
   reg.view("isWhitelisted", {"account"}, "KYC-approved.",
            [](ComplianceRegistry& c, const Address& account) -> bool {
              return c.get(account).whitelisted;
@@ -418,6 +408,9 @@ void compliance_registry_methods_1(AbiRegistry<ComplianceRegistry>& reg) {
              c.evaluate(mv, sink);
              return std::tuple<bool, U256>{sink.first_code() == 0, U256(sink.first_code())};
            });
+}
+
+void list_methods(AbiRegistry<ComplianceRegistry>& reg) {
   reg.call("whitelistAdd", {"account"}, "COMPLIANCE_ROLE.",
            [](ComplianceRegistry& c, CallContext& ctx, const Address& account) -> Status {
              STOA_TRY(c.set_whitelisted(ctx, account, true));
@@ -428,29 +421,18 @@ void compliance_registry_methods_1(AbiRegistry<ComplianceRegistry>& reg) {
              STOA_TRY(c.set_whitelisted(ctx, account, false));
              return {};
            });
-}
-
-void compliance_registry_methods_2(AbiRegistry<ComplianceRegistry>& reg) {
-  reg.add({"batchWhitelistAdd",
-           {{"accounts", "address[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             return for_each_account(ctx, a, [&](CallContext& x, const Address& acc) {
-               return static_cast<ComplianceRegistry&>(c).set_whitelisted(x, acc, true);
+  reg.call("batchWhitelistAdd", {"accounts"}, "COMPLIANCE_ROLE; all or nothing.",
+           [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts) {
+             return for_each_leg(ctx, {accounts.size()}, [&](size_t i) {
+               return c.set_whitelisted(ctx, accounts[i], true);
              });
-           },
-           "COMPLIANCE_ROLE; all or nothing."});
-  reg.add({"batchWhitelistRemove",
-           {{"accounts", "address[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             return for_each_account(ctx, a, [&](CallContext& x, const Address& acc) {
-               return static_cast<ComplianceRegistry&>(c).set_whitelisted(x, acc, false);
+           });
+  reg.call("batchWhitelistRemove", {"accounts"}, "COMPLIANCE_ROLE; all or nothing.",
+           [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts) {
+             return for_each_leg(ctx, {accounts.size()}, [&](size_t i) {
+               return c.set_whitelisted(ctx, accounts[i], false);
              });
-           },
-           "COMPLIANCE_ROLE; all or nothing."});
+           });
   reg.call("blacklistAdd", {"account"}, "COMPLIANCE_ROLE.",
            [](ComplianceRegistry& c, CallContext& ctx, const Address& account) -> Status {
              STOA_TRY(c.set_blacklisted(ctx, account, true));
@@ -461,43 +443,31 @@ void compliance_registry_methods_2(AbiRegistry<ComplianceRegistry>& reg) {
              STOA_TRY(c.set_blacklisted(ctx, account, false));
              return {};
            });
-  reg.add({"batchBlacklistAdd",
-           {{"accounts", "address[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             return for_each_account(ctx, a, [&](CallContext& x, const Address& acc) {
-               return static_cast<ComplianceRegistry&>(c).set_blacklisted(x, acc, true);
+  reg.call("batchBlacklistAdd", {"accounts"}, "COMPLIANCE_ROLE; all or nothing.",
+           [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts) {
+             return for_each_leg(ctx, {accounts.size()}, [&](size_t i) {
+               return c.set_blacklisted(ctx, accounts[i], true);
              });
-           },
-           "COMPLIANCE_ROLE; all or nothing."});
+           });
+  reg.call("batchBlacklistRemove", {"accounts"}, "COMPLIANCE_ROLE; all or nothing.",
+           [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts) {
+             return for_each_leg(ctx, {accounts.size()}, [&](size_t i) {
+               return c.set_blacklisted(ctx, accounts[i], false);
+             });
+           });
 }
 
-void compliance_registry_methods_3(AbiRegistry<ComplianceRegistry>& reg) {
-  reg.add({"batchBlacklistRemove",
-           {{"accounts", "address[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             return for_each_account(ctx, a, [&](CallContext& x, const Address& acc) {
-               return static_cast<ComplianceRegistry&>(c).set_blacklisted(x, acc, false);
-             });
-           },
-           "COMPLIANCE_ROLE; all or nothing."});
+void record_methods(AbiRegistry<ComplianceRegistry>& reg) {
   reg.call<&ComplianceRegistry::set_lockup_expiry>(
       "setLockupExpiry", {"account", "expiry"},
       "COMPLIANCE_ROLE. Expiry above 2^64-1 is refused (LimitExceeded).");
-  reg.add({"batchSetLockupExpiry",
-           {{"accounts", "address[]"}, {"expiries", "uint256[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             return for_each_pair(
-                 ctx, a, [&](CallContext& x, const Address& acc, const abi::Value& v) {
-                   return static_cast<ComplianceRegistry&>(c).set_lockup_expiry(x, acc, v.u256());
-                 });
-           },
-           "COMPLIANCE_ROLE; all or nothing."});
+  reg.call("batchSetLockupExpiry", {"accounts", "expiries"}, "COMPLIANCE_ROLE; all or nothing.",
+           [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts,
+              const std::vector<U256>& expiries) {
+             return for_each_leg(ctx, {accounts.size(), expiries.size()}, [&](size_t i) {
+               return c.set_lockup_expiry(ctx, accounts[i], expiries[i]);
+             });
+           });
   reg.call("setJurisdiction", {"account", {"jurisdiction", "bytes2"}},
            "COMPLIANCE_ROLE. Two upper-case letters, or 0x0000 to unset.",
            [](ComplianceRegistry& c, CallContext& ctx, const Address& account,
@@ -505,21 +475,15 @@ void compliance_registry_methods_3(AbiRegistry<ComplianceRegistry>& reg) {
              STOA_TRY(c.set_jurisdiction(ctx, account, jurisdiction_from_bytes2(jurisdiction)));
              return {};
            });
-  reg.add({"batchSetJurisdiction",
-           {{"accounts", "address[]"}, {"jurisdictions", "bytes2[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             return for_each_pair(ctx, a,
-                                  [&](CallContext& x, const Address& acc, const abi::Value& v) {
-                                    return static_cast<ComplianceRegistry&>(c).set_jurisdiction(
-                                        x, acc, jurisdiction_from_bytes2(v));
-                                  });
-           },
-           "COMPLIANCE_ROLE; all or nothing."});
-}
-
-void compliance_registry_methods_4(AbiRegistry<ComplianceRegistry>& reg) {
+  reg.call("batchSetJurisdiction", {"accounts", {"jurisdictions", "bytes2[]"}},
+           "COMPLIANCE_ROLE; all or nothing.",
+           [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts,
+              const abi::ValueList& jurisdictions) {
+             return for_each_leg(ctx, {accounts.size(), jurisdictions.size()}, [&](size_t i) {
+               return c.set_jurisdiction(ctx, accounts[i],
+                                         jurisdiction_from_bytes2(jurisdictions[i]));
+             });
+           });
   reg.call("setAccreditationStatus", {"account", "status"},
            "COMPLIANCE_ROLE. 0 none, 1 accredited, 2 QIB.",
            [](ComplianceRegistry& c, CallContext& ctx, const Address& account,
@@ -527,18 +491,15 @@ void compliance_registry_methods_4(AbiRegistry<ComplianceRegistry>& reg) {
              STOA_TRY(c.set_accreditation(ctx, account, static_cast<uint8_t>(status)));
              return {};
            });
-  reg.add({"batchSetAccreditationStatus",
-           {{"accounts", "address[]"}, {"statuses", "uint8[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             return for_each_pair(ctx, a,
-                                  [&](CallContext& x, const Address& acc, const abi::Value& v) {
-                                    return static_cast<ComplianceRegistry&>(c).set_accreditation(
-                                        x, acc, static_cast<uint8_t>(v.u256().low64()));
-                                  });
-           },
-           "COMPLIANCE_ROLE; all or nothing."});
+  reg.call("batchSetAccreditationStatus", {"accounts", {"statuses", "uint8[]"}},
+           "COMPLIANCE_ROLE; all or nothing.",
+           [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts,
+              const std::vector<U256>& statuses) {
+             return for_each_leg(ctx, {accounts.size(), statuses.size()}, [&](size_t i) {
+               return c.set_accreditation(ctx, accounts[i],
+                                          static_cast<uint8_t>(statuses[i].low64()));
+             });
+           });
   reg.call("onboard", {"account", {"jurisdiction", "bytes2"}, "accreditation", "lockupExpiry"},
            "COMPLIANCE_ROLE: whitelist an investor and set its record in one call.",
            [](ComplianceRegistry& c, CallContext& ctx, const Address& account,
@@ -548,25 +509,23 @@ void compliance_registry_methods_4(AbiRegistry<ComplianceRegistry>& reg) {
                                 static_cast<uint8_t>(accreditation), lockupExpiry));
              return {};
            });
-  reg.add({"batchOnboard",
-           {{"accounts", "address[]"},
-            {"jurisdictions", "bytes2[]"},
-            {"accreditations", "uint8[]"},
-            {"lockupExpiries", "uint256[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             const auto& acc = a[0].list();
-             return for_each_leg(ctx, a, 4, [&](size_t i) {
-               return static_cast<ComplianceRegistry&>(c).onboard(
-                   ctx, acc[i].address(), jurisdiction_from_bytes2(a[1].list()[i]),
-                   static_cast<uint8_t>(a[2].list()[i].u256().low64()), a[3].list()[i].u256());
-             });
-           },
-           "COMPLIANCE_ROLE; all or nothing."});
+  reg.call(
+      "batchOnboard",
+      {"accounts", {"jurisdictions", "bytes2[]"}, {"accreditations", "uint8[]"}, "lockupExpiries"},
+      "COMPLIANCE_ROLE; all or nothing.",
+      [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts,
+         const abi::ValueList& jurisdictions, const std::vector<U256>& accreditations,
+         const std::vector<U256>& expiries) {
+        return for_each_leg(
+            ctx, {accounts.size(), jurisdictions.size(), accreditations.size(), expiries.size()},
+            [&](size_t i) {
+              return c.onboard(ctx, accounts[i], jurisdiction_from_bytes2(jurisdictions[i]),
+                               static_cast<uint8_t>(accreditations[i].low64()), expiries[i]);
+            });
+      });
 }
 
-void compliance_registry_methods_5(AbiRegistry<ComplianceRegistry>& reg) {
+void jurisdiction_and_accreditation_methods(AbiRegistry<ComplianceRegistry>& reg) {
   reg.call(
       "blockJurisdiction", {{"jurisdiction", "bytes2"}},
       "COMPLIANCE_ROLE: refuse movements from or to this jurisdiction (code 6).",
@@ -609,14 +568,14 @@ void compliance_registry_methods_5(AbiRegistry<ComplianceRegistry>& reg) {
       "Whether a self-certified accreditation claim (topic 4) counts as accredited.");
   reg.call<&ComplianceRegistry::set_accept_self_certified>("setAcceptSelfCertified", {"accept"},
                                                            "DEFAULT_ADMIN_ROLE.");
+}
+
+void module_methods(AbiRegistry<ComplianceRegistry>& reg) {
   reg.call<&ComplianceRegistry::add_module>("addModule", {"module"},
                                             "DEFAULT_ADMIN_ROLE: append a module to the chain.");
   reg.call<&ComplianceRegistry::remove_module>(
       "removeModule", {"module"},
       "DEFAULT_ADMIN_ROLE: remove a module, keeping the order of the rest.");
-}
-
-void compliance_registry_methods_6(AbiRegistry<ComplianceRegistry>& reg) {
   reg.view("getModules", {}, {{"", "address[]"}}, "The module chain in evaluation order.",
            [](ComplianceRegistry& c) -> abi::Value {
              abi::ValueList out;
@@ -662,12 +621,11 @@ std::vector<ErrorId> compliance_registry_errors() {
 const ContractAbi& ComplianceRegistry::abi() const {
   static const ContractAbi kAbi = [] {
     AbiRegistry<ComplianceRegistry> reg;
-    compliance_registry_methods_1(reg);
-    compliance_registry_methods_2(reg);
-    compliance_registry_methods_3(reg);
-    compliance_registry_methods_4(reg);
-    compliance_registry_methods_5(reg);
-    compliance_registry_methods_6(reg);
+    record_views(reg);
+    list_methods(reg);
+    record_methods(reg);
+    jurisdiction_and_accreditation_methods(reg);
+    module_methods(reg);
     std::vector<MethodSpec> m = reg.take();
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));

@@ -5,10 +5,6 @@
 
 namespace stoa::core {
 namespace {
-using Args = const abi::ValueList&;
-Factory& fac(Contract& c) {
-  return static_cast<Factory&>(c);
-}
 
 bool valid_symbol(std::string_view s) {
   if (s.empty() || s.size() > kMaxSymbolBytes) return false;
@@ -25,11 +21,12 @@ bool valid_name(std::string_view s) {
   }
   return true;
 }
-abi::ValueList set_tuple(const SecuritySet& s) {
+using SecurityTuple = std::tuple<Address, Address, Address, Address, Address, Address, uint8_t>;
+SecurityTuple set_tuple(const SecuritySet& s) {
   return {s.token,         s.registry,
           s.restriction,   s.whitelist_module,
           s.lockup_module, s.jurisdiction_module,
-          U256(s.preset)};
+          s.preset};
 }
 }  // namespace
 
@@ -153,7 +150,7 @@ const auto& Factory::field_list() {
 STOA_DEFINE_FIELDS(Factory)
 
 namespace {
-void factory_methods_1(AbiRegistry<Factory>& reg) {
+void security_creation_methods(AbiRegistry<Factory>& reg) {
   reg.call(
       "createSecurity", {"name", "symbol", "decimals", "preset", "admin", "complianceOfficer"},
       {"token"}, "DEPLOYER_ROLE: create a security with an offering preset (docs/presets.md).",
@@ -186,23 +183,16 @@ void factory_methods_1(AbiRegistry<Factory>& reg) {
            });
 }
 
-void factory_methods_2(AbiRegistry<Factory>& reg) {
-  reg.add({"getSecurity",
-           {{"token", "address"}},
-           {{"token", "address"},
-            {"registry", "address"},
-            {"restriction", "address"},
-            {"whitelistModule", "address"},
-            {"lockupModule", "address"},
-            {"jurisdictionModule", "address"},
-            {"preset", "uint8"}},
-           Mutability::kView,
-           [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-             const SecuritySet* s = fac(c).find(a[0].address());
-             if (s == nullptr) return make_revert(ErrorId::kUnknownSecurity, {a[0].address()});
-             return Outputs(set_tuple(*s));
-           },
-           "Every contract address of a security."});
+void security_lookup_methods(AbiRegistry<Factory>& reg) {
+  reg.view("getSecurity", {"token"},
+           {"token", "registry", "restriction", "whitelistModule", "lockupModule",
+            "jurisdictionModule", "preset"},
+           "Every contract address of a security.",
+           [](Factory& c, const Address& token) -> Result<SecurityTuple> {
+             const SecuritySet* s = c.find(token);
+             if (s == nullptr) return make_revert(ErrorId::kUnknownSecurity, {token});
+             return set_tuple(*s);
+           });
   reg.view("presetName", {{"preset", "uint8"}}, "The regime a preset number stands for.",
            [](Factory& /*c*/, const U256& preset) -> Result<std::string> {
              const PresetRules* p = find_preset(static_cast<uint8_t>(preset.low64()));
@@ -237,8 +227,8 @@ std::vector<ErrorId> factory_errors() {
 const ContractAbi& Factory::abi() const {
   static const ContractAbi kAbi = [] {
     AbiRegistry<Factory> reg;
-    factory_methods_1(reg);
-    factory_methods_2(reg);
+    security_creation_methods(reg);
+    security_lookup_methods(reg);
     std::vector<MethodSpec> m = reg.take();
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));

@@ -1,8 +1,8 @@
 #include "stoa/core/identity.h"
 
 #include <algorithm>
-#include "stoa/core/abi_registry.h"
 
+#include "stoa/core/abi_registry.h"
 #include "stoa/core/factory.h"
 #include "stoa/core/identity_registry.h"
 #include "stoa/core/kyc_events.h"
@@ -14,10 +14,6 @@
 
 namespace stoa::core {
 namespace {
-using Args = const abi::ValueList&;
-IdentityFactory& idf(Contract& c) {
-  return static_cast<IdentityFactory&>(c);
-}
 void word(Bytes& out, const Bytes32& w) {
   out.insert(out.end(), w.b.begin(), w.b.end());
 }
@@ -375,7 +371,7 @@ uint32_t small_purpose(const U256& p) {
 }  // namespace
 
 namespace {
-void identity_methods_1(AbiRegistry<Identity>& reg) {
+void key_methods(AbiRegistry<Identity>& reg) {
   reg.view("getKey", {"key"}, {{"purposes", "uint256[]"}, "keyType", "key"},
            "ERC-734: the purposes of a key (keccak256(abi.encode(address)) for an ECDSA key).",
            [](Identity& c, const Bytes32& key) -> std::tuple<abi::Value, U256, Bytes32> {
@@ -412,6 +408,9 @@ void identity_methods_1(AbiRegistry<Identity>& reg) {
         STOA_TRY(c.remove_key(ctx, key, purpose));
         return true;
       });
+}
+
+void claim_methods(AbiRegistry<Identity>& reg) {
   reg.call("addClaim", {"topic", "scheme", "issuer", "signature", "data", "uri"},
            {"claimRequestId"},
            "ERC-735, claim key of this identity, or claim key of the issuer when the identity "
@@ -433,9 +432,6 @@ void identity_methods_1(AbiRegistry<Identity>& reg) {
              STOA_TRY(c.remove_claim(ctx, claimId));
              return true;
            });
-}
-
-void identity_methods_2(AbiRegistry<Identity>& reg) {
   reg.view(
       "getClaim", {"claimId"}, {"topic", "scheme", "issuer", "signature", "data", "uri"},
       "ERC-735 (all zero for an unknown id).",
@@ -523,8 +519,8 @@ std::vector<ErrorId> identity_errors() {
 const ContractAbi& Identity::abi() const {
   static const ContractAbi kAbi = [] {
     AbiRegistry<Identity> reg;
-    identity_methods_1(reg);
-    identity_methods_2(reg);
+    key_methods(reg);
+    claim_methods(reg);
     std::vector<MethodSpec> m = reg.take();
     std::vector<EventSpec> e = identity_events();
     std::vector<ErrorId> errs = identity_errors();
@@ -698,7 +694,7 @@ const auto& IdentityFactory::field_list() {
 STOA_DEFINE_FIELDS(IdentityFactory)
 
 namespace {
-void identity_factory_methods_1(AbiRegistry<IdentityFactory>& reg) {
+void identity_factory_methods(AbiRegistry<IdentityFactory>& reg) {
   reg.call("createIdentity", {"wallet"}, {"identity"},
            "DEPLOYER_ROLE, or the wallet itself: a new Identity whose management key is the "
            "wallet (one per wallet).",
@@ -736,58 +732,45 @@ void identity_factory_methods_1(AbiRegistry<IdentityFactory>& reg) {
            });
 }
 
-void identity_factory_methods_2(AbiRegistry<IdentityFactory>& reg) {
-  reg.add({"applyKycEvent",
-           {{"eventKey", "bytes32"},
-            {"requestHash", "bytes32"},
-            {"issuer", "address"},
-            {"token", "address"},
-            {"wallet", "address"},
-            {"approved", "bool"},
-            {"country", "uint16"},
-            {"topics", "uint256[]"},
-            {"signatures", "bytes[]"},
-            {"claimData", "bytes"},
-            {"uri", "string"},
-            {"hasAmlScore", "bool"},
-            {"amlScore", "uint256"},
-            {"providerRef", "string"}},
-           {{"identity", "address"}, {"frozen", "bool"}},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             KycEvent ev;
-             ev.key = a[0].as_bytes32();
-             ev.request_hash = a[1].as_bytes32();
-             ev.issuer = a[2].address();
-             ev.token = a[3].address();
-             ev.wallet = a[4].address();
-             ev.approved = a[5].boolean();
-             ev.country = static_cast<uint16_t>(a[6].u256().low64());
-             for (const abi::Value& t : a[7].list())
-               ev.topics.push_back(t.u256());
-             for (const abi::Value& s : a[8].list())
-               ev.signatures.push_back(s.bytes());
-             ev.claim_data = a[9].bytes();
-             ev.uri = a[10].str();
-             if (a[11].boolean()) ev.aml_score = a[12].u256();
-             ev.provider_ref = a[13].str();
-             Result<KycApplied> r = idf(c).apply_kyc_event(ctx, ev);
-             if (!r.ok()) return r.take_revert();
-             return Outputs{r.value().identity, r.value().frozen};
-           },
-           "A claim key of `issuer` (the KYC intake, docs/NODE.md): one provider event in one "
-           "transaction, all or nothing. Approved: creates the wallet's identity if it has none "
-           "(DEPLOYER_ROLE), registers it with `country` if the security's registry does not "
-           "have it (COMPLIANCE_ROLE), and adds one typed claim (scheme 712, `claimData`, "
-           "`uri`) per topic, each signed in `signatures` — the issuer must be trusted for every "
-           "topic by the security. Rejected: removes the issuer's claims of `topics` and of the "
-           "topics it is trusted for, revoking them when the caller is also a management key of "
-           "the issuer. An AML score above the security's threshold freezes the wallet "
-           "(amlFreeze, its role). The event is recorded in the issuer's KycEventLog "
-           "(kycEvent); an event key already recorded reverts KycEventAlreadyApplied."});
-}
-
-void identity_factory_methods_3(AbiRegistry<IdentityFactory>& reg) {
+void kyc_methods(AbiRegistry<IdentityFactory>& reg) {
+  reg.call(
+      "applyKycEvent",
+      {"eventKey", "requestHash", "issuer", "token", "wallet", "approved", "country", "topics",
+       "signatures", "claimData", "uri", "hasAmlScore", "amlScore", "providerRef"},
+      {"identity", "frozen"},
+      "A claim key of `issuer` (the KYC intake, docs/NODE.md): one provider event in one "
+      "transaction, all or nothing. Approved: creates the wallet's identity if it has none "
+      "(DEPLOYER_ROLE), registers it with `country` if the security's registry does not "
+      "have it (COMPLIANCE_ROLE), and adds one typed claim (scheme 712, `claimData`, "
+      "`uri`) per topic, each signed in `signatures` — the issuer must be trusted for every "
+      "topic by the security. Rejected: removes the issuer's claims of `topics` and of the "
+      "topics it is trusted for, revoking them when the caller is also a management key of "
+      "the issuer. An AML score above the security's threshold freezes the wallet "
+      "(amlFreeze, its role). The event is recorded in the issuer's KycEventLog "
+      "(kycEvent); an event key already recorded reverts KycEventAlreadyApplied.",
+      [](IdentityFactory& c, CallContext& ctx, const Bytes32& key, const Bytes32& request_hash,
+         const Address& issuer, const Address& token, const Address& wallet, bool approved,
+         uint16_t country, const std::vector<U256>& topics, const std::vector<Bytes>& signatures,
+         const Bytes& claim_data, const std::string& uri, bool has_aml_score, const U256& aml_score,
+         const std::string& provider_ref) -> Result<std::tuple<Address, bool>> {
+        KycEvent ev;
+        ev.key = key;
+        ev.request_hash = request_hash;
+        ev.issuer = issuer;
+        ev.token = token;
+        ev.wallet = wallet;
+        ev.approved = approved;
+        ev.country = country;
+        ev.topics = topics;
+        ev.signatures = signatures;
+        ev.claim_data = claim_data;
+        ev.uri = uri;
+        if (has_aml_score) ev.aml_score = aml_score;
+        ev.provider_ref = provider_ref;
+        Result<KycApplied> r = c.apply_kyc_event(ctx, ev);
+        if (!r.ok()) return r.take_revert();
+        return std::tuple<Address, bool>{r.value().identity, r.value().frozen};
+      });
   reg.view("kycEvent", {"issuer", "eventKey"}, {"requestHash", "appliedAt", "blockNumber"},
            "The record of a KYC event the issuer applied (zeros if none, or pruned after "
            "kKycEventRetentionSeconds of block time).",
@@ -839,9 +822,8 @@ std::vector<ErrorId> identity_factory_errors() {
 const ContractAbi& IdentityFactory::abi() const {
   static const ContractAbi kAbi = [] {
     AbiRegistry<IdentityFactory> reg;
-    identity_factory_methods_1(reg);
-    identity_factory_methods_2(reg);
-    identity_factory_methods_3(reg);
+    identity_factory_methods(reg);
+    kyc_methods(reg);
     std::vector<MethodSpec> m = reg.take();
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));

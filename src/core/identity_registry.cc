@@ -1,8 +1,8 @@
 #include "stoa/core/identity_registry.h"
 
 #include <algorithm>
-#include "stoa/core/abi_registry.h"
 
+#include "stoa/core/abi_registry.h"
 #include "stoa/core/access_control.h"
 #include "stoa/core/presets.h"
 #include "stoa/core/security_token.h"
@@ -10,10 +10,6 @@
 
 namespace stoa::core {
 namespace {
-using Args = const abi::ValueList&;
-IdentityRegistry& ir(Contract& c) {
-  return static_cast<IdentityRegistry&>(c);
-}
 abi::Value u256_list(const std::vector<U256>& v) {
   abi::ValueList out(v.begin(), v.end());
   return abi::Value(std::move(out));
@@ -94,7 +90,7 @@ const auto& ClaimTopicsRegistry::field_list() {
 STOA_DEFINE_FIELDS(ClaimTopicsRegistry)
 
 namespace {
-void claim_topics_registry_methods_1(AbiRegistry<ClaimTopicsRegistry>& reg) {
+void claim_topics_methods(AbiRegistry<ClaimTopicsRegistry>& reg) {
   reg.view("getClaimTopics", {}, {{"", "uint256[]"}},
            "ERC-3643: the topics every investor of the security must hold a valid claim of.",
            [](ClaimTopicsRegistry& c) -> abi::Value { return u256_list(c.topics()); });
@@ -120,7 +116,7 @@ std::vector<ErrorId> claim_topics_registry_errors() {
 const ContractAbi& ClaimTopicsRegistry::abi() const {
   static const ContractAbi kAbi = [] {
     AbiRegistry<ClaimTopicsRegistry> reg;
-    claim_topics_registry_methods_1(reg);
+    claim_topics_methods(reg);
     std::vector<MethodSpec> m = reg.take();
     std::vector<EventSpec> e = claim_topics_registry_events();
     std::vector<ErrorId> errs = claim_topics_registry_errors();
@@ -210,7 +206,7 @@ const auto& TrustedIssuersRegistry::field_list() {
 STOA_DEFINE_FIELDS(TrustedIssuersRegistry)
 
 namespace {
-void trusted_issuers_registry_methods_1(AbiRegistry<TrustedIssuersRegistry>& reg) {
+void trusted_issuers_methods(AbiRegistry<TrustedIssuersRegistry>& reg) {
   reg.call("addTrustedIssuer", {"trustedIssuer", {"claimTopics", "uint256[]"}},
            "ERC-3643, DEFAULT_ADMIN_ROLE: an issuer identity and the topics it may sign.",
            [](TrustedIssuersRegistry& c, CallContext& ctx, const Address& trustedIssuer,
@@ -268,7 +264,7 @@ std::vector<ErrorId> trusted_issuers_registry_errors() {
 const ContractAbi& TrustedIssuersRegistry::abi() const {
   static const ContractAbi kAbi = [] {
     AbiRegistry<TrustedIssuersRegistry> reg;
-    trusted_issuers_registry_methods_1(reg);
+    trusted_issuers_methods(reg);
     std::vector<MethodSpec> m = reg.take();
     std::vector<EventSpec> e = trusted_issuers_registry_events();
     std::vector<ErrorId> errs = trusted_issuers_registry_errors();
@@ -336,7 +332,7 @@ const auto& IdentityRegistryStorage::field_list() {
 STOA_DEFINE_FIELDS(IdentityRegistryStorage)
 
 namespace {
-void identity_registry_storage_methods_1(AbiRegistry<IdentityRegistryStorage>& reg) {
+void storage_methods(AbiRegistry<IdentityRegistryStorage>& reg) {
   reg.view<&IdentityRegistryStorage::identity_of>("storedIdentity", {"userAddress"}, "ERC-3643.");
   reg.view("storedInvestorCountry", {"userAddress"}, {{"", "uint16"}},
            "ERC-3643: ISO 3166-1 numeric.",
@@ -380,7 +376,7 @@ std::vector<ErrorId> identity_registry_storage_errors() {
 const ContractAbi& IdentityRegistryStorage::abi() const {
   static const ContractAbi kAbi = [] {
     AbiRegistry<IdentityRegistryStorage> reg;
-    identity_registry_storage_methods_1(reg);
+    storage_methods(reg);
     std::vector<MethodSpec> m = reg.take();
     std::vector<EventSpec> e = identity_registry_storage_events();
     std::vector<ErrorId> errs = identity_registry_storage_errors();
@@ -517,7 +513,7 @@ const auto& IdentityRegistry::field_list() {
 STOA_DEFINE_FIELDS(IdentityRegistry)
 
 namespace {
-void identity_registry_methods_1(AbiRegistry<IdentityRegistry>& reg) {
+void registration_methods(AbiRegistry<IdentityRegistry>& reg) {
   reg.call("registerIdentity", {"userAddress", "identity", {"country", "uint16"}},
            "ERC-3643, COMPLIANCE_ROLE: link a wallet to an identity (several wallets may share "
            "one identity: one investor).",
@@ -526,18 +522,15 @@ void identity_registry_methods_1(AbiRegistry<IdentityRegistry>& reg) {
              STOA_TRY(c.register_identity(ctx, userAddress, identity, to_country(country)));
              return {};
            });
-  reg.add({"batchRegisterIdentity",
-           {{"userAddresses", "address[]"}, {"identities", "address[]"}, {"countries", "uint16[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             const auto& w = a[0].list();
-             return for_each_leg(ctx, a, 3, [&](size_t i) {
-               return ir(c).register_identity(ctx, w[i].address(), a[1].list()[i].address(),
-                                              to_country(a[2].list()[i].u256()));
-             });
-           },
-           "ERC-3643, COMPLIANCE_ROLE: all or nothing."});
+  reg.call("batchRegisterIdentity", {"userAddresses", "identities", "countries"},
+           "ERC-3643, COMPLIANCE_ROLE: all or nothing.",
+           [](IdentityRegistry& c, CallContext& ctx, const std::vector<Address>& wallets,
+              const std::vector<Address>& identities, const std::vector<uint16_t>& countries) {
+             return for_each_leg(
+                 ctx, {wallets.size(), identities.size(), countries.size()}, [&](size_t i) {
+                   return c.register_identity(ctx, wallets[i], identities[i], countries[i]);
+                 });
+           });
   reg.call<&IdentityRegistry::delete_identity>("deleteIdentity", {"userAddress"},
                                                "ERC-3643, COMPLIANCE_ROLE.");
   reg.call<&IdentityRegistry::update_identity>("updateIdentity", {"userAddress", "identity"},
@@ -548,6 +541,9 @@ void identity_registry_methods_1(AbiRegistry<IdentityRegistry>& reg) {
              STOA_TRY(c.update_country(ctx, userAddress, to_country(country)));
              return {};
            });
+}
+
+void verification_methods(AbiRegistry<IdentityRegistry>& reg) {
   reg.view("isVerified", {"userAddress"},
            "ERC-3643: registered, and for every required topic a claim that is valid now from an "
            "issuer trusted for that topic.",
@@ -564,9 +560,6 @@ void identity_registry_methods_1(AbiRegistry<IdentityRegistry>& reg) {
                  c.claim_status(userAddress, claimTopic, ctx.block.timestamp)));
            });
   reg.view<&IdentityRegistry::identity_of>("identity", {"userAddress"}, "ERC-3643.");
-}
-
-void identity_registry_methods_2(AbiRegistry<IdentityRegistry>& reg) {
   reg.view("investorCountry", {"userAddress"}, {{"", "uint16"}}, "ERC-3643.",
            [](IdentityRegistry& c, const Address& userAddress) -> U256 {
              const StoredIdentity* e = c.storage().find(userAddress);
@@ -616,8 +609,8 @@ std::vector<ErrorId> identity_registry_errors() {
 const ContractAbi& IdentityRegistry::abi() const {
   static const ContractAbi kAbi = [] {
     AbiRegistry<IdentityRegistry> reg;
-    identity_registry_methods_1(reg);
-    identity_registry_methods_2(reg);
+    registration_methods(reg);
+    verification_methods(reg);
     std::vector<MethodSpec> m = reg.take();
     std::vector<EventSpec> e = identity_registry_events();
     std::vector<ErrorId> errs = identity_registry_errors();

@@ -8,13 +8,13 @@
 
 namespace stoa::core {
 namespace {
-using Args = const abi::ValueList&;
-Movement transfer_movement(const ComplianceModule& m, CallContext& ctx, Args a) {
+Movement transfer_movement(const ComplianceModule& m, const CallContext& ctx, const Address& from,
+                           const Address& to, const U256& amount) {
   Movement mv;
   mv.kind = MovementKind::kTransfer;
-  mv.from = a[0].address();
-  mv.to = a[1].address();
-  mv.amount = a[2].u256();
+  mv.from = from;
+  mv.to = to;
+  mv.amount = amount;
   mv.timestamp = ctx.block.timestamp;
   mv.token = m.security();
   return mv;
@@ -26,36 +26,21 @@ const ComplianceRegistry* registry_of(const State& s, const Address& token) {
 }  // namespace
 
 std::vector<MethodSpec> module_common_methods() {
-  return {
-      {"checkTransfer",
-       {{"from", "address"}, {"to", "address"}, {"amount", "uint256"}},
-       {{"allowed", "bool"}, {"restrictionCode", "uint8"}},
-       Mutability::kView,
-       [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-         auto& m = static_cast<ComplianceModule&>(c);
-         const ComplianceRegistry* r = registry_of(ctx.state, m.security());
-         STOA_ASSERT(r != nullptr);
-         uint8_t code = m.check_transfer(*r, transfer_movement(m, ctx, a));
-         return Outputs{code == 0, U256(code)};
-       },
-       "IComplianceModule: this module's verdict on a transfer."},
-      {"moduleName",
-       {},
-       {{"", "string"}},
-       Mutability::kView,
-       [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-         return Outputs{std::string(static_cast<ComplianceModule&>(c).module_name())};
-       },
-       "IComplianceModule: the module's name."},
-      {"security",
-       {},
-       {{"", "address"}},
-       Mutability::kView,
-       [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-         return Outputs{static_cast<ComplianceModule&>(c).security()};
-       },
-       "The security token whose roles guard this module."},
-  };
+  AbiRegistry<ComplianceModule> reg;
+  reg.view("checkTransfer", {"from", "to", "amount"}, {"allowed", "restrictionCode"},
+           "IComplianceModule: this module's verdict on a transfer.",
+           [](ComplianceModule& m, CallContext& ctx, const Address& from, const Address& to,
+              const U256& amount) {
+             const ComplianceRegistry* r = registry_of(ctx.state, m.security());
+             STOA_ASSERT(r != nullptr);
+             uint8_t code = m.check_transfer(*r, transfer_movement(m, ctx, from, to, amount));
+             return std::tuple<bool, uint8_t>{code == 0, code};
+           });
+  reg.view("moduleName", {}, "IComplianceModule: the module's name.",
+           [](ComplianceModule& m) { return m.module_name(); });
+  reg.view<&ComplianceModule::security>("security", {},
+                                        "The security token whose roles guard this module.");
+  return reg.take();
 }
 
 // ---------------------------------------------------------------- WhitelistModule
@@ -96,7 +81,7 @@ const auto& WhitelistModule::field_list() {
 STOA_DEFINE_FIELDS(WhitelistModule)
 
 namespace {
-void whitelist_module_methods_1(AbiRegistry<WhitelistModule>& reg) {
+void whitelist_methods(AbiRegistry<WhitelistModule>& reg) {
   reg.view<&WhitelistModule::listed>("isWhitelisted", {"account"}, "On this module's list.");
   reg.call("addToWhitelist", {"account"}, "COMPLIANCE_ROLE.",
            [](WhitelistModule& c, CallContext& ctx, const Address& account) -> Status {
@@ -108,17 +93,11 @@ void whitelist_module_methods_1(AbiRegistry<WhitelistModule>& reg) {
              STOA_TRY(c.set_listed(ctx, account, false));
              return {};
            });
-  reg.add({"batchAddToWhitelist",
-           {{"accounts", "address[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             const auto& list = a[0].list();
-             return for_each_leg(ctx, a, 1, [&](size_t i) {
-               return static_cast<WhitelistModule&>(c).set_listed(ctx, list[i].address(), true);
-             });
-           },
-           "COMPLIANCE_ROLE; all or nothing."});
+  reg.call("batchAddToWhitelist", {"accounts"}, "COMPLIANCE_ROLE; all or nothing.",
+           [](WhitelistModule& c, CallContext& ctx, const std::vector<Address>& accounts) {
+             return for_each_leg(ctx, {accounts.size()},
+                                 [&](size_t i) { return c.set_listed(ctx, accounts[i], true); });
+           });
 }
 
 std::vector<EventSpec> whitelist_module_events() {
@@ -136,7 +115,7 @@ const ContractAbi& WhitelistModule::abi() const {
     (void)wl;
     std::vector<MethodSpec> m = module_common_methods();
     AbiRegistry<WhitelistModule> reg;
-    whitelist_module_methods_1(reg);
+    whitelist_methods(reg);
     std::vector<MethodSpec> own = reg.take();
     for (auto& x : own)
       m.push_back(std::move(x));
@@ -219,7 +198,7 @@ const auto& LockupModule::field_list() {
 STOA_DEFINE_FIELDS(LockupModule)
 
 namespace {
-void lockup_module_methods_1(AbiRegistry<LockupModule>& reg) {
+void lockup_methods(AbiRegistry<LockupModule>& reg) {
   reg.view("lockupExpiry", {"account"},
            "Timestamp before which the account may not send (code 18).",
            [](LockupModule& c, const Address& account) -> U256 {
@@ -228,18 +207,13 @@ void lockup_module_methods_1(AbiRegistry<LockupModule>& reg) {
   reg.view("holdingPeriod", {}, "Seconds of lockup that every issuance starts for its receiver.",
            [](LockupModule& c) -> U256 { return U256(c.holding_period()); });
   reg.call<&LockupModule::set_lockup>("setLockup", {"account", "expiry"}, "COMPLIANCE_ROLE.");
-  reg.add({"batchSetLockup",
-           {{"accounts", "address[]"}, {"expiries", "uint256[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             const auto& acc = a[0].list();
-             return for_each_leg(ctx, a, 2, [&](size_t i) {
-               return static_cast<LockupModule&>(c).set_lockup(ctx, acc[i].address(),
-                                                               a[1].list()[i].u256());
+  reg.call("batchSetLockup", {"accounts", "expiries"}, "COMPLIANCE_ROLE; all or nothing.",
+           [](LockupModule& c, CallContext& ctx, const std::vector<Address>& accounts,
+              const std::vector<U256>& expiries) {
+             return for_each_leg(ctx, {accounts.size(), expiries.size()}, [&](size_t i) {
+               return c.set_lockup(ctx, accounts[i], expiries[i]);
              });
-           },
-           "COMPLIANCE_ROLE; all or nothing."});
+           });
   reg.call<&LockupModule::set_holding_period>("setHoldingPeriod", {"seconds"},
                                               "DEFAULT_ADMIN_ROLE.");
 }
@@ -259,7 +233,7 @@ const ContractAbi& LockupModule::abi() const {
   static const ContractAbi kAbi = [] {
     std::vector<MethodSpec> m = module_common_methods();
     AbiRegistry<LockupModule> reg;
-    lockup_module_methods_1(reg);
+    lockup_methods(reg);
     std::vector<MethodSpec> own = reg.take();
     for (auto& x : own)
       m.push_back(std::move(x));
@@ -363,7 +337,7 @@ const auto& JurisdictionModule::field_list() {
 STOA_DEFINE_FIELDS(JurisdictionModule)
 
 namespace {
-void jurisdiction_module_methods_1(AbiRegistry<JurisdictionModule>& reg) {
+void jurisdiction_assignment_methods(AbiRegistry<JurisdictionModule>& reg) {
   reg.view("accountJurisdiction", {"account"}, {{"", "bytes2"}},
            "The account's jurisdiction (as recorded in the bound registry).",
            [](JurisdictionModule& c, CallContext& ctx, const Address& account) -> abi::Value {
@@ -378,18 +352,15 @@ void jurisdiction_module_methods_1(AbiRegistry<JurisdictionModule>& reg) {
         STOA_TRY(c.set_account_jurisdiction(ctx, account, jurisdiction_from_bytes2(jurisdiction)));
         return {};
       });
-  reg.add({"batchSetJurisdiction",
-           {{"accounts", "address[]"}, {"jurisdictions", "bytes2[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             const auto& acc = a[0].list();
-             return for_each_leg(ctx, a, 2, [&](size_t i) {
-               return static_cast<JurisdictionModule&>(c).set_account_jurisdiction(
-                   ctx, acc[i].address(), jurisdiction_from_bytes2(a[1].list()[i]));
+  reg.call("batchSetJurisdiction", {"accounts", {"jurisdictions", "bytes2[]"}},
+           "COMPLIANCE_ROLE; batch assignment for onboarding, all or nothing.",
+           [](JurisdictionModule& c, CallContext& ctx, const std::vector<Address>& accounts,
+              const abi::ValueList& jurisdictions) {
+             return for_each_leg(ctx, {accounts.size(), jurisdictions.size()}, [&](size_t i) {
+               return c.set_account_jurisdiction(ctx, accounts[i],
+                                                 jurisdiction_from_bytes2(jurisdictions[i]));
              });
-           },
-           "COMPLIANCE_ROLE; batch assignment for onboarding, all or nothing."});
+           });
   reg.call("blockJurisdiction", {{"jurisdiction", "bytes2"}}, "COMPLIANCE_ROLE.",
            [](JurisdictionModule& c, CallContext& ctx, const abi::Value& jurisdiction) -> Status {
              STOA_TRY(c.set_blocked(ctx, jurisdiction_from_bytes2(jurisdiction), true));
@@ -400,15 +371,15 @@ void jurisdiction_module_methods_1(AbiRegistry<JurisdictionModule>& reg) {
              STOA_TRY(c.set_blocked(ctx, jurisdiction_from_bytes2(jurisdiction), false));
              return {};
            });
+}
+
+void jurisdiction_policy_methods(AbiRegistry<JurisdictionModule>& reg) {
   reg.call("allowJurisdiction", {{"jurisdiction", "bytes2"}},
            "COMPLIANCE_ROLE: add to the allow-list.",
            [](JurisdictionModule& c, CallContext& ctx, const abi::Value& jurisdiction) -> Status {
              STOA_TRY(c.set_allowed(ctx, jurisdiction_from_bytes2(jurisdiction), true));
              return {};
            });
-}
-
-void jurisdiction_module_methods_2(AbiRegistry<JurisdictionModule>& reg) {
   reg.call("disallowJurisdiction", {{"jurisdiction", "bytes2"}},
            "COMPLIANCE_ROLE: remove from the allow-list.",
            [](JurisdictionModule& c, CallContext& ctx, const abi::Value& jurisdiction) -> Status {
@@ -460,8 +431,8 @@ const ContractAbi& JurisdictionModule::abi() const {
     (void)jm;
     std::vector<MethodSpec> m = module_common_methods();
     AbiRegistry<JurisdictionModule> reg;
-    jurisdiction_module_methods_1(reg);
-    jurisdiction_module_methods_2(reg);
+    jurisdiction_assignment_methods(reg);
+    jurisdiction_policy_methods(reg);
     std::vector<MethodSpec> own = reg.take();
     for (auto& x : own)
       m.push_back(std::move(x));

@@ -1,8 +1,8 @@
 #include "stoa/core/security_token.h"
 
 #include <algorithm>
-#include "stoa/core/abi_registry.h"
 
+#include "stoa/core/abi_registry.h"
 #include "stoa/core/codes.h"
 #include "stoa/core/identity_registry.h"
 #include "stoa/core/state.h"
@@ -11,10 +11,6 @@
 
 namespace stoa::core {
 namespace {
-using Args = const abi::ValueList&;
-SecurityToken& tok(Contract& c) {
-  return static_cast<SecurityToken&>(c);
-}
 
 const Bytes32& transfer_topic() {
   static const Bytes32 t = keccak256(std::string_view("Transfer(address,address,uint256)"));
@@ -767,7 +763,7 @@ std::string code_message(uint8_t c) {
 }  // namespace
 
 namespace {
-void security_token_methods_1(AbiRegistry<SecurityToken>& reg) {
+void erc20_methods(AbiRegistry<SecurityToken>& reg) {
   reg.view("name", {}, "ERC-20.", [](SecurityToken& c) -> std::string { return c.config().name; });
   reg.view("symbol", {}, "ERC-20.",
            [](SecurityToken& c) -> std::string { return c.config().symbol; });
@@ -783,30 +779,25 @@ void security_token_methods_1(AbiRegistry<SecurityToken>& reg) {
   reg.call_true<&SecurityToken::transfer_from>("transferFrom", {"from", "to", "value"},
                                                "ERC-20, compliance-checked on `from` and `to`.");
   reg.call_true<&SecurityToken::approve>("approve", {"spender", "value"}, "ERC-20.");
-  reg.add({"batchTransfer",
-           {{"toList", "address[]"}, {"amounts", "uint256[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             const auto& to = a[0].list();
+  reg.call("batchTransfer", {"toList", "amounts"},
+           "Several transfers from the caller, all or nothing; one Transfer event per leg.",
+           [](SecurityToken& c, CallContext& ctx, const std::vector<Address>& to,
+              const std::vector<U256>& amounts) {
              constexpr size_t kAhead = 4;  // legs whose accounts load while this one executes
-             return for_each_leg(ctx, a, 2, [&](size_t i) {
-               if (i + kAhead < to.size()) {
-                 tok(c).prefetch_transfer(ctx.sender, to[i + kAhead].address());
-               }
-               return tok(c).transfer(ctx, to[i].address(), a[1].list()[i].u256());
+             return for_each_leg(ctx, {to.size(), amounts.size()}, [&](size_t i) {
+               if (i + kAhead < to.size()) c.prefetch_transfer(ctx.sender, to[i + kAhead]);
+               return c.transfer(ctx, to[i], amounts[i]);
              });
-           },
-           "Several transfers from the caller, all or nothing; one Transfer event per leg."});
+           });
+}
+
+void restriction_check_methods(AbiRegistry<SecurityToken>& reg) {
   reg.view("detectTransferRestriction", {"from", "to", "value"}, {{"", "uint8"}},
            "ERC-1404: exactly the predicate transfer applies; 0 = permitted.",
            [](SecurityToken& c, CallContext& ctx, const Address& from, const Address& to,
               const U256& value) -> U256 {
              return U256(c.detect(from, to, value, ctx.block.timestamp));
            });
-}
-
-void security_token_methods_2(AbiRegistry<SecurityToken>& reg) {
   reg.view("messageForTransferRestriction", {"restrictionCode"},
            "ERC-1404: the message of a code; unknown codes revert UnknownRestrictionCode.",
            [](SecurityToken& /*c*/, uint8_t restrictionCode) -> Result<std::string> {
@@ -852,6 +843,9 @@ void security_token_methods_2(AbiRegistry<SecurityToken>& reg) {
              }
              return abi::Value(std::move(out));
            });
+}
+
+void pause_and_issuance_methods(AbiRegistry<SecurityToken>& reg) {
   reg.view<&SecurityToken::paused>("paused", {}, "Whether transfers are paused.");
   reg.call("pause", {}, "PAUSER_ROLE: halt all transfers (code 8).",
            [](SecurityToken& c, CallContext& ctx) -> Status {
@@ -865,12 +859,12 @@ void security_token_methods_2(AbiRegistry<SecurityToken>& reg) {
   reg.call<&SecurityToken::mint>(
       "mint", {"to", "amount"},
       "MINTER_ROLE: issue to an eligible receiver (receiver-side rules and holder cap).");
-}
-
-void security_token_methods_3(AbiRegistry<SecurityToken>& reg) {
   reg.call<&SecurityToken::burn>(
       "burn", {"from", "amount"},
       "MINTER_ROLE: redeem from a holder. Holders cannot burn on their own.");
+}
+
+void freeze_methods(AbiRegistry<SecurityToken>& reg) {
   reg.view<&SecurityToken::is_frozen>(
       "isFrozen", {"userAddress"},
       "ERC-3643: whether the wallet is frozen (it can neither send nor receive; codes 9, 10).");
@@ -899,6 +893,9 @@ void security_token_methods_3(AbiRegistry<SecurityToken>& reg) {
       "ERC-3643, COMPLIANCE_ROLE: freeze part of a balance (frozen never exceeds the balance).");
   reg.call<&SecurityToken::unfreeze_partial>("unfreezePartialTokens", {"userAddress", "amount"},
                                              "ERC-3643, COMPLIANCE_ROLE.");
+}
+
+void forced_methods(AbiRegistry<SecurityToken>& reg) {
   reg.call_true(
       "forcedTransfer", {"from", "to", "amount", "reason", "documentRef"},
       "ERC-3643, CORPORATE_ACTION_ROLE: a native move that bypasses pause, freezes, the "
@@ -917,81 +914,57 @@ void security_token_methods_3(AbiRegistry<SecurityToken>& reg) {
       "to it.");
 }
 
-void security_token_methods_4(AbiRegistry<SecurityToken>& reg) {
-  reg.add({"batchMint",
-           {{"toList", "address[]"}, {"amounts", "uint256[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             const auto& l = a[0].list();
-             return for_each_leg(ctx, a, 2, [&](size_t i) {
-               return tok(c).mint(ctx, l[i].address(), a[1].list()[i].u256());
+void agent_batch_methods(AbiRegistry<SecurityToken>& reg) {
+  reg.call("batchMint", {"toList", "amounts"},
+           "ERC-3643, MINTER_ROLE: all or nothing; one Transfer per leg.",
+           [](SecurityToken& c, CallContext& ctx, const std::vector<Address>& to,
+              const std::vector<U256>& amounts) {
+             return for_each_leg(ctx, {to.size(), amounts.size()},
+                                 [&](size_t i) { return c.mint(ctx, to[i], amounts[i]); });
+           });
+  reg.call("batchBurn", {"userAddresses", "amounts"},
+           "ERC-3643, MINTER_ROLE: all or nothing; one Transfer per leg.",
+           [](SecurityToken& c, CallContext& ctx, const std::vector<Address>& from,
+              const std::vector<U256>& amounts) {
+             return for_each_leg(ctx, {from.size(), amounts.size()},
+                                 [&](size_t i) { return c.burn(ctx, from[i], amounts[i]); });
+           });
+  reg.call("batchForcedTransfer", {"fromList", "toList", "amounts", "reason", "documentRef"},
+           "ERC-3643, CORPORATE_ACTION_ROLE: all or nothing; one ForcedTransfer per leg.",
+           [](SecurityToken& c, CallContext& ctx, const std::vector<Address>& from,
+              const std::vector<Address>& to, const std::vector<U256>& amounts,
+              const std::string& reason, const Bytes32& document) {
+             return for_each_leg(ctx, {from.size(), to.size(), amounts.size()}, [&](size_t i) {
+               return c.forced_transfer(ctx, from[i], to[i], amounts[i], reason, document);
              });
-           },
-           "ERC-3643, MINTER_ROLE: all or nothing; one Transfer per leg."});
-  reg.add({"batchBurn",
-           {{"userAddresses", "address[]"}, {"amounts", "uint256[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             const auto& l = a[0].list();
-             return for_each_leg(ctx, a, 2, [&](size_t i) {
-               return tok(c).burn(ctx, l[i].address(), a[1].list()[i].u256());
+           });
+  reg.call("batchSetAddressFrozen", {"userAddresses", "freeze"},
+           "ERC-3643, COMPLIANCE_ROLE: one AddressFrozen per leg.",
+           [](SecurityToken& c, CallContext& ctx, const std::vector<Address>& wallets,
+              const std::vector<bool>& freeze) {
+             return for_each_leg(ctx, {wallets.size(), freeze.size()}, [&](size_t i) {
+               return c.set_address_frozen(ctx, wallets[i], freeze[i]);
              });
-           },
-           "ERC-3643, MINTER_ROLE: all or nothing; one Transfer per leg."});
-  reg.add({"batchForcedTransfer",
-           {{"fromList", "address[]"},
-            {"toList", "address[]"},
-            {"amounts", "uint256[]"},
-            {"reason", "string"},
-            {"documentRef", "bytes32"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             const auto& f = a[0].list();
-             return for_each_leg(ctx, a, 3, [&](size_t i) {
-               return tok(c).forced_transfer(ctx, f[i].address(), a[1].list()[i].address(),
-                                             a[2].list()[i].u256(), a[3].str(), a[4].as_bytes32());
+           });
+  reg.call("batchFreezePartialTokens", {"userAddresses", "amounts"},
+           "ERC-3643, COMPLIANCE_ROLE: one TokensFrozen per leg.",
+           [](SecurityToken& c, CallContext& ctx, const std::vector<Address>& wallets,
+              const std::vector<U256>& amounts) {
+             return for_each_leg(ctx, {wallets.size(), amounts.size()}, [&](size_t i) {
+               return c.freeze_partial(ctx, wallets[i], amounts[i]);
              });
-           },
-           "ERC-3643, CORPORATE_ACTION_ROLE: all or nothing; one ForcedTransfer per leg."});
+           });
+  reg.call("batchUnfreezePartialTokens", {"userAddresses", "amounts"},
+           "ERC-3643, COMPLIANCE_ROLE: one TokensUnfrozen per leg.",
+           [](SecurityToken& c, CallContext& ctx, const std::vector<Address>& wallets,
+              const std::vector<U256>& amounts) {
+             return for_each_leg(ctx, {wallets.size(), amounts.size()}, [&](size_t i) {
+               return c.unfreeze_partial(ctx, wallets[i], amounts[i]);
+             });
+           });
 }
 
-void security_token_methods_5(AbiRegistry<SecurityToken>& reg) {
-  reg.add({"batchSetAddressFrozen",
-           {{"userAddresses", "address[]"}, {"freeze", "bool[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             const auto& l = a[0].list();
-             return for_each_leg(ctx, a, 2, [&](size_t i) {
-               return tok(c).set_address_frozen(ctx, l[i].address(), a[1].list()[i].boolean());
-             });
-           },
-           "ERC-3643, COMPLIANCE_ROLE: one AddressFrozen per leg."});
-  reg.add({"batchFreezePartialTokens",
-           {{"userAddresses", "address[]"}, {"amounts", "uint256[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             const auto& l = a[0].list();
-             return for_each_leg(ctx, a, 2, [&](size_t i) {
-               return tok(c).freeze_partial(ctx, l[i].address(), a[1].list()[i].u256());
-             });
-           },
-           "ERC-3643, COMPLIANCE_ROLE: one TokensFrozen per leg."});
-  reg.add({"batchUnfreezePartialTokens",
-           {{"userAddresses", "address[]"}, {"amounts", "uint256[]"}},
-           {},
-           Mutability::kNonPayable,
-           [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-             const auto& l = a[0].list();
-             return for_each_leg(ctx, a, 2, [&](size_t i) {
-               return tok(c).unfreeze_partial(ctx, l[i].address(), a[1].list()[i].u256());
-             });
-           },
-           "ERC-3643, COMPLIANCE_ROLE: one TokensUnfrozen per leg."});
+void identity_methods(AbiRegistry<SecurityToken>& reg) {
   reg.view<&SecurityToken::onchain_id>("onchainID", {},
                                        "ERC-3643: the token's own identity (zero if none).");
   reg.call<&SecurityToken::set_onchain_id>(
@@ -999,9 +972,6 @@ void security_token_methods_5(AbiRegistry<SecurityToken>& reg) {
       "ERC-3643, DEFAULT_ADMIN_ROLE: an Identity contract, or zero.");
   reg.view("version", {}, "ERC-3643: the token's version.",
            [](SecurityToken& /*c*/) -> std::string { return std::string("1"); });
-}
-
-void security_token_methods_6(AbiRegistry<SecurityToken>& reg) {
   reg.view("identityRegistry", {}, "ERC-3643: the IdentityRegistry (zero if none).",
            [](SecurityToken& c) -> Address {
              auto* r = c.identity_registry();
@@ -1034,6 +1004,9 @@ void security_token_methods_6(AbiRegistry<SecurityToken>& reg) {
              STOA_TRY(c.set_eligibility(ctx, static_cast<uint8_t>(v.low64())));
              return {};
            });
+}
+
+void agent_and_investor_methods(AbiRegistry<SecurityToken>& reg) {
   reg.call<&SecurityToken::add_agent>(
       "addAgent", {"agent"},
       "ERC-3643, DEFAULT_ADMIN_ROLE: grants COMPLIANCE_ROLE and CORPORATE_ACTION_ROLE (role "
@@ -1050,11 +1023,11 @@ void security_token_methods_6(AbiRegistry<SecurityToken>& reg) {
       "The wallet's identity in the identity registry, or the wallet itself.");
   reg.view<&SecurityToken::investor_balance>("investorBalance", {"investor"},
                                              "The sum of the balances of an investor's wallets.");
-}
-
-void security_token_methods_7(AbiRegistry<SecurityToken>& reg) {
   reg.view("holderCount", {}, "Distinct accounts with a non-zero balance.",
            [](SecurityToken& c) -> U256 { return U256(c.holder_count()); });
+}
+
+void wiring_methods(AbiRegistry<SecurityToken>& reg) {
   reg.view("complianceRegistry", {}, "The registry every movement is checked against.",
            [](SecurityToken& c) -> Address {
              auto* r = c.registry();
@@ -1081,6 +1054,9 @@ void security_token_methods_7(AbiRegistry<SecurityToken>& reg) {
                            uint32_t{b[3]};
              return supports(id);
            });
+}
+
+void permit_methods(AbiRegistry<SecurityToken>& reg) {
   reg.call(
       "permit", {"owner", "spender", "value", "deadline", "v", "r", "s"},
       "ERC-2612: approval by the owner's EIP-712 signature (domain: name, version 1, chain id, "
@@ -1094,9 +1070,6 @@ void security_token_methods_7(AbiRegistry<SecurityToken>& reg) {
   reg.view("nonces", {"owner"}, "ERC-2612.",
            [](SecurityToken& c, const Address& owner) -> U256 { return U256(c.nonce(owner)); });
   reg.view<&SecurityToken::domain_separator>("DOMAIN_SEPARATOR", {}, "ERC-2612 / EIP-712.");
-}
-
-void security_token_methods_8(AbiRegistry<SecurityToken>& reg) {
   reg.view(
       "eip712Domain", {},
       {{"fields", "bytes1"},
@@ -1209,14 +1182,16 @@ std::vector<ErrorId> security_token_errors() {
 const ContractAbi& SecurityToken::abi() const {
   static const ContractAbi kAbi = [] {
     AbiRegistry<SecurityToken> reg;
-    security_token_methods_1(reg);
-    security_token_methods_2(reg);
-    security_token_methods_3(reg);
-    security_token_methods_4(reg);
-    security_token_methods_5(reg);
-    security_token_methods_6(reg);
-    security_token_methods_7(reg);
-    security_token_methods_8(reg);
+    erc20_methods(reg);
+    restriction_check_methods(reg);
+    pause_and_issuance_methods(reg);
+    freeze_methods(reg);
+    forced_methods(reg);
+    agent_batch_methods(reg);
+    identity_methods(reg);
+    agent_and_investor_methods(reg);
+    wiring_methods(reg);
+    permit_methods(reg);
     std::vector<MethodSpec> m = reg.take();
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));

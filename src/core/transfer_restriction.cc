@@ -7,10 +7,6 @@
 #include "stoa/core/state.h"
 
 namespace stoa::core {
-namespace {
-using Args = const abi::ValueList&;
-}  // namespace
-
 TransferRestriction::TransferRestriction(State& state, const Address& self, const Address& security)
     : SecurityPart(state, self, security) {}
 
@@ -69,7 +65,7 @@ const auto& TransferRestriction::field_list() {
 STOA_DEFINE_FIELDS(TransferRestriction)
 
 namespace {
-void transfer_restriction_methods_1(AbiRegistry<TransferRestriction>& reg) {
+void cap_methods(AbiRegistry<TransferRestriction>& reg) {
   reg.view("maxHolders", {}, "Cap on distinct holders (code 32); 0 = none.",
            [](TransferRestriction& c) -> U256 { return U256(c.max_holders()); });
   reg.view<&TransferRestriction::max_transfer_amount>(
@@ -111,7 +107,7 @@ std::vector<ErrorId> transfer_restriction_errors() {
 const ContractAbi& TransferRestriction::abi() const {
   static const ContractAbi kAbi = [] {
     AbiRegistry<TransferRestriction> reg;
-    transfer_restriction_methods_1(reg);
+    cap_methods(reg);
     std::vector<MethodSpec> m = reg.take();
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));

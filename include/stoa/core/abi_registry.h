@@ -12,7 +12,8 @@
 //
 // C++ type -> ABI type: Address address, U256 uint256, bool bool, std::string and
 // std::string_view string, Bytes bytes, Bytes32 bytes32, uint8_t/uint16_t/uint32_t/uint64_t
-// uint8/16/32/64, std::vector<T> T[], std::tuple<T...> (T,...). A parameter or result may name
+// uint8/16/32/64, std::vector<T> T[], std::tuple<T...> (T,...). (std::vector<uint8_t> is Bytes,
+// so a uint8[] is a std::vector<U256> named {"x", "uint8[]"}.) A parameter or result may name
 // its ABI type explicitly ({"code", "uint8"}): it must be one the C++ type can hold (a narrower
 // uint for U256, bytesN for Bytes, any type for abi::Value / abi::ValueList, which are passed
 // through as decoded). The callable takes the contract (const C& or C&) first (a member function
