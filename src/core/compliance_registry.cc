@@ -412,14 +412,12 @@ void record_views(AbiRegistry<ComplianceRegistry>& reg) {
 
 void list_methods(AbiRegistry<ComplianceRegistry>& reg) {
   reg.call("whitelistAdd", {"account"}, "COMPLIANCE_ROLE.",
-           [](ComplianceRegistry& c, CallContext& ctx, const Address& account) -> Status {
-             STOA_TRY(c.set_whitelisted(ctx, account, true));
-             return {};
+           [](ComplianceRegistry& c, CallContext& ctx, const Address& account) {
+             return c.set_whitelisted(ctx, account, true);
            });
   reg.call("whitelistRemove", {"account"}, "COMPLIANCE_ROLE.",
-           [](ComplianceRegistry& c, CallContext& ctx, const Address& account) -> Status {
-             STOA_TRY(c.set_whitelisted(ctx, account, false));
-             return {};
+           [](ComplianceRegistry& c, CallContext& ctx, const Address& account) {
+             return c.set_whitelisted(ctx, account, false);
            });
   reg.call("batchWhitelistAdd", {"accounts"}, "COMPLIANCE_ROLE; all or nothing.",
            [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts) {
@@ -434,14 +432,12 @@ void list_methods(AbiRegistry<ComplianceRegistry>& reg) {
              });
            });
   reg.call("blacklistAdd", {"account"}, "COMPLIANCE_ROLE.",
-           [](ComplianceRegistry& c, CallContext& ctx, const Address& account) -> Status {
-             STOA_TRY(c.set_blacklisted(ctx, account, true));
-             return {};
+           [](ComplianceRegistry& c, CallContext& ctx, const Address& account) {
+             return c.set_blacklisted(ctx, account, true);
            });
   reg.call("blacklistRemove", {"account"}, "COMPLIANCE_ROLE.",
-           [](ComplianceRegistry& c, CallContext& ctx, const Address& account) -> Status {
-             STOA_TRY(c.set_blacklisted(ctx, account, false));
-             return {};
+           [](ComplianceRegistry& c, CallContext& ctx, const Address& account) {
+             return c.set_blacklisted(ctx, account, false);
            });
   reg.call("batchBlacklistAdd", {"accounts"}, "COMPLIANCE_ROLE; all or nothing.",
            [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts) {
@@ -471,9 +467,8 @@ void record_methods(AbiRegistry<ComplianceRegistry>& reg) {
   reg.call("setJurisdiction", {"account", {"jurisdiction", "bytes2"}},
            "COMPLIANCE_ROLE. Two upper-case letters, or 0x0000 to unset.",
            [](ComplianceRegistry& c, CallContext& ctx, const Address& account,
-              const abi::Value& jurisdiction) -> Status {
-             STOA_TRY(c.set_jurisdiction(ctx, account, jurisdiction_from_bytes2(jurisdiction)));
-             return {};
+              const abi::Value& jurisdiction) {
+             return c.set_jurisdiction(ctx, account, jurisdiction_from_bytes2(jurisdiction));
            });
   reg.call("batchSetJurisdiction", {"accounts", {"jurisdictions", "bytes2[]"}},
            "COMPLIANCE_ROLE; all or nothing.",
@@ -486,10 +481,8 @@ void record_methods(AbiRegistry<ComplianceRegistry>& reg) {
            });
   reg.call("setAccreditationStatus", {"account", "status"},
            "COMPLIANCE_ROLE. 0 none, 1 accredited, 2 QIB.",
-           [](ComplianceRegistry& c, CallContext& ctx, const Address& account,
-              uint8_t status) -> Status {
-             STOA_TRY(c.set_accreditation(ctx, account, static_cast<uint8_t>(status)));
-             return {};
+           [](ComplianceRegistry& c, CallContext& ctx, const Address& account, uint8_t status) {
+             return c.set_accreditation(ctx, account, status);
            });
   reg.call("batchSetAccreditationStatus", {"accounts", {"statuses", "uint8[]"}},
            "COMPLIANCE_ROLE; all or nothing.",
@@ -503,11 +496,9 @@ void record_methods(AbiRegistry<ComplianceRegistry>& reg) {
   reg.call("onboard", {"account", {"jurisdiction", "bytes2"}, "accreditation", "lockupExpiry"},
            "COMPLIANCE_ROLE: whitelist an investor and set its record in one call.",
            [](ComplianceRegistry& c, CallContext& ctx, const Address& account,
-              const abi::Value& jurisdiction, uint8_t accreditation,
-              const U256& lockupExpiry) -> Status {
-             STOA_TRY(c.onboard(ctx, account, jurisdiction_from_bytes2(jurisdiction),
-                                static_cast<uint8_t>(accreditation), lockupExpiry));
-             return {};
+              const abi::Value& jurisdiction, uint8_t accreditation, const U256& lockupExpiry) {
+             return c.onboard(ctx, account, jurisdiction_from_bytes2(jurisdiction), accreditation,
+                              lockupExpiry);
            });
   reg.call(
       "batchOnboard",
@@ -526,19 +517,15 @@ void record_methods(AbiRegistry<ComplianceRegistry>& reg) {
 }
 
 void jurisdiction_and_accreditation_methods(AbiRegistry<ComplianceRegistry>& reg) {
-  reg.call(
-      "blockJurisdiction", {{"jurisdiction", "bytes2"}},
-      "COMPLIANCE_ROLE: refuse movements from or to this jurisdiction (code 6).",
-      [](ComplianceRegistry& c, CallContext& ctx, const abi::Value& jurisdiction) -> Status {
-        STOA_TRY(c.set_jurisdiction_blocked(ctx, jurisdiction_from_bytes2(jurisdiction), true));
-        return {};
-      });
-  reg.call(
-      "unblockJurisdiction", {{"jurisdiction", "bytes2"}}, "COMPLIANCE_ROLE.",
-      [](ComplianceRegistry& c, CallContext& ctx, const abi::Value& jurisdiction) -> Status {
-        STOA_TRY(c.set_jurisdiction_blocked(ctx, jurisdiction_from_bytes2(jurisdiction), false));
-        return {};
-      });
+  reg.call("blockJurisdiction", {{"jurisdiction", "bytes2"}},
+           "COMPLIANCE_ROLE: refuse movements from or to this jurisdiction (code 6).",
+           [](ComplianceRegistry& c, CallContext& ctx, const abi::Value& jurisdiction) {
+             return c.set_jurisdiction_blocked(ctx, jurisdiction_from_bytes2(jurisdiction), true);
+           });
+  reg.call("unblockJurisdiction", {{"jurisdiction", "bytes2"}}, "COMPLIANCE_ROLE.",
+           [](ComplianceRegistry& c, CallContext& ctx, const abi::Value& jurisdiction) {
+             return c.set_jurisdiction_blocked(ctx, jurisdiction_from_bytes2(jurisdiction), false);
+           });
   reg.view("isJurisdictionBlocked", {{"jurisdiction", "bytes2"}},
            "Whether code 6 applies to the jurisdiction.",
            [](ComplianceRegistry& c, const abi::Value& jurisdiction) -> bool {
@@ -548,9 +535,8 @@ void jurisdiction_and_accreditation_methods(AbiRegistry<ComplianceRegistry>& reg
            "Minimum accreditation of a receiver (code 7); 0 = none required.",
            [](ComplianceRegistry& c) -> U256 { return U256(c.required_accreditation()); });
   reg.call("setRequiredAccreditation", {"level"}, "DEFAULT_ADMIN_ROLE.",
-           [](ComplianceRegistry& c, CallContext& ctx, uint8_t level) -> Status {
-             STOA_TRY(c.set_required_accreditation(ctx, static_cast<uint8_t>(level)));
-             return {};
+           [](ComplianceRegistry& c, CallContext& ctx, uint8_t level) {
+             return c.set_required_accreditation(ctx, level);
            });
   reg.view("maxNonAccredited", {},
            "Reg D 506(b): how many non-accredited investors may be admitted (0 = no allowance).",

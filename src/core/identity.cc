@@ -455,9 +455,8 @@ void claim_methods(AbiRegistry<Identity>& reg) {
       "revokeClaim", {"claimId", "identity"},
       "As a claim issuer, management key: revokes its claim `claimId` on `identity` (typed "
       "claims issued later are valid again).",
-      [](Identity& c, CallContext& ctx, const Bytes32& claimId, const Address& identity) -> Status {
-        STOA_TRY(c.revoke_claim(ctx, claimId, identity));
-        return {};
+      [](Identity& c, CallContext& ctx, const Bytes32& claimId, const Address& identity) {
+        return c.revoke_claim(ctx, claimId, identity);
       });
   reg.view("isClaimRevoked", {"claimId", "identity"}, "As a claim issuer.",
            [](Identity& c, const Bytes32& claimId, const Address& identity) -> bool {
@@ -466,9 +465,8 @@ void claim_methods(AbiRegistry<Identity>& reg) {
   reg.call_true(
       "revokeSignerKey", {"key"},
       "As a claim issuer, management key: every claim signed by the key is invalid, for good.",
-      [](Identity& c, CallContext& ctx, const Bytes32& key) -> Status {
-        STOA_TRY(c.revoke_signer_key(ctx, key));
-        return {};
+      [](Identity& c, CallContext& ctx, const Bytes32& key) {
+        return c.revoke_signer_key(ctx, key);
       });
 }
 

@@ -210,9 +210,8 @@ void trusted_issuers_methods(AbiRegistry<TrustedIssuersRegistry>& reg) {
   reg.call("addTrustedIssuer", {"trustedIssuer", {"claimTopics", "uint256[]"}},
            "ERC-3643, DEFAULT_ADMIN_ROLE: an issuer identity and the topics it may sign.",
            [](TrustedIssuersRegistry& c, CallContext& ctx, const Address& trustedIssuer,
-              const abi::Value& claimTopics) -> Status {
-             STOA_TRY(c.add_issuer(ctx, trustedIssuer, to_u256s(claimTopics)));
-             return {};
+              const abi::Value& claimTopics) {
+             return c.add_issuer(ctx, trustedIssuer, to_u256s(claimTopics));
            });
   reg.call<&TrustedIssuersRegistry::remove_issuer>(
       "removeTrustedIssuer", {"trustedIssuer"},
@@ -220,9 +219,8 @@ void trusted_issuers_methods(AbiRegistry<TrustedIssuersRegistry>& reg) {
   reg.call("updateIssuerClaimTopics", {"trustedIssuer", {"claimTopics", "uint256[]"}},
            "ERC-3643, DEFAULT_ADMIN_ROLE.",
            [](TrustedIssuersRegistry& c, CallContext& ctx, const Address& trustedIssuer,
-              const abi::Value& claimTopics) -> Status {
-             STOA_TRY(c.update_issuer(ctx, trustedIssuer, to_u256s(claimTopics)));
-             return {};
+              const abi::Value& claimTopics) {
+             return c.update_issuer(ctx, trustedIssuer, to_u256s(claimTopics));
            });
   reg.view("getTrustedIssuers", {}, {{"", "address[]"}}, "ERC-3643 (ascending).",
            [](TrustedIssuersRegistry& c) -> abi::Value { return address_list(c.issuers()); });
@@ -518,9 +516,8 @@ void registration_methods(AbiRegistry<IdentityRegistry>& reg) {
            "ERC-3643, COMPLIANCE_ROLE: link a wallet to an identity (several wallets may share "
            "one identity: one investor).",
            [](IdentityRegistry& c, CallContext& ctx, const Address& userAddress,
-              const Address& identity, const U256& country) -> Status {
-             STOA_TRY(c.register_identity(ctx, userAddress, identity, to_country(country)));
-             return {};
+              const Address& identity, const U256& country) {
+             return c.register_identity(ctx, userAddress, identity, to_country(country));
            });
   reg.call("batchRegisterIdentity", {"userAddresses", "identities", "countries"},
            "ERC-3643, COMPLIANCE_ROLE: all or nothing.",
@@ -535,12 +532,11 @@ void registration_methods(AbiRegistry<IdentityRegistry>& reg) {
                                                "ERC-3643, COMPLIANCE_ROLE.");
   reg.call<&IdentityRegistry::update_identity>("updateIdentity", {"userAddress", "identity"},
                                                "ERC-3643, COMPLIANCE_ROLE.");
-  reg.call("updateCountry", {"userAddress", {"country", "uint16"}}, "ERC-3643, COMPLIANCE_ROLE.",
-           [](IdentityRegistry& c, CallContext& ctx, const Address& userAddress,
-              const U256& country) -> Status {
-             STOA_TRY(c.update_country(ctx, userAddress, to_country(country)));
-             return {};
-           });
+  reg.call(
+      "updateCountry", {"userAddress", {"country", "uint16"}}, "ERC-3643, COMPLIANCE_ROLE.",
+      [](IdentityRegistry& c, CallContext& ctx, const Address& userAddress, const U256& country) {
+        return c.update_country(ctx, userAddress, to_country(country));
+      });
 }
 
 void verification_methods(AbiRegistry<IdentityRegistry>& reg) {

@@ -84,14 +84,12 @@ namespace {
 void whitelist_methods(AbiRegistry<WhitelistModule>& reg) {
   reg.view<&WhitelistModule::listed>("isWhitelisted", {"account"}, "On this module's list.");
   reg.call("addToWhitelist", {"account"}, "COMPLIANCE_ROLE.",
-           [](WhitelistModule& c, CallContext& ctx, const Address& account) -> Status {
-             STOA_TRY(c.set_listed(ctx, account, true));
-             return {};
+           [](WhitelistModule& c, CallContext& ctx, const Address& account) {
+             return c.set_listed(ctx, account, true);
            });
   reg.call("removeFromWhitelist", {"account"}, "COMPLIANCE_ROLE.",
-           [](WhitelistModule& c, CallContext& ctx, const Address& account) -> Status {
-             STOA_TRY(c.set_listed(ctx, account, false));
-             return {};
+           [](WhitelistModule& c, CallContext& ctx, const Address& account) {
+             return c.set_listed(ctx, account, false);
            });
   reg.call("batchAddToWhitelist", {"accounts"}, "COMPLIANCE_ROLE; all or nothing.",
            [](WhitelistModule& c, CallContext& ctx, const std::vector<Address>& accounts) {
@@ -344,14 +342,13 @@ void jurisdiction_assignment_methods(AbiRegistry<JurisdictionModule>& reg) {
              auto* registry = ctx.state.contract_as<ComplianceRegistry>(c.registry());
              return jurisdiction_bytes2(registry->get(account).jurisdiction);
            });
-  reg.call(
-      "setJurisdiction", {"account", {"jurisdiction", "bytes2"}},
-      "COMPLIANCE_ROLE: writes the account's jurisdiction in the bound registry.",
-      [](JurisdictionModule& c, CallContext& ctx, const Address& account,
-         const abi::Value& jurisdiction) -> Status {
-        STOA_TRY(c.set_account_jurisdiction(ctx, account, jurisdiction_from_bytes2(jurisdiction)));
-        return {};
-      });
+  reg.call("setJurisdiction", {"account", {"jurisdiction", "bytes2"}},
+           "COMPLIANCE_ROLE: writes the account's jurisdiction in the bound registry.",
+           [](JurisdictionModule& c, CallContext& ctx, const Address& account,
+              const abi::Value& jurisdiction) {
+             return c.set_account_jurisdiction(ctx, account,
+                                               jurisdiction_from_bytes2(jurisdiction));
+           });
   reg.call("batchSetJurisdiction", {"accounts", {"jurisdictions", "bytes2[]"}},
            "COMPLIANCE_ROLE; batch assignment for onboarding, all or nothing.",
            [](JurisdictionModule& c, CallContext& ctx, const std::vector<Address>& accounts,
@@ -362,29 +359,25 @@ void jurisdiction_assignment_methods(AbiRegistry<JurisdictionModule>& reg) {
              });
            });
   reg.call("blockJurisdiction", {{"jurisdiction", "bytes2"}}, "COMPLIANCE_ROLE.",
-           [](JurisdictionModule& c, CallContext& ctx, const abi::Value& jurisdiction) -> Status {
-             STOA_TRY(c.set_blocked(ctx, jurisdiction_from_bytes2(jurisdiction), true));
-             return {};
+           [](JurisdictionModule& c, CallContext& ctx, const abi::Value& jurisdiction) {
+             return c.set_blocked(ctx, jurisdiction_from_bytes2(jurisdiction), true);
            });
   reg.call("unblockJurisdiction", {{"jurisdiction", "bytes2"}}, "COMPLIANCE_ROLE.",
-           [](JurisdictionModule& c, CallContext& ctx, const abi::Value& jurisdiction) -> Status {
-             STOA_TRY(c.set_blocked(ctx, jurisdiction_from_bytes2(jurisdiction), false));
-             return {};
+           [](JurisdictionModule& c, CallContext& ctx, const abi::Value& jurisdiction) {
+             return c.set_blocked(ctx, jurisdiction_from_bytes2(jurisdiction), false);
            });
 }
 
 void jurisdiction_policy_methods(AbiRegistry<JurisdictionModule>& reg) {
   reg.call("allowJurisdiction", {{"jurisdiction", "bytes2"}},
            "COMPLIANCE_ROLE: add to the allow-list.",
-           [](JurisdictionModule& c, CallContext& ctx, const abi::Value& jurisdiction) -> Status {
-             STOA_TRY(c.set_allowed(ctx, jurisdiction_from_bytes2(jurisdiction), true));
-             return {};
+           [](JurisdictionModule& c, CallContext& ctx, const abi::Value& jurisdiction) {
+             return c.set_allowed(ctx, jurisdiction_from_bytes2(jurisdiction), true);
            });
   reg.call("disallowJurisdiction", {{"jurisdiction", "bytes2"}},
            "COMPLIANCE_ROLE: remove from the allow-list.",
-           [](JurisdictionModule& c, CallContext& ctx, const abi::Value& jurisdiction) -> Status {
-             STOA_TRY(c.set_allowed(ctx, jurisdiction_from_bytes2(jurisdiction), false));
-             return {};
+           [](JurisdictionModule& c, CallContext& ctx, const abi::Value& jurisdiction) {
+             return c.set_allowed(ctx, jurisdiction_from_bytes2(jurisdiction), false);
            });
   reg.view("isJurisdictionBlocked", {{"jurisdiction", "bytes2"}},
            "Whether the module refuses the jurisdiction (blocked, or not allowed in allow-list "
@@ -399,9 +392,8 @@ void jurisdiction_policy_methods(AbiRegistry<JurisdictionModule>& reg) {
   reg.view<&JurisdictionModule::require_jurisdiction>(
       "requireJurisdiction", {}, "When true, accounts without a jurisdiction are refused (21/22).");
   reg.call("setRequireJurisdiction", {"required"}, "DEFAULT_ADMIN_ROLE.",
-           [](JurisdictionModule& c, CallContext& ctx, bool required) -> Status {
-             STOA_TRY(c.set_require_jurisdiction(ctx, required));
-             return {};
+           [](JurisdictionModule& c, CallContext& ctx, bool required) {
+             return c.set_require_jurisdiction(ctx, required);
            });
   reg.view<&JurisdictionModule::registry>(
       "registry", {}, "The registry whose jurisdiction records this module reads.");

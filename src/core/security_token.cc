@@ -801,10 +801,9 @@ void restriction_check_methods(AbiRegistry<SecurityToken>& reg) {
   reg.view("messageForTransferRestriction", {"restrictionCode"},
            "ERC-1404: the message of a code; unknown codes revert UnknownRestrictionCode.",
            [](SecurityToken& /*c*/, uint8_t restrictionCode) -> Result<std::string> {
-             const uint64_t code = restrictionCode;
-             const CodeInfo* info = find_code(static_cast<uint8_t>(code));
+             const CodeInfo* info = find_code(restrictionCode);
              if (info == nullptr)
-               return make_revert(ErrorId::kUnknownRestrictionCode, {U256(code)});
+               return make_revert(ErrorId::kUnknownRestrictionCode, {U256(restrictionCode)});
              return std::string(info->message);
            });
   reg.view("verifyTransfer", {"from", "to", "value", "data"},
@@ -848,14 +847,9 @@ void restriction_check_methods(AbiRegistry<SecurityToken>& reg) {
 void pause_and_issuance_methods(AbiRegistry<SecurityToken>& reg) {
   reg.view<&SecurityToken::paused>("paused", {}, "Whether transfers are paused.");
   reg.call("pause", {}, "PAUSER_ROLE: halt all transfers (code 8).",
-           [](SecurityToken& c, CallContext& ctx) -> Status {
-             STOA_TRY(c.set_paused(ctx, true));
-             return {};
-           });
-  reg.call("unpause", {}, "PAUSER_ROLE.", [](SecurityToken& c, CallContext& ctx) -> Status {
-    STOA_TRY(c.set_paused(ctx, false));
-    return {};
-  });
+           [](SecurityToken& c, CallContext& ctx) { return c.set_paused(ctx, true); });
+  reg.call("unpause", {}, "PAUSER_ROLE.",
+           [](SecurityToken& c, CallContext& ctx) { return c.set_paused(ctx, false); });
   reg.call<&SecurityToken::mint>(
       "mint", {"to", "amount"},
       "MINTER_ROLE: issue to an eligible receiver (receiver-side rules and holder cap).");
@@ -884,9 +878,8 @@ void freeze_methods(AbiRegistry<SecurityToken>& reg) {
   reg.call("setAmlThreshold", {{"threshold", "uint8"}},
            "DEFAULT_ADMIN_ROLE: the AML threshold, 0-100 (100: intake never freezes). Not the "
            "compliance agent's: the agent that freezes does not set its own trigger.",
-           [](SecurityToken& c, CallContext& ctx, const U256& threshold) -> Status {
-             STOA_TRY(c.set_aml_threshold(ctx, threshold));
-             return {};
+           [](SecurityToken& c, CallContext& ctx, const U256& threshold) {
+             return c.set_aml_threshold(ctx, threshold);
            });
   reg.call<&SecurityToken::freeze_partial>(
       "freezePartialTokens", {"userAddress", "amount"},
@@ -903,9 +896,8 @@ void forced_methods(AbiRegistry<SecurityToken>& reg) {
       "a document reference are required; only the shortfall of the free balance is "
       "unfrozen.",
       [](SecurityToken& c, CallContext& ctx, const Address& from, const Address& to,
-         const U256& amount, const std::string& reason, const Bytes32& documentRef) -> Status {
-        STOA_TRY(c.forced_transfer(ctx, from, to, amount, reason, documentRef));
-        return {};
+         const U256& amount, const std::string& reason, const Bytes32& documentRef) {
+        return c.forced_transfer(ctx, from, to, amount, reason, documentRef);
       });
   reg.call_true<&SecurityToken::recovery_address>(
       "recoveryAddress", {"lostWallet", "newWallet", "investorOnchainID"},
@@ -1063,10 +1055,7 @@ void permit_methods(AbiRegistry<SecurityToken>& reg) {
       "token address).",
       [](SecurityToken& c, CallContext& ctx, const Address& owner, const Address& spender,
          const U256& value, const U256& deadline, uint8_t v, const Bytes32& r,
-         const Bytes32& s) -> Status {
-        STOA_TRY(c.permit(ctx, owner, spender, value, deadline, static_cast<uint8_t>(v), r, s));
-        return {};
-      });
+         const Bytes32& s) { return c.permit(ctx, owner, spender, value, deadline, v, r, s); });
   reg.view("nonces", {"owner"}, "ERC-2612.",
            [](SecurityToken& c, const Address& owner) -> U256 { return U256(c.nonce(owner)); });
   reg.view<&SecurityToken::domain_separator>("DOMAIN_SEPARATOR", {}, "ERC-2612 / EIP-712.");
