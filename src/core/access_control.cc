@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "stoa/core/abi_registry.h"
 #include "stoa/core/state.h"
 
 namespace stoa::core {
@@ -185,51 +186,28 @@ void add_role_constants(std::vector<MethodSpec>& out, std::index_sequence<I...>)
 }  // namespace
 
 std::vector<MethodSpec> access_control_methods() {
-  std::vector<MethodSpec> m = {
-      {"hasRole",
-       {{"role", "bytes32"}, {"account", "address"}},
-       {{"", "bool"}},
-       Mutability::kView,
-       [](Contract& c, CallContext&, const abi::ValueList& a) -> Result<Outputs> {
-         return Outputs{ac(c).has_role(a[0].as_bytes32(), a[1].address())};
-       },
-       "Whether `account` holds `role`."},
-      {"getRoleAdmin",
-       {{"role", "bytes32"}},
-       {{"", "bytes32"}},
-       Mutability::kView,
-       [](Contract& c, CallContext&, const abi::ValueList& a) -> Result<Outputs> {
-         return Outputs{abi::Value::bytes32(ac(c).role_admin(a[0].as_bytes32()))};
-       },
-       "The role that administers `role` (DEFAULT_ADMIN_ROLE for every role here)."},
-      {"grantRole",
-       {{"role", "bytes32"}, {"account", "address"}},
-       {},
-       Mutability::kNonPayable,
-       [](Contract& c, CallContext& ctx, const abi::ValueList& a) -> Result<Outputs> {
-         STOA_TRY(ac(c).grant(ctx, c, a[0].as_bytes32(), a[1].address()));
-         return Outputs{};
-       },
-       "Grants a role of the role matrix; refuses unknown roles and MINTER+COMPLIANCE overlap."},
-      {"revokeRole",
-       {{"role", "bytes32"}, {"account", "address"}},
-       {},
-       Mutability::kNonPayable,
-       [](Contract& c, CallContext& ctx, const abi::ValueList& a) -> Result<Outputs> {
-         STOA_TRY(ac(c).revoke(ctx, c, a[0].as_bytes32(), a[1].address()));
-         return Outputs{};
-       },
-       "Revokes a role."},
-      {"renounceRole",
-       {{"role", "bytes32"}, {"callerConfirmation", "address"}},
-       {},
-       Mutability::kNonPayable,
-       [](Contract& c, CallContext& ctx, const abi::ValueList& a) -> Result<Outputs> {
-         STOA_TRY(ac(c).renounce(ctx, c, a[0].as_bytes32(), a[1].address()));
-         return Outputs{};
-       },
-       "The caller gives up one of its roles."},
-  };
+  AbiRegistry<Contract> reg;
+  reg.view("hasRole", {"role", "account"}, "Whether `account` holds `role`.",
+           [](Contract& c, const Bytes32& role, const Address& account) {
+             return ac(c).has_role(role, account);
+           });
+  reg.view("getRoleAdmin", {"role"},
+           "The role that administers `role` (DEFAULT_ADMIN_ROLE for every role here).",
+           [](Contract& c, const Bytes32& role) { return ac(c).role_admin(role); });
+  reg.call("grantRole", {"role", "account"},
+           "Grants a role of the role matrix; refuses unknown roles and MINTER+COMPLIANCE overlap.",
+           [](Contract& c, CallContext& ctx, const Bytes32& role, const Address& account) {
+             return ac(c).grant(ctx, c, role, account);
+           });
+  reg.call("revokeRole", {"role", "account"}, "Revokes a role.",
+           [](Contract& c, CallContext& ctx, const Bytes32& role, const Address& account) {
+             return ac(c).revoke(ctx, c, role, account);
+           });
+  reg.call("renounceRole", {"role", "callerConfirmation"}, "The caller gives up one of its roles.",
+           [](Contract& c, CallContext& ctx, const Bytes32& role, const Address& confirmation) {
+             return ac(c).renounce(ctx, c, role, confirmation);
+           });
+  std::vector<MethodSpec> m = reg.take();
   add_role_constants(m, std::make_index_sequence<10>{});
   return m;
 }

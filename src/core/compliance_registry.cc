@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "stoa/core/abi_registry.h"
 #include "stoa/core/access_control.h"
 #include "stoa/core/codes.h"
 #include "stoa/core/modules.h"
@@ -48,20 +49,7 @@ Result<uint64_t> to_timestamp(const U256& v) {
   }
   return v.low64();
 }
-ComplianceRegistry& reg(Contract& c) {
-  return static_cast<ComplianceRegistry&>(c);
-}
 
-using Args = const abi::ValueList&;
-template <typename F>
-Result<Outputs> for_each_account(CallContext& ctx, Args a, F&& f) {
-  return for_each_leg(ctx, a, 1, [&](size_t i) { return f(ctx, a[0].list()[i].address()); });
-}
-template <typename F>
-Result<Outputs> for_each_pair(CallContext& ctx, Args a, F&& f) {
-  return for_each_leg(ctx, a, 2,
-                      [&](size_t i) { return f(ctx, a[0].list()[i].address(), a[1].list()[i]); });
-}
 }  // namespace
 
 ComplianceRegistry::ComplianceRegistry(State& state, const Address& self, const Address& security)
@@ -379,400 +367,258 @@ const auto& ComplianceRegistry::field_list() {
 }
 STOA_DEFINE_FIELDS(ComplianceRegistry)
 
+namespace {
+void record_views(AbiRegistry<ComplianceRegistry>& reg) {
+  reg.view("isWhitelisted", {"account"}, "KYC-approved.",
+           [](ComplianceRegistry& c, const Address& account) -> bool {
+             return c.get(account).whitelisted;
+           });
+  reg.view("isBlacklisted", {"account"}, "On the sanctions list.",
+           [](ComplianceRegistry& c, const Address& account) -> bool {
+             return c.get(account).blacklisted;
+           });
+  reg.view("lockupExpiry", {"account"},
+           "Block timestamp before which the account may not send (code 5).",
+           [](ComplianceRegistry& c, const Address& account) -> U256 {
+             return U256(c.get(account).lockup_expiry);
+           });
+  reg.view("jurisdiction", {"account"}, {{"", "bytes2"}},
+           "ISO 3166-1 alpha-2 code, or 0x0000 when unset.",
+           [](ComplianceRegistry& c, const Address& account) -> abi::Value {
+             return jurisdiction_bytes2(c.get(account).jurisdiction);
+           });
+  reg.view("accreditationStatus", {"account"}, {{"", "uint8"}}, "0 none, 1 accredited, 2 QIB.",
+           [](ComplianceRegistry& c, const Address& account) -> U256 {
+             return U256(c.get(account).accreditation);
+           });
+  reg.view<&ComplianceRegistry::is_approved>(
+      "isApproved", {"account"}, "Whitelisted, not blacklisted and not in a blocked jurisdiction.");
+  reg.view("canTransfer", {"from", "to", "amount"}, {"allowed", {"code", "uint8"}},
+           "The registry's checks (codes 1-7) then its modules in order; first refusal wins.",
+           [](ComplianceRegistry& c, CallContext& ctx, const Address& from, const Address& to,
+              const U256& amount) -> std::tuple<bool, U256> {
+             Movement mv;
+             mv.kind = MovementKind::kTransfer;
+             mv.from = from;
+             mv.to = to;
+             mv.amount = amount;
+             mv.timestamp = ctx.block.timestamp;
+             mv.token = c.security();
+             RuleSink sink;
+             c.evaluate(mv, sink);
+             return std::tuple<bool, U256>{sink.first_code() == 0, U256(sink.first_code())};
+           });
+}
+
+void list_methods(AbiRegistry<ComplianceRegistry>& reg) {
+  reg.call("whitelistAdd", {"account"}, "COMPLIANCE_ROLE.",
+           [](ComplianceRegistry& c, CallContext& ctx, const Address& account) {
+             return c.set_whitelisted(ctx, account, true);
+           });
+  reg.call("whitelistRemove", {"account"}, "COMPLIANCE_ROLE.",
+           [](ComplianceRegistry& c, CallContext& ctx, const Address& account) {
+             return c.set_whitelisted(ctx, account, false);
+           });
+  reg.call("batchWhitelistAdd", {"accounts"}, "COMPLIANCE_ROLE; all or nothing.",
+           [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts) {
+             return for_each_leg(ctx, {accounts.size()}, [&](size_t i) {
+               return c.set_whitelisted(ctx, accounts[i], true);
+             });
+           });
+  reg.call("batchWhitelistRemove", {"accounts"}, "COMPLIANCE_ROLE; all or nothing.",
+           [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts) {
+             return for_each_leg(ctx, {accounts.size()}, [&](size_t i) {
+               return c.set_whitelisted(ctx, accounts[i], false);
+             });
+           });
+  reg.call("blacklistAdd", {"account"}, "COMPLIANCE_ROLE.",
+           [](ComplianceRegistry& c, CallContext& ctx, const Address& account) {
+             return c.set_blacklisted(ctx, account, true);
+           });
+  reg.call("blacklistRemove", {"account"}, "COMPLIANCE_ROLE.",
+           [](ComplianceRegistry& c, CallContext& ctx, const Address& account) {
+             return c.set_blacklisted(ctx, account, false);
+           });
+  reg.call("batchBlacklistAdd", {"accounts"}, "COMPLIANCE_ROLE; all or nothing.",
+           [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts) {
+             return for_each_leg(ctx, {accounts.size()}, [&](size_t i) {
+               return c.set_blacklisted(ctx, accounts[i], true);
+             });
+           });
+  reg.call("batchBlacklistRemove", {"accounts"}, "COMPLIANCE_ROLE; all or nothing.",
+           [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts) {
+             return for_each_leg(ctx, {accounts.size()}, [&](size_t i) {
+               return c.set_blacklisted(ctx, accounts[i], false);
+             });
+           });
+}
+
+void record_methods(AbiRegistry<ComplianceRegistry>& reg) {
+  reg.call<&ComplianceRegistry::set_lockup_expiry>(
+      "setLockupExpiry", {"account", "expiry"},
+      "COMPLIANCE_ROLE. Expiry above 2^64-1 is refused (LimitExceeded).");
+  reg.call("batchSetLockupExpiry", {"accounts", "expiries"}, "COMPLIANCE_ROLE; all or nothing.",
+           [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts,
+              const std::vector<U256>& expiries) {
+             return for_each_leg(ctx, {accounts.size(), expiries.size()}, [&](size_t i) {
+               return c.set_lockup_expiry(ctx, accounts[i], expiries[i]);
+             });
+           });
+  reg.call("setJurisdiction", {"account", {"jurisdiction", "bytes2"}},
+           "COMPLIANCE_ROLE. Two upper-case letters, or 0x0000 to unset.",
+           [](ComplianceRegistry& c, CallContext& ctx, const Address& account,
+              const abi::Value& jurisdiction) {
+             return c.set_jurisdiction(ctx, account, jurisdiction_from_bytes2(jurisdiction));
+           });
+  reg.call("batchSetJurisdiction", {"accounts", {"jurisdictions", "bytes2[]"}},
+           "COMPLIANCE_ROLE; all or nothing.",
+           [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts,
+              const abi::ValueList& jurisdictions) {
+             return for_each_leg(ctx, {accounts.size(), jurisdictions.size()}, [&](size_t i) {
+               return c.set_jurisdiction(ctx, accounts[i],
+                                         jurisdiction_from_bytes2(jurisdictions[i]));
+             });
+           });
+  reg.call("setAccreditationStatus", {"account", "status"},
+           "COMPLIANCE_ROLE. 0 none, 1 accredited, 2 QIB.",
+           [](ComplianceRegistry& c, CallContext& ctx, const Address& account, uint8_t status) {
+             return c.set_accreditation(ctx, account, status);
+           });
+  reg.call("batchSetAccreditationStatus", {"accounts", {"statuses", "uint8[]"}},
+           "COMPLIANCE_ROLE; all or nothing.",
+           [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts,
+              const std::vector<U256>& statuses) {
+             return for_each_leg(ctx, {accounts.size(), statuses.size()}, [&](size_t i) {
+               return c.set_accreditation(ctx, accounts[i],
+                                          static_cast<uint8_t>(statuses[i].low64()));
+             });
+           });
+  reg.call("onboard", {"account", {"jurisdiction", "bytes2"}, "accreditation", "lockupExpiry"},
+           "COMPLIANCE_ROLE: whitelist an investor and set its record in one call.",
+           [](ComplianceRegistry& c, CallContext& ctx, const Address& account,
+              const abi::Value& jurisdiction, uint8_t accreditation, const U256& lockupExpiry) {
+             return c.onboard(ctx, account, jurisdiction_from_bytes2(jurisdiction), accreditation,
+                              lockupExpiry);
+           });
+  reg.call(
+      "batchOnboard",
+      {"accounts", {"jurisdictions", "bytes2[]"}, {"accreditations", "uint8[]"}, "lockupExpiries"},
+      "COMPLIANCE_ROLE; all or nothing.",
+      [](ComplianceRegistry& c, CallContext& ctx, const std::vector<Address>& accounts,
+         const abi::ValueList& jurisdictions, const std::vector<U256>& accreditations,
+         const std::vector<U256>& expiries) {
+        return for_each_leg(
+            ctx, {accounts.size(), jurisdictions.size(), accreditations.size(), expiries.size()},
+            [&](size_t i) {
+              return c.onboard(ctx, accounts[i], jurisdiction_from_bytes2(jurisdictions[i]),
+                               static_cast<uint8_t>(accreditations[i].low64()), expiries[i]);
+            });
+      });
+}
+
+void jurisdiction_and_accreditation_methods(AbiRegistry<ComplianceRegistry>& reg) {
+  reg.call("blockJurisdiction", {{"jurisdiction", "bytes2"}},
+           "COMPLIANCE_ROLE: refuse movements from or to this jurisdiction (code 6).",
+           [](ComplianceRegistry& c, CallContext& ctx, const abi::Value& jurisdiction) {
+             return c.set_jurisdiction_blocked(ctx, jurisdiction_from_bytes2(jurisdiction), true);
+           });
+  reg.call("unblockJurisdiction", {{"jurisdiction", "bytes2"}}, "COMPLIANCE_ROLE.",
+           [](ComplianceRegistry& c, CallContext& ctx, const abi::Value& jurisdiction) {
+             return c.set_jurisdiction_blocked(ctx, jurisdiction_from_bytes2(jurisdiction), false);
+           });
+  reg.view("isJurisdictionBlocked", {{"jurisdiction", "bytes2"}},
+           "Whether code 6 applies to the jurisdiction.",
+           [](ComplianceRegistry& c, const abi::Value& jurisdiction) -> bool {
+             return c.is_jurisdiction_blocked(jurisdiction_from_bytes2(jurisdiction));
+           });
+  reg.view("requiredAccreditation", {}, {{"", "uint8"}},
+           "Minimum accreditation of a receiver (code 7); 0 = none required.",
+           [](ComplianceRegistry& c) -> U256 { return U256(c.required_accreditation()); });
+  reg.call("setRequiredAccreditation", {"level"}, "DEFAULT_ADMIN_ROLE.",
+           [](ComplianceRegistry& c, CallContext& ctx, uint8_t level) {
+             return c.set_required_accreditation(ctx, level);
+           });
+  reg.view("maxNonAccredited", {},
+           "Reg D 506(b): how many non-accredited investors may be admitted (0 = no allowance).",
+           [](ComplianceRegistry& c) -> U256 { return U256(c.max_non_accredited()); });
+  reg.view("nonAccreditedCount", {},
+           "Non-accredited investors admitted so far (by investor: an identity counts once).",
+           [](ComplianceRegistry& c) -> U256 { return U256(c.non_accredited_count()); });
+  reg.view<&ComplianceRegistry::is_counted_non_accredited>(
+      "isCountedNonAccredited", {"investor"},
+      "Whether the investor (identity or wallet) holds one of the non-accredited places.");
+  reg.call<&ComplianceRegistry::set_max_non_accredited>("setMaxNonAccredited", {"max"},
+                                                        "DEFAULT_ADMIN_ROLE.");
+  reg.view<&ComplianceRegistry::accept_self_certified>(
+      "acceptSelfCertified", {},
+      "Whether a self-certified accreditation claim (topic 4) counts as accredited.");
+  reg.call<&ComplianceRegistry::set_accept_self_certified>("setAcceptSelfCertified", {"accept"},
+                                                           "DEFAULT_ADMIN_ROLE.");
+}
+
+void module_methods(AbiRegistry<ComplianceRegistry>& reg) {
+  reg.call<&ComplianceRegistry::add_module>("addModule", {"module"},
+                                            "DEFAULT_ADMIN_ROLE: append a module to the chain.");
+  reg.call<&ComplianceRegistry::remove_module>(
+      "removeModule", {"module"},
+      "DEFAULT_ADMIN_ROLE: remove a module, keeping the order of the rest.");
+  reg.view("getModules", {}, {{"", "address[]"}}, "The module chain in evaluation order.",
+           [](ComplianceRegistry& c) -> abi::Value {
+             abi::ValueList out;
+             for (const Address& mod : c.modules())
+               out.emplace_back(mod);
+             return abi::Value(std::move(out));
+           });
+  reg.view<&ComplianceRegistry::security>("security", {},
+                                          "The security token whose roles guard this registry.");
+}
+
+std::vector<EventSpec> compliance_registry_events() {
+  return {
+      {"WhitelistUpdated", {{"account", "address", true}, {"whitelisted", "bool"}}, ""},
+      {"BlacklistUpdated", {{"account", "address", true}, {"blacklisted", "bool"}}, ""},
+      {"LockupUpdated", {{"account", "address", true}, {"expiry", "uint256"}}, ""},
+      {"JurisdictionUpdated", {{"account", "address", true}, {"jurisdiction", "bytes2"}}, ""},
+      {"AccreditationUpdated", {{"account", "address", true}, {"status", "uint8"}}, ""},
+      {"JurisdictionBlockUpdated", {{"jurisdiction", "bytes2"}, {"blocked", "bool"}}, ""},
+      {"RequiredAccreditationUpdated", {{"level", "uint8"}}, ""},
+      {"NonAccreditedCapSet", {{"max", "uint256"}}, ""},
+      {"SelfCertificationAccepted", {{"accept", "bool"}}, ""},
+      {"ModuleAdded", {{"module", "address", true}}, ""},
+      {"ModuleRemoved", {{"module", "address", true}}, ""},
+  };
+}
+
+std::vector<ErrorId> compliance_registry_errors() {
+  return {ErrorId::kEmptyBatch,
+          ErrorId::kBatchLengthMismatch,
+          ErrorId::kBatchTooLarge,
+          ErrorId::kInvalidJurisdiction,
+          ErrorId::kInvalidAccreditationStatus,
+          ErrorId::kModuleAlreadyAdded,
+          ErrorId::kModuleNotFound,
+          ErrorId::kNotAComplianceModule,
+          ErrorId::kForeignModule,
+          ErrorId::kTooManyModules,
+          ErrorId::kLimitExceeded};
+}
+}  // namespace
+
 const ContractAbi& ComplianceRegistry::abi() const {
   static const ContractAbi kAbi = [] {
-    std::vector<MethodSpec> m = {
-        {"isWhitelisted",
-         {{"account", "address"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{reg(c).get(a[0].address()).whitelisted};
-         },
-         "KYC-approved."},
-        {"isBlacklisted",
-         {{"account", "address"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{reg(c).get(a[0].address()).blacklisted};
-         },
-         "On the sanctions list."},
-        {"lockupExpiry",
-         {{"account", "address"}},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{U256(reg(c).get(a[0].address()).lockup_expiry)};
-         },
-         "Block timestamp before which the account may not send (code 5)."},
-        {"jurisdiction",
-         {{"account", "address"}},
-         {{"", "bytes2"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{jurisdiction_bytes2(reg(c).get(a[0].address()).jurisdiction)};
-         },
-         "ISO 3166-1 alpha-2 code, or 0x0000 when unset."},
-        {"accreditationStatus",
-         {{"account", "address"}},
-         {{"", "uint8"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{U256(reg(c).get(a[0].address()).accreditation)};
-         },
-         "0 none, 1 accredited, 2 QIB."},
-        {"isApproved",
-         {{"account", "address"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{reg(c).is_approved(a[0].address())};
-         },
-         "Whitelisted, not blacklisted and not in a blocked jurisdiction."},
-        {"canTransfer",
-         {{"from", "address"}, {"to", "address"}, {"amount", "uint256"}},
-         {{"allowed", "bool"}, {"code", "uint8"}},
-         Mutability::kView,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           Movement mv;
-           mv.kind = MovementKind::kTransfer;
-           mv.from = a[0].address();
-           mv.to = a[1].address();
-           mv.amount = a[2].u256();
-           mv.timestamp = ctx.block.timestamp;
-           mv.token = reg(c).security();
-           RuleSink sink;
-           reg(c).evaluate(mv, sink);
-           return Outputs{sink.first_code() == 0, U256(sink.first_code())};
-         },
-         "The registry's checks (codes 1-7) then its modules in order; first refusal wins."},
-        {"whitelistAdd",
-         {{"account", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).set_whitelisted(ctx, a[0].address(), true));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE."},
-        {"whitelistRemove",
-         {{"account", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).set_whitelisted(ctx, a[0].address(), false));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE."},
-        {"batchWhitelistAdd",
-         {{"accounts", "address[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           return for_each_account(ctx, a, [&](CallContext& x, const Address& acc) {
-             return reg(c).set_whitelisted(x, acc, true);
-           });
-         },
-         "COMPLIANCE_ROLE; all or nothing."},
-        {"batchWhitelistRemove",
-         {{"accounts", "address[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           return for_each_account(ctx, a, [&](CallContext& x, const Address& acc) {
-             return reg(c).set_whitelisted(x, acc, false);
-           });
-         },
-         "COMPLIANCE_ROLE; all or nothing."},
-        {"blacklistAdd",
-         {{"account", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).set_blacklisted(ctx, a[0].address(), true));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE."},
-        {"blacklistRemove",
-         {{"account", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).set_blacklisted(ctx, a[0].address(), false));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE."},
-        {"batchBlacklistAdd",
-         {{"accounts", "address[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           return for_each_account(ctx, a, [&](CallContext& x, const Address& acc) {
-             return reg(c).set_blacklisted(x, acc, true);
-           });
-         },
-         "COMPLIANCE_ROLE; all or nothing."},
-        {"batchBlacklistRemove",
-         {{"accounts", "address[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           return for_each_account(ctx, a, [&](CallContext& x, const Address& acc) {
-             return reg(c).set_blacklisted(x, acc, false);
-           });
-         },
-         "COMPLIANCE_ROLE; all or nothing."},
-        {"setLockupExpiry",
-         {{"account", "address"}, {"expiry", "uint256"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).set_lockup_expiry(ctx, a[0].address(), a[1].u256()));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE. Expiry above 2^64-1 is refused (LimitExceeded)."},
-        {"batchSetLockupExpiry",
-         {{"accounts", "address[]"}, {"expiries", "uint256[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           return for_each_pair(ctx, a,
-                                [&](CallContext& x, const Address& acc, const abi::Value& v) {
-                                  return reg(c).set_lockup_expiry(x, acc, v.u256());
-                                });
-         },
-         "COMPLIANCE_ROLE; all or nothing."},
-        {"setJurisdiction",
-         {{"account", "address"}, {"jurisdiction", "bytes2"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).set_jurisdiction(ctx, a[0].address(), jurisdiction_from_bytes2(a[1])));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE. Two upper-case letters, or 0x0000 to unset."},
-        {"batchSetJurisdiction",
-         {{"accounts", "address[]"}, {"jurisdictions", "bytes2[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           return for_each_pair(
-               ctx, a, [&](CallContext& x, const Address& acc, const abi::Value& v) {
-                 return reg(c).set_jurisdiction(x, acc, jurisdiction_from_bytes2(v));
-               });
-         },
-         "COMPLIANCE_ROLE; all or nothing."},
-        {"setAccreditationStatus",
-         {{"account", "address"}, {"status", "uint8"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).set_accreditation(ctx, a[0].address(),
-                                             static_cast<uint8_t>(a[1].u256().low64())));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE. 0 none, 1 accredited, 2 QIB."},
-        {"batchSetAccreditationStatus",
-         {{"accounts", "address[]"}, {"statuses", "uint8[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           return for_each_pair(
-               ctx, a, [&](CallContext& x, const Address& acc, const abi::Value& v) {
-                 return reg(c).set_accreditation(x, acc, static_cast<uint8_t>(v.u256().low64()));
-               });
-         },
-         "COMPLIANCE_ROLE; all or nothing."},
-        {"onboard",
-         {{"account", "address"},
-          {"jurisdiction", "bytes2"},
-          {"accreditation", "uint8"},
-          {"lockupExpiry", "uint256"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).onboard(ctx, a[0].address(), jurisdiction_from_bytes2(a[1]),
-                                   static_cast<uint8_t>(a[2].u256().low64()), a[3].u256()));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE: whitelist an investor and set its record in one call."},
-        {"batchOnboard",
-         {{"accounts", "address[]"},
-          {"jurisdictions", "bytes2[]"},
-          {"accreditations", "uint8[]"},
-          {"lockupExpiries", "uint256[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           const auto& acc = a[0].list();
-           return for_each_leg(ctx, a, 4, [&](size_t i) {
-             return reg(c).onboard(ctx, acc[i].address(), jurisdiction_from_bytes2(a[1].list()[i]),
-                                   static_cast<uint8_t>(a[2].list()[i].u256().low64()),
-                                   a[3].list()[i].u256());
-           });
-         },
-         "COMPLIANCE_ROLE; all or nothing."},
-        {"blockJurisdiction",
-         {{"jurisdiction", "bytes2"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).set_jurisdiction_blocked(ctx, jurisdiction_from_bytes2(a[0]), true));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE: refuse movements from or to this jurisdiction (code 6)."},
-        {"unblockJurisdiction",
-         {{"jurisdiction", "bytes2"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).set_jurisdiction_blocked(ctx, jurisdiction_from_bytes2(a[0]), false));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE."},
-        {"isJurisdictionBlocked",
-         {{"jurisdiction", "bytes2"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{reg(c).is_jurisdiction_blocked(jurisdiction_from_bytes2(a[0]))};
-         },
-         "Whether code 6 applies to the jurisdiction."},
-        {"requiredAccreditation",
-         {},
-         {{"", "uint8"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{U256(reg(c).required_accreditation())};
-         },
-         "Minimum accreditation of a receiver (code 7); 0 = none required."},
-        {"setRequiredAccreditation",
-         {{"level", "uint8"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(
-               reg(c).set_required_accreditation(ctx, static_cast<uint8_t>(a[0].u256().low64())));
-           return Outputs{};
-         },
-         "DEFAULT_ADMIN_ROLE."},
-        {"maxNonAccredited",
-         {},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{U256(reg(c).max_non_accredited())};
-         },
-         "Reg D 506(b): how many non-accredited investors may be admitted (0 = no allowance)."},
-        {"nonAccreditedCount",
-         {},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{U256(reg(c).non_accredited_count())};
-         },
-         "Non-accredited investors admitted so far (by investor: an identity counts once)."},
-        {"isCountedNonAccredited",
-         {{"investor", "address"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{reg(c).is_counted_non_accredited(a[0].address())};
-         },
-         "Whether the investor (identity or wallet) holds one of the non-accredited places."},
-        {"setMaxNonAccredited",
-         {{"max", "uint256"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).set_max_non_accredited(ctx, a[0].u256()));
-           return Outputs{};
-         },
-         "DEFAULT_ADMIN_ROLE."},
-        {"acceptSelfCertified",
-         {},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{reg(c).accept_self_certified()};
-         },
-         "Whether a self-certified accreditation claim (topic 4) counts as accredited."},
-        {"setAcceptSelfCertified",
-         {{"accept", "bool"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).set_accept_self_certified(ctx, a[0].boolean()));
-           return Outputs{};
-         },
-         "DEFAULT_ADMIN_ROLE."},
-        {"addModule",
-         {{"module", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).add_module(ctx, a[0].address()));
-           return Outputs{};
-         },
-         "DEFAULT_ADMIN_ROLE: append a module to the chain."},
-        {"removeModule",
-         {{"module", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(reg(c).remove_module(ctx, a[0].address()));
-           return Outputs{};
-         },
-         "DEFAULT_ADMIN_ROLE: remove a module, keeping the order of the rest."},
-        {"getModules",
-         {},
-         {{"", "address[]"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           abi::ValueList out;
-           for (const Address& mod : reg(c).modules())
-             out.emplace_back(mod);
-           return Outputs{abi::Value(std::move(out))};
-         },
-         "The module chain in evaluation order."},
-        {"security",
-         {},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{reg(c).security()};
-         },
-         "The security token whose roles guard this registry."},
-    };
+    AbiRegistry<ComplianceRegistry> reg;
+    record_views(reg);
+    list_methods(reg);
+    record_methods(reg);
+    jurisdiction_and_accreditation_methods(reg);
+    module_methods(reg);
+    std::vector<MethodSpec> m = reg.take();
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));
-    std::vector<EventSpec> e = {
-        {"WhitelistUpdated", {{"account", "address", true}, {"whitelisted", "bool"}}, ""},
-        {"BlacklistUpdated", {{"account", "address", true}, {"blacklisted", "bool"}}, ""},
-        {"LockupUpdated", {{"account", "address", true}, {"expiry", "uint256"}}, ""},
-        {"JurisdictionUpdated", {{"account", "address", true}, {"jurisdiction", "bytes2"}}, ""},
-        {"AccreditationUpdated", {{"account", "address", true}, {"status", "uint8"}}, ""},
-        {"JurisdictionBlockUpdated", {{"jurisdiction", "bytes2"}, {"blocked", "bool"}}, ""},
-        {"RequiredAccreditationUpdated", {{"level", "uint8"}}, ""},
-        {"NonAccreditedCapSet", {{"max", "uint256"}}, ""},
-        {"SelfCertificationAccepted", {{"accept", "bool"}}, ""},
-        {"ModuleAdded", {{"module", "address", true}}, ""},
-        {"ModuleRemoved", {{"module", "address", true}}, ""},
-    };
+    std::vector<EventSpec> e = compliance_registry_events();
     for (auto& x : access_control_events())
       e.push_back(std::move(x));
-    std::vector<ErrorId> errs = {ErrorId::kEmptyBatch,
-                                 ErrorId::kBatchLengthMismatch,
-                                 ErrorId::kBatchTooLarge,
-                                 ErrorId::kInvalidJurisdiction,
-                                 ErrorId::kInvalidAccreditationStatus,
-                                 ErrorId::kModuleAlreadyAdded,
-                                 ErrorId::kModuleNotFound,
-                                 ErrorId::kNotAComplianceModule,
-                                 ErrorId::kForeignModule,
-                                 ErrorId::kTooManyModules,
-                                 ErrorId::kLimitExceeded};
+    std::vector<ErrorId> errs = compliance_registry_errors();
     for (auto x : access_control_errors())
       errs.push_back(x);
     return ContractAbi("ComplianceRegistry", std::move(m), std::move(e), std::move(errs));

@@ -1,13 +1,10 @@
 #include "stoa/core/factory.h"
 
+#include "stoa/core/abi_registry.h"
 #include "stoa/core/state.h"
 
 namespace stoa::core {
 namespace {
-using Args = const abi::ValueList&;
-Factory& fac(Contract& c) {
-  return static_cast<Factory&>(c);
-}
 
 bool valid_symbol(std::string_view s) {
   if (s.empty() || s.size() > kMaxSymbolBytes) return false;
@@ -24,11 +21,12 @@ bool valid_name(std::string_view s) {
   }
   return true;
 }
-abi::ValueList set_tuple(const SecuritySet& s) {
+using SecurityTuple = std::tuple<Address, Address, Address, Address, Address, Address, uint8_t>;
+SecurityTuple set_tuple(const SecuritySet& s) {
   return {s.token,         s.registry,
           s.restriction,   s.whitelist_module,
           s.lockup_module, s.jurisdiction_module,
-          U256(s.preset)};
+          s.preset};
 }
 }  // namespace
 
@@ -151,108 +149,93 @@ const auto& Factory::field_list() {
 }
 STOA_DEFINE_FIELDS(Factory)
 
+namespace {
+void security_creation_methods(AbiRegistry<Factory>& reg) {
+  reg.call(
+      "createSecurity", {"name", "symbol", "decimals", "preset", "admin", "complianceOfficer"},
+      {"token"}, "DEPLOYER_ROLE: create a security with an offering preset (docs/presets.md).",
+      [](Factory& c, CallContext& ctx, const std::string& name, const std::string& symbol,
+         uint8_t decimals, uint8_t preset, const Address& admin,
+         const Address& complianceOfficer) -> Result<Address> {
+        CreateSecurityArgs args{
+            name,  symbol,           static_cast<uint8_t>(decimals), static_cast<uint8_t>(preset),
+            admin, complianceOfficer};
+        auto r = c.create_security(ctx, args);
+        if (!r.ok()) return r.take_revert();
+        return r.value().token;
+      });
+  reg.view("securityCount", {}, "Number of securities created.",
+           [](Factory& c) -> U256 { return U256(c.securities().size()); });
+  reg.view("securityAt", {"index"},
+           "The token address of the index-th security, in creation order.",
+           [](Factory& c, const U256& index_) -> Result<Address> {
+             const auto& list = c.securities();
+             if (!index_.fits_u64() || index_.low64() >= list.size()) {
+               return make_revert(ErrorId::kLimitExceeded,
+                                  {std::string("security index"), U256(list.size())});
+             }
+             return list[index_.low64()].token;
+           });
+  reg.view("securityBySymbol", {"symbol"}, "The token with this symbol, or zero.",
+           [](Factory& c, const std::string& symbol) -> Address {
+             const SecuritySet* s = c.find_by_symbol(symbol);
+             return s ? s->token : Address{};
+           });
+}
+
+void security_lookup_methods(AbiRegistry<Factory>& reg) {
+  reg.view("getSecurity", {"token"},
+           {"token", "registry", "restriction", "whitelistModule", "lockupModule",
+            "jurisdictionModule", "preset"},
+           "Every contract address of a security.",
+           [](Factory& c, const Address& token) -> Result<SecurityTuple> {
+             const SecuritySet* s = c.find(token);
+             if (s == nullptr) return make_revert(ErrorId::kUnknownSecurity, {token});
+             return set_tuple(*s);
+           });
+  reg.view("presetName", {{"preset", "uint8"}}, "The regime a preset number stands for.",
+           [](Factory& /*c*/, const U256& preset) -> Result<std::string> {
+             const PresetRules* p = find_preset(static_cast<uint8_t>(preset.low64()));
+             if (p == nullptr || !preset.fits_u64() || preset.low64() > 255) {
+               return make_revert(ErrorId::kUnknownPreset, {preset});
+             }
+             return std::string(p->name);
+           });
+}
+
+std::vector<EventSpec> factory_events() {
+  return {
+      {"SecurityCreated",
+       {{"token", "address", true},
+        {"admin", "address", true},
+        {"preset", "uint8"},
+        {"registry", "address"},
+        {"restriction", "address"},
+        {"whitelistModule", "address"},
+        {"lockupModule", "address"},
+        {"jurisdictionModule", "address"}},
+       "A security and its contract set were created."},
+  };
+}
+
+std::vector<ErrorId> factory_errors() {
+  return {ErrorId::kInvalidTokenMetadata, ErrorId::kUnknownPreset, ErrorId::kSymbolTaken,
+          ErrorId::kUnknownSecurity, ErrorId::kLimitExceeded};
+}
+}  // namespace
+
 const ContractAbi& Factory::abi() const {
   static const ContractAbi kAbi = [] {
-    std::vector<MethodSpec> m = {
-        {"createSecurity",
-         {{"name", "string"},
-          {"symbol", "string"},
-          {"decimals", "uint8"},
-          {"preset", "uint8"},
-          {"admin", "address"},
-          {"complianceOfficer", "address"}},
-         {{"token", "address"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           CreateSecurityArgs args{a[0].str(),
-                                   a[1].str(),
-                                   static_cast<uint8_t>(a[2].u256().low64()),
-                                   static_cast<uint8_t>(a[3].u256().low64()),
-                                   a[4].address(),
-                                   a[5].address()};
-           auto r = fac(c).create_security(ctx, args);
-           if (!r.ok()) return r.take_revert();
-           return Outputs{r.value().token};
-         },
-         "DEPLOYER_ROLE: create a security with an offering preset (docs/presets.md)."},
-        {"securityCount",
-         {},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{U256(fac(c).securities().size())};
-         },
-         "Number of securities created."},
-        {"securityAt",
-         {{"index", "uint256"}},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           const auto& list = fac(c).securities();
-           if (!a[0].u256().fits_u64() || a[0].u256().low64() >= list.size()) {
-             return make_revert(ErrorId::kLimitExceeded,
-                                {std::string("security index"), U256(list.size())});
-           }
-           return Outputs{list[a[0].u256().low64()].token};
-         },
-         "The token address of the index-th security, in creation order."},
-        {"securityBySymbol",
-         {{"symbol", "string"}},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           const SecuritySet* s = fac(c).find_by_symbol(a[0].str());
-           return Outputs{s ? s->token : Address{}};
-         },
-         "The token with this symbol, or zero."},
-        {"getSecurity",
-         {{"token", "address"}},
-         {{"token", "address"},
-          {"registry", "address"},
-          {"restriction", "address"},
-          {"whitelistModule", "address"},
-          {"lockupModule", "address"},
-          {"jurisdictionModule", "address"},
-          {"preset", "uint8"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           const SecuritySet* s = fac(c).find(a[0].address());
-           if (s == nullptr) return make_revert(ErrorId::kUnknownSecurity, {a[0].address()});
-           return Outputs(set_tuple(*s));
-         },
-         "Every contract address of a security."},
-        {"presetName",
-         {{"preset", "uint8"}},
-         {{"", "string"}},
-         Mutability::kView,
-         [](Contract&, CallContext&, Args a) -> Result<Outputs> {
-           const PresetRules* p = find_preset(static_cast<uint8_t>(a[0].u256().low64()));
-           if (p == nullptr || !a[0].u256().fits_u64() || a[0].u256().low64() > 255) {
-             return make_revert(ErrorId::kUnknownPreset, {a[0].u256()});
-           }
-           return Outputs{std::string(p->name)};
-         },
-         "The regime a preset number stands for."},
-    };
+    AbiRegistry<Factory> reg;
+    security_creation_methods(reg);
+    security_lookup_methods(reg);
+    std::vector<MethodSpec> m = reg.take();
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));
-    std::vector<EventSpec> e = {
-        {"SecurityCreated",
-         {{"token", "address", true},
-          {"admin", "address", true},
-          {"preset", "uint8"},
-          {"registry", "address"},
-          {"restriction", "address"},
-          {"whitelistModule", "address"},
-          {"lockupModule", "address"},
-          {"jurisdictionModule", "address"}},
-         "A security and its contract set were created."},
-    };
+    std::vector<EventSpec> e = factory_events();
     for (auto& x : access_control_events())
       e.push_back(std::move(x));
-    std::vector<ErrorId> errs = {ErrorId::kInvalidTokenMetadata, ErrorId::kUnknownPreset,
-                                 ErrorId::kSymbolTaken, ErrorId::kUnknownSecurity,
-                                 ErrorId::kLimitExceeded};
+    std::vector<ErrorId> errs = factory_errors();
     for (auto x : access_control_errors())
       errs.push_back(x);
     return ContractAbi("SecurityFactory", std::move(m), std::move(e), std::move(errs));

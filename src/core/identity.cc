@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "stoa/core/abi_registry.h"
 #include "stoa/core/factory.h"
 #include "stoa/core/identity_registry.h"
 #include "stoa/core/kyc_events.h"
@@ -13,13 +14,6 @@
 
 namespace stoa::core {
 namespace {
-using Args = const abi::ValueList&;
-Identity& idn(Contract& c) {
-  return static_cast<Identity&>(c);
-}
-IdentityFactory& idf(Contract& c) {
-  return static_cast<IdentityFactory&>(c);
-}
 void word(Bytes& out, const Bytes32& w) {
   out.insert(out.end(), w.b.begin(), w.b.end());
 }
@@ -362,7 +356,7 @@ const auto& Identity::field_list() {
 STOA_DEFINE_FIELDS(Identity)
 
 namespace {
-abi::ValueList claim_tuple(const Claim& c) {
+std::tuple<U256, U256, Address, Bytes, Bytes, std::string> claim_tuple(const Claim& c) {
   return {c.topic, c.scheme, c.issuer, c.signature, c.data, c.uri};
 }
 abi::Value bytes32_list(const std::vector<Bytes32>& v) {
@@ -376,189 +370,158 @@ uint32_t small_purpose(const U256& p) {
 }
 }  // namespace
 
+namespace {
+void key_methods(AbiRegistry<Identity>& reg) {
+  reg.view("getKey", {"key"}, {{"purposes", "uint256[]"}, "keyType", "key"},
+           "ERC-734: the purposes of a key (keccak256(abi.encode(address)) for an ECDSA key).",
+           [](Identity& c, const Bytes32& key) -> std::tuple<abi::Value, U256, Bytes32> {
+             const Bytes32 k = key;
+             const uint32_t bits = c.purposes(k);
+             abi::ValueList ps;
+             for (uint32_t p = 1; p <= purpose::kMax; ++p) {
+               if ((bits & (1u << p)) != 0) ps.emplace_back(U256(p));
+             }
+             return std::tuple<abi::Value, U256, Bytes32>{abi::Value(std::move(ps)),
+                                                          U256(bits == 0 ? 0 : kKeyTypeEcdsa),
+                                                          bits == 0 ? Bytes32{} : k};
+           });
+  reg.view("keyHasPurpose", {"key", "purpose"}, {"exists"},
+           "ERC-734: a management key (1) has every purpose.",
+           [](Identity& c, const Bytes32& key, const U256& purpose) -> bool {
+             return c.key_has_purpose(key, small_purpose(purpose));
+           });
+  reg.view("getKeysByPurpose", {"purpose"}, {{"keys", "bytes32[]"}},
+           "ERC-734: the keys with exactly this purpose, ascending.",
+           [](Identity& c, const U256& purpose) -> abi::Value {
+             return bytes32_list(c.keys_by_purpose(small_purpose(purpose)));
+           });
+  reg.call("addKey", {"key", "purpose", "keyType"}, {"success"},
+           "ERC-734, management key: 1 management, 2 action, 3 claim, 4 encryption.",
+           [](Identity& c, CallContext& ctx, const Bytes32& key, const U256& purpose,
+              const U256& keyType) -> Result<bool> {
+             STOA_TRY(c.add_key(ctx, key, purpose, keyType));
+             return true;
+           });
+  reg.call(
+      "removeKey", {"key", "purpose"}, {"success"}, "ERC-734, management key.",
+      [](Identity& c, CallContext& ctx, const Bytes32& key, const U256& purpose) -> Result<bool> {
+        STOA_TRY(c.remove_key(ctx, key, purpose));
+        return true;
+      });
+}
+
+void claim_methods(AbiRegistry<Identity>& reg) {
+  reg.call("addClaim", {"topic", "scheme", "issuer", "signature", "data", "uri"},
+           {"claimRequestId"},
+           "ERC-735, claim key of this identity, or claim key of the issuer when the identity "
+           "approved the issuer (the issuer's address is a claim key of the identity) or the "
+           "caller has DEPLOYER_ROLE on the IdentityFactory: the claim "
+           "must be valid now (signed by a claim key of the issuer identity, low-s, not revoked, "
+           "within its window).",
+           [](Identity& c, CallContext& ctx, const U256& topic, const U256& scheme,
+              const Address& issuer, const Bytes& signature, const Bytes& data,
+              const std::string& uri) -> Result<Bytes32> {
+             Claim cl{topic, scheme, issuer, signature, data, uri};
+             Result<Bytes32> r = c.add_claim(ctx, cl);
+             if (!r.ok()) return r.take_revert();
+             return r.value();
+           });
+  reg.call("removeClaim", {"claimId"}, {"success"},
+           "ERC-735, claim key of this identity or of the claim's issuer.",
+           [](Identity& c, CallContext& ctx, const Bytes32& claimId) -> Result<bool> {
+             STOA_TRY(c.remove_claim(ctx, claimId));
+             return true;
+           });
+  reg.view(
+      "getClaim", {"claimId"}, {"topic", "scheme", "issuer", "signature", "data", "uri"},
+      "ERC-735 (all zero for an unknown id).",
+      [](Identity& c,
+         const Bytes32& claimId) -> std::tuple<U256, U256, Address, Bytes, Bytes, std::string> {
+        const Claim* cl = c.claim(claimId);
+        return claim_tuple(cl == nullptr ? Claim{} : *cl);
+      });
+  reg.view("getClaimIdsByTopic", {"topic"}, {{"claimIds", "bytes32[]"}},
+           "ERC-735: ascending claim ids.", [](Identity& c, const U256& topic) -> abi::Value {
+             return bytes32_list(c.claim_ids_by_topic(topic));
+           });
+  reg.view("isClaimValid", {"identity", "claimTopic", "scheme", "sig", "data"},
+           "As a claim issuer: whether a claim it signed about `identity` is valid now.",
+           [](Identity& c, CallContext& ctx, const Address& identity, const U256& claimTopic,
+              const U256& scheme, const Bytes& sig, const Bytes& data) -> bool {
+             return c.check_claim(identity, claimTopic, scheme, sig, data, ctx.block.timestamp) ==
+                    ClaimStatus::kValid;
+           });
+  reg.call_true(
+      "revokeClaim", {"claimId", "identity"},
+      "As a claim issuer, management key: revokes its claim `claimId` on `identity` (typed "
+      "claims issued later are valid again).",
+      [](Identity& c, CallContext& ctx, const Bytes32& claimId, const Address& identity) {
+        return c.revoke_claim(ctx, claimId, identity);
+      });
+  reg.view("isClaimRevoked", {"claimId", "identity"}, "As a claim issuer.",
+           [](Identity& c, const Bytes32& claimId, const Address& identity) -> bool {
+             return c.is_claim_revoked(claimId, identity);
+           });
+  reg.call_true(
+      "revokeSignerKey", {"key"},
+      "As a claim issuer, management key: every claim signed by the key is invalid, for good.",
+      [](Identity& c, CallContext& ctx, const Bytes32& key) {
+        return c.revoke_signer_key(ctx, key);
+      });
+}
+
+std::vector<EventSpec> identity_events() {
+  // The ERC-734 key events and the ERC-735 claim events share their parameter lists.
+  const std::vector<Param> key_params = {
+      {"key", "bytes32", true}, {"purpose", "uint256", true}, {"keyType", "uint256", true}};
+  const std::vector<Param> claim_params = {{"claimId", "bytes32", true},
+                                           {"topic", "uint256", true},
+                                           {"scheme", "uint256"},
+                                           {"issuer", "address", true},
+                                           {"signature", "bytes"},
+                                           {"data", "bytes"},
+                                           {"uri", "string"}};
+  return {
+      {"KeyAdded", key_params, "ERC-734."},
+      {"KeyRemoved", key_params, "ERC-734."},
+      {"ClaimAdded", claim_params, "ERC-735."},
+      {"ClaimChanged", claim_params, "ERC-735."},
+      {"ClaimRemoved", claim_params, "ERC-735."},
+      {"ClaimRevoked", {{"claimId", "bytes32", true}, {"identity", "address", true}}, ""},
+      {"SignerKeyRevoked", {{"key", "bytes32", true}}, ""},
+  };
+}
+
+std::vector<ErrorId> identity_errors() {
+  return {
+      ErrorId::kIdentityUnauthorized,
+      ErrorId::kKeyAlreadyHasPurpose,
+      ErrorId::kKeyDoesNotHavePurpose,
+      ErrorId::kInvalidKeyPurpose,
+      ErrorId::kClaimNotFound,
+      ErrorId::kClaimSignerNotClaimKey,
+      ErrorId::kClaimRevoked,
+      ErrorId::kClaimExpired,
+      ErrorId::kUnsupportedClaimScheme,
+      ErrorId::kMalformedClaimData,
+      ErrorId::kSignerKeyRevoked,
+      ErrorId::kInvalidSignature,
+      ErrorId::kNotAnIdentity,
+      ErrorId::kLimitExceeded,
+      ErrorId::kZeroAddress,
+      ErrorId::kClaimIssuerNotApproved,
+  };
+}
+}  // namespace
+
 const ContractAbi& Identity::abi() const {
   static const ContractAbi kAbi = [] {
-    std::vector<MethodSpec> m = {
-        {"getKey",
-         {{"key", "bytes32"}},
-         {{"purposes", "uint256[]"}, {"keyType", "uint256"}, {"key", "bytes32"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           const Bytes32 k = a[0].as_bytes32();
-           const uint32_t bits = idn(c).purposes(k);
-           abi::ValueList ps;
-           for (uint32_t p = 1; p <= purpose::kMax; ++p) {
-             if ((bits & (1u << p)) != 0) ps.emplace_back(U256(p));
-           }
-           return Outputs{abi::Value(std::move(ps)), U256(bits == 0 ? 0 : kKeyTypeEcdsa),
-                          abi::Value::bytes32(bits == 0 ? Bytes32{} : k)};
-         },
-         "ERC-734: the purposes of a key (keccak256(abi.encode(address)) for an ECDSA key)."},
-        {"keyHasPurpose",
-         {{"key", "bytes32"}, {"purpose", "uint256"}},
-         {{"exists", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{idn(c).key_has_purpose(a[0].as_bytes32(), small_purpose(a[1].u256()))};
-         },
-         "ERC-734: a management key (1) has every purpose."},
-        {"getKeysByPurpose",
-         {{"purpose", "uint256"}},
-         {{"keys", "bytes32[]"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{bytes32_list(idn(c).keys_by_purpose(small_purpose(a[0].u256())))};
-         },
-         "ERC-734: the keys with exactly this purpose, ascending."},
-        {"addKey",
-         {{"key", "bytes32"}, {"purpose", "uint256"}, {"keyType", "uint256"}},
-         {{"success", "bool"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(idn(c).add_key(ctx, a[0].as_bytes32(), a[1].u256(), a[2].u256()));
-           return Outputs{true};
-         },
-         "ERC-734, management key: 1 management, 2 action, 3 claim, 4 encryption."},
-        {"removeKey",
-         {{"key", "bytes32"}, {"purpose", "uint256"}},
-         {{"success", "bool"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(idn(c).remove_key(ctx, a[0].as_bytes32(), a[1].u256()));
-           return Outputs{true};
-         },
-         "ERC-734, management key."},
-        {"addClaim",
-         {{"topic", "uint256"},
-          {"scheme", "uint256"},
-          {"issuer", "address"},
-          {"signature", "bytes"},
-          {"data", "bytes"},
-          {"uri", "string"}},
-         {{"claimRequestId", "bytes32"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           Claim cl{a[0].u256(),  a[1].u256(),  a[2].address(),
-                    a[3].bytes(), a[4].bytes(), a[5].str()};
-           Result<Bytes32> r = idn(c).add_claim(ctx, cl);
-           if (!r.ok()) return r.take_revert();
-           return Outputs{abi::Value::bytes32(r.value())};
-         },
-         "ERC-735, claim key of this identity, or claim key of the issuer when the identity "
-         "approved the issuer (the issuer's address is a claim key of the identity) or the "
-         "caller has DEPLOYER_ROLE on the IdentityFactory: the claim "
-         "must be valid now (signed by a claim key of the issuer identity, low-s, not revoked, "
-         "within its window)."},
-        {"removeClaim",
-         {{"claimId", "bytes32"}},
-         {{"success", "bool"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(idn(c).remove_claim(ctx, a[0].as_bytes32()));
-           return Outputs{true};
-         },
-         "ERC-735, claim key of this identity or of the claim's issuer."},
-        {"getClaim",
-         {{"claimId", "bytes32"}},
-         {{"topic", "uint256"},
-          {"scheme", "uint256"},
-          {"issuer", "address"},
-          {"signature", "bytes"},
-          {"data", "bytes"},
-          {"uri", "string"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           const Claim* cl = idn(c).claim(a[0].as_bytes32());
-           return claim_tuple(cl == nullptr ? Claim{} : *cl);
-         },
-         "ERC-735 (all zero for an unknown id)."},
-        {"getClaimIdsByTopic",
-         {{"topic", "uint256"}},
-         {{"claimIds", "bytes32[]"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{bytes32_list(idn(c).claim_ids_by_topic(a[0].u256()))};
-         },
-         "ERC-735: ascending claim ids."},
-        {"isClaimValid",
-         {{"identity", "address"},
-          {"claimTopic", "uint256"},
-          {"scheme", "uint256"},
-          {"sig", "bytes"},
-          {"data", "bytes"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           return Outputs{idn(c).check_claim(a[0].address(), a[1].u256(), a[2].u256(), a[3].bytes(),
-                                             a[4].bytes(),
-                                             ctx.block.timestamp) == ClaimStatus::kValid};
-         },
-         "As a claim issuer: whether a claim it signed about `identity` is valid now."},
-        {"revokeClaim",
-         {{"claimId", "bytes32"}, {"identity", "address"}},
-         {{"", "bool"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(idn(c).revoke_claim(ctx, a[0].as_bytes32(), a[1].address()));
-           return Outputs{true};
-         },
-         "As a claim issuer, management key: revokes its claim `claimId` on `identity` (typed "
-         "claims issued later are valid again)."},
-        {"isClaimRevoked",
-         {{"claimId", "bytes32"}, {"identity", "address"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{idn(c).is_claim_revoked(a[0].as_bytes32(), a[1].address())};
-         },
-         "As a claim issuer."},
-        {"revokeSignerKey",
-         {{"key", "bytes32"}},
-         {{"", "bool"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(idn(c).revoke_signer_key(ctx, a[0].as_bytes32()));
-           return Outputs{true};
-         },
-         "As a claim issuer, management key: every claim signed by the key is invalid, for good."},
-    };
-    // The ERC-734 key events and the ERC-735 claim events share their parameter lists.
-    const std::vector<Param> key_params = {
-        {"key", "bytes32", true}, {"purpose", "uint256", true}, {"keyType", "uint256", true}};
-    const std::vector<Param> claim_params = {{"claimId", "bytes32", true},
-                                             {"topic", "uint256", true},
-                                             {"scheme", "uint256"},
-                                             {"issuer", "address", true},
-                                             {"signature", "bytes"},
-                                             {"data", "bytes"},
-                                             {"uri", "string"}};
-    std::vector<EventSpec> e = {
-        {"KeyAdded", key_params, "ERC-734."},
-        {"KeyRemoved", key_params, "ERC-734."},
-        {"ClaimAdded", claim_params, "ERC-735."},
-        {"ClaimChanged", claim_params, "ERC-735."},
-        {"ClaimRemoved", claim_params, "ERC-735."},
-        {"ClaimRevoked", {{"claimId", "bytes32", true}, {"identity", "address", true}}, ""},
-        {"SignerKeyRevoked", {{"key", "bytes32", true}}, ""},
-    };
-    std::vector<ErrorId> errs = {
-        ErrorId::kIdentityUnauthorized,
-        ErrorId::kKeyAlreadyHasPurpose,
-        ErrorId::kKeyDoesNotHavePurpose,
-        ErrorId::kInvalidKeyPurpose,
-        ErrorId::kClaimNotFound,
-        ErrorId::kClaimSignerNotClaimKey,
-        ErrorId::kClaimRevoked,
-        ErrorId::kClaimExpired,
-        ErrorId::kUnsupportedClaimScheme,
-        ErrorId::kMalformedClaimData,
-        ErrorId::kSignerKeyRevoked,
-        ErrorId::kInvalidSignature,
-        ErrorId::kNotAnIdentity,
-        ErrorId::kLimitExceeded,
-        ErrorId::kZeroAddress,
-        ErrorId::kClaimIssuerNotApproved,
-    };
+    AbiRegistry<Identity> reg;
+    key_methods(reg);
+    claim_methods(reg);
+    std::vector<MethodSpec> m = reg.take();
+    std::vector<EventSpec> e = identity_events();
+    std::vector<ErrorId> errs = identity_errors();
     return ContractAbi("Identity", std::move(m), std::move(e), std::move(errs));
   }();
   return kAbi;
@@ -728,155 +691,144 @@ const auto& IdentityFactory::field_list() {
 }
 STOA_DEFINE_FIELDS(IdentityFactory)
 
+namespace {
+void identity_factory_methods(AbiRegistry<IdentityFactory>& reg) {
+  reg.call("createIdentity", {"wallet"}, {"identity"},
+           "DEPLOYER_ROLE, or the wallet itself: a new Identity whose management key is the "
+           "wallet (one per wallet).",
+           [](IdentityFactory& c, CallContext& ctx, const Address& wallet) -> Result<Address> {
+             Result<Address> r = c.create_identity(ctx, wallet);
+             if (!r.ok()) return r.take_revert();
+             return r.value();
+           });
+  reg.view<&IdentityFactory::identity_of>("getIdentity", {"wallet"},
+                                          "The identity created for a wallet (zero if none).");
+  reg.call("createIdentityRegistry", {"token", "storage"},
+           {"identityRegistry", "storage", "claimTopicsRegistry", "trustedIssuersRegistry"},
+           "DEFAULT_ADMIN_ROLE of the token: its identity stack, bound to it (eligibility stays "
+           "as it was until setEligibilityMode). storage = zero creates a new storage; otherwise "
+           "an existing one the caller also administers is shared. Required topics start from the "
+           "preset (docs/claim-topics.md).",
+           [](IdentityFactory& c, CallContext& ctx, const Address& token,
+              const Address& storage) -> Result<std::tuple<Address, Address, Address, Address>> {
+             Result<IdentitySet> r = c.create_identity_registry(ctx, token, storage);
+             if (!r.ok()) return r.take_revert();
+             const IdentitySet& s = r.value();
+             return std::tuple<Address, Address, Address, Address>{
+                 s.identity_registry, s.storage, s.claim_topics, s.trusted_issuers};
+           });
+  reg.view("getIdentityRegistry", {"token"},
+           {"identityRegistry", "storage", "claimTopicsRegistry", "trustedIssuersRegistry"},
+           "The identity stack created for a token (zeros if none).",
+           [](IdentityFactory& c,
+              const Address& token) -> std::tuple<Address, Address, Address, Address> {
+             const IdentitySet* s = c.stack(token);
+             IdentitySet z;
+             if (s == nullptr) s = &z;
+             return std::tuple<Address, Address, Address, Address>{
+                 s->identity_registry, s->storage, s->claim_topics, s->trusted_issuers};
+           });
+}
+
+void kyc_methods(AbiRegistry<IdentityFactory>& reg) {
+  reg.call(
+      "applyKycEvent",
+      {"eventKey", "requestHash", "issuer", "token", "wallet", "approved", "country", "topics",
+       "signatures", "claimData", "uri", "hasAmlScore", "amlScore", "providerRef"},
+      {"identity", "frozen"},
+      "A claim key of `issuer` (the KYC intake, docs/NODE.md): one provider event in one "
+      "transaction, all or nothing. Approved: creates the wallet's identity if it has none "
+      "(DEPLOYER_ROLE), registers it with `country` if the security's registry does not "
+      "have it (COMPLIANCE_ROLE), and adds one typed claim (scheme 712, `claimData`, "
+      "`uri`) per topic, each signed in `signatures` — the issuer must be trusted for every "
+      "topic by the security. Rejected: removes the issuer's claims of `topics` and of the "
+      "topics it is trusted for, revoking them when the caller is also a management key of "
+      "the issuer. An AML score above the security's threshold freezes the wallet "
+      "(amlFreeze, its role). The event is recorded in the issuer's KycEventLog "
+      "(kycEvent); an event key already recorded reverts KycEventAlreadyApplied.",
+      [](IdentityFactory& c, CallContext& ctx, const Bytes32& key, const Bytes32& request_hash,
+         const Address& issuer, const Address& token, const Address& wallet, bool approved,
+         uint16_t country, const std::vector<U256>& topics, const std::vector<Bytes>& signatures,
+         const Bytes& claim_data, const std::string& uri, bool has_aml_score, const U256& aml_score,
+         const std::string& provider_ref) -> Result<std::tuple<Address, bool>> {
+        KycEvent ev;
+        ev.key = key;
+        ev.request_hash = request_hash;
+        ev.issuer = issuer;
+        ev.token = token;
+        ev.wallet = wallet;
+        ev.approved = approved;
+        ev.country = country;
+        ev.topics = topics;
+        ev.signatures = signatures;
+        ev.claim_data = claim_data;
+        ev.uri = uri;
+        if (has_aml_score) ev.aml_score = aml_score;
+        ev.provider_ref = provider_ref;
+        Result<KycApplied> r = c.apply_kyc_event(ctx, ev);
+        if (!r.ok()) return r.take_revert();
+        return std::tuple<Address, bool>{r.value().identity, r.value().frozen};
+      });
+  reg.view("kycEvent", {"issuer", "eventKey"}, {"requestHash", "appliedAt", "blockNumber"},
+           "The record of a KYC event the issuer applied (zeros if none, or pruned after "
+           "kKycEventRetentionSeconds of block time).",
+           [](IdentityFactory& /*c*/, CallContext& ctx, const Address& issuer,
+              const Bytes32& eventKey) -> std::tuple<Bytes32, U256, U256> {
+             const auto* log = ctx.state.contract_as<KycEventLog>(kyc_event_log_address(issuer));
+             const KycEventRecord* r = log == nullptr ? nullptr : log->find(eventKey);
+             const KycEventRecord z;
+             if (r == nullptr) r = &z;
+             return std::tuple<Bytes32, U256, U256>{r->request_hash, U256(r->applied_at),
+                                                    U256(r->block_number)};
+           });
+}
+
+std::vector<EventSpec> identity_factory_events() {
+  return {
+      {"Deployed", {{"addr", "address", true}}, "ONCHAINID IdFactory."},
+      {"WalletLinked",
+       {{"wallet", "address", true}, {"identity", "address", true}},
+       "ONCHAINID IdFactory."},
+      {"KycEventApplied",
+       {{"eventKey", "bytes32", true},
+        {"issuer", "address", true},
+        {"wallet", "address", true},
+        {"requestHash", "bytes32"},
+        {"approved", "bool"},
+        {"identity", "address"}},
+       "applyKycEvent: one provider event applied."},
+      {"IdentityRegistryCreated",
+       {{"token", "address", true},
+        {"identityRegistry", "address"},
+        {"storage", "address"},
+        {"claimTopicsRegistry", "address"},
+        {"trustedIssuersRegistry", "address"}},
+       ""},
+  };
+}
+
+std::vector<ErrorId> identity_factory_errors() {
+  return {ErrorId::kZeroAddress,          ErrorId::kIdentityAlreadyExists,
+          ErrorId::kUnknownSecurity,      ErrorId::kNotAnIdentityRegistry,
+          ErrorId::kLimitExceeded,        ErrorId::kNotAnIdentity,
+          ErrorId::kIdentityUnauthorized, ErrorId::kIssuerNotTrusted,
+          ErrorId::kInvalidClaimTopics,   ErrorId::kBatchLengthMismatch,
+          ErrorId::kBatchTooLarge,        ErrorId::kKycEventAlreadyApplied};
+}
+}  // namespace
+
 const ContractAbi& IdentityFactory::abi() const {
   static const ContractAbi kAbi = [] {
-    std::vector<MethodSpec> m = {
-        {"createIdentity",
-         {{"wallet", "address"}},
-         {{"identity", "address"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           Result<Address> r = idf(c).create_identity(ctx, a[0].address());
-           if (!r.ok()) return r.take_revert();
-           return Outputs{r.value()};
-         },
-         "DEPLOYER_ROLE, or the wallet itself: a new Identity whose management key is the "
-         "wallet (one per wallet)."},
-        {"getIdentity",
-         {{"wallet", "address"}},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{idf(c).identity_of(a[0].address())};
-         },
-         "The identity created for a wallet (zero if none)."},
-        {"createIdentityRegistry",
-         {{"token", "address"}, {"storage", "address"}},
-         {{"identityRegistry", "address"},
-          {"storage", "address"},
-          {"claimTopicsRegistry", "address"},
-          {"trustedIssuersRegistry", "address"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           Result<IdentitySet> r =
-               idf(c).create_identity_registry(ctx, a[0].address(), a[1].address());
-           if (!r.ok()) return r.take_revert();
-           const IdentitySet& s = r.value();
-           return Outputs{s.identity_registry, s.storage, s.claim_topics, s.trusted_issuers};
-         },
-         "DEFAULT_ADMIN_ROLE of the token: its identity stack, bound to it (eligibility stays "
-         "as it was until setEligibilityMode). storage = zero creates a new storage; otherwise "
-         "an existing one the caller also administers is shared. Required topics start from the "
-         "preset (docs/claim-topics.md)."},
-        {"getIdentityRegistry",
-         {{"token", "address"}},
-         {{"identityRegistry", "address"},
-          {"storage", "address"},
-          {"claimTopicsRegistry", "address"},
-          {"trustedIssuersRegistry", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           const IdentitySet* s = idf(c).stack(a[0].address());
-           IdentitySet z;
-           if (s == nullptr) s = &z;
-           return Outputs{s->identity_registry, s->storage, s->claim_topics, s->trusted_issuers};
-         },
-         "The identity stack created for a token (zeros if none)."},
-        {"applyKycEvent",
-         {{"eventKey", "bytes32"},
-          {"requestHash", "bytes32"},
-          {"issuer", "address"},
-          {"token", "address"},
-          {"wallet", "address"},
-          {"approved", "bool"},
-          {"country", "uint16"},
-          {"topics", "uint256[]"},
-          {"signatures", "bytes[]"},
-          {"claimData", "bytes"},
-          {"uri", "string"},
-          {"hasAmlScore", "bool"},
-          {"amlScore", "uint256"},
-          {"providerRef", "string"}},
-         {{"identity", "address"}, {"frozen", "bool"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           KycEvent ev;
-           ev.key = a[0].as_bytes32();
-           ev.request_hash = a[1].as_bytes32();
-           ev.issuer = a[2].address();
-           ev.token = a[3].address();
-           ev.wallet = a[4].address();
-           ev.approved = a[5].boolean();
-           ev.country = static_cast<uint16_t>(a[6].u256().low64());
-           for (const abi::Value& t : a[7].list())
-             ev.topics.push_back(t.u256());
-           for (const abi::Value& s : a[8].list())
-             ev.signatures.push_back(s.bytes());
-           ev.claim_data = a[9].bytes();
-           ev.uri = a[10].str();
-           if (a[11].boolean()) ev.aml_score = a[12].u256();
-           ev.provider_ref = a[13].str();
-           Result<KycApplied> r = idf(c).apply_kyc_event(ctx, ev);
-           if (!r.ok()) return r.take_revert();
-           return Outputs{r.value().identity, r.value().frozen};
-         },
-         "A claim key of `issuer` (the KYC intake, docs/NODE.md): one provider event in one "
-         "transaction, all or nothing. Approved: creates the wallet's identity if it has none "
-         "(DEPLOYER_ROLE), registers it with `country` if the security's registry does not "
-         "have it (COMPLIANCE_ROLE), and adds one typed claim (scheme 712, `claimData`, "
-         "`uri`) per topic, each signed in `signatures` — the issuer must be trusted for every "
-         "topic by the security. Rejected: removes the issuer's claims of `topics` and of the "
-         "topics it is trusted for, revoking them when the caller is also a management key of "
-         "the issuer. An AML score above the security's threshold freezes the wallet "
-         "(amlFreeze, its role). The event is recorded in the issuer's KycEventLog "
-         "(kycEvent); an event key already recorded reverts KycEventAlreadyApplied."},
-        {"kycEvent",
-         {{"issuer", "address"}, {"eventKey", "bytes32"}},
-         {{"requestHash", "bytes32"}, {"appliedAt", "uint256"}, {"blockNumber", "uint256"}},
-         Mutability::kView,
-         [](Contract&, CallContext& ctx, Args a) -> Result<Outputs> {
-           const auto* log =
-               ctx.state.contract_as<KycEventLog>(kyc_event_log_address(a[0].address()));
-           const KycEventRecord* r = log == nullptr ? nullptr : log->find(a[1].as_bytes32());
-           const KycEventRecord z;
-           if (r == nullptr) r = &z;
-           return Outputs{abi::Value::bytes32(r->request_hash), U256(r->applied_at),
-                          U256(r->block_number)};
-         },
-         "The record of a KYC event the issuer applied (zeros if none, or pruned after "
-         "kKycEventRetentionSeconds of block time)."},
-    };
+    AbiRegistry<IdentityFactory> reg;
+    identity_factory_methods(reg);
+    kyc_methods(reg);
+    std::vector<MethodSpec> m = reg.take();
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));
-    std::vector<EventSpec> e = {
-        {"Deployed", {{"addr", "address", true}}, "ONCHAINID IdFactory."},
-        {"WalletLinked",
-         {{"wallet", "address", true}, {"identity", "address", true}},
-         "ONCHAINID IdFactory."},
-        {"KycEventApplied",
-         {{"eventKey", "bytes32", true},
-          {"issuer", "address", true},
-          {"wallet", "address", true},
-          {"requestHash", "bytes32"},
-          {"approved", "bool"},
-          {"identity", "address"}},
-         "applyKycEvent: one provider event applied."},
-        {"IdentityRegistryCreated",
-         {{"token", "address", true},
-          {"identityRegistry", "address"},
-          {"storage", "address"},
-          {"claimTopicsRegistry", "address"},
-          {"trustedIssuersRegistry", "address"}},
-         ""},
-    };
+    std::vector<EventSpec> e = identity_factory_events();
     for (auto& x : access_control_events())
       e.push_back(std::move(x));
-    std::vector<ErrorId> errs = {ErrorId::kZeroAddress,          ErrorId::kIdentityAlreadyExists,
-                                 ErrorId::kUnknownSecurity,      ErrorId::kNotAnIdentityRegistry,
-                                 ErrorId::kLimitExceeded,        ErrorId::kNotAnIdentity,
-                                 ErrorId::kIdentityUnauthorized, ErrorId::kIssuerNotTrusted,
-                                 ErrorId::kInvalidClaimTopics,   ErrorId::kBatchLengthMismatch,
-                                 ErrorId::kBatchTooLarge,        ErrorId::kKycEventAlreadyApplied};
+    std::vector<ErrorId> errs = identity_factory_errors();
     for (auto x : access_control_errors())
       errs.push_back(x);
     return ContractAbi("IdentityFactory", std::move(m), std::move(e), std::move(errs));

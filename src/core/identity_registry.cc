@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "stoa/core/abi_registry.h"
 #include "stoa/core/access_control.h"
 #include "stoa/core/presets.h"
 #include "stoa/core/security_token.h"
@@ -9,19 +10,6 @@
 
 namespace stoa::core {
 namespace {
-using Args = const abi::ValueList&;
-ClaimTopicsRegistry& ctr(Contract& c) {
-  return static_cast<ClaimTopicsRegistry&>(c);
-}
-TrustedIssuersRegistry& tir(Contract& c) {
-  return static_cast<TrustedIssuersRegistry&>(c);
-}
-IdentityRegistryStorage& irs(Contract& c) {
-  return static_cast<IdentityRegistryStorage&>(c);
-}
-IdentityRegistry& ir(Contract& c) {
-  return static_cast<IdentityRegistry&>(c);
-}
 abi::Value u256_list(const std::vector<U256>& v) {
   abi::ValueList out(v.begin(), v.end());
   return abi::Value(std::move(out));
@@ -101,43 +89,37 @@ const auto& ClaimTopicsRegistry::field_list() {
 }
 STOA_DEFINE_FIELDS(ClaimTopicsRegistry)
 
+namespace {
+void claim_topics_methods(AbiRegistry<ClaimTopicsRegistry>& reg) {
+  reg.view("getClaimTopics", {}, {{"", "uint256[]"}},
+           "ERC-3643: the topics every investor of the security must hold a valid claim of.",
+           [](ClaimTopicsRegistry& c) -> abi::Value { return u256_list(c.topics()); });
+  reg.call<&ClaimTopicsRegistry::add_topic>("addClaimTopic", {"claimTopic"},
+                                            "ERC-3643, DEFAULT_ADMIN_ROLE (at most 15 topics).");
+  reg.call<&ClaimTopicsRegistry::remove_topic>("removeClaimTopic", {"claimTopic"},
+                                               "ERC-3643, DEFAULT_ADMIN_ROLE.");
+}
+
+std::vector<EventSpec> claim_topics_registry_events() {
+  return {
+      {"ClaimTopicAdded", {{"claimTopic", "uint256", true}}, "ERC-3643."},
+      {"ClaimTopicRemoved", {{"claimTopic", "uint256", true}}, "ERC-3643."},
+  };
+}
+
+std::vector<ErrorId> claim_topics_registry_errors() {
+  return {ErrorId::kClaimTopicAlreadyRequired, ErrorId::kClaimTopicNotRequired,
+          ErrorId::kLimitExceeded, ErrorId::kAccessControlUnauthorizedAccount};
+}
+}  // namespace
+
 const ContractAbi& ClaimTopicsRegistry::abi() const {
   static const ContractAbi kAbi = [] {
-    std::vector<MethodSpec> m = {
-        {"getClaimTopics",
-         {},
-         {{"", "uint256[]"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{u256_list(ctr(c).topics())};
-         },
-         "ERC-3643: the topics every investor of the security must hold a valid claim of."},
-        {"addClaimTopic",
-         {{"claimTopic", "uint256"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(ctr(c).add_topic(ctx, a[0].u256()));
-           return Outputs{};
-         },
-         "ERC-3643, DEFAULT_ADMIN_ROLE (at most 15 topics)."},
-        {"removeClaimTopic",
-         {{"claimTopic", "uint256"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(ctr(c).remove_topic(ctx, a[0].u256()));
-           return Outputs{};
-         },
-         "ERC-3643, DEFAULT_ADMIN_ROLE."},
-    };
-    std::vector<EventSpec> e = {
-        {"ClaimTopicAdded", {{"claimTopic", "uint256", true}}, "ERC-3643."},
-        {"ClaimTopicRemoved", {{"claimTopic", "uint256", true}}, "ERC-3643."},
-    };
-    std::vector<ErrorId> errs = {ErrorId::kClaimTopicAlreadyRequired,
-                                 ErrorId::kClaimTopicNotRequired, ErrorId::kLimitExceeded,
-                                 ErrorId::kAccessControlUnauthorizedAccount};
+    AbiRegistry<ClaimTopicsRegistry> reg;
+    claim_topics_methods(reg);
+    std::vector<MethodSpec> m = reg.take();
+    std::vector<EventSpec> e = claim_topics_registry_events();
+    std::vector<ErrorId> errs = claim_topics_registry_errors();
     return ContractAbi("ClaimTopicsRegistry", std::move(m), std::move(e), std::move(errs));
   }();
   return kAbi;
@@ -223,93 +205,67 @@ const auto& TrustedIssuersRegistry::field_list() {
 }
 STOA_DEFINE_FIELDS(TrustedIssuersRegistry)
 
+namespace {
+void trusted_issuers_methods(AbiRegistry<TrustedIssuersRegistry>& reg) {
+  reg.call("addTrustedIssuer", {"trustedIssuer", {"claimTopics", "uint256[]"}},
+           "ERC-3643, DEFAULT_ADMIN_ROLE: an issuer identity and the topics it may sign.",
+           [](TrustedIssuersRegistry& c, CallContext& ctx, const Address& trustedIssuer,
+              const abi::Value& claimTopics) {
+             return c.add_issuer(ctx, trustedIssuer, to_u256s(claimTopics));
+           });
+  reg.call<&TrustedIssuersRegistry::remove_issuer>(
+      "removeTrustedIssuer", {"trustedIssuer"},
+      "ERC-3643, DEFAULT_ADMIN_ROLE: its claims stop counting at once.");
+  reg.call("updateIssuerClaimTopics", {"trustedIssuer", {"claimTopics", "uint256[]"}},
+           "ERC-3643, DEFAULT_ADMIN_ROLE.",
+           [](TrustedIssuersRegistry& c, CallContext& ctx, const Address& trustedIssuer,
+              const abi::Value& claimTopics) {
+             return c.update_issuer(ctx, trustedIssuer, to_u256s(claimTopics));
+           });
+  reg.view("getTrustedIssuers", {}, {{"", "address[]"}}, "ERC-3643 (ascending).",
+           [](TrustedIssuersRegistry& c) -> abi::Value { return address_list(c.issuers()); });
+  reg.view<&TrustedIssuersRegistry::is_trusted>("isTrustedIssuer", {"issuer"}, "ERC-3643.");
+  reg.view("getTrustedIssuerClaimTopics", {"trustedIssuer"}, {{"", "uint256[]"}}, "ERC-3643.",
+           [](TrustedIssuersRegistry& c, const Address& trustedIssuer) -> Result<abi::Value> {
+             if (!c.is_trusted(trustedIssuer)) {
+               return make_revert(ErrorId::kIssuerNotTrusted, {trustedIssuer});
+             }
+             return u256_list(c.issuer_topics(trustedIssuer));
+           });
+  reg.view("getTrustedIssuersForClaimTopic", {"claimTopic"}, {{"", "address[]"}}, "ERC-3643.",
+           [](TrustedIssuersRegistry& c, const U256& claimTopic) -> abi::Value {
+             return address_list(c.issuers_for_topic(claimTopic));
+           });
+  reg.view<&TrustedIssuersRegistry::has_topic>("hasClaimTopic", {"issuer", "claimTopic"},
+                                               "ERC-3643.");
+}
+
+std::vector<EventSpec> trusted_issuers_registry_events() {
+  return {
+      {"TrustedIssuerAdded",
+       {{"trustedIssuer", "address", true}, {"claimTopics", "uint256[]"}},
+       "ERC-3643."},
+      {"TrustedIssuerRemoved", {{"trustedIssuer", "address", true}}, "ERC-3643."},
+      {"ClaimTopicsUpdated",
+       {{"trustedIssuer", "address", true}, {"claimTopics", "uint256[]"}},
+       "ERC-3643."},
+  };
+}
+
+std::vector<ErrorId> trusted_issuers_registry_errors() {
+  return {ErrorId::kNotAnIdentity,    ErrorId::kIssuerAlreadyTrusted,
+          ErrorId::kIssuerNotTrusted, ErrorId::kInvalidClaimTopics,
+          ErrorId::kLimitExceeded,    ErrorId::kAccessControlUnauthorizedAccount};
+}
+}  // namespace
+
 const ContractAbi& TrustedIssuersRegistry::abi() const {
   static const ContractAbi kAbi = [] {
-    std::vector<MethodSpec> m = {
-        {"addTrustedIssuer",
-         {{"trustedIssuer", "address"}, {"claimTopics", "uint256[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tir(c).add_issuer(ctx, a[0].address(), to_u256s(a[1])));
-           return Outputs{};
-         },
-         "ERC-3643, DEFAULT_ADMIN_ROLE: an issuer identity and the topics it may sign."},
-        {"removeTrustedIssuer",
-         {{"trustedIssuer", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tir(c).remove_issuer(ctx, a[0].address()));
-           return Outputs{};
-         },
-         "ERC-3643, DEFAULT_ADMIN_ROLE: its claims stop counting at once."},
-        {"updateIssuerClaimTopics",
-         {{"trustedIssuer", "address"}, {"claimTopics", "uint256[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tir(c).update_issuer(ctx, a[0].address(), to_u256s(a[1])));
-           return Outputs{};
-         },
-         "ERC-3643, DEFAULT_ADMIN_ROLE."},
-        {"getTrustedIssuers",
-         {},
-         {{"", "address[]"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{address_list(tir(c).issuers())};
-         },
-         "ERC-3643 (ascending)."},
-        {"isTrustedIssuer",
-         {{"issuer", "address"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{tir(c).is_trusted(a[0].address())};
-         },
-         "ERC-3643."},
-        {"getTrustedIssuerClaimTopics",
-         {{"trustedIssuer", "address"}},
-         {{"", "uint256[]"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           if (!tir(c).is_trusted(a[0].address())) {
-             return make_revert(ErrorId::kIssuerNotTrusted, {a[0].address()});
-           }
-           return Outputs{u256_list(tir(c).issuer_topics(a[0].address()))};
-         },
-         "ERC-3643."},
-        {"getTrustedIssuersForClaimTopic",
-         {{"claimTopic", "uint256"}},
-         {{"", "address[]"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{address_list(tir(c).issuers_for_topic(a[0].u256()))};
-         },
-         "ERC-3643."},
-        {"hasClaimTopic",
-         {{"issuer", "address"}, {"claimTopic", "uint256"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{tir(c).has_topic(a[0].address(), a[1].u256())};
-         },
-         "ERC-3643."},
-    };
-    std::vector<EventSpec> e = {
-        {"TrustedIssuerAdded",
-         {{"trustedIssuer", "address", true}, {"claimTopics", "uint256[]"}},
-         "ERC-3643."},
-        {"TrustedIssuerRemoved", {{"trustedIssuer", "address", true}}, "ERC-3643."},
-        {"ClaimTopicsUpdated",
-         {{"trustedIssuer", "address", true}, {"claimTopics", "uint256[]"}},
-         "ERC-3643."},
-    };
-    std::vector<ErrorId> errs = {
-        ErrorId::kNotAnIdentity,    ErrorId::kIssuerAlreadyTrusted,
-        ErrorId::kIssuerNotTrusted, ErrorId::kInvalidClaimTopics,
-        ErrorId::kLimitExceeded,    ErrorId::kAccessControlUnauthorizedAccount};
+    AbiRegistry<TrustedIssuersRegistry> reg;
+    trusted_issuers_methods(reg);
+    std::vector<MethodSpec> m = reg.take();
+    std::vector<EventSpec> e = trusted_issuers_registry_events();
+    std::vector<ErrorId> errs = trusted_issuers_registry_errors();
     return ContractAbi("TrustedIssuersRegistry", std::move(m), std::move(e), std::move(errs));
   }();
   return kAbi;
@@ -373,63 +329,55 @@ const auto& IdentityRegistryStorage::field_list() {
 }
 STOA_DEFINE_FIELDS(IdentityRegistryStorage)
 
+namespace {
+void storage_methods(AbiRegistry<IdentityRegistryStorage>& reg) {
+  reg.view<&IdentityRegistryStorage::identity_of>("storedIdentity", {"userAddress"}, "ERC-3643.");
+  reg.view("storedInvestorCountry", {"userAddress"}, {{"", "uint16"}},
+           "ERC-3643: ISO 3166-1 numeric.",
+           [](IdentityRegistryStorage& c, const Address& userAddress) -> U256 {
+             const StoredIdentity* e = c.find(userAddress);
+             return U256(e == nullptr ? 0 : e->country);
+           });
+  reg.view("linkedIdentityRegistries", {}, {{"", "address[]"}},
+           "ERC-3643: the registries (of one issuer's securities) sharing this storage.",
+           [](IdentityRegistryStorage& c) -> abi::Value { return address_list(c.bound()); });
+  reg.call<&IdentityRegistryStorage::unbind>(
+      "unbindIdentityRegistry", {"identityRegistry"},
+      "ERC-3643, DEFAULT_ADMIN_ROLE of the storage's security. (Binding happens through "
+      "IdentityFactory.createIdentityRegistry.)");
+}
+
+std::vector<EventSpec> identity_registry_storage_events() {
+  return {
+      {"IdentityStored",
+       {{"investorAddress", "address", true}, {"identity", "address", true}},
+       "ERC-3643."},
+      {"IdentityUnstored",
+       {{"investorAddress", "address", true}, {"identity", "address", true}},
+       "ERC-3643."},
+      {"IdentityModified",
+       {{"oldIdentity", "address", true}, {"newIdentity", "address", true}},
+       "ERC-3643."},
+      {"CountryModified",
+       {{"investorAddress", "address", true}, {"country", "uint16", true}},
+       "ERC-3643."},
+      {"IdentityRegistryBound", {{"identityRegistry", "address", true}}, "ERC-3643."},
+      {"IdentityRegistryUnbound", {{"identityRegistry", "address", true}}, "ERC-3643."},
+  };
+}
+
+std::vector<ErrorId> identity_registry_storage_errors() {
+  return {ErrorId::kNotAnIdentityRegistry, ErrorId::kAccessControlUnauthorizedAccount};
+}
+}  // namespace
+
 const ContractAbi& IdentityRegistryStorage::abi() const {
   static const ContractAbi kAbi = [] {
-    std::vector<MethodSpec> m = {
-        {"storedIdentity",
-         {{"userAddress", "address"}},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{irs(c).identity_of(a[0].address())};
-         },
-         "ERC-3643."},
-        {"storedInvestorCountry",
-         {{"userAddress", "address"}},
-         {{"", "uint16"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           const StoredIdentity* e = irs(c).find(a[0].address());
-           return Outputs{U256(e == nullptr ? 0 : e->country)};
-         },
-         "ERC-3643: ISO 3166-1 numeric."},
-        {"linkedIdentityRegistries",
-         {},
-         {{"", "address[]"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{address_list(irs(c).bound())};
-         },
-         "ERC-3643: the registries (of one issuer's securities) sharing this storage."},
-        {"unbindIdentityRegistry",
-         {{"identityRegistry", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(irs(c).unbind(ctx, a[0].address()));
-           return Outputs{};
-         },
-         "ERC-3643, DEFAULT_ADMIN_ROLE of the storage's security. (Binding happens through "
-         "IdentityFactory.createIdentityRegistry.)"},
-    };
-    std::vector<EventSpec> e = {
-        {"IdentityStored",
-         {{"investorAddress", "address", true}, {"identity", "address", true}},
-         "ERC-3643."},
-        {"IdentityUnstored",
-         {{"investorAddress", "address", true}, {"identity", "address", true}},
-         "ERC-3643."},
-        {"IdentityModified",
-         {{"oldIdentity", "address", true}, {"newIdentity", "address", true}},
-         "ERC-3643."},
-        {"CountryModified",
-         {{"investorAddress", "address", true}, {"country", "uint16", true}},
-         "ERC-3643."},
-        {"IdentityRegistryBound", {{"identityRegistry", "address", true}}, "ERC-3643."},
-        {"IdentityRegistryUnbound", {{"identityRegistry", "address", true}}, "ERC-3643."},
-    };
-    std::vector<ErrorId> errs = {ErrorId::kNotAnIdentityRegistry,
-                                 ErrorId::kAccessControlUnauthorizedAccount};
+    AbiRegistry<IdentityRegistryStorage> reg;
+    storage_methods(reg);
+    std::vector<MethodSpec> m = reg.take();
+    std::vector<EventSpec> e = identity_registry_storage_events();
+    std::vector<ErrorId> errs = identity_registry_storage_errors();
     return ContractAbi("IdentityRegistryStorage", std::move(m), std::move(e), std::move(errs));
   }();
   return kAbi;
@@ -562,151 +510,106 @@ const auto& IdentityRegistry::field_list() {
 }
 STOA_DEFINE_FIELDS(IdentityRegistry)
 
+namespace {
+void registration_methods(AbiRegistry<IdentityRegistry>& reg) {
+  reg.call("registerIdentity", {"userAddress", "identity", {"country", "uint16"}},
+           "ERC-3643, COMPLIANCE_ROLE: link a wallet to an identity (several wallets may share "
+           "one identity: one investor).",
+           [](IdentityRegistry& c, CallContext& ctx, const Address& userAddress,
+              const Address& identity, const U256& country) {
+             return c.register_identity(ctx, userAddress, identity, to_country(country));
+           });
+  reg.call("batchRegisterIdentity", {"userAddresses", "identities", "countries"},
+           "ERC-3643, COMPLIANCE_ROLE: all or nothing.",
+           [](IdentityRegistry& c, CallContext& ctx, const std::vector<Address>& wallets,
+              const std::vector<Address>& identities, const std::vector<uint16_t>& countries) {
+             return for_each_leg(
+                 ctx, {wallets.size(), identities.size(), countries.size()}, [&](size_t i) {
+                   return c.register_identity(ctx, wallets[i], identities[i], countries[i]);
+                 });
+           });
+  reg.call<&IdentityRegistry::delete_identity>("deleteIdentity", {"userAddress"},
+                                               "ERC-3643, COMPLIANCE_ROLE.");
+  reg.call<&IdentityRegistry::update_identity>("updateIdentity", {"userAddress", "identity"},
+                                               "ERC-3643, COMPLIANCE_ROLE.");
+  reg.call(
+      "updateCountry", {"userAddress", {"country", "uint16"}}, "ERC-3643, COMPLIANCE_ROLE.",
+      [](IdentityRegistry& c, CallContext& ctx, const Address& userAddress, const U256& country) {
+        return c.update_country(ctx, userAddress, to_country(country));
+      });
+}
+
+void verification_methods(AbiRegistry<IdentityRegistry>& reg) {
+  reg.view("isVerified", {"userAddress"},
+           "ERC-3643: registered, and for every required topic a claim that is valid now from an "
+           "issuer trusted for that topic.",
+           [](IdentityRegistry& c, CallContext& ctx, const Address& userAddress) -> bool {
+             return c.is_verified(userAddress, ctx.block.timestamp);
+           });
+  reg.view("claimStatus", {"userAddress", "claimTopic"}, {{"", "uint8"}},
+           "Why a topic is or is not satisfied: 0 valid, 1 no identity, 2 missing, 3 untrusted "
+           "issuer, 4 bad signature, 5 signer not a claim key, 6 revoked, 7 signer key revoked, 8 "
+           "expired, 9 bad scheme, 10 issuer not an identity.",
+           [](IdentityRegistry& c, CallContext& ctx, const Address& userAddress,
+              const U256& claimTopic) -> U256 {
+             return U256(static_cast<uint8_t>(
+                 c.claim_status(userAddress, claimTopic, ctx.block.timestamp)));
+           });
+  reg.view<&IdentityRegistry::identity_of>("identity", {"userAddress"}, "ERC-3643.");
+  reg.view("investorCountry", {"userAddress"}, {{"", "uint16"}}, "ERC-3643.",
+           [](IdentityRegistry& c, const Address& userAddress) -> U256 {
+             const StoredIdentity* e = c.storage().find(userAddress);
+             return U256(e == nullptr ? 0 : e->country);
+           });
+  reg.view("contains", {"userAddress"}, "ERC-3643.",
+           [](IdentityRegistry& c, const Address& userAddress) -> bool {
+             return c.storage().find(userAddress) != nullptr;
+           });
+  reg.view("identityStorage", {}, "ERC-3643.",
+           [](IdentityRegistry& c) -> Address { return c.storage().address(); });
+  reg.view("topicsRegistry", {}, "ERC-3643.",
+           [](IdentityRegistry& c) -> Address { return c.topics().address(); });
+  reg.view("issuersRegistry", {}, "ERC-3643.",
+           [](IdentityRegistry& c) -> Address { return c.issuers().address(); });
+}
+
+std::vector<EventSpec> identity_registry_events() {
+  return {
+      {"IdentityRegistered",
+       {{"investorAddress", "address", true}, {"identity", "address", true}},
+       "ERC-3643."},
+      {"IdentityRemoved",
+       {{"investorAddress", "address", true}, {"identity", "address", true}},
+       "ERC-3643."},
+      {"IdentityUpdated",
+       {{"oldIdentity", "address", true}, {"newIdentity", "address", true}},
+       "ERC-3643."},
+      {"CountryUpdated",
+       {{"investorAddress", "address", true}, {"country", "uint16", true}},
+       "ERC-3643."},
+  };
+}
+
+std::vector<ErrorId> identity_registry_errors() {
+  return {ErrorId::kZeroAddress,
+          ErrorId::kNotAnIdentity,
+          ErrorId::kIdentityAlreadyRegistered,
+          ErrorId::kIdentityNotRegistered,
+          ErrorId::kEmptyBatch,
+          ErrorId::kBatchLengthMismatch,
+          ErrorId::kBatchTooLarge,
+          ErrorId::kAccessControlUnauthorizedAccount};
+}
+}  // namespace
+
 const ContractAbi& IdentityRegistry::abi() const {
   static const ContractAbi kAbi = [] {
-    std::vector<MethodSpec> m = {
-        {"registerIdentity",
-         {{"userAddress", "address"}, {"identity", "address"}, {"country", "uint16"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(ir(c).register_identity(ctx, a[0].address(), a[1].address(),
-                                            to_country(a[2].u256())));
-           return Outputs{};
-         },
-         "ERC-3643, COMPLIANCE_ROLE: link a wallet to an identity (several wallets may share "
-         "one identity: one investor)."},
-        {"batchRegisterIdentity",
-         {{"userAddresses", "address[]"}, {"identities", "address[]"}, {"countries", "uint16[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           const auto& w = a[0].list();
-           return for_each_leg(ctx, a, 3, [&](size_t i) {
-             return ir(c).register_identity(ctx, w[i].address(), a[1].list()[i].address(),
-                                            to_country(a[2].list()[i].u256()));
-           });
-         },
-         "ERC-3643, COMPLIANCE_ROLE: all or nothing."},
-        {"deleteIdentity",
-         {{"userAddress", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(ir(c).delete_identity(ctx, a[0].address()));
-           return Outputs{};
-         },
-         "ERC-3643, COMPLIANCE_ROLE."},
-        {"updateIdentity",
-         {{"userAddress", "address"}, {"identity", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(ir(c).update_identity(ctx, a[0].address(), a[1].address()));
-           return Outputs{};
-         },
-         "ERC-3643, COMPLIANCE_ROLE."},
-        {"updateCountry",
-         {{"userAddress", "address"}, {"country", "uint16"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(ir(c).update_country(ctx, a[0].address(), to_country(a[1].u256())));
-           return Outputs{};
-         },
-         "ERC-3643, COMPLIANCE_ROLE."},
-        {"isVerified",
-         {{"userAddress", "address"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           return Outputs{ir(c).is_verified(a[0].address(), ctx.block.timestamp)};
-         },
-         "ERC-3643: registered, and for every required topic a claim that is valid now from an "
-         "issuer trusted for that topic."},
-        {"claimStatus",
-         {{"userAddress", "address"}, {"claimTopic", "uint256"}},
-         {{"", "uint8"}},
-         Mutability::kView,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           return Outputs{U256(static_cast<uint8_t>(
-               ir(c).claim_status(a[0].address(), a[1].u256(), ctx.block.timestamp)))};
-         },
-         "Why a topic is or is not satisfied: 0 valid, 1 no identity, 2 missing, 3 untrusted "
-         "issuer, 4 bad signature, 5 signer not a claim key, 6 revoked, 7 signer key revoked, 8 "
-         "expired, 9 bad scheme, 10 issuer not an identity."},
-        {"identity",
-         {{"userAddress", "address"}},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{ir(c).identity_of(a[0].address())};
-         },
-         "ERC-3643."},
-        {"investorCountry",
-         {{"userAddress", "address"}},
-         {{"", "uint16"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           const StoredIdentity* e = ir(c).storage().find(a[0].address());
-           return Outputs{U256(e == nullptr ? 0 : e->country)};
-         },
-         "ERC-3643."},
-        {"contains",
-         {{"userAddress", "address"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{ir(c).storage().find(a[0].address()) != nullptr};
-         },
-         "ERC-3643."},
-        {"identityStorage",
-         {},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{ir(c).storage().address()};
-         },
-         "ERC-3643."},
-        {"topicsRegistry",
-         {},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{ir(c).topics().address()};
-         },
-         "ERC-3643."},
-        {"issuersRegistry",
-         {},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{ir(c).issuers().address()};
-         },
-         "ERC-3643."},
-    };
-    std::vector<EventSpec> e = {
-        {"IdentityRegistered",
-         {{"investorAddress", "address", true}, {"identity", "address", true}},
-         "ERC-3643."},
-        {"IdentityRemoved",
-         {{"investorAddress", "address", true}, {"identity", "address", true}},
-         "ERC-3643."},
-        {"IdentityUpdated",
-         {{"oldIdentity", "address", true}, {"newIdentity", "address", true}},
-         "ERC-3643."},
-        {"CountryUpdated",
-         {{"investorAddress", "address", true}, {"country", "uint16", true}},
-         "ERC-3643."},
-    };
-    std::vector<ErrorId> errs = {ErrorId::kZeroAddress,
-                                 ErrorId::kNotAnIdentity,
-                                 ErrorId::kIdentityAlreadyRegistered,
-                                 ErrorId::kIdentityNotRegistered,
-                                 ErrorId::kEmptyBatch,
-                                 ErrorId::kBatchLengthMismatch,
-                                 ErrorId::kBatchTooLarge,
-                                 ErrorId::kAccessControlUnauthorizedAccount};
+    AbiRegistry<IdentityRegistry> reg;
+    registration_methods(reg);
+    verification_methods(reg);
+    std::vector<MethodSpec> m = reg.take();
+    std::vector<EventSpec> e = identity_registry_events();
+    std::vector<ErrorId> errs = identity_registry_errors();
     return ContractAbi("IdentityRegistry", std::move(m), std::move(e), std::move(errs));
   }();
   return kAbi;

@@ -1,5 +1,6 @@
 #include "stoa/core/kyc_events.h"
 
+#include "stoa/core/abi_registry.h"
 #include "stoa/core/fields.h"
 #include "stoa/core/state.h"
 
@@ -64,31 +65,26 @@ std::unique_ptr<Contract> KycEventLog::decode_state(DecodeContext& ctx, const Ad
   return log;
 }
 
+namespace {
+void kyc_event_log_methods(AbiRegistry<KycEventLog>& reg) {
+  reg.view<&KycEventLog::issuer>("issuer", {},
+                                 "The claim issuer identity whose KYC events this log records.");
+  reg.view("kycEvent", {"eventKey"}, {"requestHash", "appliedAt", "blockNumber"},
+           "The record of an applied event (zeros if none, or pruned after "
+           "kKycEventRetentionSeconds).",
+           [](KycEventLog& c, const Bytes32& key) -> std::tuple<Bytes32, U256, U256> {
+             const KycEventRecord* r = c.find(key);
+             if (r == nullptr) return {Bytes32{}, U256(0), U256(0)};
+             return {r->request_hash, U256(r->applied_at), U256(r->block_number)};
+           });
+}
+}  // namespace
+
 const ContractAbi& KycEventLog::abi() const {
   static const ContractAbi kAbi = [] {
-    std::vector<MethodSpec> m = {
-        {"issuer",
-         {},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, const abi::ValueList&) -> Result<Outputs> {
-           return Outputs{static_cast<KycEventLog&>(c).issuer()};
-         },
-         "The claim issuer identity whose KYC events this log records."},
-        {"kycEvent",
-         {{"eventKey", "bytes32"}},
-         {{"requestHash", "bytes32"}, {"appliedAt", "uint256"}, {"blockNumber", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, const abi::ValueList& a) -> Result<Outputs> {
-           const KycEventRecord* r = static_cast<KycEventLog&>(c).find(a[0].as_bytes32());
-           const KycEventRecord z;
-           if (r == nullptr) r = &z;
-           return Outputs{abi::Value::bytes32(r->request_hash), U256(r->applied_at),
-                          U256(r->block_number)};
-         },
-         "The record of an applied event (zeros if none, or pruned after "
-         "kKycEventRetentionSeconds)."},
-    };
+    AbiRegistry<KycEventLog> reg;
+    kyc_event_log_methods(reg);
+    std::vector<MethodSpec> m = reg.take();
     return ContractAbi("KycEventLog", std::move(m), {}, {});
   }();
   return kAbi;

@@ -1,5 +1,6 @@
 #include "stoa/core/modules.h"
 
+#include "stoa/core/abi_registry.h"
 #include "stoa/core/access_control.h"
 #include "stoa/core/codes.h"
 #include "stoa/core/security_token.h"
@@ -7,13 +8,13 @@
 
 namespace stoa::core {
 namespace {
-using Args = const abi::ValueList&;
-Movement transfer_movement(const ComplianceModule& m, CallContext& ctx, Args a) {
+Movement transfer_movement(const ComplianceModule& m, const CallContext& ctx, const Address& from,
+                           const Address& to, const U256& amount) {
   Movement mv;
   mv.kind = MovementKind::kTransfer;
-  mv.from = a[0].address();
-  mv.to = a[1].address();
-  mv.amount = a[2].u256();
+  mv.from = from;
+  mv.to = to;
+  mv.amount = amount;
   mv.timestamp = ctx.block.timestamp;
   mv.token = m.security();
   return mv;
@@ -25,36 +26,21 @@ const ComplianceRegistry* registry_of(const State& s, const Address& token) {
 }  // namespace
 
 std::vector<MethodSpec> module_common_methods() {
-  return {
-      {"checkTransfer",
-       {{"from", "address"}, {"to", "address"}, {"amount", "uint256"}},
-       {{"allowed", "bool"}, {"restrictionCode", "uint8"}},
-       Mutability::kView,
-       [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-         auto& m = static_cast<ComplianceModule&>(c);
-         const ComplianceRegistry* r = registry_of(ctx.state, m.security());
-         STOA_ASSERT(r != nullptr);
-         uint8_t code = m.check_transfer(*r, transfer_movement(m, ctx, a));
-         return Outputs{code == 0, U256(code)};
-       },
-       "IComplianceModule: this module's verdict on a transfer."},
-      {"moduleName",
-       {},
-       {{"", "string"}},
-       Mutability::kView,
-       [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-         return Outputs{std::string(static_cast<ComplianceModule&>(c).module_name())};
-       },
-       "IComplianceModule: the module's name."},
-      {"security",
-       {},
-       {{"", "address"}},
-       Mutability::kView,
-       [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-         return Outputs{static_cast<ComplianceModule&>(c).security()};
-       },
-       "The security token whose roles guard this module."},
-  };
+  AbiRegistry<ComplianceModule> reg;
+  reg.view("checkTransfer", {"from", "to", "amount"}, {"allowed", "restrictionCode"},
+           "IComplianceModule: this module's verdict on a transfer.",
+           [](ComplianceModule& m, CallContext& ctx, const Address& from, const Address& to,
+              const U256& amount) {
+             const ComplianceRegistry* r = registry_of(ctx.state, m.security());
+             STOA_ASSERT(r != nullptr);
+             uint8_t code = m.check_transfer(*r, transfer_movement(m, ctx, from, to, amount));
+             return std::tuple<bool, uint8_t>{code == 0, code};
+           });
+  reg.view("moduleName", {}, "IComplianceModule: the module's name.",
+           [](ComplianceModule& m) { return m.module_name(); });
+  reg.view<&ComplianceModule::security>("security", {},
+                                        "The security token whose roles guard this module.");
+  return reg.take();
 }
 
 // ---------------------------------------------------------------- WhitelistModule
@@ -94,59 +80,49 @@ const auto& WhitelistModule::field_list() {
 }
 STOA_DEFINE_FIELDS(WhitelistModule)
 
+namespace {
+void whitelist_methods(AbiRegistry<WhitelistModule>& reg) {
+  reg.view<&WhitelistModule::listed>("isWhitelisted", {"account"}, "On this module's list.");
+  reg.call("addToWhitelist", {"account"}, "COMPLIANCE_ROLE.",
+           [](WhitelistModule& c, CallContext& ctx, const Address& account) {
+             return c.set_listed(ctx, account, true);
+           });
+  reg.call("removeFromWhitelist", {"account"}, "COMPLIANCE_ROLE.",
+           [](WhitelistModule& c, CallContext& ctx, const Address& account) {
+             return c.set_listed(ctx, account, false);
+           });
+  reg.call("batchAddToWhitelist", {"accounts"}, "COMPLIANCE_ROLE; all or nothing.",
+           [](WhitelistModule& c, CallContext& ctx, const std::vector<Address>& accounts) {
+             return for_each_leg(ctx, {accounts.size()},
+                                 [&](size_t i) { return c.set_listed(ctx, accounts[i], true); });
+           });
+}
+
+std::vector<EventSpec> whitelist_module_events() {
+  return {{"ModuleWhitelistUpdated", {{"account", "address", true}, {"whitelisted", "bool"}}, ""}};
+}
+
+std::vector<ErrorId> whitelist_module_errors() {
+  return {ErrorId::kEmptyBatch, ErrorId::kBatchTooLarge};
+}
+}  // namespace
+
 const ContractAbi& WhitelistModule::abi() const {
   static const ContractAbi kAbi = [] {
     auto wl = [](Contract& c) -> WhitelistModule& { return static_cast<WhitelistModule&>(c); };
     (void)wl;
     std::vector<MethodSpec> m = module_common_methods();
-    std::vector<MethodSpec> own = {
-        {"isWhitelisted",
-         {{"account", "address"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{static_cast<WhitelistModule&>(c).listed(a[0].address())};
-         },
-         "On this module's list."},
-        {"addToWhitelist",
-         {{"account", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(static_cast<WhitelistModule&>(c).set_listed(ctx, a[0].address(), true));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE."},
-        {"removeFromWhitelist",
-         {{"account", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(static_cast<WhitelistModule&>(c).set_listed(ctx, a[0].address(), false));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE."},
-        {"batchAddToWhitelist",
-         {{"accounts", "address[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           const auto& list = a[0].list();
-           return for_each_leg(ctx, a, 1, [&](size_t i) {
-             return static_cast<WhitelistModule&>(c).set_listed(ctx, list[i].address(), true);
-           });
-         },
-         "COMPLIANCE_ROLE; all or nothing."},
-    };
+    AbiRegistry<WhitelistModule> reg;
+    whitelist_methods(reg);
+    std::vector<MethodSpec> own = reg.take();
     for (auto& x : own)
       m.push_back(std::move(x));
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));
-    std::vector<EventSpec> e = {
-        {"ModuleWhitelistUpdated", {{"account", "address", true}, {"whitelisted", "bool"}}, ""}};
+    std::vector<EventSpec> e = whitelist_module_events();
     for (auto& x : access_control_events())
       e.push_back(std::move(x));
-    std::vector<ErrorId> errs = {ErrorId::kEmptyBatch, ErrorId::kBatchTooLarge};
+    std::vector<ErrorId> errs = whitelist_module_errors();
     for (auto x : access_control_errors())
       errs.push_back(x);
     return ContractAbi("WhitelistModule", std::move(m), std::move(e), std::move(errs));
@@ -219,68 +195,52 @@ const auto& LockupModule::field_list() {
 }
 STOA_DEFINE_FIELDS(LockupModule)
 
+namespace {
+void lockup_methods(AbiRegistry<LockupModule>& reg) {
+  reg.view("lockupExpiry", {"account"},
+           "Timestamp before which the account may not send (code 18).",
+           [](LockupModule& c, const Address& account) -> U256 {
+             return U256(c.lockup_expiry(account));
+           });
+  reg.view("holdingPeriod", {}, "Seconds of lockup that every issuance starts for its receiver.",
+           [](LockupModule& c) -> U256 { return U256(c.holding_period()); });
+  reg.call<&LockupModule::set_lockup>("setLockup", {"account", "expiry"}, "COMPLIANCE_ROLE.");
+  reg.call("batchSetLockup", {"accounts", "expiries"}, "COMPLIANCE_ROLE; all or nothing.",
+           [](LockupModule& c, CallContext& ctx, const std::vector<Address>& accounts,
+              const std::vector<U256>& expiries) {
+             return for_each_leg(ctx, {accounts.size(), expiries.size()}, [&](size_t i) {
+               return c.set_lockup(ctx, accounts[i], expiries[i]);
+             });
+           });
+  reg.call<&LockupModule::set_holding_period>("setHoldingPeriod", {"seconds"},
+                                              "DEFAULT_ADMIN_ROLE.");
+}
+
+std::vector<EventSpec> lockup_module_events() {
+  return {{"LockupSet", {{"account", "address", true}, {"expiry", "uint256"}}, ""},
+          {"HoldingPeriodSet", {{"seconds", "uint256"}}, ""}};
+}
+
+std::vector<ErrorId> lockup_module_errors() {
+  return {ErrorId::kEmptyBatch, ErrorId::kBatchLengthMismatch, ErrorId::kBatchTooLarge,
+          ErrorId::kLimitExceeded};
+}
+}  // namespace
+
 const ContractAbi& LockupModule::abi() const {
   static const ContractAbi kAbi = [] {
     std::vector<MethodSpec> m = module_common_methods();
-    std::vector<MethodSpec> own = {
-        {"lockupExpiry",
-         {{"account", "address"}},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{U256(static_cast<LockupModule&>(c).lockup_expiry(a[0].address()))};
-         },
-         "Timestamp before which the account may not send (code 18)."},
-        {"holdingPeriod",
-         {},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{U256(static_cast<LockupModule&>(c).holding_period())};
-         },
-         "Seconds of lockup that every issuance starts for its receiver."},
-        {"setLockup",
-         {{"account", "address"}, {"expiry", "uint256"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(static_cast<LockupModule&>(c).set_lockup(ctx, a[0].address(), a[1].u256()));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE."},
-        {"batchSetLockup",
-         {{"accounts", "address[]"}, {"expiries", "uint256[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           const auto& acc = a[0].list();
-           return for_each_leg(ctx, a, 2, [&](size_t i) {
-             return static_cast<LockupModule&>(c).set_lockup(ctx, acc[i].address(),
-                                                             a[1].list()[i].u256());
-           });
-         },
-         "COMPLIANCE_ROLE; all or nothing."},
-        {"setHoldingPeriod",
-         {{"seconds", "uint256"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(static_cast<LockupModule&>(c).set_holding_period(ctx, a[0].u256()));
-           return Outputs{};
-         },
-         "DEFAULT_ADMIN_ROLE."},
-    };
+    AbiRegistry<LockupModule> reg;
+    lockup_methods(reg);
+    std::vector<MethodSpec> own = reg.take();
     for (auto& x : own)
       m.push_back(std::move(x));
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));
-    std::vector<EventSpec> e = {
-        {"LockupSet", {{"account", "address", true}, {"expiry", "uint256"}}, ""},
-        {"HoldingPeriodSet", {{"seconds", "uint256"}}, ""}};
+    std::vector<EventSpec> e = lockup_module_events();
     for (auto& x : access_control_events())
       e.push_back(std::move(x));
-    std::vector<ErrorId> errs = {ErrorId::kEmptyBatch, ErrorId::kBatchLengthMismatch,
-                                 ErrorId::kBatchTooLarge, ErrorId::kLimitExceeded};
+    std::vector<ErrorId> errs = lockup_module_errors();
     for (auto x : access_control_errors())
       errs.push_back(x);
     return ContractAbi("LockupModule", std::move(m), std::move(e), std::move(errs));
@@ -374,6 +334,87 @@ const auto& JurisdictionModule::field_list() {
 }
 STOA_DEFINE_FIELDS(JurisdictionModule)
 
+namespace {
+void jurisdiction_assignment_methods(AbiRegistry<JurisdictionModule>& reg) {
+  reg.view("accountJurisdiction", {"account"}, {{"", "bytes2"}},
+           "The account's jurisdiction (as recorded in the bound registry).",
+           [](JurisdictionModule& c, CallContext& ctx, const Address& account) -> abi::Value {
+             auto* registry = ctx.state.contract_as<ComplianceRegistry>(c.registry());
+             return jurisdiction_bytes2(registry->get(account).jurisdiction);
+           });
+  reg.call("setJurisdiction", {"account", {"jurisdiction", "bytes2"}},
+           "COMPLIANCE_ROLE: writes the account's jurisdiction in the bound registry.",
+           [](JurisdictionModule& c, CallContext& ctx, const Address& account,
+              const abi::Value& jurisdiction) {
+             return c.set_account_jurisdiction(ctx, account,
+                                               jurisdiction_from_bytes2(jurisdiction));
+           });
+  reg.call("batchSetJurisdiction", {"accounts", {"jurisdictions", "bytes2[]"}},
+           "COMPLIANCE_ROLE; batch assignment for onboarding, all or nothing.",
+           [](JurisdictionModule& c, CallContext& ctx, const std::vector<Address>& accounts,
+              const abi::ValueList& jurisdictions) {
+             return for_each_leg(ctx, {accounts.size(), jurisdictions.size()}, [&](size_t i) {
+               return c.set_account_jurisdiction(ctx, accounts[i],
+                                                 jurisdiction_from_bytes2(jurisdictions[i]));
+             });
+           });
+  reg.call("blockJurisdiction", {{"jurisdiction", "bytes2"}}, "COMPLIANCE_ROLE.",
+           [](JurisdictionModule& c, CallContext& ctx, const abi::Value& jurisdiction) {
+             return c.set_blocked(ctx, jurisdiction_from_bytes2(jurisdiction), true);
+           });
+  reg.call("unblockJurisdiction", {{"jurisdiction", "bytes2"}}, "COMPLIANCE_ROLE.",
+           [](JurisdictionModule& c, CallContext& ctx, const abi::Value& jurisdiction) {
+             return c.set_blocked(ctx, jurisdiction_from_bytes2(jurisdiction), false);
+           });
+}
+
+void jurisdiction_policy_methods(AbiRegistry<JurisdictionModule>& reg) {
+  reg.call("allowJurisdiction", {{"jurisdiction", "bytes2"}},
+           "COMPLIANCE_ROLE: add to the allow-list.",
+           [](JurisdictionModule& c, CallContext& ctx, const abi::Value& jurisdiction) {
+             return c.set_allowed(ctx, jurisdiction_from_bytes2(jurisdiction), true);
+           });
+  reg.call("disallowJurisdiction", {{"jurisdiction", "bytes2"}},
+           "COMPLIANCE_ROLE: remove from the allow-list.",
+           [](JurisdictionModule& c, CallContext& ctx, const abi::Value& jurisdiction) {
+             return c.set_allowed(ctx, jurisdiction_from_bytes2(jurisdiction), false);
+           });
+  reg.view("isJurisdictionBlocked", {{"jurisdiction", "bytes2"}},
+           "Whether the module refuses the jurisdiction (blocked, or not allowed in allow-list "
+           "mode).",
+           [](JurisdictionModule& c, const abi::Value& jurisdiction) -> bool {
+             return !c.permitted(jurisdiction_from_bytes2(jurisdiction));
+           });
+  reg.view<&JurisdictionModule::allow_list_mode>(
+      "allowListMode", {}, "When true, only allow-listed jurisdictions pass.");
+  reg.call<&JurisdictionModule::set_allow_list_mode>("setAllowListMode", {"enabled"},
+                                                     "DEFAULT_ADMIN_ROLE.");
+  reg.view<&JurisdictionModule::require_jurisdiction>(
+      "requireJurisdiction", {}, "When true, accounts without a jurisdiction are refused (21/22).");
+  reg.call("setRequireJurisdiction", {"required"}, "DEFAULT_ADMIN_ROLE.",
+           [](JurisdictionModule& c, CallContext& ctx, bool required) {
+             return c.set_require_jurisdiction(ctx, required);
+           });
+  reg.view<&JurisdictionModule::registry>(
+      "registry", {}, "The registry whose jurisdiction records this module reads.");
+}
+
+std::vector<EventSpec> jurisdiction_module_events() {
+  return {
+      {"JurisdictionBlocked", {{"jurisdiction", "bytes2"}, {"blocked", "bool"}}, ""},
+      {"JurisdictionAllowed", {{"jurisdiction", "bytes2"}, {"allowed", "bool"}}, ""},
+      {"AllowListModeSet", {{"enabled", "bool"}}, ""},
+      {"RequireJurisdictionSet", {{"required", "bool"}}, ""},
+      // Emitted by the registry when setJurisdiction writes there.
+  };
+}
+
+std::vector<ErrorId> jurisdiction_module_errors() {
+  return {ErrorId::kEmptyBatch, ErrorId::kBatchLengthMismatch, ErrorId::kBatchTooLarge,
+          ErrorId::kInvalidJurisdiction};
+}
+}  // namespace
+
 const ContractAbi& JurisdictionModule::abi() const {
   static const ContractAbi kAbi = [] {
     auto jm = [](Contract& c) -> JurisdictionModule& {
@@ -381,148 +422,18 @@ const ContractAbi& JurisdictionModule::abi() const {
     };
     (void)jm;
     std::vector<MethodSpec> m = module_common_methods();
-    std::vector<MethodSpec> own = {
-        {"accountJurisdiction",
-         {{"account", "address"}},
-         {{"", "bytes2"}},
-         Mutability::kView,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           auto& self = static_cast<JurisdictionModule&>(c);
-           auto* reg = ctx.state.contract_as<ComplianceRegistry>(self.registry());
-           return Outputs{jurisdiction_bytes2(reg->get(a[0].address()).jurisdiction)};
-         },
-         "The account's jurisdiction (as recorded in the bound registry)."},
-        {"setJurisdiction",
-         {{"account", "address"}, {"jurisdiction", "bytes2"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(static_cast<JurisdictionModule&>(c).set_account_jurisdiction(
-               ctx, a[0].address(), jurisdiction_from_bytes2(a[1])));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE: writes the account's jurisdiction in the bound registry."},
-        {"batchSetJurisdiction",
-         {{"accounts", "address[]"}, {"jurisdictions", "bytes2[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           const auto& acc = a[0].list();
-           return for_each_leg(ctx, a, 2, [&](size_t i) {
-             return static_cast<JurisdictionModule&>(c).set_account_jurisdiction(
-                 ctx, acc[i].address(), jurisdiction_from_bytes2(a[1].list()[i]));
-           });
-         },
-         "COMPLIANCE_ROLE; batch assignment for onboarding, all or nothing."},
-        {"blockJurisdiction",
-         {{"jurisdiction", "bytes2"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(static_cast<JurisdictionModule&>(c).set_blocked(
-               ctx, jurisdiction_from_bytes2(a[0]), true));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE."},
-        {"unblockJurisdiction",
-         {{"jurisdiction", "bytes2"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(static_cast<JurisdictionModule&>(c).set_blocked(
-               ctx, jurisdiction_from_bytes2(a[0]), false));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE."},
-        {"allowJurisdiction",
-         {{"jurisdiction", "bytes2"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(static_cast<JurisdictionModule&>(c).set_allowed(
-               ctx, jurisdiction_from_bytes2(a[0]), true));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE: add to the allow-list."},
-        {"disallowJurisdiction",
-         {{"jurisdiction", "bytes2"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(static_cast<JurisdictionModule&>(c).set_allowed(
-               ctx, jurisdiction_from_bytes2(a[0]), false));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE: remove from the allow-list."},
-        {"isJurisdictionBlocked",
-         {{"jurisdiction", "bytes2"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{
-               !static_cast<JurisdictionModule&>(c).permitted(jurisdiction_from_bytes2(a[0]))};
-         },
-         "Whether the module refuses the jurisdiction (blocked, or not allowed in allow-list "
-         "mode)."},
-        {"allowListMode",
-         {},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{static_cast<JurisdictionModule&>(c).allow_list_mode()};
-         },
-         "When true, only allow-listed jurisdictions pass."},
-        {"setAllowListMode",
-         {{"enabled", "bool"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(static_cast<JurisdictionModule&>(c).set_allow_list_mode(ctx, a[0].boolean()));
-           return Outputs{};
-         },
-         "DEFAULT_ADMIN_ROLE."},
-        {"requireJurisdiction",
-         {},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{static_cast<JurisdictionModule&>(c).require_jurisdiction()};
-         },
-         "When true, accounts without a jurisdiction are refused (21/22)."},
-        {"setRequireJurisdiction",
-         {{"required", "bool"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(
-               static_cast<JurisdictionModule&>(c).set_require_jurisdiction(ctx, a[0].boolean()));
-           return Outputs{};
-         },
-         "DEFAULT_ADMIN_ROLE."},
-        {"registry",
-         {},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{static_cast<JurisdictionModule&>(c).registry()};
-         },
-         "The registry whose jurisdiction records this module reads."},
-    };
+    AbiRegistry<JurisdictionModule> reg;
+    jurisdiction_assignment_methods(reg);
+    jurisdiction_policy_methods(reg);
+    std::vector<MethodSpec> own = reg.take();
     for (auto& x : own)
       m.push_back(std::move(x));
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));
-    std::vector<EventSpec> e = {
-        {"JurisdictionBlocked", {{"jurisdiction", "bytes2"}, {"blocked", "bool"}}, ""},
-        {"JurisdictionAllowed", {{"jurisdiction", "bytes2"}, {"allowed", "bool"}}, ""},
-        {"AllowListModeSet", {{"enabled", "bool"}}, ""},
-        {"RequireJurisdictionSet", {{"required", "bool"}}, ""},
-        // Emitted by the registry when setJurisdiction writes there.
-    };
+    std::vector<EventSpec> e = jurisdiction_module_events();
     for (auto& x : access_control_events())
       e.push_back(std::move(x));
-    std::vector<ErrorId> errs = {ErrorId::kEmptyBatch, ErrorId::kBatchLengthMismatch,
-                                 ErrorId::kBatchTooLarge, ErrorId::kInvalidJurisdiction};
+    std::vector<ErrorId> errs = jurisdiction_module_errors();
     for (auto x : access_control_errors())
       errs.push_back(x);
     return ContractAbi("JurisdictionModule", std::move(m), std::move(e), std::move(errs));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "stoa/core/abi_registry.h"
 #include "stoa/core/codes.h"
 #include "stoa/core/identity_registry.h"
 #include "stoa/core/state.h"
@@ -10,10 +11,6 @@
 
 namespace stoa::core {
 namespace {
-using Args = const abi::ValueList&;
-SecurityToken& tok(Contract& c) {
-  return static_cast<SecurityToken&>(c);
-}
 
 const Bytes32& transfer_topic() {
   static const Bytes32 t = keccak256(std::string_view("Transfer(address,address,uint256)"));
@@ -765,713 +762,432 @@ std::string code_message(uint8_t c) {
 }
 }  // namespace
 
+namespace {
+void erc20_methods(AbiRegistry<SecurityToken>& reg) {
+  reg.view("name", {}, "ERC-20.", [](SecurityToken& c) -> std::string { return c.config().name; });
+  reg.view("symbol", {}, "ERC-20.",
+           [](SecurityToken& c) -> std::string { return c.config().symbol; });
+  reg.view("decimals", {}, {{"", "uint8"}}, "ERC-20.",
+           [](SecurityToken& c) -> U256 { return U256(c.config().decimals); });
+  reg.view<&SecurityToken::total_supply>("totalSupply", {}, "ERC-20: shares outstanding.");
+  reg.view<&SecurityToken::balance_of>("balanceOf", {"account"},
+                                       "ERC-20: the register's entry for the account.");
+  reg.view<&SecurityToken::allowance>("allowance", {"owner", "spender"}, "ERC-20.");
+  reg.call_true<&SecurityToken::transfer>(
+      "transfer", {"to", "value"},
+      "ERC-20, compliance-checked; reverts TransferRestricted(code) when refused.");
+  reg.call_true<&SecurityToken::transfer_from>("transferFrom", {"from", "to", "value"},
+                                               "ERC-20, compliance-checked on `from` and `to`.");
+  reg.call_true<&SecurityToken::approve>("approve", {"spender", "value"}, "ERC-20.");
+  reg.call("batchTransfer", {"toList", "amounts"},
+           "Several transfers from the caller, all or nothing; one Transfer event per leg.",
+           [](SecurityToken& c, CallContext& ctx, const std::vector<Address>& to,
+              const std::vector<U256>& amounts) {
+             constexpr size_t kAhead = 4;  // legs whose accounts load while this one executes
+             return for_each_leg(ctx, {to.size(), amounts.size()}, [&](size_t i) {
+               if (i + kAhead < to.size()) c.prefetch_transfer(ctx.sender, to[i + kAhead]);
+               return c.transfer(ctx, to[i], amounts[i]);
+             });
+           });
+}
+
+void restriction_check_methods(AbiRegistry<SecurityToken>& reg) {
+  reg.view("detectTransferRestriction", {"from", "to", "value"}, {{"", "uint8"}},
+           "ERC-1404: exactly the predicate transfer applies; 0 = permitted.",
+           [](SecurityToken& c, CallContext& ctx, const Address& from, const Address& to,
+              const U256& value) -> U256 {
+             return U256(c.detect(from, to, value, ctx.block.timestamp));
+           });
+  reg.view("messageForTransferRestriction", {"restrictionCode"},
+           "ERC-1404: the message of a code; unknown codes revert UnknownRestrictionCode.",
+           [](SecurityToken& /*c*/, uint8_t restrictionCode) -> Result<std::string> {
+             const CodeInfo* info = find_code(restrictionCode);
+             if (info == nullptr)
+               return make_revert(ErrorId::kUnknownRestrictionCode, {U256(restrictionCode)});
+             return std::string(info->message);
+           });
+  reg.view("verifyTransfer", {"from", "to", "value", "data"},
+           "ST-20: whether the transfer would succeed (the data argument is not used).",
+           [](SecurityToken& c, CallContext& ctx, const Address& from, const Address& to,
+              const U256& value, const Bytes& /*data*/) -> bool {
+             return c.detect(from, to, value, ctx.block.timestamp) == 0;
+           });
+  reg.view("explainTransfer", {"from", "to", "value"},
+           {{"code", "uint8"}, {"status", "bytes1"}, "rule", "ruleName", "message", "maxAmount"},
+           "The first refusal with its ERC-1066 status, the refusing contract and its name, the "
+           "message, and the largest amount that would pass (0 if none).",
+           [](SecurityToken& c, CallContext& ctx, const Address& from, const Address& to,
+              const U256& value)
+               -> std::tuple<U256, abi::Value, Address, std::string, std::string, U256> {
+             auto e = c.explain(from, to, value, ctx.block.timestamp);
+             const CodeInfo* info = find_code(e.code);
+             return std::tuple<U256, abi::Value, Address, std::string, std::string, U256>{
+                 U256(e.code),
+                 abi::Value(Bytes{info->erc1066}),
+                 e.rule,
+                 rule_name(ctx.state, e.rule),
+                 code_message(e.code),
+                 e.max_amount};
+           });
+  reg.view("failingRules", {"from", "to", "value"},
+           {{"failures", "(uint8,address,string,string)[]"}},
+           "Every rule that refuses the transfer, in evaluation order: (code, rule, ruleName, "
+           "message).",
+           [](SecurityToken& c, CallContext& ctx, const Address& from, const Address& to,
+              const U256& value) -> abi::Value {
+             abi::ValueList out;
+             for (const auto& f : c.failing_rules(from, to, value, ctx.block.timestamp)) {
+               out.emplace_back(abi::ValueList{U256(f.code), f.rule, rule_name(ctx.state, f.rule),
+                                               code_message(f.code)});
+             }
+             return abi::Value(std::move(out));
+           });
+}
+
+void pause_and_issuance_methods(AbiRegistry<SecurityToken>& reg) {
+  reg.view<&SecurityToken::paused>("paused", {}, "Whether transfers are paused.");
+  reg.call("pause", {}, "PAUSER_ROLE: halt all transfers (code 8).",
+           [](SecurityToken& c, CallContext& ctx) { return c.set_paused(ctx, true); });
+  reg.call("unpause", {}, "PAUSER_ROLE.",
+           [](SecurityToken& c, CallContext& ctx) { return c.set_paused(ctx, false); });
+  reg.call<&SecurityToken::mint>(
+      "mint", {"to", "amount"},
+      "MINTER_ROLE: issue to an eligible receiver (receiver-side rules and holder cap).");
+  reg.call<&SecurityToken::burn>(
+      "burn", {"from", "amount"},
+      "MINTER_ROLE: redeem from a holder. Holders cannot burn on their own.");
+}
+
+void freeze_methods(AbiRegistry<SecurityToken>& reg) {
+  reg.view<&SecurityToken::is_frozen>(
+      "isFrozen", {"userAddress"},
+      "ERC-3643: whether the wallet is frozen (it can neither send nor receive; codes 9, 10).");
+  reg.view<&SecurityToken::frozen_tokens>(
+      "getFrozenTokens", {"userAddress"},
+      "ERC-3643: the part of the balance that may not be transferred (code 11).");
+  reg.call<&SecurityToken::set_address_frozen>(
+      "setAddressFrozen", {"userAddress", "freeze"},
+      "ERC-3643, COMPLIANCE_ROLE: freeze or unfreeze a wallet.");
+  reg.call<&SecurityToken::aml_freeze>(
+      "amlFreeze", {"userAddress", "score", "providerRef"},
+      "COMPLIANCE_ROLE (the node's AML intake): freeze a wallet whose AML risk score (0-100) is "
+      "above amlThreshold(), recording the score and the provider's reference (AmlFreeze).");
+  reg.view("amlThreshold", {}, {{"", "uint8"}},
+           "AML risk scores above this (0-100, default 70) freeze the wallet on intake.",
+           [](SecurityToken& c) -> U256 { return U256(c.aml_threshold()); });
+  reg.call("setAmlThreshold", {{"threshold", "uint8"}},
+           "DEFAULT_ADMIN_ROLE: the AML threshold, 0-100 (100: intake never freezes). Not the "
+           "compliance agent's: the agent that freezes does not set its own trigger.",
+           [](SecurityToken& c, CallContext& ctx, const U256& threshold) {
+             return c.set_aml_threshold(ctx, threshold);
+           });
+  reg.call<&SecurityToken::freeze_partial>(
+      "freezePartialTokens", {"userAddress", "amount"},
+      "ERC-3643, COMPLIANCE_ROLE: freeze part of a balance (frozen never exceeds the balance).");
+  reg.call<&SecurityToken::unfreeze_partial>("unfreezePartialTokens", {"userAddress", "amount"},
+                                             "ERC-3643, COMPLIANCE_ROLE.");
+}
+
+void forced_methods(AbiRegistry<SecurityToken>& reg) {
+  reg.call_true(
+      "forcedTransfer", {"from", "to", "amount", "reason", "documentRef"},
+      "ERC-3643, CORPORATE_ACTION_ROLE: a native move that bypasses pause, freezes, the "
+      "registry and the modules (the receiver must be verified in identity mode); a reason and "
+      "a document reference are required; only the shortfall of the free balance is "
+      "unfrozen.",
+      [](SecurityToken& c, CallContext& ctx, const Address& from, const Address& to,
+         const U256& amount, const std::string& reason, const Bytes32& documentRef) {
+        return c.forced_transfer(ctx, from, to, amount, reason, documentRef);
+      });
+  reg.call_true<&SecurityToken::recovery_address>(
+      "recoveryAddress", {"lostWallet", "newWallet", "investorOnchainID"},
+      "ERC-3643, CORPORATE_ACTION_ROLE: the new wallet must be a management key of the "
+      "investor's identity; balance, frozen tokens, the frozen flag and the registration move "
+      "to it.");
+}
+
+void agent_batch_methods(AbiRegistry<SecurityToken>& reg) {
+  reg.call("batchMint", {"toList", "amounts"},
+           "ERC-3643, MINTER_ROLE: all or nothing; one Transfer per leg.",
+           [](SecurityToken& c, CallContext& ctx, const std::vector<Address>& to,
+              const std::vector<U256>& amounts) {
+             return for_each_leg(ctx, {to.size(), amounts.size()},
+                                 [&](size_t i) { return c.mint(ctx, to[i], amounts[i]); });
+           });
+  reg.call("batchBurn", {"userAddresses", "amounts"},
+           "ERC-3643, MINTER_ROLE: all or nothing; one Transfer per leg.",
+           [](SecurityToken& c, CallContext& ctx, const std::vector<Address>& from,
+              const std::vector<U256>& amounts) {
+             return for_each_leg(ctx, {from.size(), amounts.size()},
+                                 [&](size_t i) { return c.burn(ctx, from[i], amounts[i]); });
+           });
+  reg.call("batchForcedTransfer", {"fromList", "toList", "amounts", "reason", "documentRef"},
+           "ERC-3643, CORPORATE_ACTION_ROLE: all or nothing; one ForcedTransfer per leg.",
+           [](SecurityToken& c, CallContext& ctx, const std::vector<Address>& from,
+              const std::vector<Address>& to, const std::vector<U256>& amounts,
+              const std::string& reason, const Bytes32& document) {
+             return for_each_leg(ctx, {from.size(), to.size(), amounts.size()}, [&](size_t i) {
+               return c.forced_transfer(ctx, from[i], to[i], amounts[i], reason, document);
+             });
+           });
+  reg.call("batchSetAddressFrozen", {"userAddresses", "freeze"},
+           "ERC-3643, COMPLIANCE_ROLE: one AddressFrozen per leg.",
+           [](SecurityToken& c, CallContext& ctx, const std::vector<Address>& wallets,
+              const std::vector<bool>& freeze) {
+             return for_each_leg(ctx, {wallets.size(), freeze.size()}, [&](size_t i) {
+               return c.set_address_frozen(ctx, wallets[i], freeze[i]);
+             });
+           });
+  reg.call("batchFreezePartialTokens", {"userAddresses", "amounts"},
+           "ERC-3643, COMPLIANCE_ROLE: one TokensFrozen per leg.",
+           [](SecurityToken& c, CallContext& ctx, const std::vector<Address>& wallets,
+              const std::vector<U256>& amounts) {
+             return for_each_leg(ctx, {wallets.size(), amounts.size()}, [&](size_t i) {
+               return c.freeze_partial(ctx, wallets[i], amounts[i]);
+             });
+           });
+  reg.call("batchUnfreezePartialTokens", {"userAddresses", "amounts"},
+           "ERC-3643, COMPLIANCE_ROLE: one TokensUnfrozen per leg.",
+           [](SecurityToken& c, CallContext& ctx, const std::vector<Address>& wallets,
+              const std::vector<U256>& amounts) {
+             return for_each_leg(ctx, {wallets.size(), amounts.size()}, [&](size_t i) {
+               return c.unfreeze_partial(ctx, wallets[i], amounts[i]);
+             });
+           });
+}
+
+void identity_methods(AbiRegistry<SecurityToken>& reg) {
+  reg.view<&SecurityToken::onchain_id>("onchainID", {},
+                                       "ERC-3643: the token's own identity (zero if none).");
+  reg.call<&SecurityToken::set_onchain_id>(
+      "setOnchainID", {"onchainID"},
+      "ERC-3643, DEFAULT_ADMIN_ROLE: an Identity contract, or zero.");
+  reg.view("version", {}, "ERC-3643: the token's version.",
+           [](SecurityToken& /*c*/) -> std::string { return std::string("1"); });
+  reg.view("identityRegistry", {}, "ERC-3643: the IdentityRegistry (zero if none).",
+           [](SecurityToken& c) -> Address {
+             auto* r = c.identity_registry();
+             return r ? r->address() : Address{};
+           });
+  reg.call<&SecurityToken::set_identity_registry>(
+      "setIdentityRegistry", {"identityRegistry"},
+      "ERC-3643, DEFAULT_ADMIN_ROLE: an IdentityRegistry of this security, or zero (back to "
+      "the whitelist).");
+  reg.call("continueInvestorRebuild", {}, {"finished"},
+           "DEFAULT_ADMIN_ROLE: runs the next step (up to 1,000 holders) of the investor rebuild "
+           "setIdentityRegistry started; true once it is finished (or none is pending).",
+           [](SecurityToken& c, CallContext& ctx) -> Result<bool> {
+             Result<bool> done = c.continue_investor_rebuild(ctx);
+             if (!done.ok()) return done.take_revert();
+             return done.value();
+           });
+  reg.view<&SecurityToken::investor_rebuild_pending>(
+      "investorRebuildPending", {},
+      "True while an investor rebuild is under way: transfers, mints, burns, forced transfers "
+      "and recoveries revert with InvestorRebuildPending, investor views read partial figures.");
+  reg.view("eligibilityMode", {}, {{"", "uint8"}},
+           "0 = the registry's whitelist (codes 1, 2), 1 = identity verification instead (12, 13), "
+           "2 = both.",
+           [](SecurityToken& c) -> U256 { return U256(static_cast<uint8_t>(c.eligibility())); });
+  reg.call("setEligibilityMode", {{"mode", "uint8"}},
+           "DEFAULT_ADMIN_ROLE; modes 1 and 2 need an identity registry.",
+           [](SecurityToken& c, CallContext& ctx, const U256& mode) -> Status {
+             const U256 v = mode;
+             STOA_TRY(c.set_eligibility(ctx, static_cast<uint8_t>(v.low64())));
+             return {};
+           });
+}
+
+void agent_and_investor_methods(AbiRegistry<SecurityToken>& reg) {
+  reg.call<&SecurityToken::add_agent>(
+      "addAgent", {"agent"},
+      "ERC-3643, DEFAULT_ADMIN_ROLE: grants COMPLIANCE_ROLE and CORPORATE_ACTION_ROLE (role "
+      "separation applies).");
+  reg.call<&SecurityToken::remove_agent>("removeAgent", {"agent"},
+                                         "ERC-3643, DEFAULT_ADMIN_ROLE: revokes both agent roles.");
+  reg.view<&SecurityToken::is_agent>(
+      "isAgent", {"agent"}, "ERC-3643: holds both COMPLIANCE_ROLE and CORPORATE_ACTION_ROLE.");
+  reg.view("investorCount", {},
+           "Investors with a balance: an identity's wallets count once (what holder caps count).",
+           [](SecurityToken& c) -> U256 { return U256(c.investor_count()); });
+  reg.view<&SecurityToken::investor_of>(
+      "investorOf", {"wallet"},
+      "The wallet's identity in the identity registry, or the wallet itself.");
+  reg.view<&SecurityToken::investor_balance>("investorBalance", {"investor"},
+                                             "The sum of the balances of an investor's wallets.");
+  reg.view("holderCount", {}, "Distinct accounts with a non-zero balance.",
+           [](SecurityToken& c) -> U256 { return U256(c.holder_count()); });
+}
+
+void wiring_methods(AbiRegistry<SecurityToken>& reg) {
+  reg.view("complianceRegistry", {}, "The registry every movement is checked against.",
+           [](SecurityToken& c) -> Address {
+             auto* r = c.registry();
+             return r ? r->address() : Address{};
+           });
+  reg.call<&SecurityToken::set_registry>(
+      "setComplianceRegistry", {"registry"},
+      "DEFAULT_ADMIN_ROLE; the address must be a ComplianceRegistry.");
+  reg.view("transferRestriction", {}, "The holder/amount cap engine (zero if none).",
+           [](SecurityToken& c) -> Address {
+             auto* r = c.restriction();
+             return r ? r->address() : Address{};
+           });
+  reg.call<&SecurityToken::set_restriction>("setTransferRestriction", {"restriction"},
+                                            "DEFAULT_ADMIN_ROLE; zero removes the engine.");
+  reg.view("offeringPreset", {}, {{"", "uint8"}},
+           "The offering preset the security was created with (docs/presets.md).",
+           [](SecurityToken& c) -> U256 { return U256(c.config().preset); });
+  reg.view("supportsInterface", {{"interfaceId", "bytes4"}},
+           "ERC-165: ERC-20, ERC-1404, ST-20, AccessControl, ERC-2612, ERC-5267.",
+           [](SecurityToken& /*c*/, const Bytes& interfaceId) -> bool {
+             const Bytes& b = interfaceId;
+             uint32_t id = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) |
+                           uint32_t{b[3]};
+             return supports(id);
+           });
+}
+
+void permit_methods(AbiRegistry<SecurityToken>& reg) {
+  reg.call(
+      "permit", {"owner", "spender", "value", "deadline", "v", "r", "s"},
+      "ERC-2612: approval by the owner's EIP-712 signature (domain: name, version 1, chain id, "
+      "token address).",
+      [](SecurityToken& c, CallContext& ctx, const Address& owner, const Address& spender,
+         const U256& value, const U256& deadline, uint8_t v, const Bytes32& r,
+         const Bytes32& s) { return c.permit(ctx, owner, spender, value, deadline, v, r, s); });
+  reg.view("nonces", {"owner"}, "ERC-2612.",
+           [](SecurityToken& c, const Address& owner) -> U256 { return U256(c.nonce(owner)); });
+  reg.view<&SecurityToken::domain_separator>("DOMAIN_SEPARATOR", {}, "ERC-2612 / EIP-712.");
+  reg.view(
+      "eip712Domain", {},
+      {{"fields", "bytes1"},
+       "name",
+       "version",
+       "chainId",
+       "verifyingContract",
+       "salt",
+       {"extensions", "uint256[]"}},
+      "ERC-5267.",
+      [](SecurityToken& c, CallContext& ctx)
+          -> std::tuple<abi::Value, std::string, std::string, U256, Address, Bytes32, abi::Value> {
+        return std::tuple<abi::Value, std::string, std::string, U256, Address, Bytes32, abi::Value>{
+            abi::Value(Bytes{0x0f}),     c.config().name, "1",
+            U256(ctx.state.chain_id()),  c.address(),     Bytes32{},
+            abi::Value(abi::ValueList{})};
+      });
+}
+
+std::vector<EventSpec> security_token_events() {
+  return {
+      {"Transfer",
+       {{"from", "address", true}, {"to", "address", true}, {"value", "uint256"}},
+       "ERC-20; from = 0 for issuance, to = 0 for redemption."},
+      {"Approval",
+       {{"owner", "address", true}, {"spender", "address", true}, {"value", "uint256"}},
+       "ERC-20."},
+      {"Paused", {{"account", "address"}}, ""},
+      {"Unpaused", {{"account", "address"}}, ""},
+      {"ComplianceRegistryUpdated", {{"registry", "address"}}, ""},
+      {"TransferRestrictionUpdated", {{"restriction", "address"}}, ""},
+      {"AddressFrozen",
+       {{"userAddress", "address", true}, {"isFrozen", "bool", true}, {"owner", "address", true}},
+       "ERC-3643."},
+      {"TokensFrozen", {{"userAddress", "address", true}, {"amount", "uint256"}}, "ERC-3643."},
+      {"TokensUnfrozen", {{"userAddress", "address", true}, {"amount", "uint256"}}, "ERC-3643."},
+      {"RecoverySuccess",
+       {{"lostWallet", "address", true},
+        {"newWallet", "address", true},
+        {"investorOnchainID", "address", true}},
+       "ERC-3643."},
+      {"ForcedTransfer",
+       {{"from", "address", true},
+        {"to", "address", true},
+        {"amount", "uint256"},
+        {"reason", "string"},
+        {"documentRef", "bytes32"}},
+       "A forced transfer with its reason and document reference (next to its Transfer)."},
+      {"UpdatedTokenInformation",
+       {{"newName", "string"},
+        {"newSymbol", "string"},
+        {"newDecimals", "uint8"},
+        {"newVersion", "string"},
+        {"newOnchainID", "address", true}},
+       "ERC-3643."},
+      {"IdentityRegistryAdded", {{"identityRegistry", "address", true}}, "ERC-3643."},
+      {"InvestorRebuildStarted",
+       {{"identityRegistry", "address", true}},
+       "setIdentityRegistry left an investor rebuild pending: continueInvestorRebuild() until "
+       "it returns true."},
+      {"InvestorRebuildFinished",
+       {{"investors", "uint256", false}},
+       "The investors are rebuilt for the identity registry; balances move again."},
+      {"EligibilityModeSet", {{"mode", "uint8"}}, ""},
+      {"AgentAdded", {{"agent", "address", true}}, "ERC-3643."},
+      {"AgentRemoved", {{"agent", "address", true}}, "ERC-3643."},
+      {"AmlFreeze",
+       {{"wallet", "address", true}, {"score", "uint256"}, {"providerRef", "string"}},
+       "The node's AML intake froze the wallet: the provider's risk score and reference."},
+      {"AmlThresholdSet", {{"threshold", "uint256"}}, ""},
+  };
+}
+
+std::vector<ErrorId> security_token_errors() {
+  return {ErrorId::kERC20InsufficientBalance,
+          ErrorId::kERC20InvalidSender,
+          ErrorId::kERC20InvalidReceiver,
+          ErrorId::kERC20InsufficientAllowance,
+          ErrorId::kERC20InvalidApprover,
+          ErrorId::kERC20InvalidSpender,
+          ErrorId::kEnforcedPause,
+          ErrorId::kExpectedPause,
+          ErrorId::kERC2612ExpiredSignature,
+          ErrorId::kERC2612InvalidSigner,
+          ErrorId::kTransferRestricted,
+          ErrorId::kUnknownRestrictionCode,
+          ErrorId::kAmountOverflow,
+          ErrorId::kNotAComplianceRegistry,
+          ErrorId::kNotATransferRestriction,
+          ErrorId::kInvalidSignature,
+          ErrorId::kEmptyBatch,
+          ErrorId::kBatchLengthMismatch,
+          ErrorId::kBatchTooLarge,
+          ErrorId::kZeroAddress,
+          ErrorId::kNotAnIdentity,
+          ErrorId::kRecoveryWalletNotManagementKey,
+          ErrorId::kIdentityMismatch,
+          ErrorId::kIdentityNotRegistered,
+          ErrorId::kFreezeExceedsBalance,
+          ErrorId::kUnfreezeExceedsFrozen,
+          ErrorId::kReasonRequired,
+          ErrorId::kNotAnIdentityRegistry,
+          ErrorId::kUnknownEligibilityMode,
+          ErrorId::kAmlScoreOutOfRange,
+          ErrorId::kAmlScoreNotAboveThreshold,
+          ErrorId::kInvestorRebuildPending};
+}
+}  // namespace
+
 const ContractAbi& SecurityToken::abi() const {
   static const ContractAbi kAbi = [] {
-    std::vector<MethodSpec> m = {
-        {"name",
-         {},
-         {{"", "string"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{tok(c).config().name};
-         },
-         "ERC-20."},
-        {"symbol",
-         {},
-         {{"", "string"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{tok(c).config().symbol};
-         },
-         "ERC-20."},
-        {"decimals",
-         {},
-         {{"", "uint8"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{U256(tok(c).config().decimals)};
-         },
-         "ERC-20."},
-        {"totalSupply",
-         {},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{tok(c).total_supply()};
-         },
-         "ERC-20: shares outstanding."},
-        {"balanceOf",
-         {{"account", "address"}},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{tok(c).balance_of(a[0].address())};
-         },
-         "ERC-20: the register's entry for the account."},
-        {"allowance",
-         {{"owner", "address"}, {"spender", "address"}},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{tok(c).allowance(a[0].address(), a[1].address())};
-         },
-         "ERC-20."},
-        {"transfer",
-         {{"to", "address"}, {"value", "uint256"}},
-         {{"", "bool"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).transfer(ctx, a[0].address(), a[1].u256()));
-           return Outputs{true};
-         },
-         "ERC-20, compliance-checked; reverts TransferRestricted(code) when refused."},
-        {"transferFrom",
-         {{"from", "address"}, {"to", "address"}, {"value", "uint256"}},
-         {{"", "bool"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).transfer_from(ctx, a[0].address(), a[1].address(), a[2].u256()));
-           return Outputs{true};
-         },
-         "ERC-20, compliance-checked on `from` and `to`."},
-        {"approve",
-         {{"spender", "address"}, {"value", "uint256"}},
-         {{"", "bool"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).approve(ctx, a[0].address(), a[1].u256()));
-           return Outputs{true};
-         },
-         "ERC-20."},
-        {"batchTransfer",
-         {{"toList", "address[]"}, {"amounts", "uint256[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           const auto& to = a[0].list();
-           constexpr size_t kAhead = 4;  // legs whose accounts load while this one executes
-           return for_each_leg(ctx, a, 2, [&](size_t i) {
-             if (i + kAhead < to.size()) {
-               tok(c).prefetch_transfer(ctx.sender, to[i + kAhead].address());
-             }
-             return tok(c).transfer(ctx, to[i].address(), a[1].list()[i].u256());
-           });
-         },
-         "Several transfers from the caller, all or nothing; one Transfer event per leg."},
-        {"detectTransferRestriction",
-         {{"from", "address"}, {"to", "address"}, {"value", "uint256"}},
-         {{"", "uint8"}},
-         Mutability::kView,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           return Outputs{U256(
-               tok(c).detect(a[0].address(), a[1].address(), a[2].u256(), ctx.block.timestamp))};
-         },
-         "ERC-1404: exactly the predicate transfer applies; 0 = permitted."},
-        {"messageForTransferRestriction",
-         {{"restrictionCode", "uint8"}},
-         {{"", "string"}},
-         Mutability::kView,
-         [](Contract&, CallContext&, Args a) -> Result<Outputs> {
-           const uint64_t code = a[0].u256().low64();
-           const CodeInfo* info = find_code(static_cast<uint8_t>(code));
-           if (info == nullptr) return make_revert(ErrorId::kUnknownRestrictionCode, {U256(code)});
-           return Outputs{std::string(info->message)};
-         },
-         "ERC-1404: the message of a code; unknown codes revert UnknownRestrictionCode."},
-        {"verifyTransfer",
-         {{"from", "address"}, {"to", "address"}, {"value", "uint256"}, {"data", "bytes"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           return Outputs{tok(c).detect(a[0].address(), a[1].address(), a[2].u256(),
-                                        ctx.block.timestamp) == 0};
-         },
-         "ST-20: whether the transfer would succeed (the data argument is not used)."},
-        {"explainTransfer",
-         {{"from", "address"}, {"to", "address"}, {"value", "uint256"}},
-         {{"code", "uint8"},
-          {"status", "bytes1"},
-          {"rule", "address"},
-          {"ruleName", "string"},
-          {"message", "string"},
-          {"maxAmount", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           auto e =
-               tok(c).explain(a[0].address(), a[1].address(), a[2].u256(), ctx.block.timestamp);
-           const CodeInfo* info = find_code(e.code);
-           return Outputs{U256(e.code),
-                          abi::Value(Bytes{info->erc1066}),
-                          e.rule,
-                          rule_name(ctx.state, e.rule),
-                          code_message(e.code),
-                          e.max_amount};
-         },
-         "The first refusal with its ERC-1066 status, the refusing contract and its name, the "
-         "message, and the largest amount that would pass (0 if none)."},
-        {"failingRules",
-         {{"from", "address"}, {"to", "address"}, {"value", "uint256"}},
-         {{"failures", "(uint8,address,string,string)[]"}},
-         Mutability::kView,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           abi::ValueList out;
-           for (const auto& f : tok(c).failing_rules(a[0].address(), a[1].address(), a[2].u256(),
-                                                     ctx.block.timestamp)) {
-             out.emplace_back(abi::ValueList{U256(f.code), f.rule, rule_name(ctx.state, f.rule),
-                                             code_message(f.code)});
-           }
-           return Outputs{abi::Value(std::move(out))};
-         },
-         "Every rule that refuses the transfer, in evaluation order: (code, rule, ruleName, "
-         "message)."},
-        {"paused",
-         {},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{tok(c).paused()};
-         },
-         "Whether transfers are paused."},
-        {"pause",
-         {},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args) -> Result<Outputs> {
-           STOA_TRY(tok(c).set_paused(ctx, true));
-           return Outputs{};
-         },
-         "PAUSER_ROLE: halt all transfers (code 8)."},
-        {"unpause",
-         {},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args) -> Result<Outputs> {
-           STOA_TRY(tok(c).set_paused(ctx, false));
-           return Outputs{};
-         },
-         "PAUSER_ROLE."},
-        {"mint",
-         {{"to", "address"}, {"amount", "uint256"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).mint(ctx, a[0].address(), a[1].u256()));
-           return Outputs{};
-         },
-         "MINTER_ROLE: issue to an eligible receiver (receiver-side rules and holder cap)."},
-        {"burn",
-         {{"from", "address"}, {"amount", "uint256"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).burn(ctx, a[0].address(), a[1].u256()));
-           return Outputs{};
-         },
-         "MINTER_ROLE: redeem from a holder. Holders cannot burn on their own."},
-        {"isFrozen",
-         {{"userAddress", "address"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{tok(c).is_frozen(a[0].address())};
-         },
-         "ERC-3643: whether the wallet is frozen (it can neither send nor receive; codes 9, 10)."},
-        {"getFrozenTokens",
-         {{"userAddress", "address"}},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{tok(c).frozen_tokens(a[0].address())};
-         },
-         "ERC-3643: the part of the balance that may not be transferred (code 11)."},
-        {"setAddressFrozen",
-         {{"userAddress", "address"}, {"freeze", "bool"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).set_address_frozen(ctx, a[0].address(), a[1].boolean()));
-           return Outputs{};
-         },
-         "ERC-3643, COMPLIANCE_ROLE: freeze or unfreeze a wallet."},
-        {"amlFreeze",
-         {{"userAddress", "address"}, {"score", "uint256"}, {"providerRef", "string"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).aml_freeze(ctx, a[0].address(), a[1].u256(), a[2].str()));
-           return Outputs{};
-         },
-         "COMPLIANCE_ROLE (the node's AML intake): freeze a wallet whose AML risk score (0-100) is "
-         "above amlThreshold(), recording the score and the provider's reference (AmlFreeze)."},
-        {"amlThreshold",
-         {},
-         {{"", "uint8"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{U256(tok(c).aml_threshold())};
-         },
-         "AML risk scores above this (0-100, default 70) freeze the wallet on intake."},
-        {"setAmlThreshold",
-         {{"threshold", "uint8"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).set_aml_threshold(ctx, a[0].u256()));
-           return Outputs{};
-         },
-         "DEFAULT_ADMIN_ROLE: the AML threshold, 0-100 (100: intake never freezes). Not the "
-         "compliance agent's: the agent that freezes does not set its own trigger."},
-        {"freezePartialTokens",
-         {{"userAddress", "address"}, {"amount", "uint256"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).freeze_partial(ctx, a[0].address(), a[1].u256()));
-           return Outputs{};
-         },
-         "ERC-3643, COMPLIANCE_ROLE: freeze part of a balance (frozen never exceeds the balance)."},
-        {"unfreezePartialTokens",
-         {{"userAddress", "address"}, {"amount", "uint256"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).unfreeze_partial(ctx, a[0].address(), a[1].u256()));
-           return Outputs{};
-         },
-         "ERC-3643, COMPLIANCE_ROLE."},
-        {"forcedTransfer",
-         {{"from", "address"},
-          {"to", "address"},
-          {"amount", "uint256"},
-          {"reason", "string"},
-          {"documentRef", "bytes32"}},
-         {{"", "bool"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).forced_transfer(ctx, a[0].address(), a[1].address(), a[2].u256(),
-                                           a[3].str(), a[4].as_bytes32()));
-           return Outputs{true};
-         },
-         "ERC-3643, CORPORATE_ACTION_ROLE: a native move that bypasses pause, freezes, the "
-         "registry and the modules (the receiver must be verified in identity mode); a reason and "
-         "a document reference are required; only the shortfall of the free balance is "
-         "unfrozen."},
-        {"recoveryAddress",
-         {{"lostWallet", "address"}, {"newWallet", "address"}, {"investorOnchainID", "address"}},
-         {{"", "bool"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).recovery_address(ctx, a[0].address(), a[1].address(), a[2].address()));
-           return Outputs{true};
-         },
-         "ERC-3643, CORPORATE_ACTION_ROLE: the new wallet must be a management key of the "
-         "investor's identity; balance, frozen tokens, the frozen flag and the registration move "
-         "to it."},
-        {"batchMint",
-         {{"toList", "address[]"}, {"amounts", "uint256[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           const auto& l = a[0].list();
-           return for_each_leg(ctx, a, 2, [&](size_t i) {
-             return tok(c).mint(ctx, l[i].address(), a[1].list()[i].u256());
-           });
-         },
-         "ERC-3643, MINTER_ROLE: all or nothing; one Transfer per leg."},
-        {"batchBurn",
-         {{"userAddresses", "address[]"}, {"amounts", "uint256[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           const auto& l = a[0].list();
-           return for_each_leg(ctx, a, 2, [&](size_t i) {
-             return tok(c).burn(ctx, l[i].address(), a[1].list()[i].u256());
-           });
-         },
-         "ERC-3643, MINTER_ROLE: all or nothing; one Transfer per leg."},
-        {"batchForcedTransfer",
-         {{"fromList", "address[]"},
-          {"toList", "address[]"},
-          {"amounts", "uint256[]"},
-          {"reason", "string"},
-          {"documentRef", "bytes32"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           const auto& f = a[0].list();
-           return for_each_leg(ctx, a, 3, [&](size_t i) {
-             return tok(c).forced_transfer(ctx, f[i].address(), a[1].list()[i].address(),
-                                           a[2].list()[i].u256(), a[3].str(), a[4].as_bytes32());
-           });
-         },
-         "ERC-3643, CORPORATE_ACTION_ROLE: all or nothing; one ForcedTransfer per leg."},
-        {"batchSetAddressFrozen",
-         {{"userAddresses", "address[]"}, {"freeze", "bool[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           const auto& l = a[0].list();
-           return for_each_leg(ctx, a, 2, [&](size_t i) {
-             return tok(c).set_address_frozen(ctx, l[i].address(), a[1].list()[i].boolean());
-           });
-         },
-         "ERC-3643, COMPLIANCE_ROLE: one AddressFrozen per leg."},
-        {"batchFreezePartialTokens",
-         {{"userAddresses", "address[]"}, {"amounts", "uint256[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           const auto& l = a[0].list();
-           return for_each_leg(ctx, a, 2, [&](size_t i) {
-             return tok(c).freeze_partial(ctx, l[i].address(), a[1].list()[i].u256());
-           });
-         },
-         "ERC-3643, COMPLIANCE_ROLE: one TokensFrozen per leg."},
-        {"batchUnfreezePartialTokens",
-         {{"userAddresses", "address[]"}, {"amounts", "uint256[]"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           const auto& l = a[0].list();
-           return for_each_leg(ctx, a, 2, [&](size_t i) {
-             return tok(c).unfreeze_partial(ctx, l[i].address(), a[1].list()[i].u256());
-           });
-         },
-         "ERC-3643, COMPLIANCE_ROLE: one TokensUnfrozen per leg."},
-        {"onchainID",
-         {},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{tok(c).onchain_id()};
-         },
-         "ERC-3643: the token's own identity (zero if none)."},
-        {"setOnchainID",
-         {{"onchainID", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).set_onchain_id(ctx, a[0].address()));
-           return Outputs{};
-         },
-         "ERC-3643, DEFAULT_ADMIN_ROLE: an Identity contract, or zero."},
-        {"version",
-         {},
-         {{"", "string"}},
-         Mutability::kView,
-         [](Contract&, CallContext&, Args) -> Result<Outputs> { return Outputs{std::string("1")}; },
-         "ERC-3643: the token's version."},
-        {"identityRegistry",
-         {},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           auto* r = tok(c).identity_registry();
-           return Outputs{r ? r->address() : Address{}};
-         },
-         "ERC-3643: the IdentityRegistry (zero if none)."},
-        {"setIdentityRegistry",
-         {{"identityRegistry", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).set_identity_registry(ctx, a[0].address()));
-           return Outputs{};
-         },
-         "ERC-3643, DEFAULT_ADMIN_ROLE: an IdentityRegistry of this security, or zero (back to "
-         "the whitelist)."},
-        {"continueInvestorRebuild",
-         {},
-         {{"finished", "bool"}},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args) -> Result<Outputs> {
-           Result<bool> done = tok(c).continue_investor_rebuild(ctx);
-           if (!done.ok()) return done.take_revert();
-           return Outputs{done.value()};
-         },
-         "DEFAULT_ADMIN_ROLE: runs the next step (up to 1,000 holders) of the investor rebuild "
-         "setIdentityRegistry started; true once it is finished (or none is pending)."},
-        {"investorRebuildPending",
-         {},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{tok(c).investor_rebuild_pending()};
-         },
-         "True while an investor rebuild is under way: transfers, mints, burns, forced transfers "
-         "and recoveries revert with InvestorRebuildPending, investor views read partial figures."},
-        {"eligibilityMode",
-         {},
-         {{"", "uint8"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{U256(static_cast<uint8_t>(tok(c).eligibility()))};
-         },
-         "0 = the registry's whitelist (codes 1, 2), 1 = identity verification instead (12, 13), "
-         "2 = both."},
-        {"setEligibilityMode",
-         {{"mode", "uint8"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           const U256 v = a[0].u256();
-           STOA_TRY(tok(c).set_eligibility(ctx, static_cast<uint8_t>(v.low64())));
-           return Outputs{};
-         },
-         "DEFAULT_ADMIN_ROLE; modes 1 and 2 need an identity registry."},
-        {"addAgent",
-         {{"agent", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).add_agent(ctx, a[0].address()));
-           return Outputs{};
-         },
-         "ERC-3643, DEFAULT_ADMIN_ROLE: grants COMPLIANCE_ROLE and CORPORATE_ACTION_ROLE (role "
-         "separation applies)."},
-        {"removeAgent",
-         {{"agent", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).remove_agent(ctx, a[0].address()));
-           return Outputs{};
-         },
-         "ERC-3643, DEFAULT_ADMIN_ROLE: revokes both agent roles."},
-        {"isAgent",
-         {{"agent", "address"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{tok(c).is_agent(a[0].address())};
-         },
-         "ERC-3643: holds both COMPLIANCE_ROLE and CORPORATE_ACTION_ROLE."},
-        {"investorCount",
-         {},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{U256(tok(c).investor_count())};
-         },
-         "Investors with a balance: an identity's wallets count once (what holder caps count)."},
-        {"investorOf",
-         {{"wallet", "address"}},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{tok(c).investor_of(a[0].address())};
-         },
-         "The wallet's identity in the identity registry, or the wallet itself."},
-        {"investorBalance",
-         {{"investor", "address"}},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{tok(c).investor_balance(a[0].address())};
-         },
-         "The sum of the balances of an investor's wallets."},
-        {"holderCount",
-         {},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{U256(tok(c).holder_count())};
-         },
-         "Distinct accounts with a non-zero balance."},
-        {"complianceRegistry",
-         {},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           auto* r = tok(c).registry();
-           return Outputs{r ? r->address() : Address{}};
-         },
-         "The registry every movement is checked against."},
-        {"setComplianceRegistry",
-         {{"registry", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).set_registry(ctx, a[0].address()));
-           return Outputs{};
-         },
-         "DEFAULT_ADMIN_ROLE; the address must be a ComplianceRegistry."},
-        {"transferRestriction",
-         {},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           auto* r = tok(c).restriction();
-           return Outputs{r ? r->address() : Address{}};
-         },
-         "The holder/amount cap engine (zero if none)."},
-        {"setTransferRestriction",
-         {{"restriction", "address"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).set_restriction(ctx, a[0].address()));
-           return Outputs{};
-         },
-         "DEFAULT_ADMIN_ROLE; zero removes the engine."},
-        {"offeringPreset",
-         {},
-         {{"", "uint8"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{U256(tok(c).config().preset)};
-         },
-         "The offering preset the security was created with (docs/presets.md)."},
-        {"supportsInterface",
-         {{"interfaceId", "bytes4"}},
-         {{"", "bool"}},
-         Mutability::kView,
-         [](Contract&, CallContext&, Args a) -> Result<Outputs> {
-           const Bytes& b = a[0].bytes();
-           uint32_t id = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) |
-                         uint32_t{b[3]};
-           return Outputs{supports(id)};
-         },
-         "ERC-165: ERC-20, ERC-1404, ST-20, AccessControl, ERC-2612, ERC-5267."},
-        {"permit",
-         {{"owner", "address"},
-          {"spender", "address"},
-          {"value", "uint256"},
-          {"deadline", "uint256"},
-          {"v", "uint8"},
-          {"r", "bytes32"},
-          {"s", "bytes32"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tok(c).permit(ctx, a[0].address(), a[1].address(), a[2].u256(), a[3].u256(),
-                                  static_cast<uint8_t>(a[4].u256().low64()), a[5].as_bytes32(),
-                                  a[6].as_bytes32()));
-           return Outputs{};
-         },
-         "ERC-2612: approval by the owner's EIP-712 signature (domain: name, version 1, chain id, "
-         "token address)."},
-        {"nonces",
-         {{"owner", "address"}},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-           return Outputs{U256(tok(c).nonce(a[0].address()))};
-         },
-         "ERC-2612."},
-        {"DOMAIN_SEPARATOR",
-         {},
-         {{"", "bytes32"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{abi::Value::bytes32(tok(c).domain_separator())};
-         },
-         "ERC-2612 / EIP-712."},
-        {"eip712Domain",
-         {},
-         {{"fields", "bytes1"},
-          {"name", "string"},
-          {"version", "string"},
-          {"chainId", "uint256"},
-          {"verifyingContract", "address"},
-          {"salt", "bytes32"},
-          {"extensions", "uint256[]"}},
-         Mutability::kView,
-         [](Contract& c, CallContext& ctx, Args) -> Result<Outputs> {
-           return Outputs{
-               abi::Value(Bytes{0x0f}),     tok(c).config().name, "1",
-               U256(ctx.state.chain_id()),  c.address(),          abi::Value::bytes32(Bytes32{}),
-               abi::Value(abi::ValueList{})};
-         },
-         "ERC-5267."},
-    };
+    AbiRegistry<SecurityToken> reg;
+    erc20_methods(reg);
+    restriction_check_methods(reg);
+    pause_and_issuance_methods(reg);
+    freeze_methods(reg);
+    forced_methods(reg);
+    agent_batch_methods(reg);
+    identity_methods(reg);
+    agent_and_investor_methods(reg);
+    wiring_methods(reg);
+    permit_methods(reg);
+    std::vector<MethodSpec> m = reg.take();
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));
-    std::vector<EventSpec> e = {
-        {"Transfer",
-         {{"from", "address", true}, {"to", "address", true}, {"value", "uint256"}},
-         "ERC-20; from = 0 for issuance, to = 0 for redemption."},
-        {"Approval",
-         {{"owner", "address", true}, {"spender", "address", true}, {"value", "uint256"}},
-         "ERC-20."},
-        {"Paused", {{"account", "address"}}, ""},
-        {"Unpaused", {{"account", "address"}}, ""},
-        {"ComplianceRegistryUpdated", {{"registry", "address"}}, ""},
-        {"TransferRestrictionUpdated", {{"restriction", "address"}}, ""},
-        {"AddressFrozen",
-         {{"userAddress", "address", true}, {"isFrozen", "bool", true}, {"owner", "address", true}},
-         "ERC-3643."},
-        {"TokensFrozen", {{"userAddress", "address", true}, {"amount", "uint256"}}, "ERC-3643."},
-        {"TokensUnfrozen", {{"userAddress", "address", true}, {"amount", "uint256"}}, "ERC-3643."},
-        {"RecoverySuccess",
-         {{"lostWallet", "address", true},
-          {"newWallet", "address", true},
-          {"investorOnchainID", "address", true}},
-         "ERC-3643."},
-        {"ForcedTransfer",
-         {{"from", "address", true},
-          {"to", "address", true},
-          {"amount", "uint256"},
-          {"reason", "string"},
-          {"documentRef", "bytes32"}},
-         "A forced transfer with its reason and document reference (next to its Transfer)."},
-        {"UpdatedTokenInformation",
-         {{"newName", "string"},
-          {"newSymbol", "string"},
-          {"newDecimals", "uint8"},
-          {"newVersion", "string"},
-          {"newOnchainID", "address", true}},
-         "ERC-3643."},
-        {"IdentityRegistryAdded", {{"identityRegistry", "address", true}}, "ERC-3643."},
-        {"InvestorRebuildStarted",
-         {{"identityRegistry", "address", true}},
-         "setIdentityRegistry left an investor rebuild pending: continueInvestorRebuild() until "
-         "it returns true."},
-        {"InvestorRebuildFinished",
-         {{"investors", "uint256", false}},
-         "The investors are rebuilt for the identity registry; balances move again."},
-        {"EligibilityModeSet", {{"mode", "uint8"}}, ""},
-        {"AgentAdded", {{"agent", "address", true}}, "ERC-3643."},
-        {"AgentRemoved", {{"agent", "address", true}}, "ERC-3643."},
-        {"AmlFreeze",
-         {{"wallet", "address", true}, {"score", "uint256"}, {"providerRef", "string"}},
-         "The node's AML intake froze the wallet: the provider's risk score and reference."},
-        {"AmlThresholdSet", {{"threshold", "uint256"}}, ""},
-    };
+    std::vector<EventSpec> e = security_token_events();
     for (auto& x : access_control_events())
       e.push_back(std::move(x));
-    std::vector<ErrorId> errs = {ErrorId::kERC20InsufficientBalance,
-                                 ErrorId::kERC20InvalidSender,
-                                 ErrorId::kERC20InvalidReceiver,
-                                 ErrorId::kERC20InsufficientAllowance,
-                                 ErrorId::kERC20InvalidApprover,
-                                 ErrorId::kERC20InvalidSpender,
-                                 ErrorId::kEnforcedPause,
-                                 ErrorId::kExpectedPause,
-                                 ErrorId::kERC2612ExpiredSignature,
-                                 ErrorId::kERC2612InvalidSigner,
-                                 ErrorId::kTransferRestricted,
-                                 ErrorId::kUnknownRestrictionCode,
-                                 ErrorId::kAmountOverflow,
-                                 ErrorId::kNotAComplianceRegistry,
-                                 ErrorId::kNotATransferRestriction,
-                                 ErrorId::kInvalidSignature,
-                                 ErrorId::kEmptyBatch,
-                                 ErrorId::kBatchLengthMismatch,
-                                 ErrorId::kBatchTooLarge,
-                                 ErrorId::kZeroAddress,
-                                 ErrorId::kNotAnIdentity,
-                                 ErrorId::kRecoveryWalletNotManagementKey,
-                                 ErrorId::kIdentityMismatch,
-                                 ErrorId::kIdentityNotRegistered,
-                                 ErrorId::kFreezeExceedsBalance,
-                                 ErrorId::kUnfreezeExceedsFrozen,
-                                 ErrorId::kReasonRequired,
-                                 ErrorId::kNotAnIdentityRegistry,
-                                 ErrorId::kUnknownEligibilityMode,
-                                 ErrorId::kAmlScoreOutOfRange,
-                                 ErrorId::kAmlScoreNotAboveThreshold,
-                                 ErrorId::kInvestorRebuildPending};
+    std::vector<ErrorId> errs = security_token_errors();
     for (auto x : access_control_errors())
       errs.push_back(x);
     return ContractAbi("SecurityToken", std::move(m), std::move(e), std::move(errs));

@@ -1,18 +1,12 @@
 #include "stoa/core/transfer_restriction.h"
 
+#include "stoa/core/abi_registry.h"
 #include "stoa/core/access_control.h"
 #include "stoa/core/codes.h"
 #include "stoa/core/security_token.h"
 #include "stoa/core/state.h"
 
 namespace stoa::core {
-namespace {
-using Args = const abi::ValueList&;
-TransferRestriction& tr(Contract& c) {
-  return static_cast<TransferRestriction&>(c);
-}
-}  // namespace
-
 TransferRestriction::TransferRestriction(State& state, const Address& self, const Address& security)
     : SecurityPart(state, self, security) {}
 
@@ -70,81 +64,57 @@ const auto& TransferRestriction::field_list() {
 }
 STOA_DEFINE_FIELDS(TransferRestriction)
 
+namespace {
+void cap_methods(AbiRegistry<TransferRestriction>& reg) {
+  reg.view("maxHolders", {}, "Cap on distinct holders (code 32); 0 = none.",
+           [](TransferRestriction& c) -> U256 { return U256(c.max_holders()); });
+  reg.view<&TransferRestriction::max_transfer_amount>(
+      "maxTransferAmount", {}, "Cap on one transfer's amount (code 33); 0 = none.");
+  reg.view("holderCount", {}, "Distinct accounts with a non-zero balance (kept by the token).",
+           [](TransferRestriction& c, CallContext& ctx) -> U256 {
+             auto* t = ctx.state.contract_as<SecurityToken>(c.security());
+             return U256(t->holder_count());
+           });
+  reg.call<&TransferRestriction::set_max_holders>("setMaxHolders", {"maxHolders"},
+                                                  "RESTRICTION_ADMIN_ROLE.");
+  reg.call<&TransferRestriction::set_max_transfer_amount>("setMaxTransferAmount", {"maxAmount"},
+                                                          "RESTRICTION_ADMIN_ROLE.");
+  reg.view("checkRestriction", {"from", "to", "amount"}, {{"", "uint8"}},
+           "This engine's verdict alone (32, 33 or 0).",
+           [](TransferRestriction& c, CallContext& ctx, const Address& from, const Address& to,
+              const U256& amount) -> U256 {
+             auto* t = ctx.state.contract_as<SecurityToken>(c.security());
+             Movement mv =
+                 t->movement(MovementKind::kTransfer, from, to, amount, ctx.block.timestamp);
+             RuleSink sink;
+             c.evaluate(mv, sink);
+             return U256(sink.first_code());
+           });
+  reg.view<&TransferRestriction::security>("security", {},
+                                           "The security token this engine serves.");
+}
+
+std::vector<EventSpec> transfer_restriction_events() {
+  return {{"MaxHoldersSet", {{"maxHolders", "uint256"}}, ""},
+          {"MaxTransferAmountSet", {{"maxAmount", "uint256"}}, ""}};
+}
+
+std::vector<ErrorId> transfer_restriction_errors() {
+  return {ErrorId::kLimitExceeded};
+}
+}  // namespace
+
 const ContractAbi& TransferRestriction::abi() const {
   static const ContractAbi kAbi = [] {
-    std::vector<MethodSpec> m = {
-        {"maxHolders",
-         {},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{U256(tr(c).max_holders())};
-         },
-         "Cap on distinct holders (code 32); 0 = none."},
-        {"maxTransferAmount",
-         {},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{tr(c).max_transfer_amount()};
-         },
-         "Cap on one transfer's amount (code 33); 0 = none."},
-        {"holderCount",
-         {},
-         {{"", "uint256"}},
-         Mutability::kView,
-         [](Contract& c, CallContext& ctx, Args) -> Result<Outputs> {
-           auto* t = ctx.state.contract_as<SecurityToken>(tr(c).security());
-           return Outputs{U256(t->holder_count())};
-         },
-         "Distinct accounts with a non-zero balance (kept by the token)."},
-        {"setMaxHolders",
-         {{"maxHolders", "uint256"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tr(c).set_max_holders(ctx, a[0].u256()));
-           return Outputs{};
-         },
-         "RESTRICTION_ADMIN_ROLE."},
-        {"setMaxTransferAmount",
-         {{"maxAmount", "uint256"}},
-         {},
-         Mutability::kNonPayable,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           STOA_TRY(tr(c).set_max_transfer_amount(ctx, a[0].u256()));
-           return Outputs{};
-         },
-         "RESTRICTION_ADMIN_ROLE."},
-        {"checkRestriction",
-         {{"from", "address"}, {"to", "address"}, {"amount", "uint256"}},
-         {{"", "uint8"}},
-         Mutability::kView,
-         [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-           auto* t = ctx.state.contract_as<SecurityToken>(tr(c).security());
-           Movement mv = t->movement(MovementKind::kTransfer, a[0].address(), a[1].address(),
-                                     a[2].u256(), ctx.block.timestamp);
-           RuleSink sink;
-           tr(c).evaluate(mv, sink);
-           return Outputs{U256(sink.first_code())};
-         },
-         "This engine's verdict alone (32, 33 or 0)."},
-        {"security",
-         {},
-         {{"", "address"}},
-         Mutability::kView,
-         [](Contract& c, CallContext&, Args) -> Result<Outputs> {
-           return Outputs{tr(c).security()};
-         },
-         "The security token this engine serves."},
-    };
+    AbiRegistry<TransferRestriction> reg;
+    cap_methods(reg);
+    std::vector<MethodSpec> m = reg.take();
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));
-    std::vector<EventSpec> e = {{"MaxHoldersSet", {{"maxHolders", "uint256"}}, ""},
-                                {"MaxTransferAmountSet", {{"maxAmount", "uint256"}}, ""}};
+    std::vector<EventSpec> e = transfer_restriction_events();
     for (auto& x : access_control_events())
       e.push_back(std::move(x));
-    std::vector<ErrorId> errs = {ErrorId::kLimitExceeded};
+    std::vector<ErrorId> errs = transfer_restriction_errors();
     for (auto x : access_control_errors())
       errs.push_back(x);
     return ContractAbi("TransferRestriction", std::move(m), std::move(e), std::move(errs));

@@ -2,6 +2,8 @@
 // privileged functions are guarded by the roles of that security's token.
 #pragma once
 
+#include <initializer_list>
+
 #include "stoa/core/contract.h"
 
 namespace stoa::core {
@@ -37,6 +39,21 @@ Result<Outputs> for_each_leg(const CallContext& ctx, const abi::ValueList& args,
     STOA_TRY(leg(i));
   }
   return Outputs{};
+}
+
+// The same over the typed lists of an AbiRegistry method: `lengths` are the lengths of its
+// parallel lists, the first list's first.
+template <typename Leg>
+Status for_each_leg(const CallContext& ctx, std::initializer_list<size_t> lengths, Leg&& leg) {
+  const size_t n = *lengths.begin();
+  if (lengths.size() == 1) STOA_TRY(check_batch(n, n));
+  for (auto it = lengths.begin() + 1; it != lengths.end(); ++it)
+    STOA_TRY(check_batch(n, *it));
+  for (size_t i = 0; i < n; ++i) {
+    if (out_of_gas(ctx)) return out_of_gas_revert();
+    STOA_TRY(leg(i));
+  }
+  return Status::Ok();
 }
 
 }  // namespace stoa::core
