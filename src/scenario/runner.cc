@@ -540,6 +540,16 @@ class Runner {
                 core::claim_id(value(*abi::parse_type("address"), (*parts)[0], false)->address(),
                                value(*abi::parse_type("uint256"), (*parts)[1], false)->u256()));
           }
+          if (auto inner = call_form(s, "partition")) {
+            // partition("NAME"): a partition name as Solidity's bytes32("NAME") (ASCII, right-
+            // padded with zeros); default-partition is bytes32 zero (docs/balance-model.md).
+            auto str = internal::unquote(*inner);
+            if (!str || str->size() > 32) throw ValueError{"partition takes one \"NAME\" (<= 32)"};
+            Bytes32 b;
+            std::copy(str->begin(), str->end(), b.b.begin());
+            return abi::Value::bytes32(b);
+          }
+          if (s == "default-partition") return abi::Value::bytes32(Bytes32{});
           if (auto inner = call_form(s, "key")) {
             // key(NAME): an ECDSA key as ERC-734 stores it, keccak256(abi.encode(address)).
             return abi::Value::bytes32(
@@ -557,6 +567,15 @@ class Runner {
       }
       case K::Bytes: {
         const std::string s(text);
+        if (auto inner = call_form(s, "change-partition")) {
+          // change-partition(P): UniversalToken's data for a change of partition, 32 bytes of
+          // 0xff then the destination partition.
+          Bytes b(32, 0xff);
+          const abi::Value p = *value(*abi::parse_type("bytes32"), *inner, false);
+          const Bytes32 dest = p.as_bytes32();
+          b.insert(b.end(), dest.b.begin(), dest.b.end());
+          return abi::Value(std::move(b));
+        }
         if (auto inner = call_form(s, "claim-sig"))
           return abi::Value(claim_signature(*inner, false, false));
         if (auto inner = call_form(s, "claim-sig-high-s")) {
