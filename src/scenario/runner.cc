@@ -965,6 +965,35 @@ class Runner {
                            " totalSupply() is not the sum of the balances",
                        sum.to_dec(), tok->total_supply().to_dec()};
       }
+      check_partitions(*tok);
+    }
+  }
+
+  // Every holder's partitions sum to its balance, and its holds are within its partitions
+  // (docs/balance-model.md).
+  static void check_partitions(const core::SecurityToken& tok) {
+    for (const auto& [a, b] : tok.holders()) {
+      U256 sum;
+      U256 held;
+      for (const Bytes32& p : tok.partitions_of(a)) {
+        const U256 amount = tok.balance_of_by_partition(p, a);
+        const U256 on_hold = tok.balance_on_hold_by_partition(p, a);
+        if (on_hold > amount) {
+          throw Mismatch{"invariant broken after this call: " + tok.config().symbol + " " +
+                             a.checksum_hex() + " holds more of a partition than it has",
+                         amount.to_dec(), on_hold.to_dec()};
+        }
+        sum = sum.checked_add(amount).value_or(U256::max());
+        held = held.checked_add(on_hold).value_or(U256::max());
+      }
+      if (sum != b || held != tok.balance_on_hold(a)) {
+        throw Mismatch{"invariant broken after this call: " + tok.config().symbol + " " +
+                           a.checksum_hex() +
+                           "'s partitions do not sum to its balance (or its holds to its held "
+                           "amount)",
+                       b.to_dec() + " / " + tok.balance_on_hold(a).to_dec(),
+                       sum.to_dec() + " / " + held.to_dec()};
+      }
     }
   }
 
