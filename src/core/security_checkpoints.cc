@@ -53,9 +53,8 @@ void SecurityToken::checkpoint_partition(const Address& holder, const Bytes32& p
   undo_log()->charge(gas::kRead);
   if (partition_checkpoints_.contains(key)) return;
   undo_log()->charge(gas::kNewEntry);
-  partition_checkpoints_.set(key,
-                             Recorded{partition_balances_.get(HolderPartition{holder, partition}),
-                                      true});
+  partition_checkpoints_.set(
+      key, Recorded{partition_balances_.get(HolderPartition{holder, partition}), true});
 }
 
 Result<uint64_t> SecurityToken::checked_snapshot_id(const U256& id) const {
@@ -191,13 +190,12 @@ void decode_value(StateDecoder& dec, JValue<T>& jv) {
 }  // namespace
 
 bool SecurityToken::balance_model_empty() const {
-  return partition_balances_.empty() && partitioned_.size() == 0 &&
-         partition_supply_.size() == 0 && partitioned_supply_.get().is_zero() &&
-         partition_rules_.size() == 0 && operators_.size() == 0 &&
-         partition_operators_.size() == 0 && holds_.size() == 0 && held_.size() == 0 &&
-         held_total_.size() == 0 && snapshot_id_.get() == 0 && snapshot_times_.size() == 0 &&
-         balance_checkpoints_.empty() && partition_checkpoints_.empty() &&
-         supply_checkpoints_.empty();
+  return partition_balances_.empty() && partitioned_.size() == 0 && partition_supply_.size() == 0 &&
+         partitioned_supply_.get().is_zero() && partition_rules_.size() == 0 &&
+         operators_.size() == 0 && partition_operators_.size() == 0 && holds_.size() == 0 &&
+         held_.size() == 0 && held_total_.size() == 0 && snapshot_id_.get() == 0 &&
+         snapshot_times_.size() == 0 && balance_checkpoints_.empty() &&
+         partition_checkpoints_.empty() && supply_checkpoints_.empty();
 }
 
 void SecurityToken::encode_balance_model(StateEncoder& enc) const {

@@ -44,7 +44,12 @@ Status SecurityToken::hold(CallContext& ctx, const Bytes32& id, const Address& r
     return make_revert(ErrorId::kInsufficientFreeBalance,
                        {ctx.sender, abi::Value::bytes32(partition), free, amount});
   }
-  Hold h{ctx.sender, recipient, notary, partition, amount, expiration,
+  Hold h{ctx.sender,
+         recipient,
+         notary,
+         partition,
+         amount,
+         expiration,
          static_cast<uint8_t>(HoldStatus::kOrdered)};
   holds_.set(id, h);
   change_held(h, true);
@@ -92,9 +97,8 @@ Status SecurityToken::execute_hold(CallContext& ctx, const Bytes32& id) {
   change_held(h, false);
   h.status = static_cast<uint8_t>(HoldStatus::kExecuted);
   holds_.set(id, h);
-  Result<Bytes32> moved = move_by_partition(ctx, MovementKind::kTransferFrom, h.holder,
-                                            h.recipient, h.partition, h.partition, h.amount,
-                                            Bytes{}, Bytes{});
+  Result<Bytes32> moved = move_by_partition(ctx, MovementKind::kTransferFrom, h.holder, h.recipient,
+                                            h.partition, h.partition, h.amount, Bytes{}, Bytes{});
   if (!moved.ok()) return moved.take_revert();
   emit(ctx, "HoldExecuted", {abi::Value::bytes32(id), h.holder, h.recipient, h.amount});
   return Status::Ok();
@@ -164,6 +168,11 @@ std::vector<MethodSpec> hold_methods() {
        },
        "ERC-1996, the notary, before the expiry: moves the held shares to the recipient, "
        "compliance-checked now (TransferRestricted(code) leaves the hold in place)."},
+  };
+}
+
+std::vector<MethodSpec> hold_views() {
+  return {
       {"retrieveHoldData",
        {{"holdId", "bytes32"}},
        {{"holder", "address"},
@@ -176,9 +185,9 @@ std::vector<MethodSpec> hold_methods() {
        Mutability::kView,
        [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
          const Hold h = tok(c).hold_data(a[0].as_bytes32());
-         return Outputs{h.holder,          h.recipient,         h.notary,
-                        abi::Value::bytes32(h.partition), h.amount, U256(h.expiration),
-                        U256(h.status)};
+         return Outputs{
+             h.holder, h.recipient,        h.notary,      abi::Value::bytes32(h.partition),
+             h.amount, U256(h.expiration), U256(h.status)};
        },
        "ERC-1996: status 0 none, 1 held, 2 executed, 3 released, 4 released after expiry."},
       {"balanceOnHold",

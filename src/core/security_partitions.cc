@@ -26,8 +26,7 @@ U256 SecurityToken::default_amount(const Address& holder) const {
   return bal.checked_sub(partitioned_.get(holder)).value_or(U256(0));  // invariant: never short
 }
 
-U256 SecurityToken::balance_of_by_partition(const Bytes32& partition,
-                                            const Address& holder) const {
+U256 SecurityToken::balance_of_by_partition(const Bytes32& partition, const Address& holder) const {
   if (partition == kDefaultPartition) return default_amount(holder);
   return partition_balances_.get(HolderPartition{holder, partition});
 }
@@ -59,7 +58,8 @@ bool SecurityToken::is_operator(const Address& op, const Address& holder) const 
 
 bool SecurityToken::is_operator_for_partition(const Bytes32& partition, const Address& op,
                                               const Address& holder) const {
-  return is_operator(op, holder) || partition_operators_.get(PartitionOperator{holder, op, partition});
+  return is_operator(op, holder) ||
+         partition_operators_.get(PartitionOperator{holder, op, partition});
 }
 
 // The partition's own rules for this movement: sender-side for a holder's own moves, receiver-side
@@ -249,12 +249,11 @@ Result<Bytes32> SecurityToken::operator_transfer_by_partition(
   Bytes32 destination = partition;
   if (change_partition_flag(data, &destination)) {
     STOA_TRY(access_.require(roles::corporate_action(), ctx.sender));
-    return move_by_partition(ctx, MovementKind::kCorporateAction, from, to, partition,
-                             destination, value, data, operator_data);
+    return move_by_partition(ctx, MovementKind::kCorporateAction, from, to, partition, destination,
+                             value, data, operator_data);
   }
   if (!is_operator_for_partition(partition, ctx.sender, from)) {
-    return make_revert(ErrorId::kNotOperator,
-                       {ctx.sender, from, abi::Value::bytes32(partition)});
+    return make_revert(ErrorId::kNotOperator, {ctx.sender, from, abi::Value::bytes32(partition)});
   }
   const MovementKind kind =
       ctx.sender == from ? MovementKind::kTransfer : MovementKind::kTransferFrom;
@@ -262,8 +261,7 @@ Result<Bytes32> SecurityToken::operator_transfer_by_partition(
 }
 
 Status SecurityToken::issue_by_partition(CallContext& ctx, const Bytes32& partition,
-                                         const Address& to, const U256& value,
-                                         const Bytes& data) {
+                                         const Address& to, const U256& value, const Bytes& data) {
   STOA_TRY(access_.require(roles::minter(), ctx.sender));
   STOA_TRY(require_investors_ready());
   if (to.is_zero()) return make_revert(ErrorId::kERC20InvalidReceiver, {to});
@@ -286,8 +284,8 @@ Status SecurityToken::issue_by_partition(CallContext& ctx, const Bytes32& partit
 }
 
 Status SecurityToken::redeem_by_partition(CallContext& ctx, const Bytes32& partition,
-                                          const Address& from, const U256& value,
-                                          const Bytes& data, const Bytes& operator_data) {
+                                          const Address& from, const U256& value, const Bytes& data,
+                                          const Bytes& operator_data) {
   STOA_TRY(access_.require(roles::minter(), ctx.sender));
   STOA_TRY(require_investors_ready());
   if (from.is_zero()) return make_revert(ErrorId::kERC20InvalidSender, {from});
@@ -418,10 +416,15 @@ std::vector<MethodSpec> partition_views() {
        {{"", "bool"}},
        Mutability::kView,
        [](Contract& c, CallContext&, Args a) -> Result<Outputs> {
-         return Outputs{tok(c).is_operator_for_partition(a[0].as_bytes32(), a[1].address(),
-                                                         a[2].address())};
+         return Outputs{
+             tok(c).is_operator_for_partition(a[0].as_bytes32(), a[1].address(), a[2].address())};
        },
        "ERC-1410: isOperator, or an operator the holder authorised for this partition."},
+  };
+}
+
+std::vector<MethodSpec> partition_checks() {
+  return {
       {"canTransferByPartition",
        {{"from", "address"},
         {"to", "address"},
@@ -431,9 +434,9 @@ std::vector<MethodSpec> partition_views() {
        {{"", "bytes1"}, {"", "bytes32"}, {"", "bytes32"}},
        Mutability::kView,
        [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-         const auto r = tok(c).can_transfer_by_partition(a[0].address(), a[1].address(),
-                                                         a[2].as_bytes32(), a[3].u256(),
-                                                         a[4].bytes(), ctx.block.timestamp);
+         const auto r =
+             tok(c).can_transfer_by_partition(a[0].address(), a[1].address(), a[2].as_bytes32(),
+                                              a[3].u256(), a[4].bytes(), ctx.block.timestamp);
          return Outputs{abi::Value(Bytes{find_code(r.code)->erc1066}),
                         abi::Value::bytes32(U256(r.code).to_bytes32()),
                         abi::Value::bytes32(r.destination)};
@@ -518,8 +521,8 @@ std::vector<MethodSpec> partition_moves() {
        {},
        Mutability::kNonPayable,
        [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-         STOA_TRY(tok(c).authorize_operator_by_partition(ctx, a[0].as_bytes32(), a[1].address(),
-                                                         true));
+         STOA_TRY(
+             tok(c).authorize_operator_by_partition(ctx, a[0].as_bytes32(), a[1].address(), true));
          return Outputs{};
        },
        "ERC-1410: the caller lets `operator` move its shares of this partition."},
@@ -528,8 +531,8 @@ std::vector<MethodSpec> partition_moves() {
        {},
        Mutability::kNonPayable,
        [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
-         STOA_TRY(tok(c).authorize_operator_by_partition(ctx, a[0].as_bytes32(), a[1].address(),
-                                                         false));
+         STOA_TRY(
+             tok(c).authorize_operator_by_partition(ctx, a[0].as_bytes32(), a[1].address(), false));
          return Outputs{};
        },
        "ERC-1410."},
@@ -539,7 +542,10 @@ std::vector<MethodSpec> partition_moves() {
 std::vector<MethodSpec> partition_admin() {
   return {
       {"issueByPartition",
-       {{"partition", "bytes32"}, {"tokenHolder", "address"}, {"value", "uint256"}, {"data", "bytes"}},
+       {{"partition", "bytes32"},
+        {"tokenHolder", "address"},
+        {"value", "uint256"},
+        {"data", "bytes"}},
        {},
        Mutability::kNonPayable,
        [](Contract& c, CallContext& ctx, Args a) -> Result<Outputs> {
@@ -598,16 +604,8 @@ std::vector<MethodSpec> partition_admin() {
        "blockUntil (code 24; e.g. a Reg S tranche and US, 40 days). Zeros remove them."},
   };
 }
-}  // namespace
-
-void add_balance_model_abi(std::vector<MethodSpec>& methods, std::vector<EventSpec>& events,
-                           std::vector<ErrorId>& errors) {
-  for (auto* list : {&partition_views, &partition_moves, &partition_admin, &hold_methods,
-                     &checkpoint_methods}) {
-    for (auto& x : (*list)())
-      methods.push_back(std::move(x));
-  }
-  std::vector<EventSpec> e = {
+std::vector<EventSpec> partition_events() {
+  return {
       {"TransferByPartition",
        {{"fromPartition", "bytes32", true},
         {"operator", "address"},
@@ -638,7 +636,8 @@ void add_balance_model_abi(std::vector<MethodSpec>& methods, std::vector<EventSp
       {"AuthorizedOperator",
        {{"operator", "address", true}, {"tokenHolder", "address", true}},
        "ERC-1410."},
-      {"RevokedOperator", {{"operator", "address", true}, {"tokenHolder", "address", true}},
+      {"RevokedOperator",
+       {{"operator", "address", true}, {"tokenHolder", "address", true}},
        "ERC-1410."},
       {"AuthorizedOperatorByPartition",
        {{"partition", "bytes32", true},
@@ -657,19 +656,28 @@ void add_balance_model_abi(std::vector<MethodSpec>& methods, std::vector<EventSp
         {"blockUntil", "uint256"}},
        ""},
   };
-  for (auto& x : e)
-    events.push_back(std::move(x));
-  for (auto& x : hold_events())
-    events.push_back(std::move(x));
-  for (auto& x : checkpoint_events())
-    events.push_back(std::move(x));
-  for (ErrorId x : {ErrorId::kNotOperator, ErrorId::kHoldIdTaken, ErrorId::kHoldNotOrdered,
-                    ErrorId::kNotHoldNotary, ErrorId::kHoldExpired, ErrorId::kHoldNotExpired,
-                    ErrorId::kInsufficientFreeBalance, ErrorId::kHoldsOutstanding,
-                    ErrorId::kZeroAmount, ErrorId::kSnapshotIdInvalid,
-                    ErrorId::kInvalidPartitionRule, ErrorId::kLimitExceeded}) {
+}
+}  // namespace
+
+ContractAbi with_balance_model_abi(std::string_view name, std::vector<MethodSpec> methods,
+                                   std::vector<EventSpec> events, std::vector<ErrorId> errors) {
+  for (auto* list : {&partition_views, &partition_checks, &partition_moves, &partition_admin,
+                     &hold_methods, &hold_views, &checkpoint_methods}) {
+    for (auto& x : (*list)())
+      methods.push_back(std::move(x));
+  }
+  for (auto* list : {&partition_events, &hold_events, &checkpoint_events}) {
+    for (auto& x : (*list)())
+      events.push_back(std::move(x));
+  }
+  for (ErrorId x :
+       {ErrorId::kNotOperator, ErrorId::kHoldIdTaken, ErrorId::kHoldNotOrdered,
+        ErrorId::kNotHoldNotary, ErrorId::kHoldExpired, ErrorId::kHoldNotExpired,
+        ErrorId::kInsufficientFreeBalance, ErrorId::kHoldsOutstanding, ErrorId::kZeroAmount,
+        ErrorId::kSnapshotIdInvalid, ErrorId::kInvalidPartitionRule, ErrorId::kLimitExceeded}) {
     errors.push_back(x);
   }
+  return ContractAbi(name, std::move(methods), std::move(events), std::move(errors));
 }
 
 }  // namespace stoa::core

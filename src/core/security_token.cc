@@ -736,7 +736,7 @@ const auto& SecurityToken::field_list() {
 STOA_DEFINE_FIELDS(SecurityToken)
 
 namespace {
-constexpr uint8_t kRebuildFlag = 0x80;  // in the encoded eligibility byte: a rebuild follows
+constexpr uint8_t kRebuildFlag = 0x80;       // in the encoded eligibility byte: a rebuild follows
 constexpr uint8_t kBalanceModelFlag = 0x40;  // ... then the balance model (balance-model.md)
 }  // namespace
 
@@ -1497,8 +1497,7 @@ const ContractAbi& SecurityToken::abi() const {
                                  ErrorId::kInvestorRebuildPending};
     for (auto x : access_control_errors())
       errs.push_back(x);
-    add_balance_model_abi(m, e, errs);
-    return ContractAbi("SecurityToken", std::move(m), std::move(e), std::move(errs));
+    return with_balance_model_abi("SecurityToken", std::move(m), std::move(e), std::move(errs));
   }();
   return kAbi;
 }

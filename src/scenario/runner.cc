@@ -405,11 +405,38 @@ class Runner {
 
   // ------------------------------------------------------------------------- values
 
+  // The balance model's value forms (docs/scenarios.md): partition("NAME") is Solidity's
+  // bytes32("NAME") (ASCII, right-padded with zeros), default-partition is bytes32 zero, and
+  // change-partition(P) the bytes of a change of partition (32 bytes of 0xff, then P).
+  std::optional<abi::Value> balance_model_value(const abi::Type& t, std::string_view text) const {
+    const std::string s(text);
+    using K = abi::Type::Kind;
+    if (t.kind == K::FixedBytes && t.bits == 32) {
+      if (s == "default-partition") return abi::Value::bytes32(Bytes32{});
+      if (auto inner = call_form(s, "partition")) {
+        auto str = internal::unquote(*inner);
+        if (!str || str->size() > 32) throw ValueError{"partition takes one \"NAME\" (<= 32)"};
+        Bytes32 b;
+        std::copy(str->begin(), str->end(), b.b.begin());
+        return abi::Value::bytes32(b);
+      }
+    }
+    if (t.kind == K::Bytes) {
+      if (auto inner = call_form(s, "change-partition")) {
+        Bytes b(32, 0xff);
+        const Bytes32 dest = value(*abi::parse_type("bytes32"), *inner, false)->as_bytes32();
+        b.insert(b.end(), dest.b.begin(), dest.b.end());
+        return abi::Value(std::move(b));
+      }
+    }
+    return std::nullopt;
+  }
+
   // Resolves the text of one value of type `t`: account names, contract references, role
   // names, restriction-code constants, dates and `now`, `max`, `zero`, then abi::parse_value.
   // nullopt for the wildcard `_` when allowed.
   std::optional<abi::Value> value(const abi::Type& t, std::string_view text, bool wildcard) const {
-    text = trim(text);
+    if (auto v = balance_model_value(t, text = trim(text))) return v;
     if (text == "_") {
       if (wildcard) return std::nullopt;
       throw ValueError{
@@ -540,16 +567,6 @@ class Runner {
                 core::claim_id(value(*abi::parse_type("address"), (*parts)[0], false)->address(),
                                value(*abi::parse_type("uint256"), (*parts)[1], false)->u256()));
           }
-          if (auto inner = call_form(s, "partition")) {
-            // partition("NAME"): a partition name as Solidity's bytes32("NAME") (ASCII, right-
-            // padded with zeros); default-partition is bytes32 zero (docs/balance-model.md).
-            auto str = internal::unquote(*inner);
-            if (!str || str->size() > 32) throw ValueError{"partition takes one \"NAME\" (<= 32)"};
-            Bytes32 b;
-            std::copy(str->begin(), str->end(), b.b.begin());
-            return abi::Value::bytes32(b);
-          }
-          if (s == "default-partition") return abi::Value::bytes32(Bytes32{});
           if (auto inner = call_form(s, "key")) {
             // key(NAME): an ECDSA key as ERC-734 stores it, keccak256(abi.encode(address)).
             return abi::Value::bytes32(
@@ -567,15 +584,6 @@ class Runner {
       }
       case K::Bytes: {
         const std::string s(text);
-        if (auto inner = call_form(s, "change-partition")) {
-          // change-partition(P): UniversalToken's data for a change of partition, 32 bytes of
-          // 0xff then the destination partition.
-          Bytes b(32, 0xff);
-          const abi::Value p = *value(*abi::parse_type("bytes32"), *inner, false);
-          const Bytes32 dest = p.as_bytes32();
-          b.insert(b.end(), dest.b.begin(), dest.b.end());
-          return abi::Value(std::move(b));
-        }
         if (auto inner = call_form(s, "claim-sig"))
           return abi::Value(claim_signature(*inner, false, false));
         if (auto inner = call_form(s, "claim-sig-high-s")) {

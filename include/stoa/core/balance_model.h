@@ -33,7 +33,9 @@ struct HolderPartition {
   bool operator==(const HolderPartition&) const = default;
 };
 struct HolderPartitionHash {
-  size_t operator()(const HolderPartition& k) const { return absl::HashOf(k.holder.b, k.partition.b); }
+  size_t operator()(const HolderPartition& k) const {
+    return absl::HashOf(k.holder.b, k.partition.b);
+  }
 };
 inline void delta_put(StateEncoder& e, const HolderPartition& k) {
   e.address(k.holder);
@@ -93,10 +95,10 @@ inline void state_get(StateDecoder& d, PartitionRule& r) {
 // A hold's status (ERC-1996's HoldStatusCode, without the payee release).
 enum class HoldStatus : uint8_t {
   kNonexistent = 0,
-  kOrdered = 1,    // the amount is held
-  kExecuted = 2,   // moved to the recipient
-  kReleased = 3,   // released by the notary (or by the holder after expiry)
-  kExpiredOut = 4, // released after its expiry
+  kOrdered = 1,     // the amount is held
+  kExecuted = 2,    // moved to the recipient
+  kReleased = 3,    // released by the notary (or by the holder after expiry)
+  kExpiredOut = 4,  // released after its expiry
 };
 inline constexpr uint8_t kLastHoldStatus = 4;
 

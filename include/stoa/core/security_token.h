@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stoa/core/access_control.h"
@@ -327,10 +328,11 @@ class SecurityToken final : public Contract {
   JOrderedMap<uint64_t, Recorded> supply_checkpoints_{undo_log(), Slot{34}};
 };
 
-// The balance model's ABI (methods, events, errors), appended to SecurityToken's.
-void add_balance_model_abi(std::vector<MethodSpec>& methods, std::vector<EventSpec>& events,
-                           std::vector<ErrorId>& errors);
+// SecurityToken's ABI: its own table with the balance model's methods, events and errors appended.
+ContractAbi with_balance_model_abi(std::string_view name, std::vector<MethodSpec> methods,
+                                   std::vector<EventSpec> events, std::vector<ErrorId> errors);
 std::vector<MethodSpec> hold_methods();        // security_holds.cc
+std::vector<MethodSpec> hold_views();          // security_holds.cc
 std::vector<EventSpec> hold_events();          // security_holds.cc
 std::vector<MethodSpec> checkpoint_methods();  // security_checkpoints.cc
 std::vector<EventSpec> checkpoint_events();    // security_checkpoints.cc
