@@ -1064,7 +1064,7 @@ class Sim {
     const Bytes32 p = parts.empty() || rng_.chance(1, 5) ? pick_partition() : rng_.pick(parts);
     SimHold h{keccak256(std::string_view(s.label + ".hold." + std::to_string(s.hold_seq++))),
               holder,
-              receiver(s),
+              !s.onboarded.empty() && rng_.chance(3, 4) ? rng_.pick(s.onboarded) : receiver(s),
               any_account(),
               p,
               amount_for(s, token(s).balance_of_by_partition(p, holder)),
