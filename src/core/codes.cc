@@ -7,7 +7,8 @@ namespace {
 // In evaluation order within each source; the token evaluates sources in the order
 // token (8; frozen 9, 10; identity 13, 12) -> registry (1-7) -> modules in chain order (16-22) ->
 // TransferRestriction (32, 33)
-// -> token balance (14) -> unfrozen balance (11).
+// -> token balance (14) -> unfrozen balance (11) -> balance not on hold (15) -> partition rules
+// and balances (23, 24, 25).
 constexpr std::array kCodes = {
     CodeInfo{0, "SUCCESS", "Transfer permitted", 0x51, "-", false},
     CodeInfo{1, "SENDER_NOT_WHITELISTED", "Sender is not on the KYC whitelist", 0x56,
@@ -62,6 +63,17 @@ constexpr std::array kCodes = {
              true},
     CodeInfo{11, "FROZEN_AMOUNT", "The amount exceeds the sender's unfrozen balance", 0x55,
              "SecurityToken", true},
+    CodeInfo{15, "AMOUNT_ON_HOLD", "The amount exceeds the sender's balance not on hold", 0x55,
+             "SecurityToken", true},
+    CodeInfo{23, "PARTITION_LOCKED", "The partition is in its lockup period", 0x55, "SecurityToken",
+             false},
+    CodeInfo{24, "PARTITION_JURISDICTION_BLOCKED",
+             "The partition may not be delivered to the receiver's jurisdiction yet", 0x57,
+             "SecurityToken", false},
+    CodeInfo{25, "PARTITION_BALANCE_INSUFFICIENT",
+             "The sender's free balance in the partitions this transfer may draw from is lower "
+             "than the amount",
+             0x52, "SecurityToken", true},
 };
 }  // namespace
 

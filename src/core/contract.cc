@@ -35,7 +35,9 @@ U256 spendable_amount(const U256& balance, const U256& frozen) {
 }
 
 U256 Movement::from_spendable() const {
-  return spendable_amount(from_balance, from_frozen_amount);
+  if (from_held.is_zero()) return spendable_amount(from_balance, from_frozen_amount);
+  return spendable_amount(from_balance,
+                          from_frozen_amount.checked_add(from_held).value_or(U256::max()));
 }
 
 namespace {

@@ -164,6 +164,33 @@ constexpr std::array kErrors = {
     ErrorSpec{ErrorId::kInvestorRebuildPending, "InvestorRebuildPending()",
               "The security's investors are being rebuilt for a new identity registry: balances "
               "do not move until continueInvestorRebuild() has finished it."},
+    ErrorSpec{ErrorId::kNotOperator,
+              "NotOperator(address operator, address holder, bytes32 partition)",
+              "The caller is neither the holder, nor its operator, nor its operator for the "
+              "partition (ERC-1410)."},
+    ErrorSpec{ErrorId::kHoldIdTaken, "HoldIdTaken(bytes32 holdId)",
+              "A hold with this id exists or existed: ids are never reused."},
+    ErrorSpec{ErrorId::kHoldNotOrdered, "HoldNotOrdered(bytes32 holdId, uint8 status)",
+              "The hold does not exist (status 0) or was already executed or released."},
+    ErrorSpec{ErrorId::kNotHoldNotary, "NotHoldNotary(bytes32 holdId, address caller)",
+              "Only the hold's notary executes it, or releases it before its expiry."},
+    ErrorSpec{ErrorId::kHoldExpired, "HoldExpired(bytes32 holdId, uint256 expiration)",
+              "The hold expired: it can only be released."},
+    ErrorSpec{ErrorId::kHoldNotExpired, "HoldNotExpired(bytes32 holdId, uint256 expiration)",
+              "The holder releases its own hold only after its expiry."},
+    ErrorSpec{ErrorId::kInsufficientFreeBalance,
+              "InsufficientFreeBalance(address holder, bytes32 partition, uint256 free, uint256 "
+              "needed)",
+              "The holder's balance in the partition less frozen and held amounts is lower than "
+              "the amount."},
+    ErrorSpec{ErrorId::kHoldsOutstanding, "HoldsOutstanding(address holder, uint256 held)",
+              "The move would take shares on hold: release or execute the holds first."},
+    ErrorSpec{ErrorId::kZeroAmount, "ZeroAmount()", "The amount must not be zero."},
+    ErrorSpec{ErrorId::kSnapshotIdInvalid, "SnapshotIdInvalid(uint256 id, uint256 current)",
+              "Snapshot ids start at 1 and go up to the current one (ERC20Snapshot)."},
+    ErrorSpec{ErrorId::kInvalidPartitionRule, "InvalidPartitionRule(bytes32 partition)",
+              "A blocked jurisdiction needs an end time and an end time needs a jurisdiction; "
+              "the jurisdiction must be two upper-case letters."},
 };
 
 struct Cache {

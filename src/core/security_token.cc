@@ -124,6 +124,7 @@ Movement SecurityToken::movement(MovementKind kind, const Address& from, const A
     investor(from, m.from_balance, m.from_investor, m.from_investor_balance);
     if (frozen_.size() != 0) m.from_frozen = frozen_.get(from);
     if (frozen_tokens_.size() != 0) m.from_frozen_amount = frozen_tokens_.get(from);
+    if (held_total_.size() != 0) m.from_held = held_total_.get(from);
   }
   if (!to.is_zero()) {
     investor(to, m.to_balance, m.to_investor, m.to_investor_balance);
@@ -144,12 +145,17 @@ Movement SecurityToken::movement(MovementKind kind, const Address& from, const A
           ir->accreditation(to, timestamp, r != nullptr && r->accept_self_certified());
     }
   }
+  if (partitions_in_use()) partition_facts(m);
   return m;
 }
 
 U256 SecurityToken::spendable(const Address& holder) const {
   const U256* frozen = frozen_tokens_.size() == 0 ? nullptr : frozen_tokens_.find(holder);
-  return spendable_amount(balances_.get(holder), frozen == nullptr ? U256(0) : *frozen);
+  U256 locked = frozen == nullptr ? U256(0) : *frozen;
+  if (held_total_.size() != 0) {
+    locked = locked.checked_add(held_total_.get(holder)).value_or(U256::max());
+  }
+  return spendable_amount(balances_.get(holder), locked);
 }
 
 // Precedence (docs/restriction-codes.md): pause (8) first, so a paused token answers 8 whatever
@@ -177,8 +183,12 @@ void SecurityToken::evaluate(const Movement& m, RuleSink& sink) const {
   }
   if (transfer && m.from_balance < m.amount) {
     sink.fail(code::kInsufficientBalance, self_);
-  } else if (transfer && m.from_spendable() < m.amount) {
+  } else if (transfer && spendable_amount(m.from_balance, m.from_frozen_amount) < m.amount) {
     sink.fail(code::kFrozenAmount, self_);
+  } else if (transfer && m.from_spendable() < m.amount) {
+    sink.fail(code::kAmountOnHold, self_);
+  } else if (m.partition_code != 0) {
+    sink.fail(m.partition_code, self_);
   }
 }
 
@@ -212,7 +222,7 @@ SecurityToken::Explanation SecurityToken::explain(const Address& from, const Add
   // the per-transfer maximum. Every other amount-dependent rule passes a larger amount whenever
   // it passes a smaller one, except the holder cap, where sending everything can pass (the
   // sender leaves) while less cannot; so that one candidate decides, and otherwise it is 0.
-  U256 candidate = spendable(from);
+  U256 candidate = std::min(spendable(from), plain_drawable(from, to, timestamp));
   if (const TransferRestriction* t = restriction_.get()) {
     const U256& max = t->max_transfer_amount();
     if (!max.is_zero() && max < candidate) candidate = max;
@@ -242,6 +252,8 @@ void SecurityToken::emit_transfer(CallContext& ctx, const Address& from, const A
 }
 
 void SecurityToken::apply(CallContext& ctx, const Movement& m) {
+  if (snapshot_id_.get() != 0) checkpoint_movement(m);
+  apply_partitions(ctx, m);  // before the balances: its draw plan reads them
   if (m.from != m.to) {
     uint64_t holders = holder_count_.get();
     if (!m.from.is_zero()) {
@@ -380,6 +392,7 @@ Status SecurityToken::burn(CallContext& ctx, const Address& from, const U256& am
   if (m.from_balance < amount) {
     return make_revert(ErrorId::kERC20InsufficientBalance, {from, m.from_balance, amount});
   }
+  STOA_TRY(require_unheld(from, m.from_balance, amount));
   unfreeze_shortfall(ctx, from, m.from_balance, amount);
   apply(ctx, m);
   return Status::Ok();
@@ -465,6 +478,7 @@ Status SecurityToken::forced_transfer(CallContext& ctx, const Address& from, con
   if (m.from_balance < amount) {
     return make_revert(ErrorId::kERC20InsufficientBalance, {from, m.from_balance, amount});
   }
+  STOA_TRY(require_unheld(from, m.from_balance, amount));
   // The receiver must still be an investor the security knows when it takes eligibility from
   // identities (ERC-3643); pause, freezes, the registry and the modules do not apply.
   const IdentityRegistry* ir = identity_registry_.get();
@@ -503,6 +517,7 @@ Status SecurityToken::recovery_address(CallContext& ctx, const Address& lost, co
   }
   const U256 bal = balances_.get(lost);
   const U256 frozen = frozen_tokens_.get(lost);
+  STOA_TRY(require_unheld(lost, bal, bal));
   if (!bal.is_zero()) {
     Movement m = movement(MovementKind::kRecovery, lost, fresh, bal, ctx.block.timestamp);
     apply(ctx, m);
@@ -718,23 +733,29 @@ const auto& SecurityToken::field_list() {
 STOA_DEFINE_FIELDS(SecurityToken)
 
 namespace {
-constexpr uint8_t kRebuildFlag = 0x80;  // in the encoded eligibility byte: a rebuild follows
+constexpr uint8_t kRebuildFlag = 0x80;       // in the encoded eligibility byte: a rebuild follows
+constexpr uint8_t kBalanceModelFlag = 0x40;  // ... then the balance model (balance-model.md)
 }  // namespace
 
 // A pending investor rebuild sets the eligibility byte's high bit and follows it with its phase
 // and cursor: without one the encoding is what it was before metering (old journals' roots).
 void SecurityToken::encode_eligibility(StateEncoder& enc) const {
+  const bool model = !balance_model_empty();
+  const uint8_t flags = model ? kBalanceModelFlag : 0;
   if (investor_rebuild_pending()) {
-    enc.u8(eligibility_.get() | kRebuildFlag);
+    enc.u8(eligibility_.get() | kRebuildFlag | flags);
     enc.u8(rebuild_phase_.get());
     enc.address(rebuild_cursor_.get());
   } else {
-    enc.u8(eligibility_.get());
+    enc.u8(eligibility_.get() | flags);
   }
+  if (model) encode_balance_model(enc);
 }
 
 void SecurityToken::decode_eligibility(StateDecoder& dec) {
   uint8_t eligibility = dec.u8();
+  const bool model = (eligibility & kBalanceModelFlag) != 0;
+  eligibility &= ~kBalanceModelFlag;
   if ((eligibility & kRebuildFlag) != 0) {
     eligibility &= ~kRebuildFlag;
     const uint8_t phase = dec.u8();
@@ -743,12 +764,14 @@ void SecurityToken::decode_eligibility(StateDecoder& dec) {
     rebuild_cursor_.set(dec.address());
   }
   eligibility_.set(eligibility);
+  if (model && dec.ok()) decode_balance_model(dec);
 }
 
 void SecurityToken::describe_eligibility(std::vector<FieldInfo>& out) const {
   out.push_back(FieldInfo{"eligibility", &eligibility_, false});
   out.push_back(FieldInfo{"rebuild_phase", &rebuild_phase_, false});
   out.push_back(FieldInfo{"rebuild_cursor", &rebuild_cursor_, false});
+  describe_balance_model(out);
 }
 
 namespace {
@@ -1190,7 +1213,7 @@ const ContractAbi& SecurityToken::abi() const {
     std::vector<ErrorId> errs = security_token_errors();
     for (auto x : access_control_errors())
       errs.push_back(x);
-    return ContractAbi("SecurityToken", std::move(m), std::move(e), std::move(errs));
+    return with_balance_model_abi("SecurityToken", std::move(m), std::move(e), std::move(errs));
   }();
   return kAbi;
 }

@@ -405,11 +405,38 @@ class Runner {
 
   // ------------------------------------------------------------------------- values
 
+  // The balance model's value forms (docs/scenarios.md): partition("NAME") is Solidity's
+  // bytes32("NAME") (ASCII, right-padded with zeros), default-partition is bytes32 zero, and
+  // change-partition(P) the bytes of a change of partition (32 bytes of 0xff, then P).
+  std::optional<abi::Value> balance_model_value(const abi::Type& t, std::string_view text) const {
+    const std::string s(text);
+    using K = abi::Type::Kind;
+    if (t.kind == K::FixedBytes && t.bits == 32) {
+      if (s == "default-partition") return abi::Value::bytes32(Bytes32{});
+      if (auto inner = call_form(s, "partition")) {
+        auto str = internal::unquote(*inner);
+        if (!str || str->size() > 32) throw ValueError{"partition takes one \"NAME\" (<= 32)"};
+        Bytes32 b;
+        std::copy(str->begin(), str->end(), b.b.begin());
+        return abi::Value::bytes32(b);
+      }
+    }
+    if (t.kind == K::Bytes) {
+      if (auto inner = call_form(s, "change-partition")) {
+        Bytes b(32, 0xff);
+        const Bytes32 dest = value(*abi::parse_type("bytes32"), *inner, false)->as_bytes32();
+        b.insert(b.end(), dest.b.begin(), dest.b.end());
+        return abi::Value(std::move(b));
+      }
+    }
+    return std::nullopt;
+  }
+
   // Resolves the text of one value of type `t`: account names, contract references, role
   // names, restriction-code constants, dates and `now`, `max`, `zero`, then abi::parse_value.
   // nullopt for the wildcard `_` when allowed.
   std::optional<abi::Value> value(const abi::Type& t, std::string_view text, bool wildcard) const {
-    text = trim(text);
+    if (auto v = balance_model_value(t, text = trim(text))) return v;
     if (text == "_") {
       if (wildcard) return std::nullopt;
       throw ValueError{
@@ -945,6 +972,35 @@ class Runner {
         throw Mismatch{"invariant broken after this call: " + tok->config().symbol +
                            " totalSupply() is not the sum of the balances",
                        sum.to_dec(), tok->total_supply().to_dec()};
+      }
+      check_partitions(*tok);
+    }
+  }
+
+  // Every holder's partitions sum to its balance, and its holds are within its partitions
+  // (docs/balance-model.md).
+  static void check_partitions(const core::SecurityToken& tok) {
+    for (const auto& [a, b] : tok.holders()) {
+      U256 sum;
+      U256 held;
+      for (const Bytes32& p : tok.partitions_of(a)) {
+        const U256 amount = tok.balance_of_by_partition(p, a);
+        const U256 on_hold = tok.balance_on_hold_by_partition(p, a);
+        if (on_hold > amount) {
+          throw Mismatch{"invariant broken after this call: " + tok.config().symbol + " " +
+                             a.checksum_hex() + " holds more of a partition than it has",
+                         amount.to_dec(), on_hold.to_dec()};
+        }
+        sum = sum.checked_add(amount).value_or(U256::max());
+        held = held.checked_add(on_hold).value_or(U256::max());
+      }
+      if (sum != b || held != tok.balance_on_hold(a)) {
+        throw Mismatch{"invariant broken after this call: " + tok.config().symbol + " " +
+                           a.checksum_hex() +
+                           "'s partitions do not sum to its balance (or its holds to its held "
+                           "amount)",
+                       b.to_dec() + " / " + tok.balance_on_hold(a).to_dec(),
+                       sum.to_dec() + " / " + held.to_dec()};
       }
     }
   }

@@ -94,6 +94,31 @@ std::optional<Violation> check_token(const core::SecurityToken& token, const Tok
                      "totalSupply " + amount_text(token.total_supply()) + " != sum of balances " +
                          amount_text(sum)};
   }
+  for (const auto& [a, b] : holders) {  // docs/balance-model.md
+    U256 parts;
+    U256 held;
+    for (const Bytes32& p : token.partitions_of(a)) {
+      const U256 amount = token.balance_of_by_partition(p, a);
+      const U256 on_hold = token.balance_on_hold_by_partition(p, a);
+      if (on_hold > amount) {
+        return Violation{"holds-within-partitions",
+                         addr_text(a) + " holds " + amount_text(on_hold) + " of a partition of " +
+                             amount_text(amount)};
+      }
+      parts = parts.checked_add(amount).value_or(U256::max());
+      held = held.checked_add(on_hold).value_or(U256::max());
+    }
+    if (parts != b) {
+      return Violation{"partitions-sum-to-balance", addr_text(a) + " balance " + amount_text(b) +
+                                                        " != sum of partitions " +
+                                                        amount_text(parts)};
+    }
+    if (held != token.balance_on_hold(a) || held > b) {
+      return Violation{"holds-within-balance", addr_text(a) + " held " +
+                                                   amount_text(token.balance_on_hold(a)) +
+                                                   ", by partition " + amount_text(held)};
+    }
+  }
   if (token.holder_count() != holders.size()) {
     return Violation{"holder-count", "holderCount " + std::to_string(token.holder_count()) +
                                          " != non-zero balances " + std::to_string(holders.size())};

@@ -88,6 +88,22 @@ MovementFacts facts(const Address& from, const Address& to, const U256& amount,
   return f;
 }
 
+// A hold the simulator placed and has not seen executed or released (docs/balance-model.md).
+struct SimHold {
+  Bytes32 id;
+  Address holder;
+  Address recipient;
+  Address notary;
+  Bytes32 partition;
+  U256 amount;
+  uint64_t expiration = 0;
+};
+// The register at a snapshot, as the model had it (replayed against balanceOfAt).
+struct SimSnapshot {
+  std::map<Address, U256> balances;
+  U256 supply;
+};
+
 struct Security {
   core::SecuritySet set;
   std::string label;  // "SIM0(reg-d-506b)"
@@ -97,6 +113,9 @@ struct Security {
   abi::Value home;                 // a jurisdiction the preset admits ("US" or "GB")
   std::vector<Address> onboarded;  // onboarded here by the simulator with the home jurisdiction
   TokenModel model;
+  std::vector<SimHold> holds;
+  std::vector<SimSnapshot> snapshots;  // by id - 1
+  uint64_t hold_seq = 0;
 };
 
 struct Outcome {
@@ -432,11 +451,49 @@ class Sim {
   void check_all_tokens() {
     for (const Security& s : secs_) {
       auto v = check_token(token(s), s.model);
+      if (!v) v = check_holds_and_snapshots(s);
       if (v) {
         fail(v->invariant, s.label + ": " + v->detail);
         return;
       }
     }
+  }
+
+  // The model's open holds are the token's held amounts; one snapshot (chosen by the step number,
+  // so no random draw) answers the model's register at its date for every account.
+  std::optional<Violation> check_holds_and_snapshots(const Security& s) const {
+    const core::SecurityToken& t = token(s);
+    std::map<Address, U256> held;
+    for (const SimHold& h : s.holds)
+      held[h.holder] = *held[h.holder].checked_add(h.amount);
+    for (const auto& [a, b] : t.holders()) {
+      if (t.balance_on_hold(a) != held[a]) {
+        return Violation{"model-holds", name(a) + " has " + t.balance_on_hold(a).to_dec() +
+                                            " on hold, the model " + held[a].to_dec()};
+      }
+    }
+    if (s.snapshots.empty()) return std::nullopt;
+    const size_t k = step_ % s.snapshots.size();
+    const SimSnapshot& snap = s.snapshots[k];
+    const U256 id(k + 1);
+    if (t.total_supply_at(id).value() != snap.supply) {
+      return Violation{"checkpoint-equals-replay", "totalSupplyAt(" + id.to_dec() + ")"};
+    }
+    std::set<Address> accounts;
+    for (const auto& [a, b] : snap.balances)
+      accounts.insert(a);
+    for (const auto& [a, b] : t.holders())
+      accounts.insert(a);
+    for (const Address& a : accounts) {
+      const auto it = snap.balances.find(a);
+      const U256 want = it == snap.balances.end() ? U256(0) : it->second;
+      if (t.balance_of_at(a, id).value() != want) {
+        return Violation{"checkpoint-equals-replay",
+                         "balanceOfAt(" + name(a) + ", " + id.to_dec() + ") = " +
+                             t.balance_of_at(a, id).value().to_dec() + ", replay " + want.to_dec()};
+      }
+    }
+    return std::nullopt;
   }
 
   // ------------------------------------------------------------------ random choices
@@ -569,8 +626,8 @@ class Sim {
                                                    20,  15, 25, 35, 40,  40, 30, 20, 5, 5};
     static_assert(kCount == 21);
     switch (static_cast<Action>(rng_.weighted(kWeights))) {
-      case kTransfer:
-        return act_transfer(s);
+      case kTransfer:  // one in five: partitions, holds, checkpoints (docs/balance-model.md)
+        return rng_.chance(1, 5) ? act_balance_model(s) : act_transfer(s);
       case kTransferFrom:
         return act_transfer_from(s);
       case kApprove:
@@ -914,6 +971,8 @@ class Sim {
         ex.exact = make_revert(ErrorId::kERC20InvalidSender, {from}).data;
       } else if (bal < amount) {
         ex.exact = make_revert(ErrorId::kERC20InsufficientBalance, {from, bal, amount}).data;
+      } else if (const U256 held = model_held(s, from); amount > *bal.checked_sub(held)) {
+        ex.exact = make_revert(ErrorId::kHoldsOutstanding, {from, held}).data;
       } else {
         ex.exact = Bytes{};
       }
@@ -928,6 +987,146 @@ class Sim {
       s.model.burn(from, amount);
       check_transfer_logs(o, {facts(from, Address{}, amount)}, s.set.token);
     }
+  }
+
+  // ------------------------------------------------------------------ the balance model
+  static Bytes32 partition_named(std::string_view n) {
+    Bytes32 b;
+    std::copy(n.begin(), n.end(), b.b.begin());
+    return b;
+  }
+  Bytes32 pick_partition() {
+    const uint64_t x = rng_.below(3);
+    return x == 0 ? Bytes32{} : partition_named(x == 1 ? "SIM_A" : "SIM_B");
+  }
+  U256 model_held(const Security& s, const Address& a) const {
+    U256 held;
+    for (const SimHold& h : s.holds) {
+      if (h.holder == a) held = *held.checked_add(h.amount);
+    }
+    return held;
+  }
+
+  void act_balance_model(Security& s) {
+    switch (rng_.below(6)) {
+      case 0:
+        return act_issue_by_partition(s);
+      case 1:
+      case 2:
+        return act_transfer_by_partition(s);
+      case 3:
+        return act_hold(s);
+      case 4:
+        return act_settle_hold(s);
+      default:
+        return act_snapshot(s);
+    }
+  }
+
+  void act_issue_by_partition(Security& s) {
+    const Address sender = role_sender(s, roles::minter());
+    const Address to = rng_.chance(1, 30) ? Address{} : receiver(s);
+    const Bytes32 p = pick_partition();
+    const U256 amount(rng_.range(0, 100000));
+    Expect ex;
+    ex.role = &roles::minter();
+    Outcome o = exec(sender, s.set.token, "issueByPartition(bytes32,address,uint256,bytes)",
+                     {abi::Value::bytes32(p), to, amount, Bytes{}}, ex);
+    if (o.success && !failure_) {
+      s.model.mint(to, amount);
+      check_transfer_logs(o, {facts(Address{}, to, amount)}, s.set.token);
+    }
+  }
+
+  // transferByPartition: canTransferByPartition's code must be the outcome, as detect's is for
+  // transfer.
+  void act_transfer_by_partition(Security& s) {
+    const Address from = rng_.chance(1, 50) ? Address{} : holder_or_any(s);
+    const Address to = rng_.chance(1, 25) ? from : receiver(s);
+    const std::vector<Bytes32> parts = token(s).partitions_of(from);
+    const Bytes32 p = parts.empty() || rng_.chance(1, 5) ? pick_partition() : rng_.pick(parts);
+    const U256 amount = amount_for(s, token(s).balance_of_by_partition(p, from));
+    const uint8_t code =
+        token(s).can_transfer_by_partition(from, to, p, amount, {}, block_.timestamp).code;
+    MovementFacts f = facts(from, to, amount, s.model.balance(from), code);
+    Outcome o = exec(from, s.set.token, "transferByPartition(bytes32,address,uint256,bytes)",
+                     {abi::Value::bytes32(p), to, amount, Bytes{}}, {});
+    check(check_movement(f, {o.success, o.data}));
+    if (o.success && !failure_) {
+      s.model.move(from, to, amount);
+      check_transfer_logs(o, {f}, s.set.token);
+    }
+  }
+
+  void act_hold(Security& s) {
+    const Address holder = holder_or_any(s);
+    const std::vector<Bytes32> parts = token(s).partitions_of(holder);
+    const Bytes32 p = parts.empty() || rng_.chance(1, 5) ? pick_partition() : rng_.pick(parts);
+    SimHold h{keccak256(std::string_view(s.label + ".hold." + std::to_string(s.hold_seq++))),
+              holder,
+              !s.onboarded.empty() && rng_.chance(3, 4) ? rng_.pick(s.onboarded) : receiver(s),
+              any_account(),
+              p,
+              amount_for(s, token(s).balance_of_by_partition(p, holder)),
+              rng_.coin() ? 0 : block_.timestamp + rng_.range(1, 20) * kDay};
+    Outcome o = exec(holder, s.set.token,
+                     "holdByPartition(bytes32,bytes32,address,address,uint256,uint256)",
+                     {abi::Value::bytes32(h.id), abi::Value::bytes32(p), h.recipient, h.notary,
+                      h.amount, U256(h.expiration)},
+                     {});
+    if (o.success && !failure_) s.holds.push_back(h);
+  }
+
+  // The notary executes or releases, the holder releases, or a stranger tries: each predicted.
+  void act_settle_hold(Security& s) {
+    if (s.holds.empty()) return act_hold(s);
+    const size_t i = rng_.below(s.holds.size());
+    const SimHold h = s.holds[i];
+    const bool expired = h.expiration != 0 && block_.timestamp >= h.expiration;
+    const uint64_t x = rng_.below(4);
+    const Address sender = x <= 1 ? h.notary : x == 2 ? h.holder : any_account();
+    const bool execute = x == 0 || x == 3;
+    Expect ex;
+    const abi::Value id = abi::Value::bytes32(h.id);
+    if (sender != h.notary && (execute || sender != h.holder)) {
+      ex.exact = make_revert(ErrorId::kNotHoldNotary, {id, sender}).data;
+    } else if (execute && expired) {
+      ex.exact = make_revert(ErrorId::kHoldExpired, {id, U256(h.expiration)}).data;
+    } else if (!execute && sender != h.notary && !expired) {
+      ex.exact = make_revert(ErrorId::kHoldNotExpired, {id, U256(h.expiration)}).data;
+    } else if (!execute) {
+      ex.exact = Bytes{};
+    }
+    Outcome o = exec(sender, s.set.token, execute ? "executeHold(bytes32)" : "releaseHold(bytes32)",
+                     {id}, ex);
+    if (!o.success || failure_) return;
+    s.holds.erase(s.holds.begin() + static_cast<std::ptrdiff_t>(i));
+    if (execute) {
+      s.model.move(h.holder, h.recipient, h.amount);
+      check_transfer_logs(o, {facts(h.holder, h.recipient, h.amount)}, s.set.token);
+    }
+  }
+
+  // snapshot() by the issuer, after granting itself DIVIDEND_ADMIN_ROLE if it can.
+  void act_snapshot(Security& s) {
+    auto allowed = [&] {
+      return s.model.has_role(roles::dividend_admin(), s.issuer) ||
+             s.model.has_role(roles::corporate_action(), s.issuer);
+    };
+    if (!allowed() && rng_.chance(3, 4)) {
+      Outcome g = exec(s.issuer, s.set.token, "grantRole(bytes32,address)",
+                       {abi::Value::bytes32(roles::dividend_admin()), s.issuer}, {});
+      if (g.success) s.model.roles.insert({roles::dividend_admin(), s.issuer});
+    }
+    Expect ex;
+    if (allowed()) {
+      ex.exact = Bytes{};
+    } else {
+      ex.must_revert = true;
+    }
+    Outcome o = exec(s.issuer, s.set.token, "snapshot()", {}, ex);
+    if (o.success && !failure_)
+      s.snapshots.push_back(SimSnapshot{s.model.balances, s.model.supply});
   }
 
   void act_pause(Security& s) {

@@ -25,6 +25,7 @@ inline constexpr uint8_t kFrozenAmount = 11;
 inline constexpr uint8_t kReceiverNotVerified = 12;
 inline constexpr uint8_t kSenderNotVerified = 13;
 inline constexpr uint8_t kInsufficientBalance = 14;
+inline constexpr uint8_t kAmountOnHold = 15;  // docs/balance-model.md, "Holds"
 inline constexpr uint8_t kModuleSenderNotOnWhitelist = 16;
 inline constexpr uint8_t kModuleReceiverNotOnWhitelist = 17;
 inline constexpr uint8_t kSenderLockupActive = 18;
@@ -32,6 +33,10 @@ inline constexpr uint8_t kSenderJurisdictionBlocked = 19;
 inline constexpr uint8_t kReceiverJurisdictionBlocked = 20;
 inline constexpr uint8_t kSenderJurisdictionUnset = 21;
 inline constexpr uint8_t kReceiverJurisdictionUnset = 22;
+// Partition rules and balances (docs/balance-model.md, "Partitions").
+inline constexpr uint8_t kPartitionLocked = 23;
+inline constexpr uint8_t kPartitionJurisdictionBlocked = 24;
+inline constexpr uint8_t kPartitionBalance = 25;
 inline constexpr uint8_t kMaxHoldersReached = 32;
 inline constexpr uint8_t kTransferAmountExceeded = 33;
 }  // namespace code

@@ -277,12 +277,20 @@ struct Movement {
   bool from_frozen = false;
   bool to_frozen = false;
   U256 from_frozen_amount;
-  // What the sender may move: balance - frozen amount (SecurityToken::spendable).
+  U256 from_held;  // the sender's amounts on hold (docs/balance-model.md, "Holds")
+  // What the sender may move: balance - frozen amount - held (SecurityToken::spendable).
   U256 from_spendable() const;
+  // Partitions (docs/balance-model.md): a movement of one partition (transferByPartition and
+  // the like) names it and its destination; a plain movement draws from the default partition
+  // order. `partition_code` is the refusal of the partition checks (23-25), 0 if none.
+  bool by_partition = false;
+  Bytes32 partition;
+  Bytes32 dest_partition;
+  uint8_t partition_code = 0;
 };
 
-// balance - frozen (- held, later per partition), never below zero: what a holder may move. The
-// one definition the transfer path, detectTransferRestriction and explainTransfer all use.
+// balance - locked (frozen + held), never below zero: what a holder may move. The one definition
+// the transfer path, detectTransferRestriction and explainTransfer all use.
 U256 spendable_amount(const U256& balance, const U256& frozen);
 
 // Collects refusals from the rules. In first-failure mode (the transfer path and

@@ -84,6 +84,19 @@ enum class ErrorId : uint16_t {
   kClaimIssuerNotApproved = 73,          // (address identity, address issuer)
   kKycEventAlreadyApplied = 74,          // (address issuer, bytes32 eventKey, bytes32 requestHash)
   kInvestorRebuildPending = 75,          // ()  balances frozen until continueInvestorRebuild ends
+  // The balance model (docs/balance-model.md).
+  kNotOperator = 76,     // (address operator, address holder, bytes32 partition)
+  kHoldIdTaken = 77,     // (bytes32 holdId)
+  kHoldNotOrdered = 78,  // (bytes32 holdId, uint8 status)
+  kNotHoldNotary = 79,   // (bytes32 holdId, address caller)
+  kHoldExpired = 80,     // (bytes32 holdId, uint256 expiration)
+  kHoldNotExpired = 81,  // (bytes32 holdId, uint256 expiration)
+  kInsufficientFreeBalance =
+      82,                      // (address holder, bytes32 partition, uint256 free, uint256 needed)
+  kHoldsOutstanding = 83,      // (address holder, uint256 held)
+  kZeroAmount = 84,            // ()
+  kSnapshotIdInvalid = 85,     // (uint256 id, uint256 current)
+  kInvalidPartitionRule = 86,  // (bytes32 partition)
 };
 
 struct ErrorSpec {

@@ -6,9 +6,11 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stoa/core/access_control.h"
+#include "stoa/core/balance_model.h"
 #include "stoa/core/compliance_registry.h"
 #include "stoa/core/transfer_restriction.h"
 
@@ -157,6 +159,60 @@ class SecurityToken final : public Contract {
   // Set-up by the IdentityFactory.
   void init_identity_registry(IdentityRegistry* r) { identity_registry_.set(r); }
 
+  // --- The balance model (docs/balance-model.md): partitions, holds, checkpoints.
+  // Partitions (ERC-1410/1594; src/core/security_partitions.cc).
+  U256 balance_of_by_partition(const Bytes32& partition, const Address& holder) const;
+  std::vector<Bytes32> partitions_of(const Address& holder) const;  // default first, then ascending
+  U256 total_supply_by_partition(const Bytes32& partition) const;
+  bool is_operator(const Address& op, const Address& holder) const;
+  bool is_operator_for_partition(const Bytes32& partition, const Address& op,
+                                 const Address& holder) const;
+  Status authorize_operator(CallContext& ctx, const Address& op, bool authorize);
+  Status authorize_operator_by_partition(CallContext& ctx, const Bytes32& partition,
+                                         const Address& op, bool authorize);
+  // The destination partition (the source one unless a corporate action changes it).
+  Result<Bytes32> transfer_by_partition(CallContext& ctx, const Bytes32& partition,
+                                        const Address& to, const U256& value, const Bytes& data);
+  Result<Bytes32> operator_transfer_by_partition(CallContext& ctx, const Bytes32& partition,
+                                                 const Address& from, const Address& to,
+                                                 const U256& value, const Bytes& data,
+                                                 const Bytes& operator_data);
+  Status issue_by_partition(CallContext& ctx, const Bytes32& partition, const Address& to,
+                            const U256& value, const Bytes& data);  // MINTER_ROLE
+  Status redeem_by_partition(CallContext& ctx, const Bytes32& partition, const Address& from,
+                             const U256& value, const Bytes& data,
+                             const Bytes& operator_data);  // MINTER_ROLE
+  struct PartitionCheck {
+    uint8_t code = 0;  // a restriction code (0: permitted)
+    Bytes32 destination;
+  };
+  PartitionCheck can_transfer_by_partition(const Address& from, const Address& to,
+                                           const Bytes32& partition, const U256& value,
+                                           const Bytes& data, uint64_t timestamp) const;
+  PartitionRule partition_rule(const Bytes32& partition) const {
+    return partition_rules_.get(partition);
+  }
+  Status set_partition_rule(CallContext& ctx, const Bytes32& partition,
+                            const PartitionRule& rule);  // RESTRICTION_ADMIN_ROLE
+  // Holds (ERC-1996-like; src/core/security_holds.cc).
+  Status hold(CallContext& ctx, const Bytes32& id, const Address& recipient, const Address& notary,
+              const Bytes32& partition, const U256& amount, uint64_t expiration);
+  Status release_hold(CallContext& ctx, const Bytes32& id);
+  Status execute_hold(CallContext& ctx, const Bytes32& id);
+  Hold hold_data(const Bytes32& id) const { return holds_.get(id); }
+  U256 balance_on_hold(const Address& holder) const { return held_total_.get(holder); }
+  U256 balance_on_hold_by_partition(const Bytes32& partition, const Address& holder) const {
+    return held_.get(HolderPartition{holder, partition});
+  }
+  // Checkpoints (ERC20Snapshot-like; src/core/security_checkpoints.cc).
+  Result<uint64_t> snapshot(CallContext& ctx);  // CORPORATE_ACTION_ROLE or DIVIDEND_ADMIN_ROLE
+  uint64_t current_snapshot_id() const { return snapshot_id_.get(); }
+  uint64_t snapshot_time(uint64_t id) const { return snapshot_times_.get(id); }
+  Result<U256> balance_of_at(const Address& holder, const U256& id) const;
+  Result<U256> total_supply_at(const U256& id) const;
+  Result<U256> balance_of_by_partition_at(const Bytes32& partition, const Address& holder,
+                                          const U256& id) const;
+
   // Set-up by the factory.
   void init_parts(ComplianceRegistry* registry, TransferRestriction* restriction) {
     registry_.set(registry);
@@ -185,6 +241,36 @@ class SecurityToken final : public Contract {
                      const U256& amount) const;
   void set_allowance(CallContext& ctx, const Address& owner, const Address& spender,
                      const U256& amount);
+
+  // The balance model's internals (security_partitions.cc, security_holds.cc,
+  // security_checkpoints.cc).
+  bool partitions_in_use() const {
+    return !partitioned_supply_.get().is_zero() || partition_rules_.size() != 0;
+  }
+  void partition_facts(Movement& m) const;
+  uint8_t partition_rule_code(const Bytes32& partition, const Movement& m) const;
+  U256 free_in_partition(const Address& holder, const Bytes32& partition) const;
+  U256 default_amount(const Address& holder) const;
+  std::vector<std::pair<Bytes32, U256>> draw_plan(const Movement& m, U256* drawable,
+                                                  uint8_t* first_refusal) const;
+  U256 plain_drawable(const Address& from, const Address& to, uint64_t timestamp) const;
+  void apply_partitions(CallContext& ctx, const Movement& m);
+  void set_partition_amount(const Address& holder, const Bytes32& partition, const U256& v);
+  void add_partition_supply(const Bytes32& partition, const U256& amount, bool add);
+  Result<Bytes32> move_by_partition(CallContext& ctx, MovementKind kind, const Address& from,
+                                    const Address& to, const Bytes32& partition,
+                                    const Bytes32& destination, const U256& value,
+                                    const Bytes& data, const Bytes& operator_data);
+  Status require_unheld(const Address& holder, const U256& balance, const U256& amount) const;
+  void change_held(const Hold& h, bool add);
+  void checkpoint_movement(const Movement& m);
+  void checkpoint_holder(const Address& holder);
+  void checkpoint_partition(const Address& holder, const Bytes32& partition);
+  Result<uint64_t> checked_snapshot_id(const U256& id) const;
+  bool balance_model_empty() const;
+  void encode_balance_model(StateEncoder& enc) const;
+  void decode_balance_model(StateDecoder& dec);
+  void describe_balance_model(std::vector<FieldInfo>& out) const;
 
   static const auto& field_list();  // encoding order (security_token.cc)
   // The eligibility byte and a pending rebuild (fields.h, Custom).
@@ -218,6 +304,37 @@ class SecurityToken final : public Contract {
   // holders above the cursor into investors. Encoded with the eligibility byte (its high bit).
   JValue<uint8_t> rebuild_phase_{undo_log(), Slot{18}};
   JValue<Address> rebuild_cursor_{undo_log(), Slot{19}};
+  // The balance model (docs/balance-model.md): encoded after the eligibility byte when any of
+  // them holds anything (its 0x40 bit), so a security that never used them encodes as before.
+  // Partitions other than the default one: amounts per (holder, partition), their sum per holder
+  // (the default partition's amount is the balance less it), supplies and their sum, rules.
+  JOrderedMap<HolderPartition, U256> partition_balances_{undo_log(), Slot{20}};
+  JMap<Address, U256, AddressHash> partitioned_{undo_log(), Slot{21}};
+  JMap<Bytes32, U256, Bytes32Hash> partition_supply_{undo_log(), Slot{22}};
+  JValue<U256> partitioned_supply_{undo_log(), Slot{23}};
+  JMap<Bytes32, PartitionRule, Bytes32Hash> partition_rules_{undo_log(), Slot{24}};
+  JMap<AddressPair, bool, AddressPairHash> operators_{undo_log(), Slot{25}};  // (holder, operator)
+  JMap<PartitionOperator, bool, PartitionOperatorHash> partition_operators_{undo_log(), Slot{26}};
+  // Holds by id, held amounts per (holder, partition) (the default one included) and per holder.
+  JMap<Bytes32, Hold, Bytes32Hash> holds_{undo_log(), Slot{27}};
+  JMap<HolderPartition, U256, HolderPartitionHash> held_{undo_log(), Slot{28}};
+  JMap<Address, U256, AddressHash> held_total_{undo_log(), Slot{29}};
+  // Checkpoints: the current snapshot id, each snapshot's block time, and the values recorded
+  // before their first change after a snapshot (balances, partition amounts, the total supply).
+  JValue<uint64_t> snapshot_id_{undo_log(), Slot{30}};
+  JMap<uint64_t, uint64_t> snapshot_times_{undo_log(), Slot{31}};
+  JOrderedMap<HolderCheckpoint, Recorded> balance_checkpoints_{undo_log(), Slot{32}};
+  JOrderedMap<PartitionCheckpoint, Recorded> partition_checkpoints_{undo_log(), Slot{33}};
+  JOrderedMap<uint64_t, Recorded> supply_checkpoints_{undo_log(), Slot{34}};
 };
+
+// SecurityToken's ABI: its own table with the balance model's methods, events and errors appended.
+ContractAbi with_balance_model_abi(std::string_view name, std::vector<MethodSpec> methods,
+                                   std::vector<EventSpec> events, std::vector<ErrorId> errors);
+std::vector<MethodSpec> hold_methods();        // security_holds.cc
+std::vector<MethodSpec> hold_views();          // security_holds.cc
+std::vector<EventSpec> hold_events();          // security_holds.cc
+std::vector<MethodSpec> checkpoint_methods();  // security_checkpoints.cc
+std::vector<EventSpec> checkpoint_events();    // security_checkpoints.cc
 
 }  // namespace stoa::core

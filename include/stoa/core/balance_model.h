@@ -1,0 +1,187 @@
+// The records of a security's balance model beyond one number per wallet (docs/balance-model.md):
+// partitions (ERC-1410 tranches), per-partition rules, holds (ERC-1996-like) and checkpoints
+// (ERC20Snapshot-like). The token's balance slot stays the total of a holder's partitions; only
+// non-default partitions, holds and checkpoints are stored, each in new slots of SecurityToken, so
+// a security that never uses them encodes exactly as before.
+#pragma once
+
+#include <cstdint>
+
+#include <absl/hash/hash.h>
+
+#include "stoa/common/address.h"
+#include "stoa/common/bytes.h"
+#include "stoa/common/u256.h"
+#include "stoa/core/fields.h"
+#include "stoa/core/state_encoding.h"
+
+namespace stoa::core {
+
+// The default partition: every balance not in a named partition. Plain ERC-20 issuance lands in
+// it, and plain transfers draw from it first (docs/balance-model.md, "Default partition order").
+inline constexpr Bytes32 kDefaultPartition{};
+
+// UniversalToken's flag for a change of partition: `data` of 64 bytes, the first 32 all 0xff, the
+// next 32 the destination partition.
+inline constexpr size_t kChangePartitionDataBytes = 64;
+
+// A holder's amount in one partition (also: a held amount per holder and partition).
+struct HolderPartition {
+  Address holder;
+  Bytes32 partition;
+  auto operator<=>(const HolderPartition&) const = default;
+  bool operator==(const HolderPartition&) const = default;
+};
+struct HolderPartitionHash {
+  size_t operator()(const HolderPartition& k) const {
+    return absl::HashOf(k.holder.b, k.partition.b);
+  }
+};
+inline void delta_put(StateEncoder& e, const HolderPartition& k) {
+  e.address(k.holder);
+  e.b32(k.partition);
+}
+inline void state_get(StateDecoder& d, HolderPartition& k) {
+  k.holder = d.address();
+  k.partition = d.b32();
+}
+
+// An operator a holder authorised for one partition (ERC-1410).
+struct PartitionOperator {
+  Address holder;
+  Address op;
+  Bytes32 partition;
+  auto operator<=>(const PartitionOperator&) const = default;
+  bool operator==(const PartitionOperator&) const = default;
+};
+struct PartitionOperatorHash {
+  size_t operator()(const PartitionOperator& k) const {
+    return absl::HashOf(k.holder.b, k.op.b, k.partition.b);
+  }
+};
+inline void delta_put(StateEncoder& e, const PartitionOperator& k) {
+  e.address(k.holder);
+  e.address(k.op);
+  e.b32(k.partition);
+}
+inline void state_get(StateDecoder& d, PartitionOperator& k) {
+  k.holder = d.address();
+  k.op = d.address();
+  k.partition = d.b32();
+}
+
+// A partition's own rules (setPartitionRule, RESTRICTION_ADMIN_ROLE). `lockup_until`: holders may
+// not move shares out of the partition before it (code 23). `blocked_jurisdiction` until
+// `block_until`: shares of the partition may not be delivered to a receiver of that jurisdiction
+// (code 24; e.g. a Reg S tranche to US persons during its 40-day distribution compliance period).
+// The agent's moves (forced transfer, recovery, corporate actions) meet no rule, as elsewhere.
+struct PartitionRule {
+  uint64_t lockup_until = 0;
+  uint16_t blocked_jurisdiction = 0;  // a Jurisdiction (two ASCII letters); 0 = none
+  uint64_t block_until = 0;
+  bool operator==(const PartitionRule&) const = default;
+};
+inline void delta_put(StateEncoder& e, const PartitionRule& r) {
+  e.u64(r.lockup_until);
+  e.u64(r.blocked_jurisdiction);
+  e.u64(r.block_until);
+}
+inline void state_get(StateDecoder& d, PartitionRule& r) {
+  r.lockup_until = d.u64();
+  state_get(d, r.blocked_jurisdiction);
+  r.block_until = d.u64();
+}
+
+// A hold's status (ERC-1996's HoldStatusCode, without the payee release).
+enum class HoldStatus : uint8_t {
+  kNonexistent = 0,
+  kOrdered = 1,     // the amount is held
+  kExecuted = 2,    // moved to the recipient
+  kReleased = 3,    // released by the notary (or by the holder after expiry)
+  kExpiredOut = 4,  // released after its expiry
+};
+inline constexpr uint8_t kLastHoldStatus = 4;
+
+// An amount of a holder's partition held for a recipient until a notary executes or releases it
+// (holdId chosen by the holder; ids are never reused).
+struct Hold {
+  Address holder;
+  Address recipient;
+  Address notary;
+  Bytes32 partition;
+  U256 amount;
+  uint64_t expiration = 0;  // 0: none; at or after it the notary may no longer execute
+  uint8_t status = 0;       // HoldStatus
+  bool operator==(const Hold&) const = default;
+};
+inline void delta_put(StateEncoder& e, const Hold& h) {
+  e.address(h.holder);
+  e.address(h.recipient);
+  e.address(h.notary);
+  e.b32(h.partition);
+  e.u256(h.amount);
+  e.u64(h.expiration);
+  e.u8(h.status);
+}
+inline void state_get(StateDecoder& d, Hold& h) {
+  h.holder = d.address();
+  h.recipient = d.address();
+  h.notary = d.address();
+  h.partition = d.b32();
+  h.amount = d.u256();
+  h.expiration = d.u64();
+  h.status = d.u8();
+  if (h.status == 0 || h.status > kLastHoldStatus) {
+    d.fail("hold status " + std::to_string(h.status));
+  }
+}
+
+// Checkpoints, recorded lazily (OpenZeppelin's ERC20Snapshot): before the first change of a value
+// after snapshot `id` is taken, its value then is stored under `id`. The value at snapshot `id`
+// is the one stored under the smallest id' >= id for the key, or the current one if none.
+struct HolderCheckpoint {
+  Address holder;
+  uint64_t id = 0;
+  auto operator<=>(const HolderCheckpoint&) const = default;
+  bool operator==(const HolderCheckpoint&) const = default;
+};
+inline void delta_put(StateEncoder& e, const HolderCheckpoint& k) {
+  e.address(k.holder);
+  e.u64(k.id);
+}
+inline void state_get(StateDecoder& d, HolderCheckpoint& k) {
+  k.holder = d.address();
+  k.id = d.u64();
+}
+struct PartitionCheckpoint {
+  Address holder;
+  Bytes32 partition;
+  uint64_t id = 0;
+  auto operator<=>(const PartitionCheckpoint&) const = default;
+  bool operator==(const PartitionCheckpoint&) const = default;
+};
+inline void delta_put(StateEncoder& e, const PartitionCheckpoint& k) {
+  e.address(k.holder);
+  e.b32(k.partition);
+  e.u64(k.id);
+}
+inline void state_get(StateDecoder& d, PartitionCheckpoint& k) {
+  k.holder = d.address();
+  k.partition = d.b32();
+  k.id = d.u64();
+}
+// A recorded value: zero is a value too (an absent entry means "not recorded").
+struct Recorded {
+  U256 value;
+  bool present = false;
+  bool operator==(const Recorded&) const = default;
+};
+inline void delta_put(StateEncoder& e, const Recorded& r) {
+  e.u256(r.value);
+}
+inline void state_get(StateDecoder& d, Recorded& r) {
+  r.value = d.u256();
+  r.present = true;
+}
+
+}  // namespace stoa::core
