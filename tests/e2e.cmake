@@ -8,3 +8,10 @@ add_test(NAME e2e.ethers
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/tests/e2e)
 set_tests_properties(e2e.ethers PROPERTIES ENVIRONMENT "STOA_BIN=$<TARGET_FILE:stoa>" TIMEOUT 300
                      RESOURCE_LOCK stoa_ports LABELS "slow;e2e")
+# A browser dapp: Debian's headless Chromium (playwright-core) loads a page from another origin
+# that calls the node with viem (CORS, issue 13 item 5).
+add_test(NAME e2e.browser
+         COMMAND ${NODE_EXECUTABLE} --test --test-concurrency=1 browser.test.js
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/tests/e2e)
+set_tests_properties(e2e.browser PROPERTIES ENVIRONMENT "STOA_BIN=$<TARGET_FILE:stoa>" TIMEOUT 120
+                     RESOURCE_LOCK stoa_ports LABELS "slow;e2e")
