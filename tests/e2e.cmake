@@ -15,3 +15,11 @@ add_test(NAME e2e.browser
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/tests/e2e)
 set_tests_properties(e2e.browser PROPERTIES ENVIRONMENT "STOA_BIN=$<TARGET_FILE:stoa>" TIMEOUT 120
                      RESOURCE_LOCK stoa_ports LABELS "slow;e2e")
+# docs/openapi.json passes Redocly's recommended rules (npm @redocly/cli, run offline).
+add_test(NAME lint.openapi_redocly
+         COMMAND ${CMAKE_SOURCE_DIR}/tests/e2e/node_modules/.bin/redocly lint
+                 ${CMAKE_SOURCE_DIR}/docs/openapi.json --format=summary
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/tests/e2e)
+set_tests_properties(lint.openapi_redocly PROPERTIES
+                     ENVIRONMENT "REDOCLY_TELEMETRY=off;REDOCLY_SUPPRESS_UPDATE_NOTICE=true"
+                     TIMEOUT 60 LABELS "fast;lint")

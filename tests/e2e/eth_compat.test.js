@@ -107,3 +107,25 @@ test("back-to-back transactions of one sender with ethers: cacheTimeout -1 or No
   for (const t of more) assert.equal((await t.wait()).status, 1);
   uncached.destroy();
 });
+
+test("the REST block route takes block numbers as JSON-RPC users write them", async () => {
+  const get = async (n) => {
+    const r = await fetch(`${node.url}/v1/blocks/${n}`);
+    return { status: r.status, body: await r.json() };
+  };
+  const head = Number((await rpc("eth_blockNumber", [])).result);
+  const latest = await get("latest");
+  assert.equal(latest.status, 200);
+  assert.equal(latest.body.number, head);
+  const n = receipt.blockNumber;
+  const dec = await get(String(n));
+  assert.equal((await get(ethers.toQuantity(n))).body.hash, dec.body.hash);
+  assert.equal((await get("earliest")).body.number, 0);
+  assert.equal((await get("finalized")).body.number, head);
+  for (const bad of ["0x01", "0x", "abc", "-1", "0xzz"]) {
+    const r = await get(bad);
+    assert.equal(r.status, 400, bad);
+    assert.equal(r.body.error.code, "bad_request");
+  }
+  assert.equal((await get("0xffffff")).status, 404);
+});
