@@ -66,7 +66,8 @@ bool is_help(const std::string& a) {
 // `stoa CMD --help` (or `stoa help CMD`): the command's own usage, or its line of `stoa help`.
 int command_help(const Command& c) {
   if (c.own_help) return c.fn({"--help"});
-  std::printf("stoa %s: %s\n(README.md, \"Commands\"; `stoa help` lists every command)\n", c.name, c.help);
+  std::printf("stoa %s: %s\n(README.md, \"Commands\"; `stoa help` lists every command)\n", c.name,
+              c.help);
   return 0;
 }
 }  // namespace
