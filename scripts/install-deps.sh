@@ -60,5 +60,5 @@ npm_install() {
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   cp "$dir/package-lock.json" "$stamp"
 }
-npm_install tests/e2e "ethers, viem, playwright-core, esbuild, @redocly/cli, T-REX"
+npm_install tests/e2e "ethers, viem, playwright-core, esbuild, @redocly/cli, T-REX, ONCHAINID"
 npm_install bench/load "the ERC-3643 reference and Hardhat"
