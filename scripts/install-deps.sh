@@ -19,6 +19,7 @@ APT_PACKAGES=(
   libbenchmark-dev      # bench/
   clang-format clang-tidy    # style and lint gates
   clang libfuzzer-14-dev     # coverage-guided fuzzing of the decoders (scripts/fuzz.sh)
+  chromium              # headless browser for the browser dapp test (tests/e2e/browser.test.js)
 )
 
 missing=()
@@ -41,11 +42,23 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
 fi
-if [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules ]; then
-  echo "install-deps: installing npm packages for tests/e2e"
-  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
-fi
-if [ -f bench/load/package.json ] && [ ! -d bench/load/node_modules ]; then
-  echo "install-deps: installing npm packages for bench/load (the ERC-3643 reference and Hardhat)"
-  (cd bench/load && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# npm packages: installed when node_modules is missing, and again (npm ci) when package-lock.json
+# changed since: a stamp in node_modules holds the lock file installed (without a stamp, from an
+# older install-deps: when the lock file is newer than node_modules).
+npm_install() {
+  local dir=$1 what=$2
+  [ -f "$dir/package.json" ] || return 0
+  local stamp="$dir/node_modules/.stoa-lock-installed"
+  if [ -d "$dir/node_modules" ]; then
+    if [ -f "$stamp" ] && cmp -s "$dir/package-lock.json" "$stamp"; then return 0; fi
+    if [ ! -f "$stamp" ] && [ ! "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+      cp "$dir/package-lock.json" "$stamp"
+      return 0
+    fi
+  fi
+  echo "install-deps: installing npm packages for $dir ($what)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$dir/package-lock.json" "$stamp"
+}
+npm_install tests/e2e "ethers, viem, playwright-core, esbuild, @redocly/cli, T-REX, ONCHAINID"
+npm_install bench/load "the ERC-3643 reference and Hardhat"

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -58,8 +59,17 @@ int run(const char* name, const char* usage, F&& body) {
   }
 }
 
-void expect_positionals(const cli::ParsedArgs& a, size_t n) {
-  if (a.positional.size() < n) throw cli::UsageError("missing arguments");
+// Exactly the positional arguments `names`; a refusal names the missing ones.
+void expect_positionals(const cli::ParsedArgs& a, std::initializer_list<const char*> names) {
+  const size_t n = names.size();
+  if (a.positional.size() < n) {
+    std::string missing;
+    for (size_t i = a.positional.size(); i < n; ++i)
+      missing += std::string(missing.empty() ? "" : " ") + *(names.begin() + i);
+    throw cli::UsageError(
+        std::string(n - a.positional.size() == 1 ? "missing argument " : "missing arguments ") +
+        missing);
+  }
   if (a.positional.size() > n) throw cli::UsageError("unexpected argument " + a.positional[n]);
 }
 
@@ -86,7 +96,7 @@ int send_one(const cli::ParsedArgs& a, cli::RpcClient& rpc, const Address& to, c
 
 // security create | list
 int security_create(const cli::ParsedArgs& a) {
-  expect_positionals(a, 0);
+  expect_positionals(a, {});
   const std::string preset_key = a.require("--preset");
   const core::PresetRules* preset = core::find_preset_by_key(preset_key);
   if (preset == nullptr) {
@@ -138,7 +148,7 @@ int security_create(const cli::ParsedArgs& a) {
 }
 
 int security_list(const cli::ParsedArgs& a) {
-  expect_positionals(a, 0);
+  expect_positionals(a, {});
   cli::RpcClient rpc(a.get_or("--rpc", kDefaultRpc));
   const Address factory = core::factory_address();
   const U256 count = cli::call_view(rpc, factory, "securityCount()(uint256)", {}).at(0).u256();
@@ -186,7 +196,13 @@ int list_update(const char* name, const Args& args, const char* single_add,
   const std::string usage = std::string("usage: stoa ") + name + " add|remove SYMBOL ADDR...\n";
   return run(name, usage.c_str(), [&] {
     const cli::ParsedArgs a = cli::parse_args(args, task_spec());
-    if (a.positional.size() < 3) throw cli::UsageError("missing arguments");
+    if (a.positional.size() < 3) {
+      const char* names[] = {"add|remove", "SYMBOL", "ADDR..."};
+      std::string missing;
+      for (size_t i = a.positional.size(); i < 3; ++i)
+        missing += std::string(missing.empty() ? "" : " ") + names[i];
+      throw cli::UsageError("missing arguments " + missing);
+    }
     const std::string& op = a.positional[0];
     if (op != "add" && op != "remove")
       throw cli::UsageError("expected add or remove, not '" + op + "'");
@@ -254,7 +270,7 @@ int cmd_onboard(const Args& args) {
       "Every row is checked first; nothing is sent if any row is bad.\n";
   return run("onboard", kUsage, [&] {
     const cli::ParsedArgs a = cli::parse_args(args, task_spec({"--file", "--chunk"}));
-    expect_positionals(a, 1);
+    expect_positionals(a, {"SYMBOL"});
     const std::string file = a.require("--file");
     const uint64_t chunk = a.get_u64("--chunk").value_or(kDefaultOnboardChunk);
     if (chunk == 0 || chunk > kMaxOnboardChunk)
@@ -340,7 +356,7 @@ int cmd_lockup(const Args& args) {
   constexpr const char* kUsage = "usage: stoa lockup set SYMBOL ADDR TIMESTAMP|YYYY-MM-DD\n";
   return run("lockup", kUsage, [&] {
     const cli::ParsedArgs a = cli::parse_args(args, task_spec());
-    expect_positionals(a, 4);
+    expect_positionals(a, {"set", "SYMBOL", "ADDR", "TIMESTAMP"});
     if (a.positional[0] != "set") throw cli::UsageError("expected 'set'");
     const Address who = cli::parse_address_arg(a.positional[2], "address");
     const uint64_t expiry = cli::parse_timestamp_arg(a.positional[3], "expiry");
@@ -357,7 +373,7 @@ int cmd_jurisdiction(const Args& args) {
       "usage: stoa jurisdiction set SYMBOL ADDR CC (ISO 3166-1 alpha-2)\n";
   return run("jurisdiction", kUsage, [&] {
     const cli::ParsedArgs a = cli::parse_args(args, task_spec());
-    expect_positionals(a, 4);
+    expect_positionals(a, {"set", "SYMBOL", "ADDR", "CC"});
     if (a.positional[0] != "set") throw cli::UsageError("expected 'set'");
     const Address who = cli::parse_address_arg(a.positional[2], "address");
     const std::string cc = cli::parse_jurisdiction_arg(a.positional[3], "jurisdiction");
@@ -372,7 +388,7 @@ int cmd_mint(const Args& args) {
   constexpr const char* kUsage = "usage: stoa mint SYMBOL ADDR AMOUNT (minor units)\n";
   return run("mint", kUsage, [&] {
     const cli::ParsedArgs a = cli::parse_args(args, task_spec());
-    expect_positionals(a, 3);
+    expect_positionals(a, {"SYMBOL", "ADDR", "AMOUNT"});
     const Address to = cli::parse_address_arg(a.positional[1], "address");
     const U256 amount = cli::parse_amount_arg(a.positional[2], "amount");
     cli::RpcClient rpc(a.get_or("--rpc", kDefaultRpc));
@@ -386,7 +402,7 @@ int cmd_transfer(const Args& args) {
   constexpr const char* kUsage = "usage: stoa transfer SYMBOL TO AMOUNT (minor units)\n";
   return run("transfer", kUsage, [&] {
     const cli::ParsedArgs a = cli::parse_args(args, task_spec());
-    expect_positionals(a, 3);
+    expect_positionals(a, {"SYMBOL", "TO", "AMOUNT"});
     const Address to = cli::parse_address_arg(a.positional[1], "to");
     const U256 amount = cli::parse_amount_arg(a.positional[2], "amount");
     cli::RpcClient rpc(a.get_or("--rpc", kDefaultRpc));
@@ -402,7 +418,7 @@ int cmd_check(const Args& args) {
       "Explains whether the transfer would be allowed now (exit 0) or refused (exit 1).\n";
   return run("check", kUsage, [&] {
     const cli::ParsedArgs a = cli::parse_args(args, task_spec({}, false));
-    expect_positionals(a, 4);
+    expect_positionals(a, {"SYMBOL", "FROM", "TO", "AMOUNT"});
     const Address from = cli::parse_address_arg(a.positional[1], "from");
     const Address to = cli::parse_address_arg(a.positional[2], "to");
     const U256 amount = cli::parse_amount_arg(a.positional[3], "amount");
@@ -457,7 +473,7 @@ int cmd_cap_table(const Args& args) {
   constexpr const char* kUsage = "usage: stoa cap-table SYMBOL [--rpc URL] [--json]\n";
   return run("cap-table", kUsage, [&] {
     const cli::ParsedArgs a = cli::parse_args(args, task_spec({}, false));
-    expect_positionals(a, 1);
+    expect_positionals(a, {"SYMBOL"});
     cli::RpcClient rpc(a.get_or("--rpc", kDefaultRpc));
     const cli::SecurityRef ref = cli::resolve_security(rpc, a.positional[0]);
     const cli::CapTable table = cli::load_cap_table(rpc, ref);

@@ -19,13 +19,15 @@ constexpr const char* kUsage =
     "usage: stoa serve [--data DIR] [--listen HOST:PORT] [--chain-id N] [--operator ADDRESS]\n"
     "                  [--dev] [--sync-submit] [--image-every N] [--image-every-tx T]\n"
     "                  [--accept-truncation] [--log-level debug|info|warn|error]\n"
+    "                  [--cors ORIGIN,...]\n"
     "  --data DIR          embedded store (default ./stoa-data); DIR/genesis.json fixes the\n"
     "                      chain id, operator and genesis time on first start\n"
     "  --listen HOST:PORT  default 127.0.0.1:8545 (port 0: any free port)\n"
     "  --chain-id N        first start only (default 1337); must match genesis.json after\n"
     "  --operator ADDRESS  the factory's admin at genesis (required without --dev)\n"
     "  --dev               operator = account #0 of the dev mnemonic; prints the 10 dev\n"
-    "                      accounts; enables evm_increaseTime, evm_mine, eth_accounts\n"
+    "                      accounts; enables evm_increaseTime, evm_mine, eth_accounts;\n"
+    "                      allows every browser origin unless --cors is given\n"
     "  --sync-submit       eth_sendRawTransaction answers once the block is durable\n"
     "  --image-every N     write a state image (the whole state, so a start replays only\n"
     "                      the blocks after it) once N blocks have passed since the last\n"
@@ -42,7 +44,9 @@ constexpr const char* kUsage =
     "  --kyc-issuer-identity ADDR   the issuer identity (default: the key's identity)\n"
     "  --allow ADDR,...    admit transactions of these accounts without a standing on the\n"
     "                      ledger (docs/NODE.md, Admission policy; --dev: the dev accounts)\n"
-    "  --allow-file F      the same, one address a line (# comments)\n";
+    "  --allow-file F      the same, one address a line (# comments)\n"
+    "  --cors ORIGIN,...   browser origins allowed to call the node (scheme://host[:port];\n"
+    "                      * = any); default: none, or any with --dev (docs/NODE.md)\n";
 
 void print_dev_accounts() {
   const auto keys = node::dev_keys();
@@ -76,6 +80,38 @@ void read_image_flags(const cli::ParsedArgs& a, node::NodeOptions* o) {
   if (auto n = a.get_u64("--image-every-tx")) o->image_every_tx = *n;
 }
 
+// --allow and --allow-file: the operator's admission allow-list.
+void parse_allow(const cli::ParsedArgs& a, node::NodeOptions* o) {
+  auto allow_one = [&](std::string text, const std::string& where) {
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\r'))
+      text.pop_back();
+    while (!text.empty() && text.front() == ' ')
+      text.erase(0, 1);
+    if (text.empty()) return;
+    const auto addr = Address::parse(text);
+    if (!addr) throw cli::UsageError(where + ": not an address: " + text);
+    o->allow.push_back(*addr);
+  };
+  if (auto list = a.get("--allow")) {
+    size_t start = 0;
+    while (start <= list->size()) {
+      const size_t comma = list->find(',', start);
+      const size_t end = comma == std::string::npos ? list->size() : comma;
+      allow_one(list->substr(start, end - start), "--allow");
+      start = end + 1;
+    }
+  }
+  if (auto file = a.get("--allow-file")) {
+    std::ifstream in(*file);
+    if (!in) throw cli::UsageError("--allow-file: cannot read " + *file);
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+      allow_one(line, "--allow-file " + *file + ":" + std::to_string(n));
+    }
+  }
+}
+
 }  // namespace
 
 int cmd_serve(const Args& args) {
@@ -85,7 +121,8 @@ int cmd_serve(const Args& args) {
     const cli::ParsedArgs a = cli::parse_args(
         args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--image-every",
                 "--image-every-tx", "--snapshot-every", "--segment-bytes", "--kyc-secret-file",
-                "--kyc-issuer-key-file", "--kyc-issuer-identity", "--allow", "--allow-file"},
+                "--kyc-issuer-key-file", "--kyc-issuer-identity", "--allow", "--allow-file",
+                "--cors"},
                {"--dev", "--sync-submit", "--accept-truncation", "--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kUsage);
@@ -135,33 +172,11 @@ int cmd_serve(const Args& args) {
     } else if (key_ref || issuer_identity) {
       throw cli::UsageError("the KYC intake needs --kyc-secret-file (a secret is mandatory)");
     }
-    auto allow_one = [&](std::string text, const std::string& where) {
-      while (!text.empty() && (text.back() == ' ' || text.back() == '\r'))
-        text.pop_back();
-      while (!text.empty() && text.front() == ' ')
-        text.erase(0, 1);
-      if (text.empty()) return;
-      const auto addr = Address::parse(text);
-      if (!addr) throw cli::UsageError(where + ": not an address: " + text);
-      o.allow.push_back(*addr);
-    };
-    if (auto list = a.get("--allow")) {
-      size_t start = 0;
-      while (start <= list->size()) {
-        const size_t comma = list->find(',', start);
-        const size_t end = comma == std::string::npos ? list->size() : comma;
-        allow_one(list->substr(start, end - start), "--allow");
-        start = end + 1;
-      }
-    }
-    if (auto file = a.get("--allow-file")) {
-      std::ifstream in(*file);
-      if (!in) throw cli::UsageError("--allow-file: cannot read " + *file);
-      std::string line;
-      for (int n = 1; std::getline(in, line); ++n) {
-        if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
-        allow_one(line, "--allow-file " + *file + ":" + std::to_string(n));
-      }
+    parse_allow(a, &o);
+    if (auto cors = a.get("--cors")) {
+      std::string error;
+      o.cors = node::CorsPolicy::parse(*cors, &error);
+      if (!o.cors) throw cli::UsageError("--cors: " + error);
     }
     if (auto level = a.get("--log-level")) {
       node::LogLevel l;

@@ -1,4 +1,5 @@
 // stoa: one binary; main only parses the subcommand and dispatches (src/app/commands.h).
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -7,23 +8,28 @@
 #include "commands.h"
 
 namespace {
+constexpr const char* kVersion = "0.1.0";  // CMakeLists.txt project(VERSION)
+
 struct Command {
   const char* name;
   int (*fn)(const stoa::app::Args&);
   const char* help;
+  bool own_help = false;  // prints its own usage for --help (else main prints `help`)
 };
 const Command kCommands[] = {
-    {"demo", stoa::app::cmd_demo, "run the demo offering and print its cap table and refusals"},
-    {"scenario", stoa::app::cmd_scenario, "run scenario files: stoa scenario FILE..."},
+    {"demo", stoa::app::cmd_demo, "run the demo offering and print its cap table and refusals",
+     true},
+    {"scenario", stoa::app::cmd_scenario, "run scenario files: stoa scenario FILE...", true},
     {"simulate", stoa::app::cmd_simulate,
-     "seeded random calls with invariants: stoa simulate [--seed N] [--seeds K] [--steps M]"},
+     "seeded random calls with invariants: stoa simulate [--seed N] [--seeds K] [--steps M]", true},
     {"abi", stoa::app::cmd_abi, "write (--out DIR) or check (--check DIR) the ABI JSON files"},
     {"serve", stoa::app::cmd_serve,
-     "run the node: stoa serve [--data DIR] [--listen HOST:PORT] [--chain-id N] [--dev]"},
+     "run the node: stoa serve [--data DIR] [--listen HOST:PORT] [--chain-id N] [--dev]", true},
     {"verify", stoa::app::cmd_verify,
-     "check a data directory's journal and state images by full replay: stoa verify --data DIR"},
+     "check a data directory's journal and state images by full replay: stoa verify --data DIR",
+     true},
     {"export-blocks", stoa::app::cmd_export_blocks,
-     "blocks as JSON lines: stoa export-blocks --data DIR [--from N] [--to M]"},
+     "blocks as JSON lines: stoa export-blocks --data DIR [--from N] [--to M]", true},
     {"account", stoa::app::cmd_account, "keystore accounts: stoa account new|import|list"},
     {"call", stoa::app::cmd_call, "call a view: stoa call ADDR \"f(types)(outputs)\" ARGS..."},
     {"send", stoa::app::cmd_send, "sign and send: stoa send ADDR \"f(types)\" ARGS... --from ADDR"},
@@ -40,29 +46,66 @@ const Command kCommands[] = {
 };
 
 void usage(FILE* out) {
-  std::fprintf(out, "usage: stoa <command> [arguments]\n\ncommands:\n");
+  std::fprintf(out,
+               "usage: stoa <command> [arguments]\n       stoa help [command] | stoa --version"
+               "\n\ncommands:\n");
   for (const Command& c : kCommands)
-    std::fprintf(out, "  %-10s %s\n", c.name, c.help);
+    std::fprintf(out, "  %-13s %s\n", c.name, c.help);
+}
+
+const Command* find_command(const char* name) {
+  for (const Command& c : kCommands) {
+    if (std::strcmp(name, c.name) == 0) return &c;
+  }
+  return nullptr;
+}
+
+bool is_help(const std::string& a) {
+  return a == "--help" || a == "-h";
+}
+
+// `stoa CMD --help` (or `stoa help CMD`): the command's own usage, or its line of `stoa help`.
+int command_help(const Command& c) {
+  if (c.own_help) return c.fn({"--help"});
+  std::printf("stoa %s: %s\n(README.md, \"Commands\"; `stoa help` lists every command)\n", c.name,
+              c.help);
+  return 0;
 }
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
-    usage(argc < 2 ? stderr : stdout);
-    return argc < 2 ? 2 : 0;
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  const std::string first = argv[1];
+  if (first == "--version" || first == "-V" || first == "version") {
+    std::printf("stoa %s\n", kVersion);
+    return 0;
+  }
+  if (is_help(first) || first == "help") {
+    if (first == "help" && argc > 2) {
+      const Command* c = find_command(argv[2]);
+      if (c != nullptr) return command_help(*c);
+      std::fprintf(stderr, "stoa: unknown command '%s'\n", argv[2]);
+      usage(stderr);
+      return 2;
+    }
+    usage(stdout);
+    return 0;
   }
   stoa::app::Args args(argv + 2, argv + argc);
-  for (const Command& c : kCommands) {
-    if (std::strcmp(argv[1], c.name) == 0) {
-      try {
-        return c.fn(args);
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "stoa %s: %s\n", c.name, e.what());
-        return 1;
-      }
-    }
+  const Command* c = find_command(argv[1]);
+  if (c == nullptr) {
+    std::fprintf(stderr, "stoa: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
   }
-  std::fprintf(stderr, "stoa: unknown command '%s'\n", argv[1]);
-  usage(stderr);
-  return 2;
+  if (std::any_of(args.begin(), args.end(), is_help)) return command_help(*c);
+  try {
+    return c->fn(args);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "stoa %s: %s\n", c->name, e.what());
+    return 1;
+  }
 }

@@ -426,19 +426,38 @@ std::string Chain::restore_state(BytesView encoding) {
   return "";
 }
 
+namespace {
+// Past blocks' hashes for eth_call (Multicall3's getBlockHash).
+class ChainBlockHashes final : public core::BlockHashes {
+ public:
+  explicit ChainBlockHashes(const Chain& chain) : chain_(chain) {}
+  std::optional<Bytes32> hash(uint64_t number) const override {
+    if (number > chain_.height()) return std::nullopt;
+    std::shared_ptr<const Block> b = chain_.block_by_number(number);
+    if (!b) return std::nullopt;
+    return b->hash;
+  }
+
+ private:
+  const Chain& chain_;
+};
+}  // namespace
+
 core::CallResult Chain::call(const Address& from, const Address& to, BytesView data,
                              uint64_t timestamp) const {
   const uint64_t number = height() + 1;
+  const ChainBlockHashes hashes(*this);
   const core::BlockContext ctx{number, std::max(timestamp, head().header.timestamp),
-                               config_.rules.at(number)};
+                               config_.rules.at(number), &hashes};
   return state_.simulate(from, to, data, ctx);
 }
 
 GasEstimate Chain::estimate_gas(const Address& from, const Address& to, BytesView data,
                                 uint64_t timestamp) const {
   const uint64_t number = height() + 1;
+  const ChainBlockHashes hashes(*this);
   const core::BlockContext ctx{number, std::max(timestamp, head().header.timestamp),
-                               config_.rules.at(number)};
+                               config_.rules.at(number), &hashes};
   const bool metered = core::rules::metered(ctx.rules);
   const uint64_t intrinsic = intrinsic_gas(data);
   const uint64_t cap = block_gas_limit(config_, number);

@@ -3,10 +3,12 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "stoa/common/keccak.h"
 #include "stoa/common/u256.h"
+#include "stoa/core/access_control.h"
 #include "stoa/core/codes.h"
 #include "stoa/core/errors.h"
 
@@ -36,6 +38,20 @@ std::string RpcError::reason() const {
 
 std::string explain_revert(BytesView data) {
   std::string out = core::describe_revert(data);
+  // A missing role by name: AccessControlUnauthorizedAccount(account, neededRole).
+  static const uint32_t kUnauthorized =
+      selector_of("AccessControlUnauthorizedAccount(address,bytes32)");
+  if (data.size() == 68) {
+    const uint32_t sel = (uint32_t{data[0]} << 24) | (uint32_t{data[1]} << 16) |
+                         (uint32_t{data[2]} << 8) | uint32_t{data[3]};
+    Bytes32 role;
+    std::copy(data.begin() + 36, data.end(), role.b.begin());
+    if (sel == kUnauthorized) {
+      const core::RoleInfo* info = core::roles::find(role);
+      out += info != nullptr ? ": the account lacks " + std::string(info->name)
+                             : ": the account lacks role " + role.hex();
+    }
+  }
   static const uint32_t kTransferRestricted = selector_of("TransferRestricted(uint8)");
   if (data.size() == 36) {
     const uint32_t sel = (uint32_t{data[0]} << 24) | (uint32_t{data[1]} << 16) |

@@ -9,6 +9,7 @@
 #include "stoa/core/identity_registry.h"
 #include "stoa/core/kyc_events.h"
 #include "stoa/core/modules.h"
+#include "stoa/core/multicall3.h"
 #include "stoa/core/security_token.h"
 #include "stoa/core/transfer_restriction.h"
 
@@ -41,6 +42,7 @@ constexpr std::array kKinds = {
     entry<IdentityRegistryStorage>("IdentityRegistryStorage"),
     entry<IdentityRegistry>("IdentityRegistry"),
     entry<KycEventLog>("KycEventLog"),
+    entry<Multicall3>("Multicall3"),
 };
 
 // Entry i is kind i + 1, so the lookup is an index; the enum's last kind must have its entry.

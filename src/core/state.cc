@@ -5,6 +5,7 @@
 
 #include "stoa/core/factory.h"
 #include "stoa/core/identity.h"
+#include "stoa/core/multicall3.h"
 
 namespace stoa::core {
 
@@ -57,6 +58,7 @@ State::State(const GenesisConfig& genesis)
   }
   factory_ = f.get();
   contracts_.emplace(factory_address(), std::move(f));
+  multicall3_ = std::make_unique<Multicall3>(*this);
   std::unique_ptr<IdentityFactory> idf;
   {
     OwnerScope scope(undo_log_, identity_factory_address());
@@ -125,7 +127,17 @@ Revert malformed_arguments(const Method& m, abi::DecodeError e) {
 }
 }  // namespace
 
+Contract* State::callee(const Address& to) const {
+  Contract* c = contract(to);
+  if (c == nullptr && simulating_ && to == multicall3_address()) return multicall3_.get();
+  return c;
+}
+
 std::optional<Revert> State::check_call_shape(const Address& to, BytesView calldata) const {
+  if (to == multicall3_address()) {
+    return revert_message("Multicall3 at " + to.checksum_hex() +
+                          " answers eth_call only: send its calls as transactions of their own");
+  }
   const Contract* c = contract(to);
   if (c == nullptr) return no_contract(to);
   if (calldata.size() < 4) return short_calldata();
@@ -138,9 +150,9 @@ std::optional<Revert> State::check_call_shape(const Address& to, BytesView calld
 }
 
 CallResult State::dispatch(const Address& sender, const Address& to, BytesView calldata,
-                           const BlockContext& block) {
+                           const BlockContext& block, bool views_only) {
   CallResult r;
-  Contract* c = contract(to);
+  Contract* c = callee(to);
   if (c == nullptr) {
     r.output = no_contract(to).data;
     return r;
@@ -153,6 +165,12 @@ CallResult State::dispatch(const Address& sender, const Address& to, BytesView c
   const Method* m = c->abi().by_selector(sel);
   if (m == nullptr) {
     r.output = unknown_selector(sel, *c, to).data;
+    return r;
+  }
+  if (views_only && m->spec.mutability != Mutability::kView) {
+    r.output =
+        revert_message("Multicall3 on stoa batches view functions only, not " + m->sig.canonical())
+            .data;
     return r;
   }
   auto args = abi::decode(m->sig.inputs, calldata.subspan(4), /*strict_length=*/true);
@@ -206,9 +224,19 @@ CallResult State::simulate(const Address& sender, const Address& to, BytesView c
                            const BlockContext& block, uint64_t gas_limit) {
   undo_log_.begin(gas_limit);
   undo_log_.touch(creations_.get());
+  simulating_ = true;
   CallResult r = dispatch(sender, to, calldata, block);
+  simulating_ = false;
   settle_gas(undo_log_, r);
   undo_log_.rollback();
+  return r;
+}
+
+CallResult State::view_call(const Address& sender, const Address& to, BytesView calldata,
+                            const BlockContext& block) {
+  STOA_ASSERT(undo_log_.open());
+  CallResult r = dispatch(sender, to, calldata, block, /*views_only=*/true);
+  r.logs.clear();  // views emit nothing; a sub-call's logs are not the batch's
   return r;
 }
 

@@ -5,6 +5,7 @@
 #include "stoa/core/factory.h"
 #include "stoa/core/identity.h"
 #include "stoa/core/kyc_events.h"
+#include "stoa/core/multicall3.h"
 #include "stoa/core/state.h"
 #include "stoa/crypto/secp256k1.h"
 
@@ -151,6 +152,9 @@ std::map<std::string, json> all_abi_documents() {
     const core::ContractAbi& abi = state.contract(a)->abi();
     docs[std::string(abi.contract_name())] = abi_json(abi);
   }
+  // Code without state, at its canonical address on every chain (core/multicall3.h).
+  const core::Multicall3 multicall(state);
+  docs["Multicall3"] = abi_json(multicall.abi());
   return docs;
 }
 

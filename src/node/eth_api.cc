@@ -12,6 +12,7 @@
 
 #include "stoa/chain/transaction.h"
 #include "stoa/core/errors.h"
+#include "stoa/core/multicall3.h"
 #include "stoa/node/views.h"
 
 namespace stoa::node {
@@ -100,6 +101,12 @@ EthApi::EthApi(Ledger& ledger, Metrics& metrics, EthApiOptions options)
       {"eth_feeHistory", &EthApi::fee_history},
       {"eth_getBalance", &EthApi::get_balance},
       {"eth_getCode", &EthApi::get_code},
+      {"eth_getStorageAt", &EthApi::get_storage_at},
+      {"eth_coinbase", &EthApi::coinbase},
+      {"eth_getBlockTransactionCountByHash", &EthApi::block_transaction_count_by_hash},
+      {"eth_getBlockTransactionCountByNumber", &EthApi::block_transaction_count_by_number},
+      {"eth_getTransactionByBlockHashAndIndex", &EthApi::transaction_by_block_hash_and_index},
+      {"eth_getTransactionByBlockNumberAndIndex", &EthApi::transaction_by_block_number_and_index},
       {"eth_getLogs", &EthApi::get_logs},
       {"eth_newFilter", &EthApi::new_filter},
       {"eth_newBlockFilter", &EthApi::new_block_filter},
@@ -420,6 +427,7 @@ json EthApi::call(const json& p) {
   BlockTag t;
   if (const json* v = param(p, 1)) t = parse_block_tag(*v, "block");
   require_head_state(t);
+  if (!has_code(c.to)) return "0x";  // as on Ethereum: a call to an account runs nothing
   const core::CallResult r = ledger_.call(c.from, c.to, c.data);
   if (!r.success) return revert_error(r);
   return to_hex_prefixed(r.output);
@@ -431,6 +439,9 @@ json EthApi::estimate_gas(const json& p) {
   BlockTag t;
   if (const json* v = param(p, 1)) t = parse_block_tag(*v, "block");
   require_head_state(t);
+  // To an account without code: the intrinsic gas (21,000 + calldata), as on Ethereum; such a
+  // transaction is still refused at admission (docs/NODE.md, "Admission policy").
+  if (!has_code(c.to)) return quantity(chain::intrinsic_gas(c.data));
   // Metered, the figure is exact (the least limit that succeeds on the head state, as Ethereum
   // nodes answer); a chain that does not meter answers intrinsic gas plus kEstimateGasMargin.
   const chain::GasEstimate e = ledger_.estimate_gas(c.from, c.to, c.data);
@@ -513,9 +524,70 @@ json EthApi::get_code(const json& p) {
   BlockTag t;
   if (const json* v = param(p, 1)) t = parse_block_tag(*v, "block");
   require_head_state(t);
+  // Multicall3 is code without state (core/multicall3.h): it has code like any contract.
+  return has_code(a) ? std::string(kNativeCodeMarker) : std::string("0x");
+}
+
+bool EthApi::has_code(const Address& a) {
   std::shared_lock lock = ledger_.read_lock();
-  return ledger_.chain().state().contract(a) != nullptr ? std::string(kNativeCodeMarker)
-                                                        : std::string("0x");
+  return ledger_.chain().state().contract(a) != nullptr || a == core::multicall3_address();
+}
+
+json EthApi::get_storage_at(const json& p) {
+  check_param_count(p, 2, 3);
+  parse_address(p[0], "address");
+  if (!p[1].is_string()) invalid_params("storage slot: expected a hex string");
+  BlockTag t;
+  if (const json* v = param(p, 2)) t = parse_block_tag(*v, "block");
+  require_head_state(t);
+  // Native contracts keep no EVM storage: every slot reads as zero (docs/NODE.md).
+  return "0x" + std::string(64, '0');
+}
+
+json EthApi::coinbase(const json& p) {
+  check_param_count(p, 0, 0);
+  return Address{}.checksum_hex();  // blocks have no beneficiary
+}
+
+namespace {
+json transaction_count(const chain::Block* b) {
+  return b == nullptr ? json(nullptr) : json(quantity(b->transactions.size()));
+}
+json transaction_at(const chain::Block* b, const json& index) {
+  const uint64_t i = parse_quantity_u64(index, "transaction index");
+  if (b == nullptr || i >= b->transactions.size()) return nullptr;
+  return transaction_json(b->transactions[i], b, static_cast<uint32_t>(i));
+}
+}  // namespace
+
+json EthApi::block_transaction_count_by_hash(const json& p) {
+  check_param_count(p, 1, 1);
+  const Bytes32 h = parse_hash(p[0], "block hash");
+  std::shared_lock lock = ledger_.read_lock();
+  return transaction_count(ledger_.chain().block_by_hash(h).get());
+}
+
+json EthApi::block_transaction_count_by_number(const json& p) {
+  check_param_count(p, 1, 1);
+  const BlockTag t = parse_block_tag(p[0], "block");
+  if (t.kind == BlockTag::kHash) invalid_params("block: use the ByHash method for a hash");
+  std::shared_lock lock = ledger_.read_lock();
+  return transaction_count(block_for_tag(t).get());
+}
+
+json EthApi::transaction_by_block_hash_and_index(const json& p) {
+  check_param_count(p, 2, 2);
+  const Bytes32 h = parse_hash(p[0], "block hash");
+  std::shared_lock lock = ledger_.read_lock();
+  return transaction_at(ledger_.chain().block_by_hash(h).get(), p[1]);
+}
+
+json EthApi::transaction_by_block_number_and_index(const json& p) {
+  check_param_count(p, 2, 2);
+  const BlockTag t = parse_block_tag(p[0], "block");
+  if (t.kind == BlockTag::kHash) invalid_params("block: use the ByHash method for a hash");
+  std::shared_lock lock = ledger_.read_lock();
+  return transaction_at(block_for_tag(t).get(), p[1]);
 }
 
 json EthApi::get_logs(const json& p) {

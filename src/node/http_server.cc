@@ -285,6 +285,7 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   }
 
   void read_header() {
+    request_ = HttpRequest();
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(kMaxHeaderBytes));
     limit_ = kDefaultBodyLimit;
@@ -327,6 +328,12 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
     if (websocket::is_upgrade(h)) {
       if (request_.path != "/" || request_.method != "GET") {
         return refuse(404, "not_found", "WebSocket is served on GET / only");
+      }
+      // A browser page's WebSocket carries its Origin (other clients send none): the same
+      // policy as for its HTTP requests.
+      if (request_.has_header("Origin") &&
+          !server_.handlers.cors.allows(request_.get_header_value("Origin"))) {
+        return refuse(403, "forbidden", "this origin may not open a WebSocket (--cors)");
       }
     }
     auto expect = h.find(http::field::expect);
@@ -378,6 +385,11 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
     }
     request_.body = std::move(req.body());
     keep_alive_ = req.keep_alive();
+    if (CorsPolicy::is_preflight(request_)) {
+      HttpResponse res;
+      server_.handlers.cors.answer_preflight(request_, &res);
+      return write(std::move(res), false);
+    }
     busy_ = true;
     asio::post(server_.pool, [self = shared_from_this()] {
       HttpResponse res;
@@ -418,6 +430,7 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
   // Writes a response; `then_close` after an error that leaves the stream unusable.
   void write(HttpResponse r, bool then_close) {
     busy_ = true;
+    if (!CorsPolicy::is_preflight(request_)) server_.handlers.cors.decorate(request_, &r);
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(r.status), 11);
     if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);

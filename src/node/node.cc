@@ -341,6 +341,7 @@ void Node::install_routes() {
   h.ws_closed = [this](const std::shared_ptr<WsConnection>& conn) {
     subscriptions_.remove(conn->id());
   };
+  h.cors = options_.cors ? *options_.cors : options_.dev ? CorsPolicy::allow_any() : CorsPolicy{};
   server_ = std::make_unique<HttpServer>(std::move(h));
   ledger_->set_block_listener([this](const chain::Block& b) { subscriptions_.publish(b); });
   ledger_->set_pending_listener(

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <utility>
@@ -355,13 +356,32 @@ json RestApi::blocks(const HttpRequest& req) {
   return {{"head", c.height()}, {"blocks", list}};
 }
 
+// A block as users write it: decimal, a JSON-RPC hex quantity ("0x1a"), or a tag: latest, safe
+// and finalized (the head: blocks are final once sealed), earliest (0). nullopt for the head.
+std::optional<uint64_t> RestApi::parse_block_number(const std::string& text) {
+  if (text == "latest" || text == "safe" || text == "finalized") return std::nullopt;
+  if (text == "earliest") return 0;
+  if (text.starts_with("0x")) {
+    try {
+      return parse_quantity_u64(json(text), "block number");
+    } catch (const RpcError& e) {
+      fail(400, "bad_request", e.what());
+    }
+  }
+  if (text.empty() || text.size() > 19 || !std::all_of(text.begin(), text.end(), ::isdigit)) {
+    fail(400, "bad_request",
+         "block number: expected a decimal integer, a hex quantity (0x...) or latest, safe, "
+         "finalized, earliest");
+  }
+  return std::stoull(text);
+}
+
 json RestApi::block(const HttpRequest& req) {
   const std::string text = req.matches[1];
-  if (text.empty() || text.size() > 19 || !std::all_of(text.begin(), text.end(), ::isdigit)) {
-    fail(400, "bad_request", "block number: expected a decimal integer");
-  }
+  const std::optional<uint64_t> number = parse_block_number(text);
   std::shared_lock lock = ledger_.read_lock();
-  const std::shared_ptr<const chain::Block> b = ledger_.chain().block_by_number(std::stoull(text));
+  const std::shared_ptr<const chain::Block> b =
+      ledger_.chain().block_by_number(number.value_or(ledger_.chain().height()));
   if (b == nullptr) fail(404, "not_found", "no block " + text);
   json j = block_summary(*b);
   json txs = json::array();

@@ -7,6 +7,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -46,10 +47,11 @@ enum class ContractKind : uint8_t {
   kIdentityRegistryStorage = 12,
   kIdentityRegistry = 13,
   kKycEventLog = 14,
+  kMulticall3 = 15,  // code only: never in a state encoding (multicall3.h)
 };
 // The highest number: a new kind goes after it and becomes the new last kind (with its entry in
 // the registration table, src/core/contract_kinds.cc, which checks this at compile time).
-inline constexpr ContractKind kLastContractKind = ContractKind::kKycEventLog;
+inline constexpr ContractKind kLastContractKind = ContractKind::kMulticall3;
 std::string_view kind_name(ContractKind k);  // from the registration table; "Unknown" if none
 
 struct Log {
@@ -62,6 +64,13 @@ struct Log {
 // Charges an event's gas (gas::kLog, kLogTopic per topic, kLogByte per data byte).
 void charge_log(UndoLog& j, const Log& log);
 
+// The hashes of past blocks, from the chain layer (Multicall3's getBlockHash, for eth_call).
+class BlockHashes {
+ public:
+  virtual ~BlockHashes() = default;
+  virtual std::optional<Bytes32> hash(uint64_t number) const = 0;  // nullopt if unknown
+};
+
 // Inputs from outside the core: the block being built (time is an input, never read).
 struct BlockContext {
   uint64_t number = 0;
@@ -69,6 +78,8 @@ struct BlockContext {
   // The rules the block runs under (rules.h): the chain sets it from the data directory's
   // schedule; elsewhere (tests, scenarios, the simulator) the latest.
   Rules rules = kLatestRules;
+  // Past blocks' hashes: set by the chain for eth_call (nullptr: every hash reads as zero).
+  const BlockHashes* hashes = nullptr;
 };
 
 struct CallContext {

@@ -75,6 +75,11 @@ class State {
   // Executes a call and undoes it whatever happens (eth_call, eth_estimateGas).
   CallResult simulate(const Address& sender, const Address& to, BytesView calldata,
                       const BlockContext& block, uint64_t gas_limit = gas::kUnlimited);
+  // A call inside the call in progress (Multicall3's sub-calls): no journal of its own, its work
+  // charged to the open call. Only a view function may be called (else a revert naming it), as
+  // one failed sub-call's writes could not be undone alone.
+  CallResult view_call(const Address& sender, const Address& to, BytesView calldata,
+                       const BlockContext& block);
   // Runs native code as one transaction (the benchmarks and the simulator call contracts'
   // typed functions this way); kept if it returns ok, undone otherwise.
   Status transact(const Address& sender, const BlockContext& block, std::vector<Log>* logs,
@@ -158,7 +163,9 @@ class State {
   Address next_address(const Address& creator);
   void install(const Address& a, std::unique_ptr<Contract> c);
   CallResult dispatch(const Address& sender, const Address& to, BytesView calldata,
-                      const BlockContext& block);
+                      const BlockContext& block, bool views_only = false);
+  // The contract a call to `to` runs: an installed one, or Multicall3 while simulating.
+  Contract* callee(const Address& to) const;
 
   GenesisConfig genesis_;
   UndoLog undo_log_;
@@ -168,6 +175,8 @@ class State {
   JMap<Address, uint64_t, AddressHash> account_nonces_;
   std::vector<Address> block_created_;  // contracts created since the last take_block_delta
   Factory* factory_ = nullptr;
+  std::unique_ptr<Contract> multicall3_;  // code, not state: never in contracts_
+  bool simulating_ = false;               // inside simulate(): Multicall3 answers
 };
 
 }  // namespace stoa::core

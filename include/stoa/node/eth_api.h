@@ -82,6 +82,14 @@ class EthApi {
   json fee_history(const json& p);
   json get_balance(const json& p);
   json get_code(const json& p);
+  json get_storage_at(const json& p);
+  json coinbase(const json& p);
+  json block_transaction_count_by_hash(const json& p);
+  json block_transaction_count_by_number(const json& p);
+  json transaction_by_block_hash_and_index(const json& p);
+  json transaction_by_block_number_and_index(const json& p);
+  // A call to an address without code: nothing runs (Ethereum answers 0x / intrinsic gas).
+  bool has_code(const Address& a);
   json get_logs(const json& p);
   json new_filter(const json& p);
   json new_block_filter(const json& p);

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "stoa/node/cors.h"
 #include "stoa/node/http.h"
 
 namespace stoa::node {
@@ -70,6 +71,9 @@ struct HttpServerHandlers {
   std::function<void(const std::shared_ptr<WsConnection>&)> ws_open;
   std::function<void(const std::shared_ptr<WsConnection>&, std::string)> ws_message;
   std::function<void(const std::shared_ptr<WsConnection>&)> ws_closed;
+  // Not a handler: the CORS policy the server applies to every answer, preflight and WebSocket
+  // upgrade (stoa/node/cors.h; by default no origin is allowed).
+  CorsPolicy cors;
 };
 
 class HttpServer {

@@ -49,6 +49,9 @@ struct NodeOptions {
   uint64_t segment_bytes = store::kDefaultSegmentBytes;
   // Start although the journal ends before the head DIR/HEAD records (store::StoreOptions).
   bool accept_truncation = false;
+  // Which browser origins may call the node (stoa/node/cors.h); unset: every origin with `dev`,
+  // none without.
+  std::optional<CorsPolicy> cors;
   // The file layer for genesis.json and the store; nullptr = store::posix_env() (tests pass a
   // store::MemEnv to simulate power loss and read-only filesystems).
   store::Env* env = nullptr;

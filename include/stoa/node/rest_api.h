@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,7 @@ class RestApi {
   nlohmann::json transfers(const HttpRequest& req);
   nlohmann::json blocks(const HttpRequest& req);
   nlohmann::json block(const HttpRequest& req);
+  static std::optional<uint64_t> parse_block_number(const std::string& text);
   nlohmann::json transaction(const HttpRequest& req);
   nlohmann::json healthz(const HttpRequest& req);
 
