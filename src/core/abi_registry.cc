@@ -81,7 +81,8 @@ std::vector<Param> AbiRegistryBase::params(std::string_view method, std::string_
 }
 
 void AbiRegistryBase::add_typed(std::string_view name, AbiArgs inputs, AbiArgs outputs,
-                                Mutability mut, std::string_view doc, abi_registry::Shape shape) {
+                                Mutability mut, std::string_view doc,
+                                const abi_registry::Shape& shape) {
   MethodSpec spec;
   spec.name = name;
   spec.inputs = params(name, "input", inputs, shape.inputs);

@@ -32,6 +32,7 @@ bool supports(uint32_t id) {
       iface({"totalSupply()", "balanceOf(address)", "transfer(address,uint256)",
              "allowance(address,address)", "approve(address,uint256)",
              "transferFrom(address,address,uint256)"}),
+      iface({"name()", "symbol()", "decimals()"}),  // IERC20Metadata
       iface({"detectTransferRestriction(address,address,uint256)",
              "messageForTransferRestriction(uint8)"}),
       iface({"hasRole(bytes32,address)", "getRoleAdmin(bytes32)", "grantRole(bytes32,address)",
@@ -1062,7 +1063,8 @@ void wiring_methods(AbiRegistry<SecurityToken>& reg) {
            "The offering preset the security was created with (docs/presets.md).",
            [](SecurityToken& c) -> U256 { return U256(c.config().preset); });
   reg.view("supportsInterface", {{"interfaceId", "bytes4"}},
-           "ERC-165: ERC-20, ERC-1404, ST-20, AccessControl, ERC-2612, ERC-5267.",
+           "ERC-165: ERC-20, IERC20Metadata, ERC-1404, ST-20, AccessControl, ERC-2612, "
+           "ERC-5267.",
            [](SecurityToken& /*c*/, const Bytes& interfaceId) -> bool {
              const Bytes& b = interfaceId;
              uint32_t id = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) |

@@ -347,7 +347,7 @@ class AbiRegistryBase {
 
  protected:
   void add_typed(std::string_view name, AbiArgs inputs, AbiArgs outputs, Mutability mut,
-                 std::string_view doc, abi_registry::Shape shape);
+                 std::string_view doc, const abi_registry::Shape& shape);
 
  private:
   std::vector<Param> params(std::string_view method, std::string_view what, AbiArgs names,
