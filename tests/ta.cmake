@@ -11,3 +11,9 @@ add_test(NAME ta.sqlite COMMAND ta_tests --gtest_filter=-*/Postgres:CrossBackend
 set_tests_properties(ta.sqlite PROPERTIES TIMEOUT 300 LABELS "fast;unit;ta")
 add_test(NAME ta.postgres COMMAND ta_tests --gtest_filter=*/Postgres:CrossBackend.*)
 set_tests_properties(ta.postgres PROPERTIES TIMEOUT 300 LABELS "fast;unit;ta")
+# SIGKILL during projection, restart, `stoa register check` (tests/ta_register_crash_test.sh).
+add_test(NAME ta.register_crash
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ta_register_crash_test.sh $<TARGET_FILE:stoa>
+                 $<TARGET_FILE:crash_load>)
+set_tests_properties(ta.register_crash PROPERTIES TIMEOUT 300 RESOURCE_LOCK stoa_ports
+                     LABELS "slow;ta")

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -11,6 +12,7 @@
 #include "stoa/cli/args.h"
 #include "stoa/node/log.h"
 #include "stoa/node/node.h"
+#include "stoa/ta/register_feed.h"
 
 namespace stoa::app {
 namespace {
@@ -37,7 +39,10 @@ constexpr const char* kUsage =
     "  --kyc-issuer-identity ADDR   the issuer identity (default: the key's identity)\n"
     "  --allow ADDR,...    admit transactions of these accounts without a standing on the\n"
     "                      ledger (docs/NODE.md, Admission policy; --dev: the dev accounts)\n"
-    "  --allow-file F      the same, one address a line (# comments)\n";
+    "  --allow-file F      the same, one address a line (# comments)\n"
+    "  The transfer agent's register (docs/transfer-agent.md; on by default):\n"
+    "  --db URL            its database: postgresql://... (default DIR/ta.sqlite)\n"
+    "  --no-register       do not project the ledger into the register\n";
 
 void print_dev_accounts() {
   const auto keys = node::dev_keys();
@@ -61,12 +66,14 @@ void print_dev_accounts() {
 int cmd_serve(const Args& args) {
   node::NodeOptions o;
   bool dev_kyc = false;
+  bool with_register = true;
+  std::string register_url;
   try {
     const cli::ParsedArgs a = cli::parse_args(
         args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--snapshot-every",
                 "--segment-bytes", "--kyc-secret-file", "--kyc-issuer-key-file",
-                "--kyc-issuer-identity", "--allow", "--allow-file"},
-               {"--dev", "--sync-submit", "--accept-truncation", "--help"}});
+                "--kyc-issuer-identity", "--allow", "--allow-file", "--db"},
+               {"--dev", "--sync-submit", "--accept-truncation", "--no-register", "--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kUsage);
       return 0;
@@ -83,6 +90,9 @@ int cmd_serve(const Args& args) {
       if (port > 65535) throw cli::UsageError("--listen: port must be at most 65535");
       o.port = static_cast<int>(port);
     }
+    with_register = !a.flag("--no-register");
+    if (!with_register && a.get("--db")) throw cli::UsageError("--db needs the register");
+    register_url = a.get_or("--db", ta::default_db_path(o.data_dir));
     o.chain_id = a.get_u64("--chain-id");
     o.operator_account = a.get_address("--operator");
     o.dev = a.flag("--dev");
@@ -163,7 +173,17 @@ int cmd_serve(const Args& args) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   try {
+    std::unique_ptr<ta::RegisterRest> register_rest;
+    if (with_register) {
+      std::filesystem::create_directories(o.data_dir);
+      register_rest = std::make_unique<ta::RegisterRest>(register_url);
+      for (node::RestRoute& r : register_rest->routes())
+        o.extra_routes.push_back(std::move(r));
+    }
     node::Node n(o);
+    // The register follows the durable block stream from its cursor; destroyed before the node.
+    std::unique_ptr<ta::RegisterFeed> feed;
+    if (with_register) feed = std::make_unique<ta::RegisterFeed>(n.ledger(), ta::open_db(register_url));
     node::log_event(node::LogLevel::kInfo, "start",
                     {{"data", o.data_dir},
                      {"chainId", n.genesis().chain_id},

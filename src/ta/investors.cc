@@ -143,6 +143,11 @@ bool HolderProfile::accredited_on(const std::string& date) const {
   return accreditation_expiry.empty() || accreditation_expiry >= date;
 }
 
+const TaxIdKey& InvestorRecords::key() const {
+  if (!key_) throw RecordError("tax ids need the key: --ta-key FILE");
+  return *key_;
+}
+
 void InvestorRecords::audit(const std::string& actor, const std::string& action,
                             std::optional<int64_t> stakeholder, const std::string& detail) {
   db_.exec(
@@ -164,7 +169,7 @@ int64_t InvestorRecords::add(const Stakeholder& s, const std::string& actor) {
   const int64_t id = row->i64(0);
   if (!s.tax_id.empty()) {
     db_.exec("UPDATE stakeholders SET tax_id = ? WHERE id = ?",
-             {key_.seal(s.tax_id, tax_id_aad(id)), id});
+             {key().seal(s.tax_id, tax_id_aad(id)), id});
   }
   audit(actor, "create", id, "stakeholder");
   tx.commit();
@@ -186,7 +191,7 @@ std::optional<Stakeholder> InvestorRecords::read(int64_t id, const std::string& 
   s.kind = row->text(0);
   s.legal_name = row->text(1);
   s.addresses = nlohmann::json::parse(row->text(2)).get<std::vector<std::string>>();
-  if (!row->is_null(3)) s.tax_id = key_.open(row->blob(3), tax_id_aad(id));
+  if (!row->is_null(3)) s.tax_id = key().open(row->blob(3), tax_id_aad(id));
   s.tax_id_type = row->text(4);
   s.tax_residency = row->text(5);
   s.accreditation_basis = row->text(6);

@@ -4,6 +4,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "stoa/common/keccak.h"
 #include "stoa/core/factory.h"
 #include "stoa/core/security_token.h"
 #include "stoa/core/state.h"
@@ -104,10 +105,17 @@ RegisterCheckReport check_register(Db& db, const std::string& data_dir) {
   chain::Chain chain(cfg);
   chain.keep_recent_only();  // replay only
   std::string replay_error;
+  const Bytes32 transfer = keccak256(std::string_view("Transfer(address,address,uint256)"));
+  std::map<Address, uint64_t> transfer_logs;  // by emitting contract, in successful receipts
   const std::string e = store::read_blocks(
       store::posix_env(), data_dir, cfg, [&](const chain::Block& b) {
         r.journal_head = b.header.number;
         if (b.header.number > r.block) return true;  // counted, not replayed
+        for (const chain::Receipt& rc : b.receipts) {
+          for (const core::Log& l : rc.logs) {
+            if (rc.success && !l.topics.empty() && l.topics[0] == transfer) ++transfer_logs[l.address];
+          }
+        }
         replay_error = chain.replay_block(b);
         return replay_error.empty();
       });
@@ -130,11 +138,20 @@ RegisterCheckReport check_register(Db& db, const std::string& data_dir) {
                       " blocks behind the journal (checked at its own block)");
   }
   const core::State& state = chain.state();
+  uint64_t transfers = 0;
   for (const core::SecuritySet& s : state.factory().securities()) {
     const auto* t = state.contract_as<core::SecurityToken>(s.token);
     if (t == nullptr) continue;
     ++r.securities;
+    transfers += transfer_logs[s.token];
     check_security(db, *t, r);
+  }
+  // Every Transfer event once: none lost, none projected twice.
+  const auto movements = db.query_one("SELECT COUNT(*) FROM movements");
+  r.movements = static_cast<uint64_t>(movements->i64(0));
+  if (r.movements != transfers) {
+    problem(r, "the register has " + std::to_string(r.movements) + " movements, the journal " +
+                   std::to_string(transfers) + " Transfer events");
   }
   const auto count = db.query_one("SELECT COUNT(*) FROM securities");
   if (count && static_cast<size_t>(count->i64(0)) != r.securities) {

@@ -75,8 +75,9 @@ struct AuditEntry {
 
 class InvestorRecords {
  public:
-  // The database must be migrated (schema.h).
-  InvestorRecords(Db& db, TaxIdKey key) : db_(db), key_(key) {}
+  // The database must be migrated (schema.h). Without a key, records with a tax id can be
+  // neither added nor read whole (profiles() needs none).
+  InvestorRecords(Db& db, std::optional<TaxIdKey> key) : db_(db), key_(key) {}
 
   // Validates and stores a stakeholder; returns its id. Audited ("create").
   int64_t add(const Stakeholder& s, const std::string& actor);
@@ -97,8 +98,9 @@ class InvestorRecords {
  private:
   void audit(const std::string& actor, const std::string& action,
              std::optional<int64_t> stakeholder, const std::string& detail);
+  const TaxIdKey& key() const;
   Db& db_;
-  TaxIdKey key_;
+  std::optional<TaxIdKey> key_;
 };
 
 // "YYYY-MM-DD" with a real calendar date.

@@ -21,7 +21,8 @@ struct RegisterCheckReport {
   std::string block_hash;
   uint64_t journal_head = 0;
   size_t securities = 0;
-  size_t holders = 0;  // holder positions compared, over all securities
+  size_t holders = 0;     // holder positions compared, over all securities
+  uint64_t movements = 0;  // rows, equal to the Transfer events of the securities
 };
 
 // The chain configuration a data directory records (DIR/genesis.json). Throws
@@ -31,7 +32,8 @@ chain::ChainConfig data_dir_config(const std::string& data_dir);
 // Replays the journal up to the register's last block and compares, for every security the
 // factory created: that the register knows it, the total supply with the sum of the register's
 // balances, the holder count, every holder's balance and frozen amount and frozen flag; and the
-// last block's hash with the register's cursor.
+// last block's hash with the register's cursor; and that the register holds one movement per
+// Transfer event of a security in the journal (none lost, none twice).
 RegisterCheckReport check_register(Db& db, const std::string& data_dir);
 
 // Empties the register and projects every block of the journal again (genesis first). `progress`
