@@ -4,6 +4,9 @@
 #include "stoa/ta/register_feed.h"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <thread>
 
 #include "backends.h"
 #include "chain/chain_test_util.h"
@@ -31,11 +34,13 @@ class RegisterFeedTest : public ::testing::TestWithParam<Backend> {
     db_ = testing::fresh_db(GetParam(), &url_);
   }
   // Runs a node, feeds the register from its block stream, sends a small history.
-  void run_node(bool first) {
+  void run_node(bool first, const std::function<void(node::Node&)>& while_running = {}) {
     node::NodeOptions o;
     o.data_dir = dir_;
     o.dev = true;
     o.port = 0;
+    RegisterRest rest(url_);
+    o.extra_routes = rest.routes();
     node::Node n(o);
     auto feed = std::make_unique<RegisterFeed>(n.ledger(), open_db(url_));
     const Address token = create_address(core::factory_address(), 0);
@@ -49,6 +54,14 @@ class RegisterFeedTest : public ::testing::TestWithParam<Backend> {
       send(0, core::factory_address(),
            "createSecurity(string,string,uint8,uint8,address,address)",
            {"Feed Co", "FEED", 0, 5, dev_key(1).address(), dev_key(2).address()});
+      // Admission needs the contracts to exist: wait for the creation's block.
+      for (int i = 0; i < 5000; ++i) {
+        {
+          auto lock = n.ledger().read_lock();
+          if (!n.ledger().chain().state().factory().securities().empty()) break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
       for (int i = 3; i < 8; ++i)
         send(2, registry, "onboard(address,bytes2,uint8,uint256)",
              {dev_key(i).address(), b2("US"), 1, 0});
@@ -62,6 +75,7 @@ class RegisterFeedTest : public ::testing::TestWithParam<Backend> {
       send(i, token, "transfer(address,uint256)", {dev_key(i + 1).address(), U256(50)});
     const uint64_t head = n.ledger().mine();
     ASSERT_TRUE(feed->wait_for(head, std::chrono::seconds(20))) << feed->error();
+    if (while_running) while_running(n);
     feed.reset();
   }
   std::map<int, uint64_t> nonce_;
@@ -103,6 +117,41 @@ TEST_P(RegisterFeedTest, FollowsTheNodeAndRegisterCheckProvesItEqualsTheLedger) 
   r = check_register(*db_, dir_);
   EXPECT_TRUE(r.ok) << (r.problems.empty() ? "" : r.problems[0]);
   EXPECT_EQ(r.movements, 5u + 4u + 1u + 4u);
+}
+
+TEST_P(RegisterFeedTest, TheNodeServesTheCapTableOverRest) {
+  run_node(true, [](node::Node& n) {
+    n.bind();
+    n.start();
+    httplib::Client c("127.0.0.1", n.port());
+    auto res = c.Get("/v1/register/securities/FEED/cap-table");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    const auto j = nlohmann::json::parse(res->body);
+    EXPECT_EQ(j["security"]["symbol"], "FEED");
+    EXPECT_EQ(j["holderCount"], 5);
+    EXPECT_EQ(j["total"], "2500");
+    EXPECT_FALSE(j["holders"][0].contains("jurisdiction"));  // no personal data over REST yet
+    EXPECT_FALSE(j.contains("byJurisdiction"));
+    res = c.Get("/v1/register/securities/FEED/cap-table?atBlock=0");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(nlohmann::json::parse(res->body)["holderCount"], 0);  // the genesis block
+    res = c.Get("/v1/register/securities/FEED/cap-table?atBlock=999999");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400);
+    res = c.Get("/v1/register/securities/NOPE/cap-table");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404);
+    res = c.Get("/v1/register/securities/FEED/cap-table?atDate=2020-13-01");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400);
+    // Documented in the OpenAPI document like the node's own routes.
+    const auto doc = nlohmann::json::parse(node::openapi_document());
+    for (const std::string& path : n.rest_paths())
+      EXPECT_TRUE(doc["paths"].contains(path)) << path;
+    n.stop();
+  });
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RegisterFeedTest,
