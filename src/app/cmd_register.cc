@@ -78,8 +78,8 @@ int register_rebuild(const cli::ParsedArgs& a) {
   const std::string dir = a.get_or("--data", "./stoa-data");
   auto db = ta::open_db(db_url(a));
   const uint64_t n = ta::rebuild_register(*db, dir, [](uint64_t block) {
-    if (block % 10000 == 0) std::fprintf(stderr, "rebuild: block %llu\n",
-                                         static_cast<unsigned long long>(block));
+    if (block % 10000 == 0)
+      std::fprintf(stderr, "rebuild: block %llu\n", static_cast<unsigned long long>(block));
   });
   std::printf("rebuilt: %llu blocks projected\n", static_cast<unsigned long long>(n));
   return 0;
@@ -110,8 +110,8 @@ ta::Stakeholder stakeholder_of(const cli::ParsedArgs& a) {
 }
 
 void print_stakeholder(const ta::Stakeholder& s) {
-  std::printf("id: %lld\nkind: %s\nlegal name: %s\n", static_cast<long long>(s.id),
-              s.kind.c_str(), s.legal_name.c_str());
+  std::printf("id: %lld\nkind: %s\nlegal name: %s\n", static_cast<long long>(s.id), s.kind.c_str(),
+              s.legal_name.c_str());
   for (const std::string& p : s.addresses)
     std::printf("address: %s\n", p.c_str());
   std::printf("tax id: %s (%s)\ntax residency: %s\naccreditation: %s%s%s\n", s.tax_id.c_str(),
@@ -133,16 +133,16 @@ int investor(const cli::ParsedArgs& a) {
       size_t start = 0;
       while (start < list->size()) {
         const size_t comma = std::min(list->find(',', start), list->size());
-        records.link_wallet(id, cli::parse_address_arg(list->substr(start, comma - start),
-                                                       "--wallets"),
+        records.link_wallet(id,
+                            cli::parse_address_arg(list->substr(start, comma - start), "--wallets"),
                             std::nullopt, actor());
         start = comma + 1;
       }
     }
     std::printf("%lld\n", static_cast<long long>(id));
   } else if (sub == "show" && a.positional.size() == 2) {
-    const auto s = records.read(static_cast<int64_t>(cli::parse_u64_arg(a.positional[1], "ID")),
-                                actor());
+    const auto s =
+        records.read(static_cast<int64_t>(cli::parse_u64_arg(a.positional[1], "ID")), actor());
     if (!s) throw ta::RecordError("no stakeholder " + a.positional[1]);
     print_stakeholder(*s);
   } else if (sub == "link" && a.positional.size() == 3) {
@@ -180,9 +180,9 @@ int cmd_report(const Args& args) {
   ta::CapTableQuery q;
   std::string format;
   try {
-    a = cli::parse_args(args, {{"--data", "--db", "--security", "--at-block", "--at-date",
-                                "--format"},
-                               {"--help"}});
+    a = cli::parse_args(
+        args,
+        {{"--data", "--db", "--security", "--at-block", "--at-date", "--format"}, {"--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kReportUsage);
       return 0;
@@ -218,11 +218,11 @@ int cmd_report(const Args& args) {
 int cmd_investor(const Args& args) {
   cli::ParsedArgs a;
   try {
-    a = cli::parse_args(args, {{"--data", "--db", "--ta-key", "--kind", "--name", "--residency",
-                                "--tax-id-file", "--tax-id-type", "--accreditation",
-                                "--accreditation-expiry", "--postal-address", "--email", "--phone",
-                                "--wallets", "--identity"},
-                               {"--help"}});
+    a = cli::parse_args(
+        args, {{"--data", "--db", "--ta-key", "--kind", "--name", "--residency", "--tax-id-file",
+                "--tax-id-type", "--accreditation", "--accreditation-expiry", "--postal-address",
+                "--email", "--phone", "--wallets", "--identity"},
+               {"--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kInvestorUsage);
       return 0;

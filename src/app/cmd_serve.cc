@@ -61,6 +61,38 @@ void print_dev_accounts() {
   std::fflush(stdout);
 }
 
+// --allow ADDR,... and --allow-file F: the admission allow-list.
+void parse_allow_list(const cli::ParsedArgs& a, node::NodeOptions& o) {
+  auto allow_one = [&](std::string text, const std::string& where) {
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\r'))
+      text.pop_back();
+    while (!text.empty() && text.front() == ' ')
+      text.erase(0, 1);
+    if (text.empty()) return;
+    const auto addr = Address::parse(text);
+    if (!addr) throw cli::UsageError(where + ": not an address: " + text);
+    o.allow.push_back(*addr);
+  };
+  if (auto list = a.get("--allow")) {
+    size_t start = 0;
+    while (start <= list->size()) {
+      const size_t comma = list->find(',', start);
+      const size_t end = comma == std::string::npos ? list->size() : comma;
+      allow_one(list->substr(start, end - start), "--allow");
+      start = end + 1;
+    }
+  }
+  if (auto file = a.get("--allow-file")) {
+    std::ifstream in(*file);
+    if (!in) throw cli::UsageError("--allow-file: cannot read " + *file);
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+      allow_one(line, "--allow-file " + *file + ":" + std::to_string(n));
+    }
+  }
+}
+
 }  // namespace
 
 int cmd_serve(const Args& args) {
@@ -125,34 +157,7 @@ int cmd_serve(const Args& args) {
     } else if (key_ref || issuer_identity) {
       throw cli::UsageError("the KYC intake needs --kyc-secret-file (a secret is mandatory)");
     }
-    auto allow_one = [&](std::string text, const std::string& where) {
-      while (!text.empty() && (text.back() == ' ' || text.back() == '\r'))
-        text.pop_back();
-      while (!text.empty() && text.front() == ' ')
-        text.erase(0, 1);
-      if (text.empty()) return;
-      const auto addr = Address::parse(text);
-      if (!addr) throw cli::UsageError(where + ": not an address: " + text);
-      o.allow.push_back(*addr);
-    };
-    if (auto list = a.get("--allow")) {
-      size_t start = 0;
-      while (start <= list->size()) {
-        const size_t comma = list->find(',', start);
-        const size_t end = comma == std::string::npos ? list->size() : comma;
-        allow_one(list->substr(start, end - start), "--allow");
-        start = end + 1;
-      }
-    }
-    if (auto file = a.get("--allow-file")) {
-      std::ifstream in(*file);
-      if (!in) throw cli::UsageError("--allow-file: cannot read " + *file);
-      std::string line;
-      for (int n = 1; std::getline(in, line); ++n) {
-        if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
-        allow_one(line, "--allow-file " + *file + ":" + std::to_string(n));
-      }
-    }
+    parse_allow_list(a, o);
     if (auto level = a.get("--log-level")) {
       node::LogLevel l;
       if (!node::parse_log_level(*level, &l)) {
@@ -183,7 +188,8 @@ int cmd_serve(const Args& args) {
     node::Node n(o);
     // The register follows the durable block stream from its cursor; destroyed before the node.
     std::unique_ptr<ta::RegisterFeed> feed;
-    if (with_register) feed = std::make_unique<ta::RegisterFeed>(n.ledger(), ta::open_db(register_url));
+    if (with_register)
+      feed = std::make_unique<ta::RegisterFeed>(n.ledger(), ta::open_db(register_url));
     node::log_event(node::LogLevel::kInfo, "start",
                     {{"data", o.data_dir},
                      {"chainId", n.genesis().chain_id},

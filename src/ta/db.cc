@@ -5,8 +5,7 @@ namespace stoa::ta {
 
 const DbValue& DbRow::at(size_t i) const {
   if (i >= values_.size()) {
-    throw DbError("column " + std::to_string(i) + " of a row of " +
-                  std::to_string(values_.size()));
+    throw DbError("column " + std::to_string(i) + " of a row of " + std::to_string(values_.size()));
   }
   return values_[i];
 }

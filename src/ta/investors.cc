@@ -40,9 +40,9 @@ void validate(const Stakeholder& s) {
   if (s.legal_name.empty() || s.legal_name.size() > 200) {
     throw RecordError("a legal name of 1 to 200 bytes is required");
   }
-  if (!s.tax_residency.empty() &&
-      (s.tax_residency.size() != 2 || !std::isupper(static_cast<unsigned char>(s.tax_residency[0])) ||
-       !std::isupper(static_cast<unsigned char>(s.tax_residency[1])))) {
+  if (!s.tax_residency.empty() && (s.tax_residency.size() != 2 ||
+                                   !std::isupper(static_cast<unsigned char>(s.tax_residency[0])) ||
+                                   !std::isupper(static_cast<unsigned char>(s.tax_residency[1])))) {
     throw RecordError("tax residency must be an ISO 3166-1 alpha-2 code such as US");
   }
   if (!s.tax_id.empty() && s.tax_id_type.empty()) {
@@ -109,8 +109,7 @@ Bytes TaxIdKey::seal(const std::string& plaintext, const std::string& aad) const
       EVP_EncryptUpdate(ctx.get(), ct, &len, reinterpret_cast<const uint8_t*>(plaintext.data()),
                         static_cast<int>(plaintext.size())) == 1 &&
       EVP_EncryptFinal_ex(ctx.get(), ct + len, &len) == 1 &&
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
-                          ct + plaintext.size()) == 1;
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes, ct + plaintext.size()) == 1;
   if (!ok) throw RecordError("AES-256-GCM encryption failed");
   return out;
 }
@@ -221,15 +220,14 @@ void InvestorRecords::link_wallet(int64_t stakeholder_id, const Address& wallet,
 }
 
 std::optional<int64_t> InvestorRecords::stakeholder_of(const Address& wallet) {
-  const auto row = db_.query_one(
-      "SELECT stakeholder_id FROM stakeholder_wallets WHERE wallet = ?", {wallet.lower_hex()});
+  const auto row = db_.query_one("SELECT stakeholder_id FROM stakeholder_wallets WHERE wallet = ?",
+                                 {wallet.lower_hex()});
   if (!row) return std::nullopt;
   return row->i64(0);
 }
 
 std::map<std::string, HolderProfile> InvestorRecords::profiles(
-    const std::vector<std::string>& wallets, const std::string& actor,
-    const std::string& purpose) {
+    const std::vector<std::string>& wallets, const std::string& actor, const std::string& purpose) {
   std::map<std::string, HolderProfile> out;
   DbTransaction tx(db_);
   for (const std::string& w : wallets) {

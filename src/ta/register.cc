@@ -199,7 +199,8 @@ void BlockProjection::on_transfer(const core::Log& log, size_t receipt, int64_t 
     h.balance = *now;
     h.balance_changed = h.changed = true;
   }
-  movements_.push_back({index, receipt, tx_hash(receipt), security, kind, from, to, amount, "", ""});
+  movements_.push_back(
+      {index, receipt, tx_hash(receipt), security, kind, from, to, amount, "", ""});
 }
 
 void BlockProjection::on_freeze(const core::Log& log, size_t receipt, int64_t index) {
@@ -251,8 +252,8 @@ void BlockProjection::on_created(const core::Log& log, size_t receipt) {
   s.is_new = true;
   // Name, symbol and decimals: the createSecurity call of the transaction, when it is one.
   const chain::Transaction& tx = block_.transactions.at(receipt).tx;
-  const Bytes32 sel = keccak256(
-      std::string_view("createSecurity(string,string,uint8,uint8,address,address)"));
+  const Bytes32 sel =
+      keccak256(std::string_view("createSecurity(string,string,uint8,uint8,address,address)"));
   if (tx.to == core::factory_address() && tx.data.size() >= 4 &&
       std::equal(tx.data.begin(), tx.data.begin() + 4, sel.b.begin())) {
     const auto v = abi::decode(types({"string", "string", "uint8", "uint8", "address", "address"}),
@@ -314,9 +315,8 @@ void BlockProjection::write() {
         {key.first, key.second, encode_amount(h.balance), encode_amount(h.frozen_amount),
          int64_t{h.frozen ? 1 : 0}});
     if (h.balance_changed) {
-      db_.exec(
-          "INSERT INTO balance_history (security, holder, block, balance) VALUES (?, ?, ?, ?)",
-          {key.first, key.second, number, encode_amount(h.balance)});
+      db_.exec("INSERT INTO balance_history (security, holder, block, balance) VALUES (?, ?, ?, ?)",
+               {key.first, key.second, number, encode_amount(h.balance)});
     }
   }
 }
@@ -364,8 +364,8 @@ void Register::apply(const chain::Block& block) {
 
 void Register::reset() {
   DbTransaction tx(db_);
-  for (const char* t : {"register_cursor", "register_blocks", "securities", "movements",
-                        "balances", "balance_history", "freeze_events"}) {
+  for (const char* t : {"register_cursor", "register_blocks", "securities", "movements", "balances",
+                        "balance_history", "freeze_events"}) {
     db_.exec(std::string("DELETE FROM ") + t);
   }
   tx.commit();

@@ -37,11 +37,10 @@ void check_security(Db& db, const core::SecurityToken& t, RegisterCheckReport& r
     return;
   }
   std::map<std::string, RegisterHolding> reg;
-  for (const DbRow& row : db.query(
-           "SELECT holder, balance, frozen_amount, frozen FROM balances WHERE security = ?",
-           {token})) {
-    reg[row.text(0)] = {*decode_amount(row.text(1)), *decode_amount(row.text(2)),
-                        row.i64(3) != 0};
+  for (const DbRow& row :
+       db.query("SELECT holder, balance, frozen_amount, frozen FROM balances WHERE security = ?",
+                {token})) {
+    reg[row.text(0)] = {*decode_amount(row.text(1)), *decode_amount(row.text(2)), row.i64(3) != 0};
   }
   U256 sum(0);
   size_t holders = 0;
@@ -107,13 +106,14 @@ RegisterCheckReport check_register(Db& db, const std::string& data_dir) {
   std::string replay_error;
   const Bytes32 transfer = keccak256(std::string_view("Transfer(address,address,uint256)"));
   std::map<Address, uint64_t> transfer_logs;  // by emitting contract, in successful receipts
-  const std::string e = store::read_blocks(
-      store::posix_env(), data_dir, cfg, [&](const chain::Block& b) {
+  const std::string e =
+      store::read_blocks(store::posix_env(), data_dir, cfg, [&](const chain::Block& b) {
         r.journal_head = b.header.number;
         if (b.header.number > r.block) return true;  // counted, not replayed
         for (const chain::Receipt& rc : b.receipts) {
           for (const core::Log& l : rc.logs) {
-            if (rc.success && !l.topics.empty() && l.topics[0] == transfer) ++transfer_logs[l.address];
+            if (rc.success && !l.topics.empty() && l.topics[0] == transfer)
+              ++transfer_logs[l.address];
           }
         }
         replay_error = chain.replay_block(b);
@@ -130,8 +130,8 @@ RegisterCheckReport check_register(Db& db, const std::string& data_dir) {
   }
   r.block_hash = "0x" + to_hex(chain.head().hash.view());
   if (r.block_hash != reg.last_hash()) {
-    problem(r, "block " + std::to_string(r.block) + " is " + r.block_hash +
-                   " in the journal, " + reg.last_hash() + " in the register");
+    problem(r, "block " + std::to_string(r.block) + " is " + r.block_hash + " in the journal, " +
+                   reg.last_hash() + " in the register");
   }
   if (r.journal_head > r.block) {
     r.notes.push_back("the register is " + std::to_string(r.journal_head - r.block) +

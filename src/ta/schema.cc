@@ -149,8 +149,7 @@ int migrate(Db& db, std::optional<int> target) {
   int at = schema_version(db);
   if (at > latest_schema_version()) {
     throw DbError("the database is at schema version " + std::to_string(at) +
-                  ", newer than this stoa knows (" + std::to_string(latest_schema_version()) +
-                  ")");
+                  ", newer than this stoa knows (" + std::to_string(latest_schema_version()) + ")");
   }
   const int to = target.value_or(latest_schema_version());
   for (const Migration& m : migrations()) {

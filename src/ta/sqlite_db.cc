@@ -12,10 +12,9 @@ namespace {
 class SqliteDb final : public Db {
  public:
   explicit SqliteDb(const std::string& path) {
-    const int rc = sqlite3_open_v2(path.c_str(), &db_,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                       SQLITE_OPEN_FULLMUTEX,
-                                   nullptr);
+    const int rc = sqlite3_open_v2(
+        path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+        nullptr);
     if (rc != SQLITE_OK) {
       const std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
       sqlite3_close(db_);
@@ -58,9 +57,11 @@ class SqliteDb final : public Db {
       const int rc = sqlite3_step(st);
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) {
-        const std::string msg = sqlite3_errmsg(db_);
+        std::string msg = std::string("sqlite: ") + sqlite3_errmsg(db_);
         sqlite3_reset(st);
-        throw DbError("sqlite: " + msg + " in: " + sql);
+        msg += " in: ";
+        msg += sql;
+        throw DbError(msg);
       }
       rows.push_back(row(st));
     }

@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -77,18 +78,39 @@ class PgServer {
     const std::string start = as_user + bindir + "/pg_ctl -D " + data + " -l " + dir_ +
                               "/server.log -w -t 60 -o \"-k " + dir_ +
                               " -c listen_addresses='' -c fsync=off -c port=5432\" start"
-                              " > " + dir_ + "/pg_ctl.log 2>&1";
+                              " > " +
+                              dir_ + "/pg_ctl.log 2>&1";
     if (std::system(start.c_str()) != 0) {
       throw std::runtime_error("pg_ctl start failed: see " + dir_ + "/server.log");
     }
     std::ifstream pidfile(data + "/postmaster.pid");
     pidfile >> pid_;
     if (pid_ <= 0) throw std::runtime_error("no postmaster.pid in " + data);
+    start_watchdog();
+  }
+
+  // A process that outlives this binary if it is killed (SIGKILL, a timeout, a broken pipe):
+  // once its parent is gone it stops the server by PID and removes the directory.
+  void start_watchdog() {
+    const std::string script = "while kill -0 " + std::to_string(getpid()) +
+                               " 2>/dev/null; do sleep 1; done; kill -INT " + std::to_string(pid_) +
+                               " 2>/dev/null; sleep 3; kill -KILL " + std::to_string(pid_) +
+                               " 2>/dev/null; rm -rf " + dir_;
+    watchdog_ = fork();
+    if (watchdog_ == 0) {
+      execl("/bin/sh", "sh", "-c", script.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
   }
 
   // Fast shutdown by PID, then SIGKILL if it lingers; removes the directory.
   void stop() {
     admin_.reset();
+    if (watchdog_ > 0) {
+      kill(watchdog_, SIGKILL);
+      waitpid(watchdog_, nullptr, 0);
+      watchdog_ = 0;
+    }
     if (pid_ > 0) {
       kill(pid_, SIGINT);
       for (int i = 0; i < 200 && kill(pid_, 0) == 0; ++i)
@@ -121,6 +143,7 @@ class PgServer {
 
  private:
   pid_t pid_ = 0;
+  pid_t watchdog_ = 0;
   std::string dir_;
   int databases_ = 0;
   std::unique_ptr<Db> admin_;

@@ -75,8 +75,9 @@ TEST_P(DbTest, BadSqlAndWrongParameterCountAreErrors) {
 
 TEST_P(DbTest, AmountsSortNumericallyAndCompareByBytes) {
   db_->exec_script(render_sql("CREATE TABLE a (v {AMOUNT} NOT NULL)", db_->dialect()));
-  const std::vector<U256> values = {U256::max(), U256(0), U256(10), U256(9),
-                                    *U256::from_dec("1000000000000000000000000"), U256(100)};
+  const std::vector<U256> values = {
+      U256::max(), U256(0), U256(10), U256(9), *U256::from_dec("1000000000000000000000000"),
+      U256(100)};
   for (const U256& v : values)
     db_->exec("INSERT INTO a (v) VALUES (?)", {encode_amount(v)});
   const auto rows = db_->query("SELECT v FROM a ORDER BY v", {});
@@ -94,9 +95,9 @@ TEST_P(DbTest, MigratesUpFromAnEmptyDatabase) {
   EXPECT_EQ(schema_version(*db_), 0);
   EXPECT_EQ(migrate(*db_), latest_schema_version());
   EXPECT_EQ(schema_version(*db_), latest_schema_version());
-  for (const char* t : {"stakeholders", "stakeholder_wallets", "audit_log", "register_cursor",
-                        "register_blocks", "securities", "movements", "balances",
-                        "balance_history", "freeze_events"}) {
+  for (const char* t :
+       {"stakeholders", "stakeholder_wallets", "audit_log", "register_cursor", "register_blocks",
+        "securities", "movements", "balances", "balance_history", "freeze_events"}) {
     EXPECT_TRUE(db_->has_table(t)) << t;
   }
   const auto rows = db_->query("SELECT version, name FROM schema_migrations ORDER BY version", {});

@@ -113,8 +113,8 @@ History make_history(int days, size_t extra_purchasers) {
     if (d % 7 == 0) {  // refused: the receiver is not onboarded
       b.call(b.investor_key(0), token, "transfer(address,uint256)", {outsider, U256(1)});
     }
-    if (d == 10) b.call(Builder::kOfficer, token, "freezePartialTokens(address,uint256)",
-                        {inv[2], U256(100)});
+    if (d == 10)
+      b.call(Builder::kOfficer, token, "freezePartialTokens(address,uint256)", {inv[2], U256(100)});
     if (d == 12) b.call(Builder::kOfficer, token, "setAddressFrozen(address,bool)", {inv[3], true});
     if (d == 15) {
       b.call(Builder::kIssuer, token, "forcedTransfer(address,address,uint256,string,bytes32)",

@@ -87,8 +87,7 @@ TEST_P(InvestorsTest, ATaxIdOpensOnlyWithItsKeyAndInItsOwnRow) {
   InvestorRecords wrong(*db_, test_key(8));
   EXPECT_THROW(wrong.read(a, "agent"), RecordError);
   // Copying one row's ciphertext into another row does not decrypt there.
-  const Bytes sealed =
-      db_->query_one("SELECT tax_id FROM stakeholders WHERE id = ?", {a})->blob(0);
+  const Bytes sealed = db_->query_one("SELECT tax_id FROM stakeholders WHERE id = ?", {a})->blob(0);
   db_->exec("UPDATE stakeholders SET tax_id = ? WHERE id = ?", {sealed, bid});
   EXPECT_THROW(r.read(bid, "agent"), RecordError);
 }

@@ -47,12 +47,12 @@ class RegisterFeedTest : public ::testing::TestWithParam<Backend> {
     const Address registry = create_address(core::factory_address(), 1);
     auto send = [&](int k, const Address& to, std::string_view sig, const abi::ValueList& args) {
       std::string detail;
-      const auto e = n.ledger().submit(signed_call(dev_key(k), nonce_[k]++, to, sig, args), &detail);
+      const auto e =
+          n.ledger().submit(signed_call(dev_key(k), nonce_[k]++, to, sig, args), &detail);
       ASSERT_EQ(e, chain::AdmitError::kOk) << detail;
     };
     if (first) {
-      send(0, core::factory_address(),
-           "createSecurity(string,string,uint8,uint8,address,address)",
+      send(0, core::factory_address(), "createSecurity(string,string,uint8,uint8,address,address)",
            {"Feed Co", "FEED", 0, 5, dev_key(1).address(), dev_key(2).address()});
       // Admission needs the contracts to exist: wait for the creation's block.
       for (int i = 0; i < 5000; ++i) {

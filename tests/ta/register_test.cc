@@ -61,8 +61,8 @@ TEST_P(RegisterTest, CapTableAtEveryPastBlockEqualsTheLedgerState) {
   EXPECT_GT(compared, 500u);
   // Frozen amounts at the head equal the ledger's.
   for (const auto& [a, v] : h.at_block.back().frozen_tokens) {
-    const auto row = db_->query_one("SELECT frozen_amount FROM balances WHERE holder = ?",
-                                    {a.lower_hex()});
+    const auto row =
+        db_->query_one("SELECT frozen_amount FROM balances WHERE holder = ?", {a.lower_hex()});
     ASSERT_TRUE(row.has_value());
     EXPECT_EQ(decode_amount(row->text(0)), v);
   }
@@ -198,8 +198,8 @@ TEST_P(RegisterTest, CountsByJurisdictionAndAccreditationWithThresholdsFlagged) 
     by_j += n;
   EXPECT_EQ(by_j, t.holders_of_record);
   EXPECT_EQ(t.by_jurisdiction.count("GB"), 1u);
-  EXPECT_EQ(t.non_accredited_holders, t.by_accreditation["non-accredited"] +
-                                          t.by_accreditation["unknown"]);
+  EXPECT_EQ(t.non_accredited_holders,
+            t.by_accreditation["non-accredited"] + t.by_accreditation["unknown"]);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RegisterTest,
@@ -215,7 +215,8 @@ TEST(CrossBackend, CapTableReportsAreByteIdentical) {
   Register b(*pg);
   feed(a, 0, h.chain->height());
   feed(b, 0, h.chain->height());
-  for (uint64_t n : {3ULL, 12ULL, 20ULL, 30ULL, static_cast<unsigned long long>(h.chain->height())}) {
+  for (uint64_t n :
+       {3ULL, 12ULL, 20ULL, 30ULL, static_cast<unsigned long long>(h.chain->height())}) {
     const CapTableQuery q{"ACME", n, std::nullopt, "t"};
     const CapTable x = cap_table(*sqlite, nullptr, q);
     const CapTable y = cap_table(*pg, nullptr, q);

@@ -20,8 +20,8 @@
 
 namespace stoa::ta {
 
-inline constexpr size_t k12gHoldersOfRecord = 2000;   // Exchange Act §12(g)(1)(A)(i)
-inline constexpr size_t k12gNonAccredited = 500;      // §12(g)(1)(A)(ii)
+inline constexpr size_t k12gHoldersOfRecord = 2000;         // Exchange Act §12(g)(1)(A)(i)
+inline constexpr size_t k12gNonAccredited = 500;            // §12(g)(1)(A)(ii)
 inline constexpr size_t k506bNonAccreditedPurchasers = 35;  // Rule 506(b)(2)(i): at most 35
 
 // A query the caller got wrong (unknown security, a block the register has not reached, a
@@ -54,12 +54,12 @@ struct CapTable {
   uint64_t block_timestamp = 0;
   std::string date;  // the block's UTC date
   U256 total;
-  std::vector<CapTableHolder> holders;  // largest balance first, then by address
-  size_t holders_of_record = 0;         // stakeholders + wallets without a record
-  std::map<std::string, size_t> by_jurisdiction;    // holders of record
-  std::map<std::string, size_t> by_accreditation;   // holders of record
-  size_t non_accredited_holders = 0;                // non-accredited or unknown
-  size_t non_accredited_purchasers = 0;             // of issuances up to the block
+  std::vector<CapTableHolder> holders;             // largest balance first, then by address
+  size_t holders_of_record = 0;                    // stakeholders + wallets without a record
+  std::map<std::string, size_t> by_jurisdiction;   // holders of record
+  std::map<std::string, size_t> by_accreditation;  // holders of record
+  size_t non_accredited_holders = 0;               // non-accredited or unknown
+  size_t non_accredited_purchasers = 0;            // of issuances up to the block
   std::vector<std::string> flags;
 };
 

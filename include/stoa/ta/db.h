@@ -32,7 +32,7 @@ class DbRow {
   explicit DbRow(std::vector<DbValue> v) : values_(std::move(v)) {}
   size_t size() const { return values_.size(); }
   bool is_null(size_t i) const { return std::holds_alternative<std::monostate>(at(i)); }
-  int64_t i64(size_t i) const;            // an integer column (throws on another type)
+  int64_t i64(size_t i) const;              // an integer column (throws on another type)
   const std::string& text(size_t i) const;  // a text column
   const Bytes& blob(size_t i) const;        // a blob (bytea) column
   std::optional<std::string> opt_text(size_t i) const;

@@ -45,12 +45,12 @@ struct Stakeholder {
   int64_t id = 0;
   std::string kind;  // "individual", "entity" or "trust"
   std::string legal_name;
-  std::vector<std::string> addresses;  // postal addresses, one string each
-  std::string tax_id;                  // in memory only; encrypted in the database
-  std::string tax_id_type;             // e.g. SSN, EIN, ITIN, foreign TIN
-  std::string tax_residency;           // ISO 3166-1 alpha-2 ("US"), or ""
-  std::string accreditation_basis;     // e.g. "income", "net worth", "entity"; "" = none
-  std::string accreditation_expiry;    // YYYY-MM-DD, or "" (no expiry)
+  std::vector<std::string> addresses;           // postal addresses, one string each
+  std::string tax_id;                           // in memory only; encrypted in the database
+  std::string tax_id_type;                      // e.g. SSN, EIN, ITIN, foreign TIN
+  std::string tax_residency;                    // ISO 3166-1 alpha-2 ("US"), or ""
+  std::string accreditation_basis;              // e.g. "income", "net worth", "entity"; "" = none
+  std::string accreditation_expiry;             // YYYY-MM-DD, or "" (no expiry)
   std::map<std::string, std::string> contacts;  // e.g. email, phone
 };
 

@@ -21,7 +21,7 @@ struct RegisterCheckReport {
   std::string block_hash;
   uint64_t journal_head = 0;
   size_t securities = 0;
-  size_t holders = 0;     // holder positions compared, over all securities
+  size_t holders = 0;      // holder positions compared, over all securities
   uint64_t movements = 0;  // rows, equal to the Transfer events of the securities
 };
 
