@@ -62,7 +62,7 @@ nlohmann::json RegisterRest::cap_table(const node::HttpRequest& req) {
   if (req.has_param("atBlock")) {
     const std::string v = req.get_param_value("atBlock");
     if (v.empty() || v.size() > 19 || v.find_first_not_of("0123456789") != std::string::npos) {
-      throw node::RestError{400, "invalid_param", "atBlock: expected a block number"};
+      throw node::RestError{400, "bad_request", "atBlock: expected a block number"};
     }
     q.at_block = std::stoull(v);
   }
@@ -82,10 +82,10 @@ nlohmann::json RegisterRest::cap_table(const node::HttpRequest& req) {
   } catch (const QueryError& e) {
     const std::string m = e.what();
     throw node::RestError{m.starts_with("no security") ? 404 : 400,
-                          m.starts_with("no security") ? "not_found" : "invalid_param", m};
+                          m.starts_with("no security") ? "not_found" : "bad_request", m};
   } catch (const DbError& e) {
     db_.reset();  // reconnect next time
-    throw node::RestError{503, "register_unavailable", e.what()};
+    throw node::RestError{503, "unavailable", e.what()};
   }
 }
 
