@@ -12,6 +12,7 @@
 #include "stoa/ta/cap_table.h"
 #include "stoa/ta/investors.h"
 #include "stoa/ta/register_check.h"
+#include "stoa/ta/reports.h"
 #include "stoa/ta/schema.h"
 
 namespace stoa::app {
@@ -29,8 +30,14 @@ constexpr const char* kRegisterUsage =
 constexpr const char* kReportUsage =
     "usage: stoa report cap-table --security ADDR|SYMBOL [--at-block N | --at-date YYYY-MM-DD]\n"
     "                             [--format csv|json] [--data DIR] [--db URL]\n"
-    "  the cap table from the register at a block, or at the end of a UTC date (the last block\n"
-    "  at or before it); default: the register's last block\n";
+    "       stoa report holders --security ADDR|SYMBOL [--at-block N | --at-date YYYY-MM-DD]\n"
+    "       stoa report journal --security ADDR|SYMBOL --from YYYY-MM-DD --to YYYY-MM-DD\n"
+    "                           [--format csv|json]\n"
+    "  cap-table  holders, balances, percentages, counts and thresholds at a block, or at the end\n"
+    "             of a UTC date (the last block at or before it); default: the last block\n"
+    "  holders    the holder list (CSV) with the stakeholders' names (an audited read)\n"
+    "  journal    every issuance, transfer, cancellation, forced transfer and recovery in the\n"
+    "             period (UTC dates, inclusive)\n";
 
 constexpr const char* kInvestorUsage =
     "usage: stoa investor add --kind individual|entity|trust --name NAME [--residency CC]\n"
@@ -155,6 +162,31 @@ int investor(const cli::ParsedArgs& a) {
   return 0;
 }
 
+int report(const cli::ParsedArgs& a, const ta::CapTableQuery& q, const std::string& format) {
+  auto db = ta::open_db(db_url(a));
+  ta::migrate(*db);
+  ta::InvestorRecords records(*db, std::nullopt);
+  std::string out;
+  try {
+    const std::string& what = a.positional[0];
+    if (what == "cap-table") {
+      const ta::CapTable t = ta::cap_table(*db, &records, q);
+      out = format == "csv" ? ta::cap_table_csv(t) : ta::cap_table_json(t).dump(2) + "\n";
+    } else if (what == "holders") {
+      out = ta::holder_list_csv(*db, records, q);
+    } else {
+      const auto j = ta::transfer_journal(*db, q.security, *a.get("--from"), *a.get("--to"));
+      out = format == "csv" ? ta::transfer_journal_csv(j)
+                            : ta::transfer_journal_json(j).dump(2) + "\n";
+    }
+  } catch (const ta::QueryError& e) {
+    std::fprintf(stderr, "stoa report: %s\n", e.what());
+    return 1;
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
 }  // namespace
 
 int cmd_register(const Args& args) {
@@ -180,15 +212,17 @@ int cmd_report(const Args& args) {
   ta::CapTableQuery q;
   std::string format;
   try {
-    a = cli::parse_args(
-        args,
-        {{"--data", "--db", "--security", "--at-block", "--at-date", "--format"}, {"--help"}});
+    a = cli::parse_args(args, {{"--data", "--db", "--security", "--at-block", "--at-date",
+                                "--format", "--from", "--to"},
+                               {"--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kReportUsage);
       return 0;
     }
-    if (a.positional.size() != 1 || a.positional[0] != "cap-table") {
-      throw cli::UsageError("expected cap-table");
+    const std::string what = a.positional.empty() ? "" : a.positional[0];
+    if (a.positional.size() != 1 ||
+        (what != "cap-table" && what != "holders" && what != "journal")) {
+      throw cli::UsageError("expected cap-table, holders or journal");
     }
     q.security = a.require("--security");
     q.at_block = a.get_u64("--at-block");
@@ -196,23 +230,15 @@ int cmd_report(const Args& args) {
     q.actor = actor();
     format = a.get_or("--format", "csv");
     if (format != "csv" && format != "json") throw cli::UsageError("--format: csv or json");
+    if (what == "holders" && format != "csv") throw cli::UsageError("holders: CSV only");
+    if (what == "journal" && (!a.get("--from") || !a.get("--to"))) {
+      throw cli::UsageError("journal needs --from and --to");
+    }
   } catch (const cli::UsageError& e) {
     std::fprintf(stderr, "stoa report: %s\n%s", e.what(), kReportUsage);
     return 2;
   }
-  auto db = ta::open_db(db_url(a));
-  ta::migrate(*db);
-  ta::InvestorRecords records(*db, std::nullopt);
-  try {
-    const ta::CapTable t = ta::cap_table(*db, &records, q);
-    const std::string out =
-        format == "csv" ? ta::cap_table_csv(t) : ta::cap_table_json(t).dump(2) + "\n";
-    std::fwrite(out.data(), 1, out.size(), stdout);
-  } catch (const ta::QueryError& e) {
-    std::fprintf(stderr, "stoa report: %s\n", e.what());
-    return 1;
-  }
-  return 0;
+  return report(a, q, format);
 }
 
 int cmd_investor(const Args& args) {

@@ -27,7 +27,7 @@ const Command kCommands[] = {
     {"register", stoa::app::cmd_register,
      "the transfer agent's register: stoa register check|rebuild [--data DIR] [--db URL]"},
     {"report", stoa::app::cmd_report,
-     "stoa report cap-table --security SYM [--at-block N|--at-date D] [--format csv|json]"},
+     "stoa report cap-table|holders|journal --security SYM [--at-block N|--at-date D]"},
     {"investor", stoa::app::cmd_investor, "investor records: stoa investor add|show|link"},
     {"account", stoa::app::cmd_account, "keystore accounts: stoa account new|import|list"},
     {"call", stoa::app::cmd_call, "call a view: stoa call ADDR \"f(types)(outputs)\" ARGS..."},

@@ -73,6 +73,8 @@ void count_holders(CapTable& t, const std::map<std::string, HolderProfile>& prof
       h.accreditation = "unknown";
     } else {
       h.stakeholder = it->second.stakeholder_id;
+      h.kind = it->second.kind;
+      h.legal_name = it->second.legal_name;
       h.jurisdiction = it->second.tax_residency.empty() ? "unknown" : it->second.tax_residency;
       h.accreditation = it->second.accredited_on(t.date) ? "accredited" : "non-accredited";
     }
@@ -96,13 +98,21 @@ std::string percent_of(const U256& balance, const U256& total) {
   return padded.substr(0, padded.size() - 4) + "." + padded.substr(padded.size() - 4);
 }
 
-std::optional<uint64_t> block_at_date(Db& db, const std::string& date) {
+std::string security_token(Db& db, const std::string& ref) {
+  return find_security(db, ref).token;
+}
+
+int64_t day_start_utc(const std::string& date) {
   if (!is_iso_date(date)) throw QueryError("a date is YYYY-MM-DD, got \"" + date + "\"");
   std::tm tm{};
   tm.tm_year = std::stoi(date.substr(0, 4)) - 1900;
   tm.tm_mon = std::stoi(date.substr(5, 2)) - 1;
   tm.tm_mday = std::stoi(date.substr(8, 2));
-  const int64_t end = static_cast<int64_t>(timegm(&tm)) + 86400;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+std::optional<uint64_t> block_at_date(Db& db, const std::string& date) {
+  const int64_t end = day_start_utc(date) + 86400;
   const auto row = db.query_one(
       "SELECT number FROM register_blocks WHERE timestamp < ? ORDER BY number DESC LIMIT 1", {end});
   if (!row) return std::nullopt;
@@ -131,7 +141,7 @@ CapTable cap_table(Db& db, InvestorRecords* records, const CapTableQuery& q) {
            {s.token, block})) {
     const U256 v = *decode_amount(r.text(1));
     if (v.is_zero()) continue;
-    t.holders.push_back({r.text(0), v, "", std::nullopt, "", ""});
+    t.holders.push_back({r.text(0), v, "", std::nullopt, "", "", "", ""});
     t.total = *t.total.checked_add(v);
   }
   std::sort(t.holders.begin(), t.holders.end(), [](const auto& a, const auto& b2) {
@@ -151,8 +161,9 @@ CapTable cap_table(Db& db, InvestorRecords* records, const CapTableQuery& q) {
       wallets.insert(h.holder);
     for (const DbRow& m : mints)
       wallets.insert(m.text(0));
-    profiles = records->profiles({wallets.begin(), wallets.end()}, q.actor,
-                                 "cap table " + t.token + " at block " + std::to_string(t.block));
+    profiles =
+        records->profiles({wallets.begin(), wallets.end()}, q.actor,
+                          q.purpose + " " + t.token + " at block " + std::to_string(t.block));
   }
   count_holders(t, profiles);
   std::set<std::string> non_accredited;  // stakeholder ids, or wallets without a record

@@ -232,12 +232,14 @@ std::map<std::string, HolderProfile> InvestorRecords::profiles(
   DbTransaction tx(db_);
   for (const std::string& w : wallets) {
     const auto row = db_.query_one(
-        "SELECT s.id, s.tax_residency, s.accreditation_basis, s.accreditation_expiry "
+        "SELECT s.id, s.kind, s.legal_name, s.tax_residency, s.accreditation_basis, "
+        "s.accreditation_expiry "
         "FROM stakeholder_wallets w JOIN stakeholders s ON s.id = w.stakeholder_id "
         "WHERE w.wallet = ?",
         {w});
     if (!row) continue;
-    out[w] = HolderProfile{row->i64(0), row->text(1), row->text(2), row->text(3)};
+    out[w] = HolderProfile{row->i64(0),  row->text(1), row->text(2),
+                           row->text(3), row->text(4), row->text(5)};
   }
   audit(actor, "read-profiles", std::nullopt,
         purpose + ": " + std::to_string(out.size()) + " records");

@@ -45,10 +45,12 @@ class RegisterFeedTest : public ::testing::TestWithParam<Backend> {
     auto feed = std::make_unique<RegisterFeed>(n.ledger(), open_db(url_));
     const Address token = create_address(core::factory_address(), 0);
     const Address registry = create_address(core::factory_address(), 1);
+    std::vector<Bytes32> sent;
     auto send = [&](int k, const Address& to, std::string_view sig, const abi::ValueList& args) {
       std::string detail;
-      const auto e =
-          n.ledger().submit(signed_call(dev_key(k), nonce_[k]++, to, sig, args), &detail);
+      chain::SignedTransaction tx = signed_call(dev_key(k), nonce_[k]++, to, sig, args);
+      sent.push_back(tx.hash);
+      const auto e = n.ledger().submit(std::move(tx), &detail);
       ASSERT_EQ(e, chain::AdmitError::kOk) << detail;
     };
     if (first) {
@@ -73,7 +75,16 @@ class RegisterFeedTest : public ::testing::TestWithParam<Backend> {
     }
     for (int i = 3; i < 7; ++i)
       send(i, token, "transfer(address,uint256)", {dev_key(i + 1).address(), U256(50)});
-    const uint64_t head = n.ledger().mine();
+    // Every transaction in a block, then the register up to the head.
+    for (const Bytes32& hash : sent) {
+      for (int i = 0; i < 10000 && n.ledger().pending(hash); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    uint64_t head = 0;
+    {
+      auto lock = n.ledger().read_lock();
+      head = n.ledger().chain().height();
+    }
     ASSERT_TRUE(feed->wait_for(head, std::chrono::seconds(20))) << feed->error();
     if (while_running) while_running(n);
     feed.reset();

@@ -8,6 +8,7 @@
 #include "history.h"
 #include "stoa/ta/amount.h"
 #include "stoa/ta/cap_table.h"
+#include "stoa/ta/reports.h"
 #include "stoa/ta/schema.h"
 
 namespace stoa::ta {
@@ -224,6 +225,11 @@ TEST(CrossBackend, CapTableReportsAreByteIdentical) {
     EXPECT_EQ(cap_table_json(x).dump(2), cap_table_json(y).dump(2)) << n;
     EXPECT_FALSE(x.holders.empty());
   }
+  const auto ja = transfer_journal(*sqlite, "ACME", "2026-01-01", "2026-12-31");
+  const auto jb = transfer_journal(*pg, "ACME", "2026-01-01", "2026-12-31");
+  EXPECT_EQ(transfer_journal_csv(ja), transfer_journal_csv(jb));
+  EXPECT_EQ(transfer_journal_json(ja).dump(), transfer_journal_json(jb).dump());
+  EXPECT_GT(ja.size(), 50u);
 }
 
 TEST(PercentTest, FlooredToFourDecimalsExactly) {

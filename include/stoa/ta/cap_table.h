@@ -35,6 +35,7 @@ struct CapTableQuery {
   std::optional<uint64_t> at_block;
   std::optional<std::string> at_date;  // YYYY-MM-DD: the last block at or before its end (UTC)
   std::string actor = "report";        // for the audit log of the investor records read
+  std::string purpose = "cap table";   // for the audit log
 };
 
 struct CapTableHolder {
@@ -42,8 +43,9 @@ struct CapTableHolder {
   U256 balance;
   std::string percent;  // of the total, floored to 4 decimals ("12.3456")
   std::optional<int64_t> stakeholder;
-  std::string jurisdiction;   // tax residency; "unknown" without a record
-  std::string accreditation;  // "accredited", "non-accredited" or "unknown"
+  std::string jurisdiction;      // tax residency; "unknown" without a record
+  std::string accreditation;     // "accredited", "non-accredited" or "unknown"
+  std::string kind, legal_name;  // from the record ("" without); in the holder list only
 };
 
 struct CapTable {
@@ -65,6 +67,11 @@ struct CapTable {
 
 // `records` may be null (no investor records: everyone "unknown"). Throws QueryError.
 CapTable cap_table(Db& db, InvestorRecords* records, const CapTableQuery& q);
+
+// The token (lowercase hex) of a security given by address or symbol. Throws QueryError.
+std::string security_token(Db& db, const std::string& ref);
+// Seconds since the epoch at the start of a UTC date YYYY-MM-DD. Throws QueryError.
+int64_t day_start_utc(const std::string& date);
 
 // The block a date stands for: the last one at or before the end of that UTC day.
 std::optional<uint64_t> block_at_date(Db& db, const std::string& date);

@@ -57,6 +57,8 @@ struct Stakeholder {
 // What the cap table needs of a holder (reading it is audited).
 struct HolderProfile {
   int64_t stakeholder_id = 0;
+  std::string kind;
+  std::string legal_name;
   std::string tax_residency;
   std::string accreditation_basis;
   std::string accreditation_expiry;
