@@ -48,6 +48,11 @@ std::optional<DbRow> Db::query_one(const std::string& sql, const std::vector<DbV
   return std::move(rows.front());
 }
 
+void Db::relax_commit_durability() {
+  exec_script(dialect() == Dialect::kSqlite ? "PRAGMA synchronous = NORMAL"
+                                            : "SET synchronous_commit = off");
+}
+
 bool Db::has_table(const std::string& name) {
   const char* sql = dialect() == Dialect::kSqlite
                         ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?"

@@ -166,6 +166,7 @@ uint64_t rebuild_register(Db& db, const std::string& data_dir,
                           const std::function<void(uint64_t)>& progress) {
   const chain::ChainConfig cfg = data_dir_config(data_dir);
   Register reg(db);
+  db.relax_commit_durability();  // a rebuild interrupted by a power cut is run again
   reg.reset();
   chain::Chain genesis(cfg);
   reg.apply(genesis.head());

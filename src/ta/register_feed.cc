@@ -10,6 +10,7 @@ namespace stoa::ta {
 
 RegisterFeed::RegisterFeed(node::Ledger& ledger, std::unique_ptr<Db> db)
     : db_(std::move(db)), register_(std::make_unique<Register>(*db_)) {
+  db_->relax_commit_durability();  // the feed's own connection: re-derivable rows only
   next_ = register_->next_block();
   node::log_event(node::LogLevel::kInfo, "register_start", {{"fromBlock", next_.load()}});
   sub_ = ledger.subscribe(register_->next_block(), [this](const chain::Block& b) {

@@ -56,6 +56,11 @@ class Db {
   void begin() { exec_script("BEGIN"); }
   void commit() { exec_script("COMMIT"); }
   void rollback() { exec_script("ROLLBACK"); }
+  // For a connection that only writes what can be derived again (the register's projection):
+  // commits stay atomic, but the last ones may be lost on a power cut (SQLite: synchronous =
+  // NORMAL in WAL mode; PostgreSQL: synchronous_commit = off) — the register's cursor is lost
+  // with them, so those blocks are projected again. Not for investor records or the audit log.
+  void relax_commit_durability();
   // Whether a table exists in the connected schema.
   bool has_table(const std::string& name);
 };
