@@ -5,7 +5,8 @@
 //      fdatasynced one per block: durable transactions per second and the latency of a block.
 //   2. Replay: a journal of real blocks (signed transfers, executed) recovered from scratch:
 //      blocks and transactions per second.
-//   3. Restart from a snapshot of STOA_BENCH_HOLDERS holders (default 1,000,000): snapshot write,
+//   3. Restart from a state image of STOA_BENCH_HOLDERS holders (default 1,000,000): state image
+//   write,
 //      then read + checksum + decode (what a restart does with it), and the content digest of the
 //      whole state (no longer on any block's path: state roots chain per-block deltas).
 // Each part checks its results (heads, digests) and exits non-zero on a wrong answer.
@@ -145,7 +146,8 @@ void replay(const std::string& dir, size_t blocks, size_t per_block) {
   const std::string d = dir + "/replay";
   std::filesystem::remove_all(d);
   store::StoreOptions so;
-  so.snapshot_every = 0;
+  so.image_every = 0;
+  so.image_every_tx = 0;
   Bytes32 digest;
   uint64_t head = 0;
   {
@@ -179,8 +181,8 @@ void replay(const std::string& dir, size_t blocks, size_t per_block) {
       static_cast<double>(r.replayed_transactions) / secs);
 }
 
-void snapshot_restart(const std::string& dir, size_t holders) {
-  std::printf("\n3. Snapshot of %zu holders\n", holders);
+void image_restart(const std::string& dir, size_t holders) {
+  std::printf("\n3. State image of %zu holders\n", holders);
   core::State state(core::GenesisConfig{kChainId, key(0).address(), false});
   core::SecuritySet set;
   const auto t0 = Clock::now();
@@ -235,7 +237,7 @@ void snapshot_restart(const std::string& dir, size_t holders) {
   state.encode(sink);
   const double encode_s = since(t);
   t = Clock::now();
-  store::Snapshot snap;
+  store::StateImage snap;
   snap.chain_id = kChainId;
   snap.block_number = 1;
   snap.state_digest = digest;
@@ -243,15 +245,15 @@ void snapshot_restart(const std::string& dir, size_t holders) {
   const std::string d = dir + "/snap";
   std::filesystem::remove_all(d);
   std::filesystem::create_directories(d);
-  if (!store::write_snapshot(store::posix_env(), d, snap).ok()) die("write snapshot");
+  if (!store::write_state_image(store::posix_env(), d, snap).ok()) die("write state image");
   const double write_s = since(t);
-  std::printf("   snapshot encode %.3f s + write + fsync + rename %.3f s = %.3f s, %.1f MiB\n",
+  std::printf("   state image encode %.3f s + write + fsync + rename %.3f s = %.3f s, %.1f MiB\n",
               encode_s, write_s, encode_s + write_s,
               static_cast<double>(snap.state.size()) / (1 << 20));
   t = Clock::now();
-  store::Snapshot back;
-  if (auto e =
-          store::read_snapshot(store::posix_env(), d, store::snapshot_name(1), kChainId, &back);
+  store::StateImage back;
+  if (auto e = store::read_state_image(store::posix_env(), d, store::state_image_name(1), kChainId,
+                                       &back);
       !e.empty()) {
     die(e);
   }
@@ -261,8 +263,8 @@ void snapshot_restart(const std::string& dir, size_t holders) {
   t = Clock::now();
   if (!restored.restore(back.state, &error)) die(error);
   const double decode_s = since(t);
-  std::printf("   restart from snapshot: read + checksum %.3f s, decode %.3f s = %.3f s\n", read_s,
-              decode_s, read_s + decode_s);
+  std::printf("   restart from state image: read + checksum %.3f s, decode %.3f s = %.3f s\n",
+              read_s, decode_s, read_s + decode_s);
   // The bench's own check, outside the restart: the restored state is the original.
   if (restored.digest() != digest) die("restored digest differs");
 }
@@ -280,7 +282,7 @@ int main() {
   const size_t replay_blocks = bench::env_u64("STOA_BENCH_REPLAY_BLOCKS", 100, 1);
   group_commit(dir);
   replay(dir, replay_blocks, 500);
-  snapshot_restart(dir, holders);
+  image_restart(dir, holders);
   std::filesystem::remove_all(dir);
   return 0;
 }

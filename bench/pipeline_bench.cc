@@ -8,7 +8,7 @@
 // meant to be reopened). For each batch length L (1 = plain transfer calls, then batchTransfer
 // calls of 10, 100 and 1,000 legs), transactions from 256 senders to random holders are signed
 // before the clock starts, then submitted to the node's Sequencer (admission: nonce checks)
-// whose durability hook is Store::append (append + fdatasync; on_sealed when a snapshot is due),
+// whose durability hook is Store::append (append + fdatasync; on_sealed when a state image is due),
 // run while the next block executes, exactly as `stoa serve` wires it. The clock runs from the
 // first submission until the last transaction's block is durable. Each batch length runs
 // STOA_BENCH_RUNS times (default 3). Reported: the median run's durable transfers per second,
@@ -72,7 +72,8 @@ void build(World& w, const std::string& dir, size_t holders) {
   config.genesis = core::GenesisConfig{kChainId, op.address(), false};
   config.genesis_timestamp = kT0;
   store::StoreOptions so;
-  so.snapshot_every = 0;
+  so.image_every = 0;
+  so.image_every_tx = 0;
   store::RecoveryReport r;
   if (auto e = store::Store::open(store::posix_env(), dir, config, so, &w.store, &w.chain, &r);
       !e.empty()) {
@@ -185,7 +186,7 @@ RunResult run(World& w, size_t legs, size_t transfers, std::mt19937_64& rng) {
   const uint64_t height0 = w.chain->height();
   chain::SequencerOptions opts;
   opts.clock = [] { return kT0 + 2; };
-  opts.needs_state = [&](const chain::Block& b) { return w.store->snapshot_due(b.header.number); };
+  opts.needs_state = [&](const chain::Block& b) { return w.store->image_due(b); };
   opts.make_durable = [&](const chain::Block& b, const core::State* state) {
     const auto t = Clock::now();
     if (!(state != nullptr ? w.store->on_sealed(b, *state) : w.store->append(b)).ok()) {

@@ -7,20 +7,26 @@
 //      signed (RFC 6979) on STOA_RESTART_THREADS threads (default: every core) while the main
 //      thread executes and seals the blocks through chain::Chain and makes each durable through
 //      store::Store::on_sealed, as the node's sequencer does (append + fdatasync per block; the
-//      store writes one snapshot, STOA_RESTART_TAIL_BLOCKS blocks before the head: by default a
-//      tenth of the transfer blocks, i.e. 100 blocks = 1M transactions at 10M).
-//   2. Restart (a) with that snapshot: store::Store::open, i.e. the block index loaded and
-//      checked against the journal, the snapshot restored, the tail read and replayed through the
-//      core; the blocks before the snapshot stay on disk. Then, after a second such restart,
+//      store writes state images where its trigger says: by default, as a node with default
+//      settings, once 10,000 blocks or 250,000 transactions have passed since the last image;
+//      STOA_RESTART_IMAGE_EVERY (blocks) and STOA_RESTART_IMAGE_EVERY_TX (transactions) change
+//      it, as --image-every and --image-every-tx do). The bench computes from its plan where the
+//      images must be and checks that the store wrote exactly those.
+//   2. Restart (a) from the newest state image: store::Store::open, i.e. the block index loaded and
+//      checked against the journal, the state image restored, the tail read and replayed through
+//      the core; the blocks before the state image stay on disk. Then, after a second such restart,
 //      every older block read back through the chain's history (and a transaction of each found
 //      by hash), with the peak RSS this leaves (the history's cache is bounded).
-//   3. Restart (b) without a snapshot (the snapshots directory moved aside): full replay from
+//   3. Restart (b) without a state image (the state images directory moved aside): full replay from
 //      genesis.
 //   4. Optionally (STOA_RESTART_VERIFY=1) store::verify_data_dir, what `stoa verify` runs: every
 //      signature recovered and compared with the stored sender, and a full replay.
 //
 // Each restart must reach the writer's head: same height, head block hash and state digest (and
-// the recovery must have used, or not used, the snapshot as intended); anything else exits 1.
+// the recovery must have used, or not used, the state image as intended); anything else exits 1.
+// STOA_RESTART_RUNS=N repeats restart (a) N times (default 1) and prints each and the median;
+// STOA_RESTART_ONLY_IMAGE=1 skips restart (b) and the journal scans (with STOA_RESTART_REUSE, a
+// quick repeat of the default restart).
 // STOA_BENCH_DIR sets the parent directory (default the system's temporary directory);
 // STOA_RESTART_KEEP=1 keeps the data directory (it has a genesis.json: `stoa verify --data DIR`
 // and `stoa serve --data DIR` open it); STOA_RESTART_COLD=1 asks the kernel to drop the data
@@ -73,6 +79,11 @@ double thread_cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 == 1 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
 double peak_rss_gib() {
@@ -293,8 +304,8 @@ struct Head {
 struct DiskUsage {
   uint64_t journal_bytes = 0;
   uint64_t segments = 0;
-  uint64_t snapshot_bytes = 0;
-  uint64_t snapshots = 0;
+  uint64_t image_bytes = 0;
+  uint64_t images = 0;
 };
 
 DiskUsage disk_usage(const std::string& dir) {
@@ -303,9 +314,9 @@ DiskUsage disk_usage(const std::string& dir) {
     u.journal_bytes += e.file_size();
     ++u.segments;
   }
-  for (const auto& e : fs::directory_iterator(store::snapshot_dir(dir))) {
-    u.snapshot_bytes += e.file_size();
-    ++u.snapshots;
+  for (const auto& e : fs::directory_iterator(store::state_image_dir(dir))) {
+    u.image_bytes += e.file_size();
+    ++u.images;
   }
   return u;
 }
@@ -363,7 +374,10 @@ struct Options {
   uint64_t transfers = 10'000'000;
   size_t holders = 100'000;
   size_t per_block = chain::kMaxTransactionsPerBlock;
-  std::optional<uint64_t> tail_blocks;  // blocks after the snapshot
+  uint64_t image_every = store::kDefaultImageEvery;       // blocks, as Store
+  uint64_t image_every_tx = store::kDefaultImageEveryTx;  // transactions, as Store
+  unsigned runs = 1;                                      // of restart (a)
+  bool only_image = false;                                // skip restart (b) and the scans
   unsigned threads = 2;
   std::string dir;
   bool keep = false;
@@ -372,7 +386,29 @@ struct Options {
   bool reuse = false;
 };
 
-Head build(const Options& o, const Plan& plan, uint64_t snapshot_at) {
+// Where the state images must be: Store::image_due's rule (blocks or transactions since the last
+// image, whichever first), applied here to the plan's blocks independently of the store.
+struct Images {
+  uint64_t count = 0;
+  uint64_t last = 0;  // the newest image's block; 0 = none
+};
+Images expected_images(const Options& o, const Plan& plan) {
+  Images out;
+  uint64_t tx = 0;
+  for (size_t b = 0; b < plan.blocks(); ++b) {
+    const uint64_t n = b + 1;  // block 0 is the genesis
+    tx += plan.end(b) - plan.begin(b);
+    if ((o.image_every > 0 && n - out.last >= o.image_every) ||
+        (o.image_every_tx > 0 && tx >= o.image_every_tx)) {
+      out.last = n;
+      tx = 0;
+      ++out.count;
+    }
+  }
+  return out;
+}
+
+Head build(const Options& o, const Plan& plan, const Images& images) {
   const size_t blocks = plan.blocks();
   std::printf(
       "   dataset: %s blocks (1 creating the security, %s onboarding, %s minting, %s of "
@@ -382,7 +418,8 @@ Head build(const Options& o, const Plan& plan, uint64_t snapshot_at) {
       grouped(plan.transactions()).c_str(), grouped(o.transfers).c_str());
   std::fflush(stdout);
   store::StoreOptions so;
-  so.snapshot_every = snapshot_at;
+  so.image_every = o.image_every;
+  so.image_every_tx = o.image_every_tx;
   std::unique_ptr<store::Store> st;
   std::unique_ptr<chain::Chain> c;
   store::RecoveryReport r;
@@ -391,7 +428,7 @@ Head build(const Options& o, const Plan& plan, uint64_t snapshot_at) {
   write_genesis_json(o.dir);
   const auto t0 = Clock::now();
   const double cpu0 = thread_cpu_seconds();
-  double wait_s = 0, seal_s = 0, durable_s = 0, snapshot_s = 0;
+  double wait_s = 0, seal_s = 0, durable_s = 0, image_s = 0;
   double signing_cpu = 0;
   {
     Signers signers(plan, o.threads, 2 * static_cast<size_t>(o.threads) + 2);
@@ -410,9 +447,10 @@ Head build(const Options& o, const Plan& plan, uint64_t snapshot_at) {
       }
       t = Clock::now();
       std::string warning;
+      const uint64_t written = st->images_written();
       if (auto s = st->on_sealed(blk, c->state(), &warning); !s.ok()) die(s.error);
       if (!warning.empty()) die(warning);
-      (blk.header.number == snapshot_at ? snapshot_s : durable_s) += since(t);
+      (st->images_written() != written ? image_s : durable_s) += since(t);
       if ((b + 1) % 100 == 0 || b + 1 == blocks) {
         std::fprintf(stderr, "restart_bench: sealed %zu/%zu blocks, %.0f s\n", b + 1, blocks,
                      since(t0));
@@ -423,7 +461,10 @@ Head build(const Options& o, const Plan& plan, uint64_t snapshot_at) {
   const double build_s = since(t0);
   const double sealing_cpu = thread_cpu_seconds() - cpu0;
   Head head{c->height(), c->head().hash, c->head().header.state_root, c->state().digest()};
-  if (st->snapshots_written() != 1) die("expected one snapshot");
+  if (st->images_written() != images.count) {
+    die("the store wrote " + std::to_string(st->images_written()) + " state images, the trigger " +
+        "asks for " + std::to_string(images.count));
+  }
   const DiskUsage u = disk_usage(o.dir);
   std::printf(
       "   built in %.1f s (wall): signing %s transactions on %u threads took %.1f CPU-s "
@@ -433,15 +474,16 @@ Head build(const Options& o, const Plan& plan, uint64_t snapshot_at) {
       static_cast<double>(plan.transactions()) / signing_cpu);
   std::printf(
       "   the sealing thread (%.1f CPU-s): execute + seal (state root per block) %.1f s, "
-      "append + fdatasync %.1f s, snapshot at block %s %.2f s, waiting for signatures "
-      "%.1f s\n",
-      sealing_cpu, seal_s, durable_s, grouped(snapshot_at).c_str(), snapshot_s, wait_s);
+      "append + fdatasync %.1f s, %s state images (the newest at block %s) %.2f s, waiting for "
+      "signatures %.1f s\n",
+      sealing_cpu, seal_s, durable_s, grouped(images.count).c_str(), grouped(images.last).c_str(),
+      image_s, wait_s);
   std::printf(
-      "   on disk: journal %.2f GiB in %s segments (%.0f B per transaction), snapshot "
+      "   on disk: journal %.2f GiB in %s segments (%.0f B per transaction), state images kept "
       "%.1f MiB; peak RSS %.2f GiB\n",
       static_cast<double>(u.journal_bytes) / (1 << 30), grouped(u.segments).c_str(),
       static_cast<double>(u.journal_bytes) / static_cast<double>(plan.transactions()),
-      static_cast<double>(u.snapshot_bytes) / (1 << 20), peak_rss_gib());
+      static_cast<double>(u.image_bytes) / (1 << 20), peak_rss_gib());
   std::fflush(stdout);
   return head;
 }
@@ -472,7 +514,7 @@ store::RecoveryReport restart(const Options& o, const Head& want, double* second
   if (read_history) {
     // Serving the history: every block below the restored one read through the chain (from the
     // journal, through the bounded cache), and its last transaction looked up by hash.
-    const uint64_t upto = r.snapshot_block.value_or(0);
+    const uint64_t upto = r.image_block.value_or(0);
     const auto t0 = Clock::now();
     uint64_t txs = 0;
     for (uint64_t n = 1; n < upto; ++n) {
@@ -508,55 +550,67 @@ int run(const Options& o) {
   Plan plan(make_holders(o.holders, o.threads), o.transfers, o.per_block);
   const double keys_s = since(t);
   const uint64_t blocks = plan.blocks();
-  // Default tail: a tenth of the transfer blocks (100 of 10M transfers in blocks of 10,000).
-  const uint64_t tail =
-      o.tail_blocks.value_or(std::max<uint64_t>(1, (blocks - plan.setup_blocks()) / 10));
-  if (tail == 0 || 2 * tail >= blocks) {
-    die("STOA_RESTART_TAIL_BLOCKS must be between 1 and half the blocks (" +
-        std::to_string(blocks) + ")");
-  }
-  const uint64_t snapshot_at = blocks - tail;  // the only multiple of itself <= blocks
+  const Images images = expected_images(o, plan);
   std::printf("   holder keys: %.2f s\n", keys_s);
   std::optional<Head> kept = o.reuse ? read_head(o.dir) : std::nullopt;
   if (kept) {
     std::printf("   reusing the data directory %s (head block %s)\n", o.dir.c_str(),
                 grouped(kept->height).c_str());
   } else {
-    kept = build(o, plan, snapshot_at);
+    kept = build(o, plan, images);
     write_head(o.dir, *kept);
   }
   const Head want = *kept;
   if (want.height != blocks) die("the kept directory holds another dataset");
 
-  double with_s = 0, without_s = 0, with_cpu = 0, without_cpu = 0;
-  const store::RecoveryReport a = restart(o, want, &with_s, &with_cpu, /*read_history=*/false);
-  if (a.snapshot_block != snapshot_at || a.replayed_blocks != tail) {
-    die("restart (a) did not start from the snapshot at block " + std::to_string(snapshot_at));
+  double without_s = 0, without_cpu = 0;
+  std::vector<double> walls, cpus;
+  store::RecoveryReport a;
+  for (unsigned i = 0; i < o.runs; ++i) {
+    double s = 0, c = 0;
+    a = restart(o, want, &s, &c, /*read_history=*/false);
+    walls.push_back(s);
+    cpus.push_back(c);
+  }
+  const std::optional<uint64_t> image_at =
+      images.count > 0 ? std::optional<uint64_t>(images.last) : std::nullopt;
+  if (a.image_block != image_at || a.replayed_blocks != blocks - images.last) {
+    die("restart (a) did not start from the newest state image, at block " +
+        std::to_string(images.last));
+  }
+  std::string each;
+  for (unsigned i = 0; i < o.runs; ++i) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s%.2f s (%.2f CPU-s)", i > 0 ? ", " : "", walls[i], cpus[i]);
+    each += buf;
   }
   std::printf(
-      "   (a) restart with a snapshot: %.2f s (%.2f CPU-s) — snapshot at block %s "
-      "restored, %s blocks before it left on disk (block index loaded; %s blocks re-indexed), "
-      "%s blocks (%s transactions) replayed; peak RSS %.2f GiB\n",
-      with_s, with_cpu, grouped(snapshot_at).c_str(), grouped(a.loaded_blocks).c_str(),
-      grouped(a.indexed_blocks).c_str(), grouped(a.replayed_blocks).c_str(),
-      grouped(a.replayed_transactions).c_str(), peak_rss_gib());
+      "   (a) restart from the newest state image (trigger: %s blocks or %s transactions): "
+      "median %.2f s (%.2f CPU-s) of %u [%s] — image at block %s restored, %s blocks before it "
+      "left on disk (block index loaded; %s blocks re-indexed), %s blocks (%s transactions) "
+      "replayed; peak RSS %.2f GiB\n",
+      grouped(o.image_every).c_str(), grouped(o.image_every_tx).c_str(), median(walls),
+      median(cpus), o.runs, each.c_str(), grouped(images.last).c_str(),
+      grouped(a.loaded_blocks).c_str(), grouped(a.indexed_blocks).c_str(),
+      grouped(a.replayed_blocks).c_str(), grouped(a.replayed_transactions).c_str(), peak_rss_gib());
   std::fflush(stdout);
+  if (o.only_image) return 0;
   {
     double s2 = 0, c2 = 0;
     (void)restart(o, want, &s2, &c2, /*read_history=*/true);
   }
 
-  const std::string snaps = store::snapshot_dir(o.dir);
-  const std::string aside = o.dir + "/snapshots.aside";
-  fs::rename(snaps, aside);
+  const std::string image_dir = store::state_image_dir(o.dir);
+  const std::string aside = image_dir + ".aside";
+  fs::rename(image_dir, aside);
   const store::RecoveryReport b = restart(o, want, &without_s, &without_cpu);
-  fs::rename(aside, snaps);
-  if (b.snapshot_block.has_value() || b.replayed_blocks != blocks ||
+  fs::rename(aside, image_dir);
+  if (b.image_block.has_value() || b.replayed_blocks != blocks ||
       b.replayed_transactions != plan.transactions()) {
     die("restart (b) did not replay every block from genesis");
   }
   std::printf(
-      "   (b) restart without a snapshot (full replay from genesis): %.2f s (%.2f CPU-s) "
+      "   (b) restart without a state image (full replay from genesis): %.2f s (%.2f CPU-s) "
       "— %s blocks, %s transactions: %.1f blocks/s, %.0f transactions/s\n",
       without_s, without_cpu, grouped(b.replayed_blocks).c_str(),
       grouped(b.replayed_transactions).c_str(), static_cast<double>(b.replayed_blocks) / without_s,
@@ -596,7 +650,7 @@ int run(const Options& o) {
     if (!v.ok) die("verify: " + v.problem);
     if (v.head_hash != want.hash || v.blocks != want.height) die("verify: another head");
     std::printf(
-        "   stoa verify (every signature recovered, full replay, snapshot compared): "
+        "   stoa verify (every signature recovered, full replay, state image compared): "
         "%.1f s, %.0f transactions/s\n",
         secs, static_cast<double>(v.transactions) / secs);
   }
@@ -617,7 +671,10 @@ int main() {
   o.transfers = env_u64("STOA_RESTART_TXS", o.transfers);
   o.holders = env_u64("STOA_RESTART_HOLDERS", o.holders);
   o.per_block = env_u64("STOA_RESTART_BLOCK_TXS", o.per_block);
-  if (const uint64_t tail = env_u64("STOA_RESTART_TAIL_BLOCKS", 0); tail != 0) o.tail_blocks = tail;
+  o.image_every = env_u64("STOA_RESTART_IMAGE_EVERY", o.image_every);
+  o.image_every_tx = env_u64("STOA_RESTART_IMAGE_EVERY_TX", o.image_every_tx);
+  o.runs = static_cast<unsigned>(std::max<uint64_t>(1, env_u64("STOA_RESTART_RUNS", 1)));
+  o.only_image = env_u64("STOA_RESTART_ONLY_IMAGE", 0) != 0;
   o.threads = static_cast<unsigned>(
       env_u64("STOA_RESTART_THREADS", std::max(1U, std::thread::hardware_concurrency())));
   o.keep = env_u64("STOA_RESTART_KEEP", 0) != 0;

@@ -7,9 +7,11 @@
 #   3. the side-by-side JSON-RPC load run, stoa against the ERC-3643 reference (T-REX on
 #      Hardhat), through the same pre-signed load generator (bench/load/run.mjs + stoa_load),
 #      with a cpu-clock profile of the node during its runs;
-#   4. the journal: group commit, replay, restart from a 1M-holder snapshot (bench/journal_bench.cc);
+#   4. the journal: group commit, replay, restart from a 1M-holder state image
+#      (bench/journal_bench.cc);
 #   4b. durable batched transfers through the sequencer, 1M holders (bench/pipeline_bench.cc);
-#   5. restart with RESTART_TXS signed transfers on disk, with and without a snapshot
+#   5. restart with RESTART_TXS signed transfers on disk, from the newest state image (the node's
+#      default trigger) and without one
 #      (bench/restart_bench.cc; builds the data directory first; see RESTART_* below).
 #
 #   scripts/bench.sh                    # what `make bench` runs
@@ -108,7 +110,7 @@ if [[ -n "$PERF_DATA" && -s "$PERF_DATA" ]]; then
     2>/dev/null | grep -E '^ +[0-9.]+%' | sed -E 's/ {2,}-.*$//; s/^(.{0,110}).*/\1/' | head -n 20 >"$PROFILE" || true
 fi
 
-# 4. The journal: group commit, replay, restart from a snapshot (a command with real I/O; it
+# 4. The journal: group commit, replay, restart from a state image (a command with real I/O; it
 #    checks its own results). Its report is pasted as printed.
 JOURNAL_BIN="$BUILD_DIR/bench/journal_bench"
 JOURNAL_OUT="$TMP/journal.txt"
@@ -124,8 +126,9 @@ echo "+ $PIPELINE_COMMAND"
 STOA_BENCH_HOLDERS="$HOLDERS" STOA_BENCH_DIR="$TMP/pipeline" "$PIPELINE_BIN" | tee -a "$JOURNAL_OUT"
 
 # 5. Restart with RESTART_TXS transfers on disk: builds a data directory of real signed
-#    transactions through the store (both cores sign), then restarts from it with and without a
-#    snapshot; checks both restarts reach the writer's head and state digest.
+#    transactions through the store (both cores sign; state images where the node's default
+#    trigger puts them), then restarts from it with and without them; checks both restarts reach
+#    the writer's head and state digest.
 RESTART_BIN="$BUILD_DIR/bench/restart_bench"
 RESTART_OUT="$TMP/restart.txt"
 RESTART_COMMAND=""
@@ -370,7 +373,8 @@ if restart_command and os.path.exists(restart_out) and os.path.getsize(restart_o
     lines.append("### Restart with a large journal on disk")
     lines.append("")
     lines.append(f"`{restart_command}` (one run: the data directory is built through the store, then "
-                 "the state is restarted from it with and without a snapshot; both restarts must "
+                 "the state is restarted from it from the newest state image (the node's default "
+                 "trigger) and without one; both restarts must "
                  "reach the writer's head hash and state digest; what each figure means: "
                  "docs/journal-format.md, Figures 4):")
     lines.append("")

@@ -12,7 +12,7 @@
 # `stoa verify --expect-head N:HASH` checks it offline. At the end it asserts:
 #   - every transaction whose eth_sendRawTransaction returned (acknowledged) has a receipt;
 #   - `stoa verify` passes (checksums, hash links, signatures, every state root by replay);
-#   - the last restart loaded a snapshot, and the node's head state root after it equals the
+#   - the last restart loaded a state image, and the node's head state root after it equals the
 #     root of the clean replay from genesis that `stoa verify` computes.
 # Half-applied transactions cannot exist: verify replays every block and checks each header's
 # state root, and a block is either wholly in the journal or truncated as a torn tail.
@@ -90,7 +90,7 @@ check_head() {  # NUMBER HASH
 
 start_node() {
   "$stoa" serve --dev --sync-submit --data "$data" --listen "127.0.0.1:$port" \
-    --snapshot-every 25 --segment-bytes 200000 >>"$work/node.log" 2>&1 &
+    --image-every 25 --segment-bytes 200000 >>"$work/node.log" 2>&1 &
   node_pid=$!
   for _ in $(seq 1 300); do
     if curl -sf "$url/healthz" >/dev/null 2>&1; then return 0; fi
@@ -149,7 +149,7 @@ if ((truncated < torn)); then echo "FAIL: $torn torn tails made, $truncated trun
 
 if ((cycles < 5)); then echo "FAIL: only $cycles cycles"; exit 1; fi
 
-# One more kill, then a restart (from the newest snapshot) and the checks.
+# One more kill, then a restart (from the newest state image) and the checks.
 kill -9 "$node_pid"; wait "$node_pid" 2>/dev/null || true
 start_node
 # Every acknowledged transaction has a receipt on the restarted node (JSON-RPC batches).
@@ -177,15 +177,15 @@ for i in range(0, len(hashes), 500):
 print(f"all {len(hashes)} acknowledged transactions present ({ok} succeeded, {refused} refused)")
 PY
 head_root=$(rpc eth_getBlockByNumber '["latest",false]' | python3 -c 'import json,sys; b=json.load(sys.stdin)["result"]; print(int(b["number"],16), b["stateRoot"])')
-# The last restart started from a snapshot (--snapshot-every 25: the run seals hundreds of blocks).
+# The last restart started from a state image (--image-every 25: the run seals hundreds of blocks).
 grep '"event":"recovered"' "$work/node.log" | tail -1 | python3 -c '
 import json, sys
 line = sys.stdin.read()
 if not line:
     sys.exit("FAIL: the node never logged its recovery")
 print(line.strip())
-if json.loads(line).get("snapshot") is None:
-    sys.exit("FAIL: the last restart replayed from genesis: no snapshot was loaded")
+if json.loads(line).get("image") is None:
+    sys.exit("FAIL: the last restart replayed from genesis: no state image was loaded")
 ' 
 kill -TERM "$node_pid"; wait "$node_pid" 2>/dev/null || true
 node_pid=""

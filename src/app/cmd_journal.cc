@@ -132,9 +132,9 @@ int cmd_verify(const Args& args) {
   }
   std::printf(
       "checked: %llu blocks, %llu transactions (checksums, hash links, signatures, state roots "
-      "by full replay), %llu snapshots\n",
+      "by full replay), %llu state images\n",
       static_cast<unsigned long long>(v.blocks), static_cast<unsigned long long>(v.transactions),
-      static_cast<unsigned long long>(v.snapshots_checked));
+      static_cast<unsigned long long>(v.images_checked));
   std::printf("head: block %llu %s\nstate root: %s\nstate content digest: %s\nOK\n",
               static_cast<unsigned long long>(v.blocks), hex0x(v.head_hash.view()).c_str(),
               hex0x(v.state_root.view()).c_str(), hex0x(v.state_digest.view()).c_str());

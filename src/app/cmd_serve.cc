@@ -19,8 +19,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: stoa serve [--data DIR] [--listen HOST:PORT] [--chain-id N] [--operator ADDRESS]\n"
-    "                  [--dev] [--sync-submit] [--snapshot-every N] [--accept-truncation]\n"
-    "                  [--log-level debug|info|warn|error]\n"
+    "                  [--dev] [--sync-submit] [--image-every N] [--image-every-tx T]\n"
+    "                  [--accept-truncation] [--log-level debug|info|warn|error]\n"
     "  --data DIR          embedded store (default ./stoa-data); DIR/genesis.json fixes the\n"
     "                      chain id, operator and genesis time on first start\n"
     "  --listen HOST:PORT  default 127.0.0.1:8545 (port 0: any free port)\n"
@@ -29,7 +29,12 @@ constexpr const char* kUsage =
     "  --dev               operator = account #0 of the dev mnemonic; prints the 10 dev\n"
     "                      accounts; enables evm_increaseTime, evm_mine, eth_accounts\n"
     "  --sync-submit       eth_sendRawTransaction answers once the block is durable\n"
-    "  --snapshot-every N  snapshot the state every N blocks (default 10000; 0 = never)\n"
+    "  --image-every N     write a state image (the whole state, so a start replays only\n"
+    "                      the blocks after it) once N blocks have passed since the last\n"
+    "                      (default 10000; 0 = no block trigger)\n"
+    "  --image-every-tx T  ... or once T transactions have, whichever first (default\n"
+    "                      250000, a restart under 5 s; 0 = no transaction trigger)\n"
+    "  --snapshot-every N  deprecated alias of --image-every (prints a warning)\n"
     "  --accept-truncation start even though the journal ends before the head DIR/HEAD\n"
     "                      records (acknowledged blocks lost): they are given up for good\n"
     "  KYC/AML intake (POST /v1/kyc/webhook; off unless a secret is given):\n"
@@ -93,6 +98,31 @@ void parse_allow_list(const cli::ParsedArgs& a, node::NodeOptions& o) {
   }
 }
 
+// --image-every, --image-every-tx, and --snapshot-every: --image-every's old name (before issue 14
+// gave "snapshot" to ERC-20 snapshots), still accepted with a warning.
+void read_image_flags(const cli::ParsedArgs& a, node::NodeOptions* o) {
+  if (auto n = a.get_u64("--snapshot-every")) {
+    if (a.get("--image-every")) {
+      throw cli::UsageError("--snapshot-every is the old name of --image-every: give one");
+    }
+    std::fprintf(stderr,
+                 "stoa serve: warning: --snapshot-every is deprecated; use --image-every\n");
+    o->image_every = *n;
+  }
+  if (auto n = a.get_u64("--image-every")) o->image_every = *n;
+  if (auto n = a.get_u64("--image-every-tx")) o->image_every_tx = *n;
+}
+
+// --db URL and --no-register: whether the register runs, and its database.
+bool read_register_flags(const cli::ParsedArgs& a, const node::NodeOptions& o, std::string* url) {
+  if (a.flag("--no-register")) {
+    if (a.get("--db")) throw cli::UsageError("--db needs the register");
+    return false;
+  }
+  *url = a.get_or("--db", ta::default_db_path(o.data_dir));
+  return true;
+}
+
 }  // namespace
 
 int cmd_serve(const Args& args) {
@@ -102,10 +132,11 @@ int cmd_serve(const Args& args) {
   std::string register_url;
   try {
     const cli::ParsedArgs a = cli::parse_args(
-        args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--snapshot-every",
-                "--segment-bytes", "--kyc-secret-file", "--kyc-issuer-key-file",
-                "--kyc-issuer-identity", "--allow", "--allow-file", "--db"},
-               {"--dev", "--sync-submit", "--accept-truncation", "--no-register", "--help"}});
+        args,
+        {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--image-every",
+          "--image-every-tx", "--snapshot-every", "--segment-bytes", "--kyc-secret-file",
+          "--kyc-issuer-key-file", "--kyc-issuer-identity", "--allow", "--allow-file", "--db"},
+         {"--dev", "--sync-submit", "--accept-truncation", "--no-register", "--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kUsage);
       return 0;
@@ -122,15 +153,13 @@ int cmd_serve(const Args& args) {
       if (port > 65535) throw cli::UsageError("--listen: port must be at most 65535");
       o.port = static_cast<int>(port);
     }
-    with_register = !a.flag("--no-register");
-    if (!with_register && a.get("--db")) throw cli::UsageError("--db needs the register");
-    register_url = a.get_or("--db", ta::default_db_path(o.data_dir));
+    with_register = read_register_flags(a, o, &register_url);
     o.chain_id = a.get_u64("--chain-id");
     o.operator_account = a.get_address("--operator");
     o.dev = a.flag("--dev");
     o.sync_submit = a.flag("--sync-submit");
     o.accept_truncation = a.flag("--accept-truncation");
-    if (auto n = a.get_u64("--snapshot-every")) o.snapshot_every = *n;
+    read_image_flags(a, &o);
     // Undocumented: small segments for the rollover tests.
     if (auto n = a.get_u64("--segment-bytes")) o.segment_bytes = *n;
     // Secrets: read here, never printed; errors name the reference, not the value.

@@ -21,7 +21,7 @@ const Command kCommands[] = {
     {"serve", stoa::app::cmd_serve,
      "run the node: stoa serve [--data DIR] [--listen HOST:PORT] [--chain-id N] [--dev]"},
     {"verify", stoa::app::cmd_verify,
-     "check a data directory's journal and snapshots by full replay: stoa verify --data DIR"},
+     "check a data directory's journal and state images by full replay: stoa verify --data DIR"},
     {"export-blocks", stoa::app::cmd_export_blocks,
      "blocks as JSON lines: stoa export-blocks --data DIR [--from N] [--to M]"},
     {"register", stoa::app::cmd_register,

@@ -408,7 +408,7 @@ std::string Chain::append_executed(Block block) {
 std::string Chain::restore_at(std::shared_ptr<const Block> head, BytesView encoding) {
   STOA_ASSERT(history_ != nullptr);
   if (head == nullptr) return "no block to restore at";
-  if (head->header.number == 0) return "a snapshot at genesis is not restored";
+  if (head->header.number == 0) return "a state image at genesis is not restored";
   if (head->header.number > history_->height()) {
     return "block " + std::to_string(head->header.number) + " is not in the history";
   }

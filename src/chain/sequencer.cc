@@ -11,7 +11,7 @@
 // durable, then hands N to durable_thread_ — whose job makes N durable and publishes it — and
 // goes on admitting and sealing N+1. A reader holding chain_mutex_ shared keeps the sequencer
 // from sealing, so wait_durable() under it waits for one write at most and never for the lock.
-// A block whose hook needs the state (a snapshot) is made durable under the exclusive lock,
+// A block whose hook needs the state (a state image) is made durable under the exclusive lock,
 // before anything else executes.
 //
 // stop() drains: every admitted transaction is sealed (without waiting for max_batch_delay) and

@@ -1,4 +1,4 @@
-// Decoding the canonical state encoding (State::encode) back into a State: snapshots.
+// Decoding the canonical state encoding (State::encode) back into a State: state images.
 //
 // Every contract kind has a decoder next to its encode_state (a static decode_state); the
 // registration table (src/core/contract_kinds.cc) maps kinds to decoders and refuses to compile
@@ -121,7 +121,7 @@ bool State::restore(BytesView encoding, std::string* error) {
                   genesis_.operator_account.checksum_hex() + ")");
   }
   discard_block_delta();  // before the contracts whose containers it lists are dropped
-  // What decoding writes is the snapshot, not a block's delta: tracking is off meanwhile.
+  // What decoding writes is the state image, not a block's delta: tracking is off meanwhile.
   struct TrackingOff {
     UndoLog& j;
     bool was;
@@ -183,7 +183,7 @@ bool State::restore(BytesView encoding, std::string* error) {
   return true;
 }
 
-std::string check_snapshot_round_trip(const State& state) {
+std::string check_state_image_round_trip(const State& state) {
   BytesSink a;
   state.encode(a);
   State fresh(state.genesis());

@@ -213,7 +213,8 @@ Node::Node(NodeOptions options)
   cfg.genesis_timestamp = genesis_.timestamp;
   cfg.rules = genesis_.rules;
   store::StoreOptions so;
-  so.snapshot_every = options_.snapshot_every;
+  so.image_every = options_.image_every;
+  so.image_every_tx = options_.image_every_tx;
   so.segment_bytes = options_.segment_bytes;
   so.accept_truncation = options_.accept_truncation;
   std::unique_ptr<chain::Chain> chain;
@@ -237,7 +238,7 @@ Node::Node(NodeOptions options)
   }
   log_event(LogLevel::kInfo, "recovered",
             {{"head", recovery_.head},
-             {"snapshot", recovery_.snapshot_block ? json(*recovery_.snapshot_block) : json()},
+             {"image", recovery_.image_block ? json(*recovery_.image_block) : json()},
              {"loadedBlocks", recovery_.loaded_blocks},
              {"replayedBlocks", recovery_.replayed_blocks},
              {"replayedTransactions", recovery_.replayed_transactions},
@@ -253,13 +254,11 @@ Node::Node(NodeOptions options)
   }
   store::Store* st = store_.get();
   Ledger::Durability durability;
-  durability.needs_state = [st](const chain::Block& b) {
-    return st->snapshot_due(b.header.number);
-  };
+  durability.needs_state = [st](const chain::Block& b) { return st->image_due(b); };
   durability.make_durable = [st](const chain::Block& b, const core::State* state) {
     std::string warning;
     const store::IoStatus s = state != nullptr ? st->on_sealed(b, *state, &warning) : st->append(b);
-    if (!warning.empty()) log_event(LogLevel::kWarn, "snapshot_failed", {{"message", warning}});
+    if (!warning.empty()) log_event(LogLevel::kWarn, "image_failed", {{"message", warning}});
     if (!s.ok()) {
       // Fail-stop: the block is not durable, so nothing about it may be published. On
       // restart, recovery truncates the partial record.

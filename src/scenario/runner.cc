@@ -131,10 +131,10 @@ class Runner {
         ++report_.steps;
       }
       ensure_state();
-      // Snapshots: the final state decodes from its canonical encoding to the same state.
+      // State images: the final state decodes from its canonical encoding to the same state.
       step_ = nullptr;
-      if (const std::string p = core::check_snapshot_round_trip(*state_); !p.empty()) {
-        error("snapshot round trip of the final state failed: " + p);
+      if (const std::string p = core::check_state_image_round_trip(*state_); !p.empty()) {
+        error("state image round trip of the final state failed: " + p);
       }
       report_.passed = true;
     } catch (const ScenarioError& e) {

@@ -146,10 +146,10 @@ class Sim {
     if (!failure_) check_block_delta();
     report_.final_digest = state_.digest();  // fresh, not cached
     if (!failure_) {
-      // Snapshots: the final state decodes from its canonical encoding to the same state.
-      const std::string problem = core::check_snapshot_round_trip(state_);
+      // State images: the final state decodes from its canonical encoding to the same state.
+      const std::string problem = core::check_state_image_round_trip(state_);
       if (!problem.empty()) {
-        failure_ = SimFailure{report_.steps, "(final state)", "snapshot-round-trip", problem};
+        failure_ = SimFailure{report_.steps, "(final state)", "state-image-round-trip", problem};
       }
     }
     report_.securities = secs_.size();

@@ -21,11 +21,11 @@ Bytes encode_state(const core::State& state) {
   return std::move(sink.out);
 }
 
-// Replays the journal into a fresh chain, starting from `snap` if given. Returns "" or the
-// located problem; `snapshot_problem` is set instead when restoring the snapshot itself failed.
+// Replays the journal into a fresh chain, starting from `image` if given. Returns "" or the
+// located problem; `image_problem` is set instead when restoring the state image itself failed.
 std::string replay(Env* env, const std::string& data_dir, const chain::ChainConfig& config,
-                   const Snapshot* snap, bool recover_senders, chain::Chain& chain,
-                   RecoveryReport* report, std::string* snapshot_problem,
+                   const StateImage* image, bool recover_senders, chain::Chain& chain,
+                   RecoveryReport* report, std::string* image_problem,
                    const std::function<std::string(const chain::Chain&)>& after_block = {}) {
   const uint64_t chain_id = config.genesis.chain_id;
   chain::SealThread worker;  // replayed blocks are sealed as the sequencer seals them
@@ -39,20 +39,20 @@ std::string replay(Env* env, const std::string& data_dir, const chain::ChainConf
                        return "the record names hash " + rec.hash.hex() +
                               " but its header hashes to " + b.hash.hex();
                      }
-                     if (snap != nullptr && b.header.number <= snap->block_number) {
+                     if (image != nullptr && b.header.number <= image->block_number) {
                        e = chain.append_executed(std::move(b));
                        if (!e.empty()) return e;
                        ++report->loaded_blocks;
-                       if (chain.height() == snap->block_number) {
-                         if (chain.head().hash != snap->block_hash) {
-                           *snapshot_problem = "its block hash differs from the journal's block " +
-                                               std::to_string(snap->block_number);
-                           return "snapshot";
+                       if (chain.height() == image->block_number) {
+                         if (chain.head().hash != image->block_hash) {
+                           *image_problem = "its block hash differs from the journal's block " +
+                                            std::to_string(image->block_number);
+                           return "state image";
                          }
-                         e = chain.restore_state(snap->state);
+                         e = chain.restore_state(image->state);
                          if (!e.empty()) {
-                           *snapshot_problem = e;
-                           return "snapshot";
+                           *image_problem = e;
+                           return "state image";
                          }
                        }
                      } else {
@@ -65,10 +65,10 @@ std::string replay(Env* env, const std::string& data_dir, const chain::ChainConf
                      if (after_block) return after_block(chain);
                      return "";
                    });
-  if (!snapshot_problem->empty()) return "";
+  if (!image_problem->empty()) return "";
   if (!scan.error.empty()) return scan.error;
-  if (snap != nullptr && chain.height() < snap->block_number) {
-    return "snapshot " + snap->name + " is at block " + std::to_string(snap->block_number) +
+  if (image != nullptr && chain.height() < image->block_number) {
+    return "state image " + image->name + " is at block " + std::to_string(image->block_number) +
            " but the journal ends at block " + std::to_string(chain.height()) +
            ": journal segments are missing";
   }
@@ -115,12 +115,12 @@ class Recovery {
     report->failure = kind;
     return error;
   }
-  std::string remove_snapshot_temps();
+  std::string remove_image_temps();
   std::string read_head_file();
   std::string index_journal();
   std::string check_head_and_tail();
   std::string recover_state();
-  bool restore_from_snapshot(const std::string& name, std::string* problem);
+  bool restore_from_image(const std::string& name, std::string* problem);
 
   Env* env;
   const std::string& data_dir;
@@ -139,10 +139,10 @@ class Recovery {
   bool rewrite_head = false;
 };
 
-// Snapshot writes a crash interrupted leave NAME.snap.tmp behind: never read, removed here.
-std::string Recovery::remove_snapshot_temps() {
+// A state image write a crash interrupted leaves NAME.snap.tmp behind: never read, removed here.
+std::string Recovery::remove_image_temps() {
   std::vector<std::string> all;
-  const std::string sdir = snapshot_dir(data_dir);
+  const std::string sdir = state_image_dir(data_dir);
   if (IoStatus s = env->list(sdir, &all); !s.ok()) return fail(OpenFailure::kIo, s.error);
   for (const std::string& n : all) {
     if (n.size() <= 9 || n.compare(n.size() - 9, 9, ".snap.tmp") != 0) continue;
@@ -151,7 +151,7 @@ std::string Recovery::remove_snapshot_temps() {
       return fail(OpenFailure::kIo, cannot_write(path, s).error);
     }
     report->warnings.push_back("removed " + path +
-                               ": a snapshot write interrupted by a crash (never used)");
+                               ": a state image write interrupted by a crash (never used)");
   }
   return "";
 }
@@ -294,21 +294,21 @@ std::string Recovery::check_head_and_tail() {
   return "";
 }
 
-// The state: from the newest usable snapshot, replaying only the blocks after it; or from
-// genesis. Blocks up to the snapshot are not read: they are served from the journal on demand.
+// The state: from the newest usable state image, replaying only the blocks after it; or from
+// genesis. Blocks up to the state image are not read: they are served from the journal on demand.
 std::string Recovery::recover_state() {
   const uint64_t head = history->height();
   std::vector<std::string> names;
-  if (options.load_snapshots) {
-    if (IoStatus s = list_snapshots(env, data_dir, &names); !s.ok()) {
+  if (options.load_images) {
+    if (IoStatus s = list_state_images(env, data_dir, &names); !s.ok()) {
       return fail(OpenFailure::kIo, s.error);
     }
   }
   for (const std::string& name : names) {
     std::string problem;
-    if (restore_from_snapshot(name, &problem)) return "";
+    if (restore_from_image(name, &problem)) return "";
     if (report->failure != OpenFailure::kNone) return problem;
-    std::string warning = "snapshot " + name;
+    std::string warning = "state image " + name;
     warning += " skipped: ";
     warning += problem;
     report->warnings.push_back(std::move(warning));
@@ -325,23 +325,23 @@ std::string Recovery::recover_state() {
   return "";
 }
 
-// True when the state was restored from snapshot `name` and the blocks after it replayed; else
+// True when the state was restored from state image `name` and the blocks after it replayed; else
 // `problem` says why it was not usable (with report->failure set if that is fatal).
-bool Recovery::restore_from_snapshot(const std::string& name, std::string* problem) {
+bool Recovery::restore_from_image(const std::string& name, std::string* problem) {
   const uint64_t head = history->height();
-  Snapshot snap;
-  *problem = read_snapshot(env, data_dir, name, chain_id, &snap);
-  if (problem->empty() && snap.block_number > head) {
+  StateImage image;
+  *problem = read_state_image(env, data_dir, name, chain_id, &image);
+  if (problem->empty() && image.block_number > head) {
     *problem = fail(OpenFailure::kTruncated,
-                    "snapshot " + name + " is at block " + std::to_string(snap.block_number) +
+                    "state image " + name + " is at block " + std::to_string(image.block_number) +
                         " but the journal ends at block " + std::to_string(head) +
                         ": journal segments are missing");
     return false;
   }
-  if (problem->empty() && snap.block_number == 0) *problem = "it is at genesis";
-  if (problem->empty() && history->hash(snap.block_number) != snap.block_hash) {
+  if (problem->empty() && image.block_number == 0) *problem = "it is at genesis";
+  if (problem->empty() && history->hash(image.block_number) != image.block_hash) {
     *problem =
-        "its block hash differs from the journal's block " + std::to_string(snap.block_number);
+        "its block hash differs from the journal's block " + std::to_string(image.block_number);
   }
   if (!problem->empty()) return false;
   RecoveryReport r;
@@ -350,17 +350,17 @@ bool Recovery::restore_from_snapshot(const std::string& name, std::string* probl
   std::shared_ptr<const chain::Block> at;
   std::string e;
   try {
-    at = history->block(snap.block_number);
+    at = history->block(image.block_number);
   } catch (const std::runtime_error& x) {
     e = x.what();
   }
-  if (e.empty()) e = chain->restore_at(at, snap.state);
+  if (e.empty()) e = chain->restore_at(at, image.state);
   if (e.empty()) {
-    // The journal's blocks after the snapshot disagree with its state (a later block read a
-    // value the snapshot got wrong, so its state root differs): the snapshot is skipped, and
+    // The journal's blocks after the state image disagree with its state (a later block read a
+    // value the state image got wrong, so its state root differs): the state image is skipped, and
     // an older one or genesis is tried. If the journal itself is at fault, replay from
     // genesis fails the same way and that error stops the node.
-    e = replay_from_history(*history, snap.block_number + 1, head, *chain, &r);
+    e = replay_from_history(*history, image.block_number + 1, head, *chain, &r);
     if (!e.empty()) e.insert(0, "replay from it failed: ");
   }
   if (!e.empty()) {
@@ -370,8 +370,8 @@ bool Recovery::restore_from_snapshot(const std::string& name, std::string* probl
   r.warnings = std::move(report->warnings);
   r.indexed_blocks = report->indexed_blocks;
   *report = std::move(r);
-  report->snapshot_block = snap.block_number;
-  report->loaded_blocks = snap.block_number;
+  report->image_block = image.block_number;
+  report->loaded_blocks = image.block_number;
   return true;
 }
 
@@ -383,7 +383,7 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
   const auto start = std::chrono::steady_clock::now();
   Recovery rec(env, data_dir, config, options, report);
   for (auto step :
-       {&Recovery::remove_snapshot_temps, &Recovery::read_head_file, &Recovery::index_journal,
+       {&Recovery::remove_image_temps, &Recovery::read_head_file, &Recovery::index_journal,
         &Recovery::check_head_and_tail, &Recovery::recover_state}) {
     if (std::string e = (rec.*step)(); !e.empty()) return e;
   }
@@ -395,6 +395,9 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
   st->chain_id_ = rec.chain_id;
   st->options_ = options;
   st->history_ = rec.history;
+  st->last_image_block_ = rec.report->image_block.value_or(0);
+  st->tx_since_image_ = rec.report->replayed_transactions;
+  st->decided_block_ = rec.chain->height();
   if (IoStatus s = JournalWriter::open(env, data_dir, rec.chain_id, rec.scan, options.segment_bytes,
                                        &st->writer_);
       !s.ok()) {
@@ -422,30 +425,45 @@ std::string Store::open(Env* env, const std::string& data_dir, const chain::Chai
   return "";
 }
 
+bool Store::image_due(const chain::Block& block) {
+  const uint64_t n = block.header.number;
+  if (n == decided_block_) return decided_due_;
+  decided_block_ = n;
+  tx_since_image_ += block.transactions.size();
+  decided_due_ = (options_.image_every > 0 && n - last_image_block_ >= options_.image_every) ||
+                 (options_.image_every_tx > 0 && tx_since_image_ >= options_.image_every_tx);
+  if (decided_due_) {
+    last_image_block_ = n;
+    tx_since_image_ = 0;
+  }
+  return decided_due_;
+}
+
 IoStatus Store::on_sealed(const chain::Block& block, const core::State& state,
                           std::string* warning) {
+  const bool due = image_due(block);
   if (IoStatus s = append_record(block); !s.ok()) return s;
   if (IoStatus s = head_->update(block.header.number, block.hash); !s.ok()) return s;
+  if (!due) return IoStatus::Ok();
   const uint64_t n = block.header.number;
-  if (snapshot_due(n)) {
-    Snapshot snap;
-    snap.chain_id = chain_id_;
-    snap.block_number = n;
-    snap.block_hash = block.hash;
-    snap.state_digest = block.header.state_root;
-    snap.state = encode_state(state);
-    if (IoStatus s = write_snapshot(env_, data_dir_, snap); !s.ok()) {
-      if (warning != nullptr)
-        *warning = "snapshot at block " + std::to_string(n) + " failed: " + s.error;
-    } else {
-      ++snapshots_written_;
-    }
+  StateImage image;
+  image.chain_id = chain_id_;
+  image.block_number = n;
+  image.block_hash = block.hash;
+  image.state_digest = block.header.state_root;
+  image.state = encode_state(state);
+  if (IoStatus s = write_state_image(env_, data_dir_, image); !s.ok()) {
+    if (warning != nullptr)
+      *warning = "state image at block " + std::to_string(n) + " failed: " + s.error;
+  } else {
+    ++images_written_;
   }
   return IoStatus::Ok();
 }
 
+// A block image_due chose goes through on_sealed; append does not ask (it may run on another
+// thread while the sequencer asks about the next block).
 IoStatus Store::append(const chain::Block& block) {
-  STOA_ASSERT(!snapshot_due(block.header.number));  // on_sealed, with the state, takes those
   if (IoStatus s = append_record(block); !s.ok()) return s;
   return head_->update(block.header.number, block.hash);
 }
@@ -489,43 +507,43 @@ VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
                         "journal cannot be checked without --expect-head");
       break;
   }
-  // The snapshots: checksums first; their content is compared at their block during replay.
+  // The state images: checksums first; their content is compared at their block during replay.
   std::vector<std::string> names;
-  if (IoStatus s = list_snapshots(env, data_dir, &names); !s.ok()) {
+  if (IoStatus s = list_state_images(env, data_dir, &names); !s.ok()) {
     v.problem = s.error;
     return v;
   }
-  std::map<uint64_t, Snapshot> snaps;
+  std::map<uint64_t, StateImage> images;
   for (const std::string& name : names) {
-    Snapshot snap;
-    const std::string e = read_snapshot(env, data_dir, name, chain_id, &snap);
+    StateImage image;
+    const std::string e = read_state_image(env, data_dir, name, chain_id, &image);
     if (!e.empty()) {
-      v.problem = "snapshot " + name;
+      v.problem = "state image " + name;
       v.problem += ": ";
       v.problem += e;
       return v;
     }
-    const uint64_t n = snap.block_number;
-    snaps.emplace(n, std::move(snap));
+    const uint64_t n = image.block_number;
+    images.emplace(n, std::move(image));
   }
   RecoveryReport r;
   std::string unused;
   std::string e =
       replay(env, data_dir, config, nullptr, /*recover_senders=*/true, chain, &r, &unused,
              [&](const chain::Chain& c) -> std::string {
-               auto it = snaps.find(c.height());
-               if (it == snaps.end()) return "";
-               const Snapshot& s = it->second;
+               auto it = images.find(c.height());
+               if (it == images.end()) return "";
+               const StateImage& s = it->second;
                if (s.block_hash != c.head().hash) {
-                 return "snapshot " + s.name + ": block hash differs";
+                 return "state image " + s.name + ": block hash differs";
                }
                if (s.state_digest != c.head().header.state_root) {
-                 return "snapshot " + s.name + ": state root differs";
+                 return "state image " + s.name + ": state root differs";
                }
                if (s.state != encode_state(c.state())) {
-                 return "snapshot " + s.name + ": its state differs from the replayed state";
+                 return "state image " + s.name + ": its state differs from the replayed state";
                }
-               ++v.snapshots_checked;
+               ++v.images_checked;
                return "";
              });
   const ScanResult scan = scan_journal(env, data_dir, chain_id, genesis_hash, false);
@@ -535,9 +553,9 @@ VerifyReport verify_data_dir(Env* env, const std::string& data_dir,
     v.problem = e;
     return v;
   }
-  for (const auto& [n, s] : snaps) {
+  for (const auto& [n, s] : images) {
     if (n > chain.height()) {
-      v.problem = "snapshot " + s.name + " is at block " + std::to_string(n) +
+      v.problem = "state image " + s.name + " is at block " + std::to_string(n) +
                   " but the journal ends at block " + std::to_string(chain.height()) +
                   ": journal segments are missing";
       return v;

@@ -142,15 +142,15 @@ TEST(SequencerTest, DurabilityHookRunsBeforeWaitersSeeTheBlock) {
 }
 
 // Block N is written while N+1 executes, and the journal still sees blocks in order; a block whose
-// hook needs the state (a snapshot) gets it as of that block, with nothing executed after it.
-TEST(SequencerTest, WritesOverlapExecutionInOrderAndSnapshotsSeeTheirBlock) {
+// hook needs the state (a state image) gets it as of that block, with nothing executed after it.
+TEST(SequencerTest, WritesOverlapExecutionInOrderAndImagesSeeTheirBlock) {
   Chain chain(config());
   const crypto::PrivateKey k = dev_key(3);
   std::atomic<bool> writing{false};
   std::atomic<int> overlapped{0};
   std::vector<uint64_t> written;  // by the hook, one block at a time
   uint64_t nonce_after = 0;       // the sender's nonce after the blocks written so far
-  std::atomic<int> snapshots{0};
+  std::atomic<int> images{0};
   SequencerOptions o = options();
   o.needs_state = [&](const Block& b) {
     if (writing) ++overlapped;  // sealed while the previous block was being written
@@ -163,7 +163,7 @@ TEST(SequencerTest, WritesOverlapExecutionInOrderAndSnapshotsSeeTheirBlock) {
     EXPECT_EQ(state != nullptr, b.header.number % 3 == 0) << b.header.number;
     if (state != nullptr) {
       EXPECT_EQ(state->account_nonce(k.address()), nonce_after) << b.header.number;
-      ++snapshots;
+      ++images;
     }
     std::this_thread::sleep_for(milliseconds(15));  // the "fsync"
     writing = false;
@@ -184,7 +184,7 @@ TEST(SequencerTest, WritesOverlapExecutionInOrderAndSnapshotsSeeTheirBlock) {
   EXPECT_EQ(written.size(), chain.height());
   EXPECT_EQ(nonce_after, 300u);
   EXPECT_GT(overlapped.load(), 0) << "no block executed while the previous one was written";
-  EXPECT_GT(snapshots.load(), 0);
+  EXPECT_GT(images.load(), 0);
 }
 
 TEST(SequencerTest, StopDrainsTheQueueThenRefuses) {

@@ -116,7 +116,7 @@ TEST_F(FieldsTest, TheStateHoldsEveryContractKind) {
 }
 
 TEST_F(FieldsTest, EveryContractRoundTripsThroughItsFieldList) {
-  ASSERT_EQ(check_snapshot_round_trip(state_), "");
+  ASSERT_EQ(check_state_image_round_trip(state_), "");
   BytesSink all;
   state_.encode(all);
   State restored(state_.genesis());
@@ -132,7 +132,7 @@ TEST_F(FieldsTest, EveryContractRoundTripsThroughItsFieldList) {
 }
 
 // Each field list names every container of its contract once, and the slots are unique: a
-// container missing from the list would be left out of snapshots; two with one slot would mix
+// container missing from the list would be left out of state images; two with one slot would mix
 // their block deltas.
 TEST_F(FieldsTest, EveryFieldListNamesEachContainerOnceWithUniqueSlots) {
   std::map<Address, std::set<const Undoable*>> live;

@@ -164,7 +164,7 @@ class RebuildWorld {
 
 // The defect: setIdentityRegistry rebuilt the investors of every holder in one call (O(holders)
 // under the sequencer's lock, whatever the gas). Now it runs kRebuildStep holders per call and
-// continueInvestorRebuild() the rest; balances do not move meanwhile; a snapshot taken mid-way
+// continueInvestorRebuild() the rest; balances do not move meanwhile; a state image taken mid-way
 // restores; registrations changed mid-way are counted; and the end state is exactly the state
 // the one-call rebuild (the rules before metering) gives for the same calls.
 TEST(MeteringRebuildTest, SetIdentityRegistryRebuildsInvestorsInBoundedResumableSteps) {
@@ -191,9 +191,9 @@ TEST(MeteringRebuildTest, SetIdentityRegistryRebuildsInvestorsInBoundedResumable
       size_t continues = 0;
       if (w == &metered && target == ids.identity_registry) {
         ASSERT_TRUE(w->token().investor_rebuild_pending());
-        // Mid-way: balances do not move, the snapshot encoding carries the rebuild, only the
+        // Mid-way: balances do not move, the state image encoding carries the rebuild, only the
         // admin may continue it, and a registration changed now is counted in the end.
-        EXPECT_EQ(check_snapshot_round_trip(w->state_), "");
+        EXPECT_EQ(check_state_image_round_trip(w->state_), "");
         CallResult refused = w->call(RebuildWorld::holder(5), w->set_.token,
                                      "transfer(address,uint256)", {RebuildWorld::holder(6), 1});
         EXPECT_EQ(to_hex(refused.output),

@@ -1,4 +1,4 @@
-// Snapshots need the state back from its canonical encoding: every contract kind has a decoder,
+// State images need the state back from its canonical encoding: every contract kind has a decoder,
 // encode -> decode -> encode is the identity (hence the same digest), the restored state behaves
 // like the original, and malformed encodings are refused with a message, never a crash.
 #include <string>
@@ -33,11 +33,11 @@ TEST(StateDecodeTest, EveryContractKindHasADecoder) {
   EXPECT_EQ(contract_decoder(static_cast<ContractKind>(0)), nullptr);
 }
 
-TEST_F(LedgerTest, SnapshotRoundTripOfAGenesisState) {
-  EXPECT_EQ(check_snapshot_round_trip(state_), "");
+TEST_F(LedgerTest, StateImageRoundTripOfAGenesisState) {
+  EXPECT_EQ(check_state_image_round_trip(state_), "");
 }
 
-TEST_F(LedgerTest, SnapshotRoundTripOfASecurityWithHoldersAndRestoredBehaviour) {
+TEST_F(LedgerTest, StateImageRoundTripOfASecurityWithHoldersAndRestoredBehaviour) {
   const SecuritySet a = create("ACME", 5);
   const SecuritySet b = create("BETA", 0);
   onboard(a, "alice");
@@ -49,7 +49,7 @@ TEST_F(LedgerTest, SnapshotRoundTripOfASecurityWithHoldersAndRestoredBehaviour) 
   expect_ok(call(addr("alice"), a.token, "approve(address,uint256)", {addr("bob"), 5}));
   expect_ok(call(addr("officer"), a.lockup_module, "setLockup(address,uint256)",
                  {addr("bob"), U256(99999999999ULL)}));
-  ASSERT_EQ(check_snapshot_round_trip(state_), "");
+  ASSERT_EQ(check_state_image_round_trip(state_), "");
 
   // The restored state is the same ledger: same digest, and the same answers to the same calls.
   const Bytes bytes = encode(state_);

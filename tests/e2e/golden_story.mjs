@@ -15,6 +15,9 @@ const DAY = 24 * 3600;
 const b2 = (s) => ethers.hexlify(ethers.toUtf8Bytes(s));
 
 process.env.STOA_E2E_DATA_DIR = process.env.STOA_GOLDEN_DATA;
+// --snapshot-every, not --image-every: the old name on purpose (a deprecated alias now), so the
+// story still runs on the stoa that wrote tests/golden/data (commit 6a28b30), the only one that
+// may make a golden directory (make.sh), which knows no other name.
 process.env.STOA_E2E_SERVE_ARGS = "--snapshot-every 25 --segment-bytes 32768";
 const node = await startNode(["--kyc-secret-file", "env:STOA_GOLDEN_KYC_SECRET"], { STOA_GOLDEN_KYC_SECRET: SECRET });
 const provider = new ethers.JsonRpcProvider(node.url, undefined, { staticNetwork: true });
@@ -239,7 +242,7 @@ try {
   await advance(45 * DAY);
   await send(C(sets.GLDS.token, "SecurityToken"), w.dave, "transfer", w.erin.address, 10);
 
-  // 6. A burst of ordinary transfers across several blocks, so snapshots and segments roll over.
+  // 6. A burst of ordinary transfers across several blocks, so state images and segments roll over.
   for (let round = 0; round < 60; round++) {
     await must(token, w.alice, "batchTransfer", [w.bob.address, w.erin.address, w.carol.address], [1 + round, 2, 3]);
     await must(token, w.bob, "transfer", w.alice.address, 1);

@@ -50,10 +50,10 @@ int64_t now_seconds() {
 class KycTest : public ::testing::Test {
  protected:
   void SetUp() override { start(true); }
-  void start(bool with_kyc, std::string dir = "", uint64_t snapshot_every = 0) {
+  void start(bool with_kyc, std::string dir = "", uint64_t image_every = 0) {
     NodeOptions o;
     o.data_dir = dir.empty() ? temp_dir() : dir;
-    if (snapshot_every != 0) o.snapshot_every = snapshot_every;
+    if (image_every != 0) o.image_every = image_every;
     o.port = 0;
     o.dev = true;
     if (with_kyc) o.kyc = KycOptions{kSecret, dev_kyc_key(), std::nullopt};
@@ -63,12 +63,12 @@ class KycTest : public ::testing::Test {
     client_->set_read_timeout(30, 0);
   }
   // Stops the node and starts a new one on the same data directory (the journal replayed, or
-  // the newest snapshot restored).
-  void restart(uint64_t snapshot_every = 0) {
+  // the newest state image restored).
+  void restart(uint64_t image_every = 0) {
     const std::string dir = node_->options().data_dir;
     client_.reset();
     node_.reset();
-    start(true, dir, snapshot_every);
+    start(true, dir, image_every);
   }
   void TearDown() override {
     const std::string dir = node_->options().data_dir;
@@ -178,26 +178,26 @@ class KycTest : public ::testing::Test {
                     {{"X-Stoa-Timestamp", t}, {"X-Stoa-Signature", kyc_signature(kSecret, t, b)}});
   }
 
-  struct Snapshot {
+  struct Observed {
     uint64_t height;
     Bytes32 digest;
-    bool operator==(const Snapshot&) const = default;
+    bool operator==(const Observed&) const = default;
   };
-  Snapshot snapshot() {
+  Observed observe() {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     std::shared_lock lock = node_->ledger().read_lock();
     return {node_->ledger().chain().height(), node_->ledger().chain().state().digest()};
   }
   // A refused webhook: the status, the error code, and no ledger change.
   void refused(const httplib::Result& res, int status, const std::string& code,
-               const Snapshot& before) {
+               const Observed& before) {
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, status) << res->body;
     const json j = json::parse(res->body);
     EXPECT_EQ(j["error"]["code"], code) << res->body;
     EXPECT_FALSE(j["error"]["message"].get<std::string>().empty());
     EXPECT_EQ(res->body.find(kSecret), std::string::npos);
-    EXPECT_TRUE(snapshot() == before) << "the ledger changed on a refused webhook";
+    EXPECT_TRUE(observe() == before) << "the ledger changed on a refused webhook";
   }
   bool verified(const crypto::PrivateKey& k) {
     return view_bool(identity_registry_, calldata("isVerified(address)", {k.address()}));
@@ -240,13 +240,13 @@ TEST_F(KycTest, ApprovalCreatesIdentityRegistersAndAddsClaims) {
   ok(admin_, token_, calldata("mint(address,uint256)", {alice_.address(), 10}));
 
   // Replay: the stored answer, no second transaction.
-  const Snapshot before = snapshot();
+  const Observed before = observe();
   auto again = post(b);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 200);
   EXPECT_EQ(again->body, res->body);
   EXPECT_EQ(again->get_header_value("Idempotent-Replay"), "true");
-  EXPECT_TRUE(snapshot() == before);
+  EXPECT_TRUE(observe() == before);
   // The same event id with another body: a conflict.
   refused(post(body(alice_.address(), "evt-1", "approved", {{"amlScore", 13}})), 409, "conflict",
           before);
@@ -270,24 +270,24 @@ TEST_F(KycTest, KycReplayAfterRestartDoesNotReapplyTheEvent) {
   ASSERT_FALSE(verified(alice_));
   const Bytes32 key = keccak256(std::string_view("acme-kyc\nevt-1"));
 
-  for (uint64_t snapshot_every : {uint64_t{0}, uint64_t{1}}) {
-    // The first restart replays the journal; the second restores a snapshot taken after the
-    // first (the records are part of the state, snapshots included).
-    restart(snapshot_every);
-    if (snapshot_every == 1) {
+  for (uint64_t image_every : {uint64_t{0}, uint64_t{1}}) {
+    // The first restart replays the journal; the second restores a state image taken after the
+    // first (the records are part of the state, state images included).
+    restart(image_every);
+    if (image_every == 1) {
       rpc("evm_mine", json::array());
-      restart(snapshot_every);
-      ASSERT_TRUE(node_->recovery().snapshot_block.has_value());
+      restart(image_every);
+      ASSERT_TRUE(node_->recovery().image_block.has_value());
     }
     ASSERT_FALSE(verified(alice_));
-    const Snapshot before = snapshot();
+    const Observed before = observe();
     // The same approval, freshly signed: answered as a replay, nothing applied.
     res = post(approval);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200) << res->body;
     EXPECT_EQ(res->get_header_value("Idempotent-Replay"), "true");
     EXPECT_EQ(json::parse(res->body)["replay"], true) << res->body;
-    EXPECT_TRUE(snapshot() == before) << "a replayed event changed the ledger";
+    EXPECT_TRUE(observe() == before) << "a replayed event changed the ledger";
     EXPECT_FALSE(verified(alice_));
     // The same event id with another body: a conflict, across the restart too.
     refused(post(body(alice_.address(), "evt-1", "approved", {{"amlScore", 13}})), 409, "conflict",
@@ -362,7 +362,7 @@ TEST_F(KycTest, RefusedWebhooksLeaveTheLedgerUnchanged) {
   make_security();
   const std::string b = body(alice_.address(), "evt-bad", "approved");
   const std::string t = std::to_string(now_seconds());
-  Snapshot before = snapshot();
+  Observed before = observe();
 
   refused(post_raw(b, {{"X-Stoa-Timestamp", t},
                        {"X-Stoa-Signature", kyc_signature("another-secret", t, b)}}),
@@ -391,7 +391,7 @@ TEST_F(KycTest, RefusedWebhooksLeaveTheLedgerUnchanged) {
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200) << res->body;  // nothing to revoke; the event is recorded
   }
-  before = snapshot();
+  before = observe();
   // Malformed JSON, wrong shapes, oversized body (all correctly signed).
   refused(post("{\"provider\": "), 400, "bad_request", before);
   refused(post("[1, 2]"), 400, "bad_request", before);

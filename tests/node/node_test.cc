@@ -618,7 +618,7 @@ TEST_F(NodeTest, OpenApiDocumentsEveryRoute) {
 }
 
 // Blocks are journaled: a node restarted on the same directory has the same head, state root
-// and receipts (recovered by replay, or from a snapshot).
+// and receipts (recovered by replay, or from a state image).
 TEST_F(NodeTest, BlocksSurviveARestart) {
   const auto keys = dev_keys(3);
   json r =
@@ -642,7 +642,7 @@ TEST_F(NodeTest, BlocksSurviveARestart) {
   o.data_dir = dir;
   o.port = 0;
   o.dev = true;
-  o.snapshot_every = 1;
+  o.image_every = 1;
   node_ = std::make_unique<Node>(o);
   EXPECT_EQ(node_->recovery().head, std::stoull(head["number"].get<std::string>(), nullptr, 16));
   EXPECT_EQ(node_->recovery().replayed_blocks, node_->recovery().head);
@@ -650,12 +650,12 @@ TEST_F(NodeTest, BlocksSurviveARestart) {
   client_ = std::make_unique<httplib::Client>("127.0.0.1", node_->port());
   EXPECT_EQ(result("eth_getBlockByNumber", {"latest", false}), head);
   EXPECT_EQ(result("eth_getTransactionReceipt", {hash}), receipt);
-  // With a snapshot at every block, the next restart starts from the newest one.
+  // With a state image at every block, the next restart starts from the newest one.
   result("evm_mine");
   node_.reset();
   node_ = std::make_unique<Node>(o);
-  ASSERT_TRUE(node_->recovery().snapshot_block.has_value());
-  EXPECT_EQ(*node_->recovery().snapshot_block, node_->recovery().head);
+  ASSERT_TRUE(node_->recovery().image_block.has_value());
+  EXPECT_EQ(*node_->recovery().image_block, node_->recovery().head);
   EXPECT_EQ(node_->recovery().replayed_blocks, 0u);
   node_->start();
   client_ = std::make_unique<httplib::Client>("127.0.0.1", node_->port());
@@ -663,7 +663,7 @@ TEST_F(NodeTest, BlocksSurviveARestart) {
 }
 
 // The durable block stream: a subscriber that persists its cursor gets every block once, in
-// order, across its own stop and a restart of the node (from a snapshot, so the older blocks
+// order, across its own stop and a restart of the node (from a state image, so the older blocks
 // come from the journal on demand) — no gap, no duplicate.
 TEST_F(NodeTest, BlockStreamResumesFromItsCursorAfterARestart) {
   const std::string dir = node_->options().data_dir;
@@ -702,9 +702,9 @@ TEST_F(NodeTest, BlockStreamResumesFromItsCursorAfterARestart) {
   o.data_dir = dir;
   o.port = 0;
   o.dev = true;
-  o.snapshot_every = 1;
+  o.image_every = 1;
   {
-    // A first restart takes a snapshot at the next block; the second starts from it.
+    // A first restart takes a state image at the next block; the second starts from it.
     node_ = std::make_unique<Node>(o);
     node_->start();
     client_ = std::make_unique<httplib::Client>("127.0.0.1", node_->port());
@@ -713,8 +713,8 @@ TEST_F(NodeTest, BlockStreamResumesFromItsCursorAfterARestart) {
     node_.reset();
   }
   node_ = std::make_unique<Node>(o);
-  ASSERT_TRUE(node_->recovery().snapshot_block.has_value());
-  EXPECT_EQ(*node_->recovery().snapshot_block, 10u);
+  ASSERT_TRUE(node_->recovery().image_block.has_value());
+  EXPECT_EQ(*node_->recovery().image_block, 10u);
   node_->start();
   client_ = std::make_unique<httplib::Client>("127.0.0.1", node_->port());
   uint64_t cursor = 0;

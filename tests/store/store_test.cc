@@ -1,5 +1,5 @@
 // The journal and recovery on the in-memory, fault-injecting Env: round trips, segment
-// rollover, the torn tail, corruption in the middle, a missing segment, snapshots (and corrupt
+// rollover, the torn tail, corruption in the middle, a missing segment, state images (and corrupt
 // ones), disk full and failing fsync — each ending in the behaviour docs/journal-format.md
 // documents, and never losing a block whose append returned ok (= acknowledged).
 #include <gtest/gtest.h>
@@ -325,7 +325,7 @@ TEST(RecoveryTest, MissingSegmentStopsTheNode) {
   Workload w;
   StoreOptions so;
   so.segment_bytes = 1500;
-  so.snapshot_every = 0;
+  so.image_every = 0;
   {
     Opened o = open(&env, so);
     seal(o, w, 20);
@@ -339,12 +339,12 @@ TEST(RecoveryTest, MissingSegmentStopsTheNode) {
   EXPECT_FALSE(verify_data_dir(&env, kDir, config()).ok);
 }
 
-TEST(RecoveryTest, MissingLastSegmentIsFoundThroughTheSnapshot) {
+TEST(RecoveryTest, MissingLastSegmentIsFoundThroughTheImage) {
   MemEnv env;
   Workload w;
   StoreOptions so;
   so.segment_bytes = 1500;
-  so.snapshot_every = 20;  // in the last segment: its loss leaves a snapshot beyond the journal
+  so.image_every = 20;  // in the last segment: its loss leaves a state image beyond the journal
   {
     Opened o = open(&env, so);
     seal(o, w, 20);
@@ -354,94 +354,191 @@ TEST(RecoveryTest, MissingLastSegmentIsFoundThroughTheSnapshot) {
   env.remove(seg_path(segs.back()));
   Opened o = open(&env, so);
   EXPECT_TRUE(contains(o.error, "records block 20")) << o.error;  // the head file's check
-  // Without the head file (a directory from before it), the snapshot still shows the gap.
+  // Without the head file (a directory from before it), the state image still shows the gap.
   env.remove(head_path(kDir));
   o = open(&env, so);
   EXPECT_TRUE(contains(o.error, "journal segments are missing")) << o.error;
 }
 
-TEST(SnapshotTest, StartUpLoadsTheNewestAndReplaysTheRest) {
+TEST(StateImageTest, StartUpLoadsTheNewestAndReplaysTheRest) {
   MemEnv env;
   Workload w;
   StoreOptions so;
-  so.snapshot_every = 5;
+  so.image_every = 5;
   Bytes32 digest;
   Bytes32 head;
   {
     Opened o = open(&env, so);
     seal(o, w, 13);
-    EXPECT_EQ(o.store->snapshots_written(), 2u);
+    EXPECT_EQ(o.store->images_written(), 2u);
     digest = o.chain->state().digest();
     head = o.chain->head().hash;
   }
   std::vector<std::string> snaps;
-  list_snapshots(&env, kDir, &snaps);
+  list_state_images(&env, kDir, &snaps);
   ASSERT_EQ(snaps.size(), 2u);
-  EXPECT_EQ(snaps[0], snapshot_name(10));
+  EXPECT_EQ(snaps[0], state_image_name(10));
   env.crash();
   Opened o = open(&env, so);
   ASSERT_EQ(o.error, "");
-  ASSERT_TRUE(o.report.snapshot_block.has_value());
-  EXPECT_EQ(*o.report.snapshot_block, 10u);
+  ASSERT_TRUE(o.report.image_block.has_value());
+  EXPECT_EQ(*o.report.image_block, 10u);
   EXPECT_EQ(o.report.loaded_blocks, 10u);
   EXPECT_EQ(o.report.replayed_blocks, 3u);
   EXPECT_EQ(o.chain->state().digest(), digest);
   EXPECT_EQ(o.chain->head().hash, head);
-  // Blocks before the snapshot are served too (read, not executed).
+  // Blocks before the state image are served too (read, not executed).
   EXPECT_EQ(o.chain->block_by_number(2)->transactions.size(), 3u);
-  // Only kSnapshotsKept are kept.
+  // Only kStateImagesKept are kept.
   seal(o, w, 12);
-  list_snapshots(&env, kDir, &snaps);
-  EXPECT_EQ(snaps.size(), kSnapshotsKept);
-  EXPECT_EQ(snaps[0], snapshot_name(25));
+  list_state_images(&env, kDir, &snaps);
+  EXPECT_EQ(snaps.size(), kStateImagesKept);
+  EXPECT_EQ(snaps[0], state_image_name(25));
   const VerifyReport v = verify_data_dir(&env, kDir, config());
   EXPECT_TRUE(v.ok) << v.problem;
-  EXPECT_EQ(v.snapshots_checked, 2u);
+  EXPECT_EQ(v.images_checked, 2u);
   EXPECT_EQ(v.blocks, 25u);
 }
 
-TEST(SnapshotTest, CorruptSnapshotIsSkippedWithAWarning) {
+TEST(StateImageTest, CorruptImageIsSkippedWithAWarning) {
   MemEnv env;
   Workload w;
   StoreOptions so;
-  so.snapshot_every = 5;
+  so.image_every = 5;
   Bytes32 digest;
   {
     Opened o = open(&env, so);
     seal(o, w, 12);
     digest = o.chain->state().digest();
   }
-  const std::string newest = join_path(snapshot_dir(kDir), snapshot_name(10));
-  (*env.contents(newest))[kSnapshotHeaderBytes + 30] ^= 0x01;
+  const std::string newest = join_path(state_image_dir(kDir), state_image_name(10));
+  (*env.contents(newest))[kStateImageHeaderBytes + 30] ^= 0x01;
   Opened o = open(&env, so);
   ASSERT_EQ(o.error, "");
   ASSERT_EQ(o.report.warnings.size(), 1u);
-  EXPECT_TRUE(contains(o.report.warnings[0], "snapshot " + snapshot_name(10) + " skipped"))
+  EXPECT_TRUE(contains(o.report.warnings[0], "state image " + state_image_name(10) + " skipped"))
       << o.report.warnings[0];
   EXPECT_TRUE(contains(o.report.warnings[0], "checksum")) << o.report.warnings[0];
-  ASSERT_TRUE(o.report.snapshot_block.has_value());
-  EXPECT_EQ(*o.report.snapshot_block, 5u);
+  ASSERT_TRUE(o.report.image_block.has_value());
+  EXPECT_EQ(*o.report.image_block, 5u);
   EXPECT_EQ(o.chain->state().digest(), digest);
-  // verify fails on the corrupt snapshot (an auditor must hear of it).
+  // verify fails on the corrupt state image (an auditor must hear of it).
   const VerifyReport v = verify_data_dir(&env, kDir, config());
   EXPECT_FALSE(v.ok);
-  EXPECT_TRUE(contains(v.problem, snapshot_name(10))) << v.problem;
-  // Both corrupt (or a snapshot whose content is wrong with a valid checksum): from genesis.
-  const std::string older = join_path(snapshot_dir(kDir), snapshot_name(5));
-  (*env.contents(older))[kSnapshotHeaderBytes + 3] ^= 0x01;
+  EXPECT_TRUE(contains(v.problem, state_image_name(10))) << v.problem;
+  // Both corrupt (or a state image whose content is wrong with a valid checksum): from genesis.
+  const std::string older = join_path(state_image_dir(kDir), state_image_name(5));
+  (*env.contents(older))[kStateImageHeaderBytes + 3] ^= 0x01;
   Opened g = open(&env, so);
   ASSERT_EQ(g.error, "");
   EXPECT_EQ(g.report.warnings.size(), 2u);
-  EXPECT_FALSE(g.report.snapshot_block.has_value());
+  EXPECT_FALSE(g.report.image_block.has_value());
   EXPECT_EQ(g.report.replayed_blocks, 12u);
   EXPECT_EQ(g.chain->state().digest(), digest);
 }
 
-// Rewrites snapshot `n` with its state changed by `change` (checksum recomputed, block hash and
-// state root kept): a snapshot that is wrong but looks valid.
-void tamper_snapshot(MemEnv& env, uint64_t n, const std::function<void(core::State&)>& change) {
-  Snapshot s;
-  ASSERT_EQ(read_snapshot(&env, kDir, snapshot_name(n), kChainId, &s), "");
+// Seals blocks on an opened store, one per entry of `with_txs`: the workload's next block, or an
+// empty one; returns the numbers of the blocks that took a state image.
+std::vector<uint64_t> seal_pattern(Opened& o, Workload& w, const std::vector<bool>& with_txs) {
+  std::vector<uint64_t> imaged;
+  for (const bool txs : with_txs) {
+    const uint64_t n = o.chain->height() + 1;
+    const uint64_t before = o.store->images_written();
+    std::vector<chain::SignedTransaction> block;
+    if (txs) block = w.block(n);
+    const chain::Block& b = o.chain->seal_block(std::move(block), kGenesisTime + n);
+    EXPECT_TRUE(o.store->on_sealed(b, o.chain->state()).ok());
+    if (o.store->images_written() != before) imaged.push_back(n);
+  }
+  return imaged;
+}
+
+// The transaction trigger: an image once image_every_tx transactions have been sealed since the
+// last one, counted across a restart (the transactions replayed after the image it started from).
+TEST(StateImageTest, TransactionTriggerTakesAnImageAfterEnoughTransactions) {
+  MemEnv env;
+  Workload w;  // transactions per block: 1, 3, then 1 + (n % 3 == 0) + (n % 5 == 0)
+  StoreOptions so;
+  so.image_every = 0;  // blocks: off
+  so.image_every_tx = 6;
+  Bytes32 head;
+  Bytes32 root;
+  {
+    Opened o = open(&env, so);
+    // Running totals: 1, 4, 6 -> block 3; 1, 3, 5, 6 -> 7; 1, 3, 5, 6 -> 11; 2, 3, 4, 7 -> 15;
+    // 1, 2, 4, 5, 7 -> 20; then 2, 3 (blocks 21, 22: not yet).
+    EXPECT_EQ(seal_pattern(o, w, std::vector<bool>(22, true)),
+              (std::vector<uint64_t>{3, 7, 11, 15, 20}));
+    head = o.chain->head().hash;
+    root = o.chain->head().header.state_root;
+  }
+  env.crash();
+  Opened o = open(&env, so);
+  ASSERT_EQ(o.error, "");
+  ASSERT_TRUE(o.report.image_block.has_value());
+  EXPECT_EQ(*o.report.image_block, 20u);
+  EXPECT_EQ(o.report.replayed_blocks, 2u);
+  EXPECT_EQ(o.report.replayed_transactions, 3u);
+  EXPECT_EQ(o.chain->head().hash, head);
+  EXPECT_EQ(o.chain->head().header.state_root, root);
+  // The count goes on from the 3 replayed: block 23 (1) makes 4, block 24 (2) makes 6. A count
+  // restarted at zero would put it at block 26.
+  EXPECT_EQ(seal_pattern(o, w, {true, true, true}), (std::vector<uint64_t>{24}));
+  const VerifyReport v = verify_data_dir(&env, kDir, config());
+  EXPECT_TRUE(v.ok) << v.problem;
+  EXPECT_EQ(v.images_checked, 2u);
+}
+
+// Both triggers: whichever is reached first, each counted from the last image; images change no
+// block (the same blocks without any image have the same hashes and roots); a restart from the
+// newest image reaches the writer's head hash, state root and content.
+TEST(StateImageTest, BlockOrTransactionTriggerWhicheverFirstChangesNoBlock) {
+  const std::vector<bool> pattern = {true, true, true, false, false, false, false,
+                                     true, true, true, false, true,  false, false};
+  MemEnv plain_env;
+  Workload plain_w;
+  StoreOptions none;
+  none.image_every = 0;
+  none.image_every_tx = 0;
+  Opened plain = open(&plain_env, none);
+  EXPECT_TRUE(seal_pattern(plain, plain_w, pattern).empty());
+
+  MemEnv env;
+  Workload w;
+  StoreOptions so;
+  so.image_every = 4;
+  so.image_every_tx = 5;
+  Bytes32 digest;
+  {
+    Opened o = open(&env, so);
+    // Blocks 1-3 hold 1 + 3 + 2 transactions: 6 >= 5 at block 3 (3 blocks). 4-7 are empty: 4
+    // blocks at 7. 8-10 hold 1 + 2 + 2: 5 at block 10 (3 blocks). 11 empty, 12 holds 2, 13
+    // empty: 4 blocks at 14 (2 transactions).
+    EXPECT_EQ(seal_pattern(o, w, pattern), (std::vector<uint64_t>{3, 7, 10, 14}));
+    for (uint64_t n = 1; n <= o.chain->height(); ++n) {
+      ASSERT_EQ(o.chain->block_by_number(n)->hash, plain.chain->block_by_number(n)->hash) << n;
+    }
+    EXPECT_EQ(o.chain->head().header.state_root, plain.chain->head().header.state_root);
+    digest = o.chain->state().digest();
+  }
+  env.crash();
+  Opened o = open(&env, so);
+  ASSERT_EQ(o.error, "");
+  ASSERT_TRUE(o.report.image_block.has_value());
+  EXPECT_EQ(*o.report.image_block, 14u);
+  EXPECT_EQ(o.chain->head().hash, plain.chain->head().hash);
+  EXPECT_EQ(o.chain->head().header.state_root, plain.chain->head().header.state_root);
+  EXPECT_EQ(o.chain->state().digest(), digest);
+  const VerifyReport v = verify_data_dir(&env, kDir, config());
+  EXPECT_TRUE(v.ok) << v.problem;
+  EXPECT_EQ(v.images_checked, 2u);
+}
+
+// Rewrites state image `n` with its state changed by `change` (checksum recomputed, block hash and
+// state root kept): a state image that is wrong but looks valid.
+void tamper_image(MemEnv& env, uint64_t n, const std::function<void(core::State&)>& change) {
+  StateImage s;
+  ASSERT_EQ(read_state_image(&env, kDir, state_image_name(n), kChainId, &s), "");
   core::State state(config().genesis);
   std::string error;
   ASSERT_TRUE(state.restore(s.state, &error)) << error;
@@ -450,7 +547,7 @@ void tamper_snapshot(MemEnv& env, uint64_t n, const std::function<void(core::Sta
   state.encode(sink);
   ASSERT_NE(sink.out, s.state);
   s.state = std::move(sink.out);
-  ASSERT_TRUE(write_snapshot(&env, kDir, s).ok());
+  ASSERT_TRUE(write_state_image(&env, kDir, s).ok());
 }
 
 void mint_one_to(core::State& state, const Address& to) {
@@ -462,38 +559,38 @@ void mint_one_to(core::State& state, const Address& to) {
                   .ok());
 }
 
-// A snapshot whose state the journal contradicts: alice holds one unit more in it, and block 6
+// A state image whose state the journal contradicts: alice holds one unit more in it, and block 6
 // (alice sends) then gives another state root than the journal's. It is skipped with a warning
 // and the state comes from genesis.
-TEST(SnapshotTest, SnapshotTheJournalContradictsIsSkipped) {
+TEST(StateImageTest, ImageTheJournalContradictsIsSkipped) {
   MemEnv env;
   Workload w;
   StoreOptions so;
-  so.snapshot_every = 5;
+  so.image_every = 5;
   Bytes32 digest;
   {
     Opened o = open(&env, so);
     seal(o, w, 7);
     digest = o.chain->state().digest();
   }
-  tamper_snapshot(env, 5, [](core::State& s) { mint_one_to(s, dev_key(3).address()); });  // alice
+  tamper_image(env, 5, [](core::State& s) { mint_one_to(s, dev_key(3).address()); });  // alice
   Opened o = open(&env, so);
   ASSERT_EQ(o.error, "");
   ASSERT_EQ(o.report.warnings.size(), 1u);
   EXPECT_TRUE(contains(o.report.warnings[0], "skipped")) << o.report.warnings[0];
   EXPECT_TRUE(contains(o.report.warnings[0], "state digest mismatch")) << o.report.warnings[0];
-  EXPECT_FALSE(o.report.snapshot_block.has_value());
+  EXPECT_FALSE(o.report.image_block.has_value());
   EXPECT_EQ(o.chain->state().digest(), digest);
 }
 
 // A wrong value no later block reads cannot be seen by replaying the tail (state roots chain
-// deltas; docs/journal-format.md, "Snapshots"): `stoa verify` compares every snapshot with the
-// replayed state at its block and names it.
-TEST(SnapshotTest, VerifyNamesASnapshotWhoseStateIsWrong) {
+// deltas; docs/journal-format.md, "State images"): `stoa verify` compares every state image with
+// the replayed state at its block and names it.
+TEST(StateImageTest, VerifyNamesAnImageWhoseStateIsWrong) {
   MemEnv env;
   Workload w;
   StoreOptions so;
-  so.snapshot_every = 5;
+  so.image_every = 5;
   {
     Opened o = open(&env, so);
     seal(o, w, 7);
@@ -501,10 +598,10 @@ TEST(SnapshotTest, VerifyNamesASnapshotWhoseStateIsWrong) {
   const VerifyReport before = verify_data_dir(&env, kDir, config());
   ASSERT_TRUE(before.ok) << before.problem;
   // An account that never transacts gets a nonce it never used.
-  tamper_snapshot(env, 5, [](core::State& s) { s.increment_account_nonce(dev_key(9).address()); });
+  tamper_image(env, 5, [](core::State& s) { s.increment_account_nonce(dev_key(9).address()); });
   const VerifyReport v = verify_data_dir(&env, kDir, config());
   EXPECT_FALSE(v.ok);
-  EXPECT_TRUE(contains(v.problem, snapshot_name(5))) << v.problem;
+  EXPECT_TRUE(contains(v.problem, state_image_name(5))) << v.problem;
   EXPECT_TRUE(contains(v.problem, "differs from the replayed state")) << v.problem;
 }
 
@@ -602,7 +699,7 @@ TEST(VerifyTest, CleanDirectoryPassesAndCountsWhatItChecked) {
   Workload w;
   StoreOptions so;
   so.segment_bytes = 2000;
-  so.snapshot_every = 4;
+  so.image_every = 4;
   Bytes32 digest;
   {
     Opened o = open(&env, so);
@@ -613,7 +710,7 @@ TEST(VerifyTest, CleanDirectoryPassesAndCountsWhatItChecked) {
   ASSERT_TRUE(v.ok) << v.problem;
   EXPECT_EQ(v.blocks, 10u);
   EXPECT_GE(v.segments, 2u);
-  EXPECT_EQ(v.snapshots_checked, 2u);
+  EXPECT_EQ(v.images_checked, 2u);
   EXPECT_EQ(v.state_digest, digest);
   uint64_t txs = 0;
   Workload w2;
@@ -690,13 +787,13 @@ TEST(HeadFileTest, CutAtARecordBoundaryLosesAcknowledgedBlocksSilently) {
 }
 
 TEST(HeadFileTest, DeletedLastSegmentLosesAcknowledgedBlocksSilently) {
-  // Defect: with the last segment deleted (and no snapshot after it) the node started at the
+  // Defect: with the last segment deleted (and no state image after it) the node started at the
   // end of the previous segment and `stoa verify` said OK.
   MemEnv env;
   Workload w;
   StoreOptions so;
   so.segment_bytes = 1500;
-  so.snapshot_every = 0;
+  so.image_every = 0;
   {
     Opened o = open(&env, so);
     seal(o, w, 20);
@@ -875,16 +972,16 @@ TEST(HeadFileTest, EveryAcknowledgedBlockSurvivesAPowerCutWithTheHeadFileAgreein
 }
 
 TEST(StartupTest, LeftoverSnapTmpFilesAreNeverRemoved) {
-  // Defect: a snapshot write interrupted by a crash left NAME.snap.tmp behind for good.
+  // Defect: a state image write interrupted by a crash left NAME.snap.tmp behind for good.
   MemEnv env;
   Workload w;
   StoreOptions so;
-  so.snapshot_every = 4;
+  so.image_every = 4;
   {
     Opened o = open(&env, so);
     seal(o, w, 5);
   }
-  const std::string tmp = join_path(snapshot_dir(kDir), snapshot_name(8) + ".tmp");
+  const std::string tmp = join_path(state_image_dir(kDir), state_image_name(8) + ".tmp");
   std::unique_ptr<WritableFile> f;
   ASSERT_TRUE(env.open_append(tmp, &f).ok());
   ASSERT_TRUE(f->append(Bytes(100, 7)).ok());
@@ -893,7 +990,7 @@ TEST(StartupTest, LeftoverSnapTmpFilesAreNeverRemoved) {
   EXPECT_FALSE(env.exists(tmp));
   ASSERT_EQ(o.report.warnings.size(), 1u);
   EXPECT_TRUE(contains(o.report.warnings[0], "removed " + tmp)) << o.report.warnings[0];
-  EXPECT_TRUE(env.exists(join_path(snapshot_dir(kDir), snapshot_name(4))));
+  EXPECT_TRUE(env.exists(join_path(state_image_dir(kDir), state_image_name(4))));
 }
 
 TEST(StartupTest, ReadOnlyDataDirectoryIsReportedAsADamagedJournal) {
@@ -923,14 +1020,14 @@ TEST(StartupTest, ReadOnlyDataDirectoryIsReportedAsADamagedJournal) {
 namespace stoa::store {
 namespace {
 
-// Restart from a snapshot reads the block index and the blocks after the snapshot, not the
+// Restart from a state image reads the block index and the blocks after the state image, not the
 // journal before it: older blocks, receipts and transaction lookups come from the segments on
 // demand, checked as they are read (a record damaged there is found when read, and by verify).
-TEST(HistoryTest, StartFromASnapshotReadsOnlyTheTailAndServesOldBlocksOnDemand) {
+TEST(HistoryTest, StartFromAnImageReadsOnlyTheTailAndServesOldBlocksOnDemand) {
   MemEnv env;
   Workload w;
   StoreOptions so;
-  so.snapshot_every = 10;
+  so.image_every = 10;
   std::vector<chain::Block> sealed;
   {
     Opened o = open(&env, so);
@@ -945,13 +1042,13 @@ TEST(HistoryTest, StartFromASnapshotReadsOnlyTheTailAndServesOldBlocksOnDemand) 
     Opened o = open(&env, so);
     ASSERT_EQ(o.error, "");
     EXPECT_EQ(o.report.indexed_blocks, 0u);  // the index was complete
-    ASSERT_TRUE(o.report.snapshot_block.has_value());
-    EXPECT_EQ(*o.report.snapshot_block, 20u);
+    ASSERT_TRUE(o.report.image_block.has_value());
+    EXPECT_EQ(*o.report.image_block, 20u);
     EXPECT_EQ(o.report.replayed_blocks, 3u);
     const DiskHistory& h = *o.store->history();
     EXPECT_EQ(h.height(), 23u);
     const uint64_t reads_at_start = h.disk_reads();
-    EXPECT_EQ(reads_at_start, 4u);  // the snapshot's block and the three replayed
+    EXPECT_EQ(reads_at_start, 4u);  // the state image's block and the three replayed
     for (uint64_t n : {2U, 7U, 15U}) {
       const auto b = o.chain->block_by_number(n);
       ASSERT_NE(b, nullptr);
@@ -972,7 +1069,7 @@ TEST(HistoryTest, StartFromASnapshotReadsOnlyTheTailAndServesOldBlocksOnDemand) 
     EXPECT_EQ(o.chain->block_by_number(7)->hash, sealed[6].hash);
     EXPECT_EQ(h.disk_reads(), reads);
   }
-  // Damage inside block 3's record: a start from the snapshot does not read it...
+  // Damage inside block 3's record: a start from the state image does not read it...
   const auto segs = segments(env);
   ASSERT_EQ(segs.size(), 1u);
   Bytes* data = env.contents(seg_path(segs[0]));

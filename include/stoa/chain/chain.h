@@ -105,16 +105,16 @@ class Chain {
   // receipts roots) with the same revert data. Returns "" or what differs; after a difference the
   // chain is unusable (the caller stops).
   std::string replay_block(const Block& stored, SealWorker* worker = nullptr);
-  // Appends a block whose effects are already in the state (blocks up to a snapshot): checks only
-  // its number and parent hash. Returns "" or what is wrong.
+  // Appends a block whose effects are already in the state (blocks up to a state image): checks
+  // only its number and parent hash. Returns "" or what is wrong.
   std::string append_executed(Block block);
-  // Starts the chain at `head` (a block the history holds, normally a snapshot's) with the state
-  // replaced by the snapshot's canonical encoding (the caller has checked its checksum and that
+  // Starts the chain at `head` (a block the history holds, normally a state image's) with the state
+  // replaced by the state image's canonical encoding (the caller has checked its checksum and that
   // its block hash is head's). Requires a history (set_history). Returns "" or what is wrong
   // (the chain is then unusable).
   std::string restore_at(std::shared_ptr<const Block> head, BytesView encoding);
-  // Replaces the state with a snapshot's canonical encoding (taken at the head block; the caller
-  // has checked the snapshot's checksum and that its recorded state root is the head's). Returns
+  // Replaces the state with a state image's canonical encoding (taken at the head block; the caller
+  // has checked the state image's checksum and that its recorded state root is the head's). Returns
   // "" or what is wrong (the chain is then unusable).
   std::string restore_state(BytesView encoding);
 

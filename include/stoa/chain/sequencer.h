@@ -53,7 +53,7 @@ struct SequencerOptions {
   std::function<uint64_t()> clock;
   // Makes a sealed block durable. Runs on the durability thread while the next block executes,
   // so it must not read the state: `state` is null, unless needs_state(block) said the hook needs
-  // it (a snapshot is due), in which case it runs with the chain still at that block and locked.
+  // it (a state image is due), in which case it runs with the chain still at that block and locked.
   std::function<void(const Block&, const core::State* state)> make_durable;
   std::function<bool(const Block&)> needs_state;  // empty: never
   // Runs once the block is durable, before its receipts are visible (the pending pool, metrics).

@@ -1,4 +1,4 @@
-// A StateSink that collects the bytes it is given: snapshots, and tests that compare encodings.
+// A StateSink that collects the bytes it is given: state images, and tests that compare encodings.
 #pragma once
 
 #include <cstddef>

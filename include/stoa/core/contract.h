@@ -147,8 +147,8 @@ class ContractAbi {
   absl::flat_hash_map<uint32_t, size_t> by_selector_;
 };
 
-// Reads the canonical encoding back (snapshots). Errors are sticky: after the first failure every
-// read returns a default value and ok() is false; error() says what and at which byte offset.
+// Reads the canonical encoding back (state images). Errors are sticky: after the first failure
+// every read returns a default value and ok() is false; error() says what and at which byte offset.
 class StateDecoder {
  public:
   explicit StateDecoder(BytesView in) : in_(in) {}

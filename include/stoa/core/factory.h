@@ -72,10 +72,10 @@ class Factory final : public Contract {
 
   // Storage, with stable slot numbers (docs/journal-format.md, "Versions").
   mutable AccessControl access_{undo_log(), Slot{0}, genesis_allows_role_overlap()};  // 0, 1
-  // Every security in creation order: appended in O(1), encoded (snapshots, block deltas) as the
+  // Every security in creation order: appended in O(1), encoded (state images, block deltas) as the
   // list it always was.
   JVector<SecuritySet> securities_{undo_log(), Slot{2}};
-  // Indexes (not state: rebuilt when a snapshot is decoded): a security's position + 1 by token
+  // Indexes (not state: rebuilt when a state image is decoded): a security's position + 1 by token
   // address and by symbol, O(log n) where a scan was.
   JOrderedMap<Address, uint64_t> by_token_{undo_log(), kIndex};
   JOrderedMap<std::string, uint64_t> by_symbol_{undo_log(), kIndex};

@@ -1,5 +1,5 @@
 // A contract's storage described once: its field list, a typed table of (member, name, codec) in
-// encoding order. The canonical encoding (snapshots, the content digest, the whole-contract
+// encoding order. The canonical encoding (state images, the content digest, the whole-contract
 // entries of block deltas), the decoding and the slot census (tests) are all derived from it, so
 // they cannot drift apart. Each journaled container carries its own stable slot number, declared
 // next to the member (`JMap<...> balances_{undo_log(), Slot{2}}`): the block delta names a

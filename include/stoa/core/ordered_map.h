@@ -5,11 +5,11 @@
 // reverted call leaves it as it was), a block delta (the keys written since the last seal, each
 // with its value now, in key order — as JMap's) and a canonical encoding in key order (as JMap's:
 // entry count, then key and value per entry, so a JMap can become a JOrderedMap without changing
-// a byte of any snapshot or delta). lower_bound, upper_bound, range iteration; absent keys read as
-// V{} and storing V{} erases. For collections that grow and are read in order or by range
+// a byte of any state image or delta). lower_bound, upper_bound, range iteration; absent keys read
+// as V{} and storing V{} erases. For collections that grow and are read in order or by range
 // (holders by balance, checkpoints by block, lots by date, orders by price, securities by symbol).
 // A JOrderedMap made with kIndex is an index: journaled for reverts but not state (in no delta or
-// snapshot; rebuilt from state when a snapshot is decoded).
+// state image; rebuilt from state when a state image is decoded).
 //
 // JVector<T>: an append-only journaled list (O(1) append and undo) whose encoding is
 // JValue<std::vector<T>>'s: its count, then its elements in order; its block delta is its whole
@@ -85,7 +85,7 @@ class JOrderedMap final : public Undoable {
   }
   void erase(const K& k) { set(k, V{}); }
 
-  // Empties the map outside any call (restoring a snapshot); not journaled.
+  // Empties the map outside any call (restoring a state image); not journaled.
   void clear() {
     STOA_ASSERT(!undo_log()->open());
     m_.clear();
@@ -171,7 +171,7 @@ class JVector final : public Undoable {
     }
     v_.push_back(std::move(x));
   }
-  // Replaces the content outside any call (restoring a snapshot); not journaled.
+  // Replaces the content outside any call (restoring a state image); not journaled.
   void assign(std::vector<T> v) {
     STOA_ASSERT(!undo_log()->open());
     v_ = std::move(v);

@@ -55,7 +55,7 @@ using ContainerFingerprints = std::vector<std::pair<SlotId, Bytes32>>;
 class State;
 // Encodes `state`, restores the encoding into a fresh State with the same genesis, and checks the
 // restored state encodes to the same bytes (hence the same digest). Returns "" or the problem.
-std::string check_snapshot_round_trip(const State& state);
+std::string check_state_image_round_trip(const State& state);
 
 class State {
  public:
@@ -122,7 +122,7 @@ class State {
   }
 
   // keccak256 of the canonical encoding of every contract's storage in address order (the
-  // content digest: genesis's state root, snapshots, the scenario runner's "nothing changed").
+  // content digest: genesis's state root, state images, the scenario runner's "nothing changed").
   Bytes32 digest() const;
 
   // Block deltas (docs/journal-format.md, "State root"). With tracking on (the chain turns it on
@@ -147,7 +147,7 @@ class State {
                                                 const ContainerFingerprints& after,
                                                 const BlockDeltaInfo& taken);
   void encode(StateSink& sink) const;
-  // Replaces the whole state with a canonical encoding (a snapshot; src/core/state_decode.cc).
+  // Replaces the whole state with a canonical encoding (a state image; src/core/state_decode.cc).
   // The encoding's genesis (chain id, operator, role overlap) must equal this state's. On
   // failure returns false with `error` naming the problem and its byte offset, and the state is
   // unusable: the caller discards it.

@@ -1,6 +1,6 @@
-// The canonical byte encoding of state values: a StateSink receives bytes (a hash, a snapshot
+// The canonical byte encoding of state values: a StateSink receives bytes (a hash, a state image
 // buffer), a StateEncoder writes fixed-width big-endian integers and length-prefixed byte strings
-// into it. Contracts encode their whole storage with it (snapshots, the content digest); the
+// into it. Contracts encode their whole storage with it (state images, the content digest); the
 // journaled containers encode the entries a block wrote with the delta_put overloads below (the
 // per-block state delta that chains the state root, docs/journal-format.md). Every encoding is
 // injective: variable-length values carry their length.
@@ -18,7 +18,7 @@
 
 namespace stoa::core {
 
-// Where canonical state bytes go: a hash (the digest) or a snapshot buffer.
+// Where canonical state bytes go: a hash (the digest) or a state image buffer.
 class StateSink {
  public:
   virtual ~StateSink() = default;

@@ -81,7 +81,7 @@ struct SlotId {
 };
 
 // An index: journaled (a revert undoes it) but not state — derived from state, rebuilt when a
-// snapshot is decoded, and in no block delta, snapshot or fingerprint.
+// state image is decoded, and in no block delta, state image or fingerprint.
 struct IndexTag {};
 inline constexpr IndexTag kIndex{};
 
@@ -217,7 +217,7 @@ class UndoLog {
     live_[u->live_index_]->live_index_ = u->live_index_;
     live_.pop_back();
     // A container that goes away with entries in the block delta (its contract's creation was
-    // reverted: never the case, a reverted call files nothing; or a snapshot restore, which
+    // reverted: never the case, a reverted call files nothing; or a state image restore, which
     // discards the delta first) would leave a dangling entry.
     STOA_ASSERT(u->block_epoch_ != block_epoch_);
   }
@@ -294,7 +294,7 @@ struct KeyEq<Address> {
   using type = AddressEq;
 };
 // Ascending byte order of addresses (Address's operator<) as three big-endian word compares,
-// without a memcmp call: the canonical orders (snapshots, block deltas) sort millions of them.
+// without a memcmp call: the canonical orders (state images, block deltas) sort millions of them.
 struct AddressLess {
   bool operator()(const Address& x, const Address& y) const {
     const detail::AddressWords a = detail::address_words(x);
@@ -391,7 +391,7 @@ class JMap final : public Undoable {
   }
 
   void reserve(size_t n) { m_.reserve(n); }
-  // Empties the map outside any call (restoring a snapshot); not journaled.
+  // Empties the map outside any call (restoring a state image); not journaled.
   void clear() {
     STOA_ASSERT(!undo_log()->open());
     m_.clear();

@@ -39,7 +39,10 @@ struct NodeOptions {
   // The KYC/AML intake (POST /v1/kyc/webhook); off without it. With `dev`, the node sets up the
   // claim key's issuer identity and factory role (KycIntake::dev_setup).
   std::optional<KycOptions> kyc;
-  uint64_t snapshot_every = store::kDefaultSnapshotEvery;  // blocks; 0 = none
+  // A state image once this many blocks or transactions have passed since the last (the first
+  // to be reached; store::StoreOptions); 0 turns that trigger off.
+  uint64_t image_every = store::kDefaultImageEvery;       // blocks
+  uint64_t image_every_tx = store::kDefaultImageEveryTx;  // transactions
   // The operator's admission allow-list (docs/NODE.md, "Admission policy"): accounts admitted
   // without a standing on the ledger. With `dev`, the dev accounts are on it too.
   std::vector<Address> allow;

@@ -1,4 +1,4 @@
-// The file layer under the journal and snapshots (leveldb's Env): the POSIX implementation for
+// The file layer under the journal and state images (leveldb's Env): the POSIX implementation for
 // the node, and an in-memory one for tests that can fail writes after a byte budget (disk full),
 // fail syncs, and simulate a crash (unsynced bytes lost, or a torn prefix of them kept; files
 // whose directory entry was never synced disappear).

@@ -1,4 +1,4 @@
-#include "stoa/store/snapshot.h"
+#include "stoa/store/state_image.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -40,19 +40,19 @@ bool parse_name(const std::string& name, uint64_t* block) {
 
 }  // namespace
 
-std::string snapshot_dir(const std::string& data_dir) {
-  return join_path(data_dir, "snapshots");
+std::string state_image_dir(const std::string& data_dir) {
+  return join_path(data_dir, "snapshots");  // the historical name (state_image.h)
 }
 
-std::string snapshot_name(uint64_t block) {
+std::string state_image_name(uint64_t block) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%020llu.snap", static_cast<unsigned long long>(block));
   return buf;
 }
 
-IoStatus list_snapshots(Env* env, const std::string& data_dir, std::vector<std::string>* names) {
+IoStatus list_state_images(Env* env, const std::string& data_dir, std::vector<std::string>* names) {
   std::vector<std::string> all;
-  if (IoStatus s = env->list(snapshot_dir(data_dir), &all); !s.ok()) return s;
+  if (IoStatus s = env->list(state_image_dir(data_dir), &all); !s.ok()) return s;
   std::vector<std::pair<uint64_t, std::string>> found;
   for (const std::string& n : all) {
     uint64_t b = 0;
@@ -65,30 +65,30 @@ IoStatus list_snapshots(Env* env, const std::string& data_dir, std::vector<std::
   return IoStatus::Ok();
 }
 
-IoStatus write_snapshot(Env* env, const std::string& data_dir, const Snapshot& snap) {
-  const std::string dir = snapshot_dir(data_dir);
+IoStatus write_state_image(Env* env, const std::string& data_dir, const StateImage& image) {
+  const std::string dir = state_image_dir(data_dir);
   if (IoStatus s = env->make_dir(dir); !s.ok()) return s;
-  const std::string name = snapshot_name(snap.block_number);
+  const std::string name = state_image_name(image.block_number);
   const std::string tmp = join_path(dir, name + ".tmp");
   Bytes head;
-  head.reserve(kSnapshotHeaderBytes);
-  put_u64(head, kSnapshotMagic);
+  head.reserve(kStateImageHeaderBytes);
+  put_u64(head, kStateImageMagic);
   put_u32(head, 1);  // version
-  put_u64(head, snap.chain_id);
-  put_u64(head, snap.block_number);
-  head.insert(head.end(), snap.block_hash.b.begin(), snap.block_hash.b.end());
-  head.insert(head.end(), snap.state_digest.b.begin(), snap.state_digest.b.end());
-  put_u64(head, snap.state.size());
-  STOA_ASSERT(head.size() == kSnapshotHeaderBytes);
+  put_u64(head, image.chain_id);
+  put_u64(head, image.block_number);
+  head.insert(head.end(), image.block_hash.b.begin(), image.block_hash.b.end());
+  head.insert(head.end(), image.state_digest.b.begin(), image.state_digest.b.end());
+  put_u64(head, image.state.size());
+  STOA_ASSERT(head.size() == kStateImageHeaderBytes);
   uint32_t crc = crc32c(head.data(), head.size());
-  crc = crc32c_extend(crc, snap.state.data(), snap.state.size());
+  crc = crc32c_extend(crc, image.state.data(), image.state.size());
   Bytes trailer;
   put_u32(trailer, crc);
   if (IoStatus s = env->remove(tmp); !s.ok()) return s;
   std::unique_ptr<WritableFile> f;
   if (IoStatus s = env->open_append(tmp, &f); !s.ok()) return s;
   IoStatus s = f->append(head);
-  if (s.ok()) s = f->append(snap.state);
+  if (s.ok()) s = f->append(image.state);
   if (s.ok()) s = f->append(trailer);
   if (s.ok()) s = f->sync();
   if (s.ok()) s = f->close();
@@ -99,30 +99,30 @@ IoStatus write_snapshot(Env* env, const std::string& data_dir, const Snapshot& s
   if (IoStatus r = env->rename(tmp, join_path(dir, name)); !r.ok()) return r;
   if (IoStatus r = env->sync_dir(dir); !r.ok()) return r;
   std::vector<std::string> names;
-  if (IoStatus r = list_snapshots(env, data_dir, &names); !r.ok()) return r;
-  for (size_t i = kSnapshotsKept; i < names.size(); ++i)
+  if (IoStatus r = list_state_images(env, data_dir, &names); !r.ok()) return r;
+  for (size_t i = kStateImagesKept; i < names.size(); ++i)
     env->remove(join_path(dir, names[i]));
   return IoStatus::Ok();
 }
 
-std::string read_snapshot(Env* env, const std::string& data_dir, const std::string& name,
-                          uint64_t chain_id, Snapshot* out) {
+std::string read_state_image(Env* env, const std::string& data_dir, const std::string& name,
+                             uint64_t chain_id, StateImage* out) {
   Bytes data;
-  if (IoStatus s = env->read_all(join_path(snapshot_dir(data_dir), name), &data); !s.ok()) {
+  if (IoStatus s = env->read_all(join_path(state_image_dir(data_dir), name), &data); !s.ok()) {
     return s.error;
   }
-  if (data.size() < kSnapshotHeaderBytes + 4) return "file too short";
+  if (data.size() < kStateImageHeaderBytes + 4) return "file too short";
   const uint8_t* p = data.data();
-  if (get_u64(p) != kSnapshotMagic) return "bad magic";
+  if (get_u64(p) != kStateImageMagic) return "bad magic";
   if (get_u32(p + 8) != 1) return "unknown version " + std::to_string(get_u32(p + 8));
   const uint64_t len = get_u64(p + 92);
-  if (len != data.size() - kSnapshotHeaderBytes - 4) {
+  if (len != data.size() - kStateImageHeaderBytes - 4) {
     return "length field " + std::to_string(len) + " does not match the file size " +
            std::to_string(data.size());
   }
-  const uint32_t crc = crc32c(p, kSnapshotHeaderBytes + len);
-  if (crc != get_u32(p + kSnapshotHeaderBytes + len)) return "checksum mismatch";
-  Snapshot s;
+  const uint32_t crc = crc32c(p, kStateImageHeaderBytes + len);
+  if (crc != get_u32(p + kStateImageHeaderBytes + len)) return "checksum mismatch";
+  StateImage s;
   s.name = name;
   s.chain_id = get_u64(p + 12);
   s.block_number = get_u64(p + 20);
@@ -133,7 +133,7 @@ std::string read_snapshot(Env* env, const std::string& data_dir, const std::stri
   uint64_t named = 0;
   if (!parse_name(name, &named) || named != s.block_number)
     return "file name and block number differ";
-  s.state.assign(p + kSnapshotHeaderBytes, p + kSnapshotHeaderBytes + len);
+  s.state.assign(p + kStateImageHeaderBytes, p + kStateImageHeaderBytes + len);
   *out = std::move(s);
   return "";
 }
