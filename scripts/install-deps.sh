@@ -14,6 +14,9 @@ APT_PACKAGES=(
   nlohmann-json3-dev    # JSON for scenarios, ABI documents and the node
   libboost1.81-dev      # Boost.Beast/Asio (header-only): the node's HTTP and WebSocket server
   libcpp-httplib-dev    # HTTP/1.1 client for the CLI, the tests and the load generators
+  libsqlite3-dev        # the transfer agent's default database (a file in the data directory)
+  libpq-dev             # the transfer agent on PostgreSQL (--db postgresql://...)
+  postgresql-15         # the PostgreSQL server the transfer-agent tests start for themselves
   jq curl python3       # the CLI flow test, the crash and journal tests, bench.sh
   libgtest-dev libgmock-dev  # unit tests
   libbenchmark-dev      # bench/

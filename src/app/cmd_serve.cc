@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -11,6 +12,7 @@
 #include "stoa/cli/args.h"
 #include "stoa/node/log.h"
 #include "stoa/node/node.h"
+#include "stoa/ta/register_feed.h"
 
 namespace stoa::app {
 namespace {
@@ -46,7 +48,10 @@ constexpr const char* kUsage =
     "                      ledger (docs/NODE.md, Admission policy; --dev: the dev accounts)\n"
     "  --allow-file F      the same, one address a line (# comments)\n"
     "  --cors ORIGIN,...   browser origins allowed to call the node (scheme://host[:port];\n"
-    "                      * = any); default: none, or any with --dev (docs/NODE.md)\n";
+    "                      * = any); default: none, or any with --dev (docs/NODE.md)\n"
+    "  The transfer agent's register (docs/transfer-agent.md; on by default):\n"
+    "  --db URL            its database: postgresql://... (default DIR/ta.sqlite)\n"
+    "  --no-register       do not project the ledger into the register\n";
 
 void print_dev_accounts() {
   const auto keys = node::dev_keys();
@@ -78,6 +83,15 @@ void read_image_flags(const cli::ParsedArgs& a, node::NodeOptions* o) {
   }
   if (auto n = a.get_u64("--image-every")) o->image_every = *n;
   if (auto n = a.get_u64("--image-every-tx")) o->image_every_tx = *n;
+}
+
+// --cors ORIGIN,...: the browser origins allowed (node/cors.h).
+void parse_cors(const cli::ParsedArgs& a, node::NodeOptions* o) {
+  if (auto cors = a.get("--cors")) {
+    std::string error;
+    o->cors = node::CorsPolicy::parse(*cors, &error);
+    if (!o->cors) throw cli::UsageError("--cors: " + error);
+  }
 }
 
 // --allow and --allow-file: the operator's admission allow-list.
@@ -112,18 +126,31 @@ void parse_allow(const cli::ParsedArgs& a, node::NodeOptions* o) {
   }
 }
 
+// --db URL and --no-register: whether the register runs, and its database.
+bool read_register_flags(const cli::ParsedArgs& a, const node::NodeOptions& o, std::string* url) {
+  if (a.flag("--no-register")) {
+    if (a.get("--db")) throw cli::UsageError("--db needs the register");
+    return false;
+  }
+  *url = a.get_or("--db", ta::default_db_path(o.data_dir));
+  return true;
+}
+
 }  // namespace
 
 int cmd_serve(const Args& args) {
   node::NodeOptions o;
   bool dev_kyc = false;
+  bool with_register = true;
+  std::string register_url;
   try {
     const cli::ParsedArgs a = cli::parse_args(
-        args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--image-every",
-                "--image-every-tx", "--snapshot-every", "--segment-bytes", "--kyc-secret-file",
-                "--kyc-issuer-key-file", "--kyc-issuer-identity", "--allow", "--allow-file",
-                "--cors"},
-               {"--dev", "--sync-submit", "--accept-truncation", "--help"}});
+        args,
+        {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--image-every",
+          "--image-every-tx", "--snapshot-every", "--segment-bytes", "--kyc-secret-file",
+          "--kyc-issuer-key-file", "--kyc-issuer-identity", "--allow", "--allow-file", "--cors",
+          "--db"},
+         {"--dev", "--sync-submit", "--accept-truncation", "--no-register", "--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kUsage);
       return 0;
@@ -140,6 +167,7 @@ int cmd_serve(const Args& args) {
       if (port > 65535) throw cli::UsageError("--listen: port must be at most 65535");
       o.port = static_cast<int>(port);
     }
+    with_register = read_register_flags(a, o, &register_url);
     o.chain_id = a.get_u64("--chain-id");
     o.operator_account = a.get_address("--operator");
     o.dev = a.flag("--dev");
@@ -173,11 +201,7 @@ int cmd_serve(const Args& args) {
       throw cli::UsageError("the KYC intake needs --kyc-secret-file (a secret is mandatory)");
     }
     parse_allow(a, &o);
-    if (auto cors = a.get("--cors")) {
-      std::string error;
-      o.cors = node::CorsPolicy::parse(*cors, &error);
-      if (!o.cors) throw cli::UsageError("--cors: " + error);
-    }
+    parse_cors(a, &o);
     if (auto level = a.get("--log-level")) {
       node::LogLevel l;
       if (!node::parse_log_level(*level, &l)) {
@@ -198,7 +222,18 @@ int cmd_serve(const Args& args) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   try {
+    std::unique_ptr<ta::RegisterRest> register_rest;
+    if (with_register) {
+      std::filesystem::create_directories(o.data_dir);
+      register_rest = std::make_unique<ta::RegisterRest>(register_url);
+      for (node::RestRoute& r : register_rest->routes())
+        o.extra_routes.push_back(std::move(r));
+    }
     node::Node n(o);
+    // The register follows the durable block stream from its cursor; destroyed before the node.
+    std::unique_ptr<ta::RegisterFeed> feed;
+    if (with_register)
+      feed = std::make_unique<ta::RegisterFeed>(n.ledger(), ta::open_db(register_url));
     node::log_event(node::LogLevel::kInfo, "start",
                     {{"data", o.data_dir},
                      {"chainId", n.genesis().chain_id},

@@ -16,6 +16,10 @@ int cmd_abi(const Args& args);            // write or check docs/abi/*.json
 int cmd_serve(const Args& args);          // run the node: JSON-RPC, REST, /metrics (src/node)
 int cmd_verify(const Args& args);         // check a data directory by full replay (src/store)
 int cmd_export_blocks(const Args& args);  // the journal's blocks as JSON lines
+// The transfer agent (src/ta, src/app/cmd_register.cc).
+int cmd_register(const Args& args);  // register check | rebuild
+int cmd_report(const Args& args);    // report cap-table
+int cmd_investor(const Args& args);  // investor add | show | link
 
 // Talking to a running node (src/app/cmd_account.cc, cmd_call.cc, cmd_security.cc).
 int cmd_account(const Args& args);       // keystore: new | import | list

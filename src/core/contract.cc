@@ -52,6 +52,11 @@ std::string signature_text(std::string_view name, const std::vector<Param>& para
 }
 }  // namespace
 
+void ContractAbi::introduce(size_t first, Rules since) {
+  for (size_t i = first; i < methods_.size(); ++i)
+    methods_[i].since = since;
+}
+
 ContractAbi::ContractAbi(std::string_view contract_name, std::vector<MethodSpec> methods,
                          std::vector<EventSpec> events, std::vector<ErrorId> errors)
     : name_(contract_name), errors_(std::move(errors)) {

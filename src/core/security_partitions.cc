@@ -661,6 +661,7 @@ std::vector<EventSpec> partition_events() {
 
 ContractAbi with_balance_model_abi(std::string_view name, std::vector<MethodSpec> methods,
                                    std::vector<EventSpec> events, std::vector<ErrorId> errors) {
+  const size_t first_new = methods.size();
   for (auto* list : {&partition_views, &partition_checks, &partition_moves, &partition_admin,
                      &hold_methods, &hold_views, &checkpoint_methods}) {
     for (auto& x : (*list)())
@@ -677,7 +678,9 @@ ContractAbi with_balance_model_abi(std::string_view name, std::vector<MethodSpec
         ErrorId::kSnapshotIdInvalid, ErrorId::kInvalidPartitionRule, ErrorId::kLimitExceeded}) {
     errors.push_back(x);
   }
-  return ContractAbi(name, std::move(methods), std::move(events), std::move(errors));
+  ContractAbi abi(name, std::move(methods), std::move(events), std::move(errors));
+  abi.introduce(first_new, Rules::kV4);  // rules::balance_model
+  return abi;
 }
 
 }  // namespace stoa::core

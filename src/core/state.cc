@@ -163,7 +163,7 @@ CallResult State::dispatch(const Address& sender, const Address& to, BytesView c
   }
   const uint32_t sel = selector_of(calldata);
   const Method* m = c->abi().by_selector(sel);
-  if (m == nullptr) {
+  if (m == nullptr || block.rules < m->since) {  // not yet a method under this block's rules
     r.output = unknown_selector(sel, *c, to).data;
     return r;
   }

@@ -308,6 +308,8 @@ std::vector<std::string> Node::rest_paths() {
     out.push_back(r.openapi_path);
   out.push_back("/v1/kyc");
   out.push_back("/v1/kyc/webhook");
+  for (const RestRoute& r : options_.extra_routes)
+    out.push_back(r.openapi_path);
   return out;
 }
 
@@ -318,6 +320,8 @@ void Node::install_routes() {
   }
   routes_.push_back({std::regex("/v1/kyc"), "rest",
                      [this](HttpRequest&, HttpResponse& res) { send_json(res, kyc_->info()); }});
+  for (const RestRoute& r : options_.extra_routes)
+    routes_.push_back({std::regex(r.pattern), "rest", r.handler});
   HttpServerHandlers h;
   h.http = [this](HttpRequest& req, HttpResponse& res) { handle_http(req, res); };
   h.body_limit = [](const HttpRequest& req) {

@@ -148,5 +148,24 @@ TEST_F(MovementKindsLedgerTest, RecoveryCarriesLockupsFromRulesVersionThreeOnly)
   EXPECT_EQ(lockup->lockup_expiry(addr("carol2")), until);
 }
 
+// Rules version 4 (rules::balance_model): the balance model's methods did not exist under V3, so a
+// block of an older journal that called one replays as it ran — an unknown selector, reverted,
+// nothing changed — while from V4 on the same call runs.
+TEST_F(MovementKindsLedgerTest, BalanceModelMethodsExistOnlyFromRulesVersionFour) {
+  const SecuritySet s = create("MKV", 4);
+  onboard(s, "alice", "GB", 0);
+  mint(s, "alice", 1000);
+  const std::string by_partition = "balanceOfByPartition(bytes32,address)";
+  const abi::ValueList args = {abi::Value::bytes32(Bytes32{}), addr("alice")};
+  block_.rules = Rules::kV3;
+  const CallResult before = call(addr("alice"), s.token, by_partition, args);
+  EXPECT_FALSE(before.success);
+  expect_message(before, "unknown function selector");
+  block_.rules = Rules::kV4;
+  const CallResult after = call(addr("alice"), s.token, by_partition, args);
+  ASSERT_TRUE(after.success);
+  EXPECT_EQ(U256::from_be(after.output), U256(1000));  // all in the default partition
+}
+
 }  // namespace
 }  // namespace stoa::core::testing

@@ -125,6 +125,9 @@ struct Method {
   abi::Signature sig;
   uint32_t selector = 0;
   std::vector<abi::Type> outputs;
+  // The rules version from which the method exists (rules.h): before it, its selector is unknown,
+  // so blocks written before the method was added replay as they ran.
+  Rules since = Rules::kV1;
 };
 
 struct Event {
@@ -143,6 +146,8 @@ class ContractAbi {
   std::string_view contract_name() const { return name_; }
   const Method* by_selector(uint32_t selector) const;
   const Method* by_name(std::string_view name) const;  // first with that name
+  // Methods from index `first` on exist only from rules version `since` (rules.h).
+  void introduce(size_t first, Rules since);
   const Event& event(std::string_view name) const;     // asserts it exists
   const std::vector<Method>& methods() const { return methods_; }
   const std::vector<Event>& events() const { return events_; }

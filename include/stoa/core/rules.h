@@ -25,8 +25,9 @@ enum class Rules : uint32_t {
   kV1 = 1,  // the rules of every block written before versions existed
   kV2 = 2,  // Identity.addClaim needs the identity's approval of the issuer (issue 12, item 13)
   kV3 = 3,  // metered work (gas for work done, resumable O(holders) batches); agent moves tracked
+  kV4 = 4,  // the balance model's methods exist (partitions, holds, checkpoints: issue 15)
 };
-inline constexpr Rules kLatestRules = Rules::kV3;
+inline constexpr Rules kLatestRules = Rules::kV4;
 
 inline bool operator<(Rules a, Rules b) {
   return static_cast<uint32_t>(a) < static_cast<uint32_t>(b);
@@ -64,6 +65,15 @@ inline bool metered(Rules r) {
 // holder's own transfers and issuance updated those trackers.
 inline bool agent_moves_tracked(Rules r) {
   return r >= Rules::kV3;
+}
+
+// V4. The balance model (docs/balance-model.md; issue 15): SecurityToken's partition, hold and
+// checkpoint methods (ERC-1400/1410/1594, ERC-1996-like holds, ERC20Snapshot) answer from this
+// version on. Under V1–V3 their selectors are unknown, as they were to the binaries that wrote
+// those blocks, so a call to one of them in an old journal reverts on replay as it did then.
+// A method added later is gated the same way (ContractAbi::introduce).
+inline bool balance_model(Rules r) {
+  return r >= Rules::kV4;
 }
 
 }  // namespace rules

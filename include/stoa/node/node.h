@@ -55,6 +55,9 @@ struct NodeOptions {
   // The file layer for genesis.json and the store; nullptr = store::posix_env() (tests pass a
   // store::MemEnv to simulate power loss and read-only filesystems).
   store::Env* env = nullptr;
+  // GET routes of adapters outside the node (the transfer agent's register, src/ta), served
+  // after the node's own and documented in docs/openapi.json like them.
+  std::vector<RestRoute> extra_routes;
 };
 
 // DIR/genesis.json: written on first start (atomically: temporary file, fsync, rename, fsync of

@@ -1,0 +1,60 @@
+// The secondary register inside `stoa serve` (docs/transfer-agent.md): a subscriber to the
+// durable block stream (node::Ledger::subscribe) from the register's cursor, projecting each
+// block as it becomes durable; and the REST view of the register's cap tables. A block the
+// register refuses stops the feed (logged; the node keeps serving; `stoa register check` and
+// `rebuild` are the way back).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "stoa/node/ledger.h"
+#include "stoa/node/rest_api.h"
+#include "stoa/ta/db.h"
+#include "stoa/ta/register.h"
+
+namespace stoa::ta {
+
+class RegisterFeed {
+ public:
+  // Subscribes from the register's cursor; `db` is the feed's own connection.
+  RegisterFeed(node::Ledger& ledger, std::unique_ptr<Db> db);
+  ~RegisterFeed();  // ends the subscription (waits for a block being projected)
+  RegisterFeed(const RegisterFeed&) = delete;
+  RegisterFeed& operator=(const RegisterFeed&) = delete;
+
+  uint64_t next_block() const { return next_.load(); }
+  std::string error() const;
+  // Waits until block `n` is projected (or the feed failed); false on timeout or failure.
+  bool wait_for(uint64_t n, std::chrono::milliseconds timeout) const;
+
+ private:
+  std::unique_ptr<Db> db_;
+  std::unique_ptr<Register> register_;
+  std::atomic<uint64_t> next_{0};
+  mutable std::mutex mu_;
+  std::string error_;
+  std::unique_ptr<node::BlockSubscription> sub_;
+};
+
+// GET /v1/register/securities/{security}/cap-table?atBlock=N|atDate=YYYY-MM-DD: the cap table
+// from the register (docs/openapi.json), on a connection of its own (opened on first use).
+// Without authentication yet (issue 17 #6), the view carries balances and aggregate counts, not
+// the holders' jurisdictions, accreditation or stakeholder ids.
+class RegisterRest {
+ public:
+  explicit RegisterRest(std::string db_url) : url_(std::move(db_url)) {}
+  std::vector<node::RestRoute> routes();
+
+ private:
+  nlohmann::json cap_table(const node::HttpRequest& req);
+  std::string url_;
+  std::mutex mu_;
+  std::unique_ptr<Db> db_;
+};
+
+}  // namespace stoa::ta

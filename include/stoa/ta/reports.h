@@ -1,0 +1,36 @@
+// Reports from the register beyond the cap table (docs/transfer-agent.md, "Reports"): the holder
+// list (the cap table with each holder's name from the investor records; audited) and the
+// transfer journal for a period (every issuance, transfer, cancellation, forced transfer and
+// recovery with its block, time, transaction hash and reason). Byte-identical on both back ends.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "stoa/ta/cap_table.h"
+
+namespace stoa::ta {
+
+// The holder list: the cap table's rows with the stakeholder's kind and legal name ("" without a
+// record). `records` is required (reading names is audited as "holder list").
+std::string holder_list_csv(Db& db, InvestorRecords& records, const CapTableQuery& q);
+
+struct JournalEntry {
+  uint64_t block = 0;
+  uint64_t timestamp = 0;
+  int64_t log_index = 0;
+  std::string tx_hash, kind, from, to;  // kind: mint, transfer, burn, forced, recovery
+  U256 amount;
+  std::string reason, document;
+};
+
+// The movements of a security in blocks stamped from the start of `from` to the end of `to`
+// (UTC dates, inclusive), in ledger order. Throws QueryError.
+std::vector<JournalEntry> transfer_journal(Db& db, const std::string& security,
+                                           const std::string& from, const std::string& to);
+std::string transfer_journal_csv(const std::vector<JournalEntry>& j);
+nlohmann::json transfer_journal_json(const std::vector<JournalEntry>& j);
+
+}  // namespace stoa::ta

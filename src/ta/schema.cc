@@ -1,0 +1,167 @@
+// The migrations (include/stoa/ta/schema.h). Addresses are stored as 0x + 40 lowercase hex digits,
+// hashes as 0x + 64, dates as YYYY-MM-DD, amounts in their 78-digit form (amount.h).
+#include "stoa/ta/schema.h"
+
+#include <ctime>
+
+namespace stoa::ta {
+namespace {
+
+// 1: investor records (stakeholders, their wallets, the audit log of personal-data reads).
+constexpr const char* kInvestorRecords = R"SQL(
+CREATE TABLE stakeholders (
+  id {ID},
+  kind TEXT NOT NULL CHECK (kind IN ('individual', 'entity', 'trust')),
+  legal_name TEXT NOT NULL,
+  addresses TEXT NOT NULL,
+  tax_id {BLOB},
+  tax_id_type TEXT NOT NULL,
+  tax_residency TEXT NOT NULL,
+  accreditation_basis TEXT NOT NULL,
+  accreditation_expiry TEXT NOT NULL,
+  contacts TEXT NOT NULL
+);
+CREATE TABLE stakeholder_wallets (
+  wallet TEXT PRIMARY KEY,
+  stakeholder_id BIGINT NOT NULL REFERENCES stakeholders (id),
+  identity TEXT NOT NULL
+);
+CREATE INDEX stakeholder_wallets_by_stakeholder ON stakeholder_wallets (stakeholder_id);
+CREATE TABLE audit_log (
+  id {ID},
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  stakeholder_id BIGINT,
+  detail TEXT NOT NULL
+);
+)SQL";
+
+// 2: the secondary register (the projection of the ledger's events, register.h).
+constexpr const char* kRegister = R"SQL(
+CREATE TABLE register_cursor (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  next_block BIGINT NOT NULL,
+  last_hash TEXT NOT NULL
+);
+CREATE TABLE register_blocks (
+  number BIGINT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  timestamp BIGINT NOT NULL
+);
+CREATE INDEX register_blocks_by_time ON register_blocks (timestamp);
+CREATE TABLE securities (
+  token TEXT PRIMARY KEY,
+  symbol TEXT NOT NULL,
+  name TEXT NOT NULL,
+  decimals INTEGER NOT NULL,
+  preset INTEGER NOT NULL,
+  created_block BIGINT NOT NULL
+);
+CREATE TABLE movements (
+  block BIGINT NOT NULL,
+  log_index INTEGER NOT NULL,
+  tx_hash TEXT NOT NULL,
+  security TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  from_addr TEXT NOT NULL,
+  to_addr TEXT NOT NULL,
+  amount {AMOUNT} NOT NULL,
+  reason TEXT NOT NULL,
+  document TEXT NOT NULL,
+  PRIMARY KEY (block, log_index)
+);
+CREATE INDEX movements_by_security ON movements (security, block);
+CREATE TABLE balances (
+  security TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  balance {AMOUNT} NOT NULL,
+  frozen_amount {AMOUNT} NOT NULL,
+  frozen INTEGER NOT NULL,
+  PRIMARY KEY (security, holder)
+);
+CREATE TABLE balance_history (
+  security TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  block BIGINT NOT NULL,
+  balance {AMOUNT} NOT NULL,
+  PRIMARY KEY (security, holder, block)
+);
+CREATE TABLE freeze_events (
+  block BIGINT NOT NULL,
+  log_index INTEGER NOT NULL,
+  tx_hash TEXT NOT NULL,
+  security TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  amount {AMOUNT} NOT NULL,
+  PRIMARY KEY (block, log_index)
+);
+)SQL";
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "investor records", kInvestorRecords},
+      {2, "secondary register", kRegister},
+  };
+  return kMigrations;
+}
+
+int latest_schema_version() {
+  return migrations().back().version;
+}
+
+std::string render_sql(std::string_view sql, Dialect d) {
+  std::string s(sql);
+  const bool pg = d == Dialect::kPostgres;
+  replace_all(s, "{ID}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY");
+  replace_all(s, "{BLOB}", pg ? "BYTEA" : "BLOB");
+  replace_all(s, "{AMOUNT}", pg ? "TEXT COLLATE \"C\"" : "TEXT");
+  return s;
+}
+
+int schema_version(Db& db) {
+  if (!db.has_table("schema_migrations")) return 0;
+  const auto row = db.query_one("SELECT MAX(version) FROM schema_migrations");
+  return row && !row->is_null(0) ? static_cast<int>(row->i64(0)) : 0;
+}
+
+int migrate(Db& db, std::optional<int> target) {
+  db.exec_script(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+      "name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  int at = schema_version(db);
+  if (at > latest_schema_version()) {
+    throw DbError("the database is at schema version " + std::to_string(at) +
+                  ", newer than this stoa knows (" + std::to_string(latest_schema_version()) + ")");
+  }
+  const int to = target.value_or(latest_schema_version());
+  for (const Migration& m : migrations()) {
+    if (m.version <= at || m.version > to) continue;
+    DbTransaction tx(db);
+    db.exec_script(render_sql(m.sql, db.dialect()));
+    db.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+            {int64_t{m.version}, std::string(m.name), utc_now()});
+    tx.commit();
+    at = m.version;
+  }
+  return at;
+}
+
+}  // namespace stoa::ta

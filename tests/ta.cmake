@@ -1,0 +1,19 @@
+# The transfer agent's tests (tests/ta/, docs/transfer-agent.md). One binary; one ctest per
+# database back end (not one per test case, as gtest_discover_tests would make them), so that the
+# PostgreSQL server the binary starts for itself (tests/ta/backends.h) starts once per run.
+file(GLOB TESTS_ta CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/ta/*.cc)
+add_executable(ta_tests ${TESTS_ta})
+add_dependencies(unit_tests ta_tests)
+target_include_directories(ta_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(ta_tests PRIVATE stoa_ta PkgConfig::HTTPLIB GTest::gtest_main GTest::gmock)
+target_compile_definitions(ta_tests PRIVATE STOA_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+add_test(NAME ta.sqlite COMMAND ta_tests --gtest_filter=-*/Postgres:CrossBackend.*)
+set_tests_properties(ta.sqlite PROPERTIES TIMEOUT 300 LABELS "fast;unit;ta")
+add_test(NAME ta.postgres COMMAND ta_tests --gtest_filter=*/Postgres:CrossBackend.*)
+set_tests_properties(ta.postgres PROPERTIES TIMEOUT 300 LABELS "fast;unit;ta")
+# SIGKILL during projection, restart, `stoa register check` (tests/ta_register_crash_test.sh).
+add_test(NAME ta.register_crash
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ta_register_crash_test.sh $<TARGET_FILE:stoa>
+                 $<TARGET_FILE:crash_load>)
+set_tests_properties(ta.register_crash PROPERTIES TIMEOUT 300 RESOURCE_LOCK stoa_ports
+                     LABELS "slow;ta")

@@ -1,0 +1,39 @@
+// A realistic history for the transfer-agent tests, sealed in process through chain::Chain: a
+// security created through the factory, investors onboarded, issuances, a year of daily
+// transfers (some refused), a partial freeze, an address freeze, a forced transfer, a burn and a
+// second issuance round. After each block the ledger's own state is kept (holders and balances
+// from the token, not from the events), as the independent answer for the cap table.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "stoa/chain/chain.h"
+#include "stoa/common/u256.h"
+
+namespace stoa::ta::testing {
+
+inline constexpr uint64_t kHistoryStart = 1767225600;  // 2026-01-01T00:00:00Z
+inline constexpr uint64_t kDay = 86400;
+
+struct LedgerSnapshot {
+  uint64_t timestamp = 0;
+  U256 total_supply;
+  std::map<Address, U256> holders;  // non-zero balances
+  std::map<Address, U256> frozen_tokens;
+};
+
+struct History {
+  std::unique_ptr<chain::Chain> chain;
+  Address token;
+  std::vector<Address> investors;        // onboarded wallets with keys (transfer senders)
+  std::vector<Address> purchasers;       // wallets that only received issuances
+  std::vector<LedgerSnapshot> at_block;  // index = block number
+  size_t refused = 0;                    // transactions that failed in their receipts
+};
+
+// `days` days of transfers; deterministic (a fixed seed).
+History make_history(int days = 40, size_t extra_purchasers = 36);
+
+}  // namespace stoa::ta::testing
