@@ -85,6 +85,36 @@ void read_image_flags(const cli::ParsedArgs& a, node::NodeOptions* o) {
   if (auto n = a.get_u64("--image-every-tx")) o->image_every_tx = *n;
 }
 
+// The KYC intake's flags; true when it runs with the development claim key.
+bool read_kyc_flags(const cli::ParsedArgs& a, node::NodeOptions* o) {
+  bool dev_kyc = false;
+  // Secrets: read here, never printed; errors name the reference, not the value.
+  const auto secret_ref = a.get("--kyc-secret-file");
+  const auto key_ref = a.get("--kyc-issuer-key-file");
+  const auto issuer_identity = a.get_address("--kyc-issuer-identity");
+  if (secret_ref) {
+    node::KycOptions k;
+    try {
+      k.secret = node::read_secret(*secret_ref, "--kyc-secret-file");
+      if (key_ref) {
+        k.issuer_key = node::read_private_key(*key_ref, "--kyc-issuer-key-file");
+      } else if (o->dev) {
+        k.issuer_key = node::dev_kyc_key();
+        dev_kyc = true;
+      } else {
+        throw cli::UsageError("--kyc-secret-file needs --kyc-issuer-key-file");
+      }
+    } catch (const std::runtime_error& e) {
+      throw cli::UsageError(e.what());
+    }
+    k.issuer_identity = issuer_identity;
+    o->kyc = std::move(k);
+  } else if (key_ref || issuer_identity) {
+    throw cli::UsageError("the KYC intake needs --kyc-secret-file (a secret is mandatory)");
+  }
+  return dev_kyc;
+}
+
 // --cors ORIGIN,...: the browser origins allowed (node/cors.h).
 void parse_cors(const cli::ParsedArgs& a, node::NodeOptions* o) {
   if (auto cors = a.get("--cors")) {
@@ -145,12 +175,11 @@ int cmd_serve(const Args& args) {
   std::string register_url;
   try {
     const cli::ParsedArgs a = cli::parse_args(
-        args,
-        {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--image-every",
-          "--image-every-tx", "--snapshot-every", "--segment-bytes", "--kyc-secret-file",
-          "--kyc-issuer-key-file", "--kyc-issuer-identity", "--allow", "--allow-file", "--cors",
-          "--db"},
-         {"--dev", "--sync-submit", "--accept-truncation", "--no-register", "--help"}});
+        args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--image-every",
+                "--image-every-tx", "--snapshot-every", "--segment-bytes", "--kyc-secret-file",
+                "--kyc-issuer-key-file", "--kyc-issuer-identity", "--allow", "--allow-file",
+                "--cors", "--db"},
+               {"--dev", "--sync-submit", "--accept-truncation", "--no-register", "--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kUsage);
       return 0;
@@ -176,30 +205,7 @@ int cmd_serve(const Args& args) {
     read_image_flags(a, &o);
     // Undocumented: small segments for the rollover tests.
     if (auto n = a.get_u64("--segment-bytes")) o.segment_bytes = *n;
-    // Secrets: read here, never printed; errors name the reference, not the value.
-    const auto secret_ref = a.get("--kyc-secret-file");
-    const auto key_ref = a.get("--kyc-issuer-key-file");
-    const auto issuer_identity = a.get_address("--kyc-issuer-identity");
-    if (secret_ref) {
-      node::KycOptions k;
-      try {
-        k.secret = node::read_secret(*secret_ref, "--kyc-secret-file");
-        if (key_ref) {
-          k.issuer_key = node::read_private_key(*key_ref, "--kyc-issuer-key-file");
-        } else if (o.dev) {
-          k.issuer_key = node::dev_kyc_key();
-          dev_kyc = true;
-        } else {
-          throw cli::UsageError("--kyc-secret-file needs --kyc-issuer-key-file");
-        }
-      } catch (const std::runtime_error& e) {
-        throw cli::UsageError(e.what());
-      }
-      k.issuer_identity = issuer_identity;
-      o.kyc = std::move(k);
-    } else if (key_ref || issuer_identity) {
-      throw cli::UsageError("the KYC intake needs --kyc-secret-file (a secret is mandatory)");
-    }
+    dev_kyc = read_kyc_flags(a, &o);
     parse_allow(a, &o);
     parse_cors(a, &o);
     if (auto level = a.get("--log-level")) {

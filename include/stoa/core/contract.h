@@ -148,7 +148,7 @@ class ContractAbi {
   const Method* by_name(std::string_view name) const;  // first with that name
   // Methods from index `first` on exist only from rules version `since` (rules.h).
   void introduce(size_t first, Rules since);
-  const Event& event(std::string_view name) const;     // asserts it exists
+  const Event& event(std::string_view name) const;  // asserts it exists
   const std::vector<Method>& methods() const { return methods_; }
   const std::vector<Event>& events() const { return events_; }
   const std::vector<ErrorId>& errors() const { return errors_; }
