@@ -26,8 +26,10 @@ enum class Rules : uint32_t {
   kV2 = 2,  // Identity.addClaim needs the identity's approval of the issuer (issue 12, item 13)
   kV3 = 3,  // metered work (gas for work done, resumable O(holders) batches); agent moves tracked
   kV4 = 4,  // the balance model's methods exist (partitions, holds, checkpoints: issue 15)
+  kV5 = 5,  // ERC-3643 parity and one jurisdiction (issue 13), lots and splits (issue 15),
+            // the lifecycle contracts (issue 16): each change names its predicate below
 };
-inline constexpr Rules kLatestRules = Rules::kV4;
+inline constexpr Rules kLatestRules = Rules::kV5;
 
 inline bool operator<(Rules a, Rules b) {
   return static_cast<uint32_t>(a) < static_cast<uint32_t>(b);
