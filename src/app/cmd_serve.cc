@@ -21,7 +21,7 @@ constexpr const char* kUsage =
     "usage: stoa serve [--data DIR] [--listen HOST:PORT] [--chain-id N] [--operator ADDRESS]\n"
     "                  [--dev] [--sync-submit] [--image-every N] [--image-every-tx T]\n"
     "                  [--accept-truncation] [--log-level debug|info|warn|error]\n"
-    "                  [--cors ORIGIN,...]\n"
+    "                  [--cors ORIGIN,...] [--past-blocks N]\n"
     "  --data DIR          embedded store (default ./stoa-data); DIR/genesis.json fixes the\n"
     "                      chain id, operator and genesis time on first start\n"
     "  --listen HOST:PORT  default 127.0.0.1:8545 (port 0: any free port)\n"
@@ -37,6 +37,8 @@ constexpr const char* kUsage =
     "  --image-every-tx T  ... or once T transactions have, whichever first (default\n"
     "                      250000, a restart under 5 s; 0 = no transaction trigger)\n"
     "  --snapshot-every N  deprecated alias of --image-every (prints a warning)\n"
+    "  --past-blocks N     answer eth_call, eth_getTransactionCount, ... at the last N blocks\n"
+    "                      (default 1024, at most 256 MiB of undo records; 0 = head only)\n"
     "  --accept-truncation start even though the journal ends before the head DIR/HEAD\n"
     "                      records (acknowledged blocks lost): they are given up for good\n"
     "  KYC/AML intake (POST /v1/kyc/webhook; off unless a secret is given):\n"
@@ -178,7 +180,7 @@ int cmd_serve(const Args& args) {
         args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--image-every",
                 "--image-every-tx", "--snapshot-every", "--segment-bytes", "--kyc-secret-file",
                 "--kyc-issuer-key-file", "--kyc-issuer-identity", "--allow", "--allow-file",
-                "--cors", "--db"},
+                "--cors", "--db", "--past-blocks"},
                {"--dev", "--sync-submit", "--accept-truncation", "--no-register", "--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kUsage);
@@ -203,6 +205,7 @@ int cmd_serve(const Args& args) {
     o.sync_submit = a.flag("--sync-submit");
     o.accept_truncation = a.flag("--accept-truncation");
     read_image_flags(a, &o);
+    if (auto n = a.get_u64("--past-blocks")) o.past_blocks = *n;
     // Undocumented: small segments for the rollover tests.
     if (auto n = a.get_u64("--segment-bytes")) o.segment_bytes = *n;
     dev_kyc = read_kyc_flags(a, &o);

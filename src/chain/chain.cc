@@ -17,6 +17,7 @@
 
 #include "stoa/chain/ordered_trie.h"
 #include "stoa/common/assert.h"
+#include "stoa/core/multicall3.h"
 
 namespace stoa::chain {
 
@@ -327,6 +328,7 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
   }
   h.state_root =
       wrote ? chain_state_root(parent.header.state_root, delta_digest) : parent.header.state_root;
+  state_.seal_block_undo();  // reads at past blocks: the block's undo records (if kept)
 
   h.transactions_root = trie.root(work.tx_refs);
   h.receipts_root = trie.root(work.receipt_refs);
@@ -402,6 +404,7 @@ std::string Chain::append_executed(Block block) {
            std::to_string(height());
   }
   push(std::make_shared<const Block>(std::move(block)));
+  state_.clear_past();  // its effects came without undo records: no read reaches under it
   return "";
 }
 
@@ -427,12 +430,13 @@ std::string Chain::restore_state(BytesView encoding) {
 }
 
 namespace {
-// Past blocks' hashes for eth_call (Multicall3's getBlockHash).
+// Past blocks' hashes for eth_call (Multicall3's getBlockHash), up to block `last`.
 class ChainBlockHashes final : public core::BlockHashes {
  public:
-  explicit ChainBlockHashes(const Chain& chain) : chain_(chain) {}
+  explicit ChainBlockHashes(const Chain& chain, uint64_t last = UINT64_MAX)
+      : chain_(chain), last_(last) {}
   std::optional<Bytes32> hash(uint64_t number) const override {
-    if (number > chain_.height()) return std::nullopt;
+    if (number > chain_.height() || number > last_) return std::nullopt;
     std::shared_ptr<const Block> b = chain_.block_by_number(number);
     if (!b) return std::nullopt;
     return b->hash;
@@ -440,8 +444,38 @@ class ChainBlockHashes final : public core::BlockHashes {
 
  private:
   const Chain& chain_;
+  uint64_t last_;
 };
 }  // namespace
+
+void Chain::set_past_window(uint64_t blocks, uint64_t max_bytes) {
+  state_.set_past_window(blocks, max_bytes);
+}
+
+void Chain::read_at(uint64_t number, const std::function<void(const core::State&)>& fn) const {
+  STOA_ASSERT(number >= oldest_readable() && number <= height());
+  struct Rewind {
+    core::State& s;
+    ~Rewind() { s.rewind_past(); }
+  } rewind{state_};
+  state_.unwind_past(height() - number);
+  fn(state_);
+}
+
+std::optional<core::CallResult> Chain::call_at(const Address& from, const Address& to,
+                                               BytesView data, uint64_t number) const {
+  const std::shared_ptr<const Block> b = block_by_number(number);
+  STOA_ASSERT(b != nullptr);
+  const ChainBlockHashes hashes(*this, number);
+  const core::BlockContext ctx{number, b->header.timestamp, config_.rules.at(number), &hashes};
+  std::optional<core::CallResult> r;
+  read_at(number, [&](const core::State& past) {
+    if (past.contract(to) != nullptr || to == core::multicall3_address()) {
+      r = state_.simulate(from, to, data, ctx);
+    }
+  });
+  return r;
+}
 
 core::CallResult Chain::call(const Address& from, const Address& to, BytesView data,
                              uint64_t timestamp) const {

@@ -34,15 +34,54 @@ class State::Creations final : public Undoable {
     if (s_.undo_log_.block_tracking()) {
       s_.block_created_.insert(s_.block_created_.end(), created_.begin(), created_.end());
     }
+    if (s_.undo_log_.block_undo()) {
+      block_undo_.insert(block_undo_.end(), created_.begin(), created_.end());
+    }
     created_.clear();
   }
   void encode_block_delta(StateEncoder& /*enc*/) override {}
   void discard_block_delta() override {}
   void encode_content(StateEncoder& /*enc*/) const override {}
+  std::unique_ptr<BlockUndo> take_block_undo() override {
+    if (block_undo_.empty()) return nullptr;
+    auto u = std::make_unique<Undo>(s_, std::move(block_undo_));
+    block_undo_.clear();
+    return u;
+  }
+  bool block_undo_empty() const { return block_undo_.empty(); }
 
  private:
+  // The contracts a block created: unwinding takes them out of the state (kept here, their
+  // storage intact), rewinding puts them back.
+  class Undo final : public BlockUndo {
+   public:
+    Undo(State& s, std::vector<Address> created) : s_(s), created_(std::move(created)) {}
+    void unwind() override {
+      STOA_ASSERT(parked_.empty());
+      for (auto it = created_.rbegin(); it != created_.rend(); ++it) {
+        auto c = s_.contracts_.find(*it);
+        STOA_ASSERT(c != s_.contracts_.end());
+        parked_.push_back(std::move(c->second));
+        s_.contracts_.erase(c);
+      }
+    }
+    void rewind() override {
+      STOA_ASSERT(parked_.size() == created_.size());
+      for (size_t i = 0; i < created_.size(); ++i)
+        s_.contracts_.emplace(created_[i], std::move(parked_[created_.size() - 1 - i]));
+      parked_.clear();
+    }
+    size_t bytes() const override { return sizeof(*this) + created_.capacity() * sizeof(Address); }
+
+   private:
+    State& s_;
+    std::vector<Address> created_;
+    std::vector<std::unique_ptr<Contract>> parked_;  // while unwound
+  };
+
   State& s_;
   std::vector<Address> created_;
+  std::vector<Address> block_undo_;  // block undo: the contracts this block created
 };
 
 State::State(const GenesisConfig& genesis)
@@ -73,7 +112,69 @@ State::State(const GenesisConfig& genesis)
 }
 
 State::~State() {
+  STOA_ASSERT(unwound_ == 0);
   discard_block_delta();  // the containers it lists are about to go
+  clear_past();
+}
+
+void State::set_past_window(size_t blocks, size_t max_bytes) {
+  STOA_ASSERT(unwound_ == 0);
+  past_window_ = blocks;
+  past_max_bytes_ = max_bytes;
+  undo_log_.set_block_undo(blocks > 0);
+  if (blocks == 0) clear_past();
+  trim_past();
+}
+
+void State::trim_past() {
+  while (past_.size() > past_window_ || (past_bytes_ > past_max_bytes_ && !past_.empty())) {
+    past_bytes_ -= past_.front().bytes;
+    past_.pop_front();
+  }
+}
+
+void State::seal_block_undo() {
+  STOA_ASSERT(!undo_log_.open() && unwound_ == 0);
+  if (past_window_ == 0) return;
+  PastBlock b;
+  b.undo = undo_log_.take_block_undo();
+  if (std::unique_ptr<BlockUndo> c = creations_->take_block_undo()) b.undo.push_back(std::move(c));
+  for (const auto& u : b.undo)
+    b.bytes += u->bytes();
+  b.bytes += sizeof(PastBlock) + b.undo.capacity() * sizeof(b.undo[0]);
+  past_bytes_ += b.bytes;
+  past_.push_back(std::move(b));
+  trim_past();
+}
+
+void State::clear_past() {
+  STOA_ASSERT(unwound_ == 0);
+  undo_log_.take_block_undo();  // the block being built's, if any
+  creations_->take_block_undo();
+  past_.clear();
+  past_bytes_ = 0;
+}
+
+void State::unwind_past(size_t k) {
+  STOA_ASSERT(!undo_log_.open() && unwound_ == 0 && k <= past_.size());
+  // Between blocks: nothing written since the last seal (the sequencer seals under the lock).
+  STOA_ASSERT(undo_log_.block_undo_empty() && creations_->block_undo_empty());
+  for (size_t i = 0; i < k; ++i) {
+    PastBlock& b = past_[past_.size() - 1 - i];
+    for (auto it = b.undo.rbegin(); it != b.undo.rend(); ++it)
+      (*it)->unwind();
+  }
+  unwound_ = k;
+}
+
+void State::rewind_past() {
+  STOA_ASSERT(!undo_log_.open());
+  for (size_t i = unwound_; i > 0; --i) {
+    PastBlock& b = past_[past_.size() - i];
+    for (auto& u : b.undo)
+      u->rewind();
+  }
+  unwound_ = 0;
 }
 
 Contract* State::contract(const Address& a) const {
@@ -329,6 +430,8 @@ ContainerFingerprints State::container_fingerprints() const {
   ContainerFingerprints out;
   out.reserve(undo_log_.live().size());
   for (const Undoable* u : undo_log_.live()) {
+    // A contract an unwound block created is out of the state (reads at past blocks).
+    if (!u->slot().owner.is_zero() && !contracts_.contains(u->slot().owner)) continue;
     KeccakSink sink;
     StateEncoder enc(sink);
     u->encode_content(enc);

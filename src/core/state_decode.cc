@@ -121,13 +121,20 @@ bool State::restore(BytesView encoding, std::string* error) {
                   genesis_.operator_account.checksum_hex() + ")");
   }
   discard_block_delta();  // before the contracts whose containers it lists are dropped
-  // What decoding writes is the state image, not a block's delta: tracking is off meanwhile.
+  clear_past();           // the same: past blocks' records name containers about to go
+  // What decoding writes is the state image, not a block's delta (nor a block's undo records):
+  // tracking and block undo are off meanwhile.
   struct TrackingOff {
     UndoLog& j;
     bool was;
-    ~TrackingOff() { j.set_block_tracking(was); }
-  } tracking_off{undo_log_, undo_log_.block_tracking()};
+    bool undo;
+    ~TrackingOff() {
+      j.set_block_tracking(was);
+      j.set_block_undo(undo);
+    }
+  } tracking_off{undo_log_, undo_log_.block_tracking(), undo_log_.block_undo()};
   undo_log_.set_block_tracking(false);
+  undo_log_.set_block_undo(false);
   contracts_.clear();
   factory_ = nullptr;
   create_nonces_.clear();

@@ -178,9 +178,56 @@ void EthApi::require_head_state(const BlockTag& t) {
     throw RpcError(rpc_code::kResourceNotFound, "block " + std::to_string(n) + " not found");
   }
   if (n != c.height()) {
-    throw RpcError(rpc_code::kInvalidInput,
-                   "historical state is not kept: only the latest block can be called");
+    throw RpcError(rpc_code::kInvalidInput, "eth_estimateGas runs on the head state only (block " +
+                                                std::to_string(c.height()) +
+                                                "); eth_call reads at past blocks");
   }
+}
+
+std::optional<uint64_t> EthApi::state_block(const BlockTag& t) {
+  switch (t.kind) {
+    case BlockTag::kLatest:
+    case BlockTag::kPending:
+    case BlockTag::kSafe:
+    case BlockTag::kFinalized:
+      return std::nullopt;
+    case BlockTag::kEarliest:
+      return 0;
+    case BlockTag::kNumber:
+      return t.number;
+    case BlockTag::kHash: {
+      std::shared_lock lock = ledger_.read_lock();
+      const std::shared_ptr<const chain::Block> b = ledger_.chain().block_by_hash(t.hash);
+      if (b == nullptr) throw RpcError(rpc_code::kResourceNotFound, "unknown block hash");
+      return b->header.number;
+    }
+  }
+  return std::nullopt;
+}
+
+void EthApi::at_past_block(uint64_t number, const std::function<void(chain::Chain&)>& fn) {
+  Ledger::PastWindow w;
+  switch (ledger_.at_block(number, fn, &w)) {
+    case Ledger::PastRead::kOk:
+      return;
+    case Ledger::PastRead::kFuture:
+      throw RpcError(rpc_code::kResourceNotFound, "block " + std::to_string(number) +
+                                                      " not found: the head is block " +
+                                                      std::to_string(w.head));
+    case Ledger::PastRead::kBeyondWindow:
+      break;
+  }
+  if (w.blocks == 0) {
+    throw RpcError(rpc_code::kInvalidInput,
+                   "state at block " + std::to_string(number) +
+                       " is not kept: this node answers at the head only (serve --past-blocks 0)");
+  }
+  throw RpcError(rpc_code::kInvalidInput,
+                 "state at block " + std::to_string(number) +
+                     " is beyond the window of reads at past blocks: this node keeps the last " +
+                     std::to_string(w.blocks) +
+                     " blocks' state (serve --past-blocks), now blocks " +
+                     std::to_string(w.oldest) + " to " + std::to_string(w.head));
 }
 
 std::shared_ptr<const chain::Block> EthApi::block_for_tag(const BlockTag& t) {
@@ -284,7 +331,13 @@ json EthApi::get_transaction_count(const json& p) {
   BlockTag t;
   if (const json* v = param(p, 1)) t = parse_block_tag(*v, "block");
   if (t.kind == BlockTag::kPending) return quantity(ledger_.sequencer().pending_nonce(a));
-  require_head_state(t);
+  if (const std::optional<uint64_t> n = state_block(t)) {
+    uint64_t nonce = 0;
+    at_past_block(*n, [&](chain::Chain& c) {
+      c.read_at(*n, [&](const core::State& s) { nonce = s.account_nonce(a); });
+    });
+    return quantity(nonce);
+  }
   std::shared_lock lock = ledger_.read_lock();
   return quantity(ledger_.chain().state().account_nonce(a));
 }
@@ -426,7 +479,13 @@ json EthApi::call(const json& p) {
   const CallArgs c = parse_call_object(p[0]);
   BlockTag t;
   if (const json* v = param(p, 1)) t = parse_block_tag(*v, "block");
-  require_head_state(t);
+  if (const std::optional<uint64_t> n = state_block(t)) {  // a past block (or the head's number)
+    std::optional<core::CallResult> past;
+    at_past_block(*n, [&](chain::Chain& ch) { past = ch.call_at(c.from, c.to, c.data, *n); });
+    if (!past) return "0x";
+    if (!past->success) return revert_error(*past);
+    return to_hex_prefixed(past->output);
+  }
   if (!has_code(c.to)) return "0x";  // as on Ethereum: a call to an account runs nothing
   const core::CallResult r = ledger_.call(c.from, c.to, c.data);
   if (!r.success) return revert_error(r);
@@ -514,7 +573,8 @@ json EthApi::get_balance(const json& p) {
   parse_address(p[0], "address");
   BlockTag t;
   if (const json* v = param(p, 1)) t = parse_block_tag(*v, "block");
-  require_head_state(t);
+  // No native coin: zero at every block the node can read.
+  if (const std::optional<uint64_t> n = state_block(t)) at_past_block(*n, [](chain::Chain&) {});
   return "0x0";
 }
 
@@ -523,9 +583,18 @@ json EthApi::get_code(const json& p) {
   const Address a = parse_address(p[0], "address");
   BlockTag t;
   if (const json* v = param(p, 1)) t = parse_block_tag(*v, "block");
-  require_head_state(t);
+  bool code = false;
+  if (const std::optional<uint64_t> n = state_block(t)) {
+    at_past_block(*n, [&](chain::Chain& c) {
+      c.read_at(*n, [&](const core::State& s) {
+        code = s.contract(a) != nullptr || a == core::multicall3_address();
+      });
+    });
+  } else {
+    code = has_code(a);
+  }
   // Multicall3 is code without state (core/multicall3.h): it has code like any contract.
-  return has_code(a) ? std::string(kNativeCodeMarker) : std::string("0x");
+  return code ? std::string(kNativeCodeMarker) : std::string("0x");
 }
 
 bool EthApi::has_code(const Address& a) {
@@ -539,7 +608,7 @@ json EthApi::get_storage_at(const json& p) {
   if (!p[1].is_string()) invalid_params("storage slot: expected a hex string");
   BlockTag t;
   if (const json* v = param(p, 2)) t = parse_block_tag(*v, "block");
-  require_head_state(t);
+  if (const std::optional<uint64_t> n = state_block(t)) at_past_block(*n, [](chain::Chain&) {});
   // Native contracts keep no EVM storage: every slot reads as zero (docs/NODE.md).
   return "0x" + std::string(64, '0');
 }

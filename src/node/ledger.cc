@@ -126,6 +126,16 @@ core::CallResult Ledger::call(const Address& from, const Address& to, BytesView 
   return chain_->call(from, to, data, now());
 }
 
+Ledger::PastRead Ledger::at_block(uint64_t number, const std::function<void(chain::Chain&)>& fn,
+                                  PastWindow* window) {
+  std::unique_lock lock = sequencer_->exclusive_lock();
+  *window = PastWindow{chain_->oldest_readable(), chain_->height(), chain_->past_window()};
+  if (number > window->head) return PastRead::kFuture;
+  if (number < window->oldest) return PastRead::kBeyondWindow;
+  fn(*chain_);
+  return PastRead::kOk;
+}
+
 chain::GasEstimate Ledger::estimate_gas(const Address& from, const Address& to, BytesView data) {
   std::unique_lock lock = sequencer_->exclusive_lock();
   return chain_->estimate_gas(from, to, data, now());

@@ -48,7 +48,7 @@ void Metrics::on_http(const std::string& handler, double seconds) {
   h.sum += seconds;
 }
 
-std::string Metrics::render(size_t queue_depth) const {
+std::string Metrics::render(size_t queue_depth, PastWindow past) const {
   std::lock_guard lock(mu_);
   std::string out;
   auto line = [&](const std::string& s) { out += s + "\n"; };
@@ -88,6 +88,12 @@ std::string Metrics::render(size_t queue_depth) const {
   line("# HELP stoa_queue_depth Transactions admitted and waiting for a block.");
   line("# TYPE stoa_queue_depth gauge");
   line("stoa_queue_depth " + std::to_string(queue_depth));
+  line("# HELP stoa_past_window_blocks Blocks below the head whose state eth_call can read.");
+  line("# TYPE stoa_past_window_blocks gauge");
+  line("stoa_past_window_blocks " + std::to_string(past.blocks));
+  line("# HELP stoa_past_window_bytes Memory held by their undo records.");
+  line("# TYPE stoa_past_window_bytes gauge");
+  line("stoa_past_window_bytes " + std::to_string(past.bytes));
   return out;
 }
 

@@ -269,6 +269,7 @@ Node::Node(NodeOptions options)
       std::_Exit(70);
     }
   };
+  chain->set_past_window(options_.past_blocks);
   ledger_ = std::make_unique<Ledger>(std::move(chain), metrics_, options_.max_batch_delay,
                                      std::move(durability));
   Ledger::Admission admission;

@@ -190,7 +190,13 @@ std::vector<RestRoute> RestApi::routes() {
                  res.set_content(std::string(openapi_document()), "application/json");
                }});
   r.push_back({"/metrics", "/metrics", [this](const HttpRequest&, HttpResponse& res) {
-                 res.set_content(metrics_.render(ledger_.sequencer().queued()),
+                 Metrics::PastWindow past;
+                 {
+                   std::shared_lock lock = ledger_.read_lock();
+                   past.blocks = ledger_.chain().state().past_depth();
+                   past.bytes = ledger_.chain().state().past_bytes();
+                 }
+                 res.set_content(metrics_.render(ledger_.sequencer().queued(), past),
                                  "text/plain; version=0.0.4; charset=utf-8");
                }});
   return r;

@@ -186,12 +186,12 @@ TEST_F(NodeTest, RefusesBadInputWithEip1474Errors) {
   EXPECT_EQ(error_code(rpc("eth_getBlockByNumber", {"soon", false})), -32602);
   EXPECT_EQ(error_code(rpc("eth_chainId", {1})), -32602);
   EXPECT_EQ(error_code(rpc("eth_getLogs", {{{"topics", {1}}}})), -32602);
-  // Historical state is not kept.
+  // eth_estimateGas runs on the head state only (eth_call reads past blocks: PastBlockReads).
   result("evm_mine");
-  r = rpc("eth_call", {{{"to", "0x5704000000000000000000000000000000000001"}}, "0x0"});
+  r = rpc("eth_estimateGas", {{{"to", "0x5704000000000000000000000000000000000001"}}, "0x0"});
   EXPECT_EQ(error_code(r), -32000);
   EXPECT_EQ(r["error"]["message"],
-            "historical state is not kept: only the latest block can be called");
+            "eth_estimateGas runs on the head state only (block 1); eth_call reads at past blocks");
   // Transactions.
   r = rpc("eth_sendRawTransaction", {"0x02deadbeef"});
   EXPECT_EQ(error_code(r), -32602);
@@ -230,6 +230,91 @@ TEST_F(NodeTest, RefusesBadInputWithEip1474Errors) {
   EXPECT_EQ(json::parse(res->body)["error"]["code"], -32005);
   // Nothing was written.
   EXPECT_EQ(result("eth_getTransactionCount", {dev(0).address().checksum_hex(), "pending"}), "0x0");
+}
+
+// Reads at past blocks (docs/NODE.md): eth_call, eth_getTransactionCount, eth_getCode and
+// eth_getBalance at a block of the window — by number, EIP-1898 object or hash — answer as when
+// that block was the head; beyond the window -32000 names it, after the head -32001.
+TEST_F(NodeTest, PastBlockReads) {
+  NodeOptions o = node_->options();  // a node that keeps 4 past blocks
+  o.past_blocks = 4;
+  node_.reset();
+  fs::remove_all(o.data_dir);
+  node_ = std::make_unique<Node>(o);
+  node_->start();
+  client_ = std::make_unique<httplib::Client>("127.0.0.1", node_->port());
+  const Address factory = *Address::parse("0x5704000000000000000000000000000000000001");
+  const auto op = dev(0), issuer = dev(1), officer = dev(2), alice = dev(3), bob = dev(4),
+             carol = dev(5);
+  json rc = send(op, factory,
+                 calldata("createSecurity(string,string,uint8,uint8,address,address)",
+                          {"Past Co", "PAST", 0, 1, issuer.address(), officer.address()}));
+  ASSERT_EQ(rc["status"], "0x1") << rc.dump();
+  const std::string created = rc["blockNumber"].get<std::string>();
+  const json sec = get("/v1/securities/PAST");
+  const std::string token = sec["token"].get<std::string>();
+  const Address registry = *Address::parse(sec["registry"].get<std::string>());
+  // The block before the creation: no code at the token's address then.
+  const std::string before = quantity(std::stoull(created, nullptr, 16) - 1);
+  EXPECT_EQ(result("eth_getCode", {token, before}), "0x");
+  EXPECT_EQ(result("eth_call", {{{"to", token}, {"data", "0x70a08231"}}, before}), "0x");
+  EXPECT_NE(result("eth_getCode", {token, created}), "0x");
+  ASSERT_EQ(onboard_three_and_mint(officer, issuer, registry, *Address::parse(token), alice, bob,
+                                   carol)["status"],
+            "0x1");
+  const std::string balance_of = to_hex_prefixed(calldata("balanceOf(address)", {alice.address()}));
+  const json call = {{"to", token}, {"data", balance_of}};
+  struct Head {
+    std::string number, hash, balance, nonce;
+  };
+  std::vector<Head> heads;  // recorded while each block was the head
+  for (int i = 1; i <= 3; ++i) {
+    rc = send(alice, *Address::parse(token),
+              calldata("transfer(address,uint256)", {bob.address(), 10 * i}));
+    ASSERT_EQ(rc["status"], "0x1") << rc.dump();
+    heads.push_back({rc["blockNumber"].get<std::string>(), rc["blockHash"].get<std::string>(),
+                     result("eth_call", {call, "latest"}).get<std::string>(),
+                     result("eth_getTransactionCount", {alice.address().checksum_hex(), "latest"})
+                         .get<std::string>()});
+  }
+  for (const Head& h : heads) {
+    EXPECT_EQ(result("eth_call", {call, h.number}), h.balance) << h.number;
+    EXPECT_EQ(result("eth_call", {call, {{"blockNumber", h.number}}}), h.balance) << h.number;
+    EXPECT_EQ(result("eth_call", {call, {{"blockHash", h.hash}}}), h.balance) << h.number;
+    EXPECT_EQ(result("eth_getTransactionCount", {alice.address().checksum_hex(), h.number}),
+              h.nonce);
+    EXPECT_EQ(result("eth_getBalance", {alice.address().checksum_hex(), h.number}), "0x0");
+    EXPECT_EQ(result("eth_getStorageAt", {token, "0x0", h.number}), "0x" + std::string(64, '0'));
+  }
+  EXPECT_NE(heads[0].balance, heads[2].balance);
+  // Beyond the window: 4 blocks kept, so the creation's block is out of reach now.
+  const uint64_t head = std::stoull(result("eth_blockNumber").get<std::string>(), nullptr, 16);
+  json r = rpc("eth_call", {call, created});
+  EXPECT_EQ(error_code(r), -32000);
+  EXPECT_EQ(r["error"]["message"],
+            "state at block " + std::to_string(std::stoull(created, nullptr, 16)) +
+                " is beyond the window of reads at past blocks: this node keeps the last 4 "
+                "blocks' state (serve --past-blocks), now blocks " +
+                std::to_string(head - 4) + " to " + std::to_string(head));
+  EXPECT_EQ(error_code(rpc("eth_getTransactionCount", {alice.address().checksum_hex(), "0x1"})),
+            -32000);
+  EXPECT_EQ(error_code(rpc("eth_getBalance", {alice.address().checksum_hex(), "earliest"})),
+            -32000);
+  EXPECT_EQ(error_code(rpc("eth_getCode", {token, "0x1"})), -32000);
+  // After the head, and an unknown hash.
+  r = rpc("eth_call", {call, quantity(head + 5)});
+  EXPECT_EQ(error_code(r), -32001);
+  EXPECT_EQ(r["error"]["message"], "block " + std::to_string(head + 5) +
+                                       " not found: the head is block " + std::to_string(head));
+  EXPECT_EQ(error_code(rpc("eth_call", {call, {{"blockHash", "0x" + std::string(64, '1')}}})),
+            -32001);
+  // The head state is as it was: reads changed nothing.
+  EXPECT_EQ(result("eth_call", {call, "latest"}), heads.back().balance);
+  // The window on /metrics: 4 blocks, their records' memory.
+  auto m = client_->Get("/metrics");
+  ASSERT_TRUE(m);
+  EXPECT_NE(m->body.find("stoa_past_window_blocks 4\n"), std::string::npos) << m->body;
+  EXPECT_EQ(m->body.find("stoa_past_window_bytes 0\n"), std::string::npos) << m->body;
 }
 
 TEST_F(NodeTest, SecurityLifecycleThroughSignedTransactions) {

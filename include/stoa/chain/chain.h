@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -54,6 +55,12 @@ struct GasEstimate {
 // Blocks kept in memory below the head once the history holds them (a reader of the newest
 // blocks, the common case, needs no read from disk).
 inline constexpr size_t kRecentBlocks = 4;
+
+// Reads at past blocks (docs/NODE.md, "Reads at past blocks"): the node keeps the undo records of
+// its newest kDefaultPastBlocks blocks (serve --past-blocks), fewer when they hold more than
+// kPastWindowBytes (the oldest go first).
+inline constexpr uint64_t kDefaultPastBlocks = 1024;               // blocks
+inline constexpr uint64_t kPastWindowBytes = uint64_t{256} << 20;  // bytes (256 MiB)
 
 // Block N's state root from block N-1's and the digest of block N's state delta
 // (core::State::take_block_delta_digest).
@@ -128,6 +135,22 @@ class Chain {
   // any limit at or above it and runs out of gas below (if the state it reads does not change).
   GasEstimate estimate_gas(const Address& from, const Address& to, BytesView data,
                            uint64_t timestamp) const;
+
+  // Reads at past blocks: keeps the undo records of the newest `blocks` blocks sealed from now on
+  // (at most `max_bytes` of them; 0 blocks: off). Blocks sealed before are beyond the window.
+  void set_past_window(uint64_t blocks, uint64_t max_bytes = kPastWindowBytes);
+  uint64_t past_window() const { return state_.past_window(); }
+  // The oldest block whose state a read can see: the head minus the blocks the window holds.
+  uint64_t oldest_readable() const { return height() - state_.past_depth(); }
+  // Runs `fn` on the state as it was when block `number` was the head (oldest_readable() <=
+  // number <= height()), then puts the head state back exactly, also if `fn` throws. The same
+  // lock as call(): exclusive.
+  void read_at(uint64_t number, const std::function<void(const core::State&)>& fn) const;
+  // eth_call on the state after block `number` (as read_at), in that block's context — its
+  // number, timestamp and rules — as geth answers a call at a past block. nullopt: `to` had no
+  // code then (no contract, and not Multicall3), nothing ran.
+  std::optional<core::CallResult> call_at(const Address& from, const Address& to, BytesView data,
+                                          uint64_t number) const;
 
   // Moves the metering height (a data directory written before metering: the node sets it to
   // the height after its head, once, before sealing anything). Only to a height above the head.

@@ -18,6 +18,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <iterator>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -71,9 +73,15 @@ class JOrderedMap final : public Undoable {
     if (undo_log()->open()) {
       undo_log()->touch(this);
       undo_.emplace_back(k, it == m_.end() ? std::nullopt : std::optional<V>(it->second));
-    } else if (undo_log()->block_tracking() && !is_index()) {
-      block_keys_.push_back(k);
-      undo_log()->block_written(this);
+    } else {
+      if (undo_log()->block_tracking() && !is_index()) {
+        block_keys_.push_back(k);
+        undo_log()->block_written(this);
+      }
+      if (undo_log()->block_undo()) {  // indexes too: a past state reads them
+        block_undo_.emplace_back(k, it == m_.end() ? std::nullopt : std::optional<V>(it->second));
+        undo_log()->block_undo_written(this);
+      }
     }
     if (it == m_.end()) {
       if (!erase) m_.emplace(k, v);
@@ -91,6 +99,7 @@ class JOrderedMap final : public Undoable {
     m_.clear();
     undo_.clear();
     block_keys_.clear();
+    block_undo_.clear();
   }
 
   void rollback() override {
@@ -109,7 +118,15 @@ class JOrderedMap final : public Undoable {
         block_keys_.push_back(u.first);
       undo_log()->block_written(this);
     }
+    if (undo_log()->block_undo() && !undo_.empty()) {
+      keep_block_undo(block_undo_, undo_);
+      undo_log()->block_undo_written(this);
+    }
     undo_.clear();
+  }
+  std::unique_ptr<BlockUndo> take_block_undo() override {
+    if (block_undo_.empty()) return nullptr;
+    return std::make_unique<KeyedBlockUndo<JOrderedMap, K, V>>(*this, std::move(block_undo_));
   }
   // The keys written in the block, ascending (Less), each with its value now: 1 and the value,
   // or 0 when the key is absent.
@@ -141,9 +158,23 @@ class JOrderedMap final : public Undoable {
   }
 
  private:
+  friend class KeyedBlockUndo<JOrderedMap, K, V>;
+  // Sets k to v (absent: erased) and leaves in v what k held (block undo; no record).
+  void exchange(const K& k, std::optional<V>& v) {
+    auto it = m_.find(k);
+    std::optional<V> now = it == m_.end() ? std::nullopt : std::optional<V>(std::move(it->second));
+    if (v.has_value()) {
+      m_.insert_or_assign(k, std::move(*v));
+    } else if (it != m_.end()) {
+      m_.erase(it);
+    }
+    v = std::move(now);
+  }
+
   Map m_;
   std::vector<std::pair<K, std::optional<V>>> undo_;
   std::vector<K> block_keys_;  // written since the last seal (duplicates allowed)
+  std::vector<std::pair<K, std::optional<V>>> block_undo_;  // block undo: this block's records
 };
 
 template <typename T>
@@ -166,8 +197,12 @@ class JVector final : public Undoable {
     if (undo_log()->open()) {
       undo_log()->touch(this);
       ++appended_;
-    } else if (undo_log()->block_tracking()) {
-      undo_log()->block_written(this);
+    } else {
+      if (undo_log()->block_tracking()) undo_log()->block_written(this);
+      if (undo_log()->block_undo() && !block_start_) {
+        block_start_ = v_.size();
+        undo_log()->block_undo_written(this);
+      }
     }
     v_.push_back(std::move(x));
   }
@@ -176,6 +211,7 @@ class JVector final : public Undoable {
     STOA_ASSERT(!undo_log()->open());
     v_ = std::move(v);
     appended_ = 0;
+    block_start_.reset();
   }
 
   void rollback() override {
@@ -185,7 +221,17 @@ class JVector final : public Undoable {
   }
   void forget() override {
     if (undo_log()->block_tracking() && appended_ > 0) undo_log()->block_written(this);
+    if (undo_log()->block_undo() && appended_ > 0 && !block_start_) {
+      block_start_ = v_.size() - appended_;
+      undo_log()->block_undo_written(this);
+    }
     appended_ = 0;
+  }
+  std::unique_ptr<BlockUndo> take_block_undo() override {
+    if (!block_start_) return nullptr;
+    auto u = std::make_unique<Undo>(*this, *block_start_);
+    block_start_.reset();
+    return u;
   }
   // The whole list (JValue<std::vector<T>>'s delta: the value now).
   void encode_block_delta(StateEncoder& enc) override { delta_put(enc, v_); }
@@ -193,8 +239,33 @@ class JVector final : public Undoable {
   void encode_content(StateEncoder& enc) const override { delta_put(enc, v_); }
 
  private:
+  // The length before the block: unwinding moves the block's elements out, rewinding back.
+  class Undo final : public BlockUndo {
+   public:
+    Undo(JVector& c, size_t start) : c_(c), start_(start) {}
+    void unwind() override {
+      STOA_ASSERT(tail_.empty() && start_ <= c_.v_.size());
+      tail_.assign(std::make_move_iterator(c_.v_.begin() + static_cast<std::ptrdiff_t>(start_)),
+                   std::make_move_iterator(c_.v_.end()));
+      c_.v_.resize(start_);
+    }
+    void rewind() override {
+      STOA_ASSERT(c_.v_.size() == start_);
+      c_.v_.insert(c_.v_.end(), std::make_move_iterator(tail_.begin()),
+                   std::make_move_iterator(tail_.end()));
+      tail_.clear();
+    }
+    size_t bytes() const override { return sizeof(*this); }
+
+   private:
+    JVector& c_;
+    size_t start_;
+    std::vector<T> tail_;  // while unwound
+  };
+
   std::vector<T> v_;
-  size_t appended_ = 0;  // by the open call (undone by truncating)
+  size_t appended_ = 0;                // by the open call (undone by truncating)
+  std::optional<size_t> block_start_;  // block undo: the length before the block
 };
 
 }  // namespace stoa::core

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -152,6 +153,24 @@ class State {
                                                 const ContainerFingerprints& after,
                                                 const BlockDeltaInfo& taken);
   void encode(StateSink& sink) const;
+
+  // Reads at past blocks (docs/NODE.md, "Reads at past blocks"). With a window of `blocks` blocks
+  // (0, the default: off), every write keeps the value it replaced (UndoLog, "Block undo") and
+  // seal_block_undo, called once per sealed block, files the block's records; the newest `blocks`
+  // blocks' are kept, fewer when their records pass `max_bytes` (the oldest go first).
+  void set_past_window(size_t blocks, size_t max_bytes);
+  size_t past_window() const { return past_window_; }
+  void seal_block_undo();
+  void clear_past();  // forgets every block's records (a state image replaced the state)
+  size_t past_depth() const { return past_.size(); }  // blocks that can be unwound now
+  size_t past_bytes() const { return past_bytes_; }   // what their records hold (approximate)
+  // Puts the state back as it was `k` blocks ago (k <= past_depth(); outside any call, between
+  // blocks); only reads and simulated calls may run until rewind_past, which puts the head state
+  // back exactly (same content, same records). O(what the k blocks wrote).
+  void unwind_past(size_t k);
+  void rewind_past();
+  size_t unwound() const { return unwound_; }
+
   // Replaces the whole state with a canonical encoding (a state image; src/core/state_decode.cc).
   // The encoding's genesis (chain id, operator, role overlap) must equal this state's. On
   // failure returns false with `error` naming the problem and its byte offset, and the state is
@@ -177,6 +196,17 @@ class State {
   Factory* factory_ = nullptr;
   std::unique_ptr<Contract> multicall3_;  // code, not state: never in contracts_
   bool simulating_ = false;               // inside simulate(): Multicall3 answers
+  void trim_past();                       // drops the oldest blocks' records beyond the window
+  // Reads at past blocks: the newest blocks' undo records, oldest first.
+  struct PastBlock {
+    std::vector<std::unique_ptr<BlockUndo>> undo;
+    size_t bytes = 0;
+  };
+  std::deque<PastBlock> past_;
+  size_t past_window_ = 0;
+  size_t past_max_bytes_ = 0;
+  size_t past_bytes_ = 0;
+  size_t unwound_ = 0;
 };
 
 }  // namespace stoa::core

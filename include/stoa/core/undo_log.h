@@ -22,12 +22,22 @@
 // add (no virtual call); outside a call (genesis, views read under the shared lock) nothing is
 // counted. The caller compares the count with the call's budget when the call ends (State::call),
 // and long loops check it as they go (UndoLog::out_of_gas) so a call past its budget stops early.
+//
+// Block undo (reads at past blocks, docs/NODE.md "Reads at past blocks"): when it is on (the node
+// turns it on), a committed call's undo records are kept instead of dropped, and a write outside
+// any call records the value it replaces; at the seal each container that has records hands them
+// over as one BlockUndo, which the State keeps for a window of recent blocks. Unwinding a block
+// exchanges each record with the value now, newest first, which puts back the state before the
+// block and turns the records into redo records; rewinding exchanges them again, oldest first,
+// and leaves state and records exactly as they were.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <iterator>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -43,6 +53,21 @@
 namespace stoa::core {
 
 class UndoLog;
+
+// One container's writes in one sealed block, kept for reads at past blocks (State::unwind_past).
+class BlockUndo {
+ public:
+  BlockUndo() = default;
+  BlockUndo(const BlockUndo&) = delete;
+  BlockUndo& operator=(const BlockUndo&) = delete;
+  virtual ~BlockUndo() = default;
+  // Puts back the container's content from before the block (what it is at the block's end
+  // when called); rewind() puts back what unwind() found. Writes no record of its own.
+  virtual void unwind() = 0;
+  virtual void rewind() = 0;
+  // The memory the records hold (their own size; heap content of values not counted).
+  virtual size_t bytes() const = 0;
+};
 
 // A container's stable number within its contract: written into every block delta that names the
 // container, so it must never change once a journal holds it (docs/journal-format.md, "Versions").
@@ -103,6 +128,8 @@ class Undoable {
   virtual void discard_block_delta() = 0;
   // The whole content, canonically (checks that block deltas miss nothing; not a hot path).
   virtual void encode_content(StateEncoder& enc) const = 0;
+  // The block undo records of the block being built (nullptr: none), handed over at the seal.
+  virtual std::unique_ptr<BlockUndo> take_block_undo() { return nullptr; }
   const SlotId& slot() const { return slot_; }
   bool is_index() const { return index_; }
 
@@ -113,6 +140,7 @@ class Undoable {
   friend class UndoLog;
   uint64_t touched_epoch_ = 0;
   uint64_t block_epoch_ = 0;
+  uint64_t undo_epoch_ = 0;
   SlotId slot_;
   UndoLog* undo_log_ =
       nullptr;  // set for containers with a slot (the journal lists them) and indexes
@@ -190,6 +218,30 @@ class UndoLog {
     return out;
   }
 
+  // Block undo (off by default; reads at past blocks). A container with records for the block.
+  void set_block_undo(bool on) { keep_undo_ = on; }
+  bool block_undo() const { return keep_undo_; }
+  void block_undo_written(Undoable* u) {
+    if (u->undo_epoch_ != undo_epoch_) {
+      u->undo_epoch_ = undo_epoch_;
+      block_undone_.push_back(u);
+    }
+  }
+  bool block_undo_empty() const { return block_undone_.empty(); }
+  // The block's records, one BlockUndo per container that has some (any order: containers are
+  // independent); starts the next block's.
+  std::vector<std::unique_ptr<BlockUndo>> take_block_undo() {
+    STOA_ASSERT(!open_);
+    std::vector<std::unique_ptr<BlockUndo>> out;
+    out.reserve(block_undone_.size());
+    for (Undoable* u : block_undone_) {
+      if (std::unique_ptr<BlockUndo> b = u->take_block_undo()) out.push_back(std::move(b));
+    }
+    block_undone_.clear();
+    ++undo_epoch_;
+    return out;
+  }
+
   // Containers constructed while an OwnerScope is open belong to its contract, each with its
   // declared slot number. The journal starts inside the State's own scope (owner zero).
   void push_owner(const Address& owner) { scopes_.push_back(Scope{owner, {}}); }
@@ -220,6 +272,7 @@ class UndoLog {
     // reverted: never the case, a reverted call files nothing; or a state image restore, which
     // discards the delta first) would leave a dangling entry.
     STOA_ASSERT(u->block_epoch_ != block_epoch_);
+    STOA_ASSERT(u->undo_epoch_ != undo_epoch_);
   }
 
  private:
@@ -229,14 +282,17 @@ class UndoLog {
   };
   std::vector<Undoable*> touched_;
   std::vector<Undoable*> block_written_;
+  std::vector<Undoable*> block_undone_;
   std::vector<Undoable*> live_;
   std::vector<Scope> scopes_;
   uint64_t epoch_ = 0;
   uint64_t block_epoch_ = 1;
+  uint64_t undo_epoch_ = 1;
   uint64_t gas_used_ = 0;
   uint64_t gas_limit_ = gas::kUnlimited;
   bool open_ = false;
   bool tracking_ = false;
+  bool keep_undo_ = false;
 };
 
 inline Undoable::Undoable(UndoLog* j, Slot slot) : slot_(j->claim_slot(slot)), undo_log_(j) {
@@ -343,6 +399,39 @@ inline void delta_put(StateEncoder& e, const AddressPair& p) {
   e.address(p.b);
 }
 
+// Block undo of a keyed container (JMap, JOrderedMap): its (key, value replaced) records in write
+// order; unwinding exchanges them newest first, rewinding oldest first.
+template <typename C, typename K, typename V>
+class KeyedBlockUndo final : public BlockUndo {
+ public:
+  using Records = std::vector<std::pair<K, std::optional<V>>>;
+  KeyedBlockUndo(C& c, Records r) : c_(c), r_(std::move(r)) {}
+  void unwind() override {
+    for (auto it = r_.rbegin(); it != r_.rend(); ++it)
+      c_.exchange(it->first, it->second);
+  }
+  void rewind() override {
+    for (auto& x : r_)
+      c_.exchange(x.first, x.second);
+  }
+  size_t bytes() const override { return sizeof(*this) + r_.capacity() * sizeof(r_[0]); }
+
+ private:
+  C& c_;
+  Records r_;
+};
+
+// Moves a call's undo records into the block's (block undo on).
+template <typename Records>
+void keep_block_undo(Records& block, Records& call) {
+  if (block.empty()) {
+    block.swap(call);
+  } else {
+    block.insert(block.end(), std::make_move_iterator(call.begin()),
+                 std::make_move_iterator(call.end()));
+  }
+}
+
 // A map whose absent keys read as V{}; storing V{} erases the key, so the map's content is the
 // canonical form of the storage (no difference between "absent" and "default").
 template <typename K, typename V, typename H = absl::Hash<K>>
@@ -377,9 +466,15 @@ class JMap final : public Undoable {
       undo_log()->charge(it == m_.end() && !erase ? gas::kNewEntry : gas::kWrite);
       undo_log()->touch(this);
       undo_.emplace_back(k, it == m_.end() ? std::nullopt : std::optional<V>(it->second));
-    } else if (undo_log()->block_tracking()) {
-      block_keys_.push_back(k);
-      undo_log()->block_written(this);
+    } else {
+      if (undo_log()->block_tracking()) {
+        block_keys_.push_back(k);
+        undo_log()->block_written(this);
+      }
+      if (undo_log()->block_undo()) {
+        block_undo_.emplace_back(k, it == m_.end() ? std::nullopt : std::optional<V>(it->second));
+        undo_log()->block_undo_written(this);
+      }
     }
     if (it == m_.end()) {
       if (!erase) m_.emplace(k, v);
@@ -397,6 +492,7 @@ class JMap final : public Undoable {
     m_.clear();
     undo_.clear();
     block_keys_.clear();
+    block_undo_.clear();
   }
 
   // Keys in ascending order (the canonical order; hash order is never observable).
@@ -462,7 +558,15 @@ class JMap final : public Undoable {
       }
       undo_log()->block_written(this);
     }
+    if (undo_log()->block_undo() && !undo_.empty()) {
+      keep_block_undo(block_undo_, undo_);
+      undo_log()->block_undo_written(this);
+    }
     undo_.clear();
+  }
+  std::unique_ptr<BlockUndo> take_block_undo() override {
+    if (block_undo_.empty()) return nullptr;
+    return std::make_unique<KeyedBlockUndo<JMap, K, V>>(*this, std::move(block_undo_));
   }
   // The keys written in the block, ascending, each with its value now: 1 and the value, or 0
   // when the key is absent (erased, or written back to V{}).
@@ -496,9 +600,23 @@ class JMap final : public Undoable {
   }
 
  private:
+  friend class KeyedBlockUndo<JMap, K, V>;
+  // Sets k to v (absent: erased) and leaves in v what k held (block undo; no record).
+  void exchange(const K& k, std::optional<V>& v) {
+    auto it = m_.find(k);
+    std::optional<V> now = it == m_.end() ? std::nullopt : std::optional<V>(std::move(it->second));
+    if (v.has_value()) {
+      m_.insert_or_assign(k, std::move(*v));
+    } else if (it != m_.end()) {
+      m_.erase(k);
+    }
+    v = std::move(now);
+  }
+
   FlatTable<K, V, H, typename KeyEq<K>::type> m_;
   std::vector<std::pair<K, std::optional<V>>> undo_;
   std::vector<K> block_keys_;  // written since the last seal (duplicates allowed)
+  std::vector<std::pair<K, std::optional<V>>> block_undo_;  // block undo: this block's records
 };
 
 // A single journaled value.
@@ -514,8 +632,12 @@ class JValue final : public Undoable {
       undo_log()->charge(gas::kWrite);
       undo_log()->touch(this);
       if (!saved_) saved_ = v_;
-    } else if (undo_log()->block_tracking()) {
-      undo_log()->block_written(this);
+    } else {
+      if (undo_log()->block_tracking()) undo_log()->block_written(this);
+      if (undo_log()->block_undo() && !block_saved_) {
+        block_saved_ = v_;
+        undo_log()->block_undo_written(this);
+      }
     }
     v_ = std::move(v);
   }
@@ -525,7 +647,17 @@ class JValue final : public Undoable {
   }
   void forget() override {
     if (undo_log()->block_tracking() && saved_) undo_log()->block_written(this);
+    if (undo_log()->block_undo() && saved_ && !block_saved_) {
+      block_saved_ = std::move(saved_);
+      undo_log()->block_undo_written(this);
+    }
     saved_.reset();
+  }
+  std::unique_ptr<BlockUndo> take_block_undo() override {
+    if (!block_saved_) return nullptr;
+    auto u = std::make_unique<Undo>(*this, std::move(*block_saved_));
+    block_saved_.reset();
+    return u;
   }
   // The value now (written in the block, possibly back to what it was).
   void encode_block_delta(StateEncoder& enc) override { delta_put(enc, v_); }
@@ -533,8 +665,22 @@ class JValue final : public Undoable {
   void encode_content(StateEncoder& enc) const override { delta_put(enc, v_); }
 
  private:
+  // The value before the block; unwinding or rewinding swaps it with the value now.
+  class Undo final : public BlockUndo {
+   public:
+    Undo(JValue& c, T before) : c_(c), other_(std::move(before)) {}
+    void unwind() override { std::swap(c_.v_, other_); }
+    void rewind() override { std::swap(c_.v_, other_); }
+    size_t bytes() const override { return sizeof(*this); }
+
+   private:
+    JValue& c_;
+    T other_;
+  };
+
   T v_;
   std::optional<T> saved_;
+  std::optional<T> block_saved_;  // block undo: the value before the block
 };
 
 }  // namespace stoa::core

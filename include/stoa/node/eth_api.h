@@ -5,8 +5,10 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -52,7 +54,14 @@ class EthApi {
 
  private:
   using Method = json (EthApi::*)(const json&);
-  void require_head_state(const BlockTag& t);
+  void require_head_state(const BlockTag& t);  // eth_estimateGas: the head only
+  // The block a state read names (docs/NODE.md, "Reads at past blocks"): nullopt for the head
+  // state as tags name it (latest, pending, safe, finalized), else a number (earliest: 0, a hash:
+  // its block's). -32001 for an unknown hash or a block after the head.
+  std::optional<uint64_t> state_block(const BlockTag& t);
+  // Runs fn with the state readable at block `number` (Ledger::at_block); -32000 naming the
+  // window when the block is beyond it, -32001 when it is after the head.
+  void at_past_block(uint64_t number, const std::function<void(chain::Chain&)>& fn);
   std::shared_ptr<const chain::Block> block_for_tag(
       const BlockTag& t);  // shared lock held by the caller
   json revert_error(const core::CallResult& r);

@@ -94,6 +94,18 @@ class Ledger {
 
   // eth_call on the head state at the ledger's clock (takes the lock exclusively).
   core::CallResult call(const Address& from, const Address& to, BytesView data);
+  // Reads at past blocks (docs/NODE.md, "Reads at past blocks"): with the lock held exclusively
+  // (the state is unwound to block `number` by chain::Chain::read_at / call_at, which `fn` calls,
+  // and put back before the lock is let go), runs `fn` if block `number` is readable; else
+  // returns why not, without running it. `window` receives the readable range either way.
+  enum class PastRead { kOk, kFuture, kBeyondWindow };
+  struct PastWindow {
+    uint64_t oldest = 0;  // the oldest readable block
+    uint64_t head = 0;
+    uint64_t blocks = 0;  // the configured window (0: reads at past blocks off)
+  };
+  PastRead at_block(uint64_t number, const std::function<void(chain::Chain&)>& fn,
+                    PastWindow* window);
   // eth_estimateGas: the call metered on the head state (chain::Chain::estimate_gas).
   chain::GasEstimate estimate_gas(const Address& from, const Address& to, BytesView data);
 

@@ -47,6 +47,9 @@ struct NodeOptions {
   // without a standing on the ledger. With `dev`, the dev accounts are on it too.
   std::vector<Address> allow;
   uint64_t segment_bytes = store::kDefaultSegmentBytes;
+  // Reads at past blocks (docs/NODE.md): the undo records of this many of the newest blocks are
+  // kept (at most chain::kPastWindowBytes of them), counted from the node's start; 0: head only.
+  uint64_t past_blocks = chain::kDefaultPastBlocks;
   // Start although the journal ends before the head DIR/HEAD records (store::StoreOptions).
   bool accept_truncation = false;
   // Which browser origins may call the node (stoa/node/cors.h); unset: every origin with `dev`,
