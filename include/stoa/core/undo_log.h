@@ -421,15 +421,12 @@ class KeyedBlockUndo final : public BlockUndo {
   Records r_;
 };
 
-// Moves a call's undo records into the block's (block undo on).
+// Moves a call's undo records into the block's (block undo on); the call's vector keeps its
+// capacity for the next call, as when the records are dropped.
 template <typename Records>
 void keep_block_undo(Records& block, Records& call) {
-  if (block.empty()) {
-    block.swap(call);
-  } else {
-    block.insert(block.end(), std::make_move_iterator(call.begin()),
-                 std::make_move_iterator(call.end()));
-  }
+  block.insert(block.end(), std::make_move_iterator(call.begin()),
+               std::make_move_iterator(call.end()));
 }
 
 // A map whose absent keys read as V{}; storing V{} erases the key, so the map's content is the
