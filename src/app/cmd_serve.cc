@@ -85,6 +85,8 @@ void read_image_flags(const cli::ParsedArgs& a, node::NodeOptions* o) {
   }
   if (auto n = a.get_u64("--image-every")) o->image_every = *n;
   if (auto n = a.get_u64("--image-every-tx")) o->image_every_tx = *n;
+  // And what of its past the node keeps in memory: the window of reads at past blocks.
+  if (auto n = a.get_u64("--past-blocks")) o->past_blocks = *n;
 }
 
 // The KYC intake's flags; true when it runs with the development claim key.
@@ -205,7 +207,6 @@ int cmd_serve(const Args& args) {
     o.sync_submit = a.flag("--sync-submit");
     o.accept_truncation = a.flag("--accept-truncation");
     read_image_flags(a, &o);
-    if (auto n = a.get_u64("--past-blocks")) o.past_blocks = *n;
     // Undocumented: small segments for the rollover tests.
     if (auto n = a.get_u64("--segment-bytes")) o.segment_bytes = *n;
     dev_kyc = read_kyc_flags(a, &o);

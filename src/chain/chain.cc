@@ -56,6 +56,7 @@ void Chain::push(std::shared_ptr<const Block> block) {
                                TxLocation{number, static_cast<uint32_t>(i)});
   block_index_.insert_or_assign(block->hash, number);
   blocks_.push_back(std::move(block));
+  state_.seal_block_undo();  // reads at past blocks: the block's undo records (if kept)
   trim();
 }
 
@@ -328,7 +329,6 @@ const Block& Chain::seal_block(std::vector<SignedTransaction> txs, uint64_t time
   }
   h.state_root =
       wrote ? chain_state_root(parent.header.state_root, delta_digest) : parent.header.state_root;
-  state_.seal_block_undo();  // reads at past blocks: the block's undo records (if kept)
 
   h.transactions_root = trie.root(work.tx_refs);
   h.receipts_root = trie.root(work.receipt_refs);

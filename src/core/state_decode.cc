@@ -101,6 +101,29 @@ uint64_t StateDecoder::count(size_t min_entry_bytes) {
   return n;
 }
 
+namespace {
+// What decoding writes is the state image, not a block's delta nor a block's undo records: block
+// tracking and block undo are off while it lives.
+class RecordingOff {
+ public:
+  explicit RecordingOff(UndoLog& j) : j_(j), tracking_(j.block_tracking()), undo_(j.block_undo()) {
+    j_.set_block_tracking(false);
+    j_.set_block_undo(false);
+  }
+  RecordingOff(const RecordingOff&) = delete;
+  RecordingOff& operator=(const RecordingOff&) = delete;
+  ~RecordingOff() {
+    j_.set_block_tracking(tracking_);
+    j_.set_block_undo(undo_);
+  }
+
+ private:
+  UndoLog& j_;
+  bool tracking_;
+  bool undo_;
+};
+}  // namespace
+
 bool State::restore(BytesView encoding, std::string* error) {
   STOA_ASSERT(!undo_log_.open());
   StateDecoder dec(encoding);
@@ -122,19 +145,7 @@ bool State::restore(BytesView encoding, std::string* error) {
   }
   discard_block_delta();  // before the contracts whose containers it lists are dropped
   clear_past();           // the same: past blocks' records name containers about to go
-  // What decoding writes is the state image, not a block's delta (nor a block's undo records):
-  // tracking and block undo are off meanwhile.
-  struct TrackingOff {
-    UndoLog& j;
-    bool was;
-    bool undo;
-    ~TrackingOff() {
-      j.set_block_tracking(was);
-      j.set_block_undo(undo);
-    }
-  } tracking_off{undo_log_, undo_log_.block_tracking(), undo_log_.block_undo()};
-  undo_log_.set_block_tracking(false);
-  undo_log_.set_block_undo(false);
+  const RecordingOff recording_off(undo_log_);
   contracts_.clear();
   factory_ = nullptr;
   create_nonces_.clear();

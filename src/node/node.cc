@@ -16,6 +16,12 @@
 namespace stoa::node {
 namespace {
 
+// Reads at past blocks (docs/NODE.md): the window counts blocks sealed from the node's start.
+std::unique_ptr<chain::Chain> with_past_window(std::unique_ptr<chain::Chain> c, uint64_t blocks) {
+  c->set_past_window(blocks);
+  return c;
+}
+
 uint64_t wall_seconds() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
                                    std::chrono::system_clock::now().time_since_epoch())
@@ -269,9 +275,8 @@ Node::Node(NodeOptions options)
       std::_Exit(70);
     }
   };
-  chain->set_past_window(options_.past_blocks);
-  ledger_ = std::make_unique<Ledger>(std::move(chain), metrics_, options_.max_batch_delay,
-                                     std::move(durability));
+  ledger_ = std::make_unique<Ledger>(with_past_window(std::move(chain), options_.past_blocks),
+                                     metrics_, options_.max_batch_delay, std::move(durability));
   Ledger::Admission admission;
   admission.enabled = true;
   for (const Address& a : options_.allow)
