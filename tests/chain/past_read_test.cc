@@ -120,7 +120,9 @@ TEST(PastReadTest, TheStateAtEachBlockOfTheWindowIsTheStateWhenItWasTheHead) {
     const std::optional<core::CallResult> r =
         chain.call_at(Address{}, kToken, calldata("balanceOf(address)", {f.alice.address()}), n);
     ASSERT_EQ(r.has_value(), heads[n].token) << "block " << n;
-    if (r) EXPECT_EQ(decode_u256(*r), heads[n].alice) << "block " << n;
+    if (r) {
+      EXPECT_EQ(decode_u256(*r), heads[n].alice) << "block " << n;
+    }
   }
   EXPECT_EQ(heads[2].alice, U256(1000));
   EXPECT_NE(heads[kBlocks].alice, heads[kBlocks - 1].alice);
