@@ -48,7 +48,7 @@ void Metrics::on_http(const std::string& handler, double seconds) {
   h.sum += seconds;
 }
 
-std::string Metrics::render(size_t queue_depth, PastWindow past) const {
+std::string Metrics::render(size_t queue_depth, PastWindowGauge past) const {
   std::lock_guard lock(mu_);
   std::string out;
   auto line = [&](const std::string& s) { out += s + "\n"; };

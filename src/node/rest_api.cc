@@ -190,7 +190,7 @@ std::vector<RestRoute> RestApi::routes() {
                  res.set_content(std::string(openapi_document()), "application/json");
                }});
   r.push_back({"/metrics", "/metrics", [this](const HttpRequest&, HttpResponse& res) {
-                 Metrics::PastWindow past;
+                 PastWindowGauge past;
                  {
                    std::shared_lock lock = ledger_.read_lock();
                    past.blocks = ledger_.chain().state().past_depth();

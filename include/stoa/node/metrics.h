@@ -15,6 +15,12 @@
 
 namespace stoa::node {
 
+// The window of reads at past blocks (docs/NODE.md), read at scrape time.
+struct PastWindowGauge {
+  uint64_t blocks = 0;  // blocks whose state can be read now (below the head)
+  uint64_t bytes = 0;   // the memory their undo records hold
+};
+
 class Metrics {
  public:
   static constexpr std::array<double, 12> kLatencyBuckets = {
@@ -25,12 +31,7 @@ class Metrics {
   void on_block(const chain::Block& block);
   void on_rpc(std::string_view method);  // unknown methods are counted as "unknown"
   void on_http(const std::string& handler, double seconds);
-  // The window of reads at past blocks (docs/NODE.md), read at scrape time.
-  struct PastWindow {
-    uint64_t blocks = 0;  // blocks whose state can be read now (below the head)
-    uint64_t bytes = 0;   // the memory their undo records hold
-  };
-  std::string render(size_t queue_depth, PastWindow past = {}) const;
+  std::string render(size_t queue_depth, PastWindowGauge past = {}) const;
 
  private:
   mutable std::mutex mu_;
