@@ -11,8 +11,8 @@
 #include <filesystem>
 #include <string>
 
-#include "stoa/common/keccak.h"
 #include <unistd.h>
+#include "stoa/common/keccak.h"
 
 #include "stoa/core/state.h"
 #include "stoa/ta/cap_table.h"

@@ -12,9 +12,9 @@
 #include "stoa/ta/cap_table.h"
 #include "stoa/ta/control_book.h"
 #include "stoa/ta/form_d.h"
+#include "stoa/ta/investors.h"
 #include "stoa/ta/issuer_cap_table.h"
 #include "stoa/ta/ocf.h"
-#include "stoa/ta/investors.h"
 #include "stoa/ta/register_check.h"
 #include "stoa/ta/reports.h"
 #include "stoa/ta/schema.h"
@@ -276,7 +276,8 @@ std::string make_report(ta::Db& db, ta::InvestorRecords& records, const cli::Par
   if (what == "form-d") return form_d_report(db, records, a, q);
   if (what == "ocf") return ocf_report(db, records, a, q);
   const auto j = ta::transfer_journal(db, q.security, *a.get("--from"), *a.get("--to"));
-  return format == "csv" ? ta::transfer_journal_csv(j) : ta::transfer_journal_json(j).dump(2) + "\n";
+  return format == "csv" ? ta::transfer_journal_csv(j)
+                         : ta::transfer_journal_json(j).dump(2) + "\n";
 }
 
 int report(const cli::ParsedArgs& a, const ta::CapTableQuery& q, const std::string& format) {
@@ -351,9 +352,9 @@ void check_report_format(const cli::ParsedArgs& a, const std::string& what,
 int cmd_register(const Args& args) {
   cli::ParsedArgs a;
   try {
-    a = cli::parse_args(args, {{"--data", "--db", "--security", "--authorized", "--from-block",
-                                "--note"},
-                               {"--help"}});
+    a = cli::parse_args(
+        args,
+        {{"--data", "--db", "--security", "--authorized", "--from-block", "--note"}, {"--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kRegisterUsage);
       return 0;
@@ -376,18 +377,18 @@ int cmd_report(const Args& args) {
   ta::CapTableQuery q;
   std::string format;
   try {
-    a = cli::parse_args(args, {{"--data", "--db", "--security", "--issuer", "--at-block",
-                                "--at-date", "--format", "--from", "--to", "--out",
-                                "--price-per-share", "--issuer-items"},
-                               {"--help"}});
+    a = cli::parse_args(
+        args, {{"--data", "--db", "--security", "--issuer", "--at-block", "--at-date", "--format",
+                "--from", "--to", "--out", "--price-per-share", "--issuer-items"},
+               {"--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kReportUsage);
       return 0;
     }
     const std::string what = a.positional.empty() ? "" : a.positional[0];
     if (a.positional.size() != 1 ||
-        (what != "cap-table" && what != "holders" && what != "journal" &&
-         what != "control-book" && what != "form-d" && what != "ocf")) {
+        (what != "cap-table" && what != "holders" && what != "journal" && what != "control-book" &&
+         what != "form-d" && what != "ocf")) {
       throw cli::UsageError("expected cap-table, holders, journal, control-book, form-d or ocf");
     }
     if (what == "cap-table" && a.get("--issuer")) {

@@ -26,7 +26,8 @@ ControlBook control_book(Db& db, const CapTableQuery& q) {
   ControlBook c{s.token, s.symbol, s.name, s.issuer};
   c.block = query_block(db, q);
   const auto block = static_cast<int64_t>(c.block);
-  const auto b = db.query_one("SELECT hash, timestamp FROM register_blocks WHERE number = ?", {block});
+  const auto b =
+      db.query_one("SELECT hash, timestamp FROM register_blocks WHERE number = ?", {block});
   if (!b) throw QueryError("block " + std::to_string(c.block) + " is not in the register");
   c.block_hash = b->text(0);
   c.date = utc_date(static_cast<uint64_t>(b->i64(1)));
@@ -87,7 +88,8 @@ nlohmann::json control_book_json(const ControlBook& c) {
            {{"token", checksum(c.token)},
             {"symbol", c.symbol},
             {"name", c.name},
-            {"issuer", c.issuer.empty() ? nlohmann::json(nullptr) : nlohmann::json(checksum(c.issuer))}}},
+            {"issuer",
+             c.issuer.empty() ? nlohmann::json(nullptr) : nlohmann::json(checksum(c.issuer))}}},
           {"block", c.block},
           {"blockHash", c.block_hash},
           {"date", c.date},

@@ -25,8 +25,9 @@ Sales sales(Db& db, InvestorRecords* records, const std::string& token, uint64_t
       "b.number = m.block WHERE m.security = ? AND m.kind = 'mint' AND m.block <= ? "
       "ORDER BY m.block, m.log_index",
       {token, static_cast<int64_t>(block)});
-  if (rows.empty()) throw QueryError("no issuance of " + token + " up to block " +
-                                     std::to_string(block) + ": nothing to file");
+  if (rows.empty())
+    throw QueryError("no issuance of " + token + " up to block " + std::to_string(block) +
+                     ": nothing to file");
   std::map<std::string, HolderProfile> profiles;
   if (records != nullptr) {
     std::set<std::string> wallets;
@@ -104,7 +105,8 @@ nlohmann::json form_d(Db& db, InvestorRecords* records, const FormDQuery& q) {
     items[k] = q.issuer_items.contains(k) ? q.issuer_items[k] : nlohmann::json::object();
   }
   items["7"]["dateOfFirstSale"] = s.first_sale_date;
-  items["9"]["typesOfSecurities"] = items["9"].value("typesOfSecurities", nlohmann::json::array({"equity"}));
+  items["9"]["typesOfSecurities"] =
+      items["9"].value("typesOfSecurities", nlohmann::json::array({"equity"}));
   items["11"]["minimumInvestmentAccepted"] = format_dollars(times(s.min_shares, price));
   items["13"]["totalAmountSold"] = format_dollars(times(s.shares, price));
   items["13"]["sharesSold"] = s.shares.to_dec();

@@ -3,6 +3,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -90,8 +91,8 @@ std::map<std::string, std::string> ocf_export(Db& db, InvestorRecords& records,
   std::map<std::string, size_t> seen;  // OCF stakeholder id -> index in `stakeholders`
   size_t n = 0;
   for (const CapTableHolder& h : t.holders) {
-    const std::string sid = h.stakeholder ? "stakeholder-" + std::to_string(*h.stakeholder)
-                                          : "wallet-" + h.holder;
+    const std::string sid =
+        h.stakeholder ? "stakeholder-" + std::to_string(*h.stakeholder) : "wallet-" + h.holder;
     if (!seen.contains(sid)) {
       seen[sid] = stakeholders.size();
       stakeholders.push_back(
@@ -136,8 +137,8 @@ std::map<std::string, std::string> ocf_export(Db& db, InvestorRecords& records,
   files["Transactions.ocf.json"] =
       file_of("OCF_TRANSACTIONS_FILE", std::move(issuances)).dump(2) + "\n";
   const auto ref = [&](const char* name) {
-    return nlohmann::json::array({{{"filepath", std::string("./") + name},
-                                   {"md5", md5_hex(files.at(name))}}});
+    return nlohmann::json::array(
+        {{{"filepath", std::string("./") + name}, {"md5", md5_hex(files.at(name))}}});
   };
   const nlohmann::json manifest = {
       {"ocf_version", "1.2.0"},
@@ -180,8 +181,7 @@ std::vector<nlohmann::json> items(const std::map<std::string, std::string>& file
     throw OcfError(std::string("the manifest has no ") + key);
   }
   for (const auto& f : manifest[key]) {
-    const nlohmann::json file =
-        load(files, f.value("filepath", ""), f.value("md5", ""), type);
+    const nlohmann::json file = load(files, f.value("filepath", ""), f.value("md5", ""), type);
     for (const auto& i : file["items"])
       out.push_back(i);
   }
@@ -245,7 +245,8 @@ OcfPlan ocf_import(const std::map<std::string, std::string>& files) {
     }
     const std::string sid = t.value("stakeholder_id", "");
     const auto it = by_id.find(sid);
-    if (it == by_id.end()) throw OcfError("issuance " + t.value("id", "?") + ": no stakeholder " + sid);
+    if (it == by_id.end())
+      throw OcfError("issuance " + t.value("id", "?") + ": no stakeholder " + sid);
     if (t.value("stock_class_id", "") != class_id) {
       throw OcfError("issuance " + t.value("id", "?") + ": no stock class " +
                      t.value("stock_class_id", ""));
@@ -305,7 +306,8 @@ std::map<std::string, std::string> read_ocf_dir(const std::string& dir) {
     const std::string name = e.path().filename().string();
     if (!name.ends_with(".ocf.json")) continue;
     std::ifstream in(e.path(), std::ios::binary);
-    files[name] = std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    files[name] =
+        std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   }
   if (ec) throw OcfError("cannot read " + dir + ": " + ec.message());
   return files;

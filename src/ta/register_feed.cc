@@ -52,43 +52,44 @@ bool RegisterFeed::wait_for(uint64_t n, std::chrono::milliseconds timeout) const
 }
 
 std::vector<node::RestRoute> RegisterRest::routes() {
-  return {{"/v1/register/securities/([^/]+)/cap-table",
-           "/v1/register/securities/{security}/cap-table",
-           [this](const node::HttpRequest& req, node::HttpResponse& res) {
-             node::send_json(res, cap_table(req));
-           }},
-          {"/v1/register/securities/([^/]+)/control-book",
-           "/v1/register/securities/{security}/control-book",
-           [this](const node::HttpRequest& req, node::HttpResponse& res) {
-             CapTableQuery q = query_of(req);
-             node::send_json(res, with_db([&](Db& db) { return control_book_json(control_book(db, q)); }));
-           }},
-          {"/v1/register/securities/([^/]+)/journal", "/v1/register/securities/{security}/journal",
-           [this](const node::HttpRequest& req, node::HttpResponse& res) {
-             if (!req.has_param("from") || !req.has_param("to")) {
-               throw node::RestError{400, "bad_request", "from and to (YYYY-MM-DD) are required"};
-             }
-             const std::string sec = req.matches.at(1);
-             const std::string from = req.get_param_value("from");
-             const std::string to = req.get_param_value("to");
-             node::send_json(res, with_db([&](Db& db) {
-                               return transfer_journal_json(transfer_journal(db, sec, from, to));
-                             }));
-           }},
-          {"/v1/register/issuers/([^/]+)/cap-table", "/v1/register/issuers/{issuer}/cap-table",
-           [this](const node::HttpRequest& req, node::HttpResponse& res) {
-             CapTableQuery q = query_of(req);
-             const std::string issuer = req.matches.at(1);
-             node::send_json(res, with_db([&](Db& db) {
-                               nlohmann::json j =
-                                   issuer_cap_table_json(issuer_cap_table(db, nullptr, issuer, q));
-                               j.erase("byJurisdiction");
-                               j.erase("byAccreditation");
-                               for (auto& c : j["securities"])
-                                 strip_personal(c);
-                               return j;
-                             }));
-           }}};
+  return {
+      {"/v1/register/securities/([^/]+)/cap-table", "/v1/register/securities/{security}/cap-table",
+       [this](const node::HttpRequest& req, node::HttpResponse& res) {
+         node::send_json(res, cap_table(req));
+       }},
+      {"/v1/register/securities/([^/]+)/control-book",
+       "/v1/register/securities/{security}/control-book",
+       [this](const node::HttpRequest& req, node::HttpResponse& res) {
+         CapTableQuery q = query_of(req);
+         node::send_json(res,
+                         with_db([&](Db& db) { return control_book_json(control_book(db, q)); }));
+       }},
+      {"/v1/register/securities/([^/]+)/journal", "/v1/register/securities/{security}/journal",
+       [this](const node::HttpRequest& req, node::HttpResponse& res) {
+         if (!req.has_param("from") || !req.has_param("to")) {
+           throw node::RestError{400, "bad_request", "from and to (YYYY-MM-DD) are required"};
+         }
+         const std::string sec = req.matches.at(1);
+         const std::string from = req.get_param_value("from");
+         const std::string to = req.get_param_value("to");
+         node::send_json(res, with_db([&](Db& db) {
+                           return transfer_journal_json(transfer_journal(db, sec, from, to));
+                         }));
+       }},
+      {"/v1/register/issuers/([^/]+)/cap-table", "/v1/register/issuers/{issuer}/cap-table",
+       [this](const node::HttpRequest& req, node::HttpResponse& res) {
+         CapTableQuery q = query_of(req);
+         const std::string issuer = req.matches.at(1);
+         node::send_json(res, with_db([&](Db& db) {
+                           nlohmann::json j =
+                               issuer_cap_table_json(issuer_cap_table(db, nullptr, issuer, q));
+                           j.erase("byJurisdiction");
+                           j.erase("byAccreditation");
+                           for (auto& c : j["securities"])
+                             strip_personal(c);
+                           return j;
+                         }));
+       }}};
 }
 
 // No personal data without authentication (issue 17 #6): balances and counts only.

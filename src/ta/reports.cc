@@ -7,7 +7,6 @@
 namespace stoa::ta {
 namespace {
 
-
 std::string checksum(const std::string& lower) {
   const auto a = Address::parse(lower);
   return a ? a->checksum_hex() : lower;

@@ -53,8 +53,8 @@ void write_holders(lxw_workbook* wb, lxw_worksheet* ws, const CapTable& t,
                    const ReportProgress& progress) {
   lxw_format* pct = workbook_add_format(wb);
   format_set_num_format(pct, "0.0000");
-  const char* head[] = {"holder",    "balance",      "percent",      "stakeholder_id",
-                        "kind",      "legal_name",   "jurisdiction", "accreditation"};
+  const char* head[] = {"holder", "balance",    "percent",      "stakeholder_id",
+                        "kind",   "legal_name", "jurisdiction", "accreditation"};
   for (lxw_col_t c = 0; c < 8; ++c)
     check(worksheet_write_string(ws, 0, c, head[c], nullptr), "header");
   lxw_row_t row = 1;
@@ -87,8 +87,7 @@ void write_holder_list_xlsx(const CapTable& t, const std::string& path,
   lxw_workbook_options options{};
   options.constant_memory = LXW_TRUE;
   options.use_zip64 = LXW_TRUE;
-  std::unique_ptr<lxw_workbook, WorkbookCloser> wb(
-      workbook_new_opt(path.c_str(), &options));
+  std::unique_ptr<lxw_workbook, WorkbookCloser> wb(workbook_new_opt(path.c_str(), &options));
   if (!wb) throw XlsxError("cannot create " + path);
   lxw_doc_properties props{};
   std::string title = "Holder list " + t.symbol + " at block " + std::to_string(t.block);

@@ -95,10 +95,9 @@ TEST_P(DbTest, MigratesUpFromAnEmptyDatabase) {
   EXPECT_EQ(schema_version(*db_), 0);
   EXPECT_EQ(migrate(*db_), latest_schema_version());
   EXPECT_EQ(schema_version(*db_), latest_schema_version());
-  for (const char* t :
-       {"stakeholders", "stakeholder_wallets", "audit_log", "register_cursor", "register_blocks",
-        "securities", "movements", "balances", "balance_history", "freeze_events",
-        "authorized_shares"}) {
+  for (const char* t : {"stakeholders", "stakeholder_wallets", "audit_log", "register_cursor",
+                        "register_blocks", "securities", "movements", "balances", "balance_history",
+                        "freeze_events", "authorized_shares"}) {
     EXPECT_TRUE(db_->has_table(t)) << t;
   }
   const auto rows = db_->query("SELECT version, name FROM schema_migrations ORDER BY version", {});

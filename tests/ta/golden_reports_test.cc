@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <set>
 
 #include "backends.h"
 #include "history.h"
@@ -103,8 +104,7 @@ TEST_P(GoldenReports, EveryReportEqualsItsGoldenFile) {
   check("control-book.csv", control_book_csv(control_book(*db_, head)));
   check("control-book.json", control_book_json(control_book(*db_, head)).dump(2) + "\n");
   check("control-book-2026-01-10.json",
-        control_book_json(control_book(*db_, {"ACME", std::nullopt, "2026-01-10"})).dump(2) +
-            "\n");
+        control_book_json(control_book(*db_, {"ACME", std::nullopt, "2026-01-10"})).dump(2) + "\n");
   ASSERT_FALSE(t.issuer.empty());
   check("issuer-cap-table.json",
         issuer_cap_table_json(issuer_cap_table(*db_, records_.get(), t.issuer, at_date)).dump(2) +
@@ -118,8 +118,10 @@ TEST_P(GoldenReports, EveryReportEqualsItsGoldenFile) {
   check("form-d.json", form_d(*db_, records_.get(), f).dump(2) + "\n");
   OcfExportQuery o;
   o.cap_table = head;
-  o.issuer = {{"legal_name", "Acme Holdings, Inc."}, {"formation_date", "2025-06-01"},
-              {"country_of_formation", "US"}, {"country_subdivision_of_formation", "DE"}};
+  o.issuer = {{"legal_name", "Acme Holdings, Inc."},
+              {"formation_date", "2025-06-01"},
+              {"country_of_formation", "US"},
+              {"country_subdivision_of_formation", "DE"}};
   o.price_per_share = "10.00";
   for (const auto& [name, content] : ocf_export(*db_, *records_, o))
     check("ocf/" + name, content);
@@ -150,7 +152,12 @@ TEST_P(GoldenReports, OcfExportReimportsToTheSameCapTable) {
     reg.apply(*copy.chain->block_by_number(n));
   InvestorRecords records2(*db2, std::nullopt);
   const auto ids = import_ocf_records(records2, plan, "import");
-  EXPECT_EQ(ids.size(), 6u + 10u);  // the records exported; wallets without one stay without
+  std::set<int64_t> with_record;  // the records exported; wallets without one stay without
+  for (const CapTableHolder& h : before.holders) {
+    if (h.stakeholder) with_record.insert(*h.stakeholder);
+  }
+  EXPECT_EQ(ids.size(), with_record.size());
+  EXPECT_GT(ids.size(), 10u);
   const CapTable after = holder_list(*db2, records2, {"ACME2", std::nullopt, std::nullopt, "t"});
   ASSERT_EQ(after.holders.size(), before.holders.size());
   EXPECT_EQ(after.total, before.total);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "chain/chain_test_util.h"
+#include "stoa/common/keccak.h"
 #include "stoa/core/access_control.h"
 #include "stoa/core/factory.h"
 #include "stoa/core/security_token.h"
@@ -32,45 +33,55 @@ class Builder {
     h_.token = stoa::create_address(core::factory_address(), 0);
     snapshot();  // genesis
   }
-  }
+}
 
   void call(size_t key, const Address& to, std::string_view sig, const abi::ValueList& args) {
-    txs_.push_back(signed_call(keys_[key], nonces_[key]++, to, sig, args));
-  }
-  void seal(uint64_t ts) {
-    const chain::Block& b = h_.chain->seal_block(std::move(txs_), ts);
-    for (const chain::Receipt& r : b.receipts)
-      h_.refused += r.success ? 0 : 1;
-    txs_.clear();
-    snapshot();
-  }
-  History take() { return std::move(h_); }
-  const chain::Chain& chain() const { return *h_.chain; }
-  const History& history() const { return h_; }
+  txs_.push_back(signed_call(keys_[key], nonces_[key]++, to, sig, args));
+}
+void seal(uint64_t ts) {
+  const chain::Block& b = h_.chain->seal_block(std::move(txs_), ts);
+  for (const chain::Receipt& r : b.receipts)
+    h_.refused += r.success ? 0 : 1;
+  txs_.clear();
+  snapshot();
+}
+History take() {
+  return std::move(h_);
+}
+const chain::Chain& chain() const {
+  return *h_.chain;
+}
+const History& history() const {
+  return h_;
+}
 
-  const uint32_t kInvestors;
-  static constexpr size_t kOp = 0, kIssuer = 1, kOfficer = 2;
-  size_t investor_key(size_t i) const { return 3 + i; }
-  Address registry() const { return stoa::create_address(core::factory_address(), 1); }
+const uint32_t kInvestors;
+static constexpr size_t kOp = 0, kIssuer = 1, kOfficer = 2;
+size_t investor_key(size_t i) const {
+  return 3 + i;
+}
+Address registry() const {
+  return stoa::create_address(core::factory_address(), 1);
+}
 
- private:
-  void snapshot() {
-    LedgerSnapshot s;
-    s.timestamp = h_.chain->head().header.timestamp;
-    if (const auto* t = h_.chain->state().contract_as<core::SecurityToken>(h_.token)) {
-      s.total_supply = t->total_supply();
-      for (const auto& [a, v] : t->holders()) {
-        if (!v.is_zero()) s.holders[a] = v;
-        if (!t->frozen_tokens(a).is_zero()) s.frozen_tokens[a] = t->frozen_tokens(a);
-      }
+private:
+void snapshot() {
+  LedgerSnapshot s;
+  s.timestamp = h_.chain->head().header.timestamp;
+  if (const auto* t = h_.chain->state().contract_as<core::SecurityToken>(h_.token)) {
+    s.total_supply = t->total_supply();
+    for (const auto& [a, v] : t->holders()) {
+      if (!v.is_zero()) s.holders[a] = v;
+      if (!t->frozen_tokens(a).is_zero()) s.frozen_tokens[a] = t->frozen_tokens(a);
     }
-    h_.at_block.push_back(std::move(s));
   }
+  h_.at_block.push_back(std::move(s));
+}
 
-  History h_;
-  std::vector<crypto::PrivateKey> keys_;
-  std::map<size_t, uint64_t> nonces_;
-  std::vector<chain::SignedTransaction> txs_;
+History h_;
+std::vector<crypto::PrivateKey> keys_;
+std::map<size_t, uint64_t> nonces_;
+std::vector<chain::SignedTransaction> txs_;
 };
 
 }  // namespace
@@ -151,9 +162,15 @@ const char* const kCountries[] = {"US", "GB", "DE", "SG"};
 
 // The token and registry of the security created by receipt `r` of `block`.
 std::pair<Address, Address> created(const chain::Chain& c, uint64_t block, size_t r) {
-  const core::Log& l = c.block_by_number(block)->receipts.at(r).logs.back();
-  return {Address::from_word(l.topics[1]),
-          Address::from_word(Bytes32::from_view(BytesView(l.data.data() + 32, 32)))};
+  const Bytes32 topic = keccak256(std::string_view(
+      "SecurityCreated(address,address,uint8,address,address,address,address,address)"));
+  for (const core::Log& l : c.block_by_number(block)->receipts.at(r).logs) {
+    if (l.topics.size() > 1 && l.topics[0] == topic) {
+      return {Address::from_word(l.topics[1]),
+              Address::from_word(Bytes32::from_view(BytesView(l.data.data() + 32, 32)))};
+    }
+  }
+  throw std::runtime_error("no SecurityCreated in the receipt");
 }
 
 // Three random transfers a day (some over the sender's balance: refused), at spread times.
@@ -207,13 +224,15 @@ History make_year_history() {
     if (d == 100) {
       b.call(Builder::kOfficer, token, "freezePartialTokens(address,uint256)", {inv[2], U256(100)});
     }
-    if (d == 120) b.call(Builder::kOfficer, token, "setAddressFrozen(address,bool)", {inv[3], true});
+    if (d == 120)
+      b.call(Builder::kOfficer, token, "setAddressFrozen(address,bool)", {inv[3], true});
     if (d == 150) {
       b.call(Builder::kIssuer, token, "forcedTransfer(address,address,uint256,string,bytes32)",
              {inv[3], inv[4], U256(500), "court order 2026-150",
               abi::Value::bytes32(Bytes32::from_view(Bytes(32, 0x50)))});
     }
-    if (d == 160) b.call(Builder::kOfficer, token, "setAddressFrozen(address,bool)", {inv[3], false});
+    if (d == 160)
+      b.call(Builder::kOfficer, token, "setAddressFrozen(address,bool)", {inv[3], false});
     if (d == 200) b.call(Builder::kIssuer, token, "burn(address,uint256)", {inv[5], U256(250)});
     if (d == 250) {  // the preferred round
       for (size_t i = 0; i < inv.size(); i += 7)

@@ -57,12 +57,12 @@ struct CapTable {
   uint64_t block_timestamp = 0;
   std::string date;  // the block's UTC date
   U256 total;
-  std::vector<CapTableHolder> holders;             // largest balance first, then by address
-  size_t holders_of_record = 0;                    // stakeholders + wallets without a record
-  std::map<std::string, size_t> by_jurisdiction;   // holders of record
-  std::map<std::string, size_t> by_accreditation;  // holders of record
-  size_t non_accredited_holders = 0;               // non-accredited or unknown
-  size_t non_accredited_purchasers = 0;            // of issuances up to the block
+  std::vector<CapTableHolder> holders;                  // largest balance first, then by address
+  size_t holders_of_record = 0;                         // stakeholders + wallets without a record
+  std::map<std::string, size_t> by_jurisdiction;        // holders of record
+  std::map<std::string, size_t> by_accreditation;       // holders of record
+  size_t non_accredited_holders = 0;                    // non-accredited or unknown
+  size_t non_accredited_purchasers = 0;                 // of issuances up to the block
   std::set<std::string> non_accredited_purchaser_keys;  // "#id" of a stakeholder, or a wallet
   std::vector<std::string> flags;
 };
