@@ -72,6 +72,23 @@ nlohmann::json issuer_object(const CapTable& t, const nlohmann::json& given, Db&
   return issuer;
 }
 
+nlohmann::json stock_class_object(const CapTable& t, const ControlBook& book,
+                                  const std::string& class_id) {
+  return {
+      {"object_type", "STOCK_CLASS"},
+      {"id", class_id},
+      {"name", t.name},
+      {"class_type", "COMMON"},
+      {"default_id_prefix", t.symbol + "-"},
+      {"initial_shares_authorized",
+       quantity_of(book.authorized.value_or(book.outstanding), t.decimals)},
+      {"votes_per_share", "1"},
+      {"seniority", "1"},
+      {"comments",
+       {"stoa-token:" + t.token, "stoa-symbol:" + t.symbol,
+        "stoa-decimals:" + std::to_string(t.decimals), "stoa-block:" + std::to_string(t.block)}}};
+}
+
 nlohmann::json file_of(const char* type, nlohmann::json items) {
   return {{"ocf_version", "1.2.0"}, {"file_type", type}, {"items", std::move(items)}};
 }
@@ -116,19 +133,7 @@ std::map<std::string, std::string> ocf_export(Db& db, InvestorRecords& records,
                          {"security_law_exemptions", nlohmann::json::array()},
                          {"comments", {std::string(kWalletTag) + h.holder}}});
   }
-  const nlohmann::json stock_class = {
-      {"object_type", "STOCK_CLASS"},
-      {"id", class_id},
-      {"name", t.name},
-      {"class_type", "COMMON"},
-      {"default_id_prefix", t.symbol + "-"},
-      {"initial_shares_authorized",
-       quantity_of(book.authorized.value_or(book.outstanding), t.decimals)},
-      {"votes_per_share", "1"},
-      {"seniority", "1"},
-      {"comments",
-       {"stoa-token:" + t.token, "stoa-symbol:" + t.symbol,
-        "stoa-decimals:" + std::to_string(t.decimals), "stoa-block:" + std::to_string(t.block)}}};
+  const nlohmann::json stock_class = stock_class_object(t, book, class_id);
   std::map<std::string, std::string> files;
   files["Stakeholders.ocf.json"] =
       file_of("OCF_STAKEHOLDERS_FILE", std::move(stakeholders)).dump(2) + "\n";
