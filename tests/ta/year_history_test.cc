@@ -12,6 +12,7 @@
 #include "backends.h"
 #include "history.h"
 #include "stoa/common/keccak.h"
+#include "stoa/core/state.h"
 #include "stoa/ta/cap_table.h"
 #include "stoa/ta/control_book.h"
 #include "stoa/ta/form_d.h"
@@ -343,6 +344,75 @@ TEST_P(YearHistoryTest, TheJournalOfAQuarterIsEveryMovementWithItsReason) {
   }
   EXPECT_EQ(forced, 1u);
 }
+
+// The 12(g) thresholds at their boundaries, on a register fed synthetic blocks (a security, then
+// mints to 1,999 wallets without records, then one more): 1,999 holders of record are not
+// flagged, 2,000 are; 500 holders not known accredited are; more than 35 such purchasers are.
+class ThresholdTest : public ::testing::TestWithParam<Backend> {};
+
+chain::Block synthetic_block(uint64_t n, const Bytes32& parent, std::vector<core::Log> logs) {
+  chain::Block b;
+  b.header.number = n;
+  b.header.parent_hash = parent;
+  b.header.timestamp = testing::kHistoryStart + n * testing::kDay;
+  b.hash = keccak256(std::string_view("threshold block " + std::to_string(n)));
+  for (core::Log& l : logs) {
+    chain::Receipt r;
+    r.success = true;
+    r.logs.push_back(std::move(l));
+    b.transactions.emplace_back();
+    b.receipts.push_back(std::move(r));
+  }
+  return b;
+}
+
+TEST_P(ThresholdTest, TwelveGFlagsAtTwoThousandHoldersOfRecord) {
+  auto db = testing::fresh_db(GetParam());
+  Register reg(*db);
+  Address token;
+  token.b[0] = 0x77;
+  core::Log created;
+  created.address = core::factory_address();
+  created.topics = {keccak256(std::string_view("SecurityCreated(address,address,uint8,address,"
+                                               "address,address,address,address)")),
+                    token.to_word(), Address{}.to_word()};
+  created.data.resize(32 * 7);
+  const auto mint = [&](size_t i) {
+    Address to;
+    to.b[0] = 0x88;
+    to.b[18] = static_cast<uint8_t>(i >> 8);
+    to.b[19] = static_cast<uint8_t>(i);
+    core::Log l;
+    l.address = token;
+    l.topics = {keccak256(std::string_view("Transfer(address,address,uint256)")),
+                Address{}.to_word(), to.to_word()};
+    l.data.resize(32);
+    U256(1).to_be(l.data.data());
+    return l;
+  };
+  const chain::Block b0 = synthetic_block(0, Bytes32{}, {created});
+  reg.apply(b0);
+  std::vector<core::Log> first;
+  for (size_t i = 0; i < 1999; ++i)
+    first.push_back(mint(i));
+  const chain::Block b1 = synthetic_block(1, b0.hash, std::move(first));
+  reg.apply(b1);
+  reg.apply(synthetic_block(2, b1.hash, {mint(1999)}));
+  const std::string t = token.checksum_hex();
+  CapTable at1 = cap_table(*db, nullptr, {t, 1, std::nullopt, "t"});
+  EXPECT_EQ(at1.holders_of_record, 1999u);
+  EXPECT_EQ(at1.flags,
+            (std::vector<std::string>{"12g-non-accredited", "506b-non-accredited-purchasers"}));
+  CapTable at2 = cap_table(*db, nullptr, {t, 2, std::nullopt, "t"});
+  EXPECT_EQ(at2.holders_of_record, 2000u);
+  EXPECT_EQ(at2.flags, (std::vector<std::string>{"12g-holders-of-record", "12g-non-accredited",
+                                                 "506b-non-accredited-purchasers"}));
+  EXPECT_EQ(cap_table(*db, nullptr, {t, 0, std::nullopt, "t"}).flags, std::vector<std::string>{});
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ThresholdTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         testing::backend_name);
 
 INSTANTIATE_TEST_SUITE_P(Backends, YearHistoryTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
