@@ -133,14 +133,16 @@ int main() {
   // The cap table at a past date: the day before the transfers.
   const std::string date = ta::utc_date(kStart + day * 86400);
   auto t1 = Clock::now();
-  const ta::CapTable t = ta::cap_table(*db, nullptr, {token.checksum_hex(), std::nullopt, date});
+  const ta::CapTable t =
+      ta::cap_table(*db, nullptr, {token.checksum_hex(), std::nullopt, date, "bench"});
   std::printf("cap table at %s (block %llu): %zu holders, total %s, %.2f s\n", date.c_str(),
               static_cast<unsigned long long>(t.block), t.holders.size(), t.total.to_dec().c_str(),
               seconds_since(t1));
   // The holder-list export.
   ta::InvestorRecords records(*db, std::nullopt);
   t1 = Clock::now();
-  const ta::CapTable list = ta::holder_list(*db, records, {token.checksum_hex()});
+  const ta::CapTable list =
+      ta::holder_list(*db, records, {token.checksum_hex(), std::nullopt, std::nullopt});
   const std::string csv = ta::holder_list_csv(list);
   std::printf("holder list CSV: %zu rows, %.1f MB, %.2f s\n", list.holders.size(),
               static_cast<double>(csv.size()) / 1e6, seconds_since(t1));

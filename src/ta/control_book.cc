@@ -23,7 +23,11 @@ U256 add(const U256& a, const U256& b) {
 
 ControlBook control_book(Db& db, const CapTableQuery& q) {
   const SecurityInfo s = security_info(db, q.security);
-  ControlBook c{s.token, s.symbol, s.name, s.issuer};
+  ControlBook c;
+  c.token = s.token;
+  c.symbol = s.symbol;
+  c.name = s.name;
+  c.issuer = s.issuer;
   c.block = query_block(db, q);
   const auto block = static_cast<int64_t>(c.block);
   const auto b =

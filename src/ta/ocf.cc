@@ -100,7 +100,7 @@ std::map<std::string, std::string> ocf_export(Db& db, InvestorRecords& records,
   CapTableQuery cq = q.cap_table;
   cq.purpose = "ocf export";
   const CapTable t = cap_table(db, &records, cq);
-  const ControlBook book = control_book(db, {t.token, t.block});
+  const ControlBook book = control_book(db, {t.token, t.block, std::nullopt});
   const std::string price = format_dollars(parse_dollars(q.price_per_share));
   const std::string class_id = "class-" + t.token;
   nlohmann::json stakeholders = nlohmann::json::array();
