@@ -21,67 +21,57 @@ abi::Value b2(const char* j) {
 
 class Builder {
  public:
-  explicit Builder(uint32_t investors = 8) : kInvestors(investors) {
+  explicit Builder(uint32_t investors = 8) : investors_(investors) {
     chain::ChainConfig c;
     c.genesis = core::GenesisConfig{chain::testing::kChainId, dev_key(0).address(), false};
     c.genesis_timestamp = kHistoryStart;
     h_.chain = std::make_unique<chain::Chain>(c);
-    for (uint32_t i = 0; i < 3 + kInvestors; ++i)
+    for (uint32_t i = 0; i < 3 + investors_; ++i)
       keys_.push_back(dev_key(i));
-    for (uint32_t i = 0; i < kInvestors; ++i)
+    for (uint32_t i = 0; i < investors_; ++i)
       h_.investors.push_back(keys_[3 + i].address());
     h_.token = stoa::create_address(core::factory_address(), 0);
     snapshot();  // genesis
   }
-}
 
   void call(size_t key, const Address& to, std::string_view sig, const abi::ValueList& args) {
-  txs_.push_back(signed_call(keys_[key], nonces_[key]++, to, sig, args));
-}
-void seal(uint64_t ts) {
-  const chain::Block& b = h_.chain->seal_block(std::move(txs_), ts);
-  for (const chain::Receipt& r : b.receipts)
-    h_.refused += r.success ? 0 : 1;
-  txs_.clear();
-  snapshot();
-}
-History take() {
-  return std::move(h_);
-}
-const chain::Chain& chain() const {
-  return *h_.chain;
-}
-const History& history() const {
-  return h_;
-}
-
-const uint32_t kInvestors;
-static constexpr size_t kOp = 0, kIssuer = 1, kOfficer = 2;
-size_t investor_key(size_t i) const {
-  return 3 + i;
-}
-Address registry() const {
-  return stoa::create_address(core::factory_address(), 1);
-}
-
-private:
-void snapshot() {
-  LedgerSnapshot s;
-  s.timestamp = h_.chain->head().header.timestamp;
-  if (const auto* t = h_.chain->state().contract_as<core::SecurityToken>(h_.token)) {
-    s.total_supply = t->total_supply();
-    for (const auto& [a, v] : t->holders()) {
-      if (!v.is_zero()) s.holders[a] = v;
-      if (!t->frozen_tokens(a).is_zero()) s.frozen_tokens[a] = t->frozen_tokens(a);
-    }
+    txs_.push_back(signed_call(keys_[key], nonces_[key]++, to, sig, args));
   }
-  h_.at_block.push_back(std::move(s));
-}
+  void seal(uint64_t ts) {
+    const chain::Block& b = h_.chain->seal_block(std::move(txs_), ts);
+    for (const chain::Receipt& r : b.receipts)
+      h_.refused += r.success ? 0 : 1;
+    txs_.clear();
+    snapshot();
+  }
+  History take() { return std::move(h_); }
+  const chain::Chain& chain() const { return *h_.chain; }
+  const History& history() const { return h_; }
 
-History h_;
-std::vector<crypto::PrivateKey> keys_;
-std::map<size_t, uint64_t> nonces_;
-std::vector<chain::SignedTransaction> txs_;
+  uint32_t investors() const { return investors_; }
+  static constexpr size_t kOp = 0, kIssuer = 1, kOfficer = 2;
+  size_t investor_key(size_t i) const { return 3 + i; }
+  Address registry() const { return stoa::create_address(core::factory_address(), 1); }
+
+ private:
+  void snapshot() {
+    LedgerSnapshot s;
+    s.timestamp = h_.chain->head().header.timestamp;
+    if (const auto* t = h_.chain->state().contract_as<core::SecurityToken>(h_.token)) {
+      s.total_supply = t->total_supply();
+      for (const auto& [a, v] : t->holders()) {
+        if (!v.is_zero()) s.holders[a] = v;
+        if (!t->frozen_tokens(a).is_zero()) s.frozen_tokens[a] = t->frozen_tokens(a);
+      }
+    }
+    h_.at_block.push_back(std::move(s));
+  }
+
+  uint32_t investors_;
+  History h_;
+  std::vector<crypto::PrivateKey> keys_;
+  std::map<size_t, uint64_t> nonces_;
+  std::vector<chain::SignedTransaction> txs_;
 };
 
 }  // namespace
@@ -98,7 +88,7 @@ History make_history(int days, size_t extra_purchasers) {
   b.call(Builder::kIssuer, token, "grantRole(bytes32,address)",
          {abi::Value::bytes32(core::roles::corporate_action()), dev_key(1).address()});
   std::vector<Address> inv;
-  for (uint32_t i = 0; i < Builder::kInvestors; ++i)
+  for (uint32_t i = 0; i < b.investors(); ++i)
     inv.push_back(dev_key(3 + i).address());
   std::vector<Address> purchasers;
   for (size_t i = 0; i < extra_purchasers; ++i) {

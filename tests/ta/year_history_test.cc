@@ -89,8 +89,8 @@ std::string date_of(uint64_t ts) {
 }
 
 std::string percent(const U256& b, const U256& total) {
-  const auto p =
-      static_cast<uint64_t>(static_cast<unsigned __int128>(b.low64()) * 1000000 / total.low64());
+  // The balances of this history are small: 64-bit arithmetic is exact here.
+  const uint64_t p = b.low64() * 1000000 / total.low64();
   char buf[32];
   std::snprintf(buf, sizeof buf, "%llu.%04llu", static_cast<unsigned long long>(p / 10000),
                 static_cast<unsigned long long>(p % 10000));
