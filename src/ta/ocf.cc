@@ -90,7 +90,7 @@ nlohmann::json stock_class_object(const CapTable& t, const ControlBook& book,
 }
 
 nlohmann::json file_of(const char* type, nlohmann::json items) {
-  return {{"ocf_version", "1.2.0"}, {"file_type", type}, {"items", std::move(items)}};
+  return {{"file_type", type}, {"items", std::move(items)}};
 }
 
 }  // namespace

@@ -42,6 +42,7 @@ class GoldenReports : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     db_ = testing::fresh_db(GetParam());
+    db_->relax_commit_durability();
     Register reg(*db_);
     for (uint64_t n = 0; n <= history().chain->height(); ++n)
       reg.apply(*history().chain->block_by_number(n));

@@ -97,46 +97,67 @@ std::string percent(const U256& b, const U256& total) {
   return buf;
 }
 
+// The register of the year and its investor records, built once per back end (projecting 365
+// blocks is the slow part); each test reads it (the control book test adds authorized shares,
+// which no other test reads).
+struct YearRegister {
+  std::unique_ptr<Db> db;
+  std::unique_ptr<InvestorRecords> records;
+  std::map<Address, Person> people;
+};
+
+YearRegister build_year_register(Backend backend) {
+  YearRegister y;
+  y.db = testing::fresh_db(backend);
+  y.db->relax_commit_durability();
+  Register reg(*y.db);
+  for (uint64_t n = 0; n <= year().chain->height(); ++n)
+    reg.apply(*year().chain->block_by_number(n));
+  y.records = std::make_unique<InvestorRecords>(*y.db, std::nullopt);
+  const char* const countries[] = {"US", "GB", "DE", "SG"};
+  for (size_t i = 0; i < 190; ++i) {  // 190..199 have no record
+    const Address w = year().investors[i];
+    if (i == 11) {  // the second wallet of investor 10's stakeholder
+      y.records->link_wallet(y.people[year().investors[10]].id, w, std::nullopt, "t");
+      y.people[w] = y.people[year().investors[10]];
+      continue;
+    }
+    Stakeholder s;
+    s.kind = i % 5 == 0 ? "entity" : "individual";
+    s.legal_name = "Investor " + std::to_string(i);
+    s.tax_residency = countries[(i / 2) % 4];
+    if (i % 3 != 0) s.accreditation_basis = "income";
+    if (i % 3 != 0 && i % 7 == 0) s.accreditation_expiry = "2026-06-30";
+    const int64_t id = y.records->add(s, "t");
+    y.records->link_wallet(id, w, std::nullopt, "t");
+    y.people[w] = {id, s.tax_residency, s.accreditation_basis, s.accreditation_expiry};
+  }
+  return y;
+}
+
 class YearHistoryTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    db_ = testing::fresh_db(GetParam());
-    Register reg(*db_);
-    for (uint64_t n = 0; n <= year().chain->height(); ++n)
-      reg.apply(*year().chain->block_by_number(n));
-    records_ = std::make_unique<InvestorRecords>(*db_, std::nullopt);
-    const char* const countries[] = {"US", "GB", "DE", "SG"};
-    for (size_t i = 0; i < 190; ++i) {  // 190..199 have no record
-      const Address w = year().investors[i];
-      if (i == 11) {  // the second wallet of investor 10's stakeholder
-        records_->link_wallet(people_[year().investors[10]].id, w, std::nullopt, "t");
-        people_[w] = people_[year().investors[10]];
-        continue;
-      }
-      Stakeholder s;
-      s.kind = i % 5 == 0 ? "entity" : "individual";
-      s.legal_name = "Investor " + std::to_string(i);
-      s.tax_residency = countries[(i / 2) % 4];
-      if (i % 3 != 0) s.accreditation_basis = "income";
-      if (i % 3 != 0 && i % 7 == 0) s.accreditation_expiry = "2026-06-30";
-      const int64_t id = records_->add(s, "t");
-      records_->link_wallet(id, w, std::nullopt, "t");
-      people_[w] = {id, s.tax_residency, s.accreditation_basis, s.accreditation_expiry};
-    }
+    static std::map<Backend, YearRegister> built;
+    if (!built.contains(GetParam())) built.emplace(GetParam(), build_year_register(GetParam()));
+    YearRegister& y = built.at(GetParam());
+    db_ = y.db.get();
+    records_ = y.records.get();
+    people_ = &y.people;
   }
 
   // The holder's key (its stakeholder, or the wallet) and profile on `date`.
   std::string key(const Address& a) const {
-    const auto it = people_.find(a);
-    return it == people_.end() ? a.lower_hex() : "#" + std::to_string(it->second.id);
+    const auto it = people_->find(a);
+    return it == people_->end() ? a.lower_hex() : "#" + std::to_string(it->second.id);
   }
   std::string jurisdiction(const Address& a) const {
-    const auto it = people_.find(a);
-    return it == people_.end() ? "unknown" : it->second.residency;
+    const auto it = people_->find(a);
+    return it == people_->end() ? "unknown" : it->second.residency;
   }
   std::string accreditation(const Address& a, const std::string& date) const {
-    const auto it = people_.find(a);
-    if (it == people_.end()) return "unknown";
+    const auto it = people_->find(a);
+    if (it == people_->end()) return "unknown";
     const Person& p = it->second;
     return !p.basis.empty() && (p.expiry.empty() || p.expiry >= date) ? "accredited"
                                                                       : "non-accredited";
@@ -153,9 +174,9 @@ class YearHistoryTest : public ::testing::TestWithParam<Backend> {
 
   void expect_cap_table(const CapTable& t, const Model& m, const std::string& date);
 
-  std::unique_ptr<Db> db_;
-  std::unique_ptr<InvestorRecords> records_;
-  std::map<Address, Person> people_;
+  Db* db_ = nullptr;
+  InvestorRecords* records_ = nullptr;
+  const std::map<Address, Person>* people_ = nullptr;
 };
 
 void YearHistoryTest::expect_cap_table(const CapTable& t, const Model& m, const std::string& date) {
@@ -212,7 +233,7 @@ TEST_P(YearHistoryTest, CapTableAtPastDatesEqualsTheEventsFoldedIndependently) {
   ASSERT_EQ(models.back().cancellations, 1u);
   for (const char* date : kDates) {
     const uint64_t b = block_of(date);
-    const CapTable t = cap_table(*db_, records_.get(), {"ACME", std::nullopt, date, "test"});
+    const CapTable t = cap_table(*db_, records_, {"ACME", std::nullopt, date, "test"});
     EXPECT_EQ(t.block, b) << date;
     EXPECT_EQ(t.date, date);
     expect_cap_table(t, models[b], date);
@@ -234,7 +255,7 @@ TEST_P(YearHistoryTest, TheIssuerCountsAStakeholderOnceAcrossItsClasses) {
   for (const char* date : {"2026-09-07", "2026-09-08", "2026-12-31"}) {  // the round: 09-08
     const uint64_t b = block_of(date);
     const IssuerCapTable t =
-        issuer_cap_table(*db_, records_.get(), h.issuer.checksum_hex(), {"", std::nullopt, date});
+        issuer_cap_table(*db_, records_, h.issuer.checksum_hex(), {"", std::nullopt, date});
     ASSERT_EQ(t.securities.size(), 2u);
     EXPECT_EQ(t.securities[0].symbol, "ACME");
     EXPECT_EQ(t.securities[1].symbol, "ACMP");
@@ -293,7 +314,7 @@ TEST_P(YearHistoryTest, FormDDerivesTheOfferingFromTheLedger) {
   q.price_per_share = "2.50";
   q.issuer_items = {{"1", {{"issuerName", "Acme Holdings, Inc."}}},
                     {"13", {{"totalOfferingAmount", "1000000.00"}}}};
-  const nlohmann::json f = form_d(*db_, records_.get(), q);
+  const nlohmann::json f = form_d(*db_, records_, q);
   // The first subscription was on 2026-01-03 (a Saturday): 15 days later is Sunday the 18th.
   EXPECT_EQ(f["dateOfFirstSale"], "2026-01-03");
   EXPECT_EQ(f["filingDeadline"], "2026-01-19");
@@ -317,7 +338,7 @@ TEST_P(YearHistoryTest, FormDDerivesTheOfferingFromTheLedger) {
   EXPECT_EQ(f["items"]["1"]["issuerName"], "Acme Holdings, Inc.");
   EXPECT_EQ(f["missing"].size(), 16u - 2u - 4u);  // 1 and 13 given; 7, 9, 11, 14 derived
   q.price_per_share = "2.505";
-  EXPECT_THROW(form_d(*db_, records_.get(), q), QueryError);
+  EXPECT_THROW(form_d(*db_, records_, q), QueryError);
 }
 
 TEST_P(YearHistoryTest, TheJournalOfAQuarterIsEveryMovementWithItsReason) {
