@@ -190,6 +190,8 @@ History make_year_history() {
   const auto [token, registry] = created(b.chain(), 1, 0);
   const auto [preferred, preferred_registry] = created(b.chain(), 1, 1);
   const std::vector<Address> inv = b.history().investors;
+  b.call(Builder::kIssuer, token, "grantRole(bytes32,address)",  // for the forced transfer
+         {abi::Value::bytes32(core::roles::corporate_action()), issuer});
   for (size_t i = 0; i < inv.size(); ++i) {
     b.call(Builder::kOfficer, registry, "onboard(address,bytes2,uint8,uint256)",
            {inv[i], b2(kCountries[i % 4]), 1, 0});
