@@ -323,9 +323,10 @@ void write_ocf_dir(const std::string& dir, const std::map<std::string, std::stri
   std::filesystem::create_directories(dir, ec);
   if (ec) throw OcfError("cannot create " + dir + ": " + ec.message());
   for (const auto& [name, content] : files) {
-    std::ofstream out(dir + "/" + name, std::ios::binary);
+    const std::string path = (std::filesystem::path(dir) / name).string();
+    std::ofstream out(path, std::ios::binary);
     out << content;
-    if (!out) throw OcfError("cannot write " + dir + "/" + name);
+    if (!out) throw OcfError("cannot write " + path);
   }
 }
 
