@@ -399,7 +399,9 @@ int cmd_report(const Args& args) {
     q.at_block = a.get_u64("--at-block");
     q.at_date = a.get("--at-date");
     q.actor = actor();
-    format = a.get_or("--format", what == "form-d" || what == "ocf" ? "json" : "csv");
+    const bool json_only =
+        what == "form-d" || what == "ocf" || (what == "cap-table" && a.get("--issuer"));
+    format = a.get_or("--format", json_only ? "json" : "csv");
     check_report_format(a, what, format);
   } catch (const cli::UsageError& e) {
     std::fprintf(stderr, "stoa report: %s\n%s", e.what(), kReportUsage);
