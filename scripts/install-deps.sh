@@ -16,6 +16,7 @@ APT_PACKAGES=(
   libcpp-httplib-dev    # HTTP/1.1 client for the CLI, the tests and the load generators
   libsqlite3-dev        # the transfer agent's default database (a file in the data directory)
   libpq-dev             # the transfer agent on PostgreSQL (--db postgresql://...)
+  libxlsxwriter-dev     # holder lists as Excel workbooks (stoa report holders --format xlsx)
   postgresql-15         # the PostgreSQL server the transfer-agent tests start for themselves
   jq curl python3       # the CLI flow test, the crash and journal tests, bench.sh
   libgtest-dev libgmock-dev  # unit tests

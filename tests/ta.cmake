@@ -17,3 +17,13 @@ add_test(NAME ta.register_crash
                  $<TARGET_FILE:crash_load>)
 set_tests_properties(ta.register_crash PROPERTIES TIMEOUT 300 RESOURCE_LOCK stoa_ports
                      LABELS "slow;ta")
+# The holder list as XLSX opened with an independent reader (exceljs from npm).
+add_test(NAME ta.xlsx COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ta_xlsx_test.sh
+                              $<TARGET_FILE:ta_tests> ${CMAKE_SOURCE_DIR})
+set_tests_properties(ta.xlsx PROPERTIES TIMEOUT 120 LABELS "fast;ta")
+# The OCF v1.2.0 export validates with Ajv (npm) against the vendored schemas, cross-references
+# checked (the golden package, which the golden test proves the export produces).
+add_test(NAME ta.ocf COMMAND ${NODE_EXECUTABLE} ta_ocf_check.mjs ${CMAKE_CURRENT_SOURCE_DIR}/ta/golden/ocf
+                             ${CMAKE_CURRENT_SOURCE_DIR}/ta/ocf-schema-v1.2.0/schema
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/tests/e2e)
+set_tests_properties(ta.ocf PROPERTIES TIMEOUT 60 LABELS "fast;ta")

@@ -107,4 +107,42 @@ import json, sys
 t = json.load(open(sys.argv[1]))
 assert t["holderCount"] > 0 and sum(int(h["balance"]) for h in t["holders"]) == int(t["total"]), t
 PY
+# The other reports from the CLI on the same register (docs/transfer-agent.md, "Reports").
+"$stoa" register set-authorized --data "$data" --security ACME --authorized 1000000000000 \
+  --note charter >/dev/null
+"$stoa" report control-book --data "$data" --security ACME --format json >"$work/book.json"
+"$stoa" report holders --data "$data" --security ACME --format xlsx --out "$work/holders.xlsx" \
+  2>/dev/null
+"$stoa" report journal --data "$data" --security ACME --from 2000-01-01 --to 2199-12-31 \
+  --out "$work/journal.csv"
+"$stoa" report form-d --data "$data" --security ACME --price-per-share 1.25 >"$work/form-d.json"
+"$stoa" report ocf --data "$data" --security ACME --out "$work/ocf" 2>/dev/null
+issuer=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["security"]["issuer"])' \
+  "$work/cap.json")
+"$stoa" report cap-table --data "$data" --issuer "$issuer" >"$work/issuer.json"
+mkdir -p "$work/imported"
+"$stoa" investor import-ocf "$work/ocf" --data "$work/imported" --plan-out "$work/plan.json" \
+  2>/dev/null
+if "$stoa" report holders --data "$data" --security ACME --format pdf 2>/dev/null; then
+  echo "FAIL: an unknown format was accepted"; exit 1
+fi
+python3 - "$work" <<'PY'
+import json, os, sys
+w = sys.argv[1]
+cap = json.load(open(f"{w}/cap.json"))
+book = json.load(open(f"{w}/book.json"))
+assert book["outstanding"] == cap["total"] and book["authorized"] == "1000000000000", book
+assert int(book["issued"]) - int(book["cancelled"]) == int(book["outstanding"]), book
+assert os.path.getsize(f"{w}/holders.xlsx") > 1000
+lines = open(f"{w}/journal.csv").read().splitlines()
+assert lines[0].startswith("block,time,") and len(lines) > cap["holderCount"], len(lines)
+fd = json.load(open(f"{w}/form-d.json"))
+assert fd["items"]["14"]["totalNumberAlreadyInvested"] > 0 and fd["filingDeadline"] > fd["dateOfFirstSale"]
+issuer = json.load(open(f"{w}/issuer.json"))
+assert issuer["securities"][0]["total"] == cap["total"], issuer
+plan = json.load(open(f"{w}/plan.json"))
+assert sum(int(m["amount"]) for m in plan["mints"]) == int(cap["total"]), plan["security"]
+assert sorted(os.listdir(f"{w}/ocf")) == ["Manifest.ocf.json", "Stakeholders.ocf.json",
+                                          "StockClasses.ocf.json", "Transactions.ocf.json"]
+PY
 echo "OK: $kills kills, $acks acknowledged transfers, register = ledger at block $reg"

@@ -10,34 +10,58 @@
 #include "commands.h"
 #include "stoa/cli/args.h"
 #include "stoa/ta/cap_table.h"
+#include "stoa/ta/control_book.h"
+#include "stoa/ta/form_d.h"
 #include "stoa/ta/investors.h"
+#include "stoa/ta/issuer_cap_table.h"
+#include "stoa/ta/ocf.h"
 #include "stoa/ta/register_check.h"
 #include "stoa/ta/reports.h"
 #include "stoa/ta/schema.h"
+#include "stoa/ta/xlsx_report.h"
 
 namespace stoa::app {
 namespace {
 
 constexpr const char* kRegisterUsage =
     "usage: stoa register check|rebuild [--data DIR] [--db URL]\n"
+    "       stoa register set-authorized --security ADDR|SYMBOL --authorized N\n"
+    "                                    [--from-block B] [--note TEXT]\n"
     "  check    replay the journal (offline, like stoa verify) up to the register's last block\n"
     "           and compare: every security, the sum of balances with the total supply, holder\n"
     "           counts, every balance and frozen amount, the last block's hash\n"
     "  rebuild  empty the register and project every block of the journal again\n"
+    "  set-authorized  record the authorized shares (from the issuer's charter) from block B\n"
+    "           (default 0) on, for the control book\n"
     "  --data DIR  the node's data directory (default ./stoa-data)\n"
     "  --db URL    the register's database: postgresql://... (default DIR/ta.sqlite)\n";
 
 constexpr const char* kReportUsage =
-    "usage: stoa report cap-table --security ADDR|SYMBOL [--at-block N | --at-date YYYY-MM-DD]\n"
-    "                             [--format csv|json] [--data DIR] [--db URL]\n"
+    "usage: stoa report cap-table (--security ADDR|SYMBOL | --issuer ADDR)\n"
+    "                             [--at-block N | --at-date YYYY-MM-DD] [--format csv|json]\n"
     "       stoa report holders --security ADDR|SYMBOL [--at-block N | --at-date YYYY-MM-DD]\n"
+    "                           [--format csv|xlsx] [--out FILE]\n"
     "       stoa report journal --security ADDR|SYMBOL --from YYYY-MM-DD --to YYYY-MM-DD\n"
     "                           [--format csv|json]\n"
+    "       stoa report control-book --security ADDR|SYMBOL [--at-block N | --at-date D]\n"
+    "                                [--format csv|json]\n"
+    "       stoa report form-d --security ADDR|SYMBOL --price-per-share USD\n"
+    "                          [--issuer-items FILE] [--at-block N]\n"
+    "       stoa report ocf --security ADDR|SYMBOL --out DIR [--at-block N | --at-date D]\n"
+    "                       [--issuer-items FILE] [--price-per-share USD]\n"
+    "  (each with [--data DIR] [--db URL]; --out FILE writes the report there, else stdout)\n"
     "  cap-table  holders, balances, percentages, counts and thresholds at a block, or at the end\n"
-    "             of a UTC date (the last block at or before it); default: the last block\n"
-    "  holders    the holder list (CSV) with the stakeholders' names (an audited read)\n"
+    "             of a UTC date (the last block at or before it); default: the last block;\n"
+    "             --issuer: every security of the issuer, holders of record across them (JSON)\n"
+    "  holders    the holder list with the stakeholders' names (an audited read); xlsx needs\n"
+    "             --out; progress on stderr for long lists\n"
     "  journal    every issuance, transfer, cancellation, forced transfer and recovery in the\n"
-    "             period (UTC dates, inclusive)\n";
+    "             period (UTC dates, inclusive)\n"
+    "  control-book  authorized, issued, cancelled, outstanding and unissued shares\n"
+    "  form-d     Form D items 1-16 as JSON: first sale, deadline, amounts and investors from the\n"
+    "             register; the issuer's own facts from --issuer-items (JSON by item number)\n"
+    "  ocf        the cap table as an OCF v1.2.0 package in DIR (manifest, stakeholders, stock\n"
+    "             class, issuances); --issuer-items: the OCF Issuer's fields (JSON)\n";
 
 constexpr const char* kInvestorUsage =
     "usage: stoa investor add --kind individual|entity|trust --name NAME [--residency CC]\n"
@@ -46,6 +70,8 @@ constexpr const char* kInvestorUsage =
     "                         [--email E] [--phone P] [--wallets ADDR,...] --ta-key FILE\n"
     "       stoa investor show ID --ta-key FILE\n"
     "       stoa investor link ID WALLET [--identity ADDR] --ta-key FILE\n"
+    "       stoa investor import-ocf DIR [--plan-out FILE]   # stakeholders of an OCF package\n"
+    "         into the records; the plan (its mints for the new security) to FILE or stdout\n"
     "  (each with [--data DIR] [--db URL]); the tax id is read from a file, never the command\n"
     "  line; every read is written to the audit log with the user as its actor\n";
 
@@ -129,10 +155,33 @@ void print_stakeholder(const ta::Stakeholder& s) {
     std::printf("%s: %s\n", k.c_str(), v.c_str());
 }
 
+int import_ocf(const cli::ParsedArgs& a, ta::InvestorRecords& records) {
+  const ta::OcfPlan plan = ta::ocf_import(ta::read_ocf_dir(a.positional.at(1)));
+  const auto ids = ta::import_ocf_records(records, plan, actor());
+  const std::string out = ta::ocf_plan_json(plan).dump(2) + "\n";
+  if (auto path = a.get("--plan-out")) {
+    std::ofstream(*path, std::ios::binary) << out;
+  } else {
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  std::fprintf(stderr, "import-ocf: %zu stakeholders recorded, %zu mints to send\n", ids.size(),
+               plan.mints.size());
+  return 0;
+}
+
 int investor(const cli::ParsedArgs& a) {
   const std::string sub = a.positional.at(0);
   auto db = ta::open_db(db_url(a));
   ta::migrate(*db);
+  if (sub == "import-ocf" && a.positional.size() == 2) {
+    ta::InvestorRecords records(*db, std::nullopt);
+    try {
+      return import_ocf(a, records);
+    } catch (const ta::OcfError& e) {
+      std::fprintf(stderr, "stoa investor: %s\n", e.what());
+      return 1;
+    }
+  }
   ta::InvestorRecords records(*db, ta::TaxIdKey::from_file(a.require("--ta-key")));
   if (sub == "add") {
     const int64_t id = records.add(stakeholder_of(a), actor());
@@ -162,29 +211,140 @@ int investor(const cli::ParsedArgs& a) {
   return 0;
 }
 
+void progress(size_t done, size_t total) {
+  if (total >= 100000) std::fprintf(stderr, "holders: %zu of %zu rows\n", done, total);
+}
+
+std::string holders_report(ta::Db& db, ta::InvestorRecords& records, const cli::ParsedArgs& a,
+                           const ta::CapTableQuery& q, const std::string& format) {
+  const ta::CapTable t = ta::holder_list(db, records, q);
+  if (format != "xlsx") return ta::holder_list_csv(t);
+  ta::write_holder_list_xlsx(t, a.require("--out"), progress);
+  std::fprintf(stderr, "holders: %zu rows written to %s\n", t.holders.size(),
+               a.require("--out").c_str());
+  return "";
+}
+
+std::string form_d_report(ta::Db& db, ta::InvestorRecords& records, const cli::ParsedArgs& a,
+                          const ta::CapTableQuery& q) {
+  ta::FormDQuery f;
+  f.security = q.security;
+  f.at_block = q.at_block;
+  f.actor = q.actor;
+  f.price_per_share = a.require("--price-per-share");
+  if (auto file = a.get("--issuer-items")) {
+    f.issuer_items = nlohmann::json::parse(read_file(*file, "--issuer-items"), nullptr, false);
+    if (!f.issuer_items.is_object()) {
+      throw cli::UsageError("--issuer-items: a JSON object by item number expected");
+    }
+  }
+  return ta::form_d(db, &records, f).dump(2) + "\n";
+}
+
+std::string ocf_report(ta::Db& db, ta::InvestorRecords& records, const cli::ParsedArgs& a,
+                       const ta::CapTableQuery& q) {
+  ta::OcfExportQuery o;
+  o.cap_table = q;
+  o.price_per_share = a.get_or("--price-per-share", "0.00");
+  if (auto file = a.get("--issuer-items")) {
+    o.issuer = nlohmann::json::parse(read_file(*file, "--issuer-items"), nullptr, false);
+    if (!o.issuer.is_object()) throw cli::UsageError("--issuer-items: a JSON object expected");
+  }
+  const auto files = ta::ocf_export(db, records, o);
+  ta::write_ocf_dir(a.require("--out"), files);
+  std::fprintf(stderr, "ocf: %zu files written to %s\n", files.size(), a.require("--out").c_str());
+  return "";
+}
+
+std::string make_report(ta::Db& db, ta::InvestorRecords& records, const cli::ParsedArgs& a,
+                        const ta::CapTableQuery& q, const std::string& format) {
+  const std::string& what = a.positional[0];
+  if (what == "cap-table" && a.get("--issuer")) {
+    return ta::issuer_cap_table_json(ta::issuer_cap_table(db, &records, *a.get("--issuer"), q))
+               .dump(2) +
+           "\n";
+  }
+  if (what == "cap-table") {
+    const ta::CapTable t = ta::cap_table(db, &records, q);
+    return format == "csv" ? ta::cap_table_csv(t) : ta::cap_table_json(t).dump(2) + "\n";
+  }
+  if (what == "holders") return holders_report(db, records, a, q, format);
+  if (what == "control-book") {
+    const ta::ControlBook c = ta::control_book(db, q);
+    return format == "csv" ? ta::control_book_csv(c) : ta::control_book_json(c).dump(2) + "\n";
+  }
+  if (what == "form-d") return form_d_report(db, records, a, q);
+  if (what == "ocf") return ocf_report(db, records, a, q);
+  const auto j = ta::transfer_journal(db, q.security, *a.get("--from"), *a.get("--to"));
+  return format == "csv" ? ta::transfer_journal_csv(j)
+                         : ta::transfer_journal_json(j).dump(2) + "\n";
+}
+
 int report(const cli::ParsedArgs& a, const ta::CapTableQuery& q, const std::string& format) {
   auto db = ta::open_db(db_url(a));
   ta::migrate(*db);
   ta::InvestorRecords records(*db, std::nullopt);
   std::string out;
   try {
-    const std::string& what = a.positional[0];
-    if (what == "cap-table") {
-      const ta::CapTable t = ta::cap_table(*db, &records, q);
-      out = format == "csv" ? ta::cap_table_csv(t) : ta::cap_table_json(t).dump(2) + "\n";
-    } else if (what == "holders") {
-      out = ta::holder_list_csv(*db, records, q);
-    } else {
-      const auto j = ta::transfer_journal(*db, q.security, *a.get("--from"), *a.get("--to"));
-      out = format == "csv" ? ta::transfer_journal_csv(j)
-                            : ta::transfer_journal_json(j).dump(2) + "\n";
-    }
+    out = make_report(*db, records, a, q, format);
   } catch (const ta::QueryError& e) {
     std::fprintf(stderr, "stoa report: %s\n", e.what());
     return 1;
+  } catch (const ta::XlsxError& e) {
+    std::fprintf(stderr, "stoa report: %s\n", e.what());
+    return 1;
+  } catch (const ta::OcfError& e) {
+    std::fprintf(stderr, "stoa report: %s\n", e.what());
+    return 1;
+  } catch (const cli::UsageError& e) {
+    std::fprintf(stderr, "stoa report: %s\n", e.what());
+    return 2;
+  }
+  if (auto path = a.get("--out"); path && format != "xlsx" && a.positional[0] != "ocf") {
+    std::ofstream f(*path, std::ios::binary);
+    f << out;
+    if (!f) {
+      std::fprintf(stderr, "stoa report: cannot write %s\n", path->c_str());
+      return 1;
+    }
+    return 0;
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return 0;
+}
+
+int set_authorized(const cli::ParsedArgs& a) {
+  auto db = ta::open_db(db_url(a));
+  ta::migrate(*db);
+  const auto n = U256::from_dec(a.require("--authorized"));
+  if (!n) throw cli::UsageError("--authorized: a whole number of shares");
+  try {
+    ta::set_authorized(*db, a.require("--security"), *n, a.get_u64("--from-block").value_or(0),
+                       a.get_or("--note", ""));
+  } catch (const ta::QueryError& e) {
+    std::fprintf(stderr, "stoa register: %s\n", e.what());
+    return 1;
+  }
+  std::printf("authorized: %s from block %llu\n", n->to_dec().c_str(),
+              static_cast<unsigned long long>(a.get_u64("--from-block").value_or(0)));
+  return 0;
+}
+
+void check_report_format(const cli::ParsedArgs& a, const std::string& what,
+                         const std::string& format) {
+  if (what == "holders") {
+    if (format != "csv" && format != "xlsx") throw cli::UsageError("holders: csv or xlsx");
+    if (format == "xlsx" && !a.get("--out")) throw cli::UsageError("xlsx needs --out FILE");
+  } else if (what == "ocf") {
+    if (!a.get("--out")) throw cli::UsageError("ocf needs --out DIR");
+  } else if (what == "form-d" || (what == "cap-table" && a.get("--issuer"))) {
+    if (format != "json") throw cli::UsageError(what + ": JSON only");
+  } else if (format != "csv" && format != "json") {
+    throw cli::UsageError("--format: csv or json");
+  }
+  if (what == "journal" && (!a.get("--from") || !a.get("--to"))) {
+    throw cli::UsageError("journal needs --from and --to");
+  }
 }
 
 }  // namespace
@@ -192,14 +352,19 @@ int report(const cli::ParsedArgs& a, const ta::CapTableQuery& q, const std::stri
 int cmd_register(const Args& args) {
   cli::ParsedArgs a;
   try {
-    a = cli::parse_args(args, {{"--data", "--db"}, {"--help"}});
+    a = cli::parse_args(
+        args,
+        {{"--data", "--db", "--security", "--authorized", "--from-block", "--note"}, {"--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kRegisterUsage);
       return 0;
     }
-    if (a.positional.size() != 1 || (a.positional[0] != "check" && a.positional[0] != "rebuild")) {
-      throw cli::UsageError("expected check or rebuild");
+    const std::string sub = a.positional.empty() ? "" : a.positional[0];
+    if (a.positional.size() != 1 ||
+        (sub != "check" && sub != "rebuild" && sub != "set-authorized")) {
+      throw cli::UsageError("expected check, rebuild or set-authorized");
     }
+    if (sub == "set-authorized") return set_authorized(a);
   } catch (const cli::UsageError& e) {
     std::fprintf(stderr, "stoa register: %s\n%s", e.what(), kRegisterUsage);
     return 2;
@@ -212,28 +377,32 @@ int cmd_report(const Args& args) {
   ta::CapTableQuery q;
   std::string format;
   try {
-    a = cli::parse_args(args, {{"--data", "--db", "--security", "--at-block", "--at-date",
-                                "--format", "--from", "--to"},
-                               {"--help"}});
+    a = cli::parse_args(
+        args, {{"--data", "--db", "--security", "--issuer", "--at-block", "--at-date", "--format",
+                "--from", "--to", "--out", "--price-per-share", "--issuer-items"},
+               {"--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kReportUsage);
       return 0;
     }
     const std::string what = a.positional.empty() ? "" : a.positional[0];
     if (a.positional.size() != 1 ||
-        (what != "cap-table" && what != "holders" && what != "journal")) {
-      throw cli::UsageError("expected cap-table, holders or journal");
+        (what != "cap-table" && what != "holders" && what != "journal" && what != "control-book" &&
+         what != "form-d" && what != "ocf")) {
+      throw cli::UsageError("expected cap-table, holders, journal, control-book, form-d or ocf");
     }
-    q.security = a.require("--security");
+    if (what == "cap-table" && a.get("--issuer")) {
+      if (a.get("--security")) throw cli::UsageError("give --security or --issuer, not both");
+    } else {
+      q.security = a.require("--security");
+    }
     q.at_block = a.get_u64("--at-block");
     q.at_date = a.get("--at-date");
     q.actor = actor();
-    format = a.get_or("--format", "csv");
-    if (format != "csv" && format != "json") throw cli::UsageError("--format: csv or json");
-    if (what == "holders" && format != "csv") throw cli::UsageError("holders: CSV only");
-    if (what == "journal" && (!a.get("--from") || !a.get("--to"))) {
-      throw cli::UsageError("journal needs --from and --to");
-    }
+    const bool json_only =
+        what == "form-d" || what == "ocf" || (what == "cap-table" && a.get("--issuer"));
+    format = a.get_or("--format", json_only ? "json" : "csv");
+    check_report_format(a, what, format);
   } catch (const cli::UsageError& e) {
     std::fprintf(stderr, "stoa report: %s\n%s", e.what(), kReportUsage);
     return 2;
@@ -247,7 +416,7 @@ int cmd_investor(const Args& args) {
     a = cli::parse_args(
         args, {{"--data", "--db", "--ta-key", "--kind", "--name", "--residency", "--tax-id-file",
                 "--tax-id-type", "--accreditation", "--accreditation-expiry", "--postal-address",
-                "--email", "--phone", "--wallets", "--identity"},
+                "--email", "--phone", "--wallets", "--identity", "--plan-out"},
                {"--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kInvestorUsage);

@@ -11,6 +11,13 @@
 namespace stoa::ta {
 namespace {
 
+std::string checksum(const std::string& lower) {
+  const auto a = Address::parse(lower);
+  return a ? a->checksum_hex() : lower;
+}
+
+}  // namespace
+
 std::string utc_date(uint64_t ts) {
   const auto t = static_cast<std::time_t>(ts);
   std::tm tm{};
@@ -20,30 +27,29 @@ std::string utc_date(uint64_t ts) {
   return buf;
 }
 
-std::string checksum(const std::string& lower) {
-  const auto a = Address::parse(lower);
-  return a ? a->checksum_hex() : lower;
+std::string utc_time(uint64_t ts) {
+  const auto t = static_cast<std::time_t>(ts);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
-struct SecurityInfo {
-  std::string token, symbol, name;
-  int64_t decimals = 0;
-};
-
-SecurityInfo find_security(Db& db, const std::string& ref) {
+SecurityInfo security_info(Db& db, const std::string& ref) {
   std::vector<DbRow> rows;
+  constexpr const char* kSelect = "SELECT token, symbol, name, decimals, issuer FROM securities";
   if (const auto a = Address::parse(ref); a && ref.starts_with("0x")) {
-    rows = db.query("SELECT token, symbol, name, decimals FROM securities WHERE token = ?",
-                    {a->lower_hex()});
+    rows = db.query(std::string(kSelect) + " WHERE token = ?", {a->lower_hex()});
   } else {
-    rows = db.query("SELECT token, symbol, name, decimals FROM securities WHERE symbol = ?", {ref});
+    rows = db.query(std::string(kSelect) + " WHERE symbol = ?", {ref});
   }
   if (rows.empty()) throw QueryError("no security " + ref + " in the register");
   if (rows.size() > 1) throw QueryError("several securities have the symbol " + ref);
-  return {rows[0].text(0), rows[0].text(1), rows[0].text(2), rows[0].i64(3)};
+  return {rows[0].text(0), rows[0].text(1), rows[0].text(2), rows[0].text(4), rows[0].i64(3)};
 }
 
-uint64_t resolve_block(Db& db, const CapTableQuery& q) {
+uint64_t query_block(Db& db, const CapTableQuery& q) {
   const auto cursor = db.query_one("SELECT next_block FROM register_cursor WHERE id = 1");
   if (!cursor || cursor->i64(0) == 0) throw QueryError("the register is empty");
   const auto last = static_cast<uint64_t>(cursor->i64(0) - 1);
@@ -62,6 +68,8 @@ uint64_t resolve_block(Db& db, const CapTableQuery& q) {
   }
   return last;
 }
+
+namespace {
 
 // Holders of record, by jurisdiction and accreditation; the thresholds' counts.
 void count_holders(CapTable& t, const std::map<std::string, HolderProfile>& profiles) {
@@ -99,7 +107,7 @@ std::string percent_of(const U256& balance, const U256& total) {
 }
 
 std::string security_token(Db& db, const std::string& ref) {
-  return find_security(db, ref).token;
+  return security_info(db, ref).token;
 }
 
 int64_t day_start_utc(const std::string& date) {
@@ -120,13 +128,14 @@ std::optional<uint64_t> block_at_date(Db& db, const std::string& date) {
 }
 
 CapTable cap_table(Db& db, InvestorRecords* records, const CapTableQuery& q) {
-  const SecurityInfo s = find_security(db, q.security);
+  const SecurityInfo s = security_info(db, q.security);
   CapTable t;
   t.token = s.token;
+  t.issuer = s.issuer;
   t.symbol = s.symbol;
   t.name = s.name;
   t.decimals = s.decimals;
-  t.block = resolve_block(db, q);
+  t.block = query_block(db, q);
   const auto b = db.query_one("SELECT hash, timestamp FROM register_blocks WHERE number = ?",
                               {static_cast<int64_t>(t.block)});
   if (!b) throw QueryError("block " + std::to_string(t.block) + " is not in the register");
@@ -177,6 +186,7 @@ CapTable cap_table(Db& db, InvestorRecords* records, const CapTableQuery& q) {
     }
   }
   t.non_accredited_purchasers = non_accredited.size();
+  t.non_accredited_purchaser_keys = std::move(non_accredited);
   if (t.holders_of_record >= k12gHoldersOfRecord) t.flags.push_back("12g-holders-of-record");
   if (t.non_accredited_holders >= k12gNonAccredited) t.flags.push_back("12g-non-accredited");
   if (t.non_accredited_purchasers > k506bNonAccreditedPurchasers) {
@@ -209,7 +219,9 @@ nlohmann::json cap_table_json(const CapTable& t) {
            {{"token", checksum(t.token)},
             {"symbol", t.symbol},
             {"name", t.name},
-            {"decimals", t.decimals}}},
+            {"decimals", t.decimals},
+            {"issuer",
+             t.issuer.empty() ? nlohmann::json(nullptr) : nlohmann::json(checksum(t.issuer))}}},
           {"block", t.block},
           {"blockHash", t.block_hash},
           {"blockTimestamp", t.block_timestamp},

@@ -77,7 +77,7 @@ struct FreezeRow {
 };
 
 struct SecurityRow {
-  std::string token, symbol, name;
+  std::string token, symbol, name, issuer;
   int64_t decimals = 0, preset = 0;
   bool is_new = false;
 };
@@ -248,6 +248,7 @@ void BlockProjection::mark_last(size_t receipt, const std::string& from, const s
 void BlockProjection::on_created(const core::Log& log, size_t receipt) {
   SecurityRow s;
   s.token = topic_address(log, 1);
+  s.issuer = topic_address(log, 2);  // the admin the factory made the issuer
   s.preset = static_cast<int64_t>(word(log, 0).low64());
   s.is_new = true;
   // Name, symbol and decimals: the createSecurity call of the transaction, when it is one.
@@ -284,9 +285,9 @@ void BlockProjection::write() {
   for (const auto& [token, s] : securities_) {
     if (s.is_new) {
       db_.exec(
-          "INSERT INTO securities (token, symbol, name, decimals, preset, created_block) "
-          "VALUES (?, ?, ?, ?, ?, ?)",
-          {s.token, s.symbol, s.name, s.decimals, s.preset, number});
+          "INSERT INTO securities (token, symbol, name, decimals, preset, created_block, issuer) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?)",
+          {s.token, s.symbol, s.name, s.decimals, s.preset, number, s.issuer});
     } else {
       db_.exec("UPDATE securities SET symbol = ?, name = ?, decimals = ? WHERE token = ?",
                {s.symbol, s.name, s.decimals, s.token});

@@ -5,6 +5,9 @@
 
 #include "stoa/node/log.h"
 #include "stoa/ta/cap_table.h"
+#include "stoa/ta/control_book.h"
+#include "stoa/ta/issuer_cap_table.h"
+#include "stoa/ta/reports.h"
 
 namespace stoa::ta {
 
@@ -49,14 +52,58 @@ bool RegisterFeed::wait_for(uint64_t n, std::chrono::milliseconds timeout) const
 }
 
 std::vector<node::RestRoute> RegisterRest::routes() {
-  return {{"/v1/register/securities/([^/]+)/cap-table",
-           "/v1/register/securities/{security}/cap-table",
-           [this](const node::HttpRequest& req, node::HttpResponse& res) {
-             node::send_json(res, cap_table(req));
-           }}};
+  return {
+      {"/v1/register/securities/([^/]+)/cap-table", "/v1/register/securities/{security}/cap-table",
+       [this](const node::HttpRequest& req, node::HttpResponse& res) {
+         node::send_json(res, cap_table(req));
+       }},
+      {"/v1/register/securities/([^/]+)/control-book",
+       "/v1/register/securities/{security}/control-book",
+       [this](const node::HttpRequest& req, node::HttpResponse& res) {
+         CapTableQuery q = query_of(req);
+         node::send_json(res,
+                         with_db([&](Db& db) { return control_book_json(control_book(db, q)); }));
+       }},
+      {"/v1/register/securities/([^/]+)/journal", "/v1/register/securities/{security}/journal",
+       [this](const node::HttpRequest& req, node::HttpResponse& res) {
+         if (!req.has_param("from") || !req.has_param("to")) {
+           throw node::RestError{400, "bad_request", "from and to (YYYY-MM-DD) are required"};
+         }
+         const std::string sec = req.matches.at(1);
+         const std::string from = req.get_param_value("from");
+         const std::string to = req.get_param_value("to");
+         node::send_json(res, with_db([&](Db& db) {
+                           return transfer_journal_json(transfer_journal(db, sec, from, to));
+                         }));
+       }},
+      {"/v1/register/issuers/([^/]+)/cap-table", "/v1/register/issuers/{issuer}/cap-table",
+       [this](const node::HttpRequest& req, node::HttpResponse& res) {
+         CapTableQuery q = query_of(req);
+         const std::string issuer = req.matches.at(1);
+         node::send_json(res, with_db([&](Db& db) {
+                           nlohmann::json j =
+                               issuer_cap_table_json(issuer_cap_table(db, nullptr, issuer, q));
+                           j.erase("byJurisdiction");
+                           j.erase("byAccreditation");
+                           for (auto& c : j["securities"])
+                             strip_personal(c);
+                           return j;
+                         }));
+       }}};
 }
 
-nlohmann::json RegisterRest::cap_table(const node::HttpRequest& req) {
+// No personal data without authentication (issue 17 #6): balances and counts only.
+void RegisterRest::strip_personal(nlohmann::json& j) {
+  for (auto& h : j["holders"]) {
+    h.erase("stakeholderId");
+    h.erase("jurisdiction");
+    h.erase("accreditation");
+  }
+  j.erase("byJurisdiction");
+  j.erase("byAccreditation");
+}
+
+CapTableQuery RegisterRest::query_of(const node::HttpRequest& req) {
   CapTableQuery q;
   q.security = req.matches.at(1);
   q.actor = "rest:" + req.remote_address;
@@ -68,26 +115,31 @@ nlohmann::json RegisterRest::cap_table(const node::HttpRequest& req) {
     q.at_block = std::stoull(v);
   }
   if (req.has_param("atDate")) q.at_date = req.get_param_value("atDate");
+  return q;
+}
+
+nlohmann::json RegisterRest::with_db(const std::function<nlohmann::json(Db&)>& f) {
   std::lock_guard lock(mu_);
   try {
     if (!db_) db_ = open_db(url_);
-    nlohmann::json j = cap_table_json(ta::cap_table(*db_, nullptr, q));
-    for (auto& h : j["holders"]) {  // no personal data without authentication (issue 17 #6)
-      h.erase("stakeholderId");
-      h.erase("jurisdiction");
-      h.erase("accreditation");
-    }
-    j.erase("byJurisdiction");
-    j.erase("byAccreditation");
-    return j;
+    return f(*db_);
   } catch (const QueryError& e) {
     const std::string m = e.what();
-    throw node::RestError{m.starts_with("no security") ? 404 : 400,
-                          m.starts_with("no security") ? "not_found" : "bad_request", m};
+    const bool missing = m.starts_with("no security");
+    throw node::RestError{missing ? 404 : 400, missing ? "not_found" : "bad_request", m};
   } catch (const DbError& e) {
     db_.reset();  // reconnect next time
     throw node::RestError{503, "unavailable", e.what()};
   }
+}
+
+nlohmann::json RegisterRest::cap_table(const node::HttpRequest& req) {
+  const CapTableQuery q = query_of(req);
+  return with_db([&](Db& db) {
+    nlohmann::json j = cap_table_json(ta::cap_table(db, nullptr, q));
+    strip_personal(j);
+    return j;
+  });
 }
 
 }  // namespace stoa::ta

@@ -1,13 +1,18 @@
 // The holder list and the transfer journal (include/stoa/ta/reports.h).
 #include "stoa/ta/reports.h"
 
-#include <ctime>
-
 #include "stoa/common/address.h"
 #include "stoa/ta/amount.h"
 
 namespace stoa::ta {
 namespace {
+
+std::string checksum(const std::string& lower) {
+  const auto a = Address::parse(lower);
+  return a ? a->checksum_hex() : lower;
+}
+
+}  // namespace
 
 // RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
 std::string csv_field(const std::string& s) {
@@ -20,26 +25,17 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-std::string checksum(const std::string& lower) {
-  const auto a = Address::parse(lower);
-  return a ? a->checksum_hex() : lower;
-}
-
-std::string utc_time(uint64_t ts) {
-  const auto t = static_cast<std::time_t>(ts);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-}  // namespace
-
-std::string holder_list_csv(Db& db, InvestorRecords& records, const CapTableQuery& q) {
+CapTable holder_list(Db& db, InvestorRecords& records, const CapTableQuery& q) {
   CapTableQuery hq = q;
   hq.purpose = "holder list";
-  const CapTable t = cap_table(db, &records, hq);
+  return cap_table(db, &records, hq);
+}
+
+std::string holder_list_csv(Db& db, InvestorRecords& records, const CapTableQuery& q) {
+  return holder_list_csv(holder_list(db, records, q));
+}
+
+std::string holder_list_csv(const CapTable& t) {
   std::string out =
       "holder,balance,percent,stakeholder_id,kind,legal_name,jurisdiction,accreditation\n";
   for (const CapTableHolder& h : t.holders) {

@@ -99,6 +99,21 @@ CREATE TABLE freeze_events (
 );
 )SQL";
 
+// 3: the issuer of each security (the admin of its SecurityCreated event; empty in a register
+// projected before version 3 until `stoa register rebuild`), and the authorized shares the
+// transfer agent records from the issuer's charter (not on the ledger), each from a block.
+constexpr const char* kReports = R"SQL(
+ALTER TABLE securities ADD COLUMN issuer TEXT NOT NULL DEFAULT '';
+CREATE INDEX securities_by_issuer ON securities (issuer);
+CREATE TABLE authorized_shares (
+  security TEXT NOT NULL,
+  from_block BIGINT NOT NULL,
+  authorized {AMOUNT} NOT NULL,
+  note TEXT NOT NULL,
+  PRIMARY KEY (security, from_block)
+);
+)SQL";
+
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
     s.replace(at, from.size(), to);
@@ -119,6 +134,7 @@ const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "investor records", kInvestorRecords},
       {2, "secondary register", kRegister},
+      {3, "issuers and authorized shares", kReports},
   };
   return kMigrations;
 }

@@ -7,6 +7,8 @@
 
 #include <map>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "stoa/chain/chain.h"
@@ -31,9 +33,23 @@ struct History {
   std::vector<Address> purchasers;       // wallets that only received issuances
   std::vector<LedgerSnapshot> at_block;  // index = block number
   size_t refused = 0;                    // transactions that failed in their receipts
+  Address second_token;                  // the year history's preferred class (same issuer)
+  Address issuer;
 };
 
 // `days` days of transfers; deterministic (a fixed seed).
 History make_history(int days = 40, size_t extra_purchasers = 36);
+
+// A year: two classes of one issuer (ACME, ACMP), 200 investors onboarded (US, GB, DE, SG), an
+// offering of 200 subscriptions over four days, three transfers a day at spread times (some
+// refused), a refused transfer to an outsider every 30 days, a partial freeze (day 100), an
+// address freeze (day 120 to 160) with a forced transfer (day 150), a cancellation (day 200) and
+// a preferred round to every 7th investor (day 250).
+History make_year_history();
+
+// A new security `symbol` (created by the factory, the same issuer and officer) with each wallet
+// onboarded and each mint sent, in three blocks: for replaying an imported cap table.
+History make_minted(const std::string& name, const std::string& symbol,
+                    const std::vector<std::pair<Address, U256>>& mints);
 
 }  // namespace stoa::ta::testing

@@ -157,6 +157,37 @@ TEST_P(RegisterFeedTest, TheNodeServesTheCapTableOverRest) {
     res = c.Get("/v1/register/securities/FEED/cap-table?atDate=2020-13-01");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 400);
+    // The control book, the journal and the issuer's cap table.
+    res = c.Get("/v1/register/securities/FEED/control-book");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    auto cb = nlohmann::json::parse(res->body);
+    EXPECT_EQ(cb["issued"], "2500");
+    EXPECT_EQ(cb["outstanding"], "2500");
+    EXPECT_EQ(cb["cancelled"], "0");
+    EXPECT_EQ(cb["issuances"], 5);
+    EXPECT_TRUE(cb["authorized"].is_null());
+    res = c.Get("/v1/register/securities/FEED/journal?from=2000-01-01&to=2199-12-31");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    const auto journal = nlohmann::json::parse(res->body);
+    ASSERT_EQ(journal.size(), 9u);  // 5 issuances, 4 transfers
+    EXPECT_EQ(journal[0]["kind"], "mint");
+    EXPECT_EQ(journal[8]["kind"], "transfer");
+    res = c.Get("/v1/register/securities/FEED/journal?from=2000-01-01");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400);
+    res = c.Get("/v1/register/issuers/" + dev_key(1).address().checksum_hex() + "/cap-table");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    const auto issuer = nlohmann::json::parse(res->body);
+    EXPECT_EQ(issuer["holdersOfRecord"], 5);
+    EXPECT_EQ(issuer["securities"][0]["security"]["symbol"], "FEED");
+    EXPECT_FALSE(issuer["securities"][0]["holders"][0].contains("jurisdiction"));
+    EXPECT_FALSE(issuer.contains("byJurisdiction"));
+    res = c.Get("/v1/register/issuers/" + dev_key(9).address().checksum_hex() + "/cap-table");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404);
     // Documented in the OpenAPI document like the node's own routes.
     const auto doc = nlohmann::json::parse(node::openapi_document());
     for (const std::string& path : n.rest_paths())

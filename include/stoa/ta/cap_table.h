@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -49,19 +50,20 @@ struct CapTableHolder {
 };
 
 struct CapTable {
-  std::string token, symbol, name;
+  std::string token, symbol, name, issuer;
   int64_t decimals = 0;
   uint64_t block = 0;
   std::string block_hash;
   uint64_t block_timestamp = 0;
   std::string date;  // the block's UTC date
   U256 total;
-  std::vector<CapTableHolder> holders;             // largest balance first, then by address
-  size_t holders_of_record = 0;                    // stakeholders + wallets without a record
-  std::map<std::string, size_t> by_jurisdiction;   // holders of record
-  std::map<std::string, size_t> by_accreditation;  // holders of record
-  size_t non_accredited_holders = 0;               // non-accredited or unknown
-  size_t non_accredited_purchasers = 0;            // of issuances up to the block
+  std::vector<CapTableHolder> holders;                  // largest balance first, then by address
+  size_t holders_of_record = 0;                         // stakeholders + wallets without a record
+  std::map<std::string, size_t> by_jurisdiction;        // holders of record
+  std::map<std::string, size_t> by_accreditation;       // holders of record
+  size_t non_accredited_holders = 0;                    // non-accredited or unknown
+  size_t non_accredited_purchasers = 0;                 // of issuances up to the block
+  std::set<std::string> non_accredited_purchaser_keys;  // "#id" of a stakeholder, or a wallet
   std::vector<std::string> flags;
 };
 
@@ -70,6 +72,17 @@ CapTable cap_table(Db& db, InvestorRecords* records, const CapTableQuery& q);
 
 // The token (lowercase hex) of a security given by address or symbol. Throws QueryError.
 std::string security_token(Db& db, const std::string& ref);
+struct SecurityInfo {
+  std::string token, symbol, name, issuer;  // issuer: lowercase hex ("" before schema 3)
+  int64_t decimals = 0;
+};
+SecurityInfo security_info(Db& db, const std::string& ref);
+// The block a query stands for (its block, the last block of its date, or the register's last
+// block). Throws QueryError.
+uint64_t query_block(Db& db, const CapTableQuery& q);
+// The UTC date (YYYY-MM-DD) and time (YYYY-MM-DDTHH:MM:SSZ) of a timestamp.
+std::string utc_date(uint64_t ts);
+std::string utc_time(uint64_t ts);
 // Seconds since the epoch at the start of a UTC date YYYY-MM-DD. Throws QueryError.
 int64_t day_start_utc(const std::string& date);
 

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "stoa/node/ledger.h"
 #include "stoa/node/rest_api.h"
+#include "stoa/ta/cap_table.h"
 #include "stoa/ta/db.h"
 #include "stoa/ta/register.h"
 
@@ -42,7 +44,9 @@ class RegisterFeed {
 };
 
 // GET /v1/register/securities/{security}/cap-table?atBlock=N|atDate=YYYY-MM-DD: the cap table
-// from the register (docs/openapi.json), on a connection of its own (opened on first use).
+// from the register (docs/openapi.json), on a connection of its own (opened on first use); and
+// .../{security}/control-book?atBlock|atDate, .../{security}/journal?from&to and
+// /v1/register/issuers/{issuer}/cap-table?atBlock|atDate.
 // Without authentication yet (issue 17 #6), the view carries balances and aggregate counts, not
 // the holders' jurisdictions, accreditation or stakeholder ids.
 class RegisterRest {
@@ -52,6 +56,11 @@ class RegisterRest {
 
  private:
   nlohmann::json cap_table(const node::HttpRequest& req);
+  static CapTableQuery query_of(const node::HttpRequest& req);
+  static void strip_personal(nlohmann::json& cap_table);
+  // Runs `f` on the view's connection (opened on first use); a QueryError is a 404 (unknown
+  // security or issuer) or 400, a DbError a 503 (and a reconnect next time).
+  nlohmann::json with_db(const std::function<nlohmann::json(Db&)>& f);
   std::string url_;
   std::mutex mu_;
   std::unique_ptr<Db> db_;

@@ -15,7 +15,11 @@ namespace stoa::ta {
 
 // The holder list: the cap table's rows with the stakeholder's kind and legal name ("" without a
 // record). `records` is required (reading names is audited as "holder list").
+CapTable holder_list(Db& db, InvestorRecords& records, const CapTableQuery& q);
 std::string holder_list_csv(Db& db, InvestorRecords& records, const CapTableQuery& q);
+std::string holder_list_csv(const CapTable& holder_list);
+// A CSV field (RFC 4180: quoted when it holds a comma, quote or line break).
+std::string csv_field(const std::string& s);
 
 struct JournalEntry {
   uint64_t block = 0;

@@ -1,0 +1,41 @@
+// The control book of a security at a block or date (docs/transfer-agent.md, "Control book"):
+// authorized shares (recorded by the transfer agent from the issuer's charter; not on the
+// ledger), issued (every issuance up to the block), cancelled (every burn), outstanding (issued
+// minus cancelled, which equals the sum of the cap table's balances) and unissued. Authorized
+// shares are recorded with the block they take effect from, so a past control book shows the
+// number in effect then.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "stoa/ta/cap_table.h"
+
+namespace stoa::ta {
+
+struct ControlBook {
+  std::string token, symbol, name, issuer;
+  uint64_t block = 0;
+  std::string block_hash, date;
+  std::optional<U256> authorized;  // none recorded at the block
+  std::string authorized_note;
+  U256 issued, cancelled, outstanding;
+  std::optional<U256> unissued;  // authorized - outstanding (when authorized and not exceeded)
+  size_t issuances = 0, cancellations = 0, transfers = 0, holders = 0;
+  std::vector<std::string> flags;  // "outstanding-exceeds-authorized"
+};
+
+ControlBook control_book(Db& db, const CapTableQuery& q);
+std::string control_book_csv(const ControlBook& c);
+nlohmann::json control_book_json(const ControlBook& c);
+
+// Records the authorized shares of a security from a block on (replacing a record of the same
+// block). Throws QueryError for an unknown security.
+void set_authorized(Db& db, const std::string& security, const U256& authorized,
+                    uint64_t from_block, const std::string& note);
+
+}  // namespace stoa::ta

@@ -1,0 +1,123 @@
+// The control book (include/stoa/ta/control_book.h).
+#include "stoa/ta/control_book.h"
+
+#include "stoa/common/address.h"
+#include "stoa/ta/amount.h"
+#include "stoa/ta/reports.h"
+
+namespace stoa::ta {
+namespace {
+
+std::string checksum(const std::string& lower) {
+  const auto a = Address::parse(lower);
+  return a ? a->checksum_hex() : lower;
+}
+
+U256 add(const U256& a, const U256& b) {
+  const auto v = a.checked_add(b);
+  if (!v) throw QueryError("a sum overflows uint256");
+  return *v;
+}
+
+}  // namespace
+
+ControlBook control_book(Db& db, const CapTableQuery& q) {
+  const SecurityInfo s = security_info(db, q.security);
+  ControlBook c;
+  c.token = s.token;
+  c.symbol = s.symbol;
+  c.name = s.name;
+  c.issuer = s.issuer;
+  c.block = query_block(db, q);
+  const auto block = static_cast<int64_t>(c.block);
+  const auto b =
+      db.query_one("SELECT hash, timestamp FROM register_blocks WHERE number = ?", {block});
+  if (!b) throw QueryError("block " + std::to_string(c.block) + " is not in the register");
+  c.block_hash = b->text(0);
+  c.date = utc_date(static_cast<uint64_t>(b->i64(1)));
+  for (const DbRow& r :
+       db.query("SELECT kind, amount FROM movements WHERE security = ? AND block <= ?",
+                {s.token, block})) {
+    const U256 v = *decode_amount(r.text(1));
+    if (r.text(0) == "mint") {
+      c.issued = add(c.issued, v);
+      ++c.issuances;
+    } else if (r.text(0) == "burn") {
+      c.cancelled = add(c.cancelled, v);
+      ++c.cancellations;
+    } else {
+      ++c.transfers;
+    }
+  }
+  const auto out = c.issued.checked_sub(c.cancelled);
+  if (!out) throw QueryError("the register cancelled more than it issued");
+  c.outstanding = *out;
+  const auto holders = db.query_one(
+      "SELECT COUNT(*) FROM balance_history h WHERE h.security = ? AND h.balance <> ? AND h.block "
+      "= (SELECT MAX(h2.block) FROM balance_history h2 WHERE h2.security = h.security AND "
+      "h2.holder = h.holder AND h2.block <= ?)",
+      {s.token, encode_amount(U256(0)), block});
+  c.holders = static_cast<size_t>(holders->i64(0));
+  if (const auto a = db.query_one(
+          "SELECT authorized, note FROM authorized_shares WHERE security = ? AND from_block <= ? "
+          "ORDER BY from_block DESC LIMIT 1",
+          {s.token, block})) {
+    c.authorized = *decode_amount(a->text(0));
+    c.authorized_note = a->text(1);
+    if (const auto u = c.authorized->checked_sub(c.outstanding)) {
+      c.unissued = *u;
+    } else {
+      c.flags.push_back("outstanding-exceeds-authorized");
+    }
+  }
+  return c;
+}
+
+std::string control_book_csv(const ControlBook& c) {
+  const auto opt = [](const std::optional<U256>& v) { return v ? v->to_dec() : std::string(); };
+  return "security,symbol,block,date,authorized,issued,cancelled,outstanding,unissued,issuances,"
+         "cancellations,transfers,holders,flags\n" +
+         checksum(c.token) + "," + csv_field(c.symbol) + "," + std::to_string(c.block) + "," +
+         c.date + "," + opt(c.authorized) + "," + c.issued.to_dec() + "," + c.cancelled.to_dec() +
+         "," + c.outstanding.to_dec() + "," + opt(c.unissued) + "," + std::to_string(c.issuances) +
+         "," + std::to_string(c.cancellations) + "," + std::to_string(c.transfers) + "," +
+         std::to_string(c.holders) + "," + (c.flags.empty() ? "" : c.flags[0]) + "\n";
+}
+
+nlohmann::json control_book_json(const ControlBook& c) {
+  const auto opt = [](const std::optional<U256>& v) {
+    return v ? nlohmann::json(v->to_dec()) : nlohmann::json(nullptr);
+  };
+  return {{"security",
+           {{"token", checksum(c.token)},
+            {"symbol", c.symbol},
+            {"name", c.name},
+            {"issuer",
+             c.issuer.empty() ? nlohmann::json(nullptr) : nlohmann::json(checksum(c.issuer))}}},
+          {"block", c.block},
+          {"blockHash", c.block_hash},
+          {"date", c.date},
+          {"authorized", opt(c.authorized)},
+          {"authorizedNote", c.authorized_note},
+          {"issued", c.issued.to_dec()},
+          {"cancelled", c.cancelled.to_dec()},
+          {"outstanding", c.outstanding.to_dec()},
+          {"unissued", opt(c.unissued)},
+          {"issuances", c.issuances},
+          {"cancellations", c.cancellations},
+          {"transfers", c.transfers},
+          {"holders", c.holders},
+          {"flags", c.flags}};
+}
+
+void set_authorized(Db& db, const std::string& security, const U256& authorized,
+                    uint64_t from_block, const std::string& note) {
+  const std::string token = security_token(db, security);
+  db.exec(
+      "INSERT INTO authorized_shares (security, from_block, authorized, note) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT (security, from_block) DO UPDATE SET authorized = excluded.authorized, "
+      "note = excluded.note",
+      {token, static_cast<int64_t>(from_block), encode_amount(authorized), note});
+}
+
+}  // namespace stoa::ta

@@ -1,0 +1,443 @@
+// A year of a realistic history (tests/ta/history.h, make_year_history: two classes of one
+// issuer, 200 investors, an offering, daily transfers with refusals, freezes, a forced transfer,
+// a cancellation, a second round) projected into the register on both back ends; the cap table,
+// the issuer's cap table and the control book at past dates and blocks are checked against
+// values the test computes itself from the blocks' Transfer events (a fold written here, not the
+// register's code) and against the ledger's own state after each block.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "backends.h"
+#include "history.h"
+#include "stoa/common/keccak.h"
+#include "stoa/core/state.h"
+#include "stoa/ta/cap_table.h"
+#include "stoa/ta/control_book.h"
+#include "stoa/ta/form_d.h"
+#include "stoa/ta/issuer_cap_table.h"
+#include "stoa/ta/register.h"
+#include "stoa/ta/reports.h"
+
+namespace stoa::ta {
+namespace {
+
+using testing::Backend;
+using testing::History;
+
+const History& year() {
+  static const History h = testing::make_year_history();
+  return h;
+}
+
+// The expected state of one security after a block, folded from the Transfer events.
+struct Model {
+  std::map<Address, U256> balances;  // non-zero
+  U256 issued, cancelled;
+  size_t issuances = 0, cancellations = 0;
+  std::vector<std::pair<Address, uint64_t>> mints;  // purchaser, block time
+};
+
+// models[n] = the state after block n.
+std::vector<Model> fold(const History& h, const Address& token) {
+  const Bytes32 transfer = keccak256(std::string_view("Transfer(address,address,uint256)"));
+  std::vector<Model> out;
+  Model m;
+  for (uint64_t n = 0; n <= h.chain->height(); ++n) {
+    const auto b = h.chain->block_by_number(n);
+    for (const chain::Receipt& r : b->receipts) {
+      for (const core::Log& l : r.logs) {
+        if (!r.success || l.address != token || l.topics[0] != transfer) continue;
+        const Address from = Address::from_word(l.topics[1]);
+        const Address to = Address::from_word(l.topics[2]);
+        const U256 v = U256::from_be(BytesView(l.data.data(), 32));
+        if (from == Address{}) {
+          m.issued = *m.issued.checked_add(v);
+          ++m.issuances;
+          m.mints.emplace_back(to, b->header.timestamp);
+        } else {
+          m.balances[from] = *m.balances[from].checked_sub(v);
+          if (m.balances[from].is_zero()) m.balances.erase(from);
+        }
+        if (to == Address{}) {
+          m.cancelled = *m.cancelled.checked_add(v);
+          ++m.cancellations;
+        } else {
+          m.balances[to] = *m.balances[to].checked_add(v);
+        }
+      }
+    }
+    out.push_back(m);
+  }
+  return out;
+}
+
+// The investor records the test gives the investors, and what it expects of them.
+struct Person {
+  int64_t id = 0;
+  std::string residency, basis, expiry;
+};
+
+std::string date_of(uint64_t ts) {
+  const auto t = static_cast<std::time_t>(ts);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+std::string percent(const U256& b, const U256& total) {
+  // The balances of this history are small: 64-bit arithmetic is exact here.
+  const uint64_t p = b.low64() * 1000000 / total.low64();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%llu.%04llu", static_cast<unsigned long long>(p / 10000),
+                static_cast<unsigned long long>(p % 10000));
+  return buf;
+}
+
+// The register of the year and its investor records, built once per back end (projecting 365
+// blocks is the slow part); each test reads it (the control book test adds authorized shares,
+// which no other test reads).
+struct YearRegister {
+  std::unique_ptr<Db> db;
+  std::unique_ptr<InvestorRecords> records;
+  std::map<Address, Person> people;
+};
+
+YearRegister build_year_register(Backend backend) {
+  YearRegister y;
+  y.db = testing::fresh_db(backend);
+  y.db->relax_commit_durability();
+  Register reg(*y.db);
+  for (uint64_t n = 0; n <= year().chain->height(); ++n)
+    reg.apply(*year().chain->block_by_number(n));
+  y.records = std::make_unique<InvestorRecords>(*y.db, std::nullopt);
+  const char* const countries[] = {"US", "GB", "DE", "SG"};
+  for (size_t i = 0; i < 190; ++i) {  // 190..199 have no record
+    const Address w = year().investors[i];
+    if (i == 11) {  // the second wallet of investor 10's stakeholder
+      y.records->link_wallet(y.people[year().investors[10]].id, w, std::nullopt, "t");
+      y.people[w] = y.people[year().investors[10]];
+      continue;
+    }
+    Stakeholder s;
+    s.kind = i % 5 == 0 ? "entity" : "individual";
+    s.legal_name = "Investor " + std::to_string(i);
+    s.tax_residency = countries[(i / 2) % 4];
+    if (i % 3 != 0) s.accreditation_basis = "income";
+    if (i % 3 != 0 && i % 7 == 0) s.accreditation_expiry = "2026-06-30";
+    const int64_t id = y.records->add(s, "t");
+    y.records->link_wallet(id, w, std::nullopt, "t");
+    y.people[w] = {id, s.tax_residency, s.accreditation_basis, s.accreditation_expiry};
+  }
+  return y;
+}
+
+class YearHistoryTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    static std::map<Backend, YearRegister> built;
+    if (!built.contains(GetParam())) built.emplace(GetParam(), build_year_register(GetParam()));
+    YearRegister& y = built.at(GetParam());
+    db_ = y.db.get();
+    records_ = y.records.get();
+    people_ = &y.people;
+  }
+
+  // The holder's key (its stakeholder, or the wallet) and profile on `date`.
+  std::string key(const Address& a) const {
+    const auto it = people_->find(a);
+    return it == people_->end() ? a.lower_hex() : "#" + std::to_string(it->second.id);
+  }
+  std::string jurisdiction(const Address& a) const {
+    const auto it = people_->find(a);
+    return it == people_->end() ? "unknown" : it->second.residency;
+  }
+  std::string accreditation(const Address& a, const std::string& date) const {
+    const auto it = people_->find(a);
+    if (it == people_->end()) return "unknown";
+    const Person& p = it->second;
+    return !p.basis.empty() && (p.expiry.empty() || p.expiry >= date) ? "accredited"
+                                                                      : "non-accredited";
+  }
+
+  // The last block stamped before the end of `date`, from the chain's headers.
+  static uint64_t block_of(const std::string& date) {
+    uint64_t b = 0;
+    for (uint64_t n = 0; n <= year().chain->height(); ++n) {
+      if (date_of(year().chain->block_by_number(n)->header.timestamp) <= date) b = n;
+    }
+    return b;
+  }
+
+  void expect_cap_table(const CapTable& t, const Model& m, const std::string& date);
+
+  Db* db_ = nullptr;
+  InvestorRecords* records_ = nullptr;
+  const std::map<Address, Person>* people_ = nullptr;
+};
+
+void YearHistoryTest::expect_cap_table(const CapTable& t, const Model& m, const std::string& date) {
+  U256 total;
+  for (const auto& [a, v] : m.balances)
+    total = *total.checked_add(v);
+  EXPECT_EQ(t.total, total) << date;
+  ASSERT_EQ(t.holders.size(), m.balances.size()) << date;
+  std::set<std::string> seen;
+  std::map<std::string, size_t> by_j, by_a;
+  size_t non_accredited = 0;
+  for (const CapTableHolder& h : t.holders) {
+    const Address a = *Address::parse(h.holder);
+    const auto it = m.balances.find(a);
+    ASSERT_NE(it, m.balances.end()) << h.holder << " on " << date;
+    EXPECT_EQ(h.balance, it->second) << h.holder << " on " << date;
+    EXPECT_EQ(h.percent, percent(it->second, total)) << h.holder << " on " << date;
+    EXPECT_EQ(h.jurisdiction, jurisdiction(a));
+    EXPECT_EQ(h.accreditation, accreditation(a, date)) << h.holder << " on " << date;
+    if (!seen.insert(key(a)).second) continue;
+    ++by_j[jurisdiction(a)];
+    ++by_a[accreditation(a, date)];
+    non_accredited += accreditation(a, date) == "accredited" ? 0 : 1;
+  }
+  EXPECT_EQ(t.holders_of_record, seen.size()) << date;
+  EXPECT_EQ(t.by_jurisdiction, by_j) << date;
+  EXPECT_EQ(t.by_accreditation, by_a) << date;
+  EXPECT_EQ(t.non_accredited_holders, non_accredited) << date;
+  std::set<std::string> purchasers;
+  for (const auto& [a, ts] : m.mints) {
+    if (accreditation(a, date_of(ts)) != "accredited") purchasers.insert(key(a));
+  }
+  EXPECT_EQ(t.non_accredited_purchasers, purchasers.size()) << date;
+  const bool flag506 = purchasers.size() > 35;
+  EXPECT_EQ(std::count(t.flags.begin(), t.flags.end(), "506b-non-accredited-purchasers"),
+            flag506 ? 1 : 0);
+  EXPECT_EQ(std::count(t.flags.begin(), t.flags.end(), "12g-holders-of-record"),
+            seen.size() >= 2000 ? 1 : 0);
+  EXPECT_EQ(std::count(t.flags.begin(), t.flags.end(), "12g-non-accredited"),
+            non_accredited >= 500 ? 1 : 0);
+}
+
+// Mid-offering, a month in, the partial freeze, the forced transfer, the eve and the day of
+// accreditations expiring, the cancellation, the preferred round, the year's end.
+const char* const kDates[] = {"2026-01-03", "2026-01-31", "2026-04-11", "2026-05-31", "2026-06-30",
+                              "2026-07-01", "2026-07-20", "2026-09-08", "2026-12-31"};
+
+TEST_P(YearHistoryTest, CapTableAtPastDatesEqualsTheEventsFoldedIndependently) {
+  const History& h = year();
+  ASSERT_GT(h.chain->height(), 360u);
+  ASSERT_GT(h.refused, 50u);  // refusals leave no trace
+  const std::vector<Model> models = fold(h, h.token);
+  ASSERT_EQ(models.back().issuances, 200u);
+  ASSERT_EQ(models.back().cancellations, 1u);
+  for (const char* date : kDates) {
+    const uint64_t b = block_of(date);
+    const CapTable t = cap_table(*db_, records_, {"ACME", std::nullopt, date, "test"});
+    EXPECT_EQ(t.block, b) << date;
+    EXPECT_EQ(t.date, date);
+    expect_cap_table(t, models[b], date);
+    EXPECT_EQ(t.total, h.at_block[b].total_supply) << date;  // and the ledger's own state
+  }
+  // At blocks, against the ledger's state after each (every 15th block).
+  for (uint64_t n = 1; n <= h.chain->height(); n += 15) {
+    const CapTable t = cap_table(*db_, nullptr, {"ACME", n, std::nullopt, "test"});
+    ASSERT_EQ(t.holders.size(), h.at_block[n].holders.size()) << n;
+    for (const CapTableHolder& row : t.holders)
+      EXPECT_EQ(row.balance, h.at_block[n].holders.at(*Address::parse(row.holder))) << n;
+  }
+}
+
+TEST_P(YearHistoryTest, TheIssuerCountsAStakeholderOnceAcrossItsClasses) {
+  const History& h = year();
+  const std::vector<Model> common = fold(h, h.token);
+  const std::vector<Model> preferred = fold(h, h.second_token);
+  for (const char* date : {"2026-09-07", "2026-09-08", "2026-12-31"}) {  // the round: 09-08
+    const uint64_t b = block_of(date);
+    const IssuerCapTable t =
+        issuer_cap_table(*db_, records_, h.issuer.checksum_hex(), {"", std::nullopt, date});
+    ASSERT_EQ(t.securities.size(), 2u);
+    EXPECT_EQ(t.securities[0].symbol, "ACME");
+    EXPECT_EQ(t.securities[1].symbol, "ACMP");
+    EXPECT_EQ(t.block, b);
+    std::set<std::string> keys, non_accredited;
+    for (const Model* m : {&common[b], &preferred[b]}) {
+      for (const auto& [a, v] : m->balances) {
+        if (keys.insert(key(a)).second && accreditation(a, date) != "accredited") {
+          non_accredited.insert(key(a));
+        }
+      }
+    }
+    EXPECT_EQ(t.holders_of_record, keys.size()) << date;
+    EXPECT_EQ(t.non_accredited_holders, non_accredited.size()) << date;
+    EXPECT_EQ(t.securities[1].holders.size(), preferred[b].balances.size()) << date;
+  }
+  EXPECT_THROW(issuer_cap_table(*db_, nullptr, h.investors[0].checksum_hex(), {}), QueryError);
+  EXPECT_THROW(issuer_cap_table(*db_, nullptr, "ACME", {}), QueryError);
+}
+
+TEST_P(YearHistoryTest, TheControlBookFollowsIssuancesCancellationsAndAuthorizedShares) {
+  const History& h = year();
+  const std::vector<Model> models = fold(h, h.token);
+  const uint64_t change = block_of("2026-07-01");
+  set_authorized(*db_, "ACME", U256(1000000), 0, "charter");
+  set_authorized(*db_, "ACME", U256(900000), change, "amendment (below outstanding)");
+  EXPECT_THROW(set_authorized(*db_, "NOPE", U256(1), 0, ""), QueryError);
+  for (const char* date : kDates) {
+    const uint64_t b = block_of(date);
+    const ControlBook c = control_book(*db_, {"ACME", std::nullopt, date});
+    const Model& m = models[b];
+    EXPECT_EQ(c.issued, m.issued) << date;
+    EXPECT_EQ(c.cancelled, m.cancelled) << date;
+    EXPECT_EQ(c.outstanding, h.at_block[b].total_supply) << date;
+    EXPECT_EQ(c.issuances, m.issuances) << date;
+    EXPECT_EQ(c.cancellations, m.cancellations) << date;
+    EXPECT_EQ(c.holders, m.balances.size()) << date;
+    const U256 authorized(b >= change ? 900000 : 1000000);
+    EXPECT_EQ(c.authorized, authorized) << date;
+    ASSERT_EQ(c.outstanding > authorized, b >= change) << date;  // both sides are tested
+    if (c.outstanding > authorized) {
+      EXPECT_FALSE(c.unissued.has_value());
+      EXPECT_EQ(c.flags, std::vector<std::string>{"outstanding-exceeds-authorized"});
+    } else {
+      EXPECT_EQ(c.unissued, *authorized.checked_sub(c.outstanding)) << date;
+      EXPECT_TRUE(c.flags.empty());
+    }
+  }
+}
+
+TEST_P(YearHistoryTest, FormDDerivesTheOfferingFromTheLedger) {
+  const History& h = year();
+  const Model& m = fold(h, h.token).back();
+  FormDQuery q;
+  q.security = "ACME";
+  q.price_per_share = "2.50";
+  q.issuer_items = {{"1", {{"issuerName", "Acme Holdings, Inc."}}},
+                    {"13", {{"totalOfferingAmount", "1000000.00"}}}};
+  const nlohmann::json f = form_d(*db_, records_, q);
+  // The first subscription was on 2026-01-03 (a Saturday): 15 days later is Sunday the 18th.
+  EXPECT_EQ(f["dateOfFirstSale"], "2026-01-03");
+  EXPECT_EQ(f["filingDeadline"], "2026-01-19");
+  U256 shares;
+  std::set<std::string> investors, non_accredited;
+  U256 min = m.issued;
+  for (size_t i = 0; i < 200; ++i) {
+    shares = *shares.checked_add(U256(1000 + 37 * i));
+    if (U256(1000 + 37 * i) < min) min = U256(1000 + 37 * i);
+  }
+  for (const auto& [a, ts] : m.mints) {
+    investors.insert(key(a));
+    if (accreditation(a, date_of(ts)) != "accredited") non_accredited.insert(key(a));
+  }
+  EXPECT_EQ(f["items"]["13"]["sharesSold"], shares.to_dec());
+  EXPECT_EQ(f["items"]["13"]["totalAmountSold"], format_dollars(*shares.checked_mul(U256(250))));
+  EXPECT_EQ(f["items"]["11"]["minimumInvestmentAccepted"],
+            format_dollars(*min.checked_mul(U256(250))));
+  EXPECT_EQ(f["items"]["14"]["totalNumberAlreadyInvested"], investors.size());
+  EXPECT_EQ(f["items"]["14"]["numberNonAccreditedInvestors"], non_accredited.size());
+  EXPECT_EQ(f["items"]["1"]["issuerName"], "Acme Holdings, Inc.");
+  EXPECT_EQ(f["missing"].size(), 16u - 2u - 4u);  // 1 and 13 given; 7, 9, 11, 14 derived
+  q.price_per_share = "2.505";
+  EXPECT_THROW(form_d(*db_, records_, q), QueryError);
+}
+
+TEST_P(YearHistoryTest, TheJournalOfAQuarterIsEveryMovementWithItsReason) {
+  const History& h = year();
+  const Bytes32 transfer = keccak256(std::string_view("Transfer(address,address,uint256)"));
+  size_t expect = 0;
+  for (uint64_t n = 1; n <= h.chain->height(); ++n) {
+    const auto b = h.chain->block_by_number(n);
+    const std::string d = date_of(b->header.timestamp);
+    if (d < "2026-04-01" || d > "2026-06-30") continue;
+    for (const chain::Receipt& r : b->receipts) {
+      for (const core::Log& l : r.logs)
+        expect += r.success && l.address == h.token && l.topics[0] == transfer ? 1 : 0;
+    }
+  }
+  const auto j = transfer_journal(*db_, "ACME", "2026-04-01", "2026-06-30");
+  EXPECT_EQ(j.size(), expect);
+  size_t forced = 0;
+  for (const JournalEntry& e : j) {
+    if (e.kind != "forced") continue;
+    ++forced;
+    EXPECT_EQ(e.reason, "court order 2026-150");
+    EXPECT_EQ(e.amount, U256(500));
+  }
+  EXPECT_EQ(forced, 1u);
+}
+
+// The 12(g) thresholds at their boundaries, on a register fed synthetic blocks (a security, then
+// mints to 1,999 wallets without records, then one more): 1,999 holders of record are not
+// flagged, 2,000 are; 500 holders not known accredited are; more than 35 such purchasers are.
+class ThresholdTest : public ::testing::TestWithParam<Backend> {};
+
+chain::Block synthetic_block(uint64_t n, const Bytes32& parent, std::vector<core::Log> logs) {
+  chain::Block b;
+  b.header.number = n;
+  b.header.parent_hash = parent;
+  b.header.timestamp = testing::kHistoryStart + n * testing::kDay;
+  b.hash = keccak256(std::string_view("threshold block " + std::to_string(n)));
+  for (core::Log& l : logs) {
+    chain::Receipt r;
+    r.success = true;
+    r.logs.push_back(std::move(l));
+    b.transactions.emplace_back();
+    b.receipts.push_back(std::move(r));
+  }
+  return b;
+}
+
+TEST_P(ThresholdTest, TwelveGFlagsAtTwoThousandHoldersOfRecord) {
+  auto db = testing::fresh_db(GetParam());
+  Register reg(*db);
+  Address token;
+  token.b[0] = 0x77;
+  core::Log created;
+  created.address = core::factory_address();
+  created.topics = {keccak256(std::string_view("SecurityCreated(address,address,uint8,address,"
+                                               "address,address,address,address)")),
+                    token.to_word(), Address{}.to_word()};
+  created.data.resize(32 * 7);
+  const auto mint = [&](size_t i) {
+    Address to;
+    to.b[0] = 0x88;
+    to.b[18] = static_cast<uint8_t>(i >> 8);
+    to.b[19] = static_cast<uint8_t>(i);
+    core::Log l;
+    l.address = token;
+    l.topics = {keccak256(std::string_view("Transfer(address,address,uint256)")),
+                Address{}.to_word(), to.to_word()};
+    l.data.resize(32);
+    U256(1).to_be(l.data.data());
+    return l;
+  };
+  const chain::Block b0 = synthetic_block(0, Bytes32{}, {created});
+  reg.apply(b0);
+  std::vector<core::Log> first;
+  for (size_t i = 0; i < 1999; ++i)
+    first.push_back(mint(i));
+  const chain::Block b1 = synthetic_block(1, b0.hash, std::move(first));
+  reg.apply(b1);
+  reg.apply(synthetic_block(2, b1.hash, {mint(1999)}));
+  const std::string t = token.checksum_hex();
+  CapTable at1 = cap_table(*db, nullptr, {t, 1, std::nullopt, "t"});
+  EXPECT_EQ(at1.holders_of_record, 1999u);
+  EXPECT_EQ(at1.flags,
+            (std::vector<std::string>{"12g-non-accredited", "506b-non-accredited-purchasers"}));
+  CapTable at2 = cap_table(*db, nullptr, {t, 2, std::nullopt, "t"});
+  EXPECT_EQ(at2.holders_of_record, 2000u);
+  EXPECT_EQ(at2.flags, (std::vector<std::string>{"12g-holders-of-record", "12g-non-accredited",
+                                                 "506b-non-accredited-purchasers"}));
+  EXPECT_EQ(cap_table(*db, nullptr, {t, 0, std::nullopt, "t"}).flags, std::vector<std::string>{});
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ThresholdTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         testing::backend_name);
+
+INSTANTIATE_TEST_SUITE_P(Backends, YearHistoryTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         testing::backend_name);
+
+}  // namespace
+}  // namespace stoa::ta
