@@ -112,8 +112,7 @@ std::span<const std::string_view> required_documents(uint8_t preset) {
                                                             kLegend};
   static constexpr std::array<std::string_view, 4> kRegA = {kMemorandum, kSubscription, kBylaws,
                                                             kFinancials};
-  static constexpr std::array<std::string_view, 3> kGlobal = {kMemorandum, kSubscription,
-                                                              kBylaws};
+  static constexpr std::array<std::string_view, 3> kGlobal = {kMemorandum, kSubscription, kBylaws};
   switch (static_cast<Preset>(preset)) {
     case Preset::kRegD506b:
     case Preset::kRegD506c:

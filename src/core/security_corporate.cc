@@ -235,8 +235,8 @@ std::vector<MethodSpec> corporate_methods() {
            "the target.",
            [](SecurityToken& c) -> std::tuple<Address, U256, U256, U256, U256, bool> {
              const Conversion& v = c.conversion();
-             return {v.target,        v.numerator, v.denominator, U256(v.holders),
-                     v.fractions, c.conversion_pending()};
+             return {v.target,        v.numerator, v.denominator,
+                     U256(v.holders), v.fractions, c.conversion_pending()};
            });
   reg.view<&SecurityToken::retired>("isRetired", {},
                                     "A conversion retired the security: it has no holders.");

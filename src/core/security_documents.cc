@@ -68,8 +68,7 @@ std::vector<Bytes32> SecurityToken::all_documents() const {
   return out;
 }
 
-Result<DocumentVersion> SecurityToken::document_version(const Bytes32& name,
-                                                        uint64_t index) const {
+Result<DocumentVersion> SecurityToken::document_version(const Bytes32& name, uint64_t index) const {
   const DocumentHead head = documents_.get(name);
   if (index >= head.versions) {
     return make_revert(ErrorId::kDocumentNotFound, {abi::Value::bytes32(name)});
@@ -131,18 +130,18 @@ std::vector<MethodSpec> document_methods() {
              return std::tuple<std::string, Bytes32, U256, bool>{
                  v.value().uri, v.value().hash, U256(v.value().timestamp), v.value().removed};
            });
-  reg.view("explainDocuments", {}, {{"required", "bytes32[]"}, {"missing", "bytes32[]"}, "message"},
-           "The documents the security's offering preset needs (docs/documents.md) and those "
-           "not on file, with a readable line.",
-           [](SecurityToken& c) -> std::tuple<std::vector<Bytes32>, std::vector<Bytes32>,
-                                              std::string> {
-             std::vector<Bytes32> required;
-             for (std::string_view label : required_documents(c.config().preset))
-               required.push_back(document_name(label));
-             std::vector<Bytes32> missing = c.missing_documents();
-             std::string message = missing_message(c, missing);
-             return {required, missing, message};
-           });
+  reg.view(
+      "explainDocuments", {}, {{"required", "bytes32[]"}, {"missing", "bytes32[]"}, "message"},
+      "The documents the security's offering preset needs (docs/documents.md) and those "
+      "not on file, with a readable line.",
+      [](SecurityToken& c) -> std::tuple<std::vector<Bytes32>, std::vector<Bytes32>, std::string> {
+        std::vector<Bytes32> required;
+        for (std::string_view label : required_documents(c.config().preset))
+          required.push_back(document_name(label));
+        std::vector<Bytes32> missing = c.missing_documents();
+        std::string message = missing_message(c, missing);
+        return {required, missing, message};
+      });
   return reg.take();
 }
 

@@ -688,10 +688,10 @@ ContractAbi with_balance_model_abi(std::string_view name, std::vector<MethodSpec
     for (auto& x : (*list)())
       events.push_back(std::move(x));
   }
-  for (ErrorId x : {ErrorId::kDocumentNameRequired, ErrorId::kDocumentNotFound,
-                    ErrorId::kDocumentUriRequired, ErrorId::kConversionPending,
-                    ErrorId::kSecurityRetired, ErrorId::kInvalidConversionTarget,
-                    ErrorId::kInvalidRatio}) {
+  for (ErrorId x :
+       {ErrorId::kDocumentNameRequired, ErrorId::kDocumentNotFound, ErrorId::kDocumentUriRequired,
+        ErrorId::kConversionPending, ErrorId::kSecurityRetired, ErrorId::kInvalidConversionTarget,
+        ErrorId::kInvalidRatio}) {
     errors.push_back(x);
   }
   ContractAbi abi(name, std::move(methods), std::move(events), std::move(errors));

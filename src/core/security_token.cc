@@ -748,7 +748,7 @@ STOA_DEFINE_FIELDS(SecurityToken)
 namespace {
 constexpr uint8_t kRebuildFlag = 0x80;       // in the encoded eligibility byte: a rebuild follows
 constexpr uint8_t kBalanceModelFlag = 0x40;  // ... then the balance model (balance-model.md)
-constexpr uint8_t kCorporateFlag = 0x20;  // ... then documents and corporate actions (rules V5)
+constexpr uint8_t kCorporateFlag = 0x20;     // ... then documents and corporate actions (rules V5)
 }  // namespace
 
 // A pending investor rebuild sets the eligibility byte's high bit and follows it with its phase

@@ -620,12 +620,11 @@ class Sim {
       kViews,
       kRewire,
       kFactory,
-      kCorporate,
       kCount
     };
     static const std::vector<uint32_t> kWeights = {220, 70, 50, 40, 100, 30, 80, 60, 5, 10, 30,
-                                                   20,  15, 25, 35, 40,  40, 30, 20, 5, 5,  25};
-    static_assert(kCount == 22);
+                                                   20,  15, 25, 35, 40,  40, 30, 20, 5, 5};
+    static_assert(kCount == 21);
     switch (static_cast<Action>(rng_.weighted(kWeights))) {
       case kTransfer:  // one in five: partitions, holds, checkpoints (docs/balance-model.md)
         return rng_.chance(1, 5) ? act_balance_model(s) : act_transfer(s);
@@ -637,8 +636,8 @@ class Sim {
         return act_batch(s);
       case kMint:
         return act_mint(s);
-      case kBurn:
-        return act_burn(s);
+      case kBurn:  // one in two: the controller's and corporate actions' moves
+        return rng_.coin() ? act_corporate(s) : act_burn(s);
       case kOnboard:
         return act_onboard(s);
       case kRegistryWrite:
@@ -669,8 +668,6 @@ class Sim {
         return act_rewire(s);
       case kFactory:
         return act_factory();
-      case kCorporate:
-        return act_corporate(s);
       case kCount:
         break;
     }
@@ -1048,27 +1045,34 @@ class Sim {
         }
         return;
       }
-      default: {  // a distribution in kind to one receiver
-        const Address to = rng_.chance(1, 30) ? Address{} : receiver(s);
-        const U256 more = rng_.chance(1, 20) ? huge() : U256(rng_.range(0, 100000));
-        if (allowed) {
-          if (to.is_zero()) {
-            ex.exact = make_revert(ErrorId::kERC20InvalidReceiver, {to}).data;
-          } else if (!s.model.supply.checked_add(more)) {
-            ex.exact = make_revert(ErrorId::kAmountOverflow, {s.model.supply, more}).data;
-          } else {
-            ex.exact = Bytes{};
-          }
-        }
-        Outcome o = exec(sender, s.set.token, "distributeInKind(address[],uint256[],string,bytes32)",
-                         {abi::ValueList{to}, abi::ValueList{more}, reason, abi::Value::bytes32(doc)},
-                         ex);
-        if (o.success && !failure_) {
-          s.model.mint(to, more);
-          check_transfer_logs(o, {facts(Address{}, to, more)}, s.set.token);
-        }
-        return;
+      default:
+        return act_distribute(s, sender, allowed);
+    }
+  }
+
+  // A distribution in kind to one receiver.
+  void act_distribute(Security& s, const Address& sender, bool allowed) {
+    Expect ex;
+    ex.role = &roles::corporate_action();
+    const Bytes32 doc = keccak256(std::string_view("sim corporate action"));
+    const Address to = rng_.chance(1, 30) ? Address{} : receiver(s);
+    const U256 more = rng_.chance(1, 20) ? huge() : U256(rng_.range(0, 100000));
+    if (allowed) {
+      if (to.is_zero()) {
+        ex.exact = make_revert(ErrorId::kERC20InvalidReceiver, {to}).data;
+      } else if (!s.model.supply.checked_add(more)) {
+        ex.exact = make_revert(ErrorId::kAmountOverflow, {s.model.supply, more}).data;
+      } else {
+        ex.exact = Bytes{};
       }
+    }
+    Outcome o = exec(
+        sender, s.set.token, "distributeInKind(address[],uint256[],string,bytes32)",
+        {abi::ValueList{to}, abi::ValueList{more}, std::string("sim"), abi::Value::bytes32(doc)},
+        ex);
+    if (o.success && !failure_) {
+      s.model.mint(to, more);
+      check_transfer_logs(o, {facts(Address{}, to, more)}, s.set.token);
     }
   }
 

@@ -47,14 +47,14 @@ TEST_F(CorporateTest, MethodsExistOnlyFromRulesVersionFive) {
   block_.rules = Rules::kV4;
   expect_message(call(addr("legal"), s.token, "setDocument(bytes32,string,bytes32)", doc_args),
                  "unknown function selector");
-  expect_message(call(addr("agent"), s.token, "controllerRedeem(address,uint256,bytes,bytes)",
-                      redeem_args),
-                 "unknown function selector");
+  expect_message(
+      call(addr("agent"), s.token, "controllerRedeem(address,uint256,bytes,bytes)", redeem_args),
+      "unknown function selector");
   expect_message(call(addr("agent"), s.token, "isControllable()"), "unknown function selector");
   block_.rules = Rules::kV5;
   expect_ok(call(addr("legal"), s.token, "setDocument(bytes32,string,bytes32)", doc_args));
-  expect_ok(call(addr("agent"), s.token, "controllerRedeem(address,uint256,bytes,bytes)",
-                 redeem_args));
+  expect_ok(
+      call(addr("agent"), s.token, "controllerRedeem(address,uint256,bytes,bytes)", redeem_args));
   const auto* t = state_.contract_as<SecurityToken>(s.token);
   EXPECT_EQ(std::get<0>(t->get_document(document_name("BYLAWS"))), "ipfs://bylaws");
 }
@@ -136,17 +136,17 @@ TEST_F(CorporateTest, DocumentLimits) {
   const std::string sig = "setDocument(bytes32,string,bytes32)";
   for (size_t i = 0; i < kMaxDocumentNames; ++i) {
     expect_ok(call(addr("legal"), s.token, sig,
-                   {abi::Value::bytes32(document_name("DOC" + std::to_string(i))),
-                    std::string("u"), abi::Value::bytes32(doc_)}));
+                   {abi::Value::bytes32(document_name("DOC" + std::to_string(i))), std::string("u"),
+                    abi::Value::bytes32(doc_)}));
   }
   expect_revert(call(addr("legal"), s.token, sig,
                      {abi::Value::bytes32(document_name("ONE_MORE")), std::string("u"),
                       abi::Value::bytes32(doc_)}),
                 ErrorId::kLimitExceeded, {std::string("document names"), U256(kMaxDocumentNames)});
   // An existing name takes new versions.
-  expect_ok(call(addr("legal"), s.token, sig,
-                 {abi::Value::bytes32(document_name("DOC0")), std::string("v2"),
-                  abi::Value::bytes32(doc_)}));
+  expect_ok(call(
+      addr("legal"), s.token, sig,
+      {abi::Value::bytes32(document_name("DOC0")), std::string("v2"), abi::Value::bytes32(doc_)}));
   expect_revert(call(addr("legal"), s.token, sig,
                      {abi::Value::bytes32(document_name("DOC0")),
                       std::string(kMaxDocumentUriBytes + 1, 'u'), abi::Value::bytes32(doc_)}),

@@ -14,7 +14,7 @@
 
 namespace stoa::core {
 
-inline constexpr size_t kMaxDocumentNames = 64;       // names ever set on one security
+inline constexpr size_t kMaxDocumentNames = 64;         // names ever set on one security
 inline constexpr uint64_t kMaxDocumentVersions = 1000;  // versions (updates, removals) of a name
 inline constexpr size_t kMaxDocumentUriBytes = 2048;
 inline constexpr size_t kMaxReasonBytes = 256;  // a corporate action's reason (as forcedTransfer)
@@ -81,7 +81,7 @@ struct Conversion {
   Address target;
   U256 numerator;
   U256 denominator;
-  U256 fractions;    // sum of (balance × numerator mod denominator) over converted holders
+  U256 fractions;        // sum of (balance × numerator mod denominator) over converted holders
   uint64_t holders = 0;  // holders converted so far
   Bytes32 document;
   bool operator==(const Conversion&) const = default;

@@ -46,7 +46,7 @@ inline constexpr uint64_t kRegD506bMaxNonAccredited = 35;
 // The documents an offering under the preset needs on file (ERC-1643 names, docs/documents.md):
 // ASCII names right-padded to bytes32 (Solidity's bytes32("OFFERING_MEMORANDUM")).
 std::span<const std::string_view> required_documents(uint8_t preset);
-Bytes32 document_name(std::string_view ascii);  // at most 32 characters
+Bytes32 document_name(std::string_view ascii);    // at most 32 characters
 std::string document_label(const Bytes32& name);  // the ASCII text up to the first zero byte
 
 std::span<const PresetRules> all_presets();

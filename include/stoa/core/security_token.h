@@ -217,7 +217,7 @@ class SecurityToken final : public Contract {
 
   // --- Documents (ERC-1643; src/core/security_documents.cc; docs/documents.md).
   Status set_document(CallContext& ctx, const Bytes32& name, const std::string& uri,
-                      const Bytes32& hash);                        // DOCUMENT_ADMIN_ROLE
+                      const Bytes32& hash);                       // DOCUMENT_ADMIN_ROLE
   Status remove_document(CallContext& ctx, const Bytes32& name);  // DOCUMENT_ADMIN_ROLE
   // The latest live version's (uri, hash, timestamp); empty values if none or removed.
   std::tuple<std::string, Bytes32, U256> get_document(const Bytes32& name) const;
