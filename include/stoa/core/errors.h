@@ -97,8 +97,8 @@ enum class ErrorId : uint16_t {
   kZeroAmount = 84,            // ()
   kSnapshotIdInvalid = 85,     // (uint256 id, uint256 current)
   kInvalidPartitionRule = 86,  // (bytes32 partition)
-  // Documents, corporate actions and the multisig admin (issue 16; docs/documents.md,
-  // docs/corporate-actions.md, docs/multisig.md).
+  // Documents and corporate actions (issue 16; docs/documents.md, docs/corporate-actions.md);
+  // 147-154 for the multisig admin (issue 16 item 5: defined, not yet used by a contract).
   kDocumentNameRequired = 140,      // ()
   kDocumentNotFound = 141,          // (bytes32 name)
   kDocumentUriRequired = 142,       // ()
