@@ -15,3 +15,12 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/bench/crypto_bench.cc)
            COMMAND crypto_bench --benchmark_min_time=0.01)
   set_tests_properties(bench.crypto_smoke PROPERTIES LABELS "slow;bench" TIMEOUT 120)
 endif()
+# A conversion (merger) of one security into another over 3,000 holders (three metered steps;
+# bench/conversion_bench.cc checks A retired with no holder and B's supply and balances).
+if(EXISTS ${CMAKE_SOURCE_DIR}/bench/conversion_bench.cc)
+  add_test(NAME bench.conversion_smoke COMMAND conversion_bench)
+  set_tests_properties(bench.conversion_smoke PROPERTIES
+    ENVIRONMENT "STOA_BENCH_CONVERSION_HOLDERS=3000"
+    LABELS "slow;bench"
+    TIMEOUT 120)
+endif()

@@ -21,7 +21,9 @@ struct Table {
         {"COMPLIANCE_ROLE", "Compliance service: KYC whitelist, sanctions, lockups, jurisdictions"},
         {"BRIDGE_ROLE", "MPC multisig: cross-chain operations"},
         {"DIVIDEND_ADMIN_ROLE", "Issuer: create and reclaim dividend rounds"},
-        {"CORPORATE_ACTION_ROLE", "Issuer and legal: forced transfers, seizure, recovery"},
+        {"CORPORATE_ACTION_ROLE",
+         "Issuer and legal: forced transfers, seizure, recovery, ERC-1644 controller, "
+         "redemptions, distributions in kind, conversions"},
         {"DOCUMENT_ADMIN_ROLE", "Issuer and legal: offering documents"},
         {"RESTRICTION_ADMIN_ROLE", "Issuer: holder and amount caps of TransferRestriction"},
         {"DEPLOYER_ROLE", "Operator: create securities through the factory"},

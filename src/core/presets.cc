@@ -1,6 +1,7 @@
 #include "stoa/core/presets.h"
 
 #include <array>
+#include <string>
 
 namespace stoa::core {
 namespace {
@@ -87,6 +88,60 @@ std::span<const Jurisdiction> sanctioned_jurisdictions() {
       jurisdiction('S', 'Y'), jurisdiction('X', 'C'), jurisdiction('X', 'D'),
       jurisdiction('X', 'L')};
   return kSanctioned;
+}
+
+namespace {
+constexpr std::string_view kMemorandum = "OFFERING_MEMORANDUM";
+constexpr std::string_view kSubscription = "SUBSCRIPTION_AGREEMENT";
+constexpr std::string_view kBylaws = "BYLAWS";
+constexpr std::string_view kLegend = "TRANSFER_RESTRICTION_LEGEND";
+constexpr std::string_view kFinancials = "FINANCIAL_REPORTS";
+}  // namespace
+
+// Reg D: a private placement memorandum, subscription agreements, the issuer's bylaws, the
+// restricted-securities legend (Rule 144 holding period) and financial statements (506(b)
+// owes them to non-accredited purchasers, Rule 502(b); 506(c) issuers provide them in practice).
+// Reg S: the offering memorandum, subscriptions, bylaws and the Category 1 legend. Reg A+: the
+// offering circular (Form 1-A), subscriptions, bylaws and audited financials; freely tradable, no
+// legend. Reg CF: Form C, subscriptions, bylaws, the one-year resale legend and the financial
+// statements of Rule 201(t). Global: the memorandum, subscriptions and bylaws.
+std::span<const std::string_view> required_documents(uint8_t preset) {
+  static constexpr std::array<std::string_view, 5> kRegD = {kMemorandum, kSubscription, kBylaws,
+                                                            kLegend, kFinancials};
+  static constexpr std::array<std::string_view, 4> kRegS = {kMemorandum, kSubscription, kBylaws,
+                                                            kLegend};
+  static constexpr std::array<std::string_view, 4> kRegA = {kMemorandum, kSubscription, kBylaws,
+                                                            kFinancials};
+  static constexpr std::array<std::string_view, 3> kGlobal = {kMemorandum, kSubscription, kBylaws};
+  switch (static_cast<Preset>(preset)) {
+    case Preset::kRegD506b:
+    case Preset::kRegD506c:
+    case Preset::kRegCF:
+      return kRegD;
+    case Preset::kRegS:
+      return kRegS;
+    case Preset::kRegAPlus:
+      return kRegA;
+    case Preset::kGlobal:
+      return kGlobal;
+  }
+  return {};
+}
+
+Bytes32 document_name(std::string_view ascii) {
+  Bytes32 b;
+  for (size_t i = 0; i < ascii.size() && i < b.b.size(); ++i)
+    b.b[i] = static_cast<uint8_t>(ascii[i]);
+  return b;
+}
+
+std::string document_label(const Bytes32& name) {
+  std::string s;
+  for (uint8_t c : name.b) {
+    if (c == 0) break;
+    s.push_back(static_cast<char>(c));
+  }
+  return s;
 }
 
 std::span<const PresetRules> all_presets() {

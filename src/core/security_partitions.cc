@@ -678,8 +678,25 @@ ContractAbi with_balance_model_abi(std::string_view name, std::vector<MethodSpec
         ErrorId::kSnapshotIdInvalid, ErrorId::kInvalidPartitionRule, ErrorId::kLimitExceeded}) {
     errors.push_back(x);
   }
+  // Documents, the controller and corporate actions (issue 16): rules::corporate_actions.
+  const size_t first_v5 = methods.size();
+  for (auto* list : {&document_methods, &corporate_methods}) {
+    for (auto& x : (*list)())
+      methods.push_back(std::move(x));
+  }
+  for (auto* list : {&document_events, &corporate_events}) {
+    for (auto& x : (*list)())
+      events.push_back(std::move(x));
+  }
+  for (ErrorId x :
+       {ErrorId::kDocumentNameRequired, ErrorId::kDocumentNotFound, ErrorId::kDocumentUriRequired,
+        ErrorId::kConversionPending, ErrorId::kSecurityRetired, ErrorId::kInvalidConversionTarget,
+        ErrorId::kInvalidRatio}) {
+    errors.push_back(x);
+  }
   ContractAbi abi(name, std::move(methods), std::move(events), std::move(errors));
   abi.introduce(first_new, Rules::kV4);  // rules::balance_model
+  abi.introduce(first_v5, Rules::kV5);   // rules::corporate_actions
   return abi;
 }
 

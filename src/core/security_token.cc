@@ -473,6 +473,17 @@ Status SecurityToken::forced_transfer(CallContext& ctx, const Address& from, con
   if (reason.empty() || reason.size() > 256 || doc.is_zero()) {
     return make_revert(ErrorId::kReasonRequired);
   }
+  STOA_TRY(forced_move(ctx, from, to, amount, /*receiver_verified=*/true));
+  emit(ctx, "ForcedTransfer", {from, to, amount, reason, abi::Value::bytes32(doc)});
+  return Status::Ok();
+}
+
+// The native move of forcedTransfer, controllerTransfer and seize: no holder approval, and
+// pause, freezes, the registry and the modules do not apply; only the shortfall of the free
+// balance is unfrozen. With `receiver_verified`, a security taking eligibility from identities
+// delivers only to a verified investor (ERC-3643).
+Status SecurityToken::forced_move(CallContext& ctx, const Address& from, const Address& to,
+                                  const U256& amount, bool receiver_verified) {
   if (from.is_zero()) return make_revert(ErrorId::kERC20InvalidSender, {from});
   if (to.is_zero()) return make_revert(ErrorId::kERC20InvalidReceiver, {to});
   Movement m = movement(MovementKind::kForced, from, to, amount, ctx.block.timestamp);
@@ -483,13 +494,12 @@ Status SecurityToken::forced_transfer(CallContext& ctx, const Address& from, con
   // The receiver must still be an investor the security knows when it takes eligibility from
   // identities (ERC-3643); pause, freezes, the registry and the modules do not apply.
   const IdentityRegistry* ir = identity_registry_.get();
-  if (ir != nullptr && eligibility() != Eligibility::kWhitelist &&
+  if (receiver_verified && ir != nullptr && eligibility() != Eligibility::kWhitelist &&
       !ir->is_verified(to, ctx.block.timestamp)) {
     return make_revert(ErrorId::kTransferRestricted, {U256(code::kReceiverNotVerified)});
   }
   unfreeze_shortfall(ctx, from, m.from_balance, amount);
   apply(ctx, m);
-  emit(ctx, "ForcedTransfer", {from, to, amount, reason, abi::Value::bytes32(doc)});
   return Status::Ok();
 }
 
@@ -580,6 +590,8 @@ Status SecurityToken::set_identity_registry(CallContext& ctx, const Address& a) 
 
 Status SecurityToken::require_investors_ready() const {
   if (investor_rebuild_pending()) return make_revert(ErrorId::kInvestorRebuildPending);
+  if (conversion_pending()) return make_revert(ErrorId::kConversionPending);  // rules V5 only
+  if (retired_.get()) return make_revert(ErrorId::kSecurityRetired);
   return Status::Ok();
 }
 
@@ -736,13 +748,15 @@ STOA_DEFINE_FIELDS(SecurityToken)
 namespace {
 constexpr uint8_t kRebuildFlag = 0x80;       // in the encoded eligibility byte: a rebuild follows
 constexpr uint8_t kBalanceModelFlag = 0x40;  // ... then the balance model (balance-model.md)
+constexpr uint8_t kCorporateFlag = 0x20;     // ... then documents and corporate actions (rules V5)
 }  // namespace
 
 // A pending investor rebuild sets the eligibility byte's high bit and follows it with its phase
 // and cursor: without one the encoding is what it was before metering (old journals' roots).
 void SecurityToken::encode_eligibility(StateEncoder& enc) const {
   const bool model = !balance_model_empty();
-  const uint8_t flags = model ? kBalanceModelFlag : 0;
+  const bool corporate = !corporate_empty();
+  const uint8_t flags = (model ? kBalanceModelFlag : 0) | (corporate ? kCorporateFlag : 0);
   if (investor_rebuild_pending()) {
     enc.u8(eligibility_.get() | kRebuildFlag | flags);
     enc.u8(rebuild_phase_.get());
@@ -751,12 +765,14 @@ void SecurityToken::encode_eligibility(StateEncoder& enc) const {
     enc.u8(eligibility_.get() | flags);
   }
   if (model) encode_balance_model(enc);
+  if (corporate) encode_corporate(enc);
 }
 
 void SecurityToken::decode_eligibility(StateDecoder& dec) {
   uint8_t eligibility = dec.u8();
   const bool model = (eligibility & kBalanceModelFlag) != 0;
-  eligibility &= ~kBalanceModelFlag;
+  const bool corporate = (eligibility & kCorporateFlag) != 0;
+  eligibility &= ~(kBalanceModelFlag | kCorporateFlag);
   if ((eligibility & kRebuildFlag) != 0) {
     eligibility &= ~kRebuildFlag;
     const uint8_t phase = dec.u8();
@@ -766,6 +782,7 @@ void SecurityToken::decode_eligibility(StateDecoder& dec) {
   }
   eligibility_.set(eligibility);
   if (model && dec.ok()) decode_balance_model(dec);
+  if (corporate && dec.ok()) decode_corporate(dec);
 }
 
 void SecurityToken::describe_eligibility(std::vector<FieldInfo>& out) const {
@@ -773,6 +790,7 @@ void SecurityToken::describe_eligibility(std::vector<FieldInfo>& out) const {
   out.push_back(FieldInfo{"rebuild_phase", &rebuild_phase_, false});
   out.push_back(FieldInfo{"rebuild_cursor", &rebuild_cursor_, false});
   describe_balance_model(out);
+  describe_corporate(out);
 }
 
 namespace {

@@ -636,8 +636,8 @@ class Sim {
         return act_batch(s);
       case kMint:
         return act_mint(s);
-      case kBurn:
-        return act_burn(s);
+      case kBurn:  // one in two: the controller's and corporate actions' moves
+        return rng_.coin() ? act_corporate(s) : act_burn(s);
       case kOnboard:
         return act_onboard(s);
       case kRegistryWrite:
@@ -986,6 +986,93 @@ class Sim {
     if (o.success && !failure_) {
       s.model.burn(from, amount);
       check_transfer_logs(o, {facts(from, Address{}, amount)}, s.set.token);
+    }
+  }
+
+  // ------------------------------------------------------------------ corporate actions
+  // The controller and corporate actions (docs/corporate-actions.md): controllerRedeem,
+  // seizure and distributions in kind by CORPORATE_ACTION_ROLE, with no approval of the holder
+  // and no transfer rule; predicted exactly and kept in the model, so the supply and every
+  // balance are conserved across them (checked after every call).
+  void act_corporate(Security& s) {
+    if (!s.model.has_role(roles::corporate_action(), s.issuer) && rng_.chance(3, 4)) {
+      Outcome g = exec(s.issuer, s.set.token, "grantRole(bytes32,address)",
+                       {abi::Value::bytes32(roles::corporate_action()), s.issuer}, {});
+      if (g.success) s.model.roles.insert({roles::corporate_action(), s.issuer});
+    }
+    const Address sender = role_sender(s, roles::corporate_action());
+    const bool allowed = s.model.has_role(roles::corporate_action(), sender);
+    const Bytes32 doc = keccak256(std::string_view("sim corporate action"));
+    const std::string reason = "sim";
+    const Address from = rng_.chance(1, 30) ? Address{} : holder_or_any(s);
+    const U256 bal = s.model.balance(from);
+    const U256 amount = rng_.chance(3, 4) && bal.fits_u64() && !bal.is_zero()
+                            ? U256(rng_.range(1, bal.low64()))
+                            : (rng_.coin() ? bal : bal.checked_add(U256(1)).value_or(bal));
+    Expect ex;
+    ex.role = &roles::corporate_action();
+    auto debit_check = [&](const Address& to, bool need_to) {
+      if (from.is_zero()) return make_revert(ErrorId::kERC20InvalidSender, {from}).data;
+      if (need_to && to.is_zero()) return make_revert(ErrorId::kERC20InvalidReceiver, {to}).data;
+      if (bal < amount) {
+        return make_revert(ErrorId::kERC20InsufficientBalance, {from, bal, amount}).data;
+      }
+      if (const U256 held = model_held(s, from); amount > *bal.checked_sub(held)) {
+        return make_revert(ErrorId::kHoldsOutstanding, {from, held}).data;
+      }
+      return Bytes{};
+    };
+    switch (rng_.below(3)) {
+      case 0: {  // ERC-1644 controllerRedeem: a burn
+        if (allowed) ex.exact = debit_check(Address{}, false);
+        Bytes data(doc.b.begin(), doc.b.end());
+        Outcome o = exec(sender, s.set.token, "controllerRedeem(address,uint256,bytes,bytes)",
+                         {from, amount, data, Bytes{'s', 'i', 'm'}}, ex);
+        if (o.success && !failure_) {
+          s.model.burn(from, amount);
+          check_transfer_logs(o, {facts(from, Address{}, amount)}, s.set.token);
+        }
+        return;
+      }
+      case 1: {  // seizure to a custodian
+        const Address custodian = rng_.chance(1, 30) ? Address{} : receiver(s);
+        if (allowed) ex.exact = debit_check(custodian, true);
+        Outcome o = exec(sender, s.set.token, "seize(address,address,uint256,string,bytes32)",
+                         {from, custodian, amount, reason, abi::Value::bytes32(doc)}, ex);
+        if (o.success && !failure_) {
+          s.model.move(from, custodian, amount);
+          check_transfer_logs(o, {facts(from, custodian, amount)}, s.set.token);
+        }
+        return;
+      }
+      default:
+        return act_distribute(s, sender, allowed);
+    }
+  }
+
+  // A distribution in kind to one receiver.
+  void act_distribute(Security& s, const Address& sender, bool allowed) {
+    Expect ex;
+    ex.role = &roles::corporate_action();
+    const Bytes32 doc = keccak256(std::string_view("sim corporate action"));
+    const Address to = rng_.chance(1, 30) ? Address{} : receiver(s);
+    const U256 more = rng_.chance(1, 20) ? huge() : U256(rng_.range(0, 100000));
+    if (allowed) {
+      if (to.is_zero()) {
+        ex.exact = make_revert(ErrorId::kERC20InvalidReceiver, {to}).data;
+      } else if (!s.model.supply.checked_add(more)) {
+        ex.exact = make_revert(ErrorId::kAmountOverflow, {s.model.supply, more}).data;
+      } else {
+        ex.exact = Bytes{};
+      }
+    }
+    Outcome o = exec(
+        sender, s.set.token, "distributeInKind(address[],uint256[],string,bytes32)",
+        {abi::ValueList{to}, abi::ValueList{more}, std::string("sim"), abi::Value::bytes32(doc)},
+        ex);
+    if (o.success && !failure_) {
+      s.model.mint(to, more);
+      check_transfer_logs(o, {facts(Address{}, to, more)}, s.set.token);
     }
   }
 

@@ -43,6 +43,12 @@ std::span<const Jurisdiction> sanctioned_jurisdictions();
 // Rule 506(b)(2)(i): at most 35 non-accredited purchasers (ComplianceRegistry, code 7).
 inline constexpr uint64_t kRegD506bMaxNonAccredited = 35;
 
+// The documents an offering under the preset needs on file (ERC-1643 names, docs/documents.md):
+// ASCII names right-padded to bytes32 (Solidity's bytes32("OFFERING_MEMORANDUM")).
+std::span<const std::string_view> required_documents(uint8_t preset);
+Bytes32 document_name(std::string_view ascii);    // at most 32 characters
+std::string document_label(const Bytes32& name);  // the ASCII text up to the first zero byte
+
 std::span<const PresetRules> all_presets();
 const PresetRules* find_preset(uint8_t id);
 const PresetRules* find_preset_by_key(std::string_view key);

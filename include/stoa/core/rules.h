@@ -78,6 +78,14 @@ inline bool balance_model(Rules r) {
   return r >= Rules::kV4;
 }
 
+// V5. The lifecycle of a security, part one (issue 16, items 3-4; docs/documents.md,
+// docs/corporate-actions.md): SecurityToken's ERC-1643 document methods, ERC-1644 controller
+// methods and corporate actions (seizure, redemption, distribution in kind, conversion) answer
+// from this version on. Under V1-V4 their selectors are unknown.
+inline bool corporate_actions(Rules r) {
+  return r >= Rules::kV5;
+}
+
 }  // namespace rules
 
 // When each rules version activates: entries ascending in both version and first block, the

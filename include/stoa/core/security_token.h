@@ -7,11 +7,13 @@
 
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "stoa/core/access_control.h"
 #include "stoa/core/balance_model.h"
 #include "stoa/core/compliance_registry.h"
+#include "stoa/core/corporate_actions.h"
 #include "stoa/core/transfer_restriction.h"
 
 namespace stoa::core {
@@ -213,6 +215,48 @@ class SecurityToken final : public Contract {
   Result<U256> balance_of_by_partition_at(const Bytes32& partition, const Address& holder,
                                           const U256& id) const;
 
+  // --- Documents (ERC-1643; src/core/security_documents.cc; docs/documents.md).
+  Status set_document(CallContext& ctx, const Bytes32& name, const std::string& uri,
+                      const Bytes32& hash);                       // DOCUMENT_ADMIN_ROLE
+  Status remove_document(CallContext& ctx, const Bytes32& name);  // DOCUMENT_ADMIN_ROLE
+  // The latest live version's (uri, hash, timestamp); empty values if none or removed.
+  std::tuple<std::string, Bytes32, U256> get_document(const Bytes32& name) const;
+  std::vector<Bytes32> all_documents() const;  // live names, ascending
+  uint64_t document_version_count(const Bytes32& name) const {
+    return documents_.get(name).versions;
+  }
+  Result<DocumentVersion> document_version(const Bytes32& name, uint64_t index) const;
+  // The documents the security's offering preset needs (presets.h) that are not live.
+  std::vector<Bytes32> missing_documents() const;
+
+  // --- The controller (ERC-1644) and corporate actions (src/core/security_corporate.cc;
+  // docs/corporate-actions.md). All CORPORATE_ACTION_ROLE; every one takes a reason and a
+  // document hash.
+  Status controller_transfer(CallContext& ctx, const Address& from, const Address& to,
+                             const U256& value, const Bytes& data, const Bytes& operator_data);
+  Status controller_redeem(CallContext& ctx, const Address& holder, const U256& value,
+                           const Bytes& data, const Bytes& operator_data);
+  Status seize(CallContext& ctx, const Address& from, const Address& custodian, const U256& amount,
+               const std::string& reason, const Bytes32& doc);
+  Status redeem_holders(CallContext& ctx, const std::vector<Address>& holders,
+                        const std::vector<U256>& amounts, const std::string& reason,
+                        const Bytes32& doc);
+  Status distribute_in_kind(CallContext& ctx, const std::vector<Address>& holders,
+                            const std::vector<U256>& amounts, const std::string& reason,
+                            const Bytes32& doc);
+  // Converts every holder into `target` (another security) at numerator/denominator; runs the
+  // first kConversionStep holders and returns whether it finished (else continueConversion).
+  Result<bool> start_conversion(CallContext& ctx, const Address& target, const U256& numerator,
+                                const U256& denominator, const std::string& reason,
+                                const Bytes32& doc);
+  Result<bool> continue_conversion(CallContext& ctx);
+  static constexpr size_t kConversionStep = 1000;
+  bool conversion_pending() const { return !conversion_.get().target.is_zero(); }
+  const Conversion& conversion() const { return conversion_.get(); }
+  bool retired() const { return retired_.get(); }
+  // A conversion's issuance of this security (no rules: an agent's move; events from this token).
+  void mint_by_action(CallContext& ctx, const Address& to, const U256& amount);
+
   // Set-up by the factory.
   void init_parts(ComplianceRegistry* registry, TransferRestriction* restriction) {
     registry_.set(registry);
@@ -261,6 +305,14 @@ class SecurityToken final : public Contract {
                                     const Address& to, const Bytes32& partition,
                                     const Bytes32& destination, const U256& value,
                                     const Bytes& data, const Bytes& operator_data);
+  Status forced_move(CallContext& ctx, const Address& from, const Address& to, const U256& amount,
+                     bool receiver_verified);
+  Status action_burn(CallContext& ctx, const Address& holder, const U256& amount);
+  bool conversion_step(CallContext& ctx);  // true when finished
+  bool corporate_empty() const;
+  void encode_corporate(StateEncoder& enc) const;
+  void decode_corporate(StateDecoder& dec);
+  void describe_corporate(std::vector<FieldInfo>& out) const;
   Status require_unheld(const Address& holder, const U256& balance, const U256& amount) const;
   void change_held(const Hold& h, bool add);
   void checkpoint_movement(const Movement& m);
@@ -326,6 +378,14 @@ class SecurityToken final : public Contract {
   JOrderedMap<HolderCheckpoint, Recorded> balance_checkpoints_{undo_log(), Slot{32}};
   JOrderedMap<PartitionCheckpoint, Recorded> partition_checkpoints_{undo_log(), Slot{33}};
   JOrderedMap<uint64_t, Recorded> supply_checkpoints_{undo_log(), Slot{34}};
+  // Documents and corporate actions (docs/documents.md, docs/corporate-actions.md): encoded
+  // after the balance model when any holds anything (the eligibility byte's 0x20 bit). Per name
+  // its version count and liveness, every version; a conversion in progress (or the last one);
+  // whether the security was retired by a conversion.
+  JMap<Bytes32, DocumentHead, Bytes32Hash> documents_{undo_log(), Slot{70}};
+  JMap<DocumentKey, DocumentVersion, DocumentKeyHash> document_versions_{undo_log(), Slot{71}};
+  JValue<Conversion> conversion_{undo_log(), Slot{72}};
+  JValue<bool> retired_{undo_log(), Slot{73}};
 };
 
 // SecurityToken's ABI: its own table with the balance model's methods, events and errors appended.
@@ -336,5 +396,9 @@ std::vector<MethodSpec> hold_views();          // security_holds.cc
 std::vector<EventSpec> hold_events();          // security_holds.cc
 std::vector<MethodSpec> checkpoint_methods();  // security_checkpoints.cc
 std::vector<EventSpec> checkpoint_events();    // security_checkpoints.cc
+std::vector<MethodSpec> document_methods();    // security_documents.cc (rules V5)
+std::vector<EventSpec> document_events();      // security_documents.cc
+std::vector<MethodSpec> corporate_methods();   // security_corporate.cc (rules V5)
+std::vector<EventSpec> corporate_events();     // security_corporate.cc
 
 }  // namespace stoa::core
