@@ -97,23 +97,15 @@ enum class ErrorId : uint16_t {
   kZeroAmount = 84,            // ()
   kSnapshotIdInvalid = 85,     // (uint256 id, uint256 current)
   kInvalidPartitionRule = 86,  // (bytes32 partition)
-  // Documents and corporate actions (issue 16; docs/documents.md, docs/corporate-actions.md);
-  // 147-154 for the multisig admin (issue 16 item 5: defined, not yet used by a contract).
-  kDocumentNameRequired = 140,      // ()
-  kDocumentNotFound = 141,          // (bytes32 name)
-  kDocumentUriRequired = 142,       // ()
-  kConversionPending = 143,         // ()
-  kSecurityRetired = 144,           // ()
-  kInvalidConversionTarget = 145,   // (address target)
-  kInvalidRatio = 146,              // (uint256 numerator, uint256 denominator)
-  kNotMultisigOwner = 147,          // (address account)
-  kProposalUnknown = 148,           // (uint256 id)
-  kProposalAlreadyConfirmed = 149,  // (uint256 id, address owner)
-  kProposalNotConfirmed = 150,      // (uint256 id, address owner)
-  kNotEnoughConfirmations = 151,    // (uint256 id, uint256 confirmations, uint256 threshold)
-  kProposalExecuted = 152,          // (uint256 id)
-  kInvalidMultisigConfig = 153,     // (uint256 owners, uint256 threshold)
-  kOnlyMultisigItself = 154,        // (address caller)
+  // Documents and corporate actions (issue 16; docs/documents.md, docs/corporate-actions.md).
+  // 147-159 are kept free for the multisig admin (issue 16 item 5, not built yet).
+  kDocumentNameRequired = 140,     // ()
+  kDocumentNotFound = 141,         // (bytes32 name)
+  kDocumentUriRequired = 142,      // ()
+  kConversionPending = 143,        // ()
+  kSecurityRetired = 144,          // ()
+  kInvalidConversionTarget = 145,  // (address target)
+  kInvalidRatio = 146,             // (uint256 numerator, uint256 denominator)
 };
 
 struct ErrorSpec {
