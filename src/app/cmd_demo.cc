@@ -59,7 +59,8 @@ void print_security(const scenario::SecurityReport& s) {
               pad_left("100.00%", 10).c_str());
 
   if (!s.dividends.empty()) {
-    std::printf("\n  Dividends — paid from the balances of record, each round from its own escrow\n");
+    std::printf(
+        "\n  Dividends — paid from the balances of record, each round from its own escrow\n");
     for (const auto& d : s.dividends)
       std::printf("  • %s\n", scenario::format_dividend_round(d).c_str());
   }

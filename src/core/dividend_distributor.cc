@@ -53,8 +53,7 @@ void state_get(StateDecoder& d, DividendRound& r) {
   r.reference = d.b32();
 }
 
-DividendDistributor::DividendDistributor(State& state, const Address& self,
-                                         const Address& security,
+DividendDistributor::DividendDistributor(State& state, const Address& self, const Address& security,
                                          const Address& withholding_account)
     : SecurityPart(state, self, security) {
   withholding_account_.set(withholding_account);
@@ -131,7 +130,8 @@ Result<bool> DividendDistributor::pay(CallContext& ctx, uint64_t id, const Addre
   // holds exactly what it has not paid.
   STOA_ASSERT(*r.paid.checked_add(r.withheld) <= r.amount);
   if (!s.net.is_zero()) STOA_TRY(pt->move(ctx, r.escrow, holder, s.net));
-  if (!s.withheld.is_zero()) STOA_TRY(pt->move(ctx, r.escrow, withholding_account_.get(), s.withheld));
+  if (!s.withheld.is_zero())
+    STOA_TRY(pt->move(ctx, r.escrow, withholding_account_.get(), s.withheld));
   STOA_ASSERT(pt->balance_of(r.escrow) == r.remaining());
   rounds_.set(id, r);
   emit(ctx, "DividendPaid",
@@ -141,7 +141,8 @@ Result<bool> DividendDistributor::pay(CallContext& ctx, uint64_t id, const Addre
   return true;
 }
 
-Result<uint64_t> DividendDistributor::create_dividend(CallContext& ctx, const Address& payment_token,
+Result<uint64_t> DividendDistributor::create_dividend(CallContext& ctx,
+                                                      const Address& payment_token,
                                                       const U256& amount, const U256& checkpoint,
                                                       const U256& claim_deadline,
                                                       const Bytes32& reference) {
@@ -251,13 +252,12 @@ Result<U256> DividendDistributor::reclaim(CallContext& ctx, const U256& id) {
   return left;
 }
 
-Status DividendDistributor::set_excluded(CallContext& ctx, const Address& account,
-                                         bool excluded) {
+Status DividendDistributor::set_excluded(CallContext& ctx, const Address& account, bool excluded) {
   STOA_TRY(require_role(ctx, roles::dividend_admin()));
   if (account.is_zero()) return make_revert(ErrorId::kZeroAddress);
   if (excluded && !excluded_.get(account) && excluded_.size() >= kMaxDividendExclusions) {
-    return make_revert(ErrorId::kLimitExceeded, {std::string("dividend exclusions"),
-                                                 U256(kMaxDividendExclusions)});
+    return make_revert(ErrorId::kLimitExceeded,
+                       {std::string("dividend exclusions"), U256(kMaxDividendExclusions)});
   }
   excluded_.set(account, excluded);
   emit(ctx, "DividendExclusionSet", {account, excluded});
@@ -270,8 +270,8 @@ Status DividendDistributor::set_withholding_rate(CallContext& ctx, Jurisdiction 
   STOA_TRY(check_jurisdiction(j, /*allow_unset=*/true));
   if (bps > U256(kMaxWithholdingBps)) return make_revert(ErrorId::kInvalidWithholdingRate, {bps});
   if (!bps.is_zero() && rates_.get(j) == 0 && rates_.size() >= kMaxWithholdingRates) {
-    return make_revert(ErrorId::kLimitExceeded, {std::string("withholding rates"),
-                                                 U256(kMaxWithholdingRates)});
+    return make_revert(ErrorId::kLimitExceeded,
+                       {std::string("withholding rates"), U256(kMaxWithholdingRates)});
   }
   rates_.set(j, bps.low64());
   emit(ctx, "WithholdingRateSet", {jurisdiction_bytes2(j), bps});
@@ -287,21 +287,20 @@ Status DividendDistributor::set_withholding_account(CallContext& ctx, const Addr
 }
 
 const auto& DividendDistributor::field_list() {
-  static constexpr auto kFields = std::make_tuple(
-      field(&DividendDistributor::security_, "security"),
-      field(&DividendDistributor::withholding_account_, "withholding_account"),
-      field(&DividendDistributor::rates_, "rates"),
-      key_set(&DividendDistributor::excluded_, "excluded"),
-      field(&DividendDistributor::round_count_, "round_count"),
-      field(&DividendDistributor::rounds_, "rounds"),
-      key_set(&DividendDistributor::round_excluded_, "round_excluded"),
-      key_set(&DividendDistributor::claimed_, "claimed"));
+  static constexpr auto kFields =
+      std::make_tuple(field(&DividendDistributor::security_, "security"),
+                      field(&DividendDistributor::withholding_account_, "withholding_account"),
+                      field(&DividendDistributor::rates_, "rates"),
+                      key_set(&DividendDistributor::excluded_, "excluded"),
+                      field(&DividendDistributor::round_count_, "round_count"),
+                      field(&DividendDistributor::rounds_, "rounds"),
+                      key_set(&DividendDistributor::round_excluded_, "round_excluded"),
+                      key_set(&DividendDistributor::claimed_, "claimed"));
   return kFields;
 }
 STOA_DEFINE_FIELDS(DividendDistributor)
 
-std::unique_ptr<Contract> DividendDistributor::decode_state(DecodeContext& ctx,
-                                                            const Address& self,
+std::unique_ptr<Contract> DividendDistributor::decode_state(DecodeContext& ctx, const Address& self,
                                                             StateDecoder& dec) {
   auto d = std::make_unique<DividendDistributor>(ctx.state, self, Address{}, Address{});
   if (!decode_fields(*d, field_list(), ctx, dec)) return nullptr;
@@ -335,28 +334,32 @@ namespace {
 using RoundTuple = std::tuple<Address, Address, Address, U256, U256, U256, U256, U256, U256, U256,
                               U256, U256, U256, bool, Bytes32>;
 RoundTuple round_tuple(const DividendRound& r) {
-  return {r.payment_token,  r.escrow,          r.funder,        r.amount,
-          U256(r.checkpoint), U256(r.claim_deadline), U256(r.created_at), r.eligible_supply,
-          r.excluded,       r.paid,            r.withheld,      r.reclaimed,
-          U256(r.payments), r.closed,          r.reference};
+  return {r.payment_token,    r.escrow,
+          r.funder,           r.amount,
+          U256(r.checkpoint), U256(r.claim_deadline),
+          U256(r.created_at), r.eligible_supply,
+          r.excluded,         r.paid,
+          r.withheld,         r.reclaimed,
+          U256(r.payments),   r.closed,
+          r.reference};
 }
 
 void dividend_admin_methods(AbiRegistry<DividendDistributor>& reg) {
-  reg.call("createDividend",
-           {"paymentToken", "amount", "checkpointId", "claimDeadline", "reference"}, {"roundId"},
-           "DIVIDEND_ADMIN_ROLE: a round paying `amount` of `paymentToken` pro rata to the "
-           "balances at checkpoint `checkpointId` (SecurityToken.snapshot), claimable until "
-           "`claimDeadline` (block time). Pulls `amount` from the caller (approve this contract "
-           "first) into the round's own escrow; the excluded accounts' record-date balances are "
-           "left out of the denominator.",
-           [](DividendDistributor& c, CallContext& ctx, const Address& token, const U256& amount,
-              const U256& checkpoint, const U256& deadline,
-              const Bytes32& reference) -> Result<U256> {
-             Result<uint64_t> id =
-                 c.create_dividend(ctx, token, amount, checkpoint, deadline, reference);
-             if (!id.ok()) return id.take_revert();
-             return U256(id.value());
-           });
+  reg.call(
+      "createDividend", {"paymentToken", "amount", "checkpointId", "claimDeadline", "reference"},
+      {"roundId"},
+      "DIVIDEND_ADMIN_ROLE: a round paying `amount` of `paymentToken` pro rata to the "
+      "balances at checkpoint `checkpointId` (SecurityToken.snapshot), claimable until "
+      "`claimDeadline` (block time). Pulls `amount` from the caller (approve this contract "
+      "first) into the round's own escrow; the excluded accounts' record-date balances are "
+      "left out of the denominator.",
+      [](DividendDistributor& c, CallContext& ctx, const Address& token, const U256& amount,
+         const U256& checkpoint, const U256& deadline, const Bytes32& reference) -> Result<U256> {
+        Result<uint64_t> id =
+            c.create_dividend(ctx, token, amount, checkpoint, deadline, reference);
+        if (!id.ok()) return id.take_revert();
+        return U256(id.value());
+      });
   reg.call<&DividendDistributor::claim>(
       "claim", {"roundId"},
       "The caller's share of the round: floor(amount × balanceAt / eligibleSupply), less "
@@ -377,13 +380,13 @@ void dividend_admin_methods(AbiRegistry<DividendDistributor>& reg) {
       "setExcluded", {"account", "excluded"},
       "DIVIDEND_ADMIN_ROLE: excludes an account (the issuer's treasury) from rounds created from "
       "now on (at most 16).");
-  reg.call_true("setWithholdingRate", {{"jurisdiction", "bytes2"}, "bps"},
-                "DIVIDEND_ADMIN_ROLE: the withholding rate in basis points for holders with this "
-                "jurisdiction on record (0x0000: holders without one), applied at payment.",
-                [](DividendDistributor& c, CallContext& ctx, const abi::Value& j,
-                   const U256& bps) -> Status {
-                  return c.set_withholding_rate(ctx, jurisdiction_from_bytes2(j), bps);
-                });
+  reg.call_true(
+      "setWithholdingRate", {{"jurisdiction", "bytes2"}, "bps"},
+      "DIVIDEND_ADMIN_ROLE: the withholding rate in basis points for holders with this "
+      "jurisdiction on record (0x0000: holders without one), applied at payment.",
+      [](DividendDistributor& c, CallContext& ctx, const abi::Value& j, const U256& bps) -> Status {
+        return c.set_withholding_rate(ctx, jurisdiction_from_bytes2(j), bps);
+      });
   reg.call_true<&DividendDistributor::set_withholding_account>(
       "setWithholdingAccount", {"account"},
       "DIVIDEND_ADMIN_ROLE: where withheld tax is paid (the transfer agent remits it).");
@@ -410,18 +413,19 @@ void dividend_views(AbiRegistry<DividendDistributor>& reg) {
              if (!r.ok()) return r.take_revert();
              return r.value().escrow;
            });
-  reg.view("claimable", {"roundId", "holder"},
-           {"shares", "gross", "withheld", "net", {"jurisdiction", "bytes2"}, "rateBps"},
-           "What a claim by `holder` would pay now (zeros once paid, excluded or closed).",
-           [](const DividendDistributor& c, const U256& id,
-              const Address& holder) -> Result<std::tuple<U256, U256, U256, U256, abi::Value, U256>> {
-             Result<DividendShare> s = c.claimable(id, holder);
-             if (!s.ok()) return s.take_revert();
-             const DividendShare& v = s.value();
-             return std::tuple<U256, U256, U256, U256, abi::Value, U256>{
-                 v.shares, v.gross, v.withheld, v.net, jurisdiction_bytes2(v.jurisdiction),
-                 U256(v.rate_bps)};
-           });
+  reg.view(
+      "claimable", {"roundId", "holder"},
+      {"shares", "gross", "withheld", "net", {"jurisdiction", "bytes2"}, "rateBps"},
+      "What a claim by `holder` would pay now (zeros once paid, excluded or closed).",
+      [](const DividendDistributor& c, const U256& id,
+         const Address& holder) -> Result<std::tuple<U256, U256, U256, U256, abi::Value, U256>> {
+        Result<DividendShare> s = c.claimable(id, holder);
+        if (!s.ok()) return s.take_revert();
+        const DividendShare& v = s.value();
+        return std::tuple<U256, U256, U256, U256, abi::Value, U256>{
+            v.shares,        v.gross, v.withheld, v.net, jurisdiction_bytes2(v.jurisdiction),
+            U256(v.rate_bps)};
+      });
   reg.view("isClaimed", {"roundId", "holder"}, "Whether the holder's share was paid.",
            [](const DividendDistributor& c, const U256& id, const Address& holder) -> bool {
              return id.fits_u64() && c.is_claimed(id.low64(), holder);
@@ -482,9 +486,7 @@ std::vector<EventSpec> dividend_events() {
       {"WithholdingRateSet",
        {{"jurisdiction", "bytes2", true}, {"bps", "uint256"}},
        "A jurisdiction's withholding rate."},
-      {"WithholdingAccountSet",
-       {{"account", "address", true}},
-       "Where withheld tax is paid."},
+      {"WithholdingAccountSet", {{"account", "address", true}}, "Where withheld tax is paid."},
   };
 }
 
@@ -495,17 +497,28 @@ const ContractAbi& DividendDistributor::abi() const {
     AbiRegistry<DividendDistributor> reg;
     dividend_admin_methods(reg);
     dividend_views(reg);
-    return ContractAbi(
-        "DividendDistributor", reg.take(), dividend_events(),
-        {ErrorId::kAccessControlUnauthorizedAccount, ErrorId::kNotAPaymentToken,
-         ErrorId::kUnknownDividendRound, ErrorId::kDividendAlreadyClaimed,
-         ErrorId::kDividendRoundClosed, ErrorId::kDividendClaimWindowClosed,
-         ErrorId::kDividendClaimWindowOpen, ErrorId::kDividendHolderExcluded,
-         ErrorId::kNothingToClaim, ErrorId::kInvalidClaimDeadline, ErrorId::kNoEligibleShares,
-         ErrorId::kInvalidWithholdingRate, ErrorId::kSnapshotIdInvalid, ErrorId::kZeroAmount,
-         ErrorId::kZeroAddress, ErrorId::kLimitExceeded, ErrorId::kInvalidJurisdiction,
-         ErrorId::kERC20InsufficientBalance, ErrorId::kERC20InsufficientAllowance,
-         ErrorId::kBatchTooLarge, ErrorId::kEmptyBatch});
+    return ContractAbi("DividendDistributor", reg.take(), dividend_events(),
+                       {ErrorId::kAccessControlUnauthorizedAccount,
+                        ErrorId::kNotAPaymentToken,
+                        ErrorId::kUnknownDividendRound,
+                        ErrorId::kDividendAlreadyClaimed,
+                        ErrorId::kDividendRoundClosed,
+                        ErrorId::kDividendClaimWindowClosed,
+                        ErrorId::kDividendClaimWindowOpen,
+                        ErrorId::kDividendHolderExcluded,
+                        ErrorId::kNothingToClaim,
+                        ErrorId::kInvalidClaimDeadline,
+                        ErrorId::kNoEligibleShares,
+                        ErrorId::kInvalidWithholdingRate,
+                        ErrorId::kSnapshotIdInvalid,
+                        ErrorId::kZeroAmount,
+                        ErrorId::kZeroAddress,
+                        ErrorId::kLimitExceeded,
+                        ErrorId::kInvalidJurisdiction,
+                        ErrorId::kERC20InsufficientBalance,
+                        ErrorId::kERC20InsufficientAllowance,
+                        ErrorId::kBatchTooLarge,
+                        ErrorId::kEmptyBatch});
   }();
   return kAbi;
 }

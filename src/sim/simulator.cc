@@ -165,6 +165,7 @@ class Sim {
 
   SimReport run() {
     setup();
+    if (!failure_) setup_dividends();
     for (uint64_t s = 1; s <= opt_.steps && !failure_; ++s) {
       step_ = s;
       if (opt_.corrupt_model_at_step == s) {
@@ -450,7 +451,6 @@ class Sim {
       check_roles_of(s, s.officer);
     }
     check_all_tokens();
-    if (!failure_) setup_dividends();
   }
 
   void check_roles_of(const Security& s, const Address& a) {
@@ -640,12 +640,11 @@ class Sim {
       kViews,
       kRewire,
       kFactory,
-      kDividend,
       kCount
     };
     static const std::vector<uint32_t> kWeights = {220, 70, 50, 40, 100, 30, 80, 60, 5, 10, 30,
-                                                   20,  15, 25, 35, 40,  40, 30, 20, 5, 5,  40};
-    static_assert(kCount == 22);
+                                                   20,  15, 25, 35, 40,  40, 30, 20, 5, 5};
+    static_assert(kCount == 21);
     switch (static_cast<Action>(rng_.weighted(kWeights))) {
       case kTransfer:  // one in five: partitions, holds, checkpoints (docs/balance-model.md)
         return rng_.chance(1, 5) ? act_balance_model(s) : act_transfer(s);
@@ -689,8 +688,6 @@ class Sim {
         return act_rewire(s);
       case kFactory:
         return act_factory();
-      case kDividend:
-        return act_dividend(s);
       case kCount:
         break;
     }
@@ -1030,8 +1027,9 @@ class Sim {
     return held;
   }
 
+  // Partitions, holds, checkpoints and the dividends paid from them.
   void act_balance_model(Security& s) {
-    switch (rng_.below(6)) {
+    switch (rng_.below(9)) {
       case 0:
         return act_issue_by_partition(s);
       case 1:
@@ -1041,8 +1039,10 @@ class Sim {
         return act_hold(s);
       case 4:
         return act_settle_hold(s);
-      default:
+      case 5:
         return act_snapshot(s);
+      default:
+        return act_dividend(s);
     }
   }
 
@@ -1725,9 +1725,9 @@ class Sim {
                      ? make_revert(ErrorId::kNoEligibleShares, {U256(checkpoint)}).data
                      : Bytes{};
     }
-    Outcome o = exec(funder_, s.distributor,
-                     "createDividend(address,uint256,uint256,uint256,bytes32)",
-                     {usd_, amount, checkpoint, deadline, abi::Value::bytes32(Bytes32{})}, ex);
+    Outcome o =
+        exec(funder_, s.distributor, "createDividend(address,uint256,uint256,uint256,bytes32)",
+             {usd_, amount, checkpoint, deadline, abi::Value::bytes32(Bytes32{})}, ex);
     if (!o.success || failure_) return;
     const auto* d = state_.contract_as<core::DividendDistributor>(s.distributor);
     r.id = s.rounds.size() + 1;
@@ -1767,8 +1767,7 @@ class Sim {
     return {};
   }
 
-  void model_payment(SimRound& r, const Address& holder, const U256& gross,
-                     const U256& withheld) {
+  void model_payment(SimRound& r, const Address& holder, const U256& gross, const U256& withheld) {
     const U256 net = *gross.checked_sub(withheld);
     r.claimed.insert(holder);
     r.paid = *r.paid.checked_add(net);
@@ -1792,8 +1791,9 @@ class Sim {
     U256 gross, withheld;
     Expect ex;
     ex.exact = predict_claim(s, r, holder, gross, withheld);
-    Outcome o = agent ? exec(funder_, s.distributor, "claimFor(uint256,address)", {r.id, holder}, ex)
-                      : exec(holder, s.distributor, "claim(uint256)", {r.id}, ex);
+    Outcome o = agent
+                    ? exec(funder_, s.distributor, "claimFor(uint256,address)", {r.id, holder}, ex)
+                    : exec(holder, s.distributor, "claim(uint256)", {r.id}, ex);
     if (o.success && !failure_) model_payment(r, holder, gross, withheld);
   }
 
@@ -1822,15 +1822,15 @@ class Sim {
       }
     }
     if (U256::from_be(o.data) != U256(paid)) {
-      fail("dividend-push-count", "paid " + U256::from_be(o.data).to_dec() + ", model " +
-                                      std::to_string(paid));
+      fail("dividend-push-count",
+           "paid " + U256::from_be(o.data).to_dec() + ", model " + std::to_string(paid));
     }
   }
 
   void act_reclaim_dividend(Security& s, SimRound& r) {
     Expect ex;
     ex.role = &roles::dividend_admin();
-    const U256 left = *r.amount.checked_sub(*(*r.paid.checked_add(r.withheld)));
+    const U256 left = *r.amount.checked_sub(*r.paid.checked_add(r.withheld));
     if (r.closed) {
       ex.exact = make_revert(ErrorId::kDividendRoundClosed, {U256(r.id)}).data;
     } else if (block_.timestamp <= r.deadline) {
@@ -1862,17 +1862,18 @@ class Sim {
       sum = *sum.checked_add(b);
     }
     if (sum != pt->total_supply()) {
-      return fail("dividend-conservation", "balances sum to " + sum.to_dec() + ", supply " +
-                                               pt->total_supply().to_dec());
+      return fail("dividend-conservation",
+                  "balances sum to " + sum.to_dec() + ", supply " + pt->total_supply().to_dec());
     }
     for (const Security& s : secs_) {
       for (const SimRound& r : s.rounds) {
         const U256 out = *(*r.paid.checked_add(r.withheld)).checked_add(r.reclaimed);
         if (out > r.amount || (r.closed && out != r.amount) ||
             pt->balance_of(r.escrow) != *r.amount.checked_sub(out)) {
-          return fail("dividend-conservation",
-                      s.label + " round " + std::to_string(r.id) + ": paid + withheld + "
-                      "reclaimed " + out.to_dec() + " of " + r.amount.to_dec());
+          return fail("dividend-conservation", s.label + " round " + std::to_string(r.id) +
+                                                   ": paid + withheld + "
+                                                   "reclaimed " +
+                                                   out.to_dec() + " of " + r.amount.to_dec());
         }
       }
     }

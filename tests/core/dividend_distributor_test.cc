@@ -19,9 +19,9 @@ class DividendDistributorTest : public LedgerTest {
     usd_ = address_of(call(addr("operator"), factory_address(),
                            "createPaymentToken(string,string,uint8,address)",
                            {std::string("Dollar"), std::string("USD"), 2, addr("divs")}));
-    dist_ = address_of(call(addr("issuer"), factory_address(),
-                            "createDividendDistributor(address,address)",
-                            {s_.token, addr("taxman")}));
+    dist_ =
+        address_of(call(addr("issuer"), factory_address(),
+                        "createDividendDistributor(address,address)", {s_.token, addr("taxman")}));
     expect_ok(call(addr("divs"), usd_, "mint(address,uint256)", {addr("divs"), 1'000'000}));
     expect_ok(call(addr("divs"), usd_, "approve(address,uint256)", {dist_, U256::max()}));
   }
@@ -39,15 +39,13 @@ class DividendDistributorTest : public LedgerTest {
     return U256::from_be(r.output).low64();
   }
   CallResult create_round(uint64_t amount, uint64_t checkpoint, uint64_t window = 86400) {
-    return call(addr("divs"), dist_, "createDividend(address,uint256,uint256,uint256,bytes32)",
-                {usd_, amount, checkpoint, block_.timestamp + window,
-                 abi::Value::bytes32(Bytes32{})});
+    return call(
+        addr("divs"), dist_, "createDividend(address,uint256,uint256,uint256,bytes32)",
+        {usd_, amount, checkpoint, block_.timestamp + window, abi::Value::bytes32(Bytes32{})});
   }
   U256 usd(const Address& a) { return uint_view(usd_, "balanceOf(address)", {a}); }
   U256 usd(std::string_view who) { return usd(addr(who)); }
-  Address escrow(uint64_t round) {
-    return view(dist_, "escrowOf(uint256)", {round})[0].address();
-  }
+  Address escrow(uint64_t round) { return view(dist_, "escrowOf(uint256)", {round})[0].address(); }
   CallResult claim(std::string_view who, uint64_t round) {
     return call(addr(who), dist_, "claim(uint256)", {round});
   }
@@ -61,14 +59,13 @@ class DividendDistributorTest : public LedgerTest {
 TEST_F(DividendDistributorTest, LifecycleFactoryMethodsExistOnlyFromRulesVersionFive) {
   const abi::ValueList args = {std::string("Euro"), std::string("EUR"), 2, addr("divs")};
   block_.rules = Rules::kV4;
-  const CallResult before =
-      call(addr("operator"), factory_address(), "createPaymentToken(string,string,uint8,address)",
-           args);
+  const CallResult before = call(addr("operator"), factory_address(),
+                                 "createPaymentToken(string,string,uint8,address)", args);
   EXPECT_FALSE(before.success);
   expect_message(before, "unknown function selector");
-  const CallResult dist_before = call(addr("issuer"), factory_address(),
-                                      "createDividendDistributor(address,address)",
-                                      {s_.token, addr("taxman")});
+  const CallResult dist_before =
+      call(addr("issuer"), factory_address(), "createDividendDistributor(address,address)",
+           {s_.token, addr("taxman")});
   expect_message(dist_before, "unknown function selector");
   EXPECT_FALSE(rules::lifecycle(Rules::kV4));
   block_.rules = Rules::kV5;
@@ -106,7 +103,7 @@ TEST_F(DividendDistributorTest, RoundsInOnePaymentTokenNeverShareFunds) {
   EXPECT_EQ(usd(escrow(2)), U256(10));
   // No key signs for an escrow: its funds move only through the distributor.
   expect_revert(call(escrow(1), usd_, "transfer(address,uint256)", {addr("bob"), 1}),
-                ErrorId::kERC20InsufficientBalance, {escrow(1), 300, 1}) ;
+                ErrorId::kERC20InsufficientBalance, {escrow(1), 300, 1});
 }
 
 TEST_F(DividendDistributorTest, ReclaimClosesTheRound) {
@@ -121,8 +118,7 @@ TEST_F(DividendDistributorTest, ReclaimClosesTheRound) {
   expect_revert(call(addr("divs"), dist_, "reclaim(uint256)", {1}),
                 ErrorId::kDividendClaimWindowOpen, {1, block_.timestamp + 3600});
   advance(3601);
-  expect_revert(claim("alice", 1), ErrorId::kDividendClaimWindowClosed,
-                {1, block_.timestamp - 1});
+  expect_revert(claim("alice", 1), ErrorId::kDividendClaimWindowClosed, {1, block_.timestamp - 1});
   const CallResult r = call(addr("divs"), dist_, "reclaim(uint256)", {1});
   ASSERT_TRUE(r.success);
   EXPECT_EQ(U256::from_be(r.output), U256(67));  // alice's 66 unclaimed + 1 dust

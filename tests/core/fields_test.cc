@@ -105,9 +105,9 @@ class FieldsTest : public testing::LedgerTest {
     const Address divs = addr("divs");
     expect_ok(call(addr("issuer"), sec_.token, "grantRole(bytes32,address)",
                    {abi::Value::bytes32(roles::dividend_admin()), divs}));
-    CallResult r = call(addr("operator"), factory_address(),
-                        "createPaymentToken(string,string,uint8,address)",
-                        {std::string("Dollar"), std::string("USD"), 2, divs});
+    CallResult r =
+        call(addr("operator"), factory_address(), "createPaymentToken(string,string,uint8,address)",
+             {std::string("Dollar"), std::string("USD"), 2, divs});
     ASSERT_TRUE(r.success);
     const Address usd = Address::from_word(Bytes32::from_view(r.output));
     r = call(addr("issuer"), factory_address(), "createDividendDistributor(address,address)",

@@ -30,10 +30,10 @@ namespace stoa::core {
 class PaymentToken;
 class SecurityToken;
 
-inline constexpr size_t kMaxDividendRounds = 100'000;    // rounds per distributor
-inline constexpr size_t kMaxDividendExclusions = 16;     // excluded accounts per distributor
-inline constexpr uint64_t kMaxWithholdingBps = 10'000;   // 100%
-inline constexpr size_t kMaxWithholdingRates = 300;      // jurisdictions with a rate
+inline constexpr size_t kMaxDividendRounds = 100'000;   // rounds per distributor
+inline constexpr size_t kMaxDividendExclusions = 16;    // excluded accounts per distributor
+inline constexpr uint64_t kMaxWithholdingBps = 10'000;  // 100%
+inline constexpr size_t kMaxWithholdingRates = 300;     // jurisdictions with a rate
 
 struct DividendRound {
   Address payment_token;

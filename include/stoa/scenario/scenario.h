@@ -167,8 +167,8 @@ struct SecurityReport {
   U256 total_supply;
   uint64_t holder_count = 0;
   bool paused = false;
-  std::vector<Holding> cap_table;  // descending by balance, then by name
-  std::vector<Refusal> refusals;   // calls to this security's contracts that reverted
+  std::vector<Holding> cap_table;              // descending by balance, then by name
+  std::vector<Refusal> refusals;               // calls to this security's contracts that reverted
   std::vector<DividendRoundReport> dividends;  // of its distributor SYM.dividends, by round
 };
 
