@@ -1696,6 +1696,14 @@ class Sim {
     }
   }
 
+  // `b` unless the funder has lost DIVIDEND_ADMIN_ROLE (the role check comes first).
+  Bytes as_agent(const Security& s, Bytes b) const {
+    if (s.model.has_role(roles::dividend_admin(), funder_)) return b;
+    return make_revert(ErrorId::kAccessControlUnauthorizedAccount,
+                       {funder_, abi::Value::bytes32(roles::dividend_admin())})
+        .data;
+  }
+
   void act_dividend(Security& s) {
     if (s.distributor.is_zero()) return;
     const uint64_t x = rng_.below(20);
@@ -1725,6 +1733,7 @@ class Sim {
                      ? make_revert(ErrorId::kNoEligibleShares, {U256(checkpoint)}).data
                      : Bytes{};
     }
+    ex.exact = as_agent(s, *ex.exact);
     Outcome o =
         exec(funder_, s.distributor, "createDividend(address,uint256,uint256,uint256,bytes32)",
              {usd_, amount, checkpoint, deadline, abi::Value::bytes32(Bytes32{})}, ex);
@@ -1791,6 +1800,7 @@ class Sim {
     U256 gross, withheld;
     Expect ex;
     ex.exact = predict_claim(s, r, holder, gross, withheld);
+    if (agent) ex.exact = as_agent(s, *ex.exact);
     Outcome o = agent
                     ? exec(funder_, s.distributor, "claimFor(uint256,address)", {r.id, holder}, ex)
                     : exec(holder, s.distributor, "claim(uint256)", {r.id}, ex);
@@ -1808,6 +1818,7 @@ class Sim {
     const bool round_refused =
         r.closed || block_.timestamp > r.deadline;  // else a zero-share claim refusal: ignore
     if (!round_refused) ex.exact = Bytes{};
+    ex.exact = as_agent(s, *ex.exact);
     abi::ValueList args;
     for (const Address& a : list)
       args.emplace_back(a);
@@ -1839,6 +1850,7 @@ class Sim {
     } else {
       ex.exact = Bytes{};
     }
+    ex.exact = as_agent(s, *ex.exact);
     Outcome o = exec(funder_, s.distributor, "reclaim(uint256)", {r.id}, ex);
     if (!o.success || failure_) return;
     r.closed = true;
