@@ -1715,9 +1715,10 @@ class Sim {
   }
 
   void act_create_dividend(Security& s) {
+    if (s.snapshots.empty() && rng_.chance(3, 4)) return act_snapshot(s);  // a record date first
     const uint64_t checkpoint = s.snapshots.empty() ? 1 : rng_.range(1, s.snapshots.size());
     const U256 amount(rng_.range(0, 1'000'000'000));
-    const uint64_t deadline = block_.timestamp + rng_.range(1, 60) * kDay;
+    const uint64_t deadline = block_.timestamp + rng_.range(1, 800) * kDay;
     Expect ex;
     ex.role = &roles::dividend_admin();
     SimRound r;
