@@ -10,6 +10,8 @@
 #   4. the journal: group commit, replay, restart from a 1M-holder state image
 #      (bench/journal_bench.cc);
 #   4b. durable batched transfers through the sequencer, 1M holders (bench/pipeline_bench.cc);
+#   4c. a dividend round over DIVIDEND_HOLDERS holders: create, push-pay all in batches, reclaim
+#      (bench/dividend_bench.cc);
 #   5. restart with RESTART_TXS signed transfers on disk, from the newest state image (the node's
 #      default trigger) and without one
 #      (bench/restart_bench.cc; builds the data directory first; see RESTART_* below).
@@ -21,6 +23,7 @@
 #   LOAD_INVESTORS=200 LOAD_TRANSFERS=20000 LOAD_REF_TRANSFERS=1000 LOAD_RUNS=3 scripts/bench.sh
 #   RESTART_TXS=10000000 RESTART_HOLDERS=100000 scripts/bench.sh  # the 10M-transaction dataset
 #   RESTART_TXS=0 scripts/bench.sh      # skip the restart dataset
+#   DIVIDEND_HOLDERS=100000 DIVIDEND_REPETITIONS=3 scripts/bench.sh  # the dividend round (0: skip)
 #   NO_DOC=1 scripts/bench.sh           # run and print, leave docs/PERFORMANCE.md alone
 set -euo pipefail
 
@@ -58,7 +61,7 @@ fi
 if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then
   cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
-cmake --build "$BUILD_DIR" --target core_transfer_bench crypto_bench journal_bench pipeline_bench restart_bench \
+cmake --build "$BUILD_DIR" --target core_transfer_bench crypto_bench journal_bench pipeline_bench restart_bench dividend_bench \
   stoa_load stoa \
   -j "$(nproc 2>/dev/null || echo 2)"
 if [[ ! -d "$ROOT/bench/load/node_modules" ]]; then
@@ -124,6 +127,23 @@ PIPELINE_BIN="$BUILD_DIR/bench/pipeline_bench"
 PIPELINE_COMMAND="STOA_BENCH_HOLDERS=$HOLDERS ${PIPELINE_BIN#"$ROOT"/}"
 echo "+ $PIPELINE_COMMAND"
 STOA_BENCH_HOLDERS="$HOLDERS" STOA_BENCH_DIR="$TMP/pipeline" "$PIPELINE_BIN" | tee -a "$JOURNAL_OUT"
+
+# 4c. A dividend round over DIVIDEND_HOLDERS holders (default 1M): snapshot, createDividend,
+#     pushPayments to every holder in batches of 5,000 (ABI calls, metered), reclaim; the median of
+#     DIVIDEND_REPETITIONS rounds; checks every round balances and every escrow empties.
+DIVIDEND_HOLDERS="${DIVIDEND_HOLDERS:-1000000}"
+DIVIDEND_REPETITIONS="${DIVIDEND_REPETITIONS:-3}"
+DIVIDEND_OUT="$TMP/dividend.txt"
+DIVIDEND_COMMAND=""
+if [[ "$DIVIDEND_HOLDERS" != 0 ]]; then
+  DIVIDEND_BIN="$BUILD_DIR/bench/dividend_bench"
+  DIVIDEND_COMMAND="STOA_DIVIDEND_HOLDERS=$DIVIDEND_HOLDERS STOA_DIVIDEND_REPETITIONS=$DIVIDEND_REPETITIONS"
+  DIVIDEND_COMMAND+=" ${DIVIDEND_BIN#"$ROOT"/}"
+  echo "+ $DIVIDEND_COMMAND"
+  STOA_DIVIDEND_HOLDERS="$DIVIDEND_HOLDERS" STOA_DIVIDEND_REPETITIONS="$DIVIDEND_REPETITIONS" \
+    "$DIVIDEND_BIN" | tee "$DIVIDEND_OUT"
+fi
+export DIVIDEND_OUT DIVIDEND_COMMAND
 
 # 5. Restart with RESTART_TXS transfers on disk: builds a data directory of real signed
 #    transactions through the store (both cores sign; state images where the node's default
@@ -381,6 +401,21 @@ if restart_command and os.path.exists(restart_out) and os.path.getsize(restart_o
     lines.append("```text")
     lines.extend(open(restart_out).read().strip("\n").split("\n"))
     lines.append("```")
+dividend_out = os.environ.get("DIVIDEND_OUT", "")
+dividend_command = os.environ.get("DIVIDEND_COMMAND", "")
+if dividend_command and os.path.exists(dividend_out) and os.path.getsize(dividend_out) > 0:
+    lines.append("")
+    lines.append("### A dividend round over many holders")
+    lines.append("")
+    lines.append(f"`{dividend_command}` (one set-up, then one round per repetition: snapshot, "
+                 "createDividend, pushPayments to every holder in batches of 5,000 through ABI "
+                 "calldata, each batch metered within the block gas limit, reclaim after the "
+                 "deadline; each round must pay every holder once and balance, paid + withheld + "
+                 "reclaimed = amount, its escrow empty; docs/dividends.md):")
+    lines.append("")
+    lines.append("```text")
+    lines.extend(open(dividend_out).read().strip("\n").split("\n"))
+    lines.append("```")
 lines.append("")
 lines.append("Reproduce:")
 lines.append("")
@@ -395,6 +430,8 @@ if load_command:
     lines.append(load_command)
 if journal_command:
     lines.append(journal_command)
+if dividend_command:
+    lines.append(dividend_command)
 if restart_command:
     lines.append(restart_command)
 lines.append("```")

@@ -58,6 +58,12 @@ void print_security(const scenario::SecurityReport& s) {
               pad_left(scenario::format_amount(s.total_supply, s.decimals), bal_w).c_str(),
               pad_left("100.00%", 10).c_str());
 
+  if (!s.dividends.empty()) {
+    std::printf(
+        "\n  Dividends — paid from the balances of record, each round from its own escrow\n");
+    for (const auto& d : s.dividends)
+      std::printf("  • %s\n", scenario::format_dividend_round(d).c_str());
+  }
   if (s.refusals.empty()) {
     std::printf("\n  No refused calls.\n");
     return;

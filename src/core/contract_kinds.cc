@@ -4,12 +4,14 @@
 #include <array>
 #include <type_traits>
 
+#include "stoa/core/dividend_distributor.h"
 #include "stoa/core/factory.h"
 #include "stoa/core/identity.h"
 #include "stoa/core/identity_registry.h"
 #include "stoa/core/kyc_events.h"
 #include "stoa/core/modules.h"
 #include "stoa/core/multicall3.h"
+#include "stoa/core/payment_token.h"
 #include "stoa/core/security_token.h"
 #include "stoa/core/transfer_restriction.h"
 
@@ -43,6 +45,8 @@ constexpr std::array kKinds = {
     entry<IdentityRegistry>("IdentityRegistry"),
     entry<KycEventLog>("KycEventLog"),
     entry<Multicall3>("Multicall3"),
+    entry<PaymentToken>("PaymentToken"),
+    entry<DividendDistributor>("DividendDistributor"),
 };
 
 // Entry i is kind i + 1, so the lookup is an index; the enum's last kind must have its entry.

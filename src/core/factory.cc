@@ -1,6 +1,8 @@
 #include "stoa/core/factory.h"
 
 #include "stoa/core/abi_registry.h"
+#include "stoa/core/dividend_distributor.h"
+#include "stoa/core/payment_token.h"
 #include "stoa/core/state.h"
 
 namespace stoa::core {
@@ -142,6 +144,47 @@ Result<SecuritySet> Factory::create_security(CallContext& ctx, const CreateSecur
   return set;
 }
 
+Result<Address> Factory::create_payment_token(CallContext& ctx, const std::string& name,
+                                              const std::string& symbol, uint8_t decimals,
+                                              const Address& admin) {
+  STOA_TRY(access_.require(roles::deployer(), ctx.sender));
+  if (!valid_name(name)) {
+    return make_revert(ErrorId::kInvalidTokenMetadata,
+                       {std::string("name must be 1 to 64 bytes without control characters")});
+  }
+  if (!valid_symbol(symbol)) {
+    return make_revert(ErrorId::kInvalidTokenMetadata,
+                       {std::string("symbol must be 1 to 11 of A-Z 0-9 . -")});
+  }
+  if (decimals > kMaxDecimals) {
+    return make_revert(ErrorId::kInvalidTokenMetadata,
+                       {std::string("decimals must be at most 18")});
+  }
+  if (admin.is_zero()) return make_revert(ErrorId::kZeroAddress);
+  auto& t = state_.create<PaymentToken>(self_, [&](const Address& a) {
+    return std::make_unique<PaymentToken>(state_, a, PaymentTokenConfig{name, symbol, decimals});
+  });
+  STOA_TRY(t.init_roles(ctx, admin));
+  emit(ctx, "PaymentTokenCreated", {t.address(), admin, name, symbol, U256(decimals)});
+  return t.address();
+}
+
+Result<Address> Factory::create_dividend_distributor(CallContext& ctx, const Address& security,
+                                                     const Address& withholding_account) {
+  const SecuritySet* s = find(security);
+  if (s == nullptr) return make_revert(ErrorId::kUnknownSecurity, {security});
+  if (!access_.has_role(roles::deployer(), ctx.sender)) {
+    const auto* token = state_.contract_as<SecurityToken>(security);
+    STOA_TRY(token->access_control()->require(roles::default_admin(), ctx.sender));
+  }
+  if (withholding_account.is_zero()) return make_revert(ErrorId::kZeroAddress);
+  auto& d = state_.create<DividendDistributor>(self_, [&](const Address& a) {
+    return std::make_unique<DividendDistributor>(state_, a, security, withholding_account);
+  });
+  emit(ctx, "DividendDistributorCreated", {d.address(), security, withholding_account});
+  return d.address();
+}
+
 const auto& Factory::field_list() {
   static constexpr auto kFields =
       std::make_tuple(sub(&Factory::access_, "access"), field(&Factory::securities_, "securities"));
@@ -203,6 +246,42 @@ void security_lookup_methods(AbiRegistry<Factory>& reg) {
            });
 }
 
+// The lifecycle contracts (issue 16, rules::lifecycle: from rules version 5).
+void lifecycle_methods(AbiRegistry<Factory>& reg) {
+  reg.call("createPaymentToken", {"name", "symbol", "decimals", "admin"}, {"token"},
+           "DEPLOYER_ROLE: a plain ERC-20 (a tokenized currency: dividends' and DvP's cash leg); "
+           "`admin` gets DEFAULT_ADMIN_ROLE and MINTER_ROLE on it (docs/dividends.md).",
+           [](Factory& c, CallContext& ctx, const std::string& name, const std::string& symbol,
+              uint8_t decimals, const Address& admin) -> Result<Address> {
+             return c.create_payment_token(ctx, name, symbol, decimals, admin);
+           });
+  reg.call("createDividendDistributor", {"security", "withholdingAccount"}, {"distributor"},
+           "DEPLOYER_ROLE, or DEFAULT_ADMIN_ROLE of the security: a DividendDistributor paying "
+           "that security's holders, guarded by its DIVIDEND_ADMIN_ROLE; withheld tax goes to "
+           "`withholdingAccount` (docs/dividends.md).",
+           [](Factory& c, CallContext& ctx, const Address& security,
+              const Address& withholding) -> Result<Address> {
+             return c.create_dividend_distributor(ctx, security, withholding);
+           });
+}
+
+std::vector<EventSpec> lifecycle_events() {
+  return {
+      {"PaymentTokenCreated",
+       {{"token", "address", true},
+        {"admin", "address", true},
+        {"name", "string"},
+        {"symbol", "string"},
+        {"decimals", "uint8"}},
+       "A payment token was created."},
+      {"DividendDistributorCreated",
+       {{"distributor", "address", true},
+        {"security", "address", true},
+        {"withholdingAccount", "address"}},
+       "A dividend distributor was created for a security."},
+  };
+}
+
 std::vector<EventSpec> factory_events() {
   return {
       {"SecurityCreated",
@@ -232,13 +311,22 @@ const ContractAbi& Factory::abi() const {
     std::vector<MethodSpec> m = reg.take();
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));
+    const size_t first_lifecycle = m.size();
+    AbiRegistry<Factory> lifecycle;
+    lifecycle_methods(lifecycle);
+    for (auto& x : lifecycle.take())
+      m.push_back(std::move(x));
     std::vector<EventSpec> e = factory_events();
     for (auto& x : access_control_events())
+      e.push_back(std::move(x));
+    for (auto& x : lifecycle_events())
       e.push_back(std::move(x));
     std::vector<ErrorId> errs = factory_errors();
     for (auto x : access_control_errors())
       errs.push_back(x);
-    return ContractAbi("SecurityFactory", std::move(m), std::move(e), std::move(errs));
+    ContractAbi abi("SecurityFactory", std::move(m), std::move(e), std::move(errs));
+    abi.introduce(first_lifecycle, Rules::kV5);  // rules::lifecycle
+    return abi;
   }();
   return kAbi;
 }

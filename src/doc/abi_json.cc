@@ -143,7 +143,24 @@ std::map<std::string, json> all_abi_documents() {
     return core::Status::Ok();
   });
   STOA_ASSERT(created.ok());
+  // The lifecycle contracts: a payment token and the security's dividend distributor.
+  Address payment_token;
+  Address distributor;
+  created = state.transact(op, {}, nullptr, [&](core::CallContext& ctx) {
+    auto t = state.factory().create_payment_token(ctx, "Doc Dollar", "DUSD", 2, issuer);
+    if (!t.ok()) return core::Status(t.take_revert());
+    payment_token = t.value();
+    auto d = state.factory().create_dividend_distributor(ctx, set.token, issuer);
+    if (!d.ok()) return core::Status(d.take_revert());
+    distributor = d.value();
+    return core::Status::Ok();
+  });
+  STOA_ASSERT(created.ok());
   std::map<std::string, json> docs;
+  for (const Address& a : {payment_token, distributor}) {
+    const core::ContractAbi& abi = state.contract(a)->abi();
+    docs[std::string(abi.contract_name())] = abi_json(abi);
+  }
   for (const Address& a :
        {core::factory_address(), set.token, set.registry, set.restriction, set.whitelist_module,
         set.lockup_module, set.jurisdiction_module, core::identity_factory_address(), identity,

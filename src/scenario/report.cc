@@ -37,6 +37,22 @@ void refusal_lines(std::string& out, const std::vector<Refusal>& refusals, const
 
 }  // namespace
 
+std::string format_dividend_round(const DividendRoundReport& d) {
+  const std::string unit = " " + d.payment_token;
+  std::string out = "round " + std::to_string(d.round) + ": " +
+                    format_amount(d.amount, d.decimals) + unit + " to the holders of record at " +
+                    "checkpoint " + std::to_string(d.checkpoint) + " — " +
+                    std::to_string(d.payments) + " payment" + (d.payments == 1 ? "" : "s") +
+                    ", net " + format_amount(d.paid, d.decimals) + unit + ", withheld " +
+                    format_amount(d.withheld, d.decimals) + unit;
+  if (d.closed) {
+    out += ", reclaimed " + format_amount(d.reclaimed, d.decimals) + unit + " (closed)";
+  } else {
+    out += " (open)";
+  }
+  return out;
+}
+
 std::string format_amount(const U256& v, uint8_t decimals) {
   std::string digits = v.to_dec();
   std::string frac;
@@ -102,6 +118,11 @@ std::string format_report(const Report& r) {
       out += "    " + pad_right("Total", name_w) + "  " +
              pad_left(format_amount(s.total_supply, s.decimals), bal_w) + "  " +
              pad_left("100.00%", 11) + "\n";
+    }
+    if (!s.dividends.empty()) {
+      out += "  Dividends (" + s.dividends.front().distributor + ")\n";
+      for (const DividendRoundReport& d : s.dividends)
+        out += "    " + format_dividend_round(d) + "\n";
     }
     out += "  Refused calls";
     if (s.refusals.empty()) {

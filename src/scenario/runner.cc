@@ -17,9 +17,11 @@
 #include "stoa/common/keccak.h"
 #include "stoa/core/access_control.h"
 #include "stoa/core/codes.h"
+#include "stoa/core/dividend_distributor.h"
 #include "stoa/core/errors.h"
 #include "stoa/core/factory.h"
 #include "stoa/core/identity.h"
+#include "stoa/core/payment_token.h"
 #include "stoa/core/presets.h"
 #include "stoa/core/state.h"
 #include "stoa/crypto/secp256k1.h"
@@ -316,6 +318,7 @@ class Runner {
   // .lockup/.jurisdiction. nullopt if `t` is not of that form.
   std::optional<Address> contract_ref(std::string_view t) const {
     if (t == "factory") return core::factory_address();
+    if (auto n = named_.find(std::string(t)); n != named_.end()) return n->second;
     if (t == "identityFactory") return core::identity_factory_address();
     const size_t dot = t.rfind('.');
     std::string sym(dot == std::string_view::npos ? t : t.substr(0, dot));
@@ -1022,6 +1025,31 @@ class Runner {
     }
   }
 
+  // The lifecycle contracts a factory call created (from its events): a payment token under its
+  // symbol (`USD`), a security's dividend distributor as `SYM.dividends` (the latest one).
+  void bind_lifecycle(const core::CallResult& r) {
+    const core::ContractAbi& fabi = state_->factory().abi();
+    const Bytes32 token_created = fabi.event("PaymentTokenCreated").topic0;
+    const Bytes32 dist_created = fabi.event("DividendDistributorCreated").topic0;
+    for (const core::Log& log : r.logs) {
+      if (log.address != core::factory_address() || log.topics.size() < 3) continue;
+      const Address a = Address::from_word(log.topics[1]);
+      if (log.topics[0] == token_created) {
+        const auto* t = state_->contract_as<core::PaymentToken>(a);
+        if (t == nullptr) continue;
+        named_[t->config().symbol] = a;
+        name(a, t->config().symbol);
+      } else if (log.topics[0] == dist_created) {
+        const Address sec = Address::from_word(log.topics[2]);
+        const auto* tok = state_->contract_as<core::SecurityToken>(sec);
+        if (tok == nullptr) continue;
+        const std::string n = tok->config().symbol + ".dividends";
+        named_[n] = a;
+        names_[a] = n;
+      }
+    }
+  }
+
   void security(const Step& st) {
     const SecurityDecl& d = st.security;
     const core::PresetRules* p = core::find_preset_by_key(d.preset);
@@ -1061,7 +1089,10 @@ class Runner {
         st.outcome.kind != Outcome::Kind::kSucceed && st.outcome.kind != Outcome::Kind::kReturns;
     core::CallResult r = transact(sender, to, std::get<0>(data), st.sender, st.call.text, refusal);
     last_target_ = to;
-    if (r.success && to == core::factory_address()) bind_new_securities();
+    if (r.success && to == core::factory_address()) {
+      bind_new_securities();
+      bind_lifecycle(r);
+    }
     check_outcome(st.outcome, r, &m, st.call.text);
   }
 
@@ -1185,6 +1216,32 @@ class Runner {
 
   // ------------------------------------------------------------------------- report
 
+  std::vector<DividendRoundReport> dividend_rounds(const std::string& name) const {
+    std::vector<DividendRoundReport> out;
+    auto it = named_.find(name);
+    if (it == named_.end()) return out;
+    const auto* d = state_->contract_as<core::DividendDistributor>(it->second);
+    if (d == nullptr) return out;
+    for (uint64_t id = 1; id <= d->round_count(); ++id) {
+      const core::DividendRound r = d->round(U256(id)).value();
+      const auto* pt = state_->contract_as<core::PaymentToken>(r.payment_token);
+      DividendRoundReport x;
+      x.distributor = name;
+      x.round = id;
+      x.payment_token = pt ? pt->config().symbol : r.payment_token.checksum_hex();
+      x.decimals = pt ? pt->config().decimals : 0;
+      x.amount = r.amount;
+      x.checkpoint = r.checkpoint;
+      x.paid = r.paid;
+      x.withheld = r.withheld;
+      x.reclaimed = r.reclaimed;
+      x.payments = r.payments;
+      x.closed = r.closed;
+      out.push_back(std::move(x));
+    }
+    return out;
+  }
+
   void finish_report() {
     report_.final_timestamp = now_;
     if (!state_) return;
@@ -1218,6 +1275,7 @@ class Runner {
                          return x.holder < y.holder;
                        });
       sr.refusals = std::move(pending_refusals_[i]);
+      sr.dividends = dividend_rounds(sr.symbol + ".dividends");
       report_.securities.push_back(std::move(sr));
     }
   }
@@ -1235,6 +1293,7 @@ class Runner {
   std::vector<core::SecuritySet> securities_;
   std::vector<std::vector<Refusal>> pending_refusals_;
   std::map<std::string, size_t> by_symbol_;
+  std::map<std::string, Address> named_;  // payment tokens, SYM.dividends (bind_lifecycle)
   std::map<Address, size_t> owner_;
   core::CallResult last_;
   Address last_target_;

@@ -11,9 +11,11 @@
 #include "stoa/abi/abi.h"
 #include "stoa/core/access_control.h"
 #include "stoa/core/codes.h"
+#include "stoa/core/dividend_distributor.h"
 #include "stoa/core/errors.h"
 #include "stoa/core/factory.h"
 #include "stoa/core/modules.h"
+#include "stoa/core/payment_token.h"
 #include "stoa/core/presets.h"
 #include "stoa/core/security_token.h"
 #include "stoa/core/state.h"
@@ -104,8 +106,24 @@ struct SimSnapshot {
   U256 supply;
 };
 
+// A dividend round as the model has it (docs/dividends.md).
+struct SimRound {
+  uint64_t id = 0;
+  uint64_t checkpoint = 0;
+  uint64_t deadline = 0;
+  U256 amount;
+  U256 eligible;
+  Address escrow;
+  U256 paid, withheld, reclaimed;
+  std::set<Address> claimed;
+  bool closed = false;
+};
+
 struct Security {
   core::SecuritySet set;
+  Address distributor;  // its DividendDistributor (rounds in the shared payment token)
+  Address treasury;     // excluded from every round
+  std::vector<SimRound> rounds;
   std::string label;  // "SIM0(reg-d-506b)"
   Address issuer;
   Address officer;
@@ -147,6 +165,7 @@ class Sim {
 
   SimReport run() {
     setup();
+    if (!failure_) setup_dividends();
     for (uint64_t s = 1; s <= opt_.steps && !failure_; ++s) {
       step_ = s;
       if (opt_.corrupt_model_at_step == s) {
@@ -156,6 +175,7 @@ class Sim {
       ++block_.number;
       random_step();
       if (!failure_) check_all_tokens();
+      if (!failure_) check_dividends();
       report_.steps = s;
       if (opt_.checkpoint_every != 0 && s % opt_.checkpoint_every == 0 && !failure_) {
         report_.checkpoints.push_back(digest());
@@ -1094,8 +1114,9 @@ class Sim {
     return held;
   }
 
+  // Partitions, holds, checkpoints and the dividends paid from them.
   void act_balance_model(Security& s) {
-    switch (rng_.below(6)) {
+    switch (rng_.below(9)) {
       case 0:
         return act_issue_by_partition(s);
       case 1:
@@ -1105,8 +1126,10 @@ class Sim {
         return act_hold(s);
       case 4:
         return act_settle_hold(s);
-      default:
+      case 5:
         return act_snapshot(s);
+      default:
+        return act_dividend(s);
     }
   }
 
@@ -1719,6 +1742,243 @@ class Sim {
          {std::string("Refused Co"), symbol, 0, preset, secs_[0].issuer, secs_[0].officer}, ex);
   }
 
+  // ------------------------------------------------------------------ dividends
+  // One payment token for every security (SUSD, funded to a funder holding DIVIDEND_ADMIN_ROLE on
+  // each), a distributor per security with its first onboarded investor excluded as a treasury and
+  // a 30% withholding rate for US holders. The model tracks every payment-token balance, so the
+  // checker proves conservation across rounds and escrows after every step (docs/dividends.md).
+  static Address address_out(const Outcome& o) {
+    return o.success && o.data.size() == 32 ? Address::from_word(Bytes32::from_view(o.data))
+                                            : Address{};
+  }
+  void setup_dividends() {
+    funder_ = labelled("sim.funder");
+    taxman_ = labelled("sim.taxman");
+    names_[funder_] = "funder";
+    names_[taxman_] = "taxman";
+    Expect ok;
+    ok.exact = Bytes{};
+    usd_ = address_out(exec(operator_, core::factory_address(),
+                            "createPaymentToken(string,string,uint8,address)",
+                            {std::string("Sim Dollar"), std::string("SUSD"), 2, funder_}, ok));
+    names_[usd_] = "SUSD";
+    const U256 minted = U256(1'000'000'000'000'000ULL);
+    exec(funder_, usd_, "mint(address,uint256)", {funder_, minted}, ok);
+    usd_model_[funder_] = minted;
+    usd_model_[taxman_] = U256(0);
+    for (Security& s : secs_) {
+      current_ = &s;
+      exec(s.issuer, s.set.token, "grantRole(bytes32,address)",
+           {abi::Value::bytes32(roles::dividend_admin()), funder_}, ok);
+      s.model.roles.insert({roles::dividend_admin(), funder_});
+      s.distributor = address_out(exec(s.issuer, core::factory_address(),
+                                       "createDividendDistributor(address,address)",
+                                       {s.set.token, taxman_}, ok));
+      names_[s.distributor] = s.label + ".dividends";
+      exec(funder_, usd_, "approve(address,uint256)", {s.distributor, U256::max()}, ok);
+      s.treasury = s.onboarded.empty() ? pool_.front() : s.onboarded.front();
+      exec(funder_, s.distributor, "setExcluded(address,bool)", {s.treasury, true}, ok);
+      exec(funder_, s.distributor, "setWithholdingRate(bytes2,uint256)", {b2("US"), 3000}, ok);
+      if (failure_) return;
+    }
+  }
+
+  // `b` unless the funder has lost DIVIDEND_ADMIN_ROLE (the role check comes first).
+  Bytes as_agent(const Security& s, Bytes b) const {
+    if (s.model.has_role(roles::dividend_admin(), funder_)) return b;
+    return make_revert(ErrorId::kAccessControlUnauthorizedAccount,
+                       {funder_, abi::Value::bytes32(roles::dividend_admin())})
+        .data;
+  }
+
+  void act_dividend(Security& s) {
+    if (s.distributor.is_zero()) return;
+    const uint64_t x = rng_.below(20);
+    if (x < 6 || s.rounds.empty()) return act_create_dividend(s);
+    SimRound& r = s.rounds[rng_.below(s.rounds.size())];
+    if (x < 13) return act_claim_dividend(s, r);
+    if (x < 17) return act_push_dividend(s, r);
+    act_reclaim_dividend(s, r);
+  }
+
+  void act_create_dividend(Security& s) {
+    if (s.snapshots.empty() && rng_.chance(3, 4)) return act_snapshot(s);  // a record date first
+    const uint64_t checkpoint = s.snapshots.empty() ? 1 : rng_.range(1, s.snapshots.size());
+    const U256 amount(rng_.range(0, 1'000'000'000));
+    const uint64_t deadline = block_.timestamp + rng_.range(1, 800) * kDay;
+    Expect ex;
+    ex.role = &roles::dividend_admin();
+    SimRound r;
+    if (amount.is_zero()) {
+      ex.exact = make_revert(ErrorId::kZeroAmount).data;
+    } else if (s.snapshots.empty()) {
+      ex.exact = make_revert(ErrorId::kSnapshotIdInvalid, {U256(checkpoint), 0}).data;
+    } else {
+      const SimSnapshot& snap = s.snapshots[checkpoint - 1];
+      auto it = snap.balances.find(s.treasury);
+      r.eligible = *snap.supply.checked_sub(it == snap.balances.end() ? U256(0) : it->second);
+      ex.exact = r.eligible.is_zero()
+                     ? make_revert(ErrorId::kNoEligibleShares, {U256(checkpoint)}).data
+                     : Bytes{};
+    }
+    ex.exact = as_agent(s, *ex.exact);
+    Outcome o =
+        exec(funder_, s.distributor, "createDividend(address,uint256,uint256,uint256,bytes32)",
+             {usd_, amount, checkpoint, deadline, abi::Value::bytes32(Bytes32{})}, ex);
+    if (!o.success || failure_) return;
+    const auto* d = state_.contract_as<core::DividendDistributor>(s.distributor);
+    r.id = s.rounds.size() + 1;
+    r.checkpoint = checkpoint;
+    r.deadline = deadline;
+    r.amount = amount;
+    r.escrow = d->escrow_of(r.id);
+    names_[r.escrow] = s.label + ".escrow" + std::to_string(r.id);
+    usd_model_[funder_] = *usd_model_[funder_].checked_sub(amount);
+    usd_model_[r.escrow] = amount;
+    s.rounds.push_back(std::move(r));
+  }
+
+  // The revert a claim of `holder` in round `r` must give, or empty if it pays; sets gross and
+  // withheld for a payment.
+  Bytes predict_claim(const Security& s, const SimRound& r, const Address& holder, U256& gross,
+                      U256& withheld) const {
+    const U256 id(r.id);
+    if (r.closed) return make_revert(ErrorId::kDividendRoundClosed, {id}).data;
+    if (block_.timestamp > r.deadline) {
+      return make_revert(ErrorId::kDividendClaimWindowClosed, {id, U256(r.deadline)}).data;
+    }
+    if (r.claimed.contains(holder)) {
+      return make_revert(ErrorId::kDividendAlreadyClaimed, {id, holder}).data;
+    }
+    if (holder == s.treasury) {
+      return make_revert(ErrorId::kDividendHolderExcluded, {id, holder}).data;
+    }
+    const SimSnapshot& snap = s.snapshots[r.checkpoint - 1];
+    auto it = snap.balances.find(holder);
+    const U256 shares = it == snap.balances.end() ? U256(0) : it->second;
+    gross = *r.amount.mul_div_floor(shares, r.eligible);
+    if (gross.is_zero()) return make_revert(ErrorId::kNothingToClaim, {id, holder}).data;
+    const core::ComplianceRegistry* reg = token(s).registry();
+    const bool us = reg != nullptr && reg->get(holder).jurisdiction == core::jurisdiction('U', 'S');
+    withheld = *gross.mul_div_floor(U256(us ? 3000 : 0), U256(10000));
+    return {};
+  }
+
+  void model_payment(SimRound& r, const Address& holder, const U256& gross, const U256& withheld) {
+    const U256 net = *gross.checked_sub(withheld);
+    r.claimed.insert(holder);
+    r.paid = *r.paid.checked_add(net);
+    r.withheld = *r.withheld.checked_add(withheld);
+    usd_model_[r.escrow] = *usd_model_[r.escrow].checked_sub(gross);
+    usd_model_[holder] = *usd_model_[holder].checked_add(net);
+    usd_model_[taxman_] = *usd_model_[taxman_].checked_add(withheld);
+  }
+
+  Address dividend_holder(const Security& s, const SimRound& r) {
+    const SimSnapshot& snap = s.snapshots[r.checkpoint - 1];
+    if (snap.balances.empty() || rng_.chance(1, 5)) return any_account();
+    auto it = snap.balances.begin();
+    std::advance(it, static_cast<std::ptrdiff_t>(rng_.below(snap.balances.size())));
+    return it->first;
+  }
+
+  void act_claim_dividend(Security& s, SimRound& r) {
+    const Address holder = dividend_holder(s, r);
+    const bool agent = rng_.chance(1, 3);
+    U256 gross, withheld;
+    Expect ex;
+    ex.exact = predict_claim(s, r, holder, gross, withheld);
+    if (agent) ex.exact = as_agent(s, *ex.exact);
+    Outcome o = agent
+                    ? exec(funder_, s.distributor, "claimFor(uint256,address)", {r.id, holder}, ex)
+                    : exec(holder, s.distributor, "claim(uint256)", {r.id}, ex);
+    if (o.success && !failure_) model_payment(r, holder, gross, withheld);
+  }
+
+  void act_push_dividend(Security& s, SimRound& r) {
+    std::vector<Address> list;
+    const size_t n = rng_.range(1, 8);
+    for (size_t i = 0; i < n; ++i)
+      list.push_back(dividend_holder(s, r));
+    U256 gross, withheld;
+    Expect ex;
+    ex.exact = predict_claim(s, r, Address{}, gross, withheld);  // the round's own refusals
+    const bool round_refused =
+        r.closed || block_.timestamp > r.deadline;  // else a zero-share claim refusal: ignore
+    if (!round_refused) ex.exact = Bytes{};
+    ex.exact = as_agent(s, *ex.exact);
+    abi::ValueList args;
+    for (const Address& a : list)
+      args.emplace_back(a);
+    Outcome o = exec(funder_, s.distributor, "pushPayments(uint256,address[])",
+                     {r.id, abi::Value(std::move(args))}, ex);
+    if (!o.success || failure_) return;
+    uint64_t paid = 0;
+    for (const Address& a : list) {
+      if (predict_claim(s, r, a, gross, withheld).empty()) {
+        model_payment(r, a, gross, withheld);
+        ++paid;
+      }
+    }
+    if (U256::from_be(o.data) != U256(paid)) {
+      fail("dividend-push-count",
+           "paid " + U256::from_be(o.data).to_dec() + ", model " + std::to_string(paid));
+    }
+  }
+
+  void act_reclaim_dividend(Security& s, SimRound& r) {
+    Expect ex;
+    ex.role = &roles::dividend_admin();
+    const U256 left = *r.amount.checked_sub(*r.paid.checked_add(r.withheld));
+    if (r.closed) {
+      ex.exact = make_revert(ErrorId::kDividendRoundClosed, {U256(r.id)}).data;
+    } else if (block_.timestamp <= r.deadline) {
+      ex.exact =
+          make_revert(ErrorId::kDividendClaimWindowOpen, {U256(r.id), U256(r.deadline)}).data;
+    } else {
+      ex.exact = Bytes{};
+    }
+    ex.exact = as_agent(s, *ex.exact);
+    Outcome o = exec(funder_, s.distributor, "reclaim(uint256)", {r.id}, ex);
+    if (!o.success || failure_) return;
+    r.closed = true;
+    r.reclaimed = left;
+    usd_model_[r.escrow] = U256(0);
+    usd_model_[funder_] = *usd_model_[funder_].checked_add(left);
+  }
+
+  // Conservation of the payment token: every balance the model knows (funder, escrows, holders,
+  // the tax account) is the token's, they sum to its supply, and each round's escrow holds its
+  // amount less what it paid, withheld and returned (all of it accounted for once closed).
+  void check_dividends() {
+    if (usd_.is_zero()) return;
+    const auto* pt = state_.contract_as<core::PaymentToken>(usd_);
+    U256 sum;
+    for (const auto& [a, b] : usd_model_) {
+      if (pt->balance_of(a) != b) {
+        return fail("dividend-conservation", name(a) + " holds " + pt->balance_of(a).to_dec() +
+                                                 " SUSD, model " + b.to_dec());
+      }
+      sum = *sum.checked_add(b);
+    }
+    if (sum != pt->total_supply()) {
+      return fail("dividend-conservation",
+                  "balances sum to " + sum.to_dec() + ", supply " + pt->total_supply().to_dec());
+    }
+    for (const Security& s : secs_) {
+      for (const SimRound& r : s.rounds) {
+        const U256 out = *(*r.paid.checked_add(r.withheld)).checked_add(r.reclaimed);
+        if (out > r.amount || (r.closed && out != r.amount) ||
+            pt->balance_of(r.escrow) != *r.amount.checked_sub(out)) {
+          return fail("dividend-conservation", s.label + " round " + std::to_string(r.id) +
+                                                   ": paid + withheld + "
+                                                   "reclaimed " +
+                                                   out.to_dec() + " of " + r.amount.to_dec());
+        }
+      }
+    }
+  }
+
   SimOptions opt_;
   Prng rng_;
   Address operator_;
@@ -1735,6 +1995,9 @@ class Sim {
   SimReport report_;
   std::optional<Bytes32> digest_;
   uint64_t detects_ = 0;
+  // Dividends: the shared payment token, its funder and tax account, and every SUSD balance.
+  Address usd_, funder_, taxman_;
+  std::map<Address, U256> usd_model_;
 };
 
 std::string short_hex(const Bytes32& d) {

@@ -97,6 +97,31 @@ class FieldsTest : public testing::LedgerTest {
          abi::Value::bytes32(keccak256(std::string_view("body"))), kyc, sec_.token, addr("alice"),
          true, 840, abi::Value(abi::ValueList{U256(2)}), abi::Value(abi::ValueList{typed_sig}),
          encode_typed_claim_data(t), std::string("stoa-kyc:test"), false, 0, std::string("")}));
+    lifecycle();
+  }
+
+  // A payment token and a dividend distributor with every container written (docs/dividends.md).
+  void lifecycle() {
+    const Address divs = addr("divs");
+    expect_ok(call(addr("issuer"), sec_.token, "grantRole(bytes32,address)",
+                   {abi::Value::bytes32(roles::dividend_admin()), divs}));
+    CallResult r =
+        call(addr("operator"), factory_address(), "createPaymentToken(string,string,uint8,address)",
+             {std::string("Dollar"), std::string("USD"), 2, divs});
+    ASSERT_TRUE(r.success);
+    const Address usd = Address::from_word(Bytes32::from_view(r.output));
+    r = call(addr("issuer"), factory_address(), "createDividendDistributor(address,address)",
+             {sec_.token, addr("taxman")});
+    ASSERT_TRUE(r.success);
+    const Address dist = Address::from_word(Bytes32::from_view(r.output));
+    expect_ok(call(divs, usd, "mint(address,uint256)", {divs, 1000}));
+    expect_ok(call(divs, usd, "approve(address,uint256)", {dist, 5000}));
+    expect_ok(call(divs, dist, "setExcluded(address,bool)", {addr("bob"), true}));
+    expect_ok(call(divs, dist, "setWithholdingRate(bytes2,uint256)", {testing::b2("US"), 100}));
+    expect_ok(call(divs, sec_.token, "snapshot()"));
+    expect_ok(call(divs, dist, "createDividend(address,uint256,uint256,uint256,bytes32)",
+                   {usd, 100, 1, block_.timestamp + 100, abi::Value::bytes32(Bytes32{})}));
+    expect_ok(call(addr("alice"), dist, "claim(uint256)", {1}));
   }
 
   SecuritySet sec_;
@@ -228,6 +253,16 @@ TEST_F(FieldsTest, SlotNumbersAreTheOrdinalsOldJournalsName) {
       {"IdentityRegistryStorage", {{"entries", 0}, {"bound", 1}}},
       {"IdentityRegistry", {}},
       {"KycEventLog", {{"records", 0}, {"order", 1}, {"head", 2}, {"next", 3}}},
+      {"PaymentToken",
+       {{"members", 0}, {"admins", 1}, {"balances", 2}, {"allowances", 3}, {"total_supply", 4}}},
+      {"DividendDistributor",
+       {{"withholding_account", 0},
+        {"rates", 1},
+        {"excluded", 2},
+        {"round_count", 3},
+        {"rounds", 4},
+        {"round_excluded", 5},
+        {"claimed", 6}}},
   };
   std::set<std::string> seen;
   for (const Address& a : state_.contract_addresses()) {

@@ -48,10 +48,12 @@ enum class ContractKind : uint8_t {
   kIdentityRegistry = 13,
   kKycEventLog = 14,
   kMulticall3 = 15,  // code only: never in a state encoding (multicall3.h)
+  kPaymentToken = 16,
+  kDividendDistributor = 17,
 };
 // The highest number: a new kind goes after it and becomes the new last kind (with its entry in
 // the registration table, src/core/contract_kinds.cc, which checks this at compile time).
-inline constexpr ContractKind kLastContractKind = ContractKind::kMulticall3;
+inline constexpr ContractKind kLastContractKind = ContractKind::kDividendDistributor;
 std::string_view kind_name(ContractKind k);  // from the registration table; "Unknown" if none
 
 struct Log {

@@ -97,6 +97,18 @@ enum class ErrorId : uint16_t {
   kZeroAmount = 84,            // ()
   kSnapshotIdInvalid = 85,     // (uint256 id, uint256 current)
   kInvalidPartitionRule = 86,  // (bytes32 partition)
+  // The lifecycle: payment token and dividends (issue 16; ids 120-139).
+  kNotAPaymentToken = 120,           // (address account)
+  kUnknownDividendRound = 121,       // (uint256 roundId)
+  kDividendAlreadyClaimed = 122,     // (uint256 roundId, address holder)
+  kDividendRoundClosed = 123,        // (uint256 roundId)
+  kDividendClaimWindowClosed = 124,  // (uint256 roundId, uint256 claimDeadline)
+  kDividendClaimWindowOpen = 125,    // (uint256 roundId, uint256 claimDeadline)
+  kDividendHolderExcluded = 126,     // (uint256 roundId, address holder)
+  kNothingToClaim = 127,             // (uint256 roundId, address holder)
+  kInvalidClaimDeadline = 128,       // (uint256 claimDeadline, uint256 now)
+  kNoEligibleShares = 129,           // (uint256 checkpointId)
+  kInvalidWithholdingRate = 130,     // (uint256 bps)
   // Documents and corporate actions (issue 16; docs/documents.md, docs/corporate-actions.md).
   // 147-159 are kept free for the multisig admin (issue 16 item 5, not built yet).
   kDocumentNameRequired = 140,     // ()

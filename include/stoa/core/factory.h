@@ -67,6 +67,13 @@ class Factory final : public Contract {
 
   void grant_operator(const Address& op);  // genesis
 
+  // The lifecycle contracts (from rules version 5; docs/dividends.md).
+  Result<Address> create_payment_token(CallContext& ctx, const std::string& name,
+                                       const std::string& symbol, uint8_t decimals,
+                                       const Address& admin);
+  Result<Address> create_dividend_distributor(CallContext& ctx, const Address& security,
+                                              const Address& withholding_account);
+
  private:
   static const auto& field_list();  // encoding order (factory.cc)
 

@@ -86,6 +86,14 @@ inline bool corporate_actions(Rules r) {
   return r >= Rules::kV5;
 }
 
+// V5. The lifecycle contracts (issue 16; docs/dividends.md): the factory's createPaymentToken and
+// createDividendDistributor, hence PaymentToken and DividendDistributor, exist from this version
+// on. Under V1-V4 the factory's selectors for them are unknown, so no such contract exists in a
+// block written under those rules.
+inline bool lifecycle(Rules r) {
+  return r >= Rules::kV5;
+}
+
 }  // namespace rules
 
 // When each rules version activates: entries ascending in both version and first block, the

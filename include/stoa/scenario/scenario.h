@@ -142,6 +142,21 @@ struct Holding {
   std::string percent;  // of total supply, two decimals, e.g. "12.50%"
 };
 
+// A dividend round of a security's distributor (docs/dividends.md).
+struct DividendRoundReport {
+  std::string distributor;  // SYM.dividends
+  uint64_t round = 0;
+  std::string payment_token;  // its symbol
+  uint8_t decimals = 0;       // the payment token's
+  U256 amount;
+  uint64_t checkpoint = 0;
+  U256 paid;  // net to holders
+  U256 withheld;
+  U256 reclaimed;
+  uint64_t payments = 0;
+  bool closed = false;
+};
+
 struct SecurityReport {
   std::string symbol;
   std::string name;
@@ -152,8 +167,9 @@ struct SecurityReport {
   U256 total_supply;
   uint64_t holder_count = 0;
   bool paused = false;
-  std::vector<Holding> cap_table;  // descending by balance, then by name
-  std::vector<Refusal> refusals;   // calls to this security's contracts that reverted
+  std::vector<Holding> cap_table;              // descending by balance, then by name
+  std::vector<Refusal> refusals;               // calls to this security's contracts that reverted
+  std::vector<DividendRoundReport> dividends;  // of its distributor SYM.dividends, by round
 };
 
 struct Report {
@@ -181,5 +197,7 @@ std::string format_failure(const Failure& f);
 std::string format_report(const Report& r);
 // 1234567 with `decimals` → "1,234,567" / "12,345.67".
 std::string format_amount(const U256& v, uint8_t decimals);
+// "round 1: 1,000.00 USD to the holders of record at checkpoint 1 — 3 payments, net …".
+std::string format_dividend_round(const DividendRoundReport& d);
 
 }  // namespace stoa::scenario

@@ -1,0 +1,199 @@
+// A dividend round over many holders (issue 16; docs/dividends.md): STOA_DIVIDEND_HOLDERS holders
+// (default 1,000,000) of one security, a payment token, a DividendDistributor; then per
+// repetition (STOA_DIVIDEND_REPETITIONS, default 3) one round: snapshot, createDividend,
+// pushPayments to every holder in batches of STOA_DIVIDEND_BATCH (default 5,000: the largest a
+// call takes) through ABI calldata and the dispatcher, each batch metered within the block gas
+// limit, then reclaim after the deadline. Checks every round: each holder paid once, paid +
+// withheld + reclaimed = amount, the escrow empty. Prints each run and the medians.
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include "bench_util.h"
+#include "stoa/chain/transaction.h"
+#include "stoa/core/dividend_distributor.h"
+#include "stoa/core/factory.h"
+#include "stoa/core/payment_token.h"
+#include "stoa/core/state.h"
+#include "stoa/crypto/secp256k1.h"
+
+namespace stoa::bench {
+namespace {
+
+using core::CallContext;
+using core::Status;
+
+Address account(uint64_t i) {
+  Bytes32 w;
+  for (int k = 0; k < 8; ++k)
+    w.b[24 + k] = static_cast<uint8_t>(i >> (8 * (7 - k)));
+  w.b[12] = 0xd1;  // away from the precompiles and the system contracts
+  return Address::from_word(w);
+}
+
+struct Run {
+  double create_s = 0;
+  double push_s = 0;
+  double reclaim_s = 0;
+  uint64_t batches = 0;
+  uint64_t max_batch_gas = 0;
+};
+
+class World {
+ public:
+  World(uint64_t holders, uint64_t batch) : holders_(holders), batch_(batch) {
+    for (uint64_t i = 0; i < holders_; ++i)
+      accounts_.push_back(account(i));
+    tx(op_, [&](CallContext& ctx) -> Status {
+      auto r = state_.factory().create_security(
+          ctx,
+          core::CreateSecurityArgs{"Dividend Shares", "DIVB", 0,
+                                   static_cast<uint8_t>(core::Preset::kGlobal), issuer_, officer_});
+      if (!r.ok()) return r.take_revert();
+      set_ = r.value();
+      auto t = state_.factory().create_payment_token(ctx, "Bench Dollar", "BUSD", 2, issuer_);
+      if (!t.ok()) return t.take_revert();
+      usd_ = t.value();
+      auto d = state_.factory().create_dividend_distributor(ctx, set_.token, tax_);
+      if (!d.ok()) return d.take_revert();
+      dist_ = d.value();
+      return Status::Ok();
+    });
+    token_ = state_.contract_as<core::SecurityToken>(set_.token);
+    auto* reg = state_.contract_as<core::ComplianceRegistry>(set_.registry);
+    auto* pt = state_.contract_as<core::PaymentToken>(usd_);
+    tx(issuer_, [&](CallContext& ctx) -> Status {
+      STOA_TRY(
+          token_->access_control()->grant(ctx, *token_, core::roles::dividend_admin(), issuer_));
+      STOA_TRY(pt->mint(ctx, issuer_, U256(1'000'000'000'000'000ULL)));
+      return pt->approve(ctx, dist_, U256::max());
+    });
+    constexpr uint64_t kStep = 4096;
+    const core::Jurisdiction de = core::jurisdiction('D', 'E');
+    for (uint64_t b = 0; b < holders_; b += kStep) {
+      const uint64_t e = std::min(holders_, b + kStep);
+      tx(officer_, [&](CallContext& ctx) -> Status {
+        for (uint64_t i = b; i < e; ++i)
+          STOA_TRY(reg->onboard(ctx, accounts_[i], i % 4 == 0 ? de : core::jurisdiction('U', 'S'),
+                                0, U256(0)));
+        return Status::Ok();
+      });
+      tx(issuer_, [&](CallContext& ctx) -> Status {
+        for (uint64_t i = b; i < e; ++i)
+          STOA_TRY(token_->mint(ctx, accounts_[i], U256(1 + i % 1000)));
+        return Status::Ok();
+      });
+    }
+    call(issuer_, dist_, "setWithholdingRate(bytes2,uint256)", {abi::Value(Bytes{'D', 'E'}), 2638});
+  }
+
+  Run round(uint64_t n) {
+    Run run;
+    const U256 amount(1'000'000'007ULL);
+    const uint64_t checkpoint = U256::from_be(call(issuer_, set_.token, "snapshot()", {})).low64();
+    auto t = Clock::now();
+    call(issuer_, dist_, "createDividend(address,uint256,uint256,uint256,bytes32)",
+         {usd_, amount, checkpoint, block_.timestamp + 86400, abi::Value::bytes32(Bytes32{})});
+    run.create_s = since(t);
+    t = Clock::now();
+    for (uint64_t b = 0; b < holders_; b += batch_) {
+      abi::ValueList list;
+      for (uint64_t i = b; i < std::min(holders_, b + batch_); ++i)
+        list.emplace_back(accounts_[i]);
+      const uint64_t size = list.size();
+      core::CallResult r =
+          call_raw(issuer_, dist_, "pushPayments(uint256,address[])", {n, abi::Value(list)});
+      if (U256::from_be(r.output) != U256(size)) die("a batch did not pay every holder");
+      run.max_batch_gas = std::max(run.max_batch_gas, r.gas_used);
+      ++run.batches;
+    }
+    run.push_s = since(t);
+    block_.timestamp += 86401;
+    t = Clock::now();
+    call(issuer_, dist_, "reclaim(uint256)", {n});
+    run.reclaim_s = since(t);
+    check(n, amount);
+    return run;
+  }
+
+ private:
+  void check(uint64_t n, const U256& amount) {
+    const auto* d = state_.contract_as<core::DividendDistributor>(dist_);
+    const core::DividendRound r = d->round(U256(n)).value();
+    const U256 out = *(*r.paid.checked_add(r.withheld)).checked_add(r.reclaimed);
+    if (out != amount || !r.closed || r.payments != holders_) die("the round does not balance");
+    if (!state_.contract_as<core::PaymentToken>(usd_)->balance_of(r.escrow).is_zero()) {
+      die("the escrow is not empty after reclaim");
+    }
+  }
+  void tx(const Address& sender, const std::function<Status(CallContext&)>& fn) {
+    ++block_.number;
+    Status s = state_.transact(sender, block_, nullptr, fn);
+    if (!s.ok()) die("set-up refused: " + core::describe_revert(s.take_revert().data));
+  }
+  core::CallResult call_raw(const Address& sender, const Address& to, std::string_view sig,
+                            const abi::ValueList& args) {
+    ++block_.number;
+    core::CallResult r =
+        state_.call(sender, to, calldata(sig, args), block_, chain::kMeteredBlockGasLimit);
+    if (!r.success) die(std::string(sig) + " refused: " + core::describe_revert(r.output));
+    return r;
+  }
+  Bytes call(const Address& sender, const Address& to, std::string_view sig,
+             const abi::ValueList& args) {
+    return call_raw(sender, to, sig, args).output;
+  }
+
+  uint64_t holders_;
+  uint64_t batch_;
+  Address op_ = crypto::key_for_label("operator").address();
+  Address issuer_ = account(~0ULL);
+  Address officer_ = account(~1ULL);
+  Address tax_ = account(~2ULL);
+  std::vector<Address> accounts_;
+  core::State state_{core::GenesisConfig{kChainId, op_, false}};
+  core::BlockContext block_{0, kT0};
+  core::SecuritySet set_;
+  Address usd_, dist_;
+  core::SecurityToken* token_ = nullptr;
+};
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+}  // namespace stoa::bench
+
+int main() {
+  using namespace stoa::bench;
+  const uint64_t holders = env_u64("STOA_DIVIDEND_HOLDERS", 1'000'000, 1);
+  const uint64_t batch = env_u64("STOA_DIVIDEND_BATCH", 5000, 1);
+  const uint64_t reps = env_u64("STOA_DIVIDEND_REPETITIONS", 3, 1);
+  auto t = Clock::now();
+  World w(holders, batch);
+  std::printf("set-up: %llu holders onboarded and issued in %.1f s\n",
+              static_cast<unsigned long long>(holders), since(t));
+  std::vector<double> create, push, reclaim;
+  for (uint64_t n = 1; n <= reps; ++n) {
+    const Run r = w.round(n);
+    create.push_back(r.create_s);
+    push.push_back(r.push_s);
+    reclaim.push_back(r.reclaim_s);
+    std::printf(
+        "round %llu: createDividend %.3f ms, pushPayments %.2f s (%llu batches, at most "
+        "%llu gas each), reclaim %.3f ms\n",
+        static_cast<unsigned long long>(n), r.create_s * 1e3, r.push_s,
+        static_cast<unsigned long long>(r.batches),
+        static_cast<unsigned long long>(r.max_batch_gas), r.reclaim_s * 1e3);
+  }
+  const double p = median(push);
+  std::printf(
+      "median of %llu rounds over %llu holders: createDividend %.3f ms, push-pay all %.2f s "
+      "(%.2f µs per holder, %.0f payments/s), reclaim %.3f ms\n",
+      static_cast<unsigned long long>(reps), static_cast<unsigned long long>(holders),
+      median(create) * 1e3, p, p * 1e6 / static_cast<double>(holders),
+      static_cast<double>(holders) / p, median(reclaim) * 1e3);
+  return 0;
+}
