@@ -40,6 +40,20 @@ const DELIBERATE = {
     "proxy initializer: stoa creates the suite natively in one factory call (SecurityFactory.createSecurity)",
   "init(address,address,address)": "proxy initializer: created by the factory",
   "init()": "proxy initializer: created by the factory",
+  "Initialized(uint8)": "the proxy initializer's event: nothing is initialized after creation",
+  "setName(string)":
+    "the name is fixed at creation: it is part of the EIP-712 domain of permit (ERC-2612), so renaming would void signed permits",
+  "setSymbol(string)": "the symbol is fixed at creation: the factory indexes securities by symbol (securityBySymbol)",
+  "callModuleFunction(bytes,address)":
+    "module settings are called on the module contracts directly, guarded by the security's roles",
+  "ModuleInteraction(address,bytes4)": "callModuleFunction's event (see callModuleFunction)",
+  "execute(address,uint256,bytes)":
+    "no execution queue: stoa identities act through their keys directly (addKey, addClaim, removeClaim by a management or claim key)",
+  "approve(uint256,bool)": "no execution queue (see execute)",
+  "ExecutionRequested(uint256,address,uint256,bytes)": "no execution queue (see execute)",
+  "Executed(uint256,address,uint256,bytes)": "no execution queue (see execute)",
+  "ExecutionFailed(uint256,address,uint256,bytes)": "no execution queue (see execute)",
+  "Approved(uint256,bool)": "no execution queue (see execute)",
 };
 
 function stoaAbi(name) {
