@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ledger_fixture.h"
+#include "stoa/core/codes.h"
 #include "stoa/core/country_codes.h"
 #include "stoa/core/identity.h"
 #include "stoa/core/identity_registry.h"
