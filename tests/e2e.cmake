@@ -23,3 +23,16 @@ add_test(NAME lint.openapi_redocly
 set_tests_properties(lint.openapi_redocly PROPERTIES
                      ENVIRONMENT "REDOCLY_TELEMETRY=off;REDOCLY_SUPPRESS_UPDATE_NOTICE=true"
                      TIMEOUT 60 LABELS "fast;lint")
+# stoa driven with T-REX's and ONCHAINID's own artifact ABIs (npm @tokenysolutions/t-rex,
+# @onchain-id/solidity; issue 13 item 3).
+add_test(NAME e2e.trex
+         COMMAND ${NODE_EXECUTABLE} --test --test-concurrency=1 trex.test.js
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/tests/e2e)
+set_tests_properties(e2e.trex PROPERTIES ENVIRONMENT "STOA_BIN=$<TARGET_FILE:stoa>" TIMEOUT 120
+                     RESOURCE_LOCK stoa_ports LABELS "slow;e2e")
+# Every T-REX v4 / ONCHAINID selector and event is in docs/abi (or a listed deliberate
+# difference) and docs/erc3643-compatibility.md is current (node tests/e2e/erc3643_table.mjs).
+add_test(NAME lint.erc3643_table
+         COMMAND ${NODE_EXECUTABLE} erc3643_table.mjs --check
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/tests/e2e)
+set_tests_properties(lint.erc3643_table PROPERTIES TIMEOUT 60 LABELS "fast;lint")

@@ -163,6 +163,14 @@ size_t AccessControl::member_count(const Bytes32& role) const {
   return n;
 }
 
+std::vector<Address> AccessControl::members(const Bytes32& role) const {
+  std::vector<Address> out;
+  for (const Key& k : members_.sorted_keys()) {
+    if (k.role == role) out.push_back(k.account);
+  }
+  return out;
+}
+
 namespace {
 AccessControl& ac(Contract& c) {
   AccessControl* a = c.access_control();
@@ -212,6 +220,60 @@ std::vector<MethodSpec> access_control_methods() {
   std::vector<MethodSpec> m = reg.take();
   add_role_constants(m, std::make_index_sequence<10>{});
   return m;
+}
+
+std::vector<MethodSpec> role_enumeration_methods() {
+  AbiRegistry<Contract> reg;
+  reg.view("getRoleMember", {"role", "index"},
+           "AccessControlEnumerable: the holder of `role` at `index`, holders ascending by "
+           "address; reverts past the end.",
+           [](Contract& c, const Bytes32& role, const U256& index) -> Result<Address> {
+             const std::vector<Address> m = ac(c).members(role);
+             if (!index.fits_u64() || index.low64() >= m.size()) {
+               return revert_message("getRoleMember: index out of bounds");
+             }
+             return m[index.low64()];
+           });
+  reg.view("getRoleMemberCount", {"role"}, "AccessControlEnumerable: holders of `role`.",
+           [](Contract& c, const Bytes32& role) { return U256(ac(c).member_count(role)); });
+  return reg.take();
+}
+
+std::vector<MethodSpec> ownable_methods() {
+  AbiRegistry<Contract> reg;
+  reg.view("owner", {}, "Ownable (ERC-3643): the lowest-addressed DEFAULT_ADMIN_ROLE holder.",
+           [](Contract& c) -> Address {
+             const std::vector<Address> m = ac(c).members(roles::default_admin());
+             return m.empty() ? Address{} : m.front();
+           });
+  reg.call("transferOwnership", {"newOwner"},
+           "Ownable, DEFAULT_ADMIN_ROLE: grants DEFAULT_ADMIN_ROLE to `newOwner` and revokes the "
+           "caller's.",
+           [](Contract& c, CallContext& ctx, const Address& newOwner) -> Status {
+             AccessControl& a = ac(c);
+             const Contract& roles_at = c.roles_contract();
+             STOA_TRY(a.grant(ctx, roles_at, roles::default_admin(), newOwner));
+             if (newOwner != ctx.sender) {
+               STOA_TRY(a.revoke(ctx, roles_at, roles::default_admin(), ctx.sender));
+             }
+             c.emit(ctx, "OwnershipTransferred", {ctx.sender, newOwner});
+             return Status::Ok();
+           });
+  reg.call("renounceOwnership", {},
+           "Ownable, DEFAULT_ADMIN_ROLE: the caller gives up DEFAULT_ADMIN_ROLE.",
+           [](Contract& c, CallContext& ctx) -> Status {
+             AccessControl& a = ac(c);
+             STOA_TRY(a.revoke(ctx, c.roles_contract(), roles::default_admin(), ctx.sender));
+             c.emit(ctx, "OwnershipTransferred", {ctx.sender, Address{}});
+             return Status::Ok();
+           });
+  return reg.take();
+}
+
+std::vector<EventSpec> ownable_events() {
+  return {{"OwnershipTransferred",
+           {{"previousOwner", "address", true}, {"newOwner", "address", true}},
+           "Ownable: DEFAULT_ADMIN_ROLE moved by transferOwnership or renounceOwnership."}};
 }
 
 std::vector<EventSpec> access_control_events() {

@@ -5,8 +5,11 @@
 #include "stoa/core/abi_registry.h"
 #include "stoa/core/access_control.h"
 #include "stoa/core/codes.h"
+#include "stoa/core/country_codes.h"
+#include "stoa/core/identity_registry.h"
 #include "stoa/core/modules.h"
 #include "stoa/core/rules.h"
+#include "stoa/core/security_token.h"
 #include "stoa/core/state.h"
 
 namespace stoa::core {
@@ -261,7 +264,40 @@ Status ComplianceRegistry::set_jurisdiction(CallContext& ctx, const Address& a, 
   STOA_TRY(check_account(a));
   STOA_TRY(check_jurisdiction(j, /*allow_unset=*/true));
   write_jurisdiction(ctx, a, j);
+  sync_country(ctx, a, j);
   return Status::Ok();
+}
+
+void ComplianceRegistry::sync_country(CallContext& ctx, const Address& a, Jurisdiction j) {
+  if (!rules::trex_parity(ctx.block.rules)) return;
+  const uint16_t country = country_of_jurisdiction(j);
+  if (country == 0) return;  // unset, or not an ISO 3166-1 country: the numeric one stays
+  const auto* tok = state_.contract_as<SecurityToken>(security_);
+  if (tok == nullptr || tok->registry() != this || tok->identity_registry() == nullptr) return;
+  IdentityRegistryStorage& storage = tok->identity_registry()->storage();
+  const StoredIdentity* e = storage.find(a);
+  if (e == nullptr || e->country == country) return;
+  const StoredIdentity updated{e->identity, country};
+  storage.write(ctx, a, updated);
+}
+
+void ComplianceRegistry::on_recovery(CallContext& ctx, const Address& lost, const Address& fresh) {
+  if (const AccountRecord* r = records_.find(lost)) {
+    const AccountRecord from = *r;
+    AccountRecord to = records_.get(fresh);
+    to.whitelisted = to.whitelisted || from.whitelisted;
+    to.blacklisted = to.blacklisted || from.blacklisted;
+    to.accreditation = std::max(to.accreditation, from.accreditation);
+    if (to.jurisdiction == 0) to.jurisdiction = from.jurisdiction;
+    // A running lockup only, as carry_lockup (an expired one is not carried).
+    if (from.lockup_expiry > ctx.block.timestamp) {
+      to.lockup_expiry = std::max(to.lockup_expiry, from.lockup_expiry);
+    }
+    update(ctx, fresh, to);
+    update(ctx, lost, AccountRecord{});
+  }
+  for (ComplianceModule* mod : chain_.get())
+    mod->on_recovery(ctx, lost, fresh);
 }
 
 void ComplianceRegistry::write_jurisdiction(CallContext& ctx, const Address& a, Jurisdiction j) {
@@ -294,6 +330,7 @@ Status ComplianceRegistry::onboard(CallContext& ctx, const Address& a, Jurisdict
   r.accreditation = accreditation;
   r.lockup_expiry = ts.value();
   update(ctx, a, r);
+  sync_country(ctx, a, j);
   return Status::Ok();
 }
 
@@ -368,6 +405,24 @@ const auto& ComplianceRegistry::field_list() {
 STOA_DEFINE_FIELDS(ComplianceRegistry)
 
 namespace {
+// The facts canTransfer evaluates: from rules V5 the token's (identity mode, investors,
+// balances), as T-REX's compliance.canTransfer sees them; before, only parties and amount.
+Movement transfer_facts(const ComplianceRegistry& c, const Address& from, const Address& to,
+                        const U256& amount, const BlockContext& block) {
+  const auto& tok = static_cast<const SecurityToken&>(c.roles_contract());
+  if (rules::trex_parity(block.rules) && tok.registry() == &c) {
+    return tok.movement(MovementKind::kTransfer, from, to, amount, block.timestamp);
+  }
+  Movement mv;
+  mv.kind = MovementKind::kTransfer;
+  mv.from = from;
+  mv.to = to;
+  mv.amount = amount;
+  mv.timestamp = block.timestamp;
+  mv.token = c.security();
+  return mv;
+}
+
 void record_views(AbiRegistry<ComplianceRegistry>& reg) {
   reg.view("isWhitelisted", {"account"}, "KYC-approved.",
            [](ComplianceRegistry& c, const Address& account) -> bool {
@@ -397,13 +452,7 @@ void record_views(AbiRegistry<ComplianceRegistry>& reg) {
            "The registry's checks (codes 1-7) then its modules in order; first refusal wins.",
            [](ComplianceRegistry& c, CallContext& ctx, const Address& from, const Address& to,
               const U256& amount) -> std::tuple<bool, U256> {
-             Movement mv;
-             mv.kind = MovementKind::kTransfer;
-             mv.from = from;
-             mv.to = to;
-             mv.amount = amount;
-             mv.timestamp = ctx.block.timestamp;
-             mv.token = c.security();
+             Movement mv = transfer_facts(c, from, to, amount, ctx.block);
              RuleSink sink;
              c.evaluate(mv, sink);
              return std::tuple<bool, U256>{sink.first_code() == 0, U256(sink.first_code())};
@@ -621,7 +670,9 @@ const ContractAbi& ComplianceRegistry::abi() const {
     std::vector<ErrorId> errs = compliance_registry_errors();
     for (auto x : access_control_errors())
       errs.push_back(x);
-    return ContractAbi("ComplianceRegistry", std::move(m), std::move(e), std::move(errs));
+    ContractAbi abi("ComplianceRegistry", std::move(m), std::move(e), std::move(errs));
+    extend_with_modular_compliance_abi(abi);  // rules V5 (compliance_trex.cc)
+    return abi;
   }();
   return kAbi;
 }

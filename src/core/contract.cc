@@ -1,5 +1,7 @@
 #include "stoa/core/contract.h"
 
+#include <algorithm>
+
 #include "stoa/common/assert.h"
 #include "stoa/core/state.h"
 
@@ -60,35 +62,66 @@ void ContractAbi::introduce(size_t first, Rules since) {
 ContractAbi::ContractAbi(std::string_view contract_name, std::vector<MethodSpec> methods,
                          std::vector<EventSpec> events, std::vector<ErrorId> errors)
     : name_(contract_name), errors_(std::move(errors)) {
-  for (MethodSpec& spec : methods) {
-    Method m;
-    auto sig = abi::parse_signature(signature_text(spec.name, spec.inputs));
-    STOA_ASSERT(sig.has_value());
-    m.sig = *sig;
-    m.selector = abi::selector(m.sig);
-    for (const Param& p : spec.outputs) {
-      auto t = abi::parse_type(p.type);
-      STOA_ASSERT(t.has_value());
-      m.outputs.push_back(*t);
-    }
-    m.spec = std::move(spec);
-    STOA_ASSERT(!by_selector_.contains(m.selector));  // no selector clash within a contract
-    by_selector_.emplace(m.selector, methods_.size());
-    methods_.push_back(std::move(m));
+  for (MethodSpec& spec : methods)
+    add_method(std::move(spec));
+  for (EventSpec& spec : events)
+    add_event(std::move(spec));
+}
+
+void ContractAbi::add_method(MethodSpec spec) {
+  Method m;
+  auto sig = abi::parse_signature(signature_text(spec.name, spec.inputs));
+  STOA_ASSERT(sig.has_value());
+  m.sig = *sig;
+  m.selector = abi::selector(m.sig);
+  for (const Param& p : spec.outputs) {
+    auto t = abi::parse_type(p.type);
+    STOA_ASSERT(t.has_value());
+    m.outputs.push_back(*t);
   }
+  m.spec = std::move(spec);
+  STOA_ASSERT(!by_selector_.contains(m.selector));  // no selector clash within a contract
+  by_selector_.emplace(m.selector, methods_.size());
+  methods_.push_back(std::move(m));
+}
+
+void ContractAbi::add_event(EventSpec spec) {
+  Event e;
+  auto sig = abi::parse_signature(signature_text(spec.name, spec.params));
+  STOA_ASSERT(sig.has_value());
+  e.sig = *sig;
+  e.topic0 = keccak256(e.sig.canonical());
+  for (size_t i = 0; i < spec.params.size(); ++i) {
+    e.indexed.push_back(spec.params[i].indexed);
+    if (!spec.params[i].indexed) e.data_types.push_back(e.sig.inputs[i]);
+  }
+  e.spec = std::move(spec);
+  events_.push_back(std::move(e));
+}
+
+void ContractAbi::extend(std::vector<MethodSpec> methods, std::vector<EventSpec> events,
+                         std::vector<ErrorId> errors, Rules since) {
+  const size_t first = methods_.size();
+  for (MethodSpec& spec : methods)
+    add_method(std::move(spec));
+  introduce(first, since);
   for (EventSpec& spec : events) {
-    Event e;
-    auto sig = abi::parse_signature(signature_text(spec.name, spec.params));
-    STOA_ASSERT(sig.has_value());
-    e.sig = *sig;
-    e.topic0 = keccak256(e.sig.canonical());
-    for (size_t i = 0; i < spec.params.size(); ++i) {
-      e.indexed.push_back(spec.params[i].indexed);
-      if (!spec.params[i].indexed) e.data_types.push_back(e.sig.inputs[i]);
-    }
-    e.spec = std::move(spec);
-    events_.push_back(std::move(e));
+    const bool known = std::any_of(events_.begin(), events_.end(), [&](const Event& e) {
+      return signature_text(e.spec.name, e.spec.params) == signature_text(spec.name, spec.params);
+    });
+    if (!known) add_event(std::move(spec));  // shared groups may bring an event twice
   }
+  for (ErrorId id : errors) {
+    if (std::find(errors_.begin(), errors_.end(), id) == errors_.end()) errors_.push_back(id);
+  }
+}
+
+const Event& ContractAbi::event_by_signature(std::string_view canonical) const {
+  for (const Event& e : events_) {
+    if (e.sig.canonical() == canonical) return e;
+  }
+  STOA_ASSERT(false && "event not in the contract's ABI");
+  return events_.front();
 }
 
 const Method* ContractAbi::by_selector(uint32_t selector) const {

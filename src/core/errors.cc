@@ -191,6 +191,15 @@ constexpr std::array kErrors = {
     ErrorSpec{ErrorId::kInvalidPartitionRule, "InvalidPartitionRule(bytes32 partition)",
               "A blocked jurisdiction needs an end time and an end time needs a jurisdiction; "
               "the jurisdiction must be two upper-case letters."},
+    ErrorSpec{ErrorId::kRegistryPartFixed, "RegistryPartFixed(address current, address requested)",
+              "A security's registries are linked when it is created: the T-REX setter accepts "
+              "only the part already linked (docs/erc3643-compatibility.md)."},
+    ErrorSpec{ErrorId::kNotBoundToken, "NotBoundToken(address token)",
+              "A ComplianceRegistry serves the one security it was created for (ModularCompliance "
+              "bindToken/unbindToken)."},
+    ErrorSpec{ErrorId::kOnlyBoundToken, "OnlyBoundToken(address caller)",
+              "transferred/created/destroyed are called by the bound token only; stoa's token "
+              "runs these hooks itself."},
     ErrorSpec{ErrorId::kNotAPaymentToken, "NotAPaymentToken(address account)",
               "The address is not a PaymentToken created by the factory."},
     ErrorSpec{ErrorId::kUnknownDividendRound, "UnknownDividendRound(uint256 roundId)",

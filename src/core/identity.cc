@@ -214,6 +214,7 @@ ClaimStatus Identity::check_claim(const Address& identity, const U256& t, const 
     return ClaimStatus::kBadScheme;
   }
   if (sig.size() != 65) return ClaimStatus::kBadSignature;
+  if (is_signature_revoked(sig)) return ClaimStatus::kRevoked;  // none before rules V5
   crypto::Signature s;
   std::copy(sig.begin(), sig.begin() + 32, s.r.b.begin());
   std::copy(sig.begin() + 32, sig.begin() + 64, s.s.b.begin());
@@ -261,6 +262,19 @@ Status Identity::revoke_claim(CallContext& ctx, const Bytes32& id, const Address
   revoked_claims_.set(keccak256(BytesView(enc)), ctx.block.timestamp + 1);
   emit(ctx, "ClaimRevoked", {abi::Value::bytes32(id), identity});
   return Status::Ok();
+}
+
+// Kept with the (claim id, identity) revocations, under keccak256(signature): a 65-byte
+// preimage, where theirs is 64 bytes, so the two kinds of keys cannot meet.
+Status Identity::revoke_claim_by_signature(CallContext& ctx, const Bytes& sig) {
+  STOA_TRY(require_purpose(ctx, purpose::kManagement));
+  revoked_claims_.set(keccak256(BytesView(sig)), ctx.block.timestamp + 1);
+  emit(ctx, abi().event_by_signature("ClaimRevoked(bytes)"), {sig});
+  return Status::Ok();
+}
+
+bool Identity::is_signature_revoked(BytesView sig) const {
+  return revoked_claims_.contains(keccak256(sig));
 }
 
 Status Identity::revoke_signer_key(CallContext& ctx, const Bytes32& key) {
@@ -470,6 +484,42 @@ void claim_methods(AbiRegistry<Identity>& reg) {
       });
 }
 
+// ONCHAINID's IIdentity/IClaimIssuer functions stoa lacked before rules V5.
+std::vector<MethodSpec> onchainid_methods() {
+  AbiRegistry<Identity> reg;
+  reg.view("getKeyPurposes", {"key"}, {{"_purposes", "uint256[]"}},
+           "ERC-734 (ONCHAINID): the purposes of a key, ascending.",
+           [](Identity& c, const Bytes32& key) -> std::vector<U256> {
+             std::vector<U256> out;
+             const uint32_t bits = c.purposes(key);
+             for (uint32_t p = 0; p < 32; ++p) {
+               if ((bits >> p) & 1U) out.push_back(U256(p));
+             }
+             return out;
+           });
+  reg.view("isClaimValid", {"_identity", "claimTopic", "sig", "data"},
+           "ONCHAINID IClaimIssuer: an ECDSA (scheme 1) claim this issuer signed about "
+           "`_identity` is valid now.",
+           [](Identity& c, CallContext& ctx, const Address& identity, const U256& claimTopic,
+              const Bytes& sig, const Bytes& data) -> bool {
+             return c.check_claim(identity, claimTopic, U256(kSchemeEcdsa), sig, data,
+                                  ctx.block.timestamp) == ClaimStatus::kValid;
+           });
+  reg.call("revokeClaimBySignature", {"signature"},
+           "ONCHAINID IClaimIssuer, management key: every claim carrying this signature is "
+           "invalid.",
+           [](Identity& c, CallContext& ctx, const Bytes& signature) {
+             return c.revoke_claim_by_signature(ctx, signature);
+           });
+  reg.view("isClaimRevoked", {"_sig"}, "ONCHAINID IClaimIssuer: revoked by signature.",
+           [](Identity& c, const Bytes& sig) -> bool { return c.is_signature_revoked(sig); });
+  return reg.take();
+}
+
+std::vector<EventSpec> onchainid_events() {
+  return {{"ClaimRevoked", {{"signature", "bytes", true}}, "ONCHAINID: revokeClaimBySignature."}};
+}
+
 std::vector<EventSpec> identity_events() {
   // The ERC-734 key events and the ERC-735 claim events share their parameter lists.
   const std::vector<Param> key_params = {
@@ -522,7 +572,9 @@ const ContractAbi& Identity::abi() const {
     std::vector<MethodSpec> m = reg.take();
     std::vector<EventSpec> e = identity_events();
     std::vector<ErrorId> errs = identity_errors();
-    return ContractAbi("Identity", std::move(m), std::move(e), std::move(errs));
+    ContractAbi abi("Identity", std::move(m), std::move(e), std::move(errs));
+    abi.extend(onchainid_methods(), onchainid_events(), {}, Rules::kV5);  // rules::trex_parity
+    return abi;
   }();
   return kAbi;
 }

@@ -120,7 +120,9 @@ const ContractAbi& ClaimTopicsRegistry::abi() const {
     std::vector<MethodSpec> m = reg.take();
     std::vector<EventSpec> e = claim_topics_registry_events();
     std::vector<ErrorId> errs = claim_topics_registry_errors();
-    return ContractAbi("ClaimTopicsRegistry", std::move(m), std::move(e), std::move(errs));
+    ContractAbi abi("ClaimTopicsRegistry", std::move(m), std::move(e), std::move(errs));
+    extend_with_ownable_abi(abi);  // rules V5 (identity_registry_trex.cc)
+    return abi;
   }();
   return kAbi;
 }
@@ -266,7 +268,9 @@ const ContractAbi& TrustedIssuersRegistry::abi() const {
     std::vector<MethodSpec> m = reg.take();
     std::vector<EventSpec> e = trusted_issuers_registry_events();
     std::vector<ErrorId> errs = trusted_issuers_registry_errors();
-    return ContractAbi("TrustedIssuersRegistry", std::move(m), std::move(e), std::move(errs));
+    ContractAbi abi("TrustedIssuersRegistry", std::move(m), std::move(e), std::move(errs));
+    extend_with_ownable_abi(abi);  // rules V5 (identity_registry_trex.cc)
+    return abi;
   }();
   return kAbi;
 }
@@ -299,6 +303,10 @@ void IdentityRegistryStorage::write(CallContext& ctx, const Address& wallet,
   }
   if (!e.identity.is_zero() && old.country != e.country) {
     emit(ctx, "CountryModified", {wallet, U256(e.country)});
+  }
+  if (rules::trex_parity(ctx.block.rules) && !e.identity.is_zero() &&
+      (old.identity.is_zero() || old.country != e.country)) {
+    sync_jurisdiction(ctx, wallet, e.country);
   }
 }
 
@@ -378,7 +386,9 @@ const ContractAbi& IdentityRegistryStorage::abi() const {
     std::vector<MethodSpec> m = reg.take();
     std::vector<EventSpec> e = identity_registry_storage_events();
     std::vector<ErrorId> errs = identity_registry_storage_errors();
-    return ContractAbi("IdentityRegistryStorage", std::move(m), std::move(e), std::move(errs));
+    ContractAbi abi("IdentityRegistryStorage", std::move(m), std::move(e), std::move(errs));
+    extend_storage_with_trex_abi(abi);  // rules V5 (identity_registry_trex.cc)
+    return abi;
   }();
   return kAbi;
 }
@@ -403,7 +413,9 @@ ClaimStatus IdentityRegistry::claim_status(const Address& wallet, const U256& t,
     if (!issuers_->has_topic(c->issuer, t)) {
       s = ClaimStatus::kUntrustedIssuer;
     } else if (const auto* issuer = state_.contract_as<Identity>(c->issuer)) {
-      if (const Identity::Recovered* r = id->recovered(cid)) {
+      if (issuer->is_signature_revoked(c->signature)) {
+        s = ClaimStatus::kRevoked;  // revokeClaimBySignature (none before rules V5)
+      } else if (const Identity::Recovered* r = id->recovered(cid)) {
         // The signature was recovered when the claim was added; the rest is checked now.
         const TypedClaimData d{r->issued_at, r->valid_until, Bytes32{}};
         s = issuer->check_signer(id_addr, t, r->signer, r->typed ? &d : nullptr, now);
@@ -610,7 +622,9 @@ const ContractAbi& IdentityRegistry::abi() const {
     std::vector<MethodSpec> m = reg.take();
     std::vector<EventSpec> e = identity_registry_events();
     std::vector<ErrorId> errs = identity_registry_errors();
-    return ContractAbi("IdentityRegistry", std::move(m), std::move(e), std::move(errs));
+    ContractAbi abi("IdentityRegistry", std::move(m), std::move(e), std::move(errs));
+    extend_registry_with_trex_abi(abi);  // rules V5 (identity_registry_trex.cc)
+    return abi;
   }();
   return kAbi;
 }

@@ -73,6 +73,16 @@ Status WhitelistModule::set_listed(CallContext& ctx, const Address& a, bool v) {
   return Status::Ok();
 }
 
+void WhitelistModule::on_recovery(CallContext& ctx, const Address& lost, const Address& fresh) {
+  if (!list_.get(lost)) return;
+  list_.set(lost, false);
+  emit(ctx, "ModuleWhitelistUpdated", {lost, false});
+  if (!list_.get(fresh)) {
+    list_.set(fresh, true);
+    emit(ctx, "ModuleWhitelistUpdated", {fresh, true});
+  }
+}
+
 const auto& WhitelistModule::field_list() {
   static constexpr auto kFields = std::make_tuple(field(&WhitelistModule::security_, "security"),
                                                   key_set(&WhitelistModule::list_, "list"));

@@ -12,6 +12,12 @@ AccessControl* SecurityPart::access_control() const {
   return t->access_control();
 }
 
+const Contract& SecurityPart::roles_contract() const {
+  const SecurityToken* t = state_.contract_as<SecurityToken>(security_);
+  STOA_ASSERT(t != nullptr);
+  return *t;
+}
+
 Status SecurityPart::require_role(const CallContext& ctx, const Bytes32& role) const {
   return access_control()->require(role, ctx.sender);
 }

@@ -546,6 +546,11 @@ Status SecurityToken::recovery_address(CallContext& ctx, const Address& lost, co
     emit(ctx, "AddressFrozen", {fresh, true, ctx.sender});
   }
   if (ir != nullptr) ir->delete_unchecked(ctx, lost);
+  // Every other per-wallet fact follows the wallet (rules V5): the registry's record and the
+  // modules' state (ComplianceRegistry::on_recovery, the hook for lots and per-lot lockups).
+  if (rules::trex_parity(ctx.block.rules) && registry_.get() != nullptr) {
+    registry_.get()->on_recovery(ctx, lost, fresh);
+  }
   emit(ctx, "RecoverySuccess", {lost, fresh, identity});
   return Status::Ok();
 }
@@ -556,7 +561,7 @@ Status SecurityToken::set_onchain_id(CallContext& ctx, const Address& a) {
     return make_revert(ErrorId::kNotAnIdentity, {a});
   }
   onchain_id_.set(a);
-  emit(ctx, "UpdatedTokenInformation",
+  emit(ctx, token_information_event(ctx.block.rules),
        {config_.name, config_.symbol, U256(config_.decimals), std::string("1"), a});
   return Status::Ok();
 }
@@ -674,6 +679,7 @@ Status SecurityToken::add_agent(CallContext& ctx, const Address& agent) {
   if (is_agent(agent)) return Status::Ok();
   STOA_TRY(access_.grant(ctx, *this, roles::compliance(), agent));
   STOA_TRY(access_.grant(ctx, *this, roles::corporate_action(), agent));
+  if (rules::trex_parity(ctx.block.rules)) STOA_TRY(grant_trex_agent_roles(ctx, agent, true));
   emit(ctx, "AgentAdded", {agent});
   return Status::Ok();
 }
@@ -686,6 +692,7 @@ Status SecurityToken::remove_agent(CallContext& ctx, const Address& agent) {
   }
   STOA_TRY(access_.revoke(ctx, *this, roles::compliance(), agent));
   STOA_TRY(access_.revoke(ctx, *this, roles::corporate_action(), agent));
+  if (rules::trex_parity(ctx.block.rules)) STOA_TRY(grant_trex_agent_roles(ctx, agent, false));
   emit(ctx, "AgentRemoved", {agent});
   return Status::Ok();
 }
@@ -1151,8 +1158,8 @@ std::vector<EventSpec> security_token_events() {
         {"documentRef", "bytes32"}},
        "A forced transfer with its reason and document reference (next to its Transfer)."},
       {"UpdatedTokenInformation",
-       {{"newName", "string"},
-        {"newSymbol", "string"},
+       {{"newName", "string", true},
+        {"newSymbol", "string", true},
         {"newDecimals", "uint8"},
         {"newVersion", "string"},
         {"newOnchainID", "address", true}},
@@ -1233,7 +1240,10 @@ const ContractAbi& SecurityToken::abi() const {
     std::vector<ErrorId> errs = security_token_errors();
     for (auto x : access_control_errors())
       errs.push_back(x);
-    return with_balance_model_abi("SecurityToken", std::move(m), std::move(e), std::move(errs));
+    ContractAbi abi =
+        with_balance_model_abi("SecurityToken", std::move(m), std::move(e), std::move(errs));
+    extend_with_trex_abi(abi);  // rules V5 (security_trex.cc)
+    return abi;
   }();
   return kAbi;
 }

@@ -61,6 +61,8 @@ class AccessControl {
                        const Address& account);
   // Number of accounts holding a role (for views and tests).
   size_t member_count(const Bytes32& role) const;
+  // The accounts holding a role, ascending (getRoleMember's order).
+  std::vector<Address> members(const Bytes32& role) const;
 
   // The field list (fields.h): role members as a key set, then each role's admin role.
   static const auto& field_list() {
@@ -100,5 +102,14 @@ class AccessControl {
 std::vector<MethodSpec> access_control_methods();
 std::vector<EventSpec> access_control_events();
 std::vector<ErrorId> access_control_errors();
+
+// From rules version 5 (rules::trex_parity; ContractAbi::extend): AccessControlEnumerable's
+// getRoleMember/getRoleMemberCount, and Ownable mapped onto DEFAULT_ADMIN_ROLE: owner() is the
+// lowest-addressed holder of DEFAULT_ADMIN_ROLE; transferOwnership grants it to the new owner
+// and revokes the caller's; renounceOwnership revokes the caller's. On a security's part the
+// roles are its token's (Contract::roles_contract).
+std::vector<MethodSpec> role_enumeration_methods();
+std::vector<MethodSpec> ownable_methods();
+std::vector<EventSpec> ownable_events();
 
 }  // namespace stoa::core

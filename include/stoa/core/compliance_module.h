@@ -39,6 +39,13 @@ class ComplianceModule : public SecurityPart {
     (void)ctx;
     (void)m;
   }
+  // recoveryAddress moved `lost`'s holdings to `fresh` (rules V5, after on_movement if a balance
+  // moved): per-wallet state that belongs to the investor moves with it.
+  virtual void on_recovery(CallContext& ctx, const Address& lost, const Address& fresh) {
+    (void)ctx;
+    (void)lost;
+    (void)fresh;
+  }
   virtual std::string_view module_name() const = 0;
   // checkTransfer(from, to, amount) of IComplianceModule: the first refusal for a transfer.
   uint8_t check_transfer(const ComplianceRegistry& registry, const Movement& m) const {

@@ -114,11 +114,18 @@ class ComplianceRegistry final : public SecurityPart {
   void init_add_module(const Address& module);
   // Writes the jurisdiction on behalf of a JurisdictionModule bound to this registry.
   void write_jurisdiction(CallContext& ctx, const Address& a, Jurisdiction j);
+  // recoveryAddress (rules V5): the lost wallet's record joins the new wallet's (flags and
+  // accreditation: the stronger; jurisdiction: the new wallet's if set; lockup: the later) and
+  // the lost wallet's is cleared; then every module's on_recovery (the hook for lots).
+  void on_recovery(CallContext& ctx, const Address& lost, const Address& fresh);
 
  private:
   void update(CallContext& ctx, const Address& a, const AccountRecord& r);
   void count_non_accredited(const Movement& m);
   void carry_lockup(CallContext& ctx, const Movement& m);
+  // Rules V5: the alpha-2 jurisdiction written here is also the wallet's ISO 3166 numeric country
+  // in the security's IdentityRegistryStorage, when the wallet is registered there.
+  void sync_country(CallContext& ctx, const Address& a, Jurisdiction j);
 
   static const auto& field_list();  // encoding order (compliance_registry.cc)
 
@@ -135,5 +142,8 @@ class ComplianceRegistry final : public SecurityPart {
   // restores both): the transfer path walks the chain without a contract lookup per module.
   JValue<std::vector<ComplianceModule*>> chain_{undo_log(), Slot{7}};
 };
+
+// T-REX's ModularCompliance answered by the registry itself (rules V5; compliance_trex.cc).
+void extend_with_modular_compliance_abi(ContractAbi& abi);
 
 }  // namespace stoa::core

@@ -150,6 +150,11 @@ class ContractAbi {
   const Method* by_name(std::string_view name) const;  // first with that name
   // Methods from index `first` on exist only from rules version `since` (rules.h).
   void introduce(size_t first, Rules since);
+  // Appends methods that exist only from rules version `since`, with their events and errors.
+  void extend(std::vector<MethodSpec> methods, std::vector<EventSpec> events,
+              std::vector<ErrorId> errors, Rules since);
+  // The event with this signature (for two events of one name), asserts it exists.
+  const Event& event_by_signature(std::string_view canonical) const;
   const Event& event(std::string_view name) const;  // asserts it exists
   const std::vector<Method>& methods() const { return methods_; }
   const std::vector<Event>& events() const { return events_; }
@@ -161,6 +166,8 @@ class ContractAbi {
   std::string name_;
   std::vector<Method> methods_;
   std::vector<Event> events_;
+  void add_method(MethodSpec spec);
+  void add_event(EventSpec spec);
   std::vector<ErrorId> errors_;
   absl::flat_hash_map<uint32_t, size_t> by_selector_;
 };
@@ -367,6 +374,9 @@ class Contract {
   const Address& address() const { return self_; }
   // The role domain that guards this contract (its security's, or its own); nullptr if none.
   virtual AccessControl* access_control() const { return nullptr; }
+  // The contract that holds access_control() and emits its role events (itself, or the token of
+  // a security's part).
+  virtual const Contract& roles_contract() const { return *this; }
 
   // Emits an event of this contract's ABI.
   void emit(CallContext& ctx, std::string_view event, const abi::ValueList& args) const;

@@ -97,6 +97,10 @@ enum class ErrorId : uint16_t {
   kZeroAmount = 84,            // ()
   kSnapshotIdInvalid = 85,     // (uint256 id, uint256 current)
   kInvalidPartitionRule = 86,  // (bytes32 partition)
+  // ERC-3643 parity (issue 13; ids 100-119).
+  kRegistryPartFixed = 100,  // (address current, address requested)
+  kNotBoundToken = 101,      // (address token)
+  kOnlyBoundToken = 102,     // (address caller)
   // The lifecycle: payment token and dividends (issue 16; ids 120-139).
   kNotAPaymentToken = 120,           // (address account)
   kUnknownDividendRound = 121,       // (uint256 roundId)

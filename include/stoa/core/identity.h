@@ -167,6 +167,9 @@ class Identity final : public Contract {
   Status revoke_claim(CallContext& ctx, const Bytes32& id, const Address& identity);
   Status revoke_signer_key(CallContext& ctx, const Bytes32& key);
   bool is_claim_revoked(const Bytes32& id, const Address& identity) const;
+  // ONCHAINID's revocation by signature (rules V5): a claim carrying `sig` is revoked.
+  Status revoke_claim_by_signature(CallContext& ctx, const Bytes& sig);
+  bool is_signature_revoked(BytesView sig) const;
 
  private:
   struct KeyRecord {

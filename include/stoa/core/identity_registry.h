@@ -115,8 +115,19 @@ class IdentityRegistryStorage final : public SecurityPart {
   void write(CallContext& ctx, const Address& wallet, const StoredIdentity& e);
   void bind(CallContext& ctx, const Address& registry);
   Status unbind(CallContext& ctx, const Address& registry);  // DEFAULT_ADMIN_ROLE
+  // T-REX's storage agent functions (rules V5; COMPLIANCE_ROLE, the registry agent), and
+  // bindIdentityRegistry (DEFAULT_ADMIN_ROLE: an IdentityRegistry that uses this storage).
+  Status agent_add(CallContext& ctx, const Address& wallet, const Address& identity,
+                   uint16_t country);
+  Status agent_modify_identity(CallContext& ctx, const Address& wallet, const Address& identity);
+  Status agent_modify_country(CallContext& ctx, const Address& wallet, uint16_t country);
+  Status agent_remove(CallContext& ctx, const Address& wallet);
+  Status bind_checked(CallContext& ctx, const Address& registry);
 
  private:
+  // Rules V5: the ISO 3166 numeric country written here is also the wallet's alpha-2
+  // jurisdiction in the ComplianceRegistry of every bound registry's security.
+  void sync_jurisdiction(CallContext& ctx, const Address& wallet, uint16_t country);
   static const auto& field_list();  // encoding order (identity_registry.cc)
   JMap<Address, StoredIdentity, AddressHash> entries_{undo_log(), Slot{0}};
   JValue<std::vector<Address>> bound_{undo_log(), Slot{1}};
@@ -164,5 +175,10 @@ class IdentityRegistry final : public SecurityPart {
   ClaimTopicsRegistry* topics_;
   TrustedIssuersRegistry* issuers_;
 };
+
+// The T-REX v4 functions of the registries stoa lacked (rules V5; identity_registry_trex.cc).
+void extend_with_ownable_abi(ContractAbi& abi);  // ClaimTopicsRegistry, TrustedIssuersRegistry
+void extend_storage_with_trex_abi(ContractAbi& abi);
+void extend_registry_with_trex_abi(ContractAbi& abi);
 
 }  // namespace stoa::core

@@ -27,6 +27,7 @@ class WhitelistModule final : public ComplianceModule {
 
   bool listed(const Address& a) const { return list_.get(a); }
   Status set_listed(CallContext& ctx, const Address& a, bool v);  // COMPLIANCE_ROLE
+  void on_recovery(CallContext& ctx, const Address& lost, const Address& fresh) override;
 
  private:
   static const auto& field_list();  // encoding order (modules.cc)

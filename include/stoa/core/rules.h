@@ -94,6 +94,17 @@ inline bool lifecycle(Rules r) {
   return r >= Rules::kV5;
 }
 
+// V5. ERC-3643 parity (issue 13, items 1 and 2): T-REX v4's and ONCHAINID's remaining functions
+// answer (3-argument forcedTransfer, compliance(), Ownable, the registries' agent functions, ...;
+// docs/erc3643-compatibility.md); UpdatedTokenInformation indexes name, symbol and onchainID as
+// T-REX does; a token agent also gets PAUSER_ROLE (and MINTER_ROLE where roles may overlap);
+// the investor's country is one fact: the IdentityRegistry's ISO 3166 numeric country and the
+// ComplianceRegistry's alpha-2 jurisdiction are written together; recoveryAddress moves the
+// lost wallet's compliance record (jurisdiction, accreditation, whitelist, blacklist, lockup).
+inline bool trex_parity(Rules r) {
+  return r >= Rules::kV5;
+}
+
 }  // namespace rules
 
 // When each rules version activates: entries ascending in both version and first block, the

@@ -14,6 +14,7 @@ class SecurityPart : public Contract {
       : Contract(state, self), security_(security) {}
   const Address& security() const { return security_; }
   AccessControl* access_control() const override;
+  const Contract& roles_contract() const override;  // the token
 
  protected:
   Status require_role(const CallContext& ctx, const Bytes32& role) const;

@@ -143,6 +143,15 @@ class SecurityToken final : public Contract {
   Status set_eligibility(CallContext& ctx, uint8_t mode);                   // DEFAULT_ADMIN_ROLE
   Status add_agent(CallContext& ctx, const Address& agent);  // grants COMPLIANCE+CORPORATE_ACTION
   Status remove_agent(CallContext& ctx, const Address& agent);  // revokes both
+  // From rules V5 an agent also pauses (PAUSER_ROLE) and, where roles may overlap, mints and
+  // burns (MINTER_ROLE) as ERC-3643's agent does (security_trex.cc; docs/identity.md).
+  Status grant_trex_agent_roles(CallContext& ctx, const Address& agent, bool grant);
+  // UpdatedTokenInformation as emitted under `rules`: T-REX's indexing from V5 (name, symbol and
+  // onchainID indexed), only onchainID indexed before.
+  const Event& token_information_event(Rules rules) const;
+  // ERC-20's allowance helpers of T-REX (rules V5).
+  Status increase_allowance(CallContext& ctx, const Address& spender, const U256& added);
+  Status decrease_allowance(CallContext& ctx, const Address& spender, const U256& subtracted);
   bool is_agent(const Address& a) const {
     return access_.has_role(roles::compliance(), a) &&
            access_.has_role(roles::corporate_action(), a);
@@ -400,5 +409,8 @@ std::vector<MethodSpec> document_methods();    // security_documents.cc (rules V
 std::vector<EventSpec> document_events();      // security_documents.cc
 std::vector<MethodSpec> corporate_methods();   // security_corporate.cc (rules V5)
 std::vector<EventSpec> corporate_events();     // security_corporate.cc
+// T-REX v4 parity (rules V5; security_trex.cc): 3-argument forcedTransfer, compliance(), Ownable,
+// role enumeration, increase/decreaseAllowance.
+void extend_with_trex_abi(ContractAbi& abi);
 
 }  // namespace stoa::core
