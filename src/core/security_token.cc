@@ -224,6 +224,7 @@ SecurityToken::Explanation SecurityToken::explain(const Address& from, const Add
   // it passes a smaller one, except the holder cap, where sending everything can pass (the
   // sender leaves) while less cannot; so that one candidate decides, and otherwise it is 0.
   U256 candidate = std::min(spendable(from), plain_drawable(from, to, timestamp));
+  candidate = std::min(candidate, lot_unlocked(from, timestamp));  // per-lot holding periods
   if (const TransferRestriction* t = restriction_.get()) {
     const U256& max = t->max_transfer_amount();
     if (!max.is_zero() && max < candidate) candidate = max;
@@ -254,6 +255,7 @@ void SecurityToken::emit_transfer(CallContext& ctx, const Address& from, const A
 
 void SecurityToken::apply(CallContext& ctx, const Movement& m) {
   if (snapshot_id_.get() != 0) checkpoint_movement(m);
+  if (rules::lots_and_splits(ctx.block.rules)) apply_lots(ctx, m);  // reads partition amounts
   apply_partitions(ctx, m);  // before the balances: its draw plan reads them
   if (m.from != m.to) {
     uint64_t holders = holder_count_.get();
@@ -736,13 +738,15 @@ STOA_DEFINE_FIELDS(SecurityToken)
 namespace {
 constexpr uint8_t kRebuildFlag = 0x80;       // in the encoded eligibility byte: a rebuild follows
 constexpr uint8_t kBalanceModelFlag = 0x40;  // ... then the balance model (balance-model.md)
+constexpr uint8_t kLotsFlag = 0x20;          // ... then the acquisition lots
 }  // namespace
 
 // A pending investor rebuild sets the eligibility byte's high bit and follows it with its phase
 // and cursor: without one the encoding is what it was before metering (old journals' roots).
 void SecurityToken::encode_eligibility(StateEncoder& enc) const {
   const bool model = !balance_model_empty();
-  const uint8_t flags = model ? kBalanceModelFlag : 0;
+  const bool lots = !lots_empty();
+  const uint8_t flags = (model ? kBalanceModelFlag : 0) | (lots ? kLotsFlag : 0);
   if (investor_rebuild_pending()) {
     enc.u8(eligibility_.get() | kRebuildFlag | flags);
     enc.u8(rebuild_phase_.get());
@@ -751,12 +755,14 @@ void SecurityToken::encode_eligibility(StateEncoder& enc) const {
     enc.u8(eligibility_.get() | flags);
   }
   if (model) encode_balance_model(enc);
+  if (lots) encode_lots(enc);
 }
 
 void SecurityToken::decode_eligibility(StateDecoder& dec) {
   uint8_t eligibility = dec.u8();
   const bool model = (eligibility & kBalanceModelFlag) != 0;
-  eligibility &= ~kBalanceModelFlag;
+  const bool lots = (eligibility & kLotsFlag) != 0;
+  eligibility &= ~(kBalanceModelFlag | kLotsFlag);
   if ((eligibility & kRebuildFlag) != 0) {
     eligibility &= ~kRebuildFlag;
     const uint8_t phase = dec.u8();
@@ -766,6 +772,7 @@ void SecurityToken::decode_eligibility(StateDecoder& dec) {
   }
   eligibility_.set(eligibility);
   if (model && dec.ok()) decode_balance_model(dec);
+  if (lots && dec.ok()) decode_lots(dec);
 }
 
 void SecurityToken::describe_eligibility(std::vector<FieldInfo>& out) const {
@@ -773,6 +780,8 @@ void SecurityToken::describe_eligibility(std::vector<FieldInfo>& out) const {
   out.push_back(FieldInfo{"rebuild_phase", &rebuild_phase_, false});
   out.push_back(FieldInfo{"rebuild_cursor", &rebuild_cursor_, false});
   describe_balance_model(out);
+  out.push_back(FieldInfo{"lots", &lots_, false});
+  out.push_back(FieldInfo{"lotted", &lotted_, false});
 }
 
 namespace {
