@@ -159,7 +159,7 @@ TEST_F(LotsTest, LotsUnderAHoldingPeriodAreTakenLast) {
   expect_ok(call(addr("issuer"), s.token, "addAgent(address)", {addr("agent")}));
   expect_ok(call(addr("agent"), s.token, "forcedTransfer(address,address,uint256,string,bytes32)",
                  {addr("alice"), addr("bob"), 60, std::string("court order"),
-                  abi::Value::bytes32(Bytes32{})}));
+                  abi::Value::bytes32(keccak256(std::string_view("order")))}));
   const auto b = lots(s, "bob");
   ASSERT_EQ(b.size(), 1u);
   EXPECT_EQ(b[0].kind, static_cast<uint8_t>(LotKind::kForced));
