@@ -224,12 +224,16 @@ SecurityToken::Explanation SecurityToken::explain(const Address& from, const Add
   // it passes a smaller one, except the holder cap, where sending everything can pass (the
   // sender leaves) while less cannot; so that one candidate decides, and otherwise it is 0.
   U256 candidate = std::min(spendable(from), plain_drawable(from, to, timestamp));
-  candidate = std::min(candidate, lot_unlocked(from, timestamp));  // per-lot holding periods
   if (const TransferRestriction* t = restriction_.get()) {
     const U256& max = t->max_transfer_amount();
     if (!max.is_zero() && max < candidate) candidate = max;
   }
-  if (detect(from, to, candidate, timestamp) == 0) e.max_amount = candidate;
+  if (detect(from, to, candidate, timestamp) == 0) {
+    e.max_amount = candidate;
+  } else if (const U256 unlocked = lot_unlocked(from, timestamp); unlocked < candidate) {
+    // Lots under a holding period (rules version 5) lock part of the balance: what is left.
+    if (detect(from, to, unlocked, timestamp) == 0) e.max_amount = unlocked;
+  }
   return e;
 }
 
