@@ -1,5 +1,7 @@
 #include "stoa/core/modules.h"
 
+#include <algorithm>
+
 #include "stoa/core/abi_registry.h"
 #include "stoa/core/access_control.h"
 #include "stoa/core/codes.h"
@@ -146,8 +148,52 @@ LockupModule::LockupModule(State& state, const Address& self, const Address& sec
     : ComplianceModule(state, self, security, kChecks, kTracks) {}
 
 // Only asked about sender-side kinds (kChecks): not issuance, not the agent's moves.
+// A wallet-wide expiry (setLockup, or issuance before rules version 5) locks every share; from
+// version 5 the holding period runs per issued lot (docs/balance-model.md, "Acquisition lots"):
+// the move may not take more than the sender's shares outside lots still within it.
 void LockupModule::evaluate(const Movement& m, const ComplianceRegistry&, RuleSink& sink) const {
-  if (expiry_.get(m.from) > m.timestamp) sink.fail(code::kSenderLockupActive, self_);
+  if (expiry_.get(m.from) > m.timestamp) {
+    sink.fail(code::kSenderLockupActive, self_);
+    return;
+  }
+  const uint64_t period = holding_period_.get();
+  const SecurityToken* t = period == 0 ? nullptr : token();
+  if (t == nullptr || !t->has_lots()) return;
+  const Bytes32* partition = m.by_partition ? &m.partition : nullptr;
+  const U256 locked = t->locked_by_holding_period(m.from, partition, m.timestamp, period);
+  if (locked.is_zero()) return;
+  const U256 amount =
+      m.by_partition ? t->balance_of_by_partition(m.partition, m.from) : m.from_balance;
+  if (m.amount > amount.checked_sub(locked).value_or(U256(0))) {
+    sink.fail(code::kSenderLockupActive, self_);
+  }
+}
+
+const SecurityToken* LockupModule::token() const {
+  return state_.contract_as<SecurityToken>(security_);
+}
+
+uint64_t LockupModule::lockup_expiry(const Address& a) const {
+  uint64_t until = expiry_.get(a);
+  const uint64_t period = holding_period_.get();
+  const SecurityToken* t = period == 0 ? nullptr : token();
+  if (t != nullptr && t->has_lots()) {
+    const uint64_t last = t->last_issued(a);
+    if (last != 0) until = std::max(until, last + period);
+  }
+  return until;
+}
+
+uint64_t LockupModule::lockup_expiry_at(const Address& a, uint64_t now) const {
+  const uint64_t until = lockup_expiry(a);
+  return until > now ? until : expiry_.get(a);  // a lot's passed end is not reported
+}
+
+U256 LockupModule::locked_balance(const Address& a, uint64_t now) const {
+  const SecurityToken* t = token();
+  if (t == nullptr) return U256(0);
+  if (expiry_.get(a) > now) return t->balance_of(a);
+  return t->locked_by_holding_period(a, nullptr, now, holding_period_.get());
 }
 
 void LockupModule::prefetch(MovementKind kind, const Address& from, const Address&) const {
@@ -156,13 +202,27 @@ void LockupModule::prefetch(MovementKind kind, const Address& from, const Addres
 
 void LockupModule::on_movement(CallContext& ctx, const Movement& m) {
   uint64_t until = 0;
+  const bool per_lot = rules::lots_and_splits(ctx.block.rules);
   if (m.kind == MovementKind::kMint) {
     const uint64_t period = holding_period_.get();
     if (period == 0 || m.amount.is_zero()) return;
     until = m.timestamp + period;  // both bounded: no overflow
+    if (per_lot) {                 // the issued lot carries its period; the wallet's expiry stays
+      emit(ctx, "LockupSet", {m.to, U256(until)});
+      return;
+    }
   } else if (m.kind == MovementKind::kRecovery) {
-    // The new wallet holds the same investor's tokens: a running lockup goes with them.
+    // The new wallet holds the same investor's tokens: a running lockup goes with them (from
+    // version 5 the lots carry their own periods, and the wallet expiry moves as before).
     until = expiry_.get(m.from);
+    if (per_lot) {
+      const uint64_t carried = lockup_expiry(m.to);
+      if (until > m.timestamp && expiry_.get(m.to) < until) expiry_.set(m.to, until);
+      if (std::max(until, carried) > m.timestamp) {
+        emit(ctx, "LockupSet", {m.to, U256(std::max(until, carried))});
+      }
+      return;
+    }
     if (until <= m.timestamp) return;
   } else {
     return;
@@ -209,8 +269,8 @@ namespace {
 void lockup_methods(AbiRegistry<LockupModule>& reg) {
   reg.view("lockupExpiry", {"account"},
            "Timestamp before which the account may not send (code 18).",
-           [](LockupModule& c, const Address& account) -> U256 {
-             return U256(c.lockup_expiry(account));
+           [](LockupModule& c, CallContext& ctx, const Address& account) -> U256 {
+             return U256(c.lockup_expiry_at(account, ctx.block.timestamp));
            });
   reg.view("holdingPeriod", {}, "Seconds of lockup that every issuance starts for its receiver.",
            [](LockupModule& c) -> U256 { return U256(c.holding_period()); });
@@ -224,6 +284,16 @@ void lockup_methods(AbiRegistry<LockupModule>& reg) {
            });
   reg.call<&LockupModule::set_holding_period>("setHoldingPeriod", {"seconds"},
                                               "DEFAULT_ADMIN_ROLE.");
+}
+
+// Rules version 5 (rules::lots_and_splits).
+void lockup_lot_methods(AbiRegistry<LockupModule>& reg) {
+  reg.view("lockedBalanceOf", {"account"},
+           "Shares the account may not send now: all of them under a wallet expiry, else its "
+           "issued lots still within the holding period (docs/balance-model.md).",
+           [](LockupModule& c, CallContext& ctx, const Address& account) -> U256 {
+             return c.locked_balance(account, ctx.block.timestamp);
+           });
 }
 
 std::vector<EventSpec> lockup_module_events() {
@@ -247,13 +317,20 @@ const ContractAbi& LockupModule::abi() const {
       m.push_back(std::move(x));
     for (auto& x : access_control_methods())
       m.push_back(std::move(x));
+    const size_t first_v5 = m.size();
+    AbiRegistry<LockupModule> v5;
+    lockup_lot_methods(v5);
+    for (auto& x : v5.take())
+      m.push_back(std::move(x));
     std::vector<EventSpec> e = lockup_module_events();
     for (auto& x : access_control_events())
       e.push_back(std::move(x));
     std::vector<ErrorId> errs = lockup_module_errors();
     for (auto x : access_control_errors())
       errs.push_back(x);
-    return ContractAbi("LockupModule", std::move(m), std::move(e), std::move(errs));
+    ContractAbi abi("LockupModule", std::move(m), std::move(e), std::move(errs));
+    abi.introduce(first_v5, Rules::kV5);  // rules::lots_and_splits
+    return abi;
   }();
   return kAbi;
 }

@@ -667,7 +667,7 @@ ContractAbi with_balance_model_abi(std::string_view name, std::vector<MethodSpec
     for (auto& x : (*list)())
       methods.push_back(std::move(x));
   }
-  for (auto* list : {&partition_events, &hold_events, &checkpoint_events}) {
+  for (auto* list : {&partition_events, &hold_events, &checkpoint_events, &lot_events}) {
     for (auto& x : (*list)())
       events.push_back(std::move(x));
   }
@@ -694,9 +694,12 @@ ContractAbi with_balance_model_abi(std::string_view name, std::vector<MethodSpec
         ErrorId::kInvalidRatio}) {
     errors.push_back(x);
   }
+  // Acquisition lots (issue 15): rules::lots_and_splits.
+  for (auto& x : lot_methods())
+    methods.push_back(std::move(x));
   ContractAbi abi(name, std::move(methods), std::move(events), std::move(errors));
   abi.introduce(first_new, Rules::kV4);  // rules::balance_model
-  abi.introduce(first_v5, Rules::kV5);   // rules::corporate_actions
+  abi.introduce(first_v5, Rules::kV5);   // rules::corporate_actions, rules::lots_and_splits
   return abi;
 }
 

@@ -228,7 +228,12 @@ SecurityToken::Explanation SecurityToken::explain(const Address& from, const Add
     const U256& max = t->max_transfer_amount();
     if (!max.is_zero() && max < candidate) candidate = max;
   }
-  if (detect(from, to, candidate, timestamp) == 0) e.max_amount = candidate;
+  if (detect(from, to, candidate, timestamp) == 0) {
+    e.max_amount = candidate;
+  } else if (const U256 unlocked = lot_unlocked(from, timestamp); unlocked < candidate) {
+    // Lots under a holding period (rules version 5) lock part of the balance: what is left.
+    if (detect(from, to, unlocked, timestamp) == 0) e.max_amount = unlocked;
+  }
   return e;
 }
 
@@ -254,6 +259,7 @@ void SecurityToken::emit_transfer(CallContext& ctx, const Address& from, const A
 
 void SecurityToken::apply(CallContext& ctx, const Movement& m) {
   if (snapshot_id_.get() != 0) checkpoint_movement(m);
+  if (rules::lots_and_splits(ctx.block.rules)) apply_lots(ctx, m);  // reads partition amounts
   apply_partitions(ctx, m);  // before the balances: its draw plan reads them
   if (m.from != m.to) {
     uint64_t holders = holder_count_.get();
@@ -756,6 +762,7 @@ namespace {
 constexpr uint8_t kRebuildFlag = 0x80;       // in the encoded eligibility byte: a rebuild follows
 constexpr uint8_t kBalanceModelFlag = 0x40;  // ... then the balance model (balance-model.md)
 constexpr uint8_t kCorporateFlag = 0x20;     // ... then documents and corporate actions (rules V5)
+constexpr uint8_t kLotsFlag = 0x10;          // ... then the acquisition lots (rules V5)
 }  // namespace
 
 // A pending investor rebuild sets the eligibility byte's high bit and follows it with its phase
@@ -763,7 +770,9 @@ constexpr uint8_t kCorporateFlag = 0x20;     // ... then documents and corporate
 void SecurityToken::encode_eligibility(StateEncoder& enc) const {
   const bool model = !balance_model_empty();
   const bool corporate = !corporate_empty();
-  const uint8_t flags = (model ? kBalanceModelFlag : 0) | (corporate ? kCorporateFlag : 0);
+  const bool lots = !lots_empty();
+  const uint8_t flags =
+      (model ? kBalanceModelFlag : 0) | (corporate ? kCorporateFlag : 0) | (lots ? kLotsFlag : 0);
   if (investor_rebuild_pending()) {
     enc.u8(eligibility_.get() | kRebuildFlag | flags);
     enc.u8(rebuild_phase_.get());
@@ -773,13 +782,15 @@ void SecurityToken::encode_eligibility(StateEncoder& enc) const {
   }
   if (model) encode_balance_model(enc);
   if (corporate) encode_corporate(enc);
+  if (lots) encode_lots(enc);
 }
 
 void SecurityToken::decode_eligibility(StateDecoder& dec) {
   uint8_t eligibility = dec.u8();
   const bool model = (eligibility & kBalanceModelFlag) != 0;
   const bool corporate = (eligibility & kCorporateFlag) != 0;
-  eligibility &= ~(kBalanceModelFlag | kCorporateFlag);
+  const bool lots = (eligibility & kLotsFlag) != 0;
+  eligibility &= ~(kBalanceModelFlag | kCorporateFlag | kLotsFlag);
   if ((eligibility & kRebuildFlag) != 0) {
     eligibility &= ~kRebuildFlag;
     const uint8_t phase = dec.u8();
@@ -790,6 +801,7 @@ void SecurityToken::decode_eligibility(StateDecoder& dec) {
   eligibility_.set(eligibility);
   if (model && dec.ok()) decode_balance_model(dec);
   if (corporate && dec.ok()) decode_corporate(dec);
+  if (lots && dec.ok()) decode_lots(dec);
 }
 
 void SecurityToken::describe_eligibility(std::vector<FieldInfo>& out) const {
@@ -798,6 +810,8 @@ void SecurityToken::describe_eligibility(std::vector<FieldInfo>& out) const {
   out.push_back(FieldInfo{"rebuild_cursor", &rebuild_cursor_, false});
   describe_balance_model(out);
   describe_corporate(out);
+  out.push_back(FieldInfo{"lots", &lots_, false});
+  out.push_back(FieldInfo{"lotted", &lotted_, false});
 }
 
 namespace {

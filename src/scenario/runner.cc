@@ -997,6 +997,18 @@ class Runner {
         sum = sum.checked_add(amount).value_or(U256::max());
         held = held.checked_add(on_hold).value_or(U256::max());
       }
+      U256 lotted;  // the lots (docs/balance-model.md, "Acquisition lots") sum to the balance
+      for (uint64_t start = 0;; start += core::SecurityToken::kMaxLotsPage) {
+        const auto page = tok.lots_of(a, start, core::SecurityToken::kMaxLotsPage);
+        for (const auto& l : page)
+          lotted = lotted.checked_add(l.quantity).value_or(U256::max());
+        if (page.size() < core::SecurityToken::kMaxLotsPage) break;
+      }
+      if (lotted != b) {
+        throw Mismatch{"invariant broken after this call: " + tok.config().symbol + " " +
+                           a.checksum_hex() + "'s lots do not sum to its balance",
+                       b.to_dec(), lotted.to_dec()};
+      }
       if (sum != b || held != tok.balance_on_hold(a)) {
         throw Mismatch{"invariant broken after this call: " + tok.config().symbol + " " +
                            a.checksum_hex() +

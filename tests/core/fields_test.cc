@@ -224,6 +224,8 @@ TEST_F(FieldsTest, SlotNumbersAreTheOrdinalsOldJournalsName) {
         {"balance_checkpoints", 32},
         {"partition_checkpoints", 33},
         {"supply_checkpoints", 34},
+        {"lots", 35},
+        {"lotted", 36},
         {"documents", 70},
         {"document_versions", 71},
         {"conversion", 72},

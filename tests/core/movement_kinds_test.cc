@@ -122,6 +122,7 @@ TEST_F(MovementKindsLedgerTest, TransferFromIsSenderCheckedAndForcedIsNot) {
 // Rules version 3 made recovery a tracked movement: blocks written before it replay as they ran,
 // when a recovery left the lost wallet's lockups behind (rules::agent_moves_tracked).
 TEST_F(MovementKindsLedgerTest, RecoveryCarriesLockupsFromRulesVersionThreeOnly) {
+  block_.rules = Rules::kV2;  // issuance extends the wallet's expiry (before lots, version 5)
   const SecuritySet s = create("MKR", 4);  // Reg CF: a year's holding period from issuance
   expect_ok(call(addr("issuer"), s.token, "addAgent(address)", {addr("agent")}));
   for (const char* who : {"alice", "alice2", "carol", "carol2"})

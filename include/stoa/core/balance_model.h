@@ -184,4 +184,52 @@ inline void state_get(StateDecoder& d, Recorded& r) {
   r.present = true;
 }
 
+// --- Acquisition lots (docs/balance-model.md, "Acquisition lots"; rules::lots_and_splits).
+// How a holder acquired a lot. Stable numbers (the lotsOf view and the state encoding use them).
+enum class LotKind : uint8_t {
+  kUnrecorded = 0,       // shares held before lots were recorded (rules version 5): the oldest
+  kIssuance = 1,         // mint, issueByPartition
+  kTransfer = 2,         // a sale or any other transfer: a new lot at the receiver
+  kForced = 3,           // forcedTransfer: by operation of law, the lots tack
+  kRecovery = 4,         // recoveryAddress: the same investor's new wallet, the lots tack
+  kGift = 5,             // gift(): the lots tack (Rule 144(d)(3)(v))
+  kCorporateAction = 6,  // a change of partition by the agent: the holder's own lots move
+};
+inline constexpr uint8_t kLastLotKind = 6;
+
+// A lot: (holder, partition, acquired, kind, origin, source) -> quantity, in an ordered map, so a
+// holder's lots of one partition are one range in FIFO order (the oldest acquisition first; ties
+// by kind, origin, then source address). `acquired` is the block time of the acquisition, or for
+// a tacked lot the date it carries; `origin` is the kind of that first acquisition (a lot issued,
+// then given, has kind kGift and origin kIssuance: the holding period still runs from issuance).
+struct LotKey {
+  Address holder;
+  Bytes32 partition;
+  uint64_t acquired = 0;
+  uint8_t kind = 0;    // LotKind
+  uint8_t origin = 0;  // LotKind
+  Address source;      // who it came from: the sender, or for issuance the minter
+  auto operator<=>(const LotKey&) const = default;
+  bool operator==(const LotKey&) const = default;
+};
+inline void delta_put(StateEncoder& e, const LotKey& k) {
+  e.address(k.holder);
+  e.b32(k.partition);
+  e.u64(k.acquired);
+  e.u8(k.kind);
+  e.u8(k.origin);
+  e.address(k.source);
+}
+inline void state_get(StateDecoder& d, LotKey& k) {
+  k.holder = d.address();
+  k.partition = d.b32();
+  k.acquired = d.u64();
+  k.kind = d.u8();
+  k.origin = d.u8();
+  k.source = d.address();
+  if (k.kind > kLastLotKind || k.origin > kLastLotKind) {
+    d.fail("lot kind " + std::to_string(k.kind) + "/" + std::to_string(k.origin));
+  }
+}
+
 }  // namespace stoa::core

@@ -312,6 +312,7 @@ struct Movement {
   Bytes32 partition;
   Bytes32 dest_partition;
   uint8_t partition_code = 0;
+  bool gift = false;  // SecurityToken::gift: the receiver's lots tack (docs/balance-model.md)
 };
 
 // balance - locked (frozen + held), never below zero: what a holder may move. The one definition

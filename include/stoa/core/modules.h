@@ -6,6 +6,8 @@
 
 namespace stoa::core {
 
+class SecurityToken;
+
 // Sender and receiver must be on the module's own list (a second list, e.g. a venue's).
 class WhitelistModule final : public ComplianceModule {
  public:
@@ -58,7 +60,14 @@ class LockupModule final : public ComplianceModule {
   std::string_view module_name() const override { return "LockupModule"; }
   void prefetch(MovementKind kind, const Address& from, const Address& to) const override;
 
-  uint64_t lockup_expiry(const Address& a) const { return expiry_.get(a); }
+  // The wallet's expiry, or from rules version 5 the end of its latest issued lot's holding
+  // period if later (some of its shares are locked until then).
+  uint64_t lockup_expiry(const Address& a) const;
+  // lockupExpiry(account): as above at `now`, but a lot's end already passed is not reported (the
+  // stored wallet expiry is, as before version 5).
+  uint64_t lockup_expiry_at(const Address& a, uint64_t now) const;
+  // What `a` may not send at `now` (docs/balance-model.md, "Acquisition lots").
+  U256 locked_balance(const Address& a, uint64_t now) const;
   uint64_t holding_period() const { return holding_period_.get(); }
   Status set_lockup(CallContext& ctx, const Address& a, const U256& expiry);  // COMPLIANCE_ROLE
   Status set_holding_period(CallContext& ctx, const U256& seconds);           // DEFAULT_ADMIN_ROLE
@@ -66,6 +75,7 @@ class LockupModule final : public ComplianceModule {
 
  private:
   static const auto& field_list();  // encoding order (modules.cc)
+  const SecurityToken* token() const;
   JMap<Address, uint64_t, AddressHash> expiry_{undo_log(), Slot{0}};
   JValue<uint64_t> holding_period_{undo_log(), Slot{1}};
 };

@@ -105,6 +105,16 @@ inline bool trex_parity(Rules r) {
   return r >= Rules::kV5;
 }
 
+// V5. Acquisition lots and splits (docs/balance-model.md; issue 15): every credit of a security
+// creates or grows a lot, debits consume them (FIFO, lots under a holding period last), recovery,
+// forced transfers and gifts carry them; LockupModule's holding period runs per issued lot (a new
+// issuance no longer re-locks a wallet's shares already free); the lot views, gift() and
+// totalSupplyByPartitionAt exist. Under V1-V4 no lot is recorded, issuance extends the
+// per-wallet expiry, and those selectors are unknown.
+inline bool lots_and_splits(Rules r) {
+  return r >= Rules::kV5;
+}
+
 }  // namespace rules
 
 // When each rules version activates: entries ascending in both version and first block, the

@@ -266,6 +266,34 @@ class SecurityToken final : public Contract {
   // A conversion's issuance of this security (no rules: an agent's move; events from this token).
   void mint_by_action(CallContext& ctx, const Address& to, const U256& amount);
 
+  // Acquisition lots (docs/balance-model.md; src/core/security_lots.cc; rules::lots_and_splits).
+  struct LotView {
+    Bytes32 partition;
+    uint64_t acquired = 0;  // block time (0: unrecorded, before lots were recorded)
+    uint8_t kind = 0;       // LotKind
+    uint8_t origin = 0;     // LotKind of the first acquisition (tacking carries it)
+    Address source;
+    U256 quantity;
+  };
+  // A holder's lots, partition by partition (the default one first), each in FIFO order, with
+  // the shares held before lots were recorded as one kUnrecorded lot per partition first; they
+  // sum to balanceOf. `start` and `count` page through them (at most kMaxLotsPage).
+  std::vector<LotView> lots_of(const Address& holder, uint64_t start, uint64_t count) const;
+  static constexpr uint64_t kMaxLotsPage = 500;
+  // Σ of the holder's issued lots (origin kIssuance) still within `period` of their acquisition
+  // at `now` (in one partition, or all); LockupModule refuses the holder's moves of them.
+  U256 locked_by_holding_period(const Address& holder, const Bytes32* partition, uint64_t now,
+                                uint64_t period) const;
+  // The holder's balance less those lots under the longest holding period of the security's
+  // LockupModules (U256 max when no lot is recorded).
+  U256 lot_unlocked(const Address& holder, uint64_t now) const;
+  bool has_lots() const { return !lots_.empty(); }
+  // The latest acquisition time of a lot with origin kIssuance (0: none).
+  uint64_t last_issued(const Address& holder) const;
+  // A holder's own transfer as a gift (V5): checked as a transfer; the receiver's lots carry the
+  // giver's acquisition dates (docs/balance-model.md, "Tacking").
+  Status gift(CallContext& ctx, const Address& to, const U256& amount);
+
   // Set-up by the factory.
   void init_parts(ComplianceRegistry* registry, TransferRestriction* restriction) {
     registry_.set(registry);
@@ -332,6 +360,24 @@ class SecurityToken final : public Contract {
   void encode_balance_model(StateEncoder& enc) const;
   void decode_balance_model(StateDecoder& dec);
   void describe_balance_model(std::vector<FieldInfo>& out) const;
+  // Lots (security_lots.cc).
+  struct LotPiece {
+    uint64_t acquired = 0;
+    uint8_t kind = 0;
+    uint8_t origin = 0;
+    Address source;
+    U256 amount;
+  };
+  void apply_lots(CallContext& ctx, const Movement& m);
+  std::vector<LotPiece> debit_lots(const Address& holder, const Bytes32& partition,
+                                   const U256& amount, uint64_t now, uint64_t period);
+  void credit_lots(const Address& holder, const Bytes32& partition, const Movement& m,
+                   const Address& sender, const std::vector<LotPiece>& pieces, const U256& amount);
+  void add_lot(const LotKey& key, const U256& amount);
+  uint64_t lot_holding_period() const;
+  bool lots_empty() const { return lots_.empty() && lotted_.size() == 0; }
+  void encode_lots(StateEncoder& enc) const;
+  void decode_lots(StateDecoder& dec);
 
   static const auto& field_list();  // encoding order (security_token.cc)
   // The eligibility byte and a pending rebuild (fields.h, Custom).
@@ -395,6 +441,12 @@ class SecurityToken final : public Contract {
   JMap<DocumentKey, DocumentVersion, DocumentKeyHash> document_versions_{undo_log(), Slot{71}};
   JValue<Conversion> conversion_{undo_log(), Slot{72}};
   JValue<bool> retired_{undo_log(), Slot{73}};
+
+  // Acquisition lots (rules::lots_and_splits): quantity per lot, and per (holder, partition) the
+  // Σ of its lots; the rest of the partition's amount is unrecorded (held before version 5).
+  // Encoded after the balance model when either holds anything (the eligibility byte's 0x10 bit).
+  JOrderedMap<LotKey, U256> lots_{undo_log(), Slot{35}};
+  JMap<HolderPartition, U256, HolderPartitionHash> lotted_{undo_log(), Slot{36}};
 };
 
 // SecurityToken's ABI: its own table with the balance model's methods, events and errors appended.
@@ -412,5 +464,7 @@ std::vector<EventSpec> corporate_events();     // security_corporate.cc
 // T-REX v4 parity (rules V5; security_trex.cc): 3-argument forcedTransfer, compliance(), Ownable,
 // role enumeration, increase/decreaseAllowance.
 void extend_with_trex_abi(ContractAbi& abi);
+std::vector<MethodSpec> lot_methods();  // security_lots.cc (rules version 5)
+std::vector<EventSpec> lot_events();    // security_lots.cc
 
 }  // namespace stoa::core
