@@ -108,9 +108,9 @@ inline bool trex_parity(Rules r) {
 // V5. Acquisition lots and splits (docs/balance-model.md; issue 15): every credit of a security
 // creates or grows a lot, debits consume them (FIFO, lots under a holding period last), recovery,
 // forced transfers and gifts carry them; LockupModule's holding period runs per issued lot (a new
-// issuance no longer re-locks a wallet's shares already free); the lot views, gift() and
-// totalSupplyByPartitionAt exist. Under V1-V4 no lot is recorded, issuance extends the
-// per-wallet expiry, and those selectors are unknown.
+// issuance no longer re-locks a wallet's shares already free); lotsOf, gift() and LockupModule's
+// lockedBalanceOf exist. Under V1-V4 no lot is recorded, issuance extends the per-wallet expiry,
+// and those selectors are unknown. (Splits are designed in docs/balance-model.md, not built.)
 inline bool lots_and_splits(Rules r) {
   return r >= Rules::kV5;
 }
