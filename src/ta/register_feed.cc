@@ -71,15 +71,25 @@ nlohmann::json RegisterRest::cap_table(const node::HttpRequest& req) {
   std::lock_guard lock(mu_);
   try {
     if (!db_) db_ = open_db(url_);
-    nlohmann::json j = cap_table_json(ta::cap_table(*db_, nullptr, q));
-    for (auto& h : j["holders"]) {  // no personal data without authentication (issue 17 #6)
-      h.erase("stakeholderId");
-      h.erase("jurisdiction");
-      h.erase("accreditation");
+    const std::optional<Address> token = Address::parse(security_token(*db_, q.security));
+    bool personal = false;
+    const Principal p = auth_.authorize(req, Permission::kHolders, token, &personal);
+    q.actor = p.actor;
+    InvestorRecords records(*db_, std::nullopt);
+    nlohmann::json j = cap_table_json(ta::cap_table(*db_, personal ? &records : nullptr, q));
+    if (!personal) {  // the holders permission alone: no personal data
+      for (auto& h : j["holders"]) {
+        h.erase("stakeholderId");
+        h.erase("jurisdiction");
+        h.erase("accreditation");
+      }
+      j.erase("byJurisdiction");
+      j.erase("byAccreditation");
     }
-    j.erase("byJurisdiction");
-    j.erase("byAccreditation");
+    auth_.audit_request(p.actor, req, 200);
     return j;
+  } catch (const AccessDenied& e) {
+    throw node::RestError{e.status, e.status == 401 ? "unauthorized" : "forbidden", e.what()};
   } catch (const QueryError& e) {
     const std::string m = e.what();
     throw node::RestError{m.starts_with("no security") ? 404 : 400,

@@ -16,6 +16,7 @@
 #include "stoa/node/rest_api.h"
 #include "stoa/ta/db.h"
 #include "stoa/ta/register.h"
+#include "stoa/ta/ta_rest.h"
 
 namespace stoa::ta {
 
@@ -43,16 +44,18 @@ class RegisterFeed {
 
 // GET /v1/register/securities/{security}/cap-table?atBlock=N|atDate=YYYY-MM-DD: the cap table
 // from the register (docs/openapi.json), on a connection of its own (opened on first use).
-// Without authentication yet (issue 17 #6), the view carries balances and aggregate counts, not
-// the holders' jurisdictions, accreditation or stakeholder ids.
+// Authenticated (ta_rest.h): the holders permission on the security; the holders' stakeholder
+// ids, jurisdictions and accreditation (and the counts by them) only with the personal-data
+// permission too. Every request is audited.
 class RegisterRest {
  public:
-  explicit RegisterRest(std::string db_url) : url_(std::move(db_url)) {}
+  RegisterRest(std::string db_url, TaRest& auth) : url_(std::move(db_url)), auth_(auth) {}
   std::vector<node::RestRoute> routes();
 
  private:
   nlohmann::json cap_table(const node::HttpRequest& req);
   std::string url_;
+  TaRest& auth_;
   std::mutex mu_;
   std::unique_ptr<Db> db_;
 };
