@@ -9,6 +9,7 @@
 
 #include "backends.h"
 #include "chain/chain_test_util.h"
+#include "stoa/core/factory.h"
 #include "stoa/core/state.h"
 #include "stoa/crypto/eip712.h"
 #include "stoa/node/node.h"

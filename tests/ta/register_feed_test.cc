@@ -137,7 +137,7 @@ TEST_P(RegisterFeedTest, FollowsTheNodeAndRegisterCheckProvesItEqualsTheLedger) 
 }
 
 TEST_P(RegisterFeedTest, TheNodeServesTheCapTableOverRest) {
-  run_node(true, [](node::Node& n) {
+  run_node(true, [this](node::Node& n) {
     n.bind();
     n.start();
     httplib::Client c("127.0.0.1", n.port());
