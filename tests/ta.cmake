@@ -17,3 +17,7 @@ add_test(NAME ta.register_crash
                  $<TARGET_FILE:crash_load>)
 set_tests_properties(ta.register_crash PROPERTIES TIMEOUT 300 RESOURCE_LOCK stoa_ports
                      LABELS "slow;ta")
+# `stoa apikey`, `document`, `lost-holder`, `statement` (tests/ta_access_cli_test.sh).
+add_test(NAME ta.access_cli
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ta_access_cli_test.sh $<TARGET_FILE:stoa>)
+set_tests_properties(ta.access_cli PROPERTIES TIMEOUT 60 LABELS "fast;ta")
