@@ -36,15 +36,6 @@ U256 add(const U256& a, const U256& b) {
   return *s;
 }
 
-std::string utc_date(uint64_t t) {
-  const auto tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 std::string mask_tax_id(const std::string& id) {
   std::string out = id;
   int keep = 4;
