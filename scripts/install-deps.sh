@@ -18,6 +18,8 @@ APT_PACKAGES=(
   libpq-dev             # the transfer agent on PostgreSQL (--db postgresql://...)
   libxlsxwriter-dev     # holder lists as Excel workbooks (stoa report holders --format xlsx)
   postgresql-15         # the PostgreSQL server the transfer-agent tests start for themselves
+  libhpdf-dev           # libharu: the transfer agent's year-end statements as PDF
+  poppler-utils         # pdftoppm: the statement test renders the PDF to an image
   jq curl python3       # the CLI flow test, the crash and journal tests, bench.sh
   libgtest-dev libgmock-dev  # unit tests
   libbenchmark-dev      # bench/

@@ -27,3 +27,7 @@ add_test(NAME ta.ocf COMMAND ${NODE_EXECUTABLE} ta_ocf_check.mjs ${CMAKE_CURRENT
                              ${CMAKE_CURRENT_SOURCE_DIR}/ta/ocf-schema-v1.2.0/schema
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/tests/e2e)
 set_tests_properties(ta.ocf PROPERTIES TIMEOUT 60 LABELS "fast;ta")
+# `stoa apikey`, `document`, `lost-holder`, `statement` (tests/ta_access_cli_test.sh).
+add_test(NAME ta.access_cli
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ta_access_cli_test.sh $<TARGET_FILE:stoa>)
+set_tests_properties(ta.access_cli PROPERTIES TIMEOUT 60 LABELS "fast;ta")

@@ -53,7 +53,11 @@ constexpr const char* kUsage =
     "                      * = any); default: none, or any with --dev (docs/NODE.md)\n"
     "  The transfer agent's register (docs/transfer-agent.md; on by default):\n"
     "  --db URL            its database: postgresql://... (default DIR/ta.sqlite)\n"
-    "  --no-register       do not project the ledger into the register\n";
+    "  --no-register       do not project the ledger into the register\n"
+    "  Its REST access (docs/transfer-agent.md, REST access control; keys: stoa apikey):\n"
+    "  --siwe-domain HOST  the domain Sign-In with Ethereum messages must name (default: the\n"
+    "                      request's Host header)\n"
+    "  --ta-key FILE       the investor records' key (year-end statements over REST)\n";
 
 void print_dev_accounts() {
   const auto keys = node::dev_keys();
@@ -161,13 +165,44 @@ void parse_allow(const cli::ParsedArgs& a, node::NodeOptions* o) {
 }
 
 // --db URL and --no-register: whether the register runs, and its database.
-bool read_register_flags(const cli::ParsedArgs& a, const node::NodeOptions& o, std::string* url) {
+bool read_register_flags(const cli::ParsedArgs& a, const node::NodeOptions& o, std::string* url,
+                         ta::TaRestOptions* rest) {
   if (a.flag("--no-register")) {
-    if (a.get("--db")) throw cli::UsageError("--db needs the register");
+    if (a.get("--db") || a.get("--siwe-domain") || a.get("--ta-key")) {
+      throw cli::UsageError("--db, --siwe-domain and --ta-key need the register");
+    }
     return false;
   }
   *url = a.get_or("--db", ta::default_db_path(o.data_dir));
+  rest->db_url = *url;
+  rest->access.siwe_domain = a.get_or("--siwe-domain", "");
+  if (auto k = a.get("--ta-key")) {
+    try {
+      rest->key = ta::TaxIdKey::from_file(*k);
+    } catch (const std::runtime_error& e) {
+      throw cli::UsageError(e.what());
+    }
+  }
   return true;
+}
+
+// The transfer agent's REST routes: the register's cap table and the authenticated routes.
+struct TaRoutes {
+  std::unique_ptr<ta::TaRest> rest;
+  std::unique_ptr<ta::RegisterRest> register_rest;
+};
+
+TaRoutes add_ta_routes(const std::string& url, const ta::TaRestOptions& options,
+                       node::NodeOptions* o) {
+  std::filesystem::create_directories(o->data_dir);
+  TaRoutes t;
+  t.rest = std::make_unique<ta::TaRest>(options, nullptr);
+  t.register_rest = std::make_unique<ta::RegisterRest>(url, *t.rest);
+  for (node::RestRoute& r : t.register_rest->routes())
+    o->extra_routes.push_back(std::move(r));
+  for (node::RestRoute& r : t.rest->routes())
+    o->extra_routes.push_back(std::move(r));
+  return t;
 }
 
 }  // namespace
@@ -177,12 +212,13 @@ int cmd_serve(const Args& args) {
   bool dev_kyc = false;
   bool with_register = true;
   std::string register_url;
+  ta::TaRestOptions rest_options;
   try {
     const cli::ParsedArgs a = cli::parse_args(
         args, {{"--data", "--listen", "--chain-id", "--operator", "--log-level", "--image-every",
                 "--image-every-tx", "--snapshot-every", "--segment-bytes", "--kyc-secret-file",
                 "--kyc-issuer-key-file", "--kyc-issuer-identity", "--allow", "--allow-file",
-                "--cors", "--db", "--past-blocks"},
+                "--cors", "--db", "--past-blocks", "--siwe-domain", "--ta-key"},
                {"--dev", "--sync-submit", "--accept-truncation", "--no-register", "--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kUsage);
@@ -200,7 +236,7 @@ int cmd_serve(const Args& args) {
       if (port > 65535) throw cli::UsageError("--listen: port must be at most 65535");
       o.port = static_cast<int>(port);
     }
-    with_register = read_register_flags(a, o, &register_url);
+    with_register = read_register_flags(a, o, &register_url, &rest_options);
     o.chain_id = a.get_u64("--chain-id");
     o.operator_account = a.get_address("--operator");
     o.dev = a.flag("--dev");
@@ -232,14 +268,12 @@ int cmd_serve(const Args& args) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   try {
-    std::unique_ptr<ta::RegisterRest> register_rest;
-    if (with_register) {
-      std::filesystem::create_directories(o.data_dir);
-      register_rest = std::make_unique<ta::RegisterRest>(register_url);
-      for (node::RestRoute& r : register_rest->routes())
-        o.extra_routes.push_back(std::move(r));
-    }
+    TaRoutes ta_routes;
+    if (with_register) ta_routes = add_ta_routes(register_url, rest_options, &o);
     node::Node n(o);
+    if (ta_routes.rest) {
+      ta_routes.rest->attach(n.genesis().chain_id, ta::ledger_role_reader(n.ledger()));
+    }
     // The register follows the durable block stream from its cursor; destroyed before the node.
     std::unique_ptr<ta::RegisterFeed> feed;
     if (with_register)

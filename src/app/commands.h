@@ -20,6 +20,11 @@ int cmd_export_blocks(const Args& args);  // the journal's blocks as JSON lines
 int cmd_register(const Args& args);  // register check | rebuild
 int cmd_report(const Args& args);    // report cap-table
 int cmd_investor(const Args& args);  // investor add | show | link
+// The transfer agent's access, documents, 17Ad-17 and statements (src/app/cmd_ta_access.cc).
+int cmd_apikey(const Args& args);       // apikey create | list | revoke
+int cmd_document(const Args& args);     // document add | list | grant | revoke | get ...
+int cmd_lost_holder(const Args& args);  // lost-holder mark | list | due | search | resolve
+int cmd_statement(const Args& args);    // statement STAKEHOLDER --year Y
 
 // Talking to a running node (src/app/cmd_account.cc, cmd_call.cc, cmd_security.cc).
 int cmd_account(const Args& args);       // keystore: new | import | list

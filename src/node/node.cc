@@ -327,7 +327,7 @@ void Node::install_routes() {
   routes_.push_back({std::regex("/v1/kyc"), "rest",
                      [this](HttpRequest&, HttpResponse& res) { send_json(res, kyc_->info()); }});
   for (const RestRoute& r : options_.extra_routes)
-    routes_.push_back({std::regex(r.pattern), "rest", r.handler});
+    routes_.push_back({std::regex(r.pattern), "rest", r.handler, r.method});
   HttpServerHandlers h;
   h.http = [this](HttpRequest& req, HttpResponse& res) { handle_http(req, res); };
   h.body_limit = [](const HttpRequest& req) {
@@ -394,14 +394,7 @@ void Node::handle_http(HttpRequest& req, HttpResponse& res) {
         kyc_->handle(req, res);
       }
     } else if (req.method == "GET") {
-      for (const Route& r : routes_) {
-        std::smatch m;
-        if (!std::regex_match(req.path, m, r.pattern)) continue;
-        req.matches.assign(m.begin(), m.end());
-        label = r.label.c_str();
-        r.handler(req, res);
-        break;
-      }
+      label = dispatch(req, res, "GET");
       if (label == nullptr) {
         if (req.path == "/" || req.path == "/v1/kyc/webhook") {
           send_rest_error(res, 405, "method_not_allowed", "method GET not allowed");
@@ -410,14 +403,9 @@ void Node::handle_http(HttpRequest& req, HttpResponse& res) {
         }
       }
     } else {
-      bool known = req.path == "/" || req.path == "/v1/kyc/webhook";
-      for (const Route& r : routes_)
-        known = known || std::regex_match(req.path, r.pattern);
-      if (known) {
-        send_rest_error(res, 405, "method_not_allowed", "method " + req.method + " not allowed");
-      } else {
-        send_rest_error(res, 404, "not_found", "no route " + req.method + " " + req.path);
-      }
+      // An adapter's POST or DELETE route (a POST's body is JSON: checked in dispatch).
+      if (req.method == "POST" || req.method == "DELETE") label = dispatch(req, res, req.method);
+      if (label == nullptr) refuse_method(req, res);
     }
   } catch (const RestError& e) {
     send_rest_error(res, e.status, e.code, e.message);
@@ -426,6 +414,35 @@ void Node::handle_http(HttpRequest& req, HttpResponse& res) {
     metrics_.on_http(
         label, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
+}
+
+void Node::refuse_method(const HttpRequest& req, HttpResponse& res) const {
+  bool known = req.path == "/" || req.path == "/v1/kyc/webhook";
+  for (const Route& r : routes_)
+    known = known || std::regex_match(req.path, r.pattern);
+  if (known) {
+    send_rest_error(res, 405, "method_not_allowed", "method " + req.method + " not allowed");
+  } else {
+    send_rest_error(res, 404, "not_found", "no route " + req.method + " " + req.path);
+  }
+}
+
+const char* Node::dispatch(HttpRequest& req, HttpResponse& res, const std::string& method) {
+  for (const Route& r : routes_) {
+    std::smatch m;
+    if (r.method != method || !std::regex_match(req.path, m, r.pattern)) continue;
+    req.matches.assign(m.begin(), m.end());
+    // Only JSON: a browser cannot send it cross-site without a CORS preflight.
+    if (method == "POST" && !is_json_content_type(req.get_header_value("Content-Type"))) {
+      send_rest_error(res, 415, "unsupported_media_type",
+                      "Content-Type must be application/json (got \"" +
+                          req.get_header_value("Content-Type") + "\")");
+    } else {
+      r.handler(req, res);
+    }
+    return r.label.c_str();
+  }
+  return nullptr;
 }
 
 void Node::handle_ws(const std::shared_ptr<WsConnection>& conn, const std::string& body) {

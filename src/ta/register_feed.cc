@@ -61,8 +61,10 @@ std::vector<node::RestRoute> RegisterRest::routes() {
        "/v1/register/securities/{security}/control-book",
        [this](const node::HttpRequest& req, node::HttpResponse& res) {
          CapTableQuery q = query_of(req);
-         node::send_json(res,
-                         with_db([&](Db& db) { return control_book_json(control_book(db, q)); }));
+         node::send_json(res, with_db(req, [&](Db& db, std::string& actor) {
+                           actor = q.actor = allow(db, req, q.security, nullptr).actor;
+                           return control_book_json(control_book(db, q));
+                         }));
        }},
       {"/v1/register/securities/([^/]+)/journal", "/v1/register/securities/{security}/journal",
        [this](const node::HttpRequest& req, node::HttpResponse& res) {
@@ -72,27 +74,18 @@ std::vector<node::RestRoute> RegisterRest::routes() {
          const std::string sec = req.matches.at(1);
          const std::string from = req.get_param_value("from");
          const std::string to = req.get_param_value("to");
-         node::send_json(res, with_db([&](Db& db) {
+         node::send_json(res, with_db(req, [&](Db& db, std::string& actor) {
+                           actor = allow(db, req, sec, nullptr).actor;
                            return transfer_journal_json(transfer_journal(db, sec, from, to));
                          }));
        }},
       {"/v1/register/issuers/([^/]+)/cap-table", "/v1/register/issuers/{issuer}/cap-table",
        [this](const node::HttpRequest& req, node::HttpResponse& res) {
-         CapTableQuery q = query_of(req);
-         const std::string issuer = req.matches.at(1);
-         node::send_json(res, with_db([&](Db& db) {
-                           nlohmann::json j =
-                               issuer_cap_table_json(issuer_cap_table(db, nullptr, issuer, q));
-                           j.erase("byJurisdiction");
-                           j.erase("byAccreditation");
-                           for (auto& c : j["securities"])
-                             strip_personal(c);
-                           return j;
-                         }));
+         node::send_json(res, issuer_cap_table(req));
        }}};
 }
 
-// No personal data without authentication (issue 17 #6): balances and counts only.
+// Without the personal-data permission: balances and counts only.
 void RegisterRest::strip_personal(nlohmann::json& j) {
   for (auto& h : j["holders"]) {
     h.erase("stakeholderId");
@@ -118,11 +111,23 @@ CapTableQuery RegisterRest::query_of(const node::HttpRequest& req) {
   return q;
 }
 
-nlohmann::json RegisterRest::with_db(const std::function<nlohmann::json(Db&)>& f) {
+Principal RegisterRest::allow(Db& db, const node::HttpRequest& req, const std::string& security,
+                              bool* personal) {
+  const std::optional<Address> token = Address::parse(security_token(db, security));
+  return auth_.authorize(req, Permission::kHolders, token, personal);
+}
+
+nlohmann::json RegisterRest::with_db(const node::HttpRequest& req,
+                                     const std::function<nlohmann::json(Db&, std::string&)>& f) {
   std::lock_guard lock(mu_);
   try {
     if (!db_) db_ = open_db(url_);
-    return f(*db_);
+    std::string actor;  // set by f once authorized (a refusal throws AccessDenied, audited)
+    nlohmann::json j = f(*db_, actor);
+    auth_.audit_request(actor, req, 200);
+    return j;
+  } catch (const AccessDenied& e) {
+    throw node::RestError{e.status, e.status == 401 ? "unauthorized" : "forbidden", e.what()};
   } catch (const QueryError& e) {
     const std::string m = e.what();
     const bool missing = m.starts_with("no security");
@@ -134,10 +139,45 @@ nlohmann::json RegisterRest::with_db(const std::function<nlohmann::json(Db&)>& f
 }
 
 nlohmann::json RegisterRest::cap_table(const node::HttpRequest& req) {
-  const CapTableQuery q = query_of(req);
-  return with_db([&](Db& db) {
-    nlohmann::json j = cap_table_json(ta::cap_table(db, nullptr, q));
-    strip_personal(j);
+  CapTableQuery q = query_of(req);
+  return with_db(req, [&](Db& db, std::string& actor) {
+    bool personal = false;
+    actor = q.actor = allow(db, req, q.security, &personal).actor;
+    InvestorRecords records(db, std::nullopt);
+    nlohmann::json j = cap_table_json(ta::cap_table(db, personal ? &records : nullptr, q));
+    if (!personal) strip_personal(j);
+    return j;
+  });
+}
+
+// Every security of the issuer must be readable (the holders permission on each); the personal
+// data only with that permission on each. An issuer with no security in the register: only a
+// principal whose roles need no security (the transfer agent, or a key for every security) learns
+// so (404); others are refused as for any security.
+nlohmann::json RegisterRest::issuer_cap_table(const node::HttpRequest& req) {
+  CapTableQuery q = query_of(req);
+  const std::string issuer = req.matches.at(1);
+  return with_db(req, [&](Db& db, std::string& actor) {
+    const std::optional<Address> a = Address::parse(issuer);
+    std::vector<DbRow> rows;
+    if (a) rows = db.query("SELECT token FROM securities WHERE issuer = ?", {a->lower_hex()});
+    bool personal = !rows.empty();
+    if (rows.empty()) q.actor = auth_.authorize(req, Permission::kHolders, std::nullopt).actor;
+    for (const DbRow& r : rows) {
+      bool each = false;
+      q.actor = auth_.authorize(req, Permission::kHolders, Address::parse(r.text(0)), &each).actor;
+      personal = personal && each;
+    }
+    actor = q.actor;
+    InvestorRecords records(db, std::nullopt);
+    nlohmann::json j =
+        issuer_cap_table_json(ta::issuer_cap_table(db, personal ? &records : nullptr, issuer, q));
+    if (!personal) {
+      j.erase("byJurisdiction");
+      j.erase("byAccreditation");
+      for (auto& c : j["securities"])
+        strip_personal(c);
+    }
     return j;
   });
 }

@@ -114,6 +114,69 @@ CREATE TABLE authorized_shares (
 );
 )SQL";
 
+// 4: REST access control (API keys, Sign-In with Ethereum nonces and sessions), documents and
+// their access grants (data rooms), Rule 17Ad-17 lost securityholders (access.h, documents.h,
+// lost_holders.h).
+constexpr const char* kAccessDocumentsLostHolders = R"SQL(
+CREATE TABLE api_keys (
+  key_id TEXT PRIMARY KEY,
+  secret_hash {BLOB} NOT NULL,
+  role TEXT NOT NULL,
+  security TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE TABLE siwe_nonces (
+  nonce TEXT PRIMARY KEY,
+  expires_at BIGINT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  address TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE TABLE documents (
+  id {ID},
+  name TEXT NOT NULL,
+  security TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  content {BLOB} NOT NULL,
+  uploaded_at TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  registry_tx TEXT
+);
+CREATE TABLE document_grants (
+  id {ID},
+  document_id BIGINT NOT NULL REFERENCES documents (id),
+  grantee TEXT NOT NULL,
+  permission TEXT NOT NULL CHECK (permission IN ('view', 'download')),
+  expires_at BIGINT,
+  granted_at TEXT NOT NULL,
+  granted_by TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX document_grants_by_document ON document_grants (document_id, grantee);
+CREATE TABLE lost_holders (
+  id {ID},
+  stakeholder_id BIGINT NOT NULL REFERENCES stakeholders (id),
+  returned_on TEXT NOT NULL,
+  lost_since TEXT NOT NULL,
+  exemption TEXT NOT NULL,
+  first_search_on TEXT,
+  first_search_result TEXT,
+  second_search_on TEXT,
+  second_search_result TEXT,
+  resolved_on TEXT,
+  marked_by TEXT NOT NULL
+);
+)SQL";
+
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
     s.replace(at, from.size(), to);
@@ -135,6 +198,7 @@ const std::vector<Migration>& migrations() {
       {1, "investor records", kInvestorRecords},
       {2, "secondary register", kRegister},
       {3, "issuers and authorized shares", kReports},
+      {4, "access control, documents, lost securityholders", kAccessDocumentsLostHolders},
   };
   return kMigrations;
 }

@@ -97,7 +97,8 @@ TEST_P(DbTest, MigratesUpFromAnEmptyDatabase) {
   EXPECT_EQ(schema_version(*db_), latest_schema_version());
   for (const char* t : {"stakeholders", "stakeholder_wallets", "audit_log", "register_cursor",
                         "register_blocks", "securities", "movements", "balances", "balance_history",
-                        "freeze_events", "authorized_shares"}) {
+                        "freeze_events", "authorized_shares", "api_keys", "siwe_nonces", "sessions",
+                        "documents", "document_grants", "lost_holders"}) {
     EXPECT_TRUE(db_->has_table(t)) << t;
   }
   const auto rows = db_->query("SELECT version, name FROM schema_migrations ORDER BY version", {});
@@ -113,27 +114,39 @@ TEST_P(DbTest, MigratesUpFromAnEmptyDatabase) {
 
 TEST_P(DbTest, MigratesUpFromThePreviousVersionKeepingItsData) {
   const int previous = latest_schema_version() - 1;
-  ASSERT_GE(previous, 2);
-  EXPECT_EQ(migrate(*db_, previous), previous);
-  EXPECT_FALSE(db_->has_table("authorized_shares"));
-  db_->exec(
-      "INSERT INTO stakeholders (kind, legal_name, addresses, tax_id_type, tax_residency, "
-      "accreditation_basis, accreditation_expiry, contacts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      {std::string("individual"), std::string("Ada Lovelace"), std::string("[]"),
-       std::string("SSN"), std::string("US"), std::string("income"), std::string("2030-01-01"),
-       std::string("{}")});
-  db_->exec(
-      "INSERT INTO securities (token, symbol, name, decimals, preset, created_block) "
-      "VALUES (?, ?, ?, ?, ?, ?)",
-      {std::string("0x" + std::string(40, 'a')), std::string("ACME"), std::string("Acme"),
-       int64_t{0}, int64_t{5}, int64_t{1}});
-  EXPECT_EQ(migrate(*db_), latest_schema_version());
-  EXPECT_TRUE(db_->has_table("authorized_shares"));
-  EXPECT_EQ(db_->query_one("SELECT legal_name FROM stakeholders")->text(0), "Ada Lovelace");
-  const auto s = db_->query_one("SELECT symbol, issuer FROM securities");
-  ASSERT_TRUE(s);
-  EXPECT_EQ(s->text(0), "ACME");
-  EXPECT_EQ(s->text(1), "");  // filled by `stoa register rebuild`
+  ASSERT_GE(previous, 3);
+  // From every earlier version (each on a fresh database), with a record written at that version.
+  for (int from = 1; from <= previous; ++from) {
+    auto db = testing::fresh_db(GetParam());
+    EXPECT_EQ(migrate(*db, from), from);
+    EXPECT_EQ(db->has_table("register_cursor"), from >= 2);
+    EXPECT_EQ(db->has_table("authorized_shares"), from >= 3);
+    EXPECT_EQ(db->has_table("api_keys"), from >= 4);
+    db->exec(
+        "INSERT INTO stakeholders (kind, legal_name, addresses, tax_id_type, tax_residency, "
+        "accreditation_basis, accreditation_expiry, contacts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        {std::string("individual"), std::string("Ada Lovelace"), std::string("[]"),
+         std::string("SSN"), std::string("US"), std::string("income"), std::string("2030-01-01"),
+         std::string("{}")});
+    if (from == 2) {  // a security projected before version 3 has no issuer yet
+      db->exec(
+          "INSERT INTO securities (token, symbol, name, decimals, preset, created_block) "
+          "VALUES (?, ?, ?, ?, ?, ?)",
+          {std::string("0x" + std::string(40, 'a')), std::string("ACME"), std::string("Acme"),
+           int64_t{0}, int64_t{5}, int64_t{1}});
+    }
+    EXPECT_EQ(migrate(*db), latest_schema_version());
+    EXPECT_TRUE(db->has_table("register_cursor"));
+    EXPECT_TRUE(db->has_table("authorized_shares"));
+    EXPECT_TRUE(db->has_table("api_keys"));
+    EXPECT_EQ(db->query_one("SELECT legal_name FROM stakeholders")->text(0), "Ada Lovelace");
+    if (from == 2) {
+      const auto s = db->query_one("SELECT symbol, issuer FROM securities");
+      ASSERT_TRUE(s);
+      EXPECT_EQ(s->text(0), "ACME");
+      EXPECT_EQ(s->text(1), "");  // filled by `stoa register rebuild`
+    }
+  }
 }
 
 TEST_P(DbTest, RefusesADatabaseNewerThanItKnows) {

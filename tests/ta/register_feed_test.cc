@@ -13,8 +13,10 @@
 #include "stoa/core/factory.h"
 #include "stoa/core/state.h"
 #include "stoa/node/node.h"
+#include "stoa/ta/access.h"
 #include "stoa/ta/amount.h"
 #include "stoa/ta/register_check.h"
+#include "stoa/ta/schema.h"
 
 namespace stoa::ta {
 namespace {
@@ -39,9 +41,13 @@ class RegisterFeedTest : public ::testing::TestWithParam<Backend> {
     o.data_dir = dir_;
     o.dev = true;
     o.port = 0;
-    RegisterRest rest(url_);
+    TaRest auth({url_, {}, std::nullopt}, nullptr);
+    RegisterRest rest(url_, auth);
     o.extra_routes = rest.routes();
+    for (node::RestRoute& r : auth.routes())
+      o.extra_routes.push_back(std::move(r));
     node::Node n(o);
+    auth.attach(n.genesis().chain_id, ledger_role_reader(n.ledger()));
     auto feed = std::make_unique<RegisterFeed>(n.ledger(), open_db(url_));
     const Address token = create_address(core::factory_address(), 0);
     const Address registry = create_address(core::factory_address(), 1);
@@ -131,34 +137,97 @@ TEST_P(RegisterFeedTest, FollowsTheNodeAndRegisterCheckProvesItEqualsTheLedger) 
 }
 
 TEST_P(RegisterFeedTest, TheNodeServesTheCapTableOverRest) {
-  run_node(true, [](node::Node& n) {
+  run_node(true, [this](node::Node& n) {
     n.bind();
     n.start();
     httplib::Client c("127.0.0.1", n.port());
+    // Not without credentials, nor with a made-up or a revoked key.
     auto res = c.Get("/v1/register/securities/FEED/cap-table");
     ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 401) << res->body;
+    const std::string fake = "stoa_k_0123456789abcdef_" + std::string(64, 'a');
+    res = c.Get("/v1/register/securities/FEED/cap-table", {{"Authorization", "Bearer " + fake}});
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 401);
+    migrate(*db_);
+    Access access(*db_, nullptr, {});
+    ApiKey issuer_key, ta_key, other_key;
+    const std::string issuer =
+        access.create_key(TaRole::kIssuer, "*", "issuer's back office", "test", &issuer_key);
+    const std::string agent =
+        access.create_key(TaRole::kTransferAgent, "*", "the agent", "test", &ta_key);
+    const std::string other = access.create_key(
+        TaRole::kComplianceOfficer, "0x" + std::string(40, '1'), "another", "test", &other_key);
+    const httplib::Headers as_issuer = {{"Authorization", "Bearer " + issuer}};
+    // A key scoped to another security: forbidden here.
+    res = c.Get("/v1/register/securities/FEED/cap-table", {{"Authorization", "Bearer " + other}});
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 403) << res->body;
+    // The issuer: holders and balances, no personal data (least privilege).
+    res = c.Get("/v1/register/securities/FEED/cap-table", as_issuer);
+    ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << res->body;
-    const auto j = nlohmann::json::parse(res->body);
+    auto j = nlohmann::json::parse(res->body);
     EXPECT_EQ(j["security"]["symbol"], "FEED");
     EXPECT_EQ(j["holderCount"], 5);
     EXPECT_EQ(j["total"], "2500");
-    EXPECT_FALSE(j["holders"][0].contains("jurisdiction"));  // no personal data over REST yet
+    EXPECT_FALSE(j["holders"][0].contains("jurisdiction"));
     EXPECT_FALSE(j.contains("byJurisdiction"));
-    res = c.Get("/v1/register/securities/FEED/cap-table?atBlock=0");
+    // The transfer agent: with the personal data.
+    res = c.Get("/v1/register/securities/FEED/cap-table", {{"Authorization", "Bearer " + agent}});
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    j = nlohmann::json::parse(res->body);
+    EXPECT_TRUE(j["holders"][0].contains("jurisdiction"));
+    EXPECT_TRUE(j.contains("byJurisdiction"));
+    // Every access is in the audit log, with the key's id and never its secret.
+    bool logged = false;
+    for (const DbRow& row : db_->query("SELECT actor, action, detail FROM audit_log", {})) {
+      EXPECT_EQ(row.text(2).find(issuer.substr(24)), std::string::npos);
+      logged =
+          logged || (row.text(0) == "apikey:" + issuer_key.key_id && row.text(1) == "rest-access" &&
+                     row.text(2).find("/cap-table 200") != std::string::npos);
+    }
+    EXPECT_TRUE(logged);
+    access.revoke_key(issuer_key.key_id, "test");
+    res = c.Get("/v1/register/securities/FEED/cap-table", as_issuer);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 401);
+    const httplib::Headers h = {{"Authorization", "Bearer " + agent}};
+    res = c.Get("/v1/register/securities/FEED/cap-table?atBlock=0", h);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200);
     EXPECT_EQ(nlohmann::json::parse(res->body)["holderCount"], 0);  // the genesis block
-    res = c.Get("/v1/register/securities/FEED/cap-table?atBlock=999999");
+    res = c.Get("/v1/register/securities/FEED/cap-table?atBlock=999999", h);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 400);
-    res = c.Get("/v1/register/securities/NOPE/cap-table");
+    res = c.Get("/v1/register/securities/NOPE/cap-table", h);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 404);
-    res = c.Get("/v1/register/securities/FEED/cap-table?atDate=2020-13-01");
+    res = c.Get("/v1/register/securities/FEED/cap-table?atDate=2020-13-01", h);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 400);
-    // The control book, the journal and the issuer's cap table.
-    res = c.Get("/v1/register/securities/FEED/control-book");
+    // The control book, the journal and the issuer's cap table: not without credentials, nor
+    // with a key scoped to another security; the holders permission reads them (the issuer).
+    const httplib::Headers as_other = {{"Authorization", "Bearer " + other}};
+    const std::string issuer_path =
+        "/v1/register/issuers/" + dev_key(1).address().checksum_hex() + "/cap-table";
+    for (const std::string& path :
+         {std::string("/v1/register/securities/FEED/control-book"),
+          std::string("/v1/register/securities/FEED/journal?from=2000-01-01&to=2199-12-31"),
+          issuer_path}) {
+      res = c.Get(path);
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 401) << path;
+      res = c.Get(path, as_other);
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 403) << path;
+    }
+    ApiKey compliance_key;
+    const std::string compliance =
+        access.create_key(TaRole::kComplianceOfficer, "*", "compliance", "test", &compliance_key);
+    const httplib::Headers as_compliance = {{"Authorization", "Bearer " + compliance}};
+    res = c.Get("/v1/register/securities/FEED/control-book", as_compliance);
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << res->body;
     auto cb = nlohmann::json::parse(res->body);
@@ -167,27 +236,43 @@ TEST_P(RegisterFeedTest, TheNodeServesTheCapTableOverRest) {
     EXPECT_EQ(cb["cancelled"], "0");
     EXPECT_EQ(cb["issuances"], 5);
     EXPECT_TRUE(cb["authorized"].is_null());
-    res = c.Get("/v1/register/securities/FEED/journal?from=2000-01-01&to=2199-12-31");
+    res =
+        c.Get("/v1/register/securities/FEED/journal?from=2000-01-01&to=2199-12-31", as_compliance);
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << res->body;
     const auto journal = nlohmann::json::parse(res->body);
     ASSERT_EQ(journal.size(), 9u);  // 5 issuances, 4 transfers
     EXPECT_EQ(journal[0]["kind"], "mint");
     EXPECT_EQ(journal[8]["kind"], "transfer");
-    res = c.Get("/v1/register/securities/FEED/journal?from=2000-01-01");
+    res = c.Get("/v1/register/securities/FEED/journal?from=2000-01-01", as_compliance);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 400);
-    res = c.Get("/v1/register/issuers/" + dev_key(1).address().checksum_hex() + "/cap-table");
+    // The issuer's cap table: an issuer key for every security, without the personal data...
+    const std::string issuer2 = access.create_key(TaRole::kIssuer, "*", "issuer", "test");
+    res = c.Get(issuer_path, {{"Authorization", "Bearer " + issuer2}});
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << res->body;
-    const auto issuer = nlohmann::json::parse(res->body);
-    EXPECT_EQ(issuer["holdersOfRecord"], 5);
-    EXPECT_EQ(issuer["securities"][0]["security"]["symbol"], "FEED");
-    EXPECT_FALSE(issuer["securities"][0]["holders"][0].contains("jurisdiction"));
-    EXPECT_FALSE(issuer.contains("byJurisdiction"));
-    res = c.Get("/v1/register/issuers/" + dev_key(9).address().checksum_hex() + "/cap-table");
+    auto issuer_view = nlohmann::json::parse(res->body);
+    EXPECT_EQ(issuer_view["holdersOfRecord"], 5);
+    EXPECT_EQ(issuer_view["securities"][0]["security"]["symbol"], "FEED");
+    EXPECT_FALSE(issuer_view["securities"][0]["holders"][0].contains("jurisdiction"));
+    EXPECT_FALSE(issuer_view.contains("byJurisdiction"));
+    // ...the transfer agent with it.
+    res = c.Get(issuer_path, h);
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    issuer_view = nlohmann::json::parse(res->body);
+    EXPECT_TRUE(issuer_view["securities"][0]["holders"][0].contains("jurisdiction"));
+    EXPECT_TRUE(issuer_view.contains("byJurisdiction"));
+    res = c.Get("/v1/register/issuers/" + dev_key(9).address().checksum_hex() + "/cap-table", h);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 404);
+    bool journal_logged = false;
+    for (const DbRow& row : db_->query("SELECT actor, detail FROM audit_log", {})) {
+      journal_logged = journal_logged || (row.text(0) == "apikey:" + compliance_key.key_id &&
+                                          row.text(1).find("/journal 200") != std::string::npos);
+    }
+    EXPECT_TRUE(journal_logged);
     // Documented in the OpenAPI document like the node's own routes.
     const auto doc = nlohmann::json::parse(node::openapi_document());
     for (const std::string& path : n.rest_paths())

@@ -126,8 +126,13 @@ class Node {
     std::regex pattern;
     std::string label;  // for the metrics
     std::function<void(HttpRequest&, HttpResponse&)> handler;
+    std::string method = "GET";
   };
   void install_routes();
+  // A route of `method` matching the request's path: runs it and returns its label, or nullptr.
+  const char* dispatch(HttpRequest& req, HttpResponse& res, const std::string& method);
+  // 405 for a known path, else 404.
+  void refuse_method(const HttpRequest& req, HttpResponse& res) const;
   void handle_http(HttpRequest& req, HttpResponse& res);
   void handle_ws(const std::shared_ptr<WsConnection>& conn, const std::string& body);
 

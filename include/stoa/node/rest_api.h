@@ -30,6 +30,8 @@ struct RestRoute {
   std::string pattern;       // a std::regex (ECMAScript) matched against the whole path
   std::string openapi_path;  // e.g. "/v1/securities/{token}/holders"
   std::function<void(const HttpRequest&, HttpResponse&)> handler;
+  // GET, or POST/DELETE (adapters' routes: a POST body must be JSON, as every POST here).
+  std::string method = "GET";
 };
 
 // A REST error; the route wrapper turns it into {"error": {"code", "message"}}.

@@ -18,6 +18,7 @@
 #include "stoa/ta/cap_table.h"
 #include "stoa/ta/db.h"
 #include "stoa/ta/register.h"
+#include "stoa/ta/ta_rest.h"
 
 namespace stoa::ta {
 
@@ -47,21 +48,32 @@ class RegisterFeed {
 // from the register (docs/openapi.json), on a connection of its own (opened on first use); and
 // .../{security}/control-book?atBlock|atDate, .../{security}/journal?from&to and
 // /v1/register/issuers/{issuer}/cap-table?atBlock|atDate.
-// Without authentication yet (issue 17 #6), the view carries balances and aggregate counts, not
-// the holders' jurisdictions, accreditation or stakeholder ids.
+// Authenticated (ta_rest.h): the holders permission on the security (on each of the issuer's
+// securities for the issuer's cap table); the holders' stakeholder ids, jurisdictions and
+// accreditation (and the counts by them) only with the personal-data permission too (on each).
+// The control book and the journal carry no personal data. Every request is audited.
 class RegisterRest {
  public:
-  explicit RegisterRest(std::string db_url) : url_(std::move(db_url)) {}
+  RegisterRest(std::string db_url, TaRest& auth) : url_(std::move(db_url)), auth_(auth) {}
   std::vector<node::RestRoute> routes();
 
  private:
   nlohmann::json cap_table(const node::HttpRequest& req);
+  nlohmann::json issuer_cap_table(const node::HttpRequest& req);
   static CapTableQuery query_of(const node::HttpRequest& req);
   static void strip_personal(nlohmann::json& cap_table);
-  // Runs `f` on the view's connection (opened on first use); a QueryError is a 404 (unknown
+  // The request's principal, allowed the holders permission on `security` (a symbol or token;
+  // throws QueryError for an unknown one, AccessDenied when refused); `personal`: whether it
+  // also has the personal-data permission.
+  Principal allow(Db& db, const node::HttpRequest& req, const std::string& security,
+                  bool* personal);
+  // Runs `f` on the view's connection (opened on first use); `f` sets the authorized actor, and
+  // the answer is audited under it. A refusal is a 401 or 403, a QueryError a 404 (unknown
   // security or issuer) or 400, a DbError a 503 (and a reconnect next time).
-  nlohmann::json with_db(const std::function<nlohmann::json(Db&)>& f);
+  nlohmann::json with_db(const node::HttpRequest& req,
+                         const std::function<nlohmann::json(Db&, std::string&)>& f);
   std::string url_;
+  TaRest& auth_;
   std::mutex mu_;
   std::unique_ptr<Db> db_;
 };
