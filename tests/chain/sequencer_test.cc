@@ -170,11 +170,20 @@ TEST(SequencerTest, WritesOverlapExecutionInOrderAndImagesSeeTheirBlock) {
   };
   Sequencer seq(chain, o);
   Bytes32 last;
+  // Fifteen waves of 20, each made durable before the next (at least 15 blocks, so some are
+  // image blocks whatever the machine's load); within a wave the second half is submitted while
+  // the first half's block is being written, so a block executes during a write.
   for (uint64_t i = 0; i < 300; ++i) {
     SignedTransaction tx = tx_from(k, i);
     last = tx.hash;
     ASSERT_EQ(seq.submit(std::move(tx)), AdmitError::kOk);
-    if (i % 20 == 19) std::this_thread::sleep_for(milliseconds(5));
+    if (i % 20 == 9) {
+      for (int spin = 0; spin < 2000 && !writing; ++spin)
+        std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+    if (i % 20 == 19) {
+      ASSERT_TRUE(seq.wait_for(last, milliseconds(20000)).has_value());
+    }
   }
   ASSERT_TRUE(seq.wait_for(last, milliseconds(20000)).has_value());
   seq.stop();
