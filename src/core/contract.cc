@@ -111,6 +111,9 @@ void ContractAbi::extend(std::vector<MethodSpec> methods, std::vector<EventSpec>
     });
     if (!known) add_event(std::move(spec));  // shared groups may bring an event twice
   }
+  std::erase_if(errors, [&](ErrorId id) {  // those the contract already lists
+    return std::find(errors_.begin(), errors_.end(), id) != errors_.end();
+  });
   for (ErrorId id : errors) {
     if (std::find(errors_.begin(), errors_.end(), id) == errors_.end()) errors_.push_back(id);
   }

@@ -205,7 +205,7 @@ std::vector<SecurityToken::LotView> SecurityToken::lots_of(const Address& holder
   count = std::min(count, kMaxLotsPage);
   uint64_t index = 0;
   auto put = [&](LotView v) {
-    if (index++ >= start && out.size() < count) out.push_back(std::move(v));
+    if (index++ >= start && out.size() < count) out.push_back(v);
   };
   for (const Bytes32& p : partitions_of(holder)) {
     const U256 amount = balance_of_by_partition(p, holder);

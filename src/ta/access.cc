@@ -187,7 +187,7 @@ void Access::revoke_key(const std::string& key_id, const std::string& actor) {
 
 std::string Access::new_nonce(int64_t* expires_at) {
   const int64_t now = options_.now();
-  const std::string nonce = random_hex(8);  // 16 characters, alphanumeric
+  std::string nonce = random_hex(8);  // 16 characters, alphanumeric
   DbTransaction tx(db_);
   db_.exec("DELETE FROM siwe_nonces WHERE expires_at < ?", {now});  // expired ones
   db_.exec("INSERT INTO siwe_nonces (nonce, expires_at) VALUES (?, ?)",

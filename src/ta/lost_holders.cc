@@ -106,7 +106,7 @@ int64_t LostHolders::mark_returned(int64_t stakeholder, const std::string& retur
     if (*resent_returned_on < *resent_on) throw RecordError("returned before it was re-sent");
     lost_since = *resent_returned_on;
   }
-  if (exemption != "" && exemption != "deceased" && exemption != "under-25") {
+  if (!exemption.empty() && exemption != "deceased" && exemption != "under-25") {
     throw RecordError("an exemption is deceased or under-25 (17Ad-17(a)(3))");
   }
   DbTransaction tx(db_);
