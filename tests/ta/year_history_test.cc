@@ -308,7 +308,8 @@ TEST_P(YearHistoryTest, TheControlBookFollowsIssuancesCancellationsAndAuthorized
 
 TEST_P(YearHistoryTest, FormDDerivesTheOfferingFromTheLedger) {
   const History& h = year();
-  const Model& m = fold(h, h.token).back();
+  const std::vector<Model> models = fold(h, h.token);  // kept: m refers into it
+  const Model& m = models.back();
   FormDQuery q;
   q.security = "ACME";
   q.price_per_share = "2.50";
