@@ -28,8 +28,11 @@ enum class Rules : uint32_t {
   kV4 = 4,  // the balance model's methods exist (partitions, holds, checkpoints: issue 15)
   kV5 = 5,  // ERC-3643 parity and one jurisdiction (issue 13), lots and splits (issue 15),
             // the lifecycle contracts (issue 16): each change names its predicate below
+  kV6 = 6,  // T-REX proxy and ONCHAINID execution parity (issue 13), splits (issue 15), multisig
+            // administration and the remaining lifecycle actions (issue 16): each change names
+            // its predicate below
 };
-inline constexpr Rules kLatestRules = Rules::kV5;
+inline constexpr Rules kLatestRules = Rules::kV6;
 
 inline bool operator<(Rules a, Rules b) {
   return static_cast<uint32_t>(a) < static_cast<uint32_t>(b);
