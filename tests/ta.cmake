@@ -31,3 +31,12 @@ set_tests_properties(ta.ocf PROPERTIES TIMEOUT 60 LABELS "fast;ta")
 add_test(NAME ta.access_cli
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ta_access_cli_test.sh $<TARGET_FILE:stoa>)
 set_tests_properties(ta.access_cli PROPERTIES TIMEOUT 60 LABELS "fast;ta")
+# The transfer agent's bench at 2,000 holders (bench/ta_bench.cc): projection, the cap table at a
+# past date, the holder list (CSV, XLSX), a dividend's DividendPaid events and the tax forms; it
+# checks its answers and exits 1 on a wrong one. The 1,000,000-holder figures (docs/PERFORMANCE.md)
+# are not run in CI.
+add_test(NAME bench.ta_smoke COMMAND ta_bench)
+set_tests_properties(bench.ta_smoke PROPERTIES
+  ENVIRONMENT "STOA_TA_BENCH_HOLDERS=2000;STOA_TA_BENCH_PER_BLOCK=500;STOA_TA_BENCH_REPS=1"
+  LABELS "fast;bench;ta"
+  TIMEOUT 120)

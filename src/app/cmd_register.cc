@@ -18,6 +18,7 @@
 #include "stoa/ta/register_check.h"
 #include "stoa/ta/reports.h"
 #include "stoa/ta/schema.h"
+#include "stoa/ta/tax_forms.h"
 #include "stoa/ta/xlsx_report.h"
 
 namespace stoa::app {
@@ -49,6 +50,7 @@ constexpr const char* kReportUsage =
     "                          [--issuer-items FILE] [--at-block N]\n"
     "       stoa report ocf --security ADDR|SYMBOL --out DIR [--at-block N | --at-date D]\n"
     "                       [--issuer-items FILE] [--price-per-share USD]\n"
+    "       stoa report tax-forms --year YYYY [--security ADDR|SYMBOL] [--format csv|json]\n"
     "  (each with [--data DIR] [--db URL]; --out FILE writes the report there, else stdout)\n"
     "  cap-table  holders, balances, percentages, counts and thresholds at a block, or at the end\n"
     "             of a UTC date (the last block at or before it); default: the last block;\n"
@@ -61,7 +63,9 @@ constexpr const char* kReportUsage =
     "  form-d     Form D items 1-16 as JSON: first sale, deadline, amounts and investors from the\n"
     "             register; the issuer's own facts from --issuer-items (JSON by item number)\n"
     "  ocf        the cap table as an OCF v1.2.0 package in DIR (manifest, stakeholders, stock\n"
-    "             class, issuances); --issuer-items: the OCF Issuer's fields (JSON)\n";
+    "             class, issuances); --issuer-items: the OCF Issuer's fields (JSON)\n"
+    "  tax-forms  the year's 1099-DIV and 1042-S lines from the dividends paid on the ledger:\n"
+    "             per recipient, security, payment token and jurisdiction: gross, withheld, net\n";
 
 constexpr const char* kInvestorUsage =
     "usage: stoa investor add --kind individual|entity|trust --name NAME [--residency CC]\n"
@@ -275,6 +279,13 @@ std::string make_report(ta::Db& db, ta::InvestorRecords& records, const cli::Par
   }
   if (what == "form-d") return form_d_report(db, records, a, q);
   if (what == "ocf") return ocf_report(db, records, a, q);
+  if (what == "tax-forms") {
+    const std::string y = a.get_or("--year", "");
+    if (y.size() != 4 || y.find_first_not_of("0123456789") != std::string::npos)
+      throw cli::UsageError("--year: YYYY");
+    const ta::TaxFormReport r = ta::tax_forms(db, {std::stoi(y), q.security});
+    return format == "csv" ? ta::tax_forms_csv(r) : ta::tax_forms_json(r).dump(2) + "\n";
+  }
   const auto j = ta::transfer_journal(db, q.security, *a.get("--from"), *a.get("--to"));
   return format == "csv" ? ta::transfer_journal_csv(j)
                          : ta::transfer_journal_json(j).dump(2) + "\n";
@@ -345,6 +356,7 @@ void check_report_format(const cli::ParsedArgs& a, const std::string& what,
   if (what == "journal" && (!a.get("--from") || !a.get("--to"))) {
     throw cli::UsageError("journal needs --from and --to");
   }
+  if (what == "tax-forms" && !a.get("--year")) throw cli::UsageError("tax-forms needs --year");
 }
 
 }  // namespace
@@ -379,7 +391,7 @@ int cmd_report(const Args& args) {
   try {
     a = cli::parse_args(
         args, {{"--data", "--db", "--security", "--issuer", "--at-block", "--at-date", "--format",
-                "--from", "--to", "--out", "--price-per-share", "--issuer-items"},
+                "--from", "--to", "--out", "--price-per-share", "--issuer-items", "--year"},
                {"--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kReportUsage);
@@ -388,11 +400,14 @@ int cmd_report(const Args& args) {
     const std::string what = a.positional.empty() ? "" : a.positional[0];
     if (a.positional.size() != 1 ||
         (what != "cap-table" && what != "holders" && what != "journal" && what != "control-book" &&
-         what != "form-d" && what != "ocf")) {
-      throw cli::UsageError("expected cap-table, holders, journal, control-book, form-d or ocf");
+         what != "form-d" && what != "ocf" && what != "tax-forms")) {
+      throw cli::UsageError(
+          "expected cap-table, holders, journal, control-book, form-d, ocf or tax-forms");
     }
     if (what == "cap-table" && a.get("--issuer")) {
       if (a.get("--security")) throw cli::UsageError("give --security or --issuer, not both");
+    } else if (what == "tax-forms") {
+      q.security = a.get_or("--security", "");
     } else {
       q.security = a.require("--security");
     }

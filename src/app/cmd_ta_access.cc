@@ -17,6 +17,7 @@
 #include "stoa/ta/schema.h"
 #include "stoa/ta/siwe.h"
 #include "stoa/ta/statements.h"
+#include "stoa/ta/tax_forms.h"
 
 namespace stoa::app {
 namespace {
@@ -244,8 +245,8 @@ int statement(const cli::ParsedArgs& a) {
   const uint64_t year = cli::parse_u64_arg(a.require("--year"), "--year");
   auto db = open(a);
   ta::InvestorRecords records(*db, ta::TaxIdKey::from_file(a.require("--ta-key")));
-  const ta::HolderStatement s = ta::holder_statement(
-      *db, records, id_of(a.positional[0], "STAKEHOLDER_ID"), static_cast<int>(year), {}, actor());
+  const ta::HolderStatement s = ta::register_statement(
+      *db, records, id_of(a.positional[0], "STAKEHOLDER_ID"), static_cast<int>(year), actor());
   if (format == "pdf") {
     write_file(a.require("--out"), ta::statement_pdf(s));
   } else {

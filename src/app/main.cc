@@ -33,7 +33,7 @@ const Command kCommands[] = {
     {"register", stoa::app::cmd_register,
      "the transfer agent's register: stoa register check|rebuild|set-authorized [--data DIR]"},
     {"report", stoa::app::cmd_report,
-     "stoa report cap-table|holders|journal|control-book|form-d|ocf --security SYM [--at-date D]"},
+     "stoa report cap-table|holders|journal|control-book|form-d|ocf|tax-forms --security SYM"},
     {"investor", stoa::app::cmd_investor,
      "investor records: stoa investor add|show|link|import-ocf"},
     {"apikey", stoa::app::cmd_apikey, "REST API keys: stoa apikey create|list|revoke"},

@@ -161,7 +161,8 @@ CapTable cap_table(Db& db, InvestorRecords* records, const CapTableQuery& q) {
   // Purchasers in issuances up to the block, with the date of each issuance.
   const auto mints = db.query(
       "SELECT m.to_addr, b.timestamp FROM movements m JOIN register_blocks b ON b.number = m.block "
-      "WHERE m.security = ? AND m.kind = 'mint' AND m.block <= ? ORDER BY m.block, m.log_index",
+      "WHERE m.security = ? AND m.kind = 'mint' AND m.action = '' AND m.block <= ? "
+      "ORDER BY m.block, m.log_index",
       {s.token, block});
   std::map<std::string, HolderProfile> profiles;
   if (records != nullptr) {

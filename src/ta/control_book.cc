@@ -36,14 +36,17 @@ ControlBook control_book(Db& db, const CapTableQuery& q) {
   c.block_hash = b->text(0);
   c.date = utc_date(static_cast<uint64_t>(b->i64(1)));
   for (const DbRow& r :
-       db.query("SELECT kind, amount FROM movements WHERE security = ? AND block <= ?",
+       db.query("SELECT kind, amount, action FROM movements WHERE security = ? AND block <= ?",
                 {s.token, block})) {
     const U256 v = *decode_amount(r.text(1));
+    const std::string action = r.text(2).empty() ? "ordinary" : r.text(2);
     if (r.text(0) == "mint") {
       c.issued = add(c.issued, v);
+      c.issued_by_action[action] = add(c.issued_by_action[action], v);
       ++c.issuances;
     } else if (r.text(0) == "burn") {
       c.cancelled = add(c.cancelled, v);
+      c.cancelled_by_action[action] = add(c.cancelled_by_action[action], v);
       ++c.cancellations;
     } else {
       ++c.transfers;
@@ -52,6 +55,15 @@ ControlBook control_book(Db& db, const CapTableQuery& q) {
   const auto out = c.issued.checked_sub(c.cancelled);
   if (!out) throw QueryError("the register cancelled more than it issued");
   c.outstanding = *out;
+  for (const DbRow& r : db.query(
+           "SELECT a.block, b.timestamp, a.tx_hash, a.action, a.operator, a.reason, a.document, "
+           "a.target FROM corporate_actions a JOIN register_blocks b ON b.number = a.block "
+           "WHERE a.security = ? AND a.block <= ? ORDER BY a.block, a.log_index",
+           {s.token, block})) {
+    c.corporate_actions.push_back({static_cast<uint64_t>(r.i64(0)), static_cast<uint64_t>(r.i64(1)),
+                                   r.text(2), r.text(3), r.text(4), r.text(5), r.text(6),
+                                   r.text(7)});
+  }
   const auto holders = db.query_one(
       "SELECT COUNT(*) FROM balance_history h WHERE h.security = ? AND h.balance <> ? AND h.block "
       "= (SELECT MAX(h2.block) FROM balance_history h2 WHERE h2.security = h.security AND "
@@ -84,7 +96,35 @@ std::string control_book_csv(const ControlBook& c) {
          std::to_string(c.holders) + "," + (c.flags.empty() ? "" : c.flags[0]) + "\n";
 }
 
+namespace {
+
+nlohmann::json by_action(const std::map<std::string, U256>& m) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [action, v] : m)
+    out[action] = v.to_dec();
+  return out;
+}
+
+nlohmann::json actions_json(const ControlBook& c) {
+  nlohmann::json actions = nlohmann::json::array();
+  for (const CorporateActionEntry& a : c.corporate_actions) {
+    actions.push_back({{"block", a.block},
+                       {"time", utc_time(a.timestamp)},
+                       {"transactionHash", a.tx_hash},
+                       {"action", a.action},
+                       {"operator", checksum(a.op)},
+                       {"reason", a.reason},
+                       {"document", a.document},
+                       {"target", a.target.empty() ? nlohmann::json(nullptr)
+                                                   : nlohmann::json(checksum(a.target))}});
+  }
+  return actions;
+}
+
+}  // namespace
+
 nlohmann::json control_book_json(const ControlBook& c) {
+  const nlohmann::json actions = actions_json(c);
   const auto opt = [](const std::optional<U256>& v) {
     return v ? nlohmann::json(v->to_dec()) : nlohmann::json(nullptr);
   };
@@ -107,7 +147,10 @@ nlohmann::json control_book_json(const ControlBook& c) {
           {"cancellations", c.cancellations},
           {"transfers", c.transfers},
           {"holders", c.holders},
-          {"flags", c.flags}};
+          {"flags", c.flags},
+          {"issuedByAction", by_action(c.issued_by_action)},
+          {"cancelledByAction", by_action(c.cancelled_by_action)},
+          {"corporateActions", actions}};
 }
 
 void set_authorized(Db& db, const std::string& security, const U256& authorized,

@@ -22,7 +22,8 @@ Sales sales(Db& db, InvestorRecords* records, const std::string& token, uint64_t
   Sales s;
   const auto rows = db.query(
       "SELECT m.to_addr, m.amount, b.timestamp FROM movements m JOIN register_blocks b ON "
-      "b.number = m.block WHERE m.security = ? AND m.kind = 'mint' AND m.block <= ? "
+      "b.number = m.block WHERE m.security = ? AND m.kind = 'mint' AND m.action = '' AND "
+      "m.block <= ? "
       "ORDER BY m.block, m.log_index",
       {token, static_cast<int64_t>(block)});
   if (rows.empty())

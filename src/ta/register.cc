@@ -27,6 +27,28 @@ struct Topics {
       "SecurityCreated(address,address,uint8,address,address,address,address,address)"));
   Bytes32 updated =
       keccak256(std::string_view("UpdatedTokenInformation(string,string,uint8,string,address)"));
+  // Dividends (docs/dividends.md, "Events: what the transfer agent reads").
+  Bytes32 payment_token_created =
+      keccak256(std::string_view("PaymentTokenCreated(address,address,string,string,uint8)"));
+  Bytes32 distributor_created =
+      keccak256(std::string_view("DividendDistributorCreated(address,address,address)"));
+  Bytes32 dividend_created = keccak256(std::string_view(
+      "DividendCreated(uint256,address,address,address,uint256,uint256,uint256,uint256,uint256,"
+      "bytes32)"));
+  Bytes32 dividend_paid = keccak256(std::string_view(
+      "DividendPaid(uint256,address,address,uint256,uint256,uint256,uint256,uint256,uint256,bytes2,"
+      "uint256,address,address)"));
+  // Corporate actions (docs/corporate-actions.md).
+  Bytes32 controller_transfer = keccak256(
+      std::string_view("ControllerTransfer(address,address,address,uint256,bytes,bytes)"));
+  Bytes32 controller_redemption =
+      keccak256(std::string_view("ControllerRedemption(address,address,uint256,bytes,bytes)"));
+  Bytes32 corporate_action =
+      keccak256(std::string_view("CorporateAction(bytes32,address,string,bytes32)"));
+  Bytes32 conversion_started =
+      keccak256(std::string_view("ConversionStarted(address,uint256,uint256)"));
+  Bytes32 dividend_reclaimed = keccak256(std::string_view(
+      "DividendReclaimed(uint256,address,address,uint256,uint256,uint256,uint256)"));
 };
 const Topics& topics() {
   static const Topics kTopics;
@@ -68,12 +90,68 @@ struct MovementRow {
   std::string tx_hash, security, kind, from, to;
   U256 amount;
   std::string reason, document;
+  std::string action;  // the corporate action that made it ("" for none)
 };
+
+struct ActionRow {
+  int64_t log_index = 0;
+  size_t receipt = 0;
+  std::string tx_hash, security, action, op, reason, document, target;
+};
+
+// The ASCII name of a CorporateAction's bytes32 action (right-padded with zeros).
+std::string action_name(const Bytes32& b) {
+  std::string out;
+  for (uint8_t c : b.b) {
+    if (c == 0) break;
+    out += (c > 0x20 && c < 0x7f) ? static_cast<char>(c) : '?';
+  }
+  return out;
+}
 
 struct FreezeRow {
   int64_t log_index = 0;
   std::string tx_hash, security, holder, kind;
   U256 amount;
+};
+
+// A bytes2 jurisdiction as the register keeps it: "US" for two printable ASCII characters (the
+// ComplianceRegistry's ISO 3166-1 alpha-2 codes), "" for none (0x0000), else 0x + 4 hex digits.
+std::string jurisdiction_text(const U256& w) {
+  const Bytes32 be = w.to_bytes32();
+  const uint8_t a = be.b[0];
+  const uint8_t b = be.b[1];
+  if (a == 0 && b == 0) return "";
+  if (a > 0x20 && a < 0x7f && b > 0x20 && b < 0x7f) return std::string{char(a), char(b)};
+  return "0x" + to_hex(BytesView(be.b.data(), 2));
+}
+
+struct PaymentTokenRow {
+  std::string token, symbol, name;
+  int64_t decimals = 0;
+};
+
+struct DistributorRow {
+  std::string distributor, security, withholding_account;
+};
+
+struct RoundRow {
+  std::string distributor, payment_token, funder, reference, tx_hash;
+  int64_t round_id = 0, checkpoint = 0, claim_deadline = 0;
+  U256 amount, eligible_supply, excluded;
+};
+
+struct ReclaimRow {
+  std::string distributor;
+  int64_t round_id = 0;
+  U256 reclaimed;
+};
+
+struct PaymentRow {
+  int64_t log_index = 0, round_id = 0, checkpoint = 0, rate_bps = 0;
+  std::string tx_hash, distributor, holder, payment_token, jurisdiction, withholding_account,
+      paid_by;
+  U256 shares, eligible_supply, gross, withheld, net;
 };
 
 struct SecurityRow {
@@ -85,8 +163,9 @@ struct SecurityRow {
 // The work of one block: decode its logs, then write the rows.
 class BlockProjection {
  public:
-  BlockProjection(Db& db, const chain::Block& b, const std::set<std::string>& known)
-      : db_(db), block_(b), known_(known) {}
+  BlockProjection(Db& db, const chain::Block& b, const std::set<std::string>& known,
+                  const std::map<std::string, std::string>& distributors)
+      : db_(db), block_(b), known_(known), distributors_(distributors) {}
 
   void decode() {
     int64_t index = 0;  // log index: position in the block, across receipts
@@ -97,6 +176,7 @@ class BlockProjection {
         ++index;
       }
     }
+    label_conversions();
   }
   void write();
   std::vector<std::string> new_tokens() const {
@@ -106,6 +186,7 @@ class BlockProjection {
     }
     return out;
   }
+  const std::vector<DistributorRow>& new_distributors() const { return new_distributors_; }
 
  private:
   bool known(const std::string& token) const {
@@ -117,9 +198,24 @@ class BlockProjection {
   void on_freeze(const core::Log& log, size_t receipt, int64_t index);
   void mark_last(size_t receipt, const std::string& from, const std::string& to,
                  std::optional<U256> amount, const std::string& kind, const std::string& reason,
-                 const std::string& document);
+                 const std::string& document, const std::string& action);
+  void on_controller(const core::Log& log, size_t receipt, int64_t index);
+  void on_corporate_action(const core::Log& log, size_t receipt, int64_t index);
+  void label_conversions();
+  void write_actions();
   void on_created(const core::Log& log, size_t receipt);
   void on_updated(const core::Log& log);
+  void on_factory_log(const core::Log& log, size_t receipt);
+  void on_distributor_log(const core::Log& log, size_t receipt, int64_t index);
+  void write_dividends();
+  // The security a distributor pays for ("" for an unknown address).
+  std::string distributor_security(const std::string& d) const {
+    if (auto it = distributors_.find(d); it != distributors_.end()) return it->second;
+    for (const DistributorRow& r : new_distributors_) {
+      if (r.distributor == d) return r.security;
+    }
+    return "";
+  }
   std::string tx_hash(size_t receipt) const {
     return hex0x(block_.receipts[receipt].transaction_hash.view());
   }
@@ -127,6 +223,13 @@ class BlockProjection {
   Db& db_;
   const chain::Block& block_;
   const std::set<std::string>& known_;
+  const std::map<std::string, std::string>& distributors_;
+  std::vector<PaymentTokenRow> payment_tokens_;
+  std::vector<DistributorRow> new_distributors_;
+  std::vector<RoundRow> rounds_;
+  std::vector<ReclaimRow> reclaims_;
+  std::vector<PaymentRow> payments_;
+  std::vector<ActionRow> actions_;
   std::map<std::pair<std::string, std::string>, Holding> holdings_;
   std::vector<MovementRow> movements_;
   std::vector<FreezeRow> freezes_;
@@ -151,10 +254,14 @@ void BlockProjection::on_log(const core::Log& log, size_t receipt, int64_t index
   const Topics& t = topics();
   const Bytes32& t0 = log.topics[0];
   if (log.address == core::factory_address()) {
-    if (t0 == t.created) on_created(log, receipt);
+    on_factory_log(log, receipt);
     return;
   }
   const std::string token = log.address.lower_hex();
+  if (!distributor_security(token).empty()) {
+    on_distributor_log(log, receipt, index);
+    return;
+  }
   if (!known(token)) return;
   if (t0 == t.transfer) {
     on_transfer(log, receipt, index);
@@ -165,12 +272,91 @@ void BlockProjection::on_log(const core::Log& log, size_t receipt, int64_t index
     if (!std::holds_alternative<abi::ValueList>(v)) throw RegisterError("a bad ForcedTransfer");
     const auto& vals = std::get<abi::ValueList>(v);
     mark_last(receipt, topic_address(log, 1), topic_address(log, 2), vals[0].u256(), "forced",
-              vals[1].str(), hex0x(vals[2].bytes()));
+              vals[1].str(), hex0x(vals[2].bytes()), "FORCED-TRANSFER");
+    actions_.push_back({index, receipt, tx_hash(receipt), token, "FORCED-TRANSFER",
+                        block_.transactions.at(receipt).sender.lower_hex(), vals[1].str(),
+                        hex0x(vals[2].bytes()), ""});
   } else if (t0 == t.recovery) {
     mark_last(receipt, topic_address(log, 1), topic_address(log, 2), std::nullopt, "recovery", "",
-              "");
+              "", "");
+  } else if (t0 == t.controller_transfer || t0 == t.controller_redemption) {
+    on_controller(log, receipt, index);
+  } else if (t0 == t.corporate_action) {
+    on_corporate_action(log, receipt, index);
+  } else if (t0 == t.conversion_started) {
+    for (auto it = actions_.rbegin(); it != actions_.rend(); ++it) {
+      if (it->security == token && it->action == "CONVERSION") {
+        it->target = topic_address(log, 1);
+        break;
+      }
+    }
   } else if (t0 == t.updated) {
     on_updated(log);
+  }
+}
+
+void BlockProjection::on_factory_log(const core::Log& log, size_t receipt) {
+  const Topics& t = topics();
+  const Bytes32& t0 = log.topics[0];
+  if (t0 == t.created) {
+    on_created(log, receipt);
+  } else if (t0 == t.payment_token_created) {
+    const auto v = abi::decode(types({"string", "string", "uint8"}), log.data);
+    const auto* vals = std::get_if<abi::ValueList>(&v);
+    if (vals == nullptr) throw RegisterError("a bad PaymentTokenCreated");
+    payment_tokens_.push_back({topic_address(log, 1), (*vals)[1].str(), (*vals)[0].str(),
+                               static_cast<int64_t>((*vals)[2].u256().low64())});
+  } else if (t0 == t.distributor_created) {
+    new_distributors_.push_back({topic_address(log, 1), topic_address(log, 2),
+                                 Address::from_word(word(log, 0).to_bytes32()).lower_hex()});
+  }
+}
+
+// DividendCreated, DividendPaid and DividendReclaimed of a known distributor.
+void BlockProjection::on_distributor_log(const core::Log& log, size_t receipt, int64_t index) {
+  const Topics& t = topics();
+  const Bytes32& t0 = log.topics[0];
+  const std::string distributor = log.address.lower_hex();
+  auto address_word = [&](size_t i) {
+    return Address::from_word(word(log, i).to_bytes32()).lower_hex();
+  };
+  if (log.topics.size() < 4) return;  // the other events have fewer topics
+  const auto round_id = static_cast<int64_t>(U256::from_be(log.topics[1].view()).low64());
+  if (t0 == t.dividend_paid) {
+    PaymentRow p;
+    p.log_index = index;
+    p.round_id = round_id;
+    p.tx_hash = tx_hash(receipt);
+    p.distributor = distributor;
+    p.holder = topic_address(log, 2);
+    p.payment_token = topic_address(log, 3);
+    p.checkpoint = static_cast<int64_t>(word(log, 0).low64());
+    p.shares = word(log, 1);
+    p.eligible_supply = word(log, 2);
+    p.gross = word(log, 3);
+    p.withheld = word(log, 4);
+    p.net = word(log, 5);
+    p.jurisdiction = jurisdiction_text(word(log, 6));
+    p.rate_bps = static_cast<int64_t>(word(log, 7).low64());
+    p.withholding_account = address_word(8);
+    p.paid_by = address_word(9);
+    payments_.push_back(std::move(p));
+  } else if (t0 == t.dividend_created) {
+    RoundRow r;
+    r.distributor = distributor;
+    r.round_id = round_id;
+    r.payment_token = topic_address(log, 2);
+    r.funder = topic_address(log, 3);
+    r.amount = word(log, 1);
+    r.checkpoint = static_cast<int64_t>(word(log, 2).low64());
+    r.eligible_supply = word(log, 3);
+    r.excluded = word(log, 4);
+    r.claim_deadline = static_cast<int64_t>(word(log, 5).low64());
+    r.reference = hex0x(word(log, 6).to_bytes32().view());
+    r.tx_hash = tx_hash(receipt);
+    rounds_.push_back(std::move(r));
+  } else if (t0 == t.dividend_reclaimed) {
+    reclaims_.push_back({distributor, round_id, word(log, 0)});
   }
 }
 
@@ -200,7 +386,7 @@ void BlockProjection::on_transfer(const core::Log& log, size_t receipt, int64_t 
     h.balance_changed = h.changed = true;
   }
   movements_.push_back(
-      {index, receipt, tx_hash(receipt), security, kind, from, to, amount, "", ""});
+      {index, receipt, tx_hash(receipt), security, kind, from, to, amount, "", "", ""});
 }
 
 void BlockProjection::on_freeze(const core::Log& log, size_t receipt, int64_t index) {
@@ -233,14 +419,107 @@ void BlockProjection::on_freeze(const core::Log& log, size_t receipt, int64_t in
 // the same wallets (and of the same amount, when the event names it).
 void BlockProjection::mark_last(size_t receipt, const std::string& from, const std::string& to,
                                 std::optional<U256> amount, const std::string& kind,
-                                const std::string& reason, const std::string& document) {
+                                const std::string& reason, const std::string& document,
+                                const std::string& action) {
   for (auto it = movements_.rbegin(); it != movements_.rend() && it->receipt == receipt; ++it) {
     if (it->from == from && it->to == to && (!amount || it->amount == *amount) &&
-        it->kind == "transfer") {
+        (it->kind == "transfer" || (kind == "burn" && it->kind == "burn" && it->action.empty()))) {
       it->kind = kind;
       it->reason = reason;
       it->document = document;
+      it->action = action;
       return;
+    }
+  }
+}
+
+// ERC-1644: `_data` is the document hash, `_operatorData` the reason (docs/corporate-actions.md).
+void BlockProjection::on_controller(const core::Log& log, size_t receipt, int64_t index) {
+  const auto v = abi::decode(types({"address", "uint256", "bytes", "bytes"}), log.data);
+  const auto* vals = std::get_if<abi::ValueList>(&v);
+  if (vals == nullptr) throw RegisterError("a bad ControllerTransfer or ControllerRedemption");
+  const std::string token = log.address.lower_hex();
+  const bool transfer = log.topics[0] == topics().controller_transfer;
+  const Bytes& data = (*vals)[2].bytes();
+  const Bytes& op_data = (*vals)[3].bytes();
+  const std::string reason(op_data.begin(), op_data.end());
+  const std::string document = hex0x(data);
+  const std::string action = transfer ? "CONTROLLER-TRANSFER" : "CONTROLLER-REDEMPTION";
+  const std::string zero = Address{}.lower_hex();
+  mark_last(receipt, topic_address(log, 1), transfer ? topic_address(log, 2) : zero,
+            (*vals)[1].u256(), transfer ? "forced" : "burn", reason, document, action);
+  actions_.push_back({index, receipt, tx_hash(receipt), token, action,
+                      (*vals)[0].address().lower_hex(), reason, document, ""});
+}
+
+// CorporateAction(action, operator, reason, documentRef): the movements of its receipt on the
+// security that it explains: SEIZURE the forced move before it, REDEMPTION every burn,
+// DISTRIBUTION every issuance; CONVERSION's burns and issuances come after it (and in later
+// continueConversion() calls): label_conversions().
+void BlockProjection::on_corporate_action(const core::Log& log, size_t receipt, int64_t index) {
+  const auto v = abi::decode(types({"string", "bytes32"}), log.data);
+  const auto* vals = std::get_if<abi::ValueList>(&v);
+  if (vals == nullptr || log.topics.size() < 3) throw RegisterError("a bad CorporateAction");
+  const std::string token = log.address.lower_hex();
+  ActionRow a{index,
+              receipt,
+              tx_hash(receipt),
+              token,
+              action_name(log.topics[1]),
+              topic_address(log, 2),
+              (*vals)[0].str(),
+              hex0x((*vals)[1].bytes()),
+              ""};
+  for (auto it = movements_.rbegin(); it != movements_.rend() && it->receipt == receipt; ++it) {
+    if (it->security != token || !it->action.empty()) continue;
+    const bool seizure = a.action == "SEIZURE" && it->kind == "transfer";
+    if (seizure || (a.action == "REDEMPTION" && it->kind == "burn") ||
+        (a.action == "DISTRIBUTION" && it->kind == "mint")) {
+      if (seizure) it->kind = "forced";
+      it->action = a.action;
+      it->reason = a.reason;
+      it->document = a.document;
+      if (seizure) break;
+    }
+  }
+  actions_.push_back(std::move(a));
+}
+
+// A conversion's movements: in a transaction calling startConversion or continueConversion() on
+// security A, A's burns and the target's issuances, with the reason and document of A's
+// CONVERSION (of this block, else the last one in the register).
+void BlockProjection::label_conversions() {
+  static const Bytes32 start =
+      keccak256(std::string_view("startConversion(address,uint256,uint256,string,bytes32)"));
+  static const Bytes32 cont = keccak256(std::string_view("continueConversion()"));
+  for (size_t r = 0; r < block_.receipts.size(); ++r) {
+    const chain::Transaction& tx = block_.transactions.at(r).tx;
+    if (!block_.receipts[r].success || !tx.to || tx.data.size() < 4) continue;
+    if (!std::equal(tx.data.begin(), tx.data.begin() + 4, start.b.begin()) &&
+        !std::equal(tx.data.begin(), tx.data.begin() + 4, cont.b.begin())) {
+      continue;
+    }
+    const std::string a = tx.to->lower_hex();
+    std::optional<ActionRow> conv;
+    for (const ActionRow& row : actions_) {
+      if (row.security == a && row.action == "CONVERSION") conv = row;
+    }
+    if (!conv) {
+      const auto row = db_.query_one(
+          "SELECT reason, document, target FROM corporate_actions WHERE security = ? AND "
+          "action = 'CONVERSION' ORDER BY block DESC, log_index DESC LIMIT 1",
+          {a});
+      if (!row) continue;
+      conv = ActionRow{0, r, "", a, "CONVERSION", "", row->text(0), row->text(1), row->text(2)};
+    }
+    for (MovementRow& m : movements_) {
+      if (m.receipt != r || !m.action.empty()) continue;
+      if ((m.security == a && m.kind == "burn") ||
+          (m.security == conv->target && m.kind == "mint")) {
+        m.action = "CONVERSION";
+        m.reason = conv->reason;
+        m.document = conv->document;
+      }
     }
   }
 }
@@ -280,7 +559,62 @@ void BlockProjection::on_updated(const core::Log& log) {
   s.decimals = static_cast<int64_t>((*vals)[2].u256().low64());
 }
 
+void BlockProjection::write_dividends() {
+  const auto number = static_cast<int64_t>(block_.header.number);
+  for (const PaymentTokenRow& p : payment_tokens_) {
+    db_.exec(
+        "INSERT INTO payment_tokens (token, symbol, name, decimals, created_block) "
+        "VALUES (?, ?, ?, ?, ?)",
+        {p.token, p.symbol, p.name, p.decimals, number});
+  }
+  for (const DistributorRow& d : new_distributors_) {
+    db_.exec(
+        "INSERT INTO dividend_distributors (distributor, security, withholding_account, "
+        "created_block) VALUES (?, ?, ?, ?)",
+        {d.distributor, d.security, d.withholding_account, number});
+  }
+  for (const RoundRow& r : rounds_) {
+    db_.exec(
+        "INSERT INTO dividend_rounds (distributor, round_id, security, payment_token, funder, "
+        "amount, checkpoint, eligible_supply, excluded, claim_deadline, reference, created_block, "
+        "tx_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {r.distributor, r.round_id, distributor_security(r.distributor), r.payment_token, r.funder,
+         encode_amount(r.amount), r.checkpoint, encode_amount(r.eligible_supply),
+         encode_amount(r.excluded), r.claim_deadline, r.reference, number, r.tx_hash});
+  }
+  for (const ReclaimRow& r : reclaims_) {
+    db_.exec(
+        "UPDATE dividend_rounds SET reclaimed = ?, closed_block = ? "
+        "WHERE distributor = ? AND round_id = ?",
+        {encode_amount(r.reclaimed), number, r.distributor, r.round_id});
+  }
+  for (const PaymentRow& p : payments_) {
+    db_.exec(
+        "INSERT INTO dividend_payments (block, log_index, tx_hash, distributor, security, "
+        "round_id, holder, payment_token, checkpoint, shares, eligible_supply, gross, withheld, "
+        "net, jurisdiction, rate_bps, withholding_account, paid_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {number, p.log_index, p.tx_hash, p.distributor, distributor_security(p.distributor),
+         p.round_id, p.holder, p.payment_token, p.checkpoint, encode_amount(p.shares),
+         encode_amount(p.eligible_supply), encode_amount(p.gross), encode_amount(p.withheld),
+         encode_amount(p.net), p.jurisdiction, p.rate_bps, p.withholding_account, p.paid_by});
+  }
+}
+
+void BlockProjection::write_actions() {
+  const auto number = static_cast<int64_t>(block_.header.number);
+  for (const ActionRow& a : actions_) {
+    db_.exec(
+        "INSERT INTO corporate_actions (block, log_index, tx_hash, security, action, operator, "
+        "reason, document, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {number, a.log_index, a.tx_hash, a.security, a.action, a.op, a.reason, a.document,
+         a.target});
+  }
+}
+
 void BlockProjection::write() {
+  write_dividends();
+  write_actions();
   const auto number = static_cast<int64_t>(block_.header.number);
   for (const auto& [token, s] : securities_) {
     if (s.is_new) {
@@ -296,9 +630,9 @@ void BlockProjection::write() {
   for (const MovementRow& m : movements_) {
     db_.exec(
         "INSERT INTO movements (block, log_index, tx_hash, security, kind, from_addr, to_addr, "
-        "amount, reason, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "amount, reason, document, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {number, m.log_index, m.tx_hash, m.security, m.kind, m.from, m.to, encode_amount(m.amount),
-         m.reason, m.document});
+         m.reason, m.document, m.action});
   }
   for (const FreezeRow& f : freezes_) {
     db_.exec(
@@ -332,6 +666,8 @@ Register::Register(Db& db) : db_(db) {
   }
   for (const DbRow& r : db_.query("SELECT token FROM securities", {}))
     tokens_.insert(r.text(0));
+  for (const DbRow& r : db_.query("SELECT distributor, security FROM dividend_distributors", {}))
+    distributors_[r.text(0)] = r.text(1);
 }
 
 void Register::apply(const chain::Block& block) {
@@ -344,7 +680,7 @@ void Register::apply(const chain::Block& block) {
     throw RegisterError("block " + std::to_string(n) + " does not follow the register's block " +
                         std::to_string(n - 1) + " " + last_hash_ + " (another chain?)");
   }
-  BlockProjection p(db_, block, tokens_);
+  BlockProjection p(db_, block, tokens_, distributors_);
   p.decode();
   const std::string hash = hex0x(block.hash.view());
   DbTransaction tx(db_);
@@ -361,18 +697,23 @@ void Register::apply(const chain::Block& block) {
   last_hash_ = hash;
   for (const std::string& t : p.new_tokens())
     tokens_.insert(t);
+  for (const DistributorRow& d : p.new_distributors())
+    distributors_[d.distributor] = d.security;
 }
 
 void Register::reset() {
   DbTransaction tx(db_);
-  for (const char* t : {"register_cursor", "register_blocks", "securities", "movements", "balances",
-                        "balance_history", "freeze_events"}) {
+  for (const char* t :
+       {"register_cursor", "register_blocks", "securities", "movements", "balances",
+        "balance_history", "freeze_events", "payment_tokens", "dividend_distributors",
+        "dividend_rounds", "dividend_payments", "corporate_actions"}) {
     db_.exec(std::string("DELETE FROM ") + t);
   }
   tx.commit();
   next_ = 0;
   last_hash_.clear();
   tokens_.clear();
+  distributors_.clear();
 }
 
 }  // namespace stoa::ta

@@ -8,6 +8,7 @@
 #include "stoa/ta/control_book.h"
 #include "stoa/ta/issuer_cap_table.h"
 #include "stoa/ta/reports.h"
+#include "stoa/ta/tax_forms.h"
 
 namespace stoa::ta {
 
@@ -79,6 +80,10 @@ std::vector<node::RestRoute> RegisterRest::routes() {
                            return transfer_journal_json(transfer_journal(db, sec, from, to));
                          }));
        }},
+      {"/v1/register/securities/([^/]+)/tax-forms", "/v1/register/securities/{security}/tax-forms",
+       [this](const node::HttpRequest& req, node::HttpResponse& res) {
+         node::send_json(res, tax_forms(req));
+       }},
       {"/v1/register/issuers/([^/]+)/cap-table", "/v1/register/issuers/{issuer}/cap-table",
        [this](const node::HttpRequest& req, node::HttpResponse& res) {
          node::send_json(res, issuer_cap_table(req));
@@ -147,6 +152,20 @@ nlohmann::json RegisterRest::cap_table(const node::HttpRequest& req) {
     nlohmann::json j = cap_table_json(ta::cap_table(db, personal ? &records : nullptr, q));
     if (!personal) strip_personal(j);
     return j;
+  });
+}
+
+// The year's 1099-DIV / 1042-S lines of a security: recipients and tax amounts, so the statements
+// permission (the transfer agent) on the security.
+nlohmann::json RegisterRest::tax_forms(const node::HttpRequest& req) {
+  const std::string sec = req.matches.at(1);
+  const std::string y = req.has_param("year") ? req.get_param_value("year") : "";
+  if (y.size() != 4 || y.find_first_not_of("0123456789") != std::string::npos)
+    throw node::RestError{400, "bad_request", "year (YYYY) is required"};
+  return with_db(req, [&](Db& db, std::string& actor) {
+    const std::optional<Address> token = Address::parse(security_token(db, sec));
+    actor = auth_.authorize(req, Permission::kStatements, token).actor;
+    return tax_forms_json(ta::tax_forms(db, {std::stoi(y), sec}));
   });
 }
 

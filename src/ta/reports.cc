@@ -55,24 +55,24 @@ std::vector<JournalEntry> transfer_journal(Db& db, const std::string& security,
   std::vector<JournalEntry> out;
   for (const DbRow& r : db.query(
            "SELECT m.block, b.timestamp, m.log_index, m.tx_hash, m.kind, m.from_addr, m.to_addr, "
-           "m.amount, m.reason, m.document FROM movements m JOIN register_blocks b ON "
+           "m.amount, m.reason, m.document, m.action FROM movements m JOIN register_blocks b ON "
            "b.number = m.block WHERE m.security = ? AND b.timestamp >= ? AND b.timestamp < ? "
            "ORDER BY m.block, m.log_index",
            {token, start, end})) {
     out.push_back({static_cast<uint64_t>(r.i64(0)), static_cast<uint64_t>(r.i64(1)), r.i64(2),
                    r.text(3), r.text(4), r.text(5), r.text(6), *decode_amount(r.text(7)), r.text(8),
-                   r.text(9)});
+                   r.text(9), r.text(10)});
   }
   return out;
 }
 
 std::string transfer_journal_csv(const std::vector<JournalEntry>& j) {
-  std::string out = "block,time,log_index,tx_hash,kind,from,to,amount,reason,document\n";
+  std::string out = "block,time,log_index,tx_hash,kind,from,to,amount,reason,document,action\n";
   for (const JournalEntry& e : j) {
     out += std::to_string(e.block) + "," + utc_time(e.timestamp) + "," +
            std::to_string(e.log_index) + "," + e.tx_hash + "," + e.kind + "," + checksum(e.from) +
            "," + checksum(e.to) + "," + e.amount.to_dec() + "," + csv_field(e.reason) + "," +
-           e.document + "\n";
+           e.document + "," + e.action + "\n";
   }
   return out;
 }
@@ -89,7 +89,8 @@ nlohmann::json transfer_journal_json(const std::vector<JournalEntry>& j) {
                    {"to", checksum(e.to)},
                    {"amount", e.amount.to_dec()},
                    {"reason", e.reason},
-                   {"document", e.document}});
+                   {"document", e.document},
+                   {"action", e.action}});
   }
   return out;
 }

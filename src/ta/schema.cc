@@ -177,6 +177,84 @@ CREATE TABLE lost_holders (
 );
 )SQL";
 
+// Version 5: dividends and corporate actions in the register. The factory's PaymentTokenCreated
+// and DividendDistributorCreated, a distributor's DividendCreated, DividendPaid and
+// DividendReclaimed (read by the tax reports, 1099-DIV and 1042-S, and the year-end statements);
+// a security's corporate actions (ForcedTransfer, ERC-1644 ControllerTransfer and
+// ControllerRedemption, CorporateAction: SEIZURE, REDEMPTION, DISTRIBUTION, CONVERSION) with their
+// reason and document, and the action on each movement it explains (`movements.action`). A
+// register projected before version 5 has none of them until `stoa register rebuild`.
+constexpr const char* kDividendsCorporateActions = R"SQL(
+ALTER TABLE movements ADD COLUMN action TEXT NOT NULL DEFAULT '';
+CREATE TABLE corporate_actions (
+  block BIGINT NOT NULL,
+  log_index BIGINT NOT NULL,
+  tx_hash TEXT NOT NULL,
+  security TEXT NOT NULL,
+  action TEXT NOT NULL,
+  operator TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  document TEXT NOT NULL,
+  target TEXT NOT NULL,
+  PRIMARY KEY (block, log_index)
+);
+CREATE INDEX corporate_actions_by_security ON corporate_actions (security, block);
+CREATE TABLE payment_tokens (
+  token TEXT PRIMARY KEY,
+  symbol TEXT NOT NULL,
+  name TEXT NOT NULL,
+  decimals BIGINT NOT NULL,
+  created_block BIGINT NOT NULL
+);
+CREATE TABLE dividend_distributors (
+  distributor TEXT PRIMARY KEY,
+  security TEXT NOT NULL,
+  withholding_account TEXT NOT NULL,
+  created_block BIGINT NOT NULL
+);
+CREATE TABLE dividend_rounds (
+  distributor TEXT NOT NULL,
+  round_id BIGINT NOT NULL,
+  security TEXT NOT NULL,
+  payment_token TEXT NOT NULL,
+  funder TEXT NOT NULL,
+  amount {AMOUNT} NOT NULL,
+  checkpoint BIGINT NOT NULL,
+  eligible_supply {AMOUNT} NOT NULL,
+  excluded {AMOUNT} NOT NULL,
+  claim_deadline BIGINT NOT NULL,
+  reference TEXT NOT NULL,
+  created_block BIGINT NOT NULL,
+  tx_hash TEXT NOT NULL,
+  reclaimed {AMOUNT},
+  closed_block BIGINT,
+  PRIMARY KEY (distributor, round_id)
+);
+CREATE TABLE dividend_payments (
+  block BIGINT NOT NULL,
+  log_index BIGINT NOT NULL,
+  tx_hash TEXT NOT NULL,
+  distributor TEXT NOT NULL,
+  security TEXT NOT NULL,
+  round_id BIGINT NOT NULL,
+  holder TEXT NOT NULL,
+  payment_token TEXT NOT NULL,
+  checkpoint BIGINT NOT NULL,
+  shares {AMOUNT} NOT NULL,
+  eligible_supply {AMOUNT} NOT NULL,
+  gross {AMOUNT} NOT NULL,
+  withheld {AMOUNT} NOT NULL,
+  net {AMOUNT} NOT NULL,
+  jurisdiction TEXT NOT NULL,
+  rate_bps BIGINT NOT NULL,
+  withholding_account TEXT NOT NULL,
+  paid_by TEXT NOT NULL,
+  PRIMARY KEY (block, log_index)
+);
+CREATE INDEX dividend_payments_by_holder ON dividend_payments (holder, block);
+CREATE INDEX dividend_payments_by_security ON dividend_payments (security, block);
+)SQL";
+
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
     s.replace(at, from.size(), to);
@@ -199,6 +277,7 @@ const std::vector<Migration>& migrations() {
       {2, "secondary register", kRegister},
       {3, "issuers and authorized shares", kReports},
       {4, "access control, documents, lost securityholders", kAccessDocumentsLostHolders},
+      {5, "dividends and corporate actions", kDividendsCorporateActions},
   };
   return kMigrations;
 }

@@ -6,6 +6,7 @@
 #include "stoa/ta/lost_holders.h"
 #include "stoa/ta/statements.h"
 #include "stoa/ta/ta_rest.h"
+#include "stoa/ta/tax_forms.h"
 
 namespace stoa::ta {
 namespace {
@@ -312,8 +313,8 @@ void TaRest::statement(const node::HttpRequest& req, node::HttpResponse& res, co
   const std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
   if (format != "json" && format != "pdf") throw RecordError("format: json or pdf");
   InvestorRecords records(*db_, options_.key);
-  // Dividends: none until issue 16's DividendDistributor feeds them (statements.h).
-  const HolderStatement s = holder_statement(*db_, records, stakeholder, year, {}, p.actor);
+  // Dividends: the register's DividendPaid rows for the holder's wallets (tax_forms.h).
+  const HolderStatement s = register_statement(*db_, records, stakeholder, year, p.actor);
   if (format == "json") {
     node::send_json(res, statement_json(s));
     return;

@@ -21,6 +21,7 @@
 #include "stoa/ta/ocf.h"
 #include "stoa/ta/register.h"
 #include "stoa/ta/reports.h"
+#include "stoa/ta/tax_forms.h"
 #include "stoa/ta/xlsx_report.h"
 
 namespace stoa::ta {
@@ -117,6 +118,10 @@ TEST_P(GoldenReports, EveryReportEqualsItsGoldenFile) {
                     {"6", {{"federalExemptions", {"06b"}}}},
                     {"13", {{"totalOfferingAmount", "500000.00"}}}};
   check("form-d.json", form_d(*db_, records_.get(), f).dump(2) + "\n");
+  const TaxFormReport tax = tax_forms(*db_, {2026, "ACME"});
+  ASSERT_FALSE(tax.lines.empty());
+  check("tax-forms-2026.csv", tax_forms_csv(tax));
+  check("tax-forms-2026.json", tax_forms_json(tax).dump(2) + "\n");
   OcfExportQuery o;
   o.cap_table = head;
   o.issuer = {{"legal_name", "Acme Holdings, Inc."},

@@ -45,6 +45,25 @@ class Builder {
     snapshot();
   }
   History take() { return std::move(h_); }
+  // Topic 1 (as an address) or data word `word` of the first log `sig` of the head block.
+  Address head_address(std::string_view sig, size_t r, int word = -1) const {
+    const Bytes32 topic = keccak256(sig);
+    for (const core::Log& l : h_.chain->head().receipts.at(r).logs) {
+      if (l.topics.empty() || l.topics[0] != topic) continue;
+      if (word < 0) return Address::from_word(l.topics.at(1));
+      return Address::from_word(Bytes32::from_view(BytesView(l.data.data() + 32 * word, 32)));
+    }
+    throw std::runtime_error("no " + std::string(sig) + " in the receipt");
+  }
+  U256 head_word(std::string_view sig, size_t r, size_t word) const {
+    const Bytes32 topic = keccak256(sig);
+    for (const core::Log& l : h_.chain->head().receipts.at(r).logs) {
+      if (!l.topics.empty() && l.topics[0] == topic)
+        return U256::from_be(BytesView(l.data.data() + 32 * word, 32));
+    }
+    throw std::runtime_error("no " + std::string(sig) + " in the receipt");
+  }
+  History& mutable_history() { return h_; }
   const chain::Chain& chain() const { return *h_.chain; }
   const History& history() const { return h_; }
 
@@ -74,9 +93,54 @@ class Builder {
   std::vector<chain::SignedTransaction> txs_;
 };
 
+// A dividend round on `token` over four days from `ts`: a USD payment token, a distributor, the
+// record date, the round (`amount` cents), two claims and a push payment to `payees`.
+void pay_dividend(Builder& b, const Address& token, uint64_t ts, const U256& amount,
+                  const std::vector<std::pair<const char*, uint64_t>>& rates,
+                  const std::vector<Address>& payees) {
+  const Address issuer = dev_key(1).address();
+  b.call(Builder::kOp, core::factory_address(), "createPaymentToken(string,string,uint8,address)",
+         {"US Dollar", "USD", 2, issuer});
+  b.call(Builder::kIssuer, token, "grantRole(bytes32,address)",
+         {abi::Value::bytes32(core::roles::dividend_admin()), issuer});
+  b.seal(ts);
+  const Address usd = b.head_address("PaymentTokenCreated(address,address,string,string,uint8)", 0);
+  const Address withholding = dev_key(499).address();
+  b.call(Builder::kIssuer, usd, "mint(address,uint256)", {issuer, amount});
+  b.call(Builder::kOp, core::factory_address(), "createDividendDistributor(address,address)",
+         {token, withholding});
+  b.call(Builder::kIssuer, token, "snapshot()", {});  // the record date
+  b.seal(ts + 3600);
+  const Address dist = b.head_address("DividendDistributorCreated(address,address,address)", 1);
+  const U256 checkpoint = b.head_word("Snapshot(uint256)", 2, 0);
+  b.call(Builder::kIssuer, usd, "approve(address,uint256)", {dist, amount});
+  for (const auto& [j, bps] : rates)
+    b.call(Builder::kIssuer, dist, "setWithholdingRate(bytes2,uint256)", {b2(j), bps});
+  b.call(Builder::kIssuer, dist, "createDividend(address,uint256,uint256,uint256,bytes32)",
+         {usd, amount, checkpoint, U256(ts + 60 * kDay),
+          abi::Value::bytes32(Bytes32::from_view(Bytes(32, 0xd1)))});
+  b.seal(ts + kDay);
+  // A transfer after the record date does not move the payment; two holders claim, the agent
+  // pushes the rest (the claimers are skipped).
+  b.call(b.investor_key(0), dist, "claim(uint256)", {1});
+  b.call(b.investor_key(1), dist, "claim(uint256)", {1});
+  for (size_t from = 0; from < payees.size(); from += 40) {  // batches within a tx's gas
+    abi::ValueList list;
+    for (size_t i = from; i < payees.size() && i < from + 40; ++i)
+      list.emplace_back(payees[i]);
+    b.call(Builder::kIssuer, dist, "pushPayments(uint256,address[])", {1, abi::Value(list)});
+  }
+  b.seal(ts + 2 * kDay);
+  History& h = b.mutable_history();
+  h.payment_token = usd;
+  h.distributor = dist;
+  h.withholding_account = withholding;
+  h.dividend_block = h.chain->height();
+}
+
 }  // namespace
 
-History make_history(int days, size_t extra_purchasers) {
+History make_history(int days, size_t extra_purchasers, bool dividend) {
   Builder b;
   const Address token = stoa::create_address(core::factory_address(), 0);
   const Address outsider = dev_key(20).address();  // never onboarded
@@ -138,6 +202,12 @@ History make_history(int days, size_t extra_purchasers) {
     }
     b.seal(kHistoryStart + static_cast<uint64_t>(d) * kDay + 500);
   }
+  if (dividend) {
+    std::vector<Address> payees = inv;
+    payees.insert(payees.end(), purchasers.begin(), purchasers.end());
+    pay_dividend(b, token, kHistoryStart + static_cast<uint64_t>(days + 2) * kDay + 700,
+                 U256(1'234'567), {{"GB", 1500}}, payees);
+  }
   History h = b.take();
   h.purchasers = std::move(purchasers);
   return h;
@@ -174,6 +244,38 @@ void daily_transfers(Builder& b, const History& h, std::mt19937_64& rng, const A
   }
 }
 
+Bytes doc_bytes(uint8_t b) {
+  return Bytes(32, b);
+}
+
+// Day 330: every corporate action of docs/corporate-actions.md but the conversion, in a block of
+// its own, on holders that hold at least 100 then.
+void corporate_actions(Builder& b, const Address& token, uint64_t ts) {
+  std::vector<Address> h;
+  for (const Address& a : b.history().investors) {
+    const auto& holders = b.history().at_block.back().holders;
+    if (const auto it = holders.find(a); it != holders.end() && it->second >= U256(100)) {
+      h.push_back(a);
+    }
+  }
+  const Address custodian = dev_key(498).address();  // a court's wallet: never onboarded
+  const auto doc = [](uint8_t x) { return abi::Value::bytes32(Bytes32::from_view(Bytes(32, x))); };
+  b.call(Builder::kIssuer, token, "seize(address,address,uint256,string,bytes32)",
+         {h[0], custodian, U256(50), "seizure order 2026-330", doc(0x33)});
+  b.call(
+      Builder::kIssuer, token, "controllerTransfer(address,address,uint256,bytes,bytes)",
+      {h[1], h[2], U256(40), doc_bytes(0x34), Bytes{'c', 'o', 'u', 'r', 't', ' ', '3', '3', '1'}});
+  b.call(Builder::kIssuer, token, "controllerRedeem(address,uint256,bytes,bytes)",
+         {h[3], U256(30), doc_bytes(0x35), Bytes{'r', 'e', 'd', 'e', 'e', 'm'}});
+  b.call(Builder::kIssuer, token, "redeemHolders(address[],uint256[],string,bytes32)",
+         {abi::ValueList{h[4], h[5]}, abi::ValueList{U256(20), U256(25)}, "odd-lot redemption",
+          doc(0x36)});
+  b.call(Builder::kIssuer, token, "distributeInKind(address[],uint256[],string,bytes32)",
+         {abi::ValueList{h[0], h[1]}, abi::ValueList{U256(7), U256(9)}, "bonus issue 2026",
+          doc(0x37)});
+  b.seal(ts);
+}
+
 }  // namespace
 
 History make_year_history() {
@@ -191,6 +293,8 @@ History make_year_history() {
   const auto [preferred, preferred_registry] = created(b.chain(), 1, 1);
   const std::vector<Address> inv = b.history().investors;
   b.call(Builder::kIssuer, token, "grantRole(bytes32,address)",  // for the forced transfer
+         {abi::Value::bytes32(core::roles::corporate_action()), issuer});
+  b.call(Builder::kIssuer, preferred, "grantRole(bytes32,address)",  // for the conversion
          {abi::Value::bytes32(core::roles::corporate_action()), issuer});
   for (size_t i = 0; i < inv.size(); ++i) {
     b.call(Builder::kOfficer, registry, "onboard(address,bytes2,uint8,uint256)",
@@ -210,6 +314,7 @@ History make_year_history() {
   std::mt19937_64 rng(2026);
   const Address outsider = dev_key(500).address();  // never onboarded
   for (uint64_t d = 6; d < 365; ++d) {
+    if (d == 301 || d == 302) continue;  // the dividend round's blocks (day 300)
     daily_transfers(b, b.history(), rng, token);
     if (d % 30 == 0) {  // refused: the receiver is not onboarded
       b.call(b.investor_key(0), token, "transfer(address,uint256)", {outsider, U256(1)});
@@ -232,6 +337,17 @@ History make_year_history() {
         b.call(Builder::kIssuer, preferred, "mint(address,uint256)", {inv[i], U256(500 + i)});
     }
     b.seal(kHistoryStart + d * kDay + rng() % 80000);
+    if (d == 300) {
+      pay_dividend(b, token, kHistoryStart + d * kDay + 82000, U256(5'000'000'00),
+                   {{"DE", 2638}, {"SG", 1000}}, inv);
+    }
+    if (d == 330) corporate_actions(b, token, kHistoryStart + d * kDay + 85000);
+    if (d == 355) {  // the preferred class converts into common, 3 for 2, and is retired
+      b.call(Builder::kIssuer, preferred, "startConversion(address,uint256,uint256,string,bytes32)",
+             {token, U256(3), U256(2), "conversion of the preferred into common",
+              abi::Value::bytes32(Bytes32::from_view(Bytes(32, 0x38)))});
+      b.seal(kHistoryStart + d * kDay + 85000);
+    }
   }
   History h = b.take();
   h.second_token = preferred;

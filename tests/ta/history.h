@@ -35,16 +35,25 @@ struct History {
   size_t refused = 0;                    // transactions that failed in their receipts
   Address second_token;                  // the year history's preferred class (same issuer)
   Address issuer;
+  // The dividend round (a USD payment token, a DividendDistributor of `token`): created, claimed
+  // by two holders, push-paid to the rest (make_history and make_year_history).
+  Address payment_token, distributor, withholding_account;
+  uint64_t dividend_block = 0;  // the block of the payments
 };
 
-// `days` days of transfers; deterministic (a fixed seed).
-History make_history(int days = 40, size_t extra_purchasers = 36);
+// `days` days of transfers; deterministic (a fixed seed). With `dividend`, then a dividend round
+// (withholding 15% for GB) paid over the four days after them.
+History make_history(int days = 40, size_t extra_purchasers = 36, bool dividend = true);
 
 // A year: two classes of one issuer (ACME, ACMP), 200 investors onboarded (US, GB, DE, SG), an
 // offering of 200 subscriptions over four days, three transfers a day at spread times (some
 // refused), a refused transfer to an outsider every 30 days, a partial freeze (day 100), an
 // address freeze (day 120 to 160) with a forced transfer (day 150), a cancellation (day 200) and
-// a preferred round to every 7th investor (day 250).
+// a preferred round to every 7th investor (day 250), a dividend on ACME (record date day 300,
+// paid day 302-303; withholding DE 26.38%, SG 10%, none for US and GB), the corporate actions on
+// ACME (day 330, a block of their own: a seizure, an ERC-1644 controller transfer and
+// redemption, a redemption and a distribution in kind) and the conversion of ACMP into ACME, 3
+// for 2 (day 355, a block of its own).
 History make_year_history();
 
 // A new security `symbol` (created by the factory, the same issuer and officer) with each wallet

@@ -273,6 +273,29 @@ TEST_P(RegisterFeedTest, TheNodeServesTheCapTableOverRest) {
                                           row.text(1).find("/journal 200") != std::string::npos);
     }
     EXPECT_TRUE(journal_logged);
+    // The tax forms: the statements permission (the transfer agent) only.
+    const std::string tax_path = "/v1/register/securities/FEED/tax-forms?year=2026";
+    res = c.Get(tax_path);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 401);
+    for (const httplib::Headers& refused :
+         {as_other, as_compliance, {{"Authorization", "Bearer " + issuer2}}}) {
+      res = c.Get(tax_path, refused);
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 403) << res->body;
+    }
+    res = c.Get(tax_path, h);
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    const auto tax = nlohmann::json::parse(res->body);
+    EXPECT_EQ(tax["year"], 2026);
+    EXPECT_TRUE(tax["lines"].empty());  // no dividend on this ledger
+    res = c.Get("/v1/register/securities/FEED/tax-forms?year=26", h);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400);
+    res = c.Get("/v1/register/securities/NOPE/tax-forms?year=2026", h);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404);
     // Documented in the OpenAPI document like the node's own routes.
     const auto doc = nlohmann::json::parse(node::openapi_document());
     for (const std::string& path : n.rest_paths())

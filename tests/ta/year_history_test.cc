@@ -10,6 +10,7 @@
 #include <set>
 
 #include "backends.h"
+#include "chain/chain_test_util.h"
 #include "history.h"
 #include "stoa/common/keccak.h"
 #include "stoa/core/state.h"
@@ -19,6 +20,7 @@
 #include "stoa/ta/issuer_cap_table.h"
 #include "stoa/ta/register.h"
 #include "stoa/ta/reports.h"
+#include "stoa/ta/tax_forms.h"
 
 namespace stoa::ta {
 namespace {
@@ -36,17 +38,24 @@ struct Model {
   std::map<Address, U256> balances;  // non-zero
   U256 issued, cancelled;
   size_t issuances = 0, cancellations = 0;
-  std::vector<std::pair<Address, uint64_t>> mints;  // purchaser, block time
+  // Sales: issuances by a mint(address,uint256) call to the token (not a distribution in kind
+  // or a conversion); purchaser, block time.
+  std::vector<std::pair<Address, uint64_t>> mints;
 };
 
 // models[n] = the state after block n.
 std::vector<Model> fold(const History& h, const Address& token) {
   const Bytes32 transfer = keccak256(std::string_view("Transfer(address,address,uint256)"));
+  const Bytes32 mint = keccak256(std::string_view("mint(address,uint256)"));
   std::vector<Model> out;
   Model m;
   for (uint64_t n = 0; n <= h.chain->height(); ++n) {
     const auto b = h.chain->block_by_number(n);
-    for (const chain::Receipt& r : b->receipts) {
+    for (size_t i = 0; i < b->receipts.size(); ++i) {
+      const chain::Receipt& r = b->receipts[i];
+      const chain::Transaction& tx = b->transactions[i].tx;
+      const bool sale = tx.to == token && tx.data.size() >= 4 &&
+                        std::equal(tx.data.begin(), tx.data.begin() + 4, mint.b.begin());
       for (const core::Log& l : r.logs) {
         if (!r.success || l.address != token || l.topics[0] != transfer) continue;
         const Address from = Address::from_word(l.topics[1]);
@@ -55,7 +64,7 @@ std::vector<Model> fold(const History& h, const Address& token) {
         if (from == Address{}) {
           m.issued = *m.issued.checked_add(v);
           ++m.issuances;
-          m.mints.emplace_back(to, b->header.timestamp);
+          if (sale) m.mints.emplace_back(to, b->header.timestamp);
         } else {
           m.balances[from] = *m.balances[from].checked_sub(v);
           if (m.balances[from].is_zero()) m.balances.erase(from);
@@ -229,8 +238,11 @@ TEST_P(YearHistoryTest, CapTableAtPastDatesEqualsTheEventsFoldedIndependently) {
   ASSERT_GT(h.chain->height(), 360u);
   ASSERT_GT(h.refused, 50u);  // refusals leave no trace
   const std::vector<Model> models = fold(h, h.token);
-  ASSERT_EQ(models.back().issuances, 200u);
-  ASSERT_EQ(models.back().cancellations, 1u);
+  ASSERT_EQ(models.back().mints.size(), 200u);  // the offering's sales
+  // And 2 distributions in kind and the preferred holders' conversions; a cancellation, a
+  // controller redemption and two redemptions.
+  ASSERT_GT(models.back().issuances, 200u + 2u + 20u);
+  ASSERT_EQ(models.back().cancellations, 4u);
   for (const char* date : kDates) {
     const uint64_t b = block_of(date);
     const CapTable t = cap_table(*db_, records_, {"ACME", std::nullopt, date, "test"});
@@ -365,6 +377,197 @@ TEST_P(YearHistoryTest, TheJournalOfAQuarterIsEveryMovementWithItsReason) {
     EXPECT_EQ(e.amount, U256(500));
   }
   EXPECT_EQ(forced, 1u);
+}
+
+// The dividend round of day 300 (record date: the snapshot's block): each payment computed here
+// from the record-date balances folded from the Transfer events, the round's amount and the
+// withholding rates by the jurisdiction each investor was onboarded with; summed per form,
+// recipient (a stakeholder, wallets without a record) and jurisdiction, and compared with the
+// tax report's lines, and with the DividendPaid events themselves.
+TEST_P(YearHistoryTest, TaxFormsOfTheDividendEqualTheRecordDateSharesFoldedIndependently) {
+  const History& h = year();
+  const std::vector<Model> models = fold(h, h.token);
+  const Model& record = models.at(h.dividend_block - 2);  // the snapshot's block
+  U256 supply;
+  for (const auto& [a, v] : record.balances)
+    supply = *supply.checked_add(v);
+  const U256 amount(5'000'000'00);  // make_year_history's round: $5,000,000.00
+  struct Want {
+    U256 gross, withheld;
+    size_t payments = 0;
+  };
+  std::map<std::tuple<std::string, std::string, std::string>, Want> want;
+  const char* const onboarded[] = {"US", "GB", "DE", "SG"};  // make_year_history
+  U256 paid_gross;
+  size_t payees = 0;
+  std::map<Address, U256> gross_of;
+  for (size_t i = 0; i < h.investors.size(); ++i) {
+    const auto it = record.balances.find(h.investors[i]);
+    if (it == record.balances.end()) continue;
+    const std::string j = onboarded[i % 4];
+    const U256 gross = *amount.mul_div_floor(it->second, supply);
+    const uint64_t bps = j == "DE" ? 2638 : j == "SG" ? 1000 : 0;
+    const U256 withheld = *gross.mul_div_floor(U256(bps), U256(10000));
+    const auto p = people_->find(h.investors[i]);
+    const std::string recipient = p == people_->end()
+                                      ? h.investors[i].lower_hex()
+                                      : "stakeholder:" + std::to_string(p->second.id);
+    Want& w = want[{j == "US" ? "1099-DIV" : "1042-S", recipient, j}];
+    w.gross = *w.gross.checked_add(gross);
+    w.withheld = *w.withheld.checked_add(withheld);
+    ++w.payments;
+    paid_gross = *paid_gross.checked_add(gross);
+    gross_of[h.investors[i]] = gross;
+    ++payees;
+  }
+  ASSERT_GT(payees, 150u);
+  const TaxFormReport r = tax_forms(*db_, {2026, "ACME"});
+  ASSERT_EQ(r.lines.size(), want.size());
+  U256 reported;
+  size_t forms_1099 = 0, forms_1042 = 0;
+  for (const TaxFormLine& l : r.lines) {
+    const auto it = want.find({l.form, l.recipient, l.jurisdiction});
+    ASSERT_NE(it, want.end()) << l.form << " " << l.recipient << " " << l.jurisdiction;
+    EXPECT_EQ(l.gross, it->second.gross) << l.recipient;
+    EXPECT_EQ(l.withheld, it->second.withheld) << l.recipient;
+    EXPECT_EQ(l.net, *l.gross.checked_sub(l.withheld));
+    EXPECT_EQ(l.payments, it->second.payments);
+    EXPECT_EQ(l.currency, "USD");
+    EXPECT_EQ(l.decimals, 2);
+    // 1042-S always; 1099-DIV from $10 (1000 cents: the token has 2 decimals) or any withholding.
+    EXPECT_EQ(l.required, l.form == "1042-S" || l.gross >= U256(1000) || !l.withheld.is_zero());
+    reported = *reported.checked_add(l.gross);
+    (l.form == "1099-DIV" ? forms_1099 : forms_1042) += 1;
+  }
+  EXPECT_GT(forms_1099, 20u);
+  EXPECT_GT(forms_1042, 100u);
+  EXPECT_EQ(reported, paid_gross);
+  // Flooring per holder: the dust is less than one cent per payee, never more than the amount.
+  EXPECT_LE(paid_gross, amount);
+  EXPECT_LT(*amount.checked_sub(paid_gross), U256(payees));
+  // The stakeholder with two wallets (investors 10 and 11, onboarded DE and SG): one line each.
+  const std::string two = "stakeholder:" + std::to_string(people_->at(h.investors[10]).id);
+  size_t lines_of_two = 0;
+  for (const TaxFormLine& l : r.lines)
+    lines_of_two += l.recipient == two ? 1 : 0;
+  EXPECT_EQ(lines_of_two, 2u);
+  // Every DividendPaid event agrees with the fold (the projection read them all, once).
+  const Bytes32 paid = keccak256(std::string_view(
+      "DividendPaid(uint256,address,address,uint256,uint256,uint256,uint256,uint256,uint256,bytes2,"
+      "uint256,address,address)"));
+  size_t events = 0;
+  for (const chain::Receipt& rc : h.chain->block_by_number(h.dividend_block)->receipts) {
+    for (const core::Log& l : rc.logs) {
+      if (!rc.success || l.address != h.distributor || l.topics[0] != paid) continue;
+      ++events;
+      EXPECT_EQ(U256::from_be(BytesView(l.data.data() + 3 * 32, 32)),
+                gross_of.at(Address::from_word(l.topics[2])));
+    }
+  }
+  EXPECT_EQ(events, payees);
+  // The year-end statement's 1099-DIV of a US-onboarded investor paid.
+  Address us;
+  for (size_t i = 0; i < 190 && us == Address{}; i += 4) {
+    if (gross_of.contains(h.investors[i])) us = h.investors[i];
+  }
+  ASSERT_NE(us, Address{});
+  const Form1099Div f = form_1099_div(statement_dividends(*db_, {us.lower_hex()}, 2026));
+  EXPECT_EQ(f.box_1a, static_cast<int64_t>(gross_of.at(us).low64()));
+  EXPECT_EQ(f.box_4, 0);
+  EXPECT_TRUE(statement_dividends(*db_, {h.investors[2].lower_hex()}, 2026).empty());  // DE
+  // Other years, other securities, bad input.
+  EXPECT_TRUE(tax_forms(*db_, {2025, ""}).lines.empty());
+  EXPECT_TRUE(tax_forms(*db_, {2026, "ACMP"}).lines.empty());
+  EXPECT_EQ(tax_forms(*db_, {2026, ""}).lines.size(), r.lines.size());
+  EXPECT_THROW(tax_forms(*db_, {2026, "NOPE"}), QueryError);
+  EXPECT_THROW(tax_forms(*db_, {1969, ""}), QueryError);
+  EXPECT_THROW(tax_forms(*db_, {10000, ""}), QueryError);
+}
+
+// The corporate actions of days 150 (a forced transfer), 330 (seizure, ERC-1644 controller
+// transfer and redemption, redemption, distribution in kind) and 355 (ACMP converted into ACME, 3
+// for 2): each movement in the journal with its action, reason and document; the control book
+// lists the actions and splits issued and cancelled by action, against the events folded here;
+// the cap tables after them are the fold's (CapTableAtPastDates... checks 12-31 for ACME).
+TEST_P(YearHistoryTest, CorporateActionsAreInTheJournalAndTheControlBook) {
+  const History& h = year();
+  const auto j = transfer_journal(*db_, "ACME", "2026-11-01", "2026-12-31");
+  std::map<std::string, std::vector<JournalEntry>> by_action;
+  for (const JournalEntry& e : j)
+    by_action[e.action].push_back(e);
+  ASSERT_EQ(by_action["SEIZURE"].size(), 1u);
+  EXPECT_EQ(by_action["SEIZURE"][0].kind, "forced");
+  EXPECT_EQ(by_action["SEIZURE"][0].to, chain::testing::dev_key(498).address().lower_hex());
+  EXPECT_EQ(by_action["SEIZURE"][0].reason, "seizure order 2026-330");
+  EXPECT_EQ(by_action["SEIZURE"][0].document, "0x" + std::string(64, '3'));
+  ASSERT_EQ(by_action["CONTROLLER-TRANSFER"].size(), 1u);
+  EXPECT_EQ(by_action["CONTROLLER-TRANSFER"][0].kind, "forced");
+  EXPECT_EQ(by_action["CONTROLLER-TRANSFER"][0].amount, U256(40));
+  EXPECT_EQ(by_action["CONTROLLER-TRANSFER"][0].reason, "court 331");
+  std::string doc34 = "0x";
+  for (int i = 0; i < 32; ++i)
+    doc34 += "34";
+  EXPECT_EQ(by_action["CONTROLLER-TRANSFER"][0].document, doc34);
+  ASSERT_EQ(by_action["CONTROLLER-REDEMPTION"].size(), 1u);
+  EXPECT_EQ(by_action["CONTROLLER-REDEMPTION"][0].kind, "burn");
+  EXPECT_EQ(by_action["CONTROLLER-REDEMPTION"][0].reason, "redeem");
+  ASSERT_EQ(by_action["REDEMPTION"].size(), 2u);
+  ASSERT_EQ(by_action["DISTRIBUTION"].size(), 2u);
+  for (const JournalEntry& e : by_action["DISTRIBUTION"]) {
+    EXPECT_EQ(e.kind, "mint");
+    EXPECT_EQ(e.reason, "bonus issue 2026");
+  }
+  // The conversion: every ACMP holder's balance burnt, floor(3/2 of it) issued in ACME.
+  const std::vector<Model> pref = fold(h, h.second_token);
+  const uint64_t conversion = block_of("2026-12-22");  // day 355
+  const Model& before = pref.at(conversion - 1);
+  ASSERT_GT(before.balances.size(), 20u);
+  U256 burnt, issued;
+  for (const auto& [a, v] : before.balances) {
+    burnt = *burnt.checked_add(v);
+    issued = *issued.checked_add(*v.mul_div_floor(U256(3), U256(2)));
+  }
+  ASSERT_EQ(by_action["CONVERSION"].size(), before.balances.size());
+  U256 converted;
+  for (const JournalEntry& e : by_action["CONVERSION"]) {
+    EXPECT_EQ(e.kind, "mint");
+    EXPECT_EQ(e.reason, "conversion of the preferred into common");
+    converted = *converted.checked_add(e.amount);
+  }
+  EXPECT_EQ(converted, issued);
+  EXPECT_TRUE(pref.back().balances.empty());
+  const ControlBook acme = control_book(*db_, {"ACME", std::nullopt, "2026-12-31"});
+  EXPECT_EQ(acme.issued_by_action.at("CONVERSION"), issued);
+  EXPECT_EQ(acme.issued_by_action.at("DISTRIBUTION"), U256(16));
+  EXPECT_EQ(acme.cancelled_by_action.at("REDEMPTION"), U256(45));
+  EXPECT_EQ(acme.cancelled_by_action.at("CONTROLLER-REDEMPTION"), U256(30));
+  EXPECT_EQ(acme.cancelled_by_action.at("ordinary"), U256(250));
+  std::vector<std::string> actions;
+  for (const CorporateActionEntry& a : acme.corporate_actions)
+    actions.push_back(a.action);
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"FORCED-TRANSFER", "SEIZURE", "CONTROLLER-TRANSFER",
+                                      "CONTROLLER-REDEMPTION", "REDEMPTION", "DISTRIBUTION"}));
+  EXPECT_EQ(acme.corporate_actions[0].reason, "court order 2026-150");
+  const ControlBook acmp = control_book(*db_, {"ACMP", std::nullopt, "2026-12-31"});
+  ASSERT_EQ(acmp.corporate_actions.size(), 1u);
+  EXPECT_EQ(acmp.corporate_actions[0].action, "CONVERSION");
+  EXPECT_EQ(acmp.corporate_actions[0].target, h.token.lower_hex());
+  EXPECT_EQ(acmp.cancelled_by_action.at("CONVERSION"), burnt);
+  EXPECT_EQ(acmp.outstanding, U256(0));
+  // Not sales: Form D and the 506(b) purchasers count the offering's mints only.
+  const CapTable t = cap_table(*db_, records_, {"ACME", std::nullopt, "2026-12-31", "t"});
+  const CapTable mid = cap_table(*db_, records_, {"ACME", std::nullopt, "2026-09-08", "t"});
+  EXPECT_EQ(t.non_accredited_purchasers, mid.non_accredited_purchasers);
+  // The cap tables right after each action equal the fold.
+  const std::vector<Model> common = fold(h, h.token);
+  for (const uint64_t b : {block_of("2026-11-27"), conversion}) {
+    const CapTable c = cap_table(*db_, nullptr, {"ACME", b, std::nullopt, "t"});
+    ASSERT_EQ(c.holders.size(), common[b].balances.size()) << b;
+    for (const CapTableHolder& row : c.holders)
+      EXPECT_EQ(row.balance, common[b].balances.at(*Address::parse(row.holder))) << b;
+    EXPECT_EQ(c.total, h.at_block[b].total_supply);
+  }
 }
 
 // The 12(g) thresholds at their boundaries, on a register fed synthetic blocks (a security, then

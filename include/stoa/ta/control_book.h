@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,14 @@
 #include "stoa/ta/cap_table.h"
 
 namespace stoa::ta {
+
+// A corporate action of the security (the register's corporate_actions): ForcedTransfer,
+// ERC-1644 ControllerTransfer / ControllerRedemption, CorporateAction (SEIZURE, REDEMPTION,
+// DISTRIBUTION, CONVERSION), with its reason, document hash and, for a conversion, its target.
+struct CorporateActionEntry {
+  uint64_t block = 0, timestamp = 0;
+  std::string tx_hash, action, op, reason, document, target;
+};
 
 struct ControlBook {
   std::string token, symbol, name, issuer;
@@ -27,6 +36,9 @@ struct ControlBook {
   std::optional<U256> unissued;  // authorized - outstanding (when authorized and not exceeded)
   size_t issuances = 0, cancellations = 0, transfers = 0, holders = 0;
   std::vector<std::string> flags;  // "outstanding-exceeds-authorized"
+  // Issued and cancelled by the action that made them ("ordinary": a plain mint or burn).
+  std::map<std::string, U256> issued_by_action, cancelled_by_action;
+  std::vector<CorporateActionEntry> corporate_actions;  // up to the block, in ledger order
 };
 
 ControlBook control_book(Db& db, const CapTableQuery& q);

@@ -10,10 +10,14 @@
 //     createSecurity call of the transaction), a token's UpdatedTokenInformation;
 //   a known token's Transfer (from 0: mint, to 0: burn, else transfer; a ForcedTransfer or
 //     RecoverySuccess after it in the same receipt makes it "forced" with its reason and
-//     document, or "recovery"), AddressFrozen, TokensFrozen, TokensUnfrozen.
+//     document, or "recovery"), AddressFrozen, TokensFrozen, TokensUnfrozen;
+//   the factory's PaymentTokenCreated and DividendDistributorCreated, and a known distributor's
+//     DividendCreated, DividendPaid (one row per payment: gross, withheld, net, jurisdiction,
+//     rate) and DividendReclaimed (docs/dividends.md).
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -48,7 +52,8 @@ class Register {
   Db& db_;
   uint64_t next_ = 0;
   std::string last_hash_;
-  std::set<std::string> tokens_;  // known securities (lowercase hex)
+  std::set<std::string> tokens_;                     // known securities (lowercase hex)
+  std::map<std::string, std::string> distributors_;  // dividend distributor -> its security
 };
 
 }  // namespace stoa::ta

@@ -47,7 +47,8 @@ class RegisterFeed {
 // GET /v1/register/securities/{security}/cap-table?atBlock=N|atDate=YYYY-MM-DD: the cap table
 // from the register (docs/openapi.json), on a connection of its own (opened on first use); and
 // .../{security}/control-book?atBlock|atDate, .../{security}/journal?from&to and
-// /v1/register/issuers/{issuer}/cap-table?atBlock|atDate.
+// /v1/register/issuers/{issuer}/cap-table?atBlock|atDate, and .../{security}/tax-forms?year=YYYY
+// (the statements permission: the transfer agent).
 // Authenticated (ta_rest.h): the holders permission on the security (on each of the issuer's
 // securities for the issuer's cap table); the holders' stakeholder ids, jurisdictions and
 // accreditation (and the counts by them) only with the personal-data permission too (on each).
@@ -60,6 +61,7 @@ class RegisterRest {
  private:
   nlohmann::json cap_table(const node::HttpRequest& req);
   nlohmann::json issuer_cap_table(const node::HttpRequest& req);
+  nlohmann::json tax_forms(const node::HttpRequest& req);
   static CapTableQuery query_of(const node::HttpRequest& req);
   static void strip_personal(nlohmann::json& cap_table);
   // The request's principal, allowed the holders permission on `security` (a symbol or token;

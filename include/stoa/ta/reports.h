@@ -28,6 +28,9 @@ struct JournalEntry {
   std::string tx_hash, kind, from, to;  // kind: mint, transfer, burn, forced, recovery
   U256 amount;
   std::string reason, document;
+  // The corporate action that made it: FORCED-TRANSFER, CONTROLLER-TRANSFER,
+  // CONTROLLER-REDEMPTION, SEIZURE, REDEMPTION, DISTRIBUTION, CONVERSION; "" for none.
+  std::string action;
 };
 
 // The movements of a security in blocks stamped from the start of `from` to the end of `to`

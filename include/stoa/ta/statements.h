@@ -4,9 +4,8 @@
 // the year's movements; and a Form 1099-DIV section (boxes 1a, 1b, 4, 7; the $10 threshold)
 // computed from dividend payments. As data (JSON) and as PDF (libharu).
 //
-// Dividends: the register has no dividend events until issue 16's DividendDistributor lands. The
-// input is typed now (DividendPayment): the caller passes the year's payments to the holder's
-// wallets (none today), and the 1099 section is filled from them.
+// Dividends: the caller passes the year's payments to the holder's wallets (DividendPayment);
+// register_statement() (tax_forms.h) reads them from the register's DividendPaid rows.
 #pragma once
 
 #include <cstdint>
@@ -26,8 +25,8 @@ namespace stoa::ta {
 
 inline constexpr int64_t k1099DivThresholdCents = 1000;  // $10 of dividends (IRS instructions)
 
-// One dividend paid to one of the holder's wallets (from the DividendDistributor's events once
-// they exist: the round's payment, its tax characterisation from the issuer's round set-up).
+// One dividend paid to one of the holder's wallets (from the DividendDistributor's DividendPaid
+// events: tax_forms.h).
 // Amounts in the payment token's smallest unit; the 1099 reports US dollars, so the payment
 // token must be a USD one (`currency` "USD").
 struct DividendPayment {
