@@ -126,6 +126,14 @@ mkdir -p "$work/imported"
 if "$stoa" report holders --data "$data" --security ACME --format pdf 2>/dev/null; then
   echo "FAIL: an unknown format was accepted"; exit 1
 fi
+# The tax forms (no dividend on this ledger: the header only); refusals with their exit codes.
+"$stoa" report tax-forms --data "$data" --year 2026 --security ACME >"$work/tax.csv"
+[ "$(head -c 21 "$work/tax.csv")" = "year,form,recipient,w" ] && [ "$(wc -l <"$work/tax.csv")" = 1 ] \
+  || { echo "FAIL: tax forms"; cat "$work/tax.csv"; exit 1; }
+rc=0; "$stoa" report tax-forms --data "$data" --year 26 2>/dev/null || rc=$?
+[ "$rc" = 2 ] || { echo "FAIL: --year 26 gave $rc"; exit 1; }
+rc=0; "$stoa" report tax-forms --data "$data" --year 2026 --security NOPE 2>"$work/tax.err" || rc=$?
+[ "$rc" = 1 ] && grep -q "NOPE" "$work/tax.err" || { echo "FAIL: unknown security gave $rc"; exit 1; }
 python3 - "$work" <<'PY'
 import json, os, sys
 w = sys.argv[1]
