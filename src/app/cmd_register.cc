@@ -15,6 +15,7 @@
 #include "stoa/ta/investors.h"
 #include "stoa/ta/issuer_cap_table.h"
 #include "stoa/ta/ocf.h"
+#include "stoa/ta/partition_cap_table.h"
 #include "stoa/ta/register_check.h"
 #include "stoa/ta/reports.h"
 #include "stoa/ta/schema.h"
@@ -51,6 +52,8 @@ constexpr const char* kReportUsage =
     "       stoa report ocf --security ADDR|SYMBOL --out DIR [--at-block N | --at-date D]\n"
     "                       [--issuer-items FILE] [--price-per-share USD]\n"
     "       stoa report tax-forms --year YYYY [--security ADDR|SYMBOL] [--format csv|json]\n"
+    "       stoa report partitions --security ADDR|SYMBOL [--at-block N | --at-date D]\n"
+    "                              [--format csv|json]\n"
     "  (each with [--data DIR] [--db URL]; --out FILE writes the report there, else stdout)\n"
     "  cap-table  holders, balances, percentages, counts and thresholds at a block, or at the end\n"
     "             of a UTC date (the last block at or before it); default: the last block;\n"
@@ -65,7 +68,8 @@ constexpr const char* kReportUsage =
     "  ocf        the cap table as an OCF v1.2.0 package in DIR (manifest, stakeholders, stock\n"
     "             class, issuances); --issuer-items: the OCF Issuer's fields (JSON)\n"
     "  tax-forms  the year's 1099-DIV and 1042-S lines from the dividends paid on the ledger:\n"
-    "             per recipient, security, payment token and jurisdiction: gross, withheld, net\n";
+    "             per recipient, security, payment token and jurisdiction: gross, withheld, net\n"
+    "  partitions the cap table by partition (ERC-1400): each holder's amount per partition\n";
 
 constexpr const char* kInvestorUsage =
     "usage: stoa investor add --kind individual|entity|trust --name NAME [--residency CC]\n"
@@ -279,6 +283,11 @@ std::string make_report(ta::Db& db, ta::InvestorRecords& records, const cli::Par
   }
   if (what == "form-d") return form_d_report(db, records, a, q);
   if (what == "ocf") return ocf_report(db, records, a, q);
+  if (what == "partitions") {
+    const ta::PartitionCapTable t = ta::partition_cap_table(db, q);
+    return format == "csv" ? ta::partition_cap_table_csv(t)
+                           : ta::partition_cap_table_json(t).dump(2) + "\n";
+  }
   if (what == "tax-forms") {
     const std::string y = a.get_or("--year", "");
     if (y.size() != 4 || y.find_first_not_of("0123456789") != std::string::npos)
@@ -400,9 +409,10 @@ int cmd_report(const Args& args) {
     const std::string what = a.positional.empty() ? "" : a.positional[0];
     if (a.positional.size() != 1 ||
         (what != "cap-table" && what != "holders" && what != "journal" && what != "control-book" &&
-         what != "form-d" && what != "ocf" && what != "tax-forms")) {
+         what != "form-d" && what != "ocf" && what != "tax-forms" && what != "partitions")) {
       throw cli::UsageError(
-          "expected cap-table, holders, journal, control-book, form-d, ocf or tax-forms");
+          "expected cap-table, holders, journal, control-book, form-d, ocf, tax-forms or "
+          "partitions");
     }
     if (what == "cap-table" && a.get("--issuer")) {
       if (a.get("--security")) throw cli::UsageError("give --security or --issuer, not both");

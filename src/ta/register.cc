@@ -3,6 +3,8 @@
 
 #include <map>
 #include <optional>
+#include <set>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -47,6 +49,15 @@ struct Topics {
       keccak256(std::string_view("CorporateAction(bytes32,address,string,bytes32)"));
   Bytes32 conversion_started =
       keccak256(std::string_view("ConversionStarted(address,uint256,uint256)"));
+  // Partitions (docs/balance-model.md, "Partitions").
+  Bytes32 transfer_by_partition = keccak256(
+      std::string_view("TransferByPartition(bytes32,address,address,address,uint256,bytes,bytes)"));
+  Bytes32 changed_partition =
+      keccak256(std::string_view("ChangedPartition(bytes32,bytes32,uint256)"));
+  Bytes32 issued_by_partition =
+      keccak256(std::string_view("IssuedByPartition(bytes32,address,uint256,bytes)"));
+  Bytes32 redeemed_by_partition = keccak256(
+      std::string_view("RedeemedByPartition(bytes32,address,address,uint256,bytes,bytes)"));
   Bytes32 dividend_reclaimed = keccak256(std::string_view(
       "DividendReclaimed(uint256,address,address,uint256,uint256,uint256,uint256)"));
 };
@@ -77,6 +88,7 @@ std::string topic_address(const core::Log& log, size_t i) {
 }
 
 struct Holding {
+  U256 start;  // the balance before the block
   U256 balance;
   U256 frozen_amount;
   bool frozen = false;
@@ -125,6 +137,23 @@ std::string jurisdiction_text(const U256& w) {
   if (a > 0x20 && a < 0x7f && b > 0x20 && b < 0x7f) return std::string{char(a), char(b)};
   return "0x" + to_hex(BytesView(be.b.data(), 2));
 }
+
+// A partition leg of a movement (TransferByPartition, IssuedByPartition, RedeemedByPartition;
+// ChangedPartition sets its destination). Partitions as 0x + 64 hex digits; the default one is
+// all zeros.
+struct PartitionLeg {
+  size_t receipt = 0;
+  std::string security, from, to, from_part, to_part;
+  U256 amount;
+  bool used = false;
+};
+
+const std::string& default_partition() {
+  static const std::string kDefault = "0x" + std::string(64, '0');
+  return kDefault;
+}
+
+using Running = std::map<std::pair<std::string, std::string>, U256>;
 
 struct PaymentTokenRow {
   std::string token, symbol, name;
@@ -177,6 +206,7 @@ class BlockProjection {
       }
     }
     label_conversions();
+    project_partitions();
   }
   void write();
   std::vector<std::string> new_tokens() const {
@@ -203,6 +233,16 @@ class BlockProjection {
   void on_corporate_action(const core::Log& log, size_t receipt, int64_t index);
   void label_conversions();
   void write_actions();
+  void on_partition_log(const core::Log& log, size_t receipt);
+  void project_partitions();
+  void move_partitions(const MovementRow& m, Running& running);
+  void burn_partitions(const MovementRow& m, Running& running, U256 left);
+  void add_partition(const std::string& security, const std::string& who, const std::string& p,
+                     const U256& v, bool plus);
+  U256& partition_amount(const std::string& security, const std::string& holder,
+                         const std::string& partition);
+  U256& running_balance(Running& running, const std::string& security, const std::string& who);
+  void write_partitions();
   void on_created(const core::Log& log, size_t receipt);
   void on_updated(const core::Log& log);
   void on_factory_log(const core::Log& log, size_t receipt);
@@ -230,6 +270,11 @@ class BlockProjection {
   std::vector<ReclaimRow> reclaims_;
   std::vector<PaymentRow> payments_;
   std::vector<ActionRow> actions_;
+  std::vector<PartitionLeg> legs_;
+  // Named partitions' amounts (security, holder, partition) -> amount, and which changed.
+  std::map<std::tuple<std::string, std::string, std::string>, U256> parts_;
+  std::set<std::tuple<std::string, std::string, std::string>> parts_changed_;
+  std::set<std::pair<std::string, std::string>> parts_loaded_;  // every partition of a holder
   std::map<std::pair<std::string, std::string>, Holding> holdings_;
   std::vector<MovementRow> movements_;
   std::vector<FreezeRow> freezes_;
@@ -246,6 +291,7 @@ Holding& BlockProjection::holding(const std::string& security, const std::string
     h.balance = *decode_amount(row->text(0));
     h.frozen_amount = *decode_amount(row->text(1));
     h.frozen = row->i64(2) != 0;
+    h.start = h.balance;
   }
   return holdings_.emplace(std::move(key), h).first->second;
 }
@@ -279,6 +325,9 @@ void BlockProjection::on_log(const core::Log& log, size_t receipt, int64_t index
   } else if (t0 == t.recovery) {
     mark_last(receipt, topic_address(log, 1), topic_address(log, 2), std::nullopt, "recovery", "",
               "", "");
+  } else if (t0 == t.transfer_by_partition || t0 == t.changed_partition ||
+             t0 == t.issued_by_partition || t0 == t.redeemed_by_partition) {
+    on_partition_log(log, receipt);
   } else if (t0 == t.controller_transfer || t0 == t.controller_redemption) {
     on_controller(log, receipt, index);
   } else if (t0 == t.corporate_action) {
@@ -612,9 +661,145 @@ void BlockProjection::write_actions() {
   }
 }
 
+void BlockProjection::on_partition_log(const core::Log& log, size_t receipt) {
+  const Topics& t = topics();
+  const Bytes32& t0 = log.topics[0];
+  const std::string token = log.address.lower_hex();
+  if (log.topics.size() < 3) throw RegisterError("a bad partition event");
+  const std::string p = hex0x(log.topics[1].view());
+  const std::string zero = Address{}.lower_hex();
+  if (t0 == t.transfer_by_partition) {
+    legs_.push_back(
+        {receipt, token, topic_address(log, 2), topic_address(log, 3), p, p, word(log, 1)});
+  } else if (t0 == t.issued_by_partition) {
+    legs_.push_back({receipt, token, zero, topic_address(log, 2), p, p, word(log, 0)});
+  } else if (t0 == t.redeemed_by_partition) {
+    legs_.push_back({receipt, token, topic_address(log, 3), zero, p, p, word(log, 0)});
+  } else {  // ChangedPartition: the destination of the last leg of the receipt from `p`
+    const U256 v = word(log, 0);
+    for (auto it = legs_.rbegin(); it != legs_.rend() && it->receipt == receipt; ++it) {
+      if (it->security == token && it->from_part == p && it->amount == v) {
+        it->to_part = hex0x(log.topics[2].view());
+        break;
+      }
+    }
+  }
+}
+
+U256& BlockProjection::partition_amount(const std::string& security, const std::string& holder,
+                                        const std::string& partition) {
+  const auto key = std::make_tuple(security, holder, partition);
+  if (auto it = parts_.find(key); it != parts_.end()) return it->second;
+  U256 v;
+  if (const auto row = db_.query_one(
+          "SELECT balance FROM partition_balances WHERE security = ? AND holder = ? AND "
+          "partition_id = ?",
+          {security, holder, partition})) {
+    v = *decode_amount(row->text(0));
+  }
+  return parts_.emplace(key, v).first->second;
+}
+
+U256& BlockProjection::running_balance(Running& running, const std::string& security,
+                                       const std::string& who) {
+  const auto key = std::make_pair(security, who);
+  if (auto it = running.find(key); it != running.end()) return it->second;
+  return running.emplace(key, holding(security, who).start).first->second;
+}
+
+void BlockProjection::add_partition(const std::string& security, const std::string& who,
+                                    const std::string& p, const U256& v, bool plus) {
+  if (who == Address{}.lower_hex() || p == default_partition() || v.is_zero()) return;
+  U256& a = partition_amount(security, who, p);
+  const auto r = plus ? a.checked_add(v) : a.checked_sub(v);
+  if (!r) throw RegisterError("partition " + p + " of " + who + " would go below zero");
+  a = *r;
+  parts_changed_.insert({security, who, p});
+}
+
+// The named partitions of each movement: its legs (in its receipt, between the same wallets),
+// else the default partition; a burn without legs draws as the token does (docs/balance-model.md,
+// "Default partition order"): the default partition first, then the named ones in ascending
+// order. Shares on hold are not projected: a burn from a holder with holds may draw otherwise.
+void BlockProjection::project_partitions() {
+  Running running;  // balances as the block's movements apply
+  for (const MovementRow& m : movements_)
+    move_partitions(m, running);
+}
+
+void BlockProjection::move_partitions(const MovementRow& m, Running& running) {
+  const std::string zero = Address{}.lower_hex();
+  U256 left = m.amount;
+  for (PartitionLeg& l : legs_) {
+    if (l.used || l.receipt != m.receipt || l.security != m.security || l.from != m.from ||
+        l.to != m.to || left < l.amount) {
+      continue;
+    }
+    l.used = true;
+    left = *left.checked_sub(l.amount);
+    add_partition(m.security, m.from, l.from_part, l.amount, false);
+    add_partition(m.security, m.to, l.to_part, l.amount, true);
+    if (left.is_zero()) break;
+  }
+  if (!left.is_zero() && m.from != zero && m.to == zero) burn_partitions(m, running, left);
+  if (m.from != zero) {
+    U256& b = running_balance(running, m.security, m.from);
+    b = b.checked_sub(m.amount).value_or(U256(0));
+  }
+  if (m.to != zero) {
+    U256& b = running_balance(running, m.security, m.to);
+    b = *b.checked_add(m.amount);
+  }
+}
+
+// A burn without partition legs: the default partition first, then the named ones ascending.
+void BlockProjection::burn_partitions(const MovementRow& m, Running& running, U256 left) {
+  if (parts_loaded_.insert({m.security, m.from}).second) {
+    for (const DbRow& r :
+         db_.query("SELECT partition_id FROM partition_balances WHERE security = ? AND holder = ?",
+                   {m.security, m.from}))
+      partition_amount(m.security, m.from, r.text(0));
+  }
+  U256 named;
+  for (const auto& [key, v] : parts_) {
+    if (std::get<0>(key) == m.security && std::get<1>(key) == m.from) named = *named.checked_add(v);
+  }
+  const U256 in_default =
+      running_balance(running, m.security, m.from).checked_sub(named).value_or(U256(0));
+  left = left.checked_sub(std::min(left, in_default)).value_or(U256(0));
+  std::vector<std::pair<std::string, U256>> take;
+  for (const auto& [key, v] : parts_) {
+    if (left.is_zero()) break;
+    if (std::get<0>(key) != m.security || std::get<1>(key) != m.from || v.is_zero()) continue;
+    const U256 x = std::min(left, v);
+    take.emplace_back(std::get<2>(key), x);
+    left = *left.checked_sub(x);
+  }
+  for (const auto& [p, x] : take)
+    add_partition(m.security, m.from, p, x, false);
+}
+
+void BlockProjection::write_partitions() {
+  const auto number = static_cast<int64_t>(block_.header.number);
+  for (const auto& key : parts_changed_) {
+    const auto& [security, holder, partition] = key;
+    const std::string v = encode_amount(parts_.at(key));
+    db_.exec(
+        "INSERT INTO partition_balances (security, holder, partition_id, balance) VALUES (?, ?, ?, "
+        "?) "
+        "ON CONFLICT (security, holder, partition_id) DO UPDATE SET balance = excluded.balance",
+        {security, holder, partition, v});
+    db_.exec(
+        "INSERT INTO partition_history (security, holder, partition_id, block, balance) "
+        "VALUES (?, ?, ?, ?, ?)",
+        {security, holder, partition, number, v});
+  }
+}
+
 void BlockProjection::write() {
   write_dividends();
   write_actions();
+  write_partitions();
   const auto number = static_cast<int64_t>(block_.header.number);
   for (const auto& [token, s] : securities_) {
     if (s.is_new) {
@@ -703,10 +888,10 @@ void Register::apply(const chain::Block& block) {
 
 void Register::reset() {
   DbTransaction tx(db_);
-  for (const char* t :
-       {"register_cursor", "register_blocks", "securities", "movements", "balances",
-        "balance_history", "freeze_events", "payment_tokens", "dividend_distributors",
-        "dividend_rounds", "dividend_payments", "corporate_actions"}) {
+  for (const char* t : {"register_cursor", "register_blocks", "securities", "movements", "balances",
+                        "balance_history", "freeze_events", "payment_tokens",
+                        "dividend_distributors", "dividend_rounds", "dividend_payments",
+                        "corporate_actions", "partition_balances", "partition_history"}) {
     db_.exec(std::string("DELETE FROM ") + t);
   }
   tx.commit();

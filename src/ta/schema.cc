@@ -177,10 +177,10 @@ CREATE TABLE lost_holders (
 );
 )SQL";
 
-// Version 5: dividends and corporate actions in the register. The factory's PaymentTokenCreated
-// and DividendDistributorCreated, a distributor's DividendCreated, DividendPaid and
-// DividendReclaimed (read by the tax reports, 1099-DIV and 1042-S, and the year-end statements);
-// a security's corporate actions (ForcedTransfer, ERC-1644 ControllerTransfer and
+// Version 5: dividends, corporate actions and named partitions in the register. The factory's
+// PaymentTokenCreated and DividendDistributorCreated, a distributor's DividendCreated, DividendPaid
+// and DividendReclaimed (read by the tax reports, 1099-DIV and 1042-S, and the year-end
+// statements); a security's corporate actions (ForcedTransfer, ERC-1644 ControllerTransfer and
 // ControllerRedemption, CorporateAction: SEIZURE, REDEMPTION, DISTRIBUTION, CONVERSION) with their
 // reason and document, and the action on each movement it explains (`movements.action`). A
 // register projected before version 5 has none of them until `stoa register rebuild`.
@@ -199,6 +199,21 @@ CREATE TABLE corporate_actions (
   PRIMARY KEY (block, log_index)
 );
 CREATE INDEX corporate_actions_by_security ON corporate_actions (security, block);
+CREATE TABLE partition_balances (
+  security TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  partition_id TEXT NOT NULL,
+  balance {AMOUNT} NOT NULL,
+  PRIMARY KEY (security, holder, partition_id)
+);
+CREATE TABLE partition_history (
+  security TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  partition_id TEXT NOT NULL,
+  block BIGINT NOT NULL,
+  balance {AMOUNT} NOT NULL,
+  PRIMARY KEY (security, holder, partition_id, block)
+);
 CREATE TABLE payment_tokens (
   token TEXT PRIMARY KEY,
   symbol TEXT NOT NULL,
@@ -277,7 +292,7 @@ const std::vector<Migration>& migrations() {
       {2, "secondary register", kRegister},
       {3, "issuers and authorized shares", kReports},
       {4, "access control, documents, lost securityholders", kAccessDocumentsLostHolders},
-      {5, "dividends and corporate actions", kDividendsCorporateActions},
+      {5, "dividends, corporate actions, partitions", kDividendsCorporateActions},
   };
   return kMigrations;
 }

@@ -19,6 +19,7 @@
 #include "stoa/ta/form_d.h"
 #include "stoa/ta/issuer_cap_table.h"
 #include "stoa/ta/ocf.h"
+#include "stoa/ta/partition_cap_table.h"
 #include "stoa/ta/register.h"
 #include "stoa/ta/reports.h"
 #include "stoa/ta/tax_forms.h"
@@ -135,6 +136,41 @@ TEST_P(GoldenReports, EveryReportEqualsItsGoldenFile) {
       dir != nullptr && GetParam() == Backend::kSqlite) {
     write_holder_list_xlsx(holders, std::string(dir) + "/holders.xlsx");
   }
+}
+
+// The cap table by partition at every block equals the ledger's own partitionsOf /
+// balanceOfByPartition after that block (kept while sealing, not from the events); the head's
+// is golden (partitions.csv, partitions.json) on both back ends.
+TEST_P(GoldenReports, CapTableByPartitionEqualsTheLedgerAtEveryBlock) {
+  static const History p = testing::make_partition_history();
+  auto db = testing::fresh_db(GetParam());
+  Register reg(*db);
+  for (uint64_t n = 0; n <= p.chain->height(); ++n)
+    reg.apply(*p.chain->block_by_number(n));
+  ASSERT_EQ(p.refused, 0u);
+  size_t named = 0;
+  for (uint64_t n = 1; n <= p.chain->height(); ++n) {
+    const PartitionCapTable t = partition_cap_table(*db, {"PART", n, std::nullopt, "t"});
+    std::map<std::pair<Address, std::string>, U256> got;
+    for (const PartitionHolding& r : t.rows)
+      got[{*Address::parse(r.holder), r.partition}] = r.amount;
+    EXPECT_EQ(got, p.at_block[n].partitions) << "block " << n;
+    EXPECT_EQ(t.total, p.at_block[n].total_supply);
+    for (const auto& [key, v] : got)
+      named += partition_name(key.second) == "default" ? 0 : 1;
+  }
+  EXPECT_GT(named, 10u);
+  const PartitionCapTable head =
+      partition_cap_table(*db, {"PART", std::nullopt, std::nullopt, "t"});
+  EXPECT_EQ(head.by_partition.size(), 3u);  // default, REG-D, REG-S
+  check("partitions.csv", partition_cap_table_csv(head));
+  check("partitions.json", partition_cap_table_json(head).dump(2) + "\n");
+  EXPECT_THROW(partition_cap_table(*db, {"NOPE", std::nullopt, std::nullopt, "t"}), QueryError);
+  EXPECT_THROW(partition_cap_table(*db, {"PART", std::nullopt, "2026-02-30x", "t"}), QueryError);
+  EXPECT_THROW(partition_cap_table(*db, {"PART", 9999, std::nullopt, "t"}), QueryError);
+  EXPECT_EQ(partition_name("0x" + std::string(64, '0')), "default");
+  EXPECT_EQ(partition_name("0x5245472d53" + std::string(54, '0')), "REG-S");
+  EXPECT_EQ(partition_name("0x0a" + std::string(62, '0')), "0x0a" + std::string(62, '0'));
 }
 
 // The OCF export imported into a new security (stakeholders into the records, issuances replayed

@@ -80,6 +80,10 @@ class Builder {
       s.total_supply = t->total_supply();
       for (const auto& [a, v] : t->holders()) {
         if (!v.is_zero()) s.holders[a] = v;
+        for (const Bytes32& p : t->partitions_of(a)) {
+          const U256 x = t->balance_of_by_partition(p, a);
+          if (!x.is_zero()) s.partitions[{a, "0x" + to_hex(p.view())}] = x;
+        }
         if (!t->frozen_tokens(a).is_zero()) s.frozen_tokens[a] = t->frozen_tokens(a);
       }
     }
@@ -358,6 +362,57 @@ History make_year_history() {
 }  // namespace stoa::ta::testing
 
 namespace stoa::ta::testing {
+
+namespace {
+abi::Value partition(const char* name) {
+  Bytes32 p;
+  for (size_t i = 0; name[i] != 0; ++i)
+    p.b[i] = static_cast<uint8_t>(name[i]);
+  return abi::Value::bytes32(p);
+}
+}  // namespace
+
+History make_partition_history() {
+  Builder b(8);
+  const std::vector<Address> inv = b.history().investors;
+  b.call(Builder::kOp, core::factory_address(),
+         "createSecurity(string,string,uint8,uint8,address,address)",
+         {"Partitioned Co", "PART", 0, 5, dev_key(1).address(), dev_key(2).address()});
+  b.seal(kHistoryStart + 3600);
+  const Address token = b.history().token;
+  b.call(Builder::kIssuer, token, "grantRole(bytes32,address)",
+         {abi::Value::bytes32(core::roles::corporate_action()), dev_key(1).address()});
+  for (const Address& a : inv)
+    b.call(Builder::kOfficer, b.registry(), "onboard(address,bytes2,uint8,uint256)",
+           {a, b2("US"), 1, 0});
+  b.seal(kHistoryStart + kDay);
+  for (size_t i = 0; i < 4; ++i)
+    b.call(Builder::kIssuer, token, "mint(address,uint256)", {inv[i], U256(1000)});
+  const char* issue = "issueByPartition(bytes32,address,uint256,bytes)";
+  b.call(Builder::kIssuer, token, issue, {partition("REG-S"), inv[0], U256(300), Bytes{}});
+  b.call(Builder::kIssuer, token, issue, {partition("REG-D"), inv[1], U256(500), Bytes{}});
+  b.call(Builder::kIssuer, token, issue, {partition("REG-D"), inv[0], U256(200), Bytes{}});
+  b.seal(kHistoryStart + 2 * kDay);
+  b.call(b.investor_key(0), token, "transferByPartition(bytes32,address,uint256,bytes)",
+         {partition("REG-S"), inv[2], U256(100), Bytes{}});
+  b.call(b.investor_key(1), token, "transfer(address,uint256)", {inv[3], U256(1200)});
+  Bytes change(32, 0xff);  // UniversalToken's flag, then the destination partition
+  const Bytes dest = partition("REG-S").bytes();
+  change.insert(change.end(), dest.begin(), dest.end());
+  b.call(Builder::kIssuer, token,
+         "operatorTransferByPartition(bytes32,address,address,uint256,bytes,bytes)",
+         {partition("REG-D"), inv[0], inv[0], U256(50), change, Bytes{}});
+  b.seal(kHistoryStart + 3 * kDay);
+  b.call(Builder::kIssuer, token, "burn(address,uint256)", {inv[0], U256(1100)});
+  b.call(Builder::kIssuer, token, "operatorRedeemByPartition(bytes32,address,uint256,bytes,bytes)",
+         {partition("REG-S"), inv[2], U256(40), Bytes{}, Bytes{}});
+  b.seal(kHistoryStart + 4 * kDay);
+  b.call(Builder::kIssuer, token, "forcedTransfer(address,address,uint256,string,bytes32)",
+         {inv[3], inv[4], U256(1100), "court order",
+          abi::Value::bytes32(Bytes32::from_view(Bytes(32, 9)))});
+  b.seal(kHistoryStart + 5 * kDay);
+  return b.take();
+}
 
 History make_minted(const std::string& name, const std::string& symbol,
                     const std::vector<std::pair<Address, U256>>& mints) {

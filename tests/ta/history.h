@@ -24,6 +24,9 @@ struct LedgerSnapshot {
   U256 total_supply;
   std::map<Address, U256> holders;  // non-zero balances
   std::map<Address, U256> frozen_tokens;
+  // Every holder's partitions with their amounts (the token's partitionsOf and
+  // balanceOfByPartition; the default partition is all zeros), keyed by 0x + 64 hex digits.
+  std::map<std::pair<Address, std::string>, U256> partitions;
 };
 
 struct History {
@@ -55,6 +58,11 @@ History make_history(int days = 40, size_t extra_purchasers = 36, bool dividend 
 // redemption, a redemption and a distribution in kind) and the conversion of ACMP into ACME, 3
 // for 2 (day 355, a block of its own).
 History make_year_history();
+
+// A security with partitions (PART): issuances by partition (REG-S, REG-D), a transfer by
+// partition, a plain transfer drawing a named partition, a change of partition, a plain burn
+// drawing the default then a named partition, a redemption by partition and a forced transfer.
+History make_partition_history();
 
 // A new security `symbol` (created by the factory, the same issuer and officer) with each wallet
 // onboarded and each mint sent, in three blocks: for replaying an imported cap table.
