@@ -126,6 +126,14 @@ mkdir -p "$work/imported"
 if "$stoa" report holders --data "$data" --security ACME --format pdf 2>/dev/null; then
   echo "FAIL: an unknown format was accepted"; exit 1
 fi
+# The cap table by partition: every holder in the default partition, the cap table's total.
+"$stoa" report partitions --data "$data" --security ACME --format json >"$work/partitions.json"
+python3 - "$work/partitions.json" "$work/cap.json" <<'PY'
+import json, sys
+p, cap = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert p["total"] == cap["total"] and len(p["partitions"]) == 1, p["partitions"][:1]
+assert p["partitions"][0]["name"] == "default" and p["partitions"][0]["total"] == cap["total"]
+PY
 # The tax forms (no dividend on this ledger: the header only); refusals with their exit codes.
 "$stoa" report tax-forms --data "$data" --year 2026 --security ACME >"$work/tax.csv"
 [ "$(head -c 21 "$work/tax.csv")" = "year,form,recipient,w" ] && [ "$(wc -l <"$work/tax.csv")" = 1 ] \
