@@ -10,7 +10,10 @@
 namespace stoa::ta {
 namespace {
 
-const std::string kDefault = "0x" + std::string(64, '0');
+const std::string& default_partition() {
+  static const std::string kDefault = "0x" + std::string(64, '0');
+  return kDefault;
+}
 
 U256 sum(const U256& a, const U256& b) {
   const auto s = a.checked_add(b);
@@ -26,7 +29,7 @@ std::string checksum(const std::string& lower) {
 }  // namespace
 
 std::string partition_name(const std::string& p) {
-  if (p == kDefault) return "default";
+  if (p == default_partition()) return "default";
   std::string text;
   size_t i = 2;
   for (; i + 1 < p.size(); i += 2) {
@@ -69,7 +72,7 @@ PartitionCapTable partition_cap_table(Db& db, const CapTableQuery& q) {
     }
     const auto d = h.balance.checked_sub(in_named);
     if (!d) throw QueryError("the register's partitions of " + h.holder + " exceed its balance");
-    if (!d->is_zero()) t.rows.push_back({kDefault, h.holder, *d, ""});
+    if (!d->is_zero()) t.rows.push_back({default_partition(), h.holder, *d, ""});
   }
   for (const PartitionHolding& r : t.rows)
     t.by_partition[r.partition] = sum(t.by_partition[r.partition], r.amount);
