@@ -2,7 +2,7 @@
 // 40-day history (tests/ta/history.h) projected on each back end, with a few investor records and
 // authorized shares, must give exactly the files' bytes — so SQLite and PostgreSQL give
 // byte-identical reports. Regenerate after an intended change of a report with
-//   STOA_UPDATE_GOLDEN=1 build/ta_tests --gtest_filter='GoldenReports*Sqlite'
+//   STOA_UPDATE_GOLDEN=1 build/tests/ta_tests --gtest_filter='Backends/GoldenReports.*/Sqlite'
 // and review the diff. The OCF package (golden/ocf/) is validated with Ajv by the ta.ocf ctest.
 // With STOA_TA_XLSX_OUT=DIR, the holder list is also written to
 // DIR/holders.xlsx (read back by tests/e2e/ta_xlsx_check.mjs in the ta.xlsx ctest).
