@@ -33,3 +33,14 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/bench/dividend_bench.cc)
     LABELS "fast;bench"
     TIMEOUT 120)
 endif()
+# The balance model's costs (bench/balance_model_bench.cc) on a small ledger: transfer cost per
+# feature (2,000 holders) and balanceOfAt over 2,000 holders x 50 snapshots; the bench dies on a
+# refused transfer, a balance or supply off its shadow, or a checkpoint value off its record.
+if(EXISTS ${CMAKE_SOURCE_DIR}/bench/balance_model_bench.cc)
+  add_test(NAME bench.balance_model_smoke
+           COMMAND balance_model_bench --benchmark_min_time=0.01 --benchmark_repetitions=2)
+  set_tests_properties(bench.balance_model_smoke PROPERTIES
+    ENVIRONMENT "STOA_BENCH_HOLDERS=2000;STOA_BENCH_AT_HOLDERS=2000;STOA_BENCH_CHECKPOINTS=50;STOA_BENCH_AT_MOVES=100"
+    LABELS "fast;bench"
+    TIMEOUT 120)
+endif()

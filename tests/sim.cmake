@@ -11,3 +11,10 @@ if(TARGET stoa)
   set_tests_properties(sim.bad_flag PROPERTIES LABELS "fast;sim"
                        PASS_REGULAR_EXPRESSION "--seeds expects a non-negative integer")
 endif()
+# The balance model's invariants (lots sum to balances, checkpoint values equal a replay,
+# partition supplies) on three short seeds, each replayed: seconds (docs/simulator.md).
+if(TARGET stoa)
+  add_test(NAME sim.balance_model_seeds COMMAND stoa simulate --seed 101 --seeds 3 --steps 1500)
+  set_tests_properties(sim.balance_model_seeds PROPERTIES LABELS "fast;sim" TIMEOUT 120
+                       PASS_REGULAR_EXPRESSION "simulate: 3 seed\\(s\\) from 101 passed")
+endif()

@@ -2,10 +2,23 @@
 // snapshot is O(1): it bumps the id. The first change of a value after a snapshot stores its value
 // then under the snapshot's id, in ordered maps keyed (holder[, partition], id), so a lookup at
 // any id is one lower_bound: the first entry at or above the id, or the current value if none.
+// From rules version 6 partition supplies are recorded the same way (rules::partition_supply_at).
+#include "stoa/core/abi_registry.h"
 #include "stoa/core/security_token.h"
 #include "stoa/core/state.h"
 
 namespace stoa::core {
+namespace {
+// Partition supplies (rules::partition_supply_at) are recorded in partition_checkpoints_ under
+// the zero address, which never holds shares: (0, p, id) a named partition's supply and
+// (0, default, id) the Σ of the named partitions' supplies (the default partition's supply is the
+// total supply less it), each before its first change after snapshot id; (0, default, 0) holds
+// the first snapshot id they are recorded for (snapshot ids start at 1).
+PartitionCheckpoint supply_key(const Bytes32& partition, uint64_t id) {
+  return PartitionCheckpoint{Address{}, partition, id};
+}
+const PartitionCheckpoint kSupplyRecordedFrom{Address{}, kDefaultPartition, 0};
+}  // namespace
 
 Result<uint64_t> SecurityToken::snapshot(CallContext& ctx) {
   if (!access_.has_role(roles::dividend_admin(), ctx.sender)) {
@@ -14,6 +27,11 @@ Result<uint64_t> SecurityToken::snapshot(CallContext& ctx) {
   const uint64_t id = snapshot_id_.get() + 1;
   snapshot_id_.set(id);
   snapshot_times_.set(id, ctx.block.timestamp);
+  if (rules::partition_supply_at(ctx.block.rules) &&
+      !partition_checkpoints_.contains(kSupplyRecordedFrom)) {
+    undo_log()->charge(gas::kNewEntry);
+    partition_checkpoints_.set(kSupplyRecordedFrom, Recorded{U256(id), true});
+  }
   emit(ctx, "Snapshot", {U256(id)});
   return id;
 }
@@ -57,6 +75,21 @@ void SecurityToken::checkpoint_partition(const Address& holder, const Bytes32& p
       key, Recorded{partition_balances_.get(HolderPartition{holder, partition}), true});
 }
 
+// A named partition's supply and the Σ of the named partitions' supplies, once per snapshot,
+// before they change (from the first snapshot taken under rules::partition_supply_at).
+void SecurityToken::checkpoint_partition_supply(const Bytes32& partition) {
+  if (!partition_checkpoints_.contains(kSupplyRecordedFrom)) return;  // before V6: as it was
+  const uint64_t id = snapshot_id_.get();
+  for (const auto& [key, value] :
+       {std::pair{supply_key(partition, id), partition_supply_.get(partition)},
+        std::pair{supply_key(kDefaultPartition, id), partitioned_supply_.get()}}) {
+    undo_log()->charge(gas::kRead);
+    if (partition_checkpoints_.contains(key)) continue;
+    undo_log()->charge(gas::kNewEntry);
+    partition_checkpoints_.set(key, Recorded{value, true});
+  }
+}
+
 Result<uint64_t> SecurityToken::checked_snapshot_id(const U256& id) const {
   const uint64_t current = snapshot_id_.get();
   if (id.is_zero() || id > U256(current)) {
@@ -86,12 +119,36 @@ Result<U256> SecurityToken::balance_of_by_partition_at(const Bytes32& partition,
                                                        const U256& id) const {
   Result<uint64_t> at = checked_snapshot_id(id);
   if (!at.ok()) return at.take_revert();
+  if (holder.is_zero()) return U256(0);  // its entries are the partition supplies' records
   auto it = partition_checkpoints_.lower_bound(PartitionCheckpoint{holder, partition, at.value()});
   if (it != partition_checkpoints_.end() && it->first.holder == holder &&
       it->first.partition == partition) {
     return it->second.value;
   }
   return balance_of_by_partition(partition, holder);
+}
+
+Result<U256> SecurityToken::total_supply_by_partition_at(const Bytes32& partition,
+                                                         const U256& id) const {
+  Result<uint64_t> at = checked_snapshot_id(id);
+  if (!at.ok()) return at.take_revert();
+  const Recorded* from = partition_checkpoints_.find(kSupplyRecordedFrom);
+  if (from == nullptr || U256(at.value()) < from->value) {
+    return make_revert(ErrorId::kSnapshotIdInvalid, {id, U256(snapshot_id_.get())});
+  }
+  auto recorded = [&](const Bytes32& p, const U256& now) {
+    auto it = partition_checkpoints_.lower_bound(supply_key(p, at.value()));
+    if (it != partition_checkpoints_.end() && it->first.holder.is_zero() &&
+        it->first.partition == p) {
+      return it->second.value;
+    }
+    return now;
+  };
+  if (partition != kDefaultPartition) return recorded(partition, partition_supply_.get(partition));
+  Result<U256> total = total_supply_at(id);
+  if (!total.ok()) return total.take_revert();
+  const U256 named = recorded(kDefaultPartition, partitioned_supply_.get());
+  return total.value().checked_sub(named).value_or(U256(0));
 }
 
 namespace {
@@ -161,6 +218,17 @@ std::vector<MethodSpec> checkpoint_methods() {
        },
        "The holder's amount in the partition at the snapshot."},
   };
+}
+
+// Rules version 6 (rules::partition_supply_at): what dividends per partition need at a record
+// date.
+void extend_with_partition_supply_at_abi(ContractAbi& abi) {
+  AbiRegistry<SecurityToken> reg;
+  reg.view<&SecurityToken::total_supply_by_partition_at>(
+      "totalSupplyByPartitionAt", {"partition", "snapshotId"},
+      "The partition's total supply at the snapshot (SnapshotIdInvalid for 0, a future id, or a "
+      "snapshot taken before rules version 6 recorded partition supplies).");
+  abi.extend(reg.take(), {}, {}, Rules::kV6);
 }
 
 std::vector<EventSpec> checkpoint_events() {

@@ -166,6 +166,7 @@ void SecurityToken::set_partition_amount(const Address& holder, const Bytes32& p
 
 void SecurityToken::add_partition_supply(const Bytes32& partition, const U256& amount, bool add) {
   if (partition == kDefaultPartition || amount.is_zero()) return;
+  if (snapshot_id_.get() != 0) checkpoint_partition_supply(partition);
   const U256 s = partition_supply_.get(partition);
   partition_supply_.set(partition, add ? *s.checked_add(amount) : *s.checked_sub(amount));
   const U256 t = partitioned_supply_.get();

@@ -4,6 +4,8 @@
 #include <cinttypes>
 #include <cstdio>
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <variant>
@@ -100,10 +102,15 @@ struct SimHold {
   U256 amount;
   uint64_t expiration = 0;
 };
-// The register at a snapshot, as the model had it (replayed against balanceOfAt).
+// The register at a snapshot, as the model had it (replayed against balanceOfAt), and each
+// holder's partition amounts then (replayed against balanceOfByPartitionAt; read from the token
+// when the snapshot is taken, where they were checked to sum to the model's balances) with their
+// Σ per partition (replayed against totalSupplyByPartitionAt).
 struct SimSnapshot {
   std::map<Address, U256> balances;
   U256 supply;
+  std::map<std::pair<Address, Bytes32>, U256> partitions;  // non-zero only
+  std::map<Bytes32, U256> partition_supply;
 };
 
 // A dividend round as the model has it (docs/dividends.md).
@@ -172,6 +179,8 @@ class Sim {
         auto bumped = secs_[0].model.supply.checked_add(U256(1));
         if (bumped) secs_[0].model.supply = *bumped;
       }
+      if (opt_.corrupt_snapshot_from_step != 0 && s >= opt_.corrupt_snapshot_from_step)
+        corrupt_snapshot_record();
       ++block_.number;
       random_step();
       if (!failure_) check_all_tokens();
@@ -180,9 +189,11 @@ class Sim {
       if (opt_.checkpoint_every != 0 && s % opt_.checkpoint_every == 0 && !failure_) {
         report_.checkpoints.push_back(digest());
         check_block_delta();
+        check_every_snapshot();
       }
     }
     if (!failure_) check_block_delta();
+    if (!failure_) check_every_snapshot();
     report_.final_digest = state_.digest();  // fresh, not cached
     if (!failure_) {
       // State images: the final state decodes from its canonical encoding to the same state.
@@ -472,6 +483,8 @@ class Sim {
     for (const Security& s : secs_) {
       auto v = check_token(token(s), s.model);
       if (!v) v = check_holds_and_snapshots(s);
+      if (!v) v = check_lots(s);
+      if (!v) v = check_partition_supply(s);
       if (v) {
         fail(v->invariant, s.label + ": " + v->detail);
         return;
@@ -481,7 +494,7 @@ class Sim {
 
   // The model's open holds are the token's held amounts; one snapshot (chosen by the step number,
   // so no random draw) answers the model's register at its date for every account.
-  std::optional<Violation> check_holds_and_snapshots(const Security& s) const {
+  std::optional<Violation> check_holds_and_snapshots(const Security& s) {
     const core::SecurityToken& t = token(s);
     std::map<Address, U256> held;
     for (const SimHold& h : s.holds)
@@ -493,27 +506,7 @@ class Sim {
       }
     }
     if (s.snapshots.empty()) return std::nullopt;
-    const size_t k = step_ % s.snapshots.size();
-    const SimSnapshot& snap = s.snapshots[k];
-    const U256 id(k + 1);
-    if (t.total_supply_at(id).value() != snap.supply) {
-      return Violation{"checkpoint-equals-replay", "totalSupplyAt(" + id.to_dec() + ")"};
-    }
-    std::set<Address> accounts;
-    for (const auto& [a, b] : snap.balances)
-      accounts.insert(a);
-    for (const auto& [a, b] : t.holders())
-      accounts.insert(a);
-    for (const Address& a : accounts) {
-      const auto it = snap.balances.find(a);
-      const U256 want = it == snap.balances.end() ? U256(0) : it->second;
-      if (t.balance_of_at(a, id).value() != want) {
-        return Violation{"checkpoint-equals-replay",
-                         "balanceOfAt(" + name(a) + ", " + id.to_dec() + ") = " +
-                             t.balance_of_at(a, id).value().to_dec() + ", replay " + want.to_dec()};
-      }
-    }
-    return std::nullopt;
+    return check_snapshot(s, step_ % s.snapshots.size());
   }
 
   // ------------------------------------------------------------------ random choices
@@ -646,8 +639,8 @@ class Sim {
                                                    20,  15, 25, 35, 40,  40, 30, 20, 5, 5};
     static_assert(kCount == 21);
     switch (static_cast<Action>(rng_.weighted(kWeights))) {
-      case kTransfer:  // one in five: partitions, holds, checkpoints (docs/balance-model.md)
-        return rng_.chance(1, 5) ? act_balance_model(s) : act_transfer(s);
+      case kTransfer:  // one in two: partitions, holds, checkpoints, lots (balance-model.md)
+        return rng_.coin() ? act_balance_model(s) : act_transfer(s);
       case kTransferFrom:
         return act_transfer_from(s);
       case kApprove:
@@ -1116,18 +1109,26 @@ class Sim {
 
   // Partitions, holds, checkpoints and the dividends paid from them.
   void act_balance_model(Security& s) {
-    switch (rng_.below(9)) {
+    switch (rng_.below(16)) {
       case 0:
         return act_issue_by_partition(s);
       case 1:
       case 2:
+      case 13:
         return act_transfer_by_partition(s);
       case 3:
+      case 11:
         return act_hold(s);
       case 4:
+      case 12:
         return act_settle_hold(s);
       case 5:
         return act_snapshot(s);
+      case 9:
+      case 10:
+      case 14:
+      case 15:
+        return act_lot_traffic(s);
       default:
         return act_dividend(s);
     }
@@ -1165,6 +1166,7 @@ class Sim {
     if (o.success && !failure_) {
       s.model.move(from, to, amount);
       check_transfer_logs(o, {f}, s.set.token);
+      ++report_.balance_model["partition-moves"];
     }
   }
 
@@ -1184,7 +1186,10 @@ class Sim {
                      {abi::Value::bytes32(h.id), abi::Value::bytes32(p), h.recipient, h.notary,
                       h.amount, U256(h.expiration)},
                      {});
-    if (o.success && !failure_) s.holds.push_back(h);
+    if (o.success && !failure_) {
+      s.holds.push_back(h);
+      ++report_.balance_model["holds-placed"];
+    }
   }
 
   // The notary executes or releases, the holder releases, or a stranger tries: each predicted.
@@ -1193,9 +1198,9 @@ class Sim {
     const size_t i = rng_.below(s.holds.size());
     const SimHold h = s.holds[i];
     const bool expired = h.expiration != 0 && block_.timestamp >= h.expiration;
-    const uint64_t x = rng_.below(4);
-    const Address sender = x <= 1 ? h.notary : x == 2 ? h.holder : any_account();
-    const bool execute = x == 0 || x == 3;
+    const uint64_t x = rng_.below(5);
+    const Address sender = x <= 2 ? h.notary : x == 3 ? h.holder : any_account();
+    const bool execute = x <= 1 || x == 4;
     Expect ex;
     const abi::Value id = abi::Value::bytes32(h.id);
     if (sender != h.notary && (execute || sender != h.holder)) {
@@ -1211,6 +1216,9 @@ class Sim {
                      {id}, ex);
     if (!o.success || failure_) return;
     s.holds.erase(s.holds.begin() + static_cast<std::ptrdiff_t>(i));
+    ++report_.balance_model[execute   ? "holds-executed"
+                            : expired ? "holds-expired-released"
+                                      : "holds-released"];
     if (execute) {
       s.model.move(h.holder, h.recipient, h.amount);
       check_transfer_logs(o, {facts(h.holder, h.recipient, h.amount)}, s.set.token);
@@ -1235,8 +1243,210 @@ class Sim {
       ex.must_revert = true;
     }
     Outcome o = exec(s.issuer, s.set.token, "snapshot()", {}, ex);
-    if (o.success && !failure_)
-      s.snapshots.push_back(SimSnapshot{s.model.balances, s.model.supply});
+    if (o.success && !failure_) s.snapshots.push_back(record_snapshot(s));
+  }
+
+  // ------------------------------------------------------------------ checkpoints and lots
+  // The test hook (SimOptions::corrupt_snapshot_from_step), applied once.
+  void corrupt_snapshot_record() {
+    if (snapshot_corrupted_) return;
+    for (SimSnapshot& snap : secs_[0].snapshots) {
+      if (snap.partitions.empty()) continue;
+      U256& v = snap.partitions.begin()->second;
+      v = *v.checked_add(U256(1));
+      snapshot_corrupted_ = true;
+      return;
+    }
+  }
+  // The register when a snapshot is taken: the model's balances and supply, and each holder's
+  // partition amounts (checked, at this step, to sum to the model's balance) summed per partition.
+  SimSnapshot record_snapshot(const Security& s) {
+    SimSnapshot snap{s.model.balances, s.model.supply, {}, {}};
+    const core::SecurityToken& t = token(s);
+    for (const auto& [a, b] : t.holders()) {
+      for (const Bytes32& p : t.partitions_of(a)) {
+        const U256 amount = t.balance_of_by_partition(p, a);
+        if (amount.is_zero()) continue;
+        snap.partitions[{a, p}] = amount;
+        snap.partition_supply[p] = *snap.partition_supply[p].checked_add(amount);
+      }
+    }
+    ++report_.balance_model["snapshots"];
+    return snap;
+  }
+  // The partitions a check covers: the simulator's three, and any a snapshot recorded.
+  static std::set<Bytes32> partitions_to_check(const std::map<Bytes32, U256>& supplies) {
+    std::set<Bytes32> out{Bytes32{}, partition_named("SIM_A"), partition_named("SIM_B")};
+    for (const auto& [p, v] : supplies)
+      out.insert(p);
+    return out;
+  }
+  // Snapshot k (0-based) replayed: totalSupplyAt, totalSupplyByPartitionAt, and for every account
+  // the model or the token knows, balanceOfAt and balanceOfByPartitionAt, against the record.
+  std::optional<Violation> check_snapshot(const Security& s, size_t k) {
+    const core::SecurityToken& t = token(s);
+    const SimSnapshot& snap = s.snapshots[k];
+    const U256 id(k + 1);
+    const std::string at = ", " + id.to_dec() + ")";
+    if (t.total_supply_at(id).value() != snap.supply) {
+      return Violation{"checkpoint-equals-replay", "totalSupplyAt(" + id.to_dec() + ")"};
+    }
+    const std::set<Bytes32> parts = partitions_to_check(snap.partition_supply);
+    for (const Bytes32& p : parts) {
+      const auto it = snap.partition_supply.find(p);
+      const U256 want = it == snap.partition_supply.end() ? U256(0) : it->second;
+      const core::Result<U256> got = t.total_supply_by_partition_at(p, id);
+      if (!got.ok() || got.value() != want) {
+        return Violation{"checkpoint-equals-replay",
+                         "totalSupplyByPartitionAt(" + p.hex() + at + " = " +
+                             (got.ok() ? got.value().to_dec() : "revert") + ", replay " +
+                             want.to_dec()};
+      }
+    }
+    std::set<Address> accounts(pool_.begin(), pool_.end());
+    for (const auto& [a, b] : snap.balances)
+      accounts.insert(a);
+    for (const auto& [a, b] : t.holders())
+      accounts.insert(a);
+    for (const Address& a : accounts) {
+      const auto it = snap.balances.find(a);
+      const U256 want = it == snap.balances.end() ? U256(0) : it->second;
+      if (t.balance_of_at(a, id).value() != want) {
+        return Violation{"checkpoint-equals-replay", "balanceOfAt(" + name(a) + at + " = " +
+                                                         t.balance_of_at(a, id).value().to_dec() +
+                                                         ", replay " + want.to_dec()};
+      }
+      for (const Bytes32& p : parts) {
+        const auto pit = snap.partitions.find({a, p});
+        const U256 pwant = pit == snap.partitions.end() ? U256(0) : pit->second;
+        const U256 got = t.balance_of_by_partition_at(p, a, id).value();
+        if (got != pwant) {
+          return Violation{"checkpoint-equals-replay", "balanceOfByPartitionAt(" + p.hex() + ", " +
+                                                           name(a) + at + " = " + got.to_dec() +
+                                                           ", replay " + pwant.to_dec()};
+        }
+      }
+    }
+    report_.balance_model["checkpoint-values-checked"] += 1 + parts.size() * (1 + accounts.size());
+    return std::nullopt;
+  }
+  // Every snapshot of every security (at each digest checkpoint and at the end).
+  void check_every_snapshot() {
+    for (const Security& s : secs_) {
+      for (size_t k = 0; k < s.snapshots.size() && !failure_; ++k) {
+        if (auto v = check_snapshot(s, k)) fail(v->invariant, s.label + ": " + v->detail);
+      }
+    }
+  }
+
+  // Every holder's lots, partition by partition, sum to its amount in that partition (so to its
+  // balance); every lot is non-empty; an account without shares has no lot.
+  std::optional<Violation> check_lots(const Security& s) {
+    const core::SecurityToken& t = token(s);
+    for (const auto& [a, b] : t.holders()) {
+      std::map<Bytes32, U256> sums;
+      for (uint64_t start = 0;; start += core::SecurityToken::kMaxLotsPage) {
+        const auto page = t.lots_of(a, start, core::SecurityToken::kMaxLotsPage);
+        for (const core::SecurityToken::LotView& l : page) {
+          if (l.quantity.is_zero()) {
+            return Violation{"lots-sum-to-balance", name(a) + " has an empty lot"};
+          }
+          sums[l.partition] = *sums[l.partition].checked_add(l.quantity);
+        }
+        report_.balance_model["lots-checked"] += page.size();
+        if (page.size() < core::SecurityToken::kMaxLotsPage) break;
+      }
+      U256 total;
+      for (const Bytes32& p : t.partitions_of(a)) {
+        if (sums[p] != t.balance_of_by_partition(p, a)) {
+          return Violation{"lots-sum-to-balance", name(a) + " partition " + p.hex() + ": lots " +
+                                                      sums[p].to_dec() + " != amount " +
+                                                      t.balance_of_by_partition(p, a).to_dec()};
+        }
+      }
+      for (const auto& [p, q] : sums)
+        total = *total.checked_add(q);
+      if (total != b) {
+        return Violation{"lots-sum-to-balance",
+                         name(a) + ": lots " + total.to_dec() + " != balance " + b.to_dec()};
+      }
+    }
+    const Address a = any_account_at(step_);
+    if (t.balance_of(a).is_zero() && !t.lots_of(a, 0, 1).empty()) {
+      return Violation{"lots-sum-to-balance", name(a) + " has lots but no shares"};
+    }
+    return std::nullopt;
+  }
+  Address any_account_at(uint64_t k) const { return pool_[k % pool_.size()]; }
+
+  // Each partition's supply is the Σ of the holders' amounts in it.
+  std::optional<Violation> check_partition_supply(const Security& s) const {
+    const core::SecurityToken& t = token(s);
+    std::map<Bytes32, U256> sums;
+    for (const auto& [a, b] : t.holders()) {
+      for (const Bytes32& p : t.partitions_of(a))
+        sums[p] = *sums[p].checked_add(t.balance_of_by_partition(p, a));
+    }
+    for (const Bytes32& p : partitions_to_check(sums)) {
+      if (t.total_supply_by_partition(p) != sums[p]) {
+        return Violation{"partition-supply-equals-sum",
+                         "totalSupplyByPartition(" + p.hex() +
+                             ") = " + t.total_supply_by_partition(p).to_dec() + ", Σ holders " +
+                             sums[p].to_dec()};
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Traffic that creates lots of other kinds: gifts (checked as transfers: detect agrees) and
+  // forced transfers (CORPORATE_ACTION_ROLE; the debit predicted as for a seizure).
+  void act_lot_traffic(Security& s) {
+    if (rng_.coin()) return act_forced_transfer(s);
+    const Address from = holder_or_any(s);
+    const Address to = rng_.chance(1, 25) ? Address{} : receiver(s);
+    const U256 amount = amount_for(s, s.model.balance(from));
+    MovementFacts f = facts(from, to, amount, s.model.balance(from), detect(s, from, to, amount));
+    if (failure_) return;
+    Outcome o = exec(from, s.set.token, "gift(address,uint256)", {to, amount}, {});
+    check(check_movement(f, {o.success, o.data}));
+    if (o.success && !failure_) {
+      s.model.move(from, to, amount);
+      check_transfer_logs(o, {f}, s.set.token);
+      ++report_.balance_model["gifts"];
+    }
+  }
+  void act_forced_transfer(Security& s) {
+    if (!s.model.has_role(roles::corporate_action(), s.issuer) && rng_.chance(3, 4)) {
+      Outcome g = exec(s.issuer, s.set.token, "grantRole(bytes32,address)",
+                       {abi::Value::bytes32(roles::corporate_action()), s.issuer}, {});
+      if (g.success) s.model.roles.insert({roles::corporate_action(), s.issuer});
+    }
+    const Address sender = role_sender(s, roles::corporate_action());
+    const Address from = holder_or_any(s);
+    const Address to = rng_.chance(1, 30) ? Address{} : receiver(s);
+    const U256 bal = s.model.balance(from);
+    const U256 amount = amount_for(s, bal.checked_sub(model_held(s, from)).value_or(U256(0)));
+    Expect ex;
+    ex.role = &roles::corporate_action();
+    if (s.model.has_role(roles::corporate_action(), sender)) {
+      if (from.is_zero()) {
+        ex.exact = make_revert(ErrorId::kERC20InvalidSender, {from}).data;
+      } else if (to.is_zero()) {
+        ex.exact = make_revert(ErrorId::kERC20InvalidReceiver, {to}).data;
+      } else if (bal < amount) {
+        ex.exact = make_revert(ErrorId::kERC20InsufficientBalance, {from, bal, amount}).data;
+      } else if (amount > *bal.checked_sub(model_held(s, from))) {
+        ex.exact = make_revert(ErrorId::kHoldsOutstanding, {from, model_held(s, from)}).data;
+      }
+    }
+    const Bytes32 doc = keccak256(std::string_view("sim forced transfer"));
+    Outcome o = exec(sender, s.set.token, "forcedTransfer(address,address,uint256,string,bytes32)",
+                     {from, to, amount, std::string("sim"), abi::Value::bytes32(doc)}, ex);
+    if (o.success && !failure_) {
+      s.model.move(from, to, amount);
+      check_transfer_logs(o, {facts(from, to, amount)}, s.set.token);
+      ++report_.balance_model["forced-transfers"];
+    }
   }
 
   void act_pause(Security& s) {
@@ -1995,6 +2205,7 @@ class Sim {
   SimReport report_;
   std::optional<Bytes32> digest_;
   uint64_t detects_ = 0;
+  bool snapshot_corrupted_ = false;
   // Dividends: the shared payment token, its funder and tax account, and every SUSD balance.
   Address usd_, funder_, taxman_;
   std::map<Address, U256> usd_model_;
@@ -2060,6 +2271,9 @@ std::string summary_line(const SimReport& r) {
     }
   }
   if (rest != 0) s += " other=" + std::to_string(rest);
+  s += "], balance model [";
+  for (const auto& [k, v] : r.balance_model)
+    s += (s.back() == '[' ? "" : " ") + k + "=" + std::to_string(v);
   s += "], digest " + short_hex(r.final_digest) + (r.ok() ? " ok" : " FAILED");
   return s;
 }

@@ -3,6 +3,7 @@
 // seed replays to the same digests, and different seeds give different streams.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -237,6 +238,45 @@ TEST(Simulator, SameSeedSameDigestsDifferentSeedsDiffer) {
   EXPECT_EQ(a.calls, b.calls);
   EXPECT_EQ(a.reverts_by_reason, b.reverts_by_reason);
   EXPECT_NE(a.final_digest, c.final_digest);
+}
+
+// The balance model's traffic is frequent enough for its invariants to bite: snapshots replayed
+// (balanceOfAt, balanceOfByPartitionAt, totalSupplyAt, totalSupplyByPartitionAt), partition
+// moves, holds placed, executed, released and released after expiry, gifts and forced transfers
+// (lots of every kind), the lots compared with the balances.
+TEST(Simulator, BalanceModelTrafficAndChecksHappen) {
+  std::map<std::string, uint64_t> total;
+  for (uint64_t seed : {101, 102, 103}) {
+    SimOptions o;
+    o.seed = seed;
+    o.steps = 1500;
+    SimReport r = run_once(o);
+    ASSERT_TRUE(r.ok()) << failure_text(r, o);
+    EXPECT_NE(summary_line(r).find("balance model [checkpoint-values-checked="), std::string::npos)
+        << summary_line(r);
+    for (const auto& [k, v] : r.balance_model)
+      total[k] += v;
+  }
+  for (const char* k : {"snapshots", "partition-moves", "holds-placed", "holds-executed",
+                        "holds-released", "holds-expired-released", "gifts", "forced-transfers"}) {
+    EXPECT_GE(total[k], 2u) << k;
+  }
+  EXPECT_GT(total["checkpoint-values-checked"], 10000u);
+  EXPECT_GT(total["lots-checked"], 10000u);
+}
+
+// A record of a snapshot that differs from the token's checkpoint by one share of one holder's
+// partition is caught by the replay of that snapshot.
+TEST(Simulator, AWrongCheckpointRecordIsCaught) {
+  SimOptions o;
+  o.seed = 101;
+  o.steps = 1500;
+  o.corrupt_snapshot_from_step = 300;
+  SimReport r = run_once(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_GE(r.failure->step, 300u);
+  EXPECT_EQ(r.failure->invariant, "checkpoint-equals-replay");
+  EXPECT_NE(r.failure->detail.find("ByPartitionAt("), std::string::npos) << r.failure->detail;
 }
 
 TEST(Simulator, InconsistentModelIsReportedWithSeedAndStep) {

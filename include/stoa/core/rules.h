@@ -118,6 +118,15 @@ inline bool lots_and_splits(Rules r) {
   return r >= Rules::kV5;
 }
 
+// V6. A partition's supply at a checkpoint (issue 15; docs/balance-model.md, "Checkpoints"):
+// totalSupplyByPartitionAt answers from this version on. The first snapshot taken under it marks
+// where partition supplies start being recorded (each before its first change after a snapshot),
+// so it answers for that snapshot and every later one. Under V1-V5 its selector is unknown, no
+// partition supply is recorded and snapshot() writes nothing more than it did.
+inline bool partition_supply_at(Rules r) {
+  return r >= Rules::kV6;
+}
+
 }  // namespace rules
 
 // When each rules version activates: entries ascending in both version and first block, the

@@ -223,6 +223,9 @@ class SecurityToken final : public Contract {
   Result<U256> total_supply_at(const U256& id) const;
   Result<U256> balance_of_by_partition_at(const Bytes32& partition, const Address& holder,
                                           const U256& id) const;
+  // A partition's total supply at the snapshot (rules::partition_supply_at): SnapshotIdInvalid
+  // also for a snapshot taken before partition supplies were recorded.
+  Result<U256> total_supply_by_partition_at(const Bytes32& partition, const U256& id) const;
 
   // --- Documents (ERC-1643; src/core/security_documents.cc; docs/documents.md).
   Status set_document(CallContext& ctx, const Bytes32& name, const std::string& uri,
@@ -355,6 +358,7 @@ class SecurityToken final : public Contract {
   void checkpoint_movement(const Movement& m);
   void checkpoint_holder(const Address& holder);
   void checkpoint_partition(const Address& holder, const Bytes32& partition);
+  void checkpoint_partition_supply(const Bytes32& partition);  // rules::partition_supply_at
   Result<uint64_t> checked_snapshot_id(const U256& id) const;
   bool balance_model_empty() const;
   void encode_balance_model(StateEncoder& enc) const;
@@ -452,15 +456,16 @@ class SecurityToken final : public Contract {
 // SecurityToken's ABI: its own table with the balance model's methods, events and errors appended.
 ContractAbi with_balance_model_abi(std::string_view name, std::vector<MethodSpec> methods,
                                    std::vector<EventSpec> events, std::vector<ErrorId> errors);
-std::vector<MethodSpec> hold_methods();        // security_holds.cc
-std::vector<MethodSpec> hold_views();          // security_holds.cc
-std::vector<EventSpec> hold_events();          // security_holds.cc
-std::vector<MethodSpec> checkpoint_methods();  // security_checkpoints.cc
-std::vector<EventSpec> checkpoint_events();    // security_checkpoints.cc
-std::vector<MethodSpec> document_methods();    // security_documents.cc (rules V5)
-std::vector<EventSpec> document_events();      // security_documents.cc
-std::vector<MethodSpec> corporate_methods();   // security_corporate.cc (rules V5)
-std::vector<EventSpec> corporate_events();     // security_corporate.cc
+std::vector<MethodSpec> hold_methods();                      // security_holds.cc
+std::vector<MethodSpec> hold_views();                        // security_holds.cc
+std::vector<EventSpec> hold_events();                        // security_holds.cc
+std::vector<MethodSpec> checkpoint_methods();                // security_checkpoints.cc
+std::vector<EventSpec> checkpoint_events();                  // security_checkpoints.cc
+void extend_with_partition_supply_at_abi(ContractAbi& abi);  // security_checkpoints.cc (V6)
+std::vector<MethodSpec> document_methods();                  // security_documents.cc (rules V5)
+std::vector<EventSpec> document_events();                    // security_documents.cc
+std::vector<MethodSpec> corporate_methods();                 // security_corporate.cc (rules V5)
+std::vector<EventSpec> corporate_events();                   // security_corporate.cc
 // T-REX v4 parity (rules V5; security_trex.cc): 3-argument forcedTransfer, compliance(), Ownable,
 // role enumeration, increase/decreaseAllowance.
 void extend_with_trex_abi(ContractAbi& abi);

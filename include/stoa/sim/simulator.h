@@ -24,6 +24,10 @@ struct SimOptions {
   // Test hook: before this step (1-based) the model of the first security is made inconsistent
   // with the token (its supply is raised by one), so the checker must report that step. 0 = off.
   uint64_t corrupt_model_at_step = 0;
+  // Test hook: from this step (1-based) on, at the first step where a snapshot of the first
+  // security recorded a partition amount, that amount is raised by one in the model's record, so
+  // the checkpoint replay must report it. 0 = off.
+  uint64_t corrupt_snapshot_from_step = 0;
 };
 
 struct SimFailure {
@@ -44,6 +48,10 @@ struct SimReport {
   uint64_t views = 0;  // simulate() / view calls made to check agreement
   std::map<std::string, uint64_t> reverts_by_reason;
   std::map<std::string, std::pair<uint64_t, uint64_t>> calls_by_method;  // (calls, succeeded)
+  // The balance model's traffic and checks: successful snapshots, partition moves, holds placed,
+  // executed, released and released after expiry, gifts, forced transfers; checkpoint values
+  // and lots compared (docs/simulator.md).
+  std::map<std::string, uint64_t> balance_model;
   size_t securities = 0;
   size_t accounts = 0;
   Bytes32 final_digest;
