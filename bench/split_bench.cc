@@ -87,8 +87,9 @@ Measured timed_split(Ledger& l, const Address& t, const Address& agent, const By
   l.state.take_block_delta(before);  // the setup's writes: not this block's
   Measured m;
   const auto t0 = Clock::now();
-  const CallResult r = l.call(agent, t, "split(uint256,uint256,string,bytes32)",
-                              {U256(num), U256(den), std::string("board"), abi::Value::bytes32(doc)});
+  const CallResult r =
+      l.call(agent, t, "split(uint256,uint256,string,bytes32)",
+             {U256(num), U256(den), std::string("board"), abi::Value::bytes32(doc)});
   m.secs = since(t0);
   m.gas = r.gas_used;
   CountingSink sink;
@@ -131,8 +132,8 @@ int run() {
   check(*token, n, {{3, 2}});
   // The first transfer of a holder after the split rewrites it at the new epoch.
   const auto t1 = Clock::now();
-  const CallResult tr = l.call(agent, t, "forcedTransfer(address,address,uint256)",
-                               {holder(0), holder(1), U256(1)});
+  const CallResult tr =
+      l.call(agent, t, "forcedTransfer(address,address,uint256)", {holder(0), holder(1), U256(1)});
   const double first_s = since(t1);
   const Measured rev = timed_split(l, t, agent, doc, 1, 10);
   if (token->total_supply().is_zero()) die("no supply left");
@@ -144,7 +145,8 @@ int run() {
       static_cast<unsigned long long>(fwd.delta_bytes), rev.secs,
       static_cast<unsigned long long>(rev.gas), static_cast<unsigned long long>(rev.delta_bytes),
       first_s, static_cast<unsigned long long>(tr.gas_used), setup_s,
-      token->total_supply().to_dec().c_str(), static_cast<unsigned long long>(token->holder_count()));
+      token->total_supply().to_dec().c_str(),
+      static_cast<unsigned long long>(token->holder_count()));
   return 0;
 }
 

@@ -294,7 +294,7 @@ Result<Split> SecurityToken::split_at(const U256& id) const {
 }
 
 Result<std::pair<U256, U256>> SecurityToken::fractional_shares_of(const Address& holder,
-                                                                   const U256& id) const {
+                                                                  const U256& id) const {
   Result<Split> s = split_at(id);
   if (!s.ok()) return s.take_revert();
   const uint64_t i = id.low64();
@@ -356,9 +356,8 @@ U256 SecurityToken::default_at(const Address& holder, uint64_t id) const {
 
 // --- Encoding: after the lots when the eligibility byte has its 0x08 bit.
 bool SecurityToken::splits_empty() const {
-  return splits_.size() == 0 && holder_epochs_.size() == 0 &&
-         balance_checkpoint_epochs_.empty() && partition_checkpoint_epochs_.empty() &&
-         snapshot_epochs_.size() == 0 && fractions_.empty();
+  return splits_.size() == 0 && holder_epochs_.size() == 0 && balance_checkpoint_epochs_.empty() &&
+         partition_checkpoint_epochs_.empty() && snapshot_epochs_.size() == 0 && fractions_.empty();
 }
 
 void SecurityToken::encode_splits(StateEncoder& enc) const {
@@ -419,26 +418,26 @@ std::vector<MethodSpec> split_methods() {
            });
   reg.view("splitCount", {}, "Splits so far (ids 1 .. splitCount).",
            [](SecurityToken& c) -> U256 { return U256(c.split_count()); });
-  reg.view("splitAt", {"splitId"},
-           {"numerator", "denominator", "timestamp", "supplyBefore", "supplyAfter"},
-           "A split's ratio, block time and total supply before and after it.",
-           [](SecurityToken& c,
-              const U256& id) -> Result<std::tuple<U256, U256, U256, U256, U256>> {
-             Result<Split> s = c.split_at(id);
-             if (!s.ok()) return s.take_revert();
-             const Split& v = s.value();
-             return std::make_tuple(v.numerator, v.denominator, U256(v.timestamp),
-                                    v.supply_before, v.supply_after);
-           });
-  reg.view("fractionalSharesOf", {"account", "splitId"}, {"numerator", "denominator"},
-           "The fraction of a share the account's balance lost at the split (numerator / "
-           "denominator): owed as cash in lieu.",
-           [](SecurityToken& c, const Address& a,
-              const U256& id) -> Result<std::tuple<U256, U256>> {
-             Result<std::pair<U256, U256>> f = c.fractional_shares_of(a, id);
-             if (!f.ok()) return f.take_revert();
-             return std::make_tuple(f.value().first, f.value().second);
-           });
+  reg.view(
+      "splitAt", {"splitId"},
+      {"numerator", "denominator", "timestamp", "supplyBefore", "supplyAfter"},
+      "A split's ratio, block time and total supply before and after it.",
+      [](SecurityToken& c, const U256& id) -> Result<std::tuple<U256, U256, U256, U256, U256>> {
+        Result<Split> s = c.split_at(id);
+        if (!s.ok()) return s.take_revert();
+        const Split& v = s.value();
+        return std::make_tuple(v.numerator, v.denominator, U256(v.timestamp), v.supply_before,
+                               v.supply_after);
+      });
+  reg.view(
+      "fractionalSharesOf", {"account", "splitId"}, {"numerator", "denominator"},
+      "The fraction of a share the account's balance lost at the split (numerator / "
+      "denominator): owed as cash in lieu.",
+      [](SecurityToken& c, const Address& a, const U256& id) -> Result<std::tuple<U256, U256>> {
+        Result<std::pair<U256, U256>> f = c.fractional_shares_of(a, id);
+        if (!f.ok()) return f.take_revert();
+        return std::make_tuple(f.value().first, f.value().second);
+      });
   return reg.take();
 }
 

@@ -1066,8 +1066,9 @@ class Sim {
         }
         return;
       }
-      default:  // one in eight: a split or reverse split
-        return rng_.chance(1, 8) ? act_split(s, sender, allowed) : act_distribute(s, sender, allowed);
+      default:  // one in three: a split or reverse split
+        return rng_.chance(1, 3) ? act_split(s, sender, allowed)
+                                 : act_distribute(s, sender, allowed);
     }
   }
 

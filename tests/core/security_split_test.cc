@@ -107,8 +107,8 @@ TEST_F(SplitTest, ThreeForTwoRescalesEveryHolderExactly) {
   expect_exact(holders);
   // Events: Split(1, 3, 2, before, after) and CorporateAction(SPLIT, ...), no Transfer.
   ASSERT_EQ(r.logs.size(), 2u);
-  EXPECT_EQ(r.logs[0].topics[0], keccak256(std::string_view(
-                                     "Split(uint256,uint256,uint256,uint256,uint256)")));
+  EXPECT_EQ(r.logs[0].topics[0],
+            keccak256(std::string_view("Split(uint256,uint256,uint256,uint256,uint256)")));
   EXPECT_EQ(r.logs[0].topics[1], U256(1).to_bytes32());
   const auto at = view(s_.token, "splitAt(uint256)", {U256(1)});
   EXPECT_EQ(at[0].u256(), U256(3));
@@ -237,11 +237,13 @@ TEST_F(SplitTest, CheckpointsReadTheSharesOfTheirDate) {
                  {abi::Value::bytes32(regs), addr("alice"), U256(3), Bytes{}}));
   mint(s_, "bob", 7);
   expect_ok(call(addr("agent"), s_.token, "snapshot()"));  // 1: alice 12 (9 + 3), bob 7
-  expect_ok(split(3, 2));  // alice 18 (default 14, REG-S 4), bob 10
+  expect_ok(split(3, 2));                                  // alice 18 (default 14, REG-S 4), bob 10
   expect_ok(call(addr("agent"), s_.token, "snapshot()"));  // 2
   const Address alice = addr("alice");
   const Address bob = addr("bob");
-  auto at = [&](const Address& h, uint64_t id) { return token().balance_of_at(h, U256(id)).value(); };
+  auto at = [&](const Address& h, uint64_t id) {
+    return token().balance_of_at(h, U256(id)).value();
+  };
   auto part_at = [&](const Bytes32& p, const Address& h, uint64_t id) {
     return token().balance_of_by_partition_at(p, h, U256(id)).value();
   };
@@ -286,14 +288,14 @@ TEST_F(SplitTest, HoldsFreezesCapsAndLots) {
   mint(s_, "alice", 7);
   advance(100);
   mint(s_, "alice", 7);
-  expect_ok(call(alice, s_.token, "hold(bytes32,address,address,uint256,uint256)",
-                 {abi::Value::bytes32(document_name("H1")), addr("bob"), addr("notary"), U256(3),
-                  U256(0)}));
-  expect_ok(call(alice, s_.token, "hold(bytes32,address,address,uint256,uint256)",
-                 {abi::Value::bytes32(document_name("H2")), addr("bob"), addr("notary"), U256(3),
-                  U256(0)}));
-  expect_ok(call(addr("officer"), s_.token, "freezePartialTokens(address,uint256)",
-                 {alice, U256(5)}));
+  expect_ok(call(
+      alice, s_.token, "hold(bytes32,address,address,uint256,uint256)",
+      {abi::Value::bytes32(document_name("H1")), addr("bob"), addr("notary"), U256(3), U256(0)}));
+  expect_ok(call(
+      alice, s_.token, "hold(bytes32,address,address,uint256,uint256)",
+      {abi::Value::bytes32(document_name("H2")), addr("bob"), addr("notary"), U256(3), U256(0)}));
+  expect_ok(
+      call(addr("officer"), s_.token, "freezePartialTokens(address,uint256)", {alice, U256(5)}));
   expect_ok(call(addr("issuer"), s_.restriction, "setMaxTransferAmount(uint256)", {U256(9)}));
   expect_ok(split(1, 2));  // 14 -> 7; holds 3, 3 -> 1, 1; frozen 5 -> 2; cap 9 -> 4; lots 7 -> 3
   EXPECT_EQ(token().balance_of(alice), U256(7));

@@ -519,8 +519,8 @@ std::vector<EventSpec> corporate_events();     // security_corporate.cc
 // T-REX v4 parity (rules V5; security_trex.cc): 3-argument forcedTransfer, compliance(), Ownable,
 // role enumeration, increase/decreaseAllowance.
 void extend_with_trex_abi(ContractAbi& abi);
-std::vector<MethodSpec> lot_methods();  // security_lots.cc (rules version 5)
-std::vector<EventSpec> lot_events();    // security_lots.cc
+std::vector<MethodSpec> lot_methods();    // security_lots.cc (rules version 5)
+std::vector<EventSpec> lot_events();      // security_lots.cc
 std::vector<MethodSpec> split_methods();  // security_splits.cc (rules version 6)
 std::vector<EventSpec> split_events();    // security_splits.cc
 
