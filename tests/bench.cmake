@@ -44,3 +44,13 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/bench/balance_model_bench.cc)
     LABELS "fast;bench"
     TIMEOUT 120)
 endif()
+
+# A 3-for-2 split and a reverse 1-for-10 over 3,000 holders (bench/split_bench.cc checks every
+# balance, Σ balances = supply and the holder count after the split).
+if(EXISTS ${CMAKE_SOURCE_DIR}/bench/split_bench.cc)
+  add_test(NAME bench.split_smoke COMMAND split_bench)
+  set_tests_properties(bench.split_smoke PROPERTIES
+    ENVIRONMENT "STOA_BENCH_SPLIT_HOLDERS=3000"
+    LABELS "slow;bench"
+    TIMEOUT 120)
+endif()

@@ -4,7 +4,7 @@ if(NOT NODE_EXECUTABLE)
   message(FATAL_ERROR "node is required for tests/e2e: run scripts/install-deps.sh")
 endif()
 add_test(NAME e2e.ethers
-         COMMAND ${NODE_EXECUTABLE} --test --test-concurrency=1 ethers.test.js kyc.test.js openapi.test.js quickstart.test.js websocket.test.js viem.test.js eth_compat.test.js artifacts.test.js balance.test.js history.test.js corporate.test.js dividends.test.js siwe.test.js
+         COMMAND ${NODE_EXECUTABLE} --test --test-concurrency=1 ethers.test.js kyc.test.js openapi.test.js quickstart.test.js websocket.test.js viem.test.js eth_compat.test.js artifacts.test.js balance.test.js history.test.js corporate.test.js dividends.test.js siwe.test.js split.test.js
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/tests/e2e)
 set_tests_properties(e2e.ethers PROPERTIES ENVIRONMENT "STOA_BIN=$<TARGET_FILE:stoa>" TIMEOUT 600
                      RESOURCE_LOCK stoa_ports LABELS "slow;e2e")

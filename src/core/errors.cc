@@ -243,6 +243,16 @@ constexpr std::array kErrors = {
               "caller holds."},
     ErrorSpec{ErrorId::kInvalidRatio, "InvalidRatio(uint256 numerator, uint256 denominator)",
               "Both terms are non-zero and the converted supply fits in a uint256."},
+    ErrorSpec{ErrorId::kSplitRatioInvalid,
+              "SplitRatioInvalid(uint256 numerator, uint256 denominator)",
+              "A split's ratio is two non-zero, different terms with no common factor (reduced), "
+              "each below 2^64."},
+    ErrorSpec{ErrorId::kSplitOverflow, "SplitOverflow(uint256 supply, uint256 numerator)",
+              "The split's amounts would not fit in a uint256 (supply x numerator overflows)."},
+    ErrorSpec{ErrorId::kTooManySplits, "TooManySplits(uint256 limit)",
+              "A security takes at most this many splits (SecurityToken::kMaxSplits)."},
+    ErrorSpec{ErrorId::kSplitNotFound, "SplitNotFound(uint256 splitId)",
+              "Split ids run from 1 to splitCount()."},
 };
 
 struct Cache {

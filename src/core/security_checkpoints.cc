@@ -32,6 +32,7 @@ Result<uint64_t> SecurityToken::snapshot(CallContext& ctx) {
     undo_log()->charge(gas::kNewEntry);
     partition_checkpoints_.set(kSupplyRecordedFrom, Recorded{U256(id), true});
   }
+  if (splits_.size() != 0) snapshot_epochs_.set(id, splits_.size());  // its split epoch
   emit(ctx, "Snapshot", {U256(id)});
   return id;
 }
@@ -58,9 +59,14 @@ void SecurityToken::checkpoint_holder(const Address& holder) {
   undo_log()->charge(gas::kRead);
   if (balance_checkpoints_.contains(key)) return;
   undo_log()->charge(2 * gas::kNewEntry);
+  // Stored values, at the holder's split epoch (recorded with them when not 0).
   balance_checkpoints_.set(key, Recorded{balances_.get(holder), true});
   partition_checkpoints_.set(PartitionCheckpoint{holder, kDefaultPartition, id},
-                             Recorded{default_amount(holder), true});
+                             Recorded{raw_default_amount(holder), true});
+  if (splits_.size() != 0) {
+    tag_checkpoint(holder, nullptr, id);
+    tag_checkpoint(holder, &kDefaultPartition, id);
+  }
 }
 
 // A named partition's amount (and, as it changes the default one, the holder's), before it changes.
@@ -73,6 +79,7 @@ void SecurityToken::checkpoint_partition(const Address& holder, const Bytes32& p
   undo_log()->charge(gas::kNewEntry);
   partition_checkpoints_.set(
       key, Recorded{partition_balances_.get(HolderPartition{holder, partition}), true});
+  if (splits_.size() != 0) tag_checkpoint(holder, &partition, key.id);
 }
 
 // A named partition's supply and the Σ of the named partitions' supplies, once per snapshot,
@@ -101,9 +108,16 @@ Result<uint64_t> SecurityToken::checked_snapshot_id(const U256& id) const {
 Result<U256> SecurityToken::balance_of_at(const Address& holder, const U256& id) const {
   Result<uint64_t> at = checked_snapshot_id(id);
   if (!at.ok()) return at.take_revert();
+  // A value stored at epoch e is converted to the snapshot's epoch (never below e: a holder's
+  // amounts are rewritten only after recording them for the current snapshot).
+  const uint64_t epoch = snapshot_epoch(at.value());
   auto it = balance_checkpoints_.lower_bound(HolderCheckpoint{holder, at.value()});
-  if (it != balance_checkpoints_.end() && it->first.holder == holder) return it->second.value;
-  return balances_.get(holder);
+  if (it != balance_checkpoints_.end() && it->first.holder == holder) {
+    if (balance_checkpoint_epochs_.empty()) return convert(it->second.value, 0, epoch);
+    const uint64_t* e = balance_checkpoint_epochs_.find(it->first);
+    return convert(it->second.value, e == nullptr ? 0 : *e, epoch);
+  }
+  return convert(balances_.get(holder), epoch_of(holder), epoch);
 }
 
 Result<U256> SecurityToken::total_supply_at(const U256& id) const {
@@ -120,12 +134,25 @@ Result<U256> SecurityToken::balance_of_by_partition_at(const Bytes32& partition,
   Result<uint64_t> at = checked_snapshot_id(id);
   if (!at.ok()) return at.take_revert();
   if (holder.is_zero()) return U256(0);  // its entries are the partition supplies' records
+  const uint64_t epoch = snapshot_epoch(at.value());
   auto it = partition_checkpoints_.lower_bound(PartitionCheckpoint{holder, partition, at.value()});
-  if (it != partition_checkpoints_.end() && it->first.holder == holder &&
-      it->first.partition == partition) {
-    return it->second.value;
+  const bool recorded = it != partition_checkpoints_.end() && it->first.holder == holder &&
+                        it->first.partition == partition;
+  uint64_t stored_epoch = epoch_of(holder);
+  if (recorded) {
+    const uint64_t* e = partition_checkpoint_epochs_.empty()
+                            ? nullptr
+                            : partition_checkpoint_epochs_.find(it->first);
+    stored_epoch = e == nullptr ? 0 : *e;
   }
-  return balance_of_by_partition(partition, holder);
+  // The default partition is the balance less the named ones: across a split it is recomputed
+  // from them (each floored), not converted itself.
+  if (partition == kDefaultPartition && stored_epoch != epoch) {
+    return default_at(holder, at.value());
+  }
+  if (recorded) return convert(it->second.value, stored_epoch, epoch);
+  if (partition == kDefaultPartition) return raw_default_amount(holder);
+  return convert(partition_balances_.get(HolderPartition{holder, partition}), stored_epoch, epoch);
 }
 
 Result<U256> SecurityToken::total_supply_by_partition_at(const Bytes32& partition,

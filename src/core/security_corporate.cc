@@ -168,7 +168,9 @@ bool SecurityToken::conversion_step(CallContext& ctx) {
   STOA_ASSERT(b != nullptr);  // checked at the start; contracts are never removed
   const std::vector<Address> holders = balances_.smallest_keys_after(Address{}, kConversionStep);
   for (const Address& h : holders) {
+    normalize(h);  // at the current split epoch: a reverse split may have left it at 0
     const U256 amount = balances_.get(h);
+    if (amount.is_zero()) continue;
     const U256 frozen = frozen_tokens_.get(h);
     if (!frozen.is_zero()) {
       frozen_tokens_.set(h, U256(0));

@@ -72,7 +72,9 @@ U256 SecurityToken::locked_by_holding_period(const Address& holder, const Bytes3
   const LotKey lo = first_lot(holder, partition == nullptr ? kDefaultPartition : *partition);
   for (auto it = lots_.lower_bound(lo); it != lots_.end() && it->first.holder == holder; ++it) {
     if (partition != nullptr && it->first.partition != *partition) break;
-    if (within_holding_period(it->first, now, period)) locked = *locked.checked_add(it->second);
+    if (within_holding_period(it->first, now, period)) {
+      locked = *locked.checked_add(now_of(holder, it->second));  // at the current split epoch
+    }
   }
   return locked;
 }
@@ -92,7 +94,7 @@ uint64_t SecurityToken::last_issued(const Address& holder) const {
 U256 SecurityToken::lot_unlocked(const Address& holder, uint64_t now) const {
   if (lots_.empty()) return U256::max();
   const U256 locked = locked_by_holding_period(holder, nullptr, now, lot_holding_period());
-  return balances_.get(holder).checked_sub(locked).value_or(U256(0));
+  return balance_of(holder).checked_sub(locked).value_or(U256(0));
 }
 
 void SecurityToken::add_lot(const LotKey& key, const U256& amount) {
@@ -207,17 +209,28 @@ std::vector<SecurityToken::LotView> SecurityToken::lots_of(const Address& holder
   auto put = [&](LotView v) {
     if (index++ >= start && out.size() < count) out.push_back(v);
   };
+  // A holder not yet brought to the current split epoch: each lot converted (floored), the
+  // unrecorded lot the partition's amount less them.
+  const bool stale = splits_.size() != 0 && epoch_of(holder) != splits_.size();
   for (const Bytes32& p : partitions_of(holder)) {
     const U256 amount = balance_of_by_partition(p, holder);
-    const U256 unrecorded =
-        amount.checked_sub(lotted_.get(HolderPartition{holder, p})).value_or(U256(0));
+    U256 lotted = lotted_.get(HolderPartition{holder, p});
+    if (stale) {
+      lotted = U256(0);
+      for (auto it = lots_.lower_bound(first_lot(holder, p));
+           it != lots_.end() && it->first.holder == holder && it->first.partition == p; ++it) {
+        lotted = *lotted.checked_add(now_of(holder, it->second));
+      }
+    }
+    const U256 unrecorded = amount.checked_sub(lotted).value_or(U256(0));
     if (!unrecorded.is_zero()) put(LotView{p, 0, 0, 0, Address{}, unrecorded});
     for (auto it = lots_.lower_bound(first_lot(holder, p));
          it != lots_.end() && it->first.holder == holder && it->first.partition == p &&
          out.size() < count;
          ++it) {
       const LotKey& k = it->first;
-      put(LotView{p, k.acquired, k.kind, k.origin, k.source, it->second});
+      const U256 q = stale ? now_of(holder, it->second) : it->second;
+      if (!q.is_zero()) put(LotView{p, k.acquired, k.kind, k.origin, k.source, q});
     }
     if (out.size() >= count) break;
   }

@@ -20,15 +20,22 @@ bool change_partition_flag(const Bytes& data, Bytes32* destination) {
 }
 }  // namespace
 
+// At the current split epoch: a holder not yet brought to it (security_splits.cc) has its balance
+// and each named partition converted; the default partition is the balance less them.
 U256 SecurityToken::default_amount(const Address& holder) const {
-  const U256 bal = balances_.get(holder);
-  if (partitioned_.size() == 0) return bal;
-  return bal.checked_sub(partitioned_.get(holder)).value_or(U256(0));  // invariant: never short
+  const uint64_t k = splits_.size();
+  if (k == 0 || epoch_of(holder) == k) return raw_default_amount(holder);
+  U256 named;
+  for (auto it = partition_balances_.lower_bound(HolderPartition{holder, kDefaultPartition});
+       it != partition_balances_.end() && it->first.holder == holder; ++it) {
+    named = *named.checked_add(now_of(holder, it->second));
+  }
+  return balance_of(holder).checked_sub(named).value_or(U256(0));  // Σ floor <= floor Σ
 }
 
 U256 SecurityToken::balance_of_by_partition(const Bytes32& partition, const Address& holder) const {
   if (partition == kDefaultPartition) return default_amount(holder);
-  return partition_balances_.get(HolderPartition{holder, partition});
+  return named_now(holder, partition);
 }
 
 std::vector<Bytes32> SecurityToken::partitions_of(const Address& holder) const {
@@ -36,7 +43,9 @@ std::vector<Bytes32> SecurityToken::partitions_of(const Address& holder) const {
   if (!default_amount(holder).is_zero()) out.push_back(kDefaultPartition);
   for (auto it = partition_balances_.lower_bound(HolderPartition{holder, kDefaultPartition});
        it != partition_balances_.end() && it->first.holder == holder; ++it) {
-    out.push_back(it->first.partition);
+    if (splits_.size() == 0 || !now_of(holder, it->second).is_zero()) {
+      out.push_back(it->first.partition);
+    }
   }
   return out;
 }
@@ -698,9 +707,20 @@ ContractAbi with_balance_model_abi(std::string_view name, std::vector<MethodSpec
   // Acquisition lots (issue 15): rules::lots_and_splits.
   for (auto& x : lot_methods())
     methods.push_back(std::move(x));
+  // Splits (issue 15 item 5): rules::splits.
+  const size_t first_v6 = methods.size();
+  for (auto& x : split_methods())
+    methods.push_back(std::move(x));
+  for (auto& x : split_events())
+    events.push_back(std::move(x));
+  for (ErrorId x : {ErrorId::kSplitRatioInvalid, ErrorId::kSplitOverflow, ErrorId::kTooManySplits,
+                    ErrorId::kSplitNotFound}) {
+    errors.push_back(x);
+  }
   ContractAbi abi(name, std::move(methods), std::move(events), std::move(errors));
   abi.introduce(first_new, Rules::kV4);  // rules::balance_model
   abi.introduce(first_v5, Rules::kV5);   // rules::corporate_actions, rules::lots_and_splits
+  abi.introduce(first_v6, Rules::kV6);   // rules::splits
   return abi;
 }
 

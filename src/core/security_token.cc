@@ -63,7 +63,7 @@ Address SecurityToken::investor_of(const Address& wallet) const {
 
 U256 SecurityToken::investor_balance(const Address& investor) const {
   if (const U256* b = investor_balances_.find(investor)) return *b;
-  return balances_.get(investor);
+  return balance_of(investor);
 }
 
 void SecurityToken::add_to_investor(const Address& wallet, const Address& investor,
@@ -83,7 +83,7 @@ void SecurityToken::rekey_investor(const Address& wallet, const Address& before,
   // counted under an investor; the others are summed with their new identity when reached.
   if (rebuild_phase_.get() == 1) return;
   if (rebuild_phase_.get() == 2 && AddressLess{}(rebuild_cursor_.get(), wallet)) return;
-  const U256 bal = balances_.get(wallet);
+  const U256 bal = balance_of(wallet);
   if (bal.is_zero()) return;
   const Address from = before.is_zero() ? wallet : before;
   const Address to = after.is_zero() ? wallet : after;
@@ -94,7 +94,10 @@ void SecurityToken::rekey_investor(const Address& wallet, const Address& before,
 
 std::vector<std::pair<Address, U256>> SecurityToken::holders() const {
   std::vector<std::pair<Address, U256>> out;
-  balances_.for_each_sorted([&](const Address& a, const U256& b) { out.emplace_back(a, b); });
+  balances_.for_each_sorted([&](const Address& a, const U256& b) {
+    const U256 now = now_of(a, b);  // a reverse split can leave a holder not yet rewritten at 0
+    if (!now.is_zero()) out.emplace_back(a, now);
+  });
   return out;
 }
 
@@ -108,10 +111,10 @@ Movement SecurityToken::movement(MovementKind kind, const Address& from, const A
   m.timestamp = timestamp;
   m.token = self_;
   if (!from.is_zero()) {
-    if (const U256* b = balances_.find(from)) m.from_balance = *b;
+    if (const U256* b = balances_.find(from)) m.from_balance = now_of(from, *b);
   }
   if (!to.is_zero()) {
-    if (const U256* b = balances_.find(to)) m.to_balance = *b;
+    if (const U256* b = balances_.find(to)) m.to_balance = now_of(to, *b);
   }
   m.holder_count = holder_count_.get();
   m.investor_count = investor_count_.get();
@@ -156,7 +159,7 @@ U256 SecurityToken::spendable(const Address& holder) const {
   if (held_total_.size() != 0) {
     locked = locked.checked_add(held_total_.get(holder)).value_or(U256::max());
   }
-  return spendable_amount(balances_.get(holder), locked);
+  return spendable_amount(balance_of(holder), locked);
 }
 
 // Precedence (docs/restriction-codes.md): pause (8) first, so a paused token answers 8 whatever
@@ -259,6 +262,10 @@ void SecurityToken::emit_transfer(CallContext& ctx, const Address& from, const A
 
 void SecurityToken::apply(CallContext& ctx, const Movement& m) {
   if (snapshot_id_.get() != 0) checkpoint_movement(m);
+  if (splits_.size() != 0) {  // bring both holders to the current split epoch before any write
+    if (!m.from.is_zero()) normalize(m.from);
+    if (!m.to.is_zero()) normalize(m.to);
+  }
   if (rules::lots_and_splits(ctx.block.rules)) apply_lots(ctx, m);  // reads partition amounts
   apply_partitions(ctx, m);  // before the balances: its draw plan reads them
   if (m.from != m.to) {
@@ -450,7 +457,7 @@ Status SecurityToken::set_aml_threshold(CallContext& ctx, const U256& threshold)
 Status SecurityToken::freeze_partial(CallContext& ctx, const Address& a, const U256& amount) {
   STOA_TRY(access_.require(roles::compliance(), ctx.sender));
   if (a.is_zero()) return make_revert(ErrorId::kZeroAddress);
-  const U256 bal = balances_.get(a);
+  const U256 bal = balance_of(a);
   const std::optional<U256> after = frozen_tokens_.get(a).checked_add(amount);
   if (!after || *after > bal) {
     return make_revert(ErrorId::kFreezeExceedsBalance, {a, bal, after.value_or(U256::max())});
@@ -532,6 +539,7 @@ Status SecurityToken::recovery_address(CallContext& ctx, const Address& lost, co
     country = e->country;
     if (n == nullptr) STOA_TRY(ir->register_unchecked(ctx, fresh, identity, country));
   }
+  normalize(lost);  // at the current split epoch (no-op without splits)
   const U256 bal = balances_.get(lost);
   const U256 frozen = frozen_tokens_.get(lost);
   STOA_TRY(require_unheld(lost, bal, bal));
@@ -623,6 +631,8 @@ bool SecurityToken::rebuild_step(CallContext& ctx) {
   const std::vector<Address> wallets = balances_.smallest_keys_after(rebuild_cursor_.get(), budget);
   uint64_t count = investor_count_.get();
   for (const Address& w : wallets) {
+    const U256 b = balance_of(w);
+    if (b.is_zero()) continue;  // a holder a reverse split left at 0, not yet rewritten
     const Address id = r == nullptr ? Address{} : r->identity_of(w);
     if (id.is_zero()) {
       ++count;
@@ -630,7 +640,7 @@ bool SecurityToken::rebuild_step(CallContext& ctx) {
     }
     const U256 before = investor_balances_.get(id);
     if (before.is_zero()) ++count;
-    investor_balances_.set(id, *before.checked_add(balances_.get(w)));
+    investor_balances_.set(id, *before.checked_add(b));
   }
   investor_count_.set(count);
   if (wallets.size() == budget) {
@@ -654,7 +664,9 @@ void SecurityToken::rebuild_investors(const IdentityRegistry* r) {
     investor_balances_.set(k, U256(0));
   uint64_t count = 0;
   absl::flat_hash_map<Address, U256, AddressHash> sums;
-  balances_.for_each_sorted([&](const Address& w, const U256& b) {
+  balances_.for_each_sorted([&](const Address& w, const U256& stored) {
+    const U256 b = now_of(w, stored);
+    if (b.is_zero()) return;
     const Address id = r == nullptr ? Address{} : r->identity_of(w);
     if (id.is_zero()) {
       ++count;
@@ -763,6 +775,7 @@ constexpr uint8_t kRebuildFlag = 0x80;       // in the encoded eligibility byte:
 constexpr uint8_t kBalanceModelFlag = 0x40;  // ... then the balance model (balance-model.md)
 constexpr uint8_t kCorporateFlag = 0x20;     // ... then documents and corporate actions (rules V5)
 constexpr uint8_t kLotsFlag = 0x10;          // ... then the acquisition lots (rules V5)
+constexpr uint8_t kSplitsFlag = 0x08;        // ... then the splits (rules V6)
 }  // namespace
 
 // A pending investor rebuild sets the eligibility byte's high bit and follows it with its phase
@@ -771,8 +784,9 @@ void SecurityToken::encode_eligibility(StateEncoder& enc) const {
   const bool model = !balance_model_empty();
   const bool corporate = !corporate_empty();
   const bool lots = !lots_empty();
-  const uint8_t flags =
-      (model ? kBalanceModelFlag : 0) | (corporate ? kCorporateFlag : 0) | (lots ? kLotsFlag : 0);
+  const bool splits = !splits_empty();
+  const uint8_t flags = (model ? kBalanceModelFlag : 0) | (corporate ? kCorporateFlag : 0) |
+                        (lots ? kLotsFlag : 0) | (splits ? kSplitsFlag : 0);
   if (investor_rebuild_pending()) {
     enc.u8(eligibility_.get() | kRebuildFlag | flags);
     enc.u8(rebuild_phase_.get());
@@ -783,6 +797,7 @@ void SecurityToken::encode_eligibility(StateEncoder& enc) const {
   if (model) encode_balance_model(enc);
   if (corporate) encode_corporate(enc);
   if (lots) encode_lots(enc);
+  if (splits) encode_splits(enc);
 }
 
 void SecurityToken::decode_eligibility(StateDecoder& dec) {
@@ -790,7 +805,8 @@ void SecurityToken::decode_eligibility(StateDecoder& dec) {
   const bool model = (eligibility & kBalanceModelFlag) != 0;
   const bool corporate = (eligibility & kCorporateFlag) != 0;
   const bool lots = (eligibility & kLotsFlag) != 0;
-  eligibility &= ~(kBalanceModelFlag | kCorporateFlag | kLotsFlag);
+  const bool splits = (eligibility & kSplitsFlag) != 0;
+  eligibility &= ~(kBalanceModelFlag | kCorporateFlag | kLotsFlag | kSplitsFlag);
   if ((eligibility & kRebuildFlag) != 0) {
     eligibility &= ~kRebuildFlag;
     const uint8_t phase = dec.u8();
@@ -802,6 +818,7 @@ void SecurityToken::decode_eligibility(StateDecoder& dec) {
   if (model && dec.ok()) decode_balance_model(dec);
   if (corporate && dec.ok()) decode_corporate(dec);
   if (lots && dec.ok()) decode_lots(dec);
+  if (splits && dec.ok()) decode_splits(dec);
 }
 
 void SecurityToken::describe_eligibility(std::vector<FieldInfo>& out) const {
@@ -812,6 +829,7 @@ void SecurityToken::describe_eligibility(std::vector<FieldInfo>& out) const {
   describe_corporate(out);
   out.push_back(FieldInfo{"lots", &lots_, false});
   out.push_back(FieldInfo{"lotted", &lotted_, false});
+  describe_splits(out);
 }
 
 namespace {

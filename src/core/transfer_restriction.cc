@@ -55,6 +55,11 @@ Status TransferRestriction::set_max_transfer_amount(CallContext& ctx, const U256
   return Status::Ok();
 }
 
+void TransferRestriction::rescale_max_transfer_amount(CallContext& ctx, const U256& amount) {
+  max_amount_.set(amount);
+  emit(ctx, "MaxTransferAmountSet", {amount});
+}
+
 const auto& TransferRestriction::field_list() {
   static constexpr auto kFields =
       std::make_tuple(field(&TransferRestriction::security_, "security"),

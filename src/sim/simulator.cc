@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <numeric>
 #include <string>
 #include <utility>
 #include <variant>
@@ -1058,8 +1059,57 @@ class Sim {
         }
         return;
       }
-      default:
-        return act_distribute(s, sender, allowed);
+      default:  // one in three: a split or reverse split
+        return rng_.chance(1, 3) ? act_split(s, sender, allowed)
+                                 : act_distribute(s, sender, allowed);
+    }
+  }
+
+  // A split or reverse split (docs/balance-model.md, "Splits"; rules V6): the model floors every
+  // balance and open hold; check_all_tokens then checks Σ balances = supply, Σ partitions =
+  // balance and the holds against the model, as after every step, and the holder count here.
+  void act_split(Security& s, const Address& sender, bool allowed) {
+    static const std::vector<std::pair<uint64_t, uint64_t>> kRatios = {
+        {3, 2}, {2, 1}, {1, 2}, {1, 10}, {5, 4}, {2, 3}, {7, 3}, {4, 2}, {0, 1}, {1, 1}};
+    const auto [n, d] = rng_.pick(kRatios);
+    Expect ex;
+    ex.role = &roles::corporate_action();
+    const core::SecurityToken& t = token(s);
+    if (allowed) {
+      if (n == 0 || d == 0 || n == d || std::gcd(n, d) != 1) {
+        ex.exact = make_revert(ErrorId::kSplitRatioInvalid, {U256(n), U256(d)}).data;
+      } else if (t.split_count() >= core::SecurityToken::kMaxSplits) {
+        ex.exact =
+            make_revert(ErrorId::kTooManySplits, {U256(core::SecurityToken::kMaxSplits)}).data;
+      } else if (!s.model.supply.checked_mul(U256(n))) {
+        ex.exact = make_revert(ErrorId::kSplitOverflow, {s.model.supply, U256(n)}).data;
+      } else {
+        ex.exact = Bytes{};
+      }
+    }
+    const Bytes32 doc = keccak256(std::string_view("sim split"));
+    Outcome o = exec(sender, s.set.token, "split(uint256,uint256,string,bytes32)",
+                     {U256(n), U256(d), std::string("sim"), abi::Value::bytes32(doc)}, ex);
+    if (!o.success || failure_) return;
+    U256 supply;
+    uint64_t holders = 0;
+    for (auto it = s.model.balances.begin(); it != s.model.balances.end();) {
+      const U256 now = *it->second.mul_div_floor(U256(n), U256(d));
+      supply = *supply.checked_add(now);
+      if (now.is_zero()) {
+        it = s.model.balances.erase(it);
+      } else {
+        it->second = now;
+        ++holders;
+        ++it;
+      }
+    }
+    s.model.supply = supply;
+    for (SimHold& h : s.holds)
+      h.amount = *h.amount.mul_div_floor(U256(n), U256(d));
+    if (t.holder_count() != holders) {
+      fail("split-holder-count", "holderCount " + std::to_string(t.holder_count()) +
+                                     " after a split, the model " + std::to_string(holders));
     }
   }
 

@@ -232,4 +232,47 @@ inline void state_get(StateDecoder& d, LotKey& k) {
   }
 }
 
+// --- Splits (docs/balance-model.md, "Splits"; rules::splits). A split of numerator/denominator
+// (3-for-2: 3/2; a reverse 1-for-10: 1/10), reduced, both below 2^64. Split ids are 1, 2, ...;
+// split i is stored under i - 1 (the number of splits before it: its "epoch").
+struct Split {
+  U256 numerator;
+  U256 denominator;
+  uint64_t timestamp = 0;  // block time of the split
+  U256 supply_before;
+  U256 supply_after;
+  bool operator==(const Split&) const = default;
+};
+inline void delta_put(StateEncoder& e, const Split& s) {
+  e.u256(s.numerator);
+  e.u256(s.denominator);
+  e.u64(s.timestamp);
+  e.u256(s.supply_before);
+  e.u256(s.supply_after);
+}
+inline void state_get(StateDecoder& d, Split& s) {
+  s.numerator = d.u256();
+  s.denominator = d.u256();
+  s.timestamp = d.u64();
+  s.supply_before = d.u256();
+  s.supply_after = d.u256();
+  if (s.numerator.is_zero() || s.denominator.is_zero()) d.fail("split with a zero term");
+}
+// A holder's fractional share at one split (the numerator over the split's denominator), recorded
+// when the holder's amounts are brought past that split.
+struct HolderSplit {
+  Address holder;
+  uint64_t split = 0;  // split id (1, 2, ...)
+  auto operator<=>(const HolderSplit&) const = default;
+  bool operator==(const HolderSplit&) const = default;
+};
+inline void delta_put(StateEncoder& e, const HolderSplit& k) {
+  e.address(k.holder);
+  e.u64(k.split);
+}
+inline void state_get(StateDecoder& d, HolderSplit& k) {
+  k.holder = d.address();
+  k.split = d.u64();
+}
+
 }  // namespace stoa::core

@@ -122,6 +122,11 @@ enum class ErrorId : uint16_t {
   kSecurityRetired = 144,          // ()
   kInvalidConversionTarget = 145,  // (address target)
   kInvalidRatio = 146,             // (uint256 numerator, uint256 denominator)
+  // Splits (issue 15 item 5; docs/balance-model.md, "Splits"; ids 170-189).
+  kSplitRatioInvalid = 170,  // (uint256 numerator, uint256 denominator)
+  kSplitOverflow = 171,      // (uint256 supply, uint256 numerator)
+  kTooManySplits = 172,      // (uint256 limit)
+  kSplitNotFound = 173,      // (uint256 splitId)
 };
 
 struct ErrorSpec {

@@ -113,7 +113,7 @@ inline bool trex_parity(Rules r) {
 // forced transfers and gifts carry them; LockupModule's holding period runs per issued lot (a new
 // issuance no longer re-locks a wallet's shares already free); lotsOf, gift() and LockupModule's
 // lockedBalanceOf exist. Under V1-V4 no lot is recorded, issuance extends the per-wallet expiry,
-// and those selectors are unknown. (Splits are designed in docs/balance-model.md, not built.)
+// and those selectors are unknown. (Splits came with V6: rules::splits.)
 inline bool lots_and_splits(Rules r) {
   return r >= Rules::kV5;
 }
@@ -124,6 +124,13 @@ inline bool lots_and_splits(Rules r) {
 // so it answers for that snapshot and every later one. Under V1-V5 its selector is unknown, no
 // partition supply is recorded and snapshot() writes nothing more than it did.
 inline bool partition_supply_at(Rules r) {
+  return r >= Rules::kV6;
+}
+
+// V6. Splits and reverse splits (docs/balance-model.md, "Splits"; issue 15 item 5): split(),
+// splitCount(), splitAt() and fractionalSharesOf() exist; a split rescales every holder lazily by
+// split epochs. Under V1-V5 those selectors are unknown and no split can exist.
+inline bool splits(Rules r) {
   return r >= Rules::kV6;
 }
 

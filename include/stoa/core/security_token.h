@@ -68,7 +68,7 @@ class SecurityToken final : public Contract {
   // Views.
   const TokenConfig& config() const { return config_; }
   const U256& total_supply() const { return total_supply_.get(); }
-  U256 balance_of(const Address& a) const { return balances_.get(a); }
+  U256 balance_of(const Address& a) const { return now_of(a, balances_.get(a)); }
   U256 allowance(const Address& owner, const Address& spender) const {
     return allowances_.get(AddressPair{owner, spender});
   }
@@ -297,6 +297,22 @@ class SecurityToken final : public Contract {
   // giver's acquisition dates (docs/balance-model.md, "Tacking").
   Status gift(CallContext& ctx, const Address& to, const U256& amount);
 
+  // --- Splits and reverse splits (docs/balance-model.md, "Splits"; src/core/security_splits.cc;
+  // rules::splits). CORPORATE_ACTION_ROLE; numerator/denominator reduced, both non-zero, different
+  // and below 2^64; returns the split id (1, 2, ...). Every holder is rescaled lazily: its stored
+  // amounts are brought to the current split epoch when it is next written, and every view
+  // converts them on the fly, so the split writes O(1) values per holder-independent record.
+  Result<uint64_t> split(CallContext& ctx, const U256& numerator, const U256& denominator,
+                         const std::string& reason, const Bytes32& doc);
+  uint64_t split_count() const { return splits_.size(); }
+  Result<Split> split_at(const U256& id) const;  // id 1 .. split_count()
+  // The fraction of a share the holder's balance lost at split `id`: numerator / denominator
+  // (the split's denominator), owed as cash in lieu (issue 16).
+  Result<std::pair<U256, U256>> fractional_shares_of(const Address& holder, const U256& id) const;
+  static constexpr uint64_t kMaxSplits = 64;  // splits per security, over its life
+  // Gas per entry (holder balance or holder-partition amount) the split's read pass visits.
+  static constexpr uint64_t kSplitScanGas = 20;
+
   // Set-up by the factory.
   void init_parts(ComplianceRegistry* registry, TransferRestriction* restriction) {
     registry_.set(registry);
@@ -380,6 +396,33 @@ class SecurityToken final : public Contract {
   void add_lot(const LotKey& key, const U256& amount);
   uint64_t lot_holding_period() const;
   bool lots_empty() const { return lots_.empty() && lotted_.size() == 0; }
+  // Splits (security_splits.cc): a holder's split epoch (how many splits its stored amounts
+  // include), the conversion of a stored amount from one epoch to another (sequential floors),
+  // and the normalization that rewrites a holder's stored amounts at the current epoch.
+  uint64_t epoch_of(const Address& holder) const;
+  U256 convert(const U256& x, uint64_t from, uint64_t to) const;
+  U256 now_of(const Address& holder, const U256& stored) const {
+    return splits_.size() == 0 ? stored : convert(stored, epoch_of(holder), splits_.size());
+  }
+  U256 named_now(const Address& holder, const Bytes32& partition) const;
+  U256 raw_default_amount(const Address& holder) const;
+  void normalize(const Address& holder);
+  void normalize_partitions(const Address& holder, uint64_t from, uint64_t to);
+  void normalize_lots(const Address& holder, uint64_t from, uint64_t to);
+  struct SplitTotals;
+  void split_pass(const Split& s, SplitTotals& t) const;
+  void split_investors(SplitTotals& t) const;
+  void write_split_totals(const SplitTotals& t);
+  void split_holds(const Split& s);
+  void split_frozen(const Split& s);
+  void split_caps(CallContext& ctx, const Split& s);
+  uint64_t snapshot_epoch(uint64_t id) const;
+  U256 default_at(const Address& holder, uint64_t id) const;
+  void tag_checkpoint(const Address& holder, const Bytes32* partition, uint64_t id);
+  bool splits_empty() const;
+  void encode_splits(StateEncoder& enc) const;
+  void decode_splits(StateDecoder& dec);
+  void describe_splits(std::vector<FieldInfo>& out) const;
   void encode_lots(StateEncoder& enc) const;
   void decode_lots(StateDecoder& dec);
 
@@ -451,6 +494,18 @@ class SecurityToken final : public Contract {
   // Encoded after the balance model when either holds anything (the eligibility byte's 0x10 bit).
   JOrderedMap<LotKey, U256> lots_{undo_log(), Slot{35}};
   JMap<HolderPartition, U256, HolderPartitionHash> lotted_{undo_log(), Slot{36}};
+
+  // Splits (rules::splits; docs/balance-model.md, "Splits"): encoded after the lots when a split
+  // exists (the eligibility byte's 0x08 bit); nothing is written for a security that never split.
+  // The splits by epoch (split id - 1); each holder's epoch (absent: 0); the epoch of each
+  // recorded checkpoint value and of each snapshot (absent: 0); the fractional shares recorded
+  // when a holder's amounts were brought past a split (numerators over the split's denominator).
+  JMap<uint64_t, Split> splits_{undo_log(), Slot{80}};
+  JMap<Address, uint64_t, AddressHash> holder_epochs_{undo_log(), Slot{81}};
+  JOrderedMap<HolderCheckpoint, uint64_t> balance_checkpoint_epochs_{undo_log(), Slot{82}};
+  JOrderedMap<PartitionCheckpoint, uint64_t> partition_checkpoint_epochs_{undo_log(), Slot{83}};
+  JMap<uint64_t, uint64_t> snapshot_epochs_{undo_log(), Slot{84}};
+  JOrderedMap<HolderSplit, U256> fractions_{undo_log(), Slot{85}};
 };
 
 // SecurityToken's ABI: its own table with the balance model's methods, events and errors appended.
@@ -469,7 +524,9 @@ std::vector<EventSpec> corporate_events();                   // security_corpora
 // T-REX v4 parity (rules V5; security_trex.cc): 3-argument forcedTransfer, compliance(), Ownable,
 // role enumeration, increase/decreaseAllowance.
 void extend_with_trex_abi(ContractAbi& abi);
-std::vector<MethodSpec> lot_methods();  // security_lots.cc (rules version 5)
-std::vector<EventSpec> lot_events();    // security_lots.cc
+std::vector<MethodSpec> lot_methods();    // security_lots.cc (rules version 5)
+std::vector<EventSpec> lot_events();      // security_lots.cc
+std::vector<MethodSpec> split_methods();  // security_splits.cc (rules version 6)
+std::vector<EventSpec> split_events();    // security_splits.cc
 
 }  // namespace stoa::core

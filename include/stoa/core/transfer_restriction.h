@@ -26,6 +26,9 @@ class TransferRestriction final : public SecurityPart {
   Status set_max_holders(CallContext& ctx, const U256& n);               // RESTRICTION_ADMIN_ROLE
   Status set_max_transfer_amount(CallContext& ctx, const U256& amount);  // RESTRICTION_ADMIN_ROLE
   void init_max_holders(uint64_t n) { max_holders_.set(n); }
+  // A split of the security rescales the per-transfer cap (the token's split(); emits
+  // MaxTransferAmountSet like the admin's setter).
+  void rescale_max_transfer_amount(CallContext& ctx, const U256& amount);
 
  private:
   static const auto& field_list();                     // encoding order (transfer_restriction.cc)

@@ -525,6 +525,18 @@ class JMap final : public Undoable {
     undo_log()->charge(gas::kIterate * heap.size());
     return heap;
   }
+  // Every entry in hash order, uncharged: only for order-independent folds (sums, counts) whose
+  // caller charges the pass itself (a split's scan of the holders).
+  template <typename F>
+  void for_each_unordered(F&& f) const {
+    for (const auto& kv : m_)
+      f(kv.first, kv.second);
+  }
+  // A lookup inside such a pass, uncharged (the pass's per-entry rate covers it).
+  V peek(const K& k) const {
+    auto it = m_.find(k);
+    return it == m_.end() ? V{} : it->second;
+  }
   template <typename F>
   void for_each_sorted(F&& f) const {
     for (const K& k : sorted_keys())
