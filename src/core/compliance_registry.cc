@@ -672,7 +672,7 @@ const ContractAbi& ComplianceRegistry::abi() const {
     for (auto x : access_control_errors())
       errs.push_back(x);
     ContractAbi abi("ComplianceRegistry", std::move(m), std::move(e), std::move(errs));
-    extend_with_modular_compliance_abi(abi);  // rules V5 (compliance_trex.cc)
+    extend_with_modular_compliance_abi(abi);                     // rules V5 (compliance_trex.cc)
     extend_with_trex_initializer(abi, TrexInitializer::kPlain);  // rules V6
     return abi;
   }();

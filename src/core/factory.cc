@@ -53,8 +53,7 @@ const SecuritySet* Factory::find_by_symbol(std::string_view symbol) const {
   return n == 0 ? nullptr : &securities_.at(n - 1);
 }
 
-Status Factory::move_symbol(const Address& token, const std::string& from,
-                            const std::string& to) {
+Status Factory::move_symbol(const Address& token, const std::string& from, const std::string& to) {
   const uint64_t n = by_token_.get(token);
   STOA_ASSERT(n != 0 && by_symbol_.get(from) == n);  // the token is this factory's
   if (from == to) return Status::Ok();

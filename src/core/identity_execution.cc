@@ -115,8 +115,8 @@ void Identity::decode_tail(StateDecoder& dec) {
     Execution x;
     state_get(dec, x);
     if (id >= used || x.to.is_zero()) {
-      dec.fail("identity execution request " + std::to_string(id) + " of " +
-               std::to_string(used) + " ids, or to the zero address");
+      dec.fail("identity execution request " + std::to_string(id) + " of " + std::to_string(used) +
+               " ids, or to the zero address");
     }
     executions_.set(id, x);
   }
@@ -146,18 +146,16 @@ void extend_with_execution_abi(ContractAbi& abi) {
                                       {"to", "address", true},
                                       {"value", "uint256", true},
                                       {"data", "bytes"}};
-  abi.extend(reg.take(),
-             {{"ExecutionRequested", request, "ERC-734: execute."},
-              {"Executed", request, "ERC-734: the request ran."},
-              {"ExecutionFailed", request, "ERC-734: the request's call reverted."},
-              {"Approved",
-               {{"executionId", "uint256", true}, {"approved", "bool"}},
-               "ERC-734: approve."}},
-             {ErrorId::kExecutionNotFound, ErrorId::kExecutionClosed,
-              ErrorId::kExecutionValueNotZero, ErrorId::kExecutionInProgress,
-              ErrorId::kCallDepthExceeded, ErrorId::kIdentityUnauthorized,
-              ErrorId::kZeroAddress, ErrorId::kLimitExceeded},
-             Rules::kV6);
+  abi.extend(
+      reg.take(),
+      {{"ExecutionRequested", request, "ERC-734: execute."},
+       {"Executed", request, "ERC-734: the request ran."},
+       {"ExecutionFailed", request, "ERC-734: the request's call reverted."},
+       {"Approved", {{"executionId", "uint256", true}, {"approved", "bool"}}, "ERC-734: approve."}},
+      {ErrorId::kExecutionNotFound, ErrorId::kExecutionClosed, ErrorId::kExecutionValueNotZero,
+       ErrorId::kExecutionInProgress, ErrorId::kCallDepthExceeded, ErrorId::kIdentityUnauthorized,
+       ErrorId::kZeroAddress, ErrorId::kLimitExceeded},
+      Rules::kV6);
 }
 
 }  // namespace stoa::core

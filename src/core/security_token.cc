@@ -48,8 +48,7 @@ bool supports(uint32_t id) {
 }  // namespace
 
 SecurityToken::SecurityToken(State& state, const Address& self, TokenConfig config)
-    : Contract(state, self),
-      config_(undo_log(), Slot{95}, std::move(config)) {}
+    : Contract(state, self), config_(undo_log(), Slot{95}, std::move(config)) {}
 
 Bytes32 SecurityToken::domain_separator() const {
   return crypto::eip712_domain_separator(config_.get().name, "1", state_.chain_id(), self_);

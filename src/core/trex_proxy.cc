@@ -25,8 +25,8 @@ std::vector<MethodSpec> initializer_methods(TrexInitializer which) {
       reg.call("init",
                {"_identityRegistry", "_compliance", "_name", "_symbol", "_decimals", "_onchainID"},
                kInitDoc,
-               [](Contract&, const Address&, const Address&, const std::string&,
-                  const std::string&, uint8_t, const Address&) { return already_initialized(); });
+               [](Contract&, const Address&, const Address&, const std::string&, const std::string&,
+                  uint8_t, const Address&) { return already_initialized(); });
       break;
     case TrexInitializer::kIdentityRegistry:
       reg.call("init", {"_trustedIssuersRegistry", "_claimTopicsRegistry", "_identityStorage"},

@@ -107,10 +107,12 @@ TEST_F(IdentityExecutionTest, OtherCallersWaitForTheRightKey) {
   // dave's own request to the identity waits too; to another target it runs at once.
   expect_ok(execute("dave", alice_id_, add_key("erin", 3)));  // id 2, waits
   ASSERT_NE(alice().pending_execution(2), nullptr);
-  CallResult other = execute("dave", bob_id_, calldata("getKeyPurposes(bytes32)",
-                                                       {abi::Value::bytes32(key_of(addr("x")))}));
+  CallResult other =
+      execute("dave", bob_id_,
+              calldata("getKeyPurposes(bytes32)", {abi::Value::bytes32(key_of(addr("x")))}));
   expect_ok(other);  // id 3: a view of another contract, run as a call from the identity
-  EXPECT_EQ(execution_events(other), (std::vector<std::string>{"Requested", "Approved", "Executed"}));
+  EXPECT_EQ(execution_events(other),
+            (std::vector<std::string>{"Requested", "Approved", "Executed"}));
   // The management key approves id 0; rejects id 2 (dropped).
   CallResult ok = approve("alice", 0, true);
   expect_ok(ok);
@@ -150,10 +152,9 @@ TEST_F(IdentityExecutionTest, AFailedCallIsUndoneAloneAndTheRequestKept) {
   const auto* token = state_.contract_as<SecurityToken>(s.token);
   const uint64_t holders = token->holder_count();
   // The first leg (to carol) writes, the second (to dave, not onboarded) is refused.
-  const Bytes batch =
-      calldata("batchTransfer(address[],uint256[])",
-               {abi::Value(abi::ValueList{addr("carol"), addr("dave")}),
-                abi::Value(abi::ValueList{U256(3), U256(4)})});
+  const Bytes batch = calldata("batchTransfer(address[],uint256[])",
+                               {abi::Value(abi::ValueList{addr("carol"), addr("dave")}),
+                                abi::Value(abi::ValueList{U256(3), U256(4)})});
   CallResult r = execute("bob", s.token, batch);  // waits (bob has no key)
   expect_ok(r);
   CallResult failed = approve("alice", 0, true);

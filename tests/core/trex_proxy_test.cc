@@ -90,10 +90,10 @@ TEST_F(TrexProxyTest, InitRevertsAsAnInitializedOpenZeppelinFourProxy) {
   EXPECT_EQ(initialized(shared).size(), 3u);
   // Every init reverts with OpenZeppelin 4's message, whoever calls, whatever the arguments.
   const std::string kMsg(kAlreadyInitialized);
-  expect_message(call(addr("issuer"), s.token, "init(address,address,string,string,uint8,address)",
-                      {ids.identity_registry, s.registry, std::string("X"), std::string("X"), 0,
-                       Address{}}),
-                 kMsg);
+  expect_message(
+      call(addr("issuer"), s.token, "init(address,address,string,string,uint8,address)",
+           {ids.identity_registry, s.registry, std::string("X"), std::string("X"), 0, Address{}}),
+      kMsg);
   EXPECT_EQ(to_hex(call(addr("bob"), ids.identity_registry, "init(address,address,address)",
                         {ids.trusted_issuers, ids.claim_topics, ids.storage})
                        .output),
@@ -134,14 +134,15 @@ TEST_F(TrexProxyTest, SetNameAndSetSymbolAsTrexWithTheFactoryIndexAndPermitDomai
   expect_ok(named);
   ASSERT_EQ(named.logs.size(), 1u);
   ASSERT_EQ(named.logs[0].topics.size(), 4u);
-  EXPECT_EQ(named.logs[0].topics[0],
-            keccak256(std::string_view(
-                "UpdatedTokenInformation(string,string,uint8,string,address)")));
+  EXPECT_EQ(
+      named.logs[0].topics[0],
+      keccak256(std::string_view("UpdatedTokenInformation(string,string,uint8,string,address)")));
   EXPECT_EQ(named.logs[0].topics[1], keccak256(std::string_view("Renamed")));
   EXPECT_EQ(named.logs[0].topics[2], keccak256(std::string_view("TXN")));
   const Bytes32 new_domain = view(s.token, "DOMAIN_SEPARATOR()")[0].as_bytes32();
   EXPECT_NE(new_domain, old_domain);
-  EXPECT_EQ(new_domain, crypto::eip712_domain_separator("Renamed", "1", state_.chain_id(), s.token));
+  EXPECT_EQ(new_domain,
+            crypto::eip712_domain_separator("Renamed", "1", state_.chain_id(), s.token));
 
   // setSymbol: the factory's index follows; the old symbol is free again.
   CallResult moved = call(addr("issuer"), s.token, "setSymbol(string)", {std::string("TXN2")});
@@ -187,11 +188,10 @@ TEST_F(TrexProxyTest, CallModuleFunctionCallsABoundModuleAsTheRegistryWithTheOwn
                      {calldata("setLockup(address,uint256)", {addr("bob"), 5}), s.lockup_module}),
                 ErrorId::kAccessControlUnauthorizedAccount,
                 {addr("issuer"), abi::Value::bytes32(roles::compliance())});
-  expect_revert(
-      call(addr("issuer"), s.registry, kCall,
-           {calldata("setHoldingPeriod(uint256)", {U256::max()}), s.lockup_module}),
-      ErrorId::kLimitExceeded,
-      {std::string("holding period (seconds)"), U256(kMaxHoldingPeriodSeconds)});
+  expect_revert(call(addr("issuer"), s.registry, kCall,
+                     {calldata("setHoldingPeriod(uint256)", {U256::max()}), s.lockup_module}),
+                ErrorId::kLimitExceeded,
+                {std::string("holding period (seconds)"), U256(kMaxHoldingPeriodSeconds)});
   // The owner's call: the module's event, then ModuleInteraction(module, selector).
   CallResult r = call(addr("issuer"), s.registry, kCall, {set_period, s.lockup_module});
   expect_ok(r);

@@ -20,8 +20,8 @@ struct Containers {
   JOrderedMap<uint64_t, uint64_t> ordered;
   JVector<uint64_t> vec;
   std::vector<uint64_t> snapshot() const {
-    std::vector<uint64_t> s = {map.get(1), map.get(2), value.get(), ordered.get(1),
-                               ordered.get(2), vec.size()};
+    std::vector<uint64_t> s = {map.get(1),     map.get(2),     value.get(),
+                               ordered.get(1), ordered.get(2), vec.size()};
     for (size_t i = 0; i < vec.size(); ++i)
       s.push_back(vec[i]);
     return s;

@@ -397,7 +397,7 @@ class SecurityToken final : public Contract {
   // next free number; a number is never reused.
   // Name, symbol, decimals, preset: encoded first, as when it was a plain member (name and
   // symbol change from rules V6: setName, setSymbol).
-  JValue<TokenConfig> config_;  // slot 95
+  JValue<TokenConfig> config_;                                                        // slot 95
   mutable AccessControl access_{undo_log(), Slot{0}, genesis_allows_role_overlap()};  // 0, 1
   JMap<Address, U256, AddressHash> balances_{undo_log(), Slot{2}};
   JMap<AddressPair, U256, AddressPairHash> allowances_{undo_log(), Slot{3}};
