@@ -32,6 +32,29 @@ SecurityTuple set_tuple(const SecuritySet& s) {
           s.lockup_module, s.jurisdiction_module,
           s.preset};
 }
+
+// A new security's rules from its offering preset.
+void apply_preset(const PresetRules& preset, ComplianceRegistry& registry,
+                  JurisdictionModule& juris, LockupModule& lockup,
+                  TransferRestriction& restriction) {
+  for (Jurisdiction j : sanctioned_jurisdictions())
+    registry.init_block_jurisdiction(j);
+  registry.init_required_accreditation(preset.required_accreditation);
+  if (preset.id == Preset::kRegD506b) {
+    // Rule 506(b)(2)(i): up to 35 non-accredited purchasers; accredited investors may
+    // self-certify (topic 4) where identities are used.
+    registry.init_non_accredited_allowance(kRegD506bMaxNonAccredited, true);
+  }
+  juris.init_require(preset.require_jurisdiction);
+  juris.init_allow_list_mode(!preset.allowed.empty());
+  for (Jurisdiction j : preset.allowed)
+    juris.init_allowed(j);
+  for (Jurisdiction j : preset.blocked)
+    juris.init_blocked(j);
+  lockup.init_holding_period(preset.holding_period_seconds);
+  restriction.init_max_holders(preset.max_holders);
+}
+
 }  // namespace
 
 Factory::Factory(State& state, const Address& self) : Contract(state, self) {}
@@ -126,23 +149,7 @@ Result<SecuritySet> Factory::create_security(CallContext& ctx, const CreateSecur
   set.lockup_module = lockup.address();
   set.jurisdiction_module = juris.address();
 
-  // The preset's rules.
-  for (Jurisdiction j : sanctioned_jurisdictions())
-    registry.init_block_jurisdiction(j);
-  registry.init_required_accreditation(preset->required_accreditation);
-  if (preset->id == Preset::kRegD506b) {
-    // Rule 506(b)(2)(i): up to 35 non-accredited purchasers; accredited investors may
-    // self-certify (topic 4) where identities are used.
-    registry.init_non_accredited_allowance(kRegD506bMaxNonAccredited, true);
-  }
-  juris.init_require(preset->require_jurisdiction);
-  juris.init_allow_list_mode(!preset->allowed.empty());
-  for (Jurisdiction j : preset->allowed)
-    juris.init_allowed(j);
-  for (Jurisdiction j : preset->blocked)
-    juris.init_blocked(j);
-  lockup.init_holding_period(preset->holding_period_seconds);
-  restriction.init_max_holders(preset->max_holders);
+  apply_preset(*preset, registry, juris, lockup, restriction);
   registry.init_add_module(lockup.address());
   registry.init_add_module(juris.address());
   token.init_parts(&registry, &restriction);
