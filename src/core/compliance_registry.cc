@@ -11,6 +11,7 @@
 #include "stoa/core/rules.h"
 #include "stoa/core/security_token.h"
 #include "stoa/core/state.h"
+#include "stoa/core/trex_proxy.h"
 
 namespace stoa::core {
 
@@ -671,7 +672,8 @@ const ContractAbi& ComplianceRegistry::abi() const {
     for (auto x : access_control_errors())
       errs.push_back(x);
     ContractAbi abi("ComplianceRegistry", std::move(m), std::move(e), std::move(errs));
-    extend_with_modular_compliance_abi(abi);  // rules V5 (compliance_trex.cc)
+    extend_with_modular_compliance_abi(abi);                     // rules V5 (compliance_trex.cc)
+    extend_with_trex_initializer(abi, TrexInitializer::kPlain);  // rules V6
     return abi;
   }();
   return kAbi;

@@ -60,7 +60,39 @@ void hook_methods(AbiRegistry<ComplianceRegistry>& reg) {
            });
 }
 
+std::vector<MethodSpec> module_call_methods() {
+  AbiRegistry<ComplianceRegistry> reg;
+  reg.call<&ComplianceRegistry::call_module_function>(
+      "callModuleFunction", {"callData", "_module"},
+      "ModularCompliance, DEFAULT_ADMIN_ROLE (rules V6): calls the bound module `_module` with "
+      "`callData`, this registry as the caller (the module checks the roles of the caller of "
+      "callModuleFunction); reverts with the module's revert if it fails; ModuleInteraction.");
+  return reg.take();
+}
+
 }  // namespace
+
+Status ComplianceRegistry::call_module_function(CallContext& ctx, const Bytes& call_data,
+                                                const Address& module) {
+  STOA_TRY(require_role(ctx, roles::default_admin()));
+  const auto& bound = modules();
+  if (std::find(bound.begin(), bound.end(), module) == bound.end()) {
+    return make_revert(ErrorId::kModuleNotFound, {module});
+  }
+  const Address outer = module_caller_;  // nested: callModuleFunction through an identity
+  module_caller_ = ctx.sender;
+  CallResult r = ctx.state.nested_call(self_, module, call_data, ctx.block);
+  module_caller_ = outer;
+  if (!r.success) return Revert{std::move(r.output)};
+  if (ctx.logs != nullptr) {
+    for (Log& l : r.logs)
+      ctx.logs->push_back(std::move(l));
+  }
+  // The call decoded, so the data has its 4-byte selector.
+  emit(ctx, "ModuleInteraction",
+       {module, abi::Value(Bytes(call_data.begin(), call_data.begin() + 4))});
+  return Status::Ok();
+}
 
 void extend_with_modular_compliance_abi(ContractAbi& abi) {
   AbiRegistry<ComplianceRegistry> reg;
@@ -79,6 +111,11 @@ void extend_with_modular_compliance_abi(ContractAbi& abi) {
   abi.extend(std::move(m), std::move(e),
              {ErrorId::kNotBoundToken, ErrorId::kRegistryPartFixed, ErrorId::kOnlyBoundToken},
              Rules::kV5);
+  abi.extend(module_call_methods(),
+             {{"ModuleInteraction",
+               {{"target", "address", true}, {"selector", "bytes4"}},
+               "ModularCompliance: callModuleFunction called `target` with `selector`."}},
+             {ErrorId::kModuleNotFound, ErrorId::kCallDepthExceeded}, Rules::kV6);
 }
 
 }  // namespace stoa::core

@@ -243,6 +243,18 @@ constexpr std::array kErrors = {
               "caller holds."},
     ErrorSpec{ErrorId::kInvalidRatio, "InvalidRatio(uint256 numerator, uint256 denominator)",
               "Both terms are non-zero and the converted supply fits in a uint256."},
+    ErrorSpec{ErrorId::kExecutionNotFound, "ExecutionNotFound(uint256 executionId)",
+              "No execution request of that id (ONCHAINID: \"Cannot approve a non-existing "
+              "execution\")."},
+    ErrorSpec{ErrorId::kExecutionClosed, "ExecutionClosed(uint256 executionId)",
+              "The execution request was executed or rejected (ONCHAINID: \"Request already "
+              "executed\")."},
+    ErrorSpec{ErrorId::kExecutionValueNotZero, "ExecutionValueNotZero(uint256 value)",
+              "An execution's value must be 0: stoa has no native coin."},
+    ErrorSpec{ErrorId::kExecutionInProgress, "ExecutionInProgress(uint256 executionId)",
+              "The execution request is running (a call it makes cannot approve it again)."},
+    ErrorSpec{ErrorId::kCallDepthExceeded, "CallDepthExceeded(uint256 maxDepth)",
+              "Nested calls (execute, callModuleFunction) go at most this deep."},
     ErrorSpec{ErrorId::kSplitRatioInvalid,
               "SplitRatioInvalid(uint256 numerator, uint256 denominator)",
               "A split's ratio is two non-zero, different terms with no common factor (reduced), "

@@ -4,11 +4,11 @@
 #include "stoa/core/dividend_distributor.h"
 #include "stoa/core/payment_token.h"
 #include "stoa/core/state.h"
+#include "stoa/core/trex_proxy.h"
 
 namespace stoa::core {
-namespace {
 
-bool valid_symbol(std::string_view s) {
+bool valid_token_symbol(std::string_view s) {
   if (s.empty() || s.size() > kMaxSymbolBytes) return false;
   for (char ch : s) {
     const bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-';
@@ -16,13 +16,15 @@ bool valid_symbol(std::string_view s) {
   }
   return true;
 }
-bool valid_name(std::string_view s) {
+bool valid_token_name(std::string_view s) {
   if (s.empty() || s.size() > kMaxNameBytes) return false;
   for (char ch : s) {
     if (static_cast<unsigned char>(ch) < 0x20) return false;  // no control characters
   }
   return true;
 }
+
+namespace {
 using SecurityTuple = std::tuple<Address, Address, Address, Address, Address, Address, uint8_t>;
 SecurityTuple set_tuple(const SecuritySet& s) {
   return {s.token,         s.registry,
@@ -30,6 +32,29 @@ SecurityTuple set_tuple(const SecuritySet& s) {
           s.lockup_module, s.jurisdiction_module,
           s.preset};
 }
+
+// A new security's rules from its offering preset.
+void apply_preset(const PresetRules& preset, ComplianceRegistry& registry,
+                  JurisdictionModule& juris, LockupModule& lockup,
+                  TransferRestriction& restriction) {
+  for (Jurisdiction j : sanctioned_jurisdictions())
+    registry.init_block_jurisdiction(j);
+  registry.init_required_accreditation(preset.required_accreditation);
+  if (preset.id == Preset::kRegD506b) {
+    // Rule 506(b)(2)(i): up to 35 non-accredited purchasers; accredited investors may
+    // self-certify (topic 4) where identities are used.
+    registry.init_non_accredited_allowance(kRegD506bMaxNonAccredited, true);
+  }
+  juris.init_require(preset.require_jurisdiction);
+  juris.init_allow_list_mode(!preset.allowed.empty());
+  for (Jurisdiction j : preset.allowed)
+    juris.init_allowed(j);
+  for (Jurisdiction j : preset.blocked)
+    juris.init_blocked(j);
+  lockup.init_holding_period(preset.holding_period_seconds);
+  restriction.init_max_holders(preset.max_holders);
+}
+
 }  // namespace
 
 Factory::Factory(State& state, const Address& self) : Contract(state, self) {}
@@ -51,13 +76,23 @@ const SecuritySet* Factory::find_by_symbol(std::string_view symbol) const {
   return n == 0 ? nullptr : &securities_.at(n - 1);
 }
 
+Status Factory::move_symbol(const Address& token, const std::string& from, const std::string& to) {
+  const uint64_t n = by_token_.get(token);
+  STOA_ASSERT(n != 0 && by_symbol_.get(from) == n);  // the token is this factory's
+  if (from == to) return Status::Ok();
+  if (by_symbol_.contains(to)) return make_revert(ErrorId::kSymbolTaken, {to});
+  by_symbol_.erase(from);
+  by_symbol_.set(to, n);
+  return Status::Ok();
+}
+
 Result<SecuritySet> Factory::create_security(CallContext& ctx, const CreateSecurityArgs& args) {
   STOA_TRY(access_.require(roles::deployer(), ctx.sender));
-  if (!valid_name(args.name)) {
+  if (!valid_token_name(args.name)) {
     return make_revert(ErrorId::kInvalidTokenMetadata,
                        {std::string("name must be 1 to 64 bytes without control characters")});
   }
-  if (!valid_symbol(args.symbol)) {
+  if (!valid_token_symbol(args.symbol)) {
     return make_revert(ErrorId::kInvalidTokenMetadata,
                        {std::string("symbol must be 1 to 11 of A-Z 0-9 . -")});
   }
@@ -114,23 +149,7 @@ Result<SecuritySet> Factory::create_security(CallContext& ctx, const CreateSecur
   set.lockup_module = lockup.address();
   set.jurisdiction_module = juris.address();
 
-  // The preset's rules.
-  for (Jurisdiction j : sanctioned_jurisdictions())
-    registry.init_block_jurisdiction(j);
-  registry.init_required_accreditation(preset->required_accreditation);
-  if (preset->id == Preset::kRegD506b) {
-    // Rule 506(b)(2)(i): up to 35 non-accredited purchasers; accredited investors may
-    // self-certify (topic 4) where identities are used.
-    registry.init_non_accredited_allowance(kRegD506bMaxNonAccredited, true);
-  }
-  juris.init_require(preset->require_jurisdiction);
-  juris.init_allow_list_mode(!preset->allowed.empty());
-  for (Jurisdiction j : preset->allowed)
-    juris.init_allowed(j);
-  for (Jurisdiction j : preset->blocked)
-    juris.init_blocked(j);
-  lockup.init_holding_period(preset->holding_period_seconds);
-  restriction.init_max_holders(preset->max_holders);
+  apply_preset(*preset, registry, juris, lockup, restriction);
   registry.init_add_module(lockup.address());
   registry.init_add_module(juris.address());
   token.init_parts(&registry, &restriction);
@@ -138,6 +157,8 @@ Result<SecuritySet> Factory::create_security(CallContext& ctx, const CreateSecur
   securities_.push_back(set);
   by_token_.set(set.token, securities_.size());
   by_symbol_.set(args.symbol, securities_.size());
+  emit_initialized(ctx, token);  // as T-REX's proxies' init (rules V6)
+  emit_initialized(ctx, registry);
   emit(ctx, "SecurityCreated",
        {set.token, args.admin, U256(set.preset), set.registry, set.restriction,
         set.whitelist_module, set.lockup_module, set.jurisdiction_module});
@@ -148,11 +169,11 @@ Result<Address> Factory::create_payment_token(CallContext& ctx, const std::strin
                                               const std::string& symbol, uint8_t decimals,
                                               const Address& admin) {
   STOA_TRY(access_.require(roles::deployer(), ctx.sender));
-  if (!valid_name(name)) {
+  if (!valid_token_name(name)) {
     return make_revert(ErrorId::kInvalidTokenMetadata,
                        {std::string("name must be 1 to 64 bytes without control characters")});
   }
-  if (!valid_symbol(symbol)) {
+  if (!valid_token_symbol(symbol)) {
     return make_revert(ErrorId::kInvalidTokenMetadata,
                        {std::string("symbol must be 1 to 11 of A-Z 0-9 . -")});
   }

@@ -9,6 +9,7 @@
 #include "stoa/core/rules.h"
 #include "stoa/core/security_token.h"
 #include "stoa/core/state.h"
+#include "stoa/core/trex_proxy.h"
 #include "stoa/crypto/eip712.h"
 #include "stoa/crypto/secp256k1.h"
 
@@ -364,7 +365,8 @@ const auto& Identity::field_list() {
       std::make_tuple(field(&Identity::keys_, "keys"), field(&Identity::claims_, "claims"),
                       field(&Identity::recovered_, "recovered"),
                       field(&Identity::revoked_claims_, "revoked_claims"),
-                      key_set(&Identity::revoked_keys_, "revoked_keys"));
+                      custom(&Identity::encode_tail, &Identity::decode_tail,
+                             &Identity::describe_tail, "revoked_keys|executions"));
   return kFields;
 }
 STOA_DEFINE_FIELDS(Identity)
@@ -574,6 +576,7 @@ const ContractAbi& Identity::abi() const {
     std::vector<ErrorId> errs = identity_errors();
     ContractAbi abi("Identity", std::move(m), std::move(e), std::move(errs));
     abi.extend(onchainid_methods(), onchainid_events(), {}, Rules::kV5);  // rules::trex_parity
+    extend_with_execution_abi(abi);  // rules V6 (identity_execution.cc)
     return abi;
   }();
   return kAbi;
@@ -626,10 +629,12 @@ Result<IdentitySet> IdentityFactory::create_identity_registry(CallContext& ctx,
   auto& issuers = state_.create<TrustedIssuersRegistry>(self_, [&](const Address& a) {
     return std::make_unique<TrustedIssuersRegistry>(state_, a, token);
   });
+  const Contract* created_storage = nullptr;
   if (shared == nullptr) {
     shared = &state_.create<IdentityRegistryStorage>(self_, [&](const Address& a) {
       return std::make_unique<IdentityRegistryStorage>(state_, a, token);
     });
+    created_storage = shared;
   }
   IdentityRegistryStorage* st = shared;
   auto& ir = state_.create<IdentityRegistry>(self_, [&](const Address& a) {
@@ -643,6 +648,12 @@ Result<IdentitySet> IdentityFactory::create_identity_registry(CallContext& ctx,
   STOA_TRY(tok->set_identity_registry(admin, ir.address()));
   IdentitySet set{ir.address(), st->address(), topics.address(), issuers.address()};
   stacks_.set(token, set);
+  // As T-REX's proxies' init (rules V6): a shared storage was initialized when it was created.
+  const Contract* ir_contract = &ir;
+  for (const Contract* c : {static_cast<const Contract*>(&topics),
+                            static_cast<const Contract*>(&issuers), created_storage, ir_contract}) {
+    if (c != nullptr) emit_initialized(ctx, *c);
+  }
   emit(ctx, "IdentityRegistryCreated",
        {token, set.identity_registry, set.storage, set.claim_topics, set.trusted_issuers});
   return set;

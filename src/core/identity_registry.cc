@@ -7,6 +7,7 @@
 #include "stoa/core/presets.h"
 #include "stoa/core/security_token.h"
 #include "stoa/core/state.h"
+#include "stoa/core/trex_proxy.h"
 
 namespace stoa::core {
 namespace {
@@ -122,6 +123,7 @@ const ContractAbi& ClaimTopicsRegistry::abi() const {
     std::vector<ErrorId> errs = claim_topics_registry_errors();
     ContractAbi abi("ClaimTopicsRegistry", std::move(m), std::move(e), std::move(errs));
     extend_with_ownable_abi(abi);  // rules V5 (identity_registry_trex.cc)
+    extend_with_trex_initializer(abi, TrexInitializer::kPlain);  // rules V6
     return abi;
   }();
   return kAbi;
@@ -270,6 +272,7 @@ const ContractAbi& TrustedIssuersRegistry::abi() const {
     std::vector<ErrorId> errs = trusted_issuers_registry_errors();
     ContractAbi abi("TrustedIssuersRegistry", std::move(m), std::move(e), std::move(errs));
     extend_with_ownable_abi(abi);  // rules V5 (identity_registry_trex.cc)
+    extend_with_trex_initializer(abi, TrexInitializer::kPlain);  // rules V6
     return abi;
   }();
   return kAbi;
@@ -388,6 +391,7 @@ const ContractAbi& IdentityRegistryStorage::abi() const {
     std::vector<ErrorId> errs = identity_registry_storage_errors();
     ContractAbi abi("IdentityRegistryStorage", std::move(m), std::move(e), std::move(errs));
     extend_storage_with_trex_abi(abi);  // rules V5 (identity_registry_trex.cc)
+    extend_with_trex_initializer(abi, TrexInitializer::kPlain);  // rules V6
     return abi;
   }();
   return kAbi;
@@ -624,6 +628,7 @@ const ContractAbi& IdentityRegistry::abi() const {
     std::vector<ErrorId> errs = identity_registry_errors();
     ContractAbi abi("IdentityRegistry", std::move(m), std::move(e), std::move(errs));
     extend_registry_with_trex_abi(abi);  // rules V5 (identity_registry_trex.cc)
+    extend_with_trex_initializer(abi, TrexInitializer::kIdentityRegistry);  // rules V6
     return abi;
   }();
   return kAbi;

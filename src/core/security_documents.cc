@@ -78,7 +78,7 @@ Result<DocumentVersion> SecurityToken::document_version(const Bytes32& name, uin
 
 std::vector<Bytes32> SecurityToken::missing_documents() const {
   std::vector<Bytes32> out;
-  for (std::string_view label : required_documents(config_.preset)) {
+  for (std::string_view label : required_documents(config().preset)) {
     const Bytes32 name = document_name(label);
     if (!documents_.get(name).live) out.push_back(name);
   }

@@ -1,6 +1,7 @@
 #include "stoa/core/security_part.h"
 
 #include "stoa/core/access_control.h"
+#include "stoa/core/compliance_registry.h"
 #include "stoa/core/security_token.h"
 #include "stoa/core/state.h"
 
@@ -19,6 +20,12 @@ const Contract& SecurityPart::roles_contract() const {
 }
 
 Status SecurityPart::require_role(const CallContext& ctx, const Bytes32& role) const {
+  // Called by this security's ComplianceRegistry in its callModuleFunction (rules V6): the
+  // registry's caller must hold the role, as if it had called directly.
+  if (const auto* r = state_.contract_as<ComplianceRegistry>(ctx.sender);
+      r != nullptr && r->security() == security_ && !r->module_caller().is_zero()) {
+    return access_control()->require(role, r->module_caller());
+  }
   return access_control()->require(role, ctx.sender);
 }
 

@@ -48,10 +48,11 @@ bool supports(uint32_t id) {
 }  // namespace
 
 SecurityToken::SecurityToken(State& state, const Address& self, TokenConfig config)
-    : Contract(state, self),
-      config_(std::move(config)),
-      domain_separator_(
-          crypto::eip712_domain_separator(config_.name, "1", state.chain_id(), self)) {}
+    : Contract(state, self), config_(undo_log(), Slot{95}, std::move(config)) {}
+
+Bytes32 SecurityToken::domain_separator() const {
+  return crypto::eip712_domain_separator(config_.get().name, "1", state_.chain_id(), self_);
+}
 
 Address SecurityToken::investor_of(const Address& wallet) const {
   if (const IdentityRegistry* ir = identity_registry_.get()) {
@@ -371,7 +372,7 @@ Status SecurityToken::permit(CallContext& ctx, const Address& owner, const Addre
   word(U256(nonce).to_bytes32());
   word(deadline.to_bytes32());
   undo_log()->charge(gas::keccak(enc.size()) + gas::keccak(66) + gas::kEcrecover);
-  const Bytes32 digest = crypto::eip712_digest(domain_separator_, keccak256(BytesView(enc)));
+  const Bytes32 digest = crypto::eip712_digest(domain_separator(), keccak256(BytesView(enc)));
   auto signer =
       crypto::recover_address(digest, crypto::Signature{r, s, static_cast<uint8_t>(v - 27)});
   if (!signer) return make_revert(ErrorId::kInvalidSignature);
@@ -576,7 +577,7 @@ Status SecurityToken::set_onchain_id(CallContext& ctx, const Address& a) {
   }
   onchain_id_.set(a);
   emit(ctx, token_information_event(ctx.block.rules),
-       {config_.name, config_.symbol, U256(config_.decimals), std::string("1"), a});
+       {config().name, config().symbol, U256(config().decimals), std::string("1"), a});
   return Status::Ok();
 }
 
@@ -1293,8 +1294,6 @@ std::unique_ptr<Contract> SecurityToken::decode_state(DecodeContext& ctx, const 
     dec.fail("eligibility mode " + std::to_string(t->eligibility_.get()) + " > 2");
     return nullptr;
   }
-  t->domain_separator_ =
-      crypto::eip712_domain_separator(t->config_.name, "1", ctx.state.chain_id(), self);
   return t;
 }
 

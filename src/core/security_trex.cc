@@ -1,11 +1,14 @@
-// T-REX v4 parity of SecurityToken (issue 13, item 1; rules V5): the functions of ERC-3643's
-// IToken and Token that stoa's richer variants did not already answer with T-REX's selector.
+// T-REX v4 parity of SecurityToken (issue 13, item 1; rules V5, and V6 for setName / setSymbol
+// and the proxy initializer): the functions of ERC-3643's IToken and Token that stoa's richer
+// variants did not already answer with T-REX's selector.
 // docs/erc3643-compatibility.md lists every T-REX selector and how stoa answers it.
 #include <string>
 
 #include "stoa/core/abi_registry.h"
+#include "stoa/core/factory.h"
 #include "stoa/core/security_token.h"
 #include "stoa/core/state.h"
+#include "stoa/core/trex_proxy.h"
 
 namespace stoa::core {
 namespace {
@@ -57,7 +60,53 @@ void trex_agent_methods(AbiRegistry<SecurityToken>& reg) {
       "T-REX: lowers it; ERC20InsufficientAllowance below zero.");
 }
 
+// setName / setSymbol (rules V6).
+std::vector<MethodSpec> token_information_methods() {
+  AbiRegistry<SecurityToken> reg;
+  reg.call<&SecurityToken::set_name>(
+      "setName", {"_name"},
+      "T-REX, DEFAULT_ADMIN_ROLE (T-REX's owner): 1 to 64 bytes without control characters; "
+      "emits UpdatedTokenInformation. The name is part of permit's EIP-712 domain: permits "
+      "signed for the old name no longer verify (as OpenZeppelin's ERC20Permit after a rename).");
+  reg.call<&SecurityToken::set_symbol>(
+      "setSymbol", {"_symbol"},
+      "T-REX, DEFAULT_ADMIN_ROLE: 1 to 11 of A-Z 0-9 . -, not another security's "
+      "(SymbolTaken); the factory's securityBySymbol follows. Emits UpdatedTokenInformation.");
+  return reg.take();
+}
+
 }  // namespace
+
+Status SecurityToken::set_name(CallContext& ctx, const std::string& name) {
+  STOA_TRY(access_.require(roles::default_admin(), ctx.sender));
+  if (!valid_token_name(name)) {
+    return make_revert(ErrorId::kInvalidTokenMetadata,
+                       {std::string("name must be 1 to 64 bytes without control characters")});
+  }
+  TokenConfig c = config();
+  c.name = name;
+  config_.set(std::move(c));
+  emit(ctx, token_information_event(ctx.block.rules),
+       {config().name, config().symbol, U256(config().decimals), std::string("1"),
+        onchain_id_.get()});
+  return Status::Ok();
+}
+
+Status SecurityToken::set_symbol(CallContext& ctx, const std::string& symbol) {
+  STOA_TRY(access_.require(roles::default_admin(), ctx.sender));
+  if (!valid_token_symbol(symbol)) {
+    return make_revert(ErrorId::kInvalidTokenMetadata,
+                       {std::string("symbol must be 1 to 11 of A-Z 0-9 . -")});
+  }
+  STOA_TRY(state_.factory().move_symbol(self_, config().symbol, symbol));
+  TokenConfig c = config();
+  c.symbol = symbol;
+  config_.set(std::move(c));
+  emit(ctx, token_information_event(ctx.block.rules),
+       {config().name, config().symbol, U256(config().decimals), std::string("1"),
+        onchain_id_.get()});
+  return Status::Ok();
+}
 
 Status SecurityToken::grant_trex_agent_roles(CallContext& ctx, const Address& agent, bool grant) {
   std::vector<const Bytes32*> roles_of_agent = {&roles::pauser()};
@@ -118,6 +167,10 @@ void extend_with_trex_abi(ContractAbi& abi) {
   e.push_back({"ComplianceAdded", {{"_compliance", "address", true}}, "ERC-3643: setCompliance."});
   abi.extend(std::move(m), std::move(e),
              {ErrorId::kAmountOverflow, ErrorId::kERC20InsufficientAllowance}, Rules::kV5);
+  // Rules V6 (rules::trex_proxy_parity): setName, setSymbol, the proxy initializer.
+  abi.extend(token_information_methods(), {},
+             {ErrorId::kInvalidTokenMetadata, ErrorId::kSymbolTaken}, Rules::kV6);
+  extend_with_trex_initializer(abi, TrexInitializer::kToken);
 }
 
 }  // namespace stoa::core

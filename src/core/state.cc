@@ -42,6 +42,13 @@ class State::Creations final : public Undoable {
   void encode_block_delta(StateEncoder& /*enc*/) override {}
   void discard_block_delta() override {}
   void encode_content(StateEncoder& /*enc*/) const override {}
+  uint64_t mark() override { return created_.size(); }
+  void rollback_to(uint64_t mark) override {
+    STOA_ASSERT(mark <= created_.size());
+    for (size_t i = mark; i < created_.size(); ++i)
+      s_.contracts_.erase(created_[i]);
+    created_.resize(mark);
+  }
   std::unique_ptr<BlockUndo> take_block_undo() override {
     if (block_undo_.empty()) return nullptr;
     auto u = std::make_unique<Undo>(s_, std::move(block_undo_));
@@ -338,6 +345,22 @@ CallResult State::view_call(const Address& sender, const Address& to, BytesView 
   STOA_ASSERT(undo_log_.open());
   CallResult r = dispatch(sender, to, calldata, block, /*views_only=*/true);
   r.logs.clear();  // views emit nothing; a sub-call's logs are not the batch's
+  return r;
+}
+
+CallResult State::nested_call(const Address& sender, const Address& to, BytesView calldata,
+                              const BlockContext& block) {
+  STOA_ASSERT(undo_log_.open());
+  if (call_depth_ >= kMaxCallDepth) {
+    CallResult r;
+    r.output = make_revert(ErrorId::kCallDepthExceeded, {U256(kMaxCallDepth)}).data;
+    return r;
+  }
+  const UndoLog::Savepoint sp = undo_log_.savepoint();
+  ++call_depth_;
+  CallResult r = dispatch(sender, to, calldata, block);
+  --call_depth_;
+  if (!r.success) undo_log_.rollback_to(sp);
   return r;
 }
 

@@ -4,7 +4,8 @@
 // ClaimTopicsRegistry, ModularCompliance) and @onchain-id/solidity (IIdentity), as a T-REX
 // dashboard would. Covers issuance, verification, one jurisdiction (a country registered through
 // ERC-3643 satisfies the Reg A+ preset's required jurisdiction), agents' freeze, pause and forced
-// transfer, recovery, and Ownable.
+// transfer, recovery, Ownable, and (rules V6) the proxy initializers, setName / setSymbol,
+// callModuleFunction and ONCHAINID's execute / approve.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
@@ -30,6 +31,7 @@ let w;
 let token; // T-REX Token ABI
 let ir; // T-REX IdentityRegistry ABI
 let ids = {};
+let created; // the createSecurity receipt
 
 function wallet(i) {
   const base = ethers.HDNodeWallet.fromPhrase(devMnemonic, undefined, `m/44'/60'/0'/0/${i}`).connect(provider);
@@ -55,7 +57,7 @@ before(async () => {
   // identity-based eligibility.
   const factory = new ethers.Contract(FACTORY, abi("SecurityFactory"), w.operator);
   const set = await factory.createSecurity.staticCall("Trex Equity", "TRXE", 0, REG_A_PLUS, w.issuer.address, w.officer.address);
-  await (await factory.createSecurity("Trex Equity", "TRXE", 0, REG_A_PLUS, w.issuer.address, w.officer.address)).wait();
+  created = await (await factory.createSecurity("Trex Equity", "TRXE", 0, REG_A_PLUS, w.issuer.address, w.officer.address)).wait();
   const s = await factory.getSecurity(set);
   const idFactory = new ethers.Contract(IDENTITY_FACTORY, abi("IdentityFactory"), w.issuer);
   await (await idFactory.createIdentityRegistry(s.token, ethers.ZeroAddress)).wait();
@@ -178,4 +180,72 @@ test("UpdatedTokenInformation decodes with T-REX's indexing; ownership moves", a
   assert.equal(moved.args.newOwner, w.operator.address);
   assert.equal(await token.owner(), w.operator.address);
   await assert.rejects(() => token.transferOwnership.staticCall(w.issuer.address));
+});
+
+test("initialized proxies, setName / setSymbol and callModuleFunction with T-REX's ABI", async () => {
+  // Created by the factory as T-REX's proxies are initialized: Initialized(1), and init refused.
+  const tokenAddress = await token.getAddress();
+  const init = events(created, token.interface, tokenAddress).filter((e) => e.name === "Initialized");
+  assert.deepEqual(init.map((e) => e.args.version), [1n]);
+  await assert.rejects(
+    () => token.init.staticCall(ethers.ZeroAddress, ethers.ZeroAddress, "x", "x", 0, ethers.ZeroAddress),
+    /Initializable: contract is already initialized/,
+  );
+  const compliance = new ethers.Contract(await token.compliance(), MC, w.operator);
+  await assert.rejects(() => compliance.init.staticCall(), /Initializable: contract is already initialized/);
+  await assert.rejects(() => ir.init.staticCall(ethers.ZeroAddress, ethers.ZeroAddress, ethers.ZeroAddress), /already initialized/);
+
+  // The owner (the operator since the ownership test) renames the token.
+  const owner = token.connect(w.operator);
+  const named = await (await owner.setName("Trex Equity A")).wait();
+  const [info] = events(named, token.interface, tokenAddress);
+  assert.equal(info.name, "UpdatedTokenInformation");
+  assert.equal(info.args._newName.hash, ethers.id("Trex Equity A"));
+  assert.equal(info.args._newSymbol.hash, ethers.id("TRXE"));
+  const sym = await (await owner.setSymbol("TRXA")).wait();
+  assert.equal(events(sym, token.interface, tokenAddress)[0].args._newSymbol.hash, ethers.id("TRXA"));
+  assert.equal(await token.name(), "Trex Equity A");
+  assert.equal(await token.symbol(), "TRXA");
+  const factory = new ethers.Contract(FACTORY, abi("SecurityFactory"), provider);
+  assert.equal(await factory.securityBySymbol("TRXA"), tokenAddress);
+  assert.equal(await factory.securityBySymbol("TRXE"), ethers.ZeroAddress);
+  await assert.rejects(() => token.connect(w.bob).setName.staticCall("Mine"));
+
+  // callModuleFunction: the owner sets the LockupModule's holding period through the compliance.
+  const [lockup] = await compliance.getModules();
+  const module = new ethers.Contract(lockup, abi("LockupModule"), provider);
+  const data = module.interface.encodeFunctionData("setHoldingPeriod", [3600]);
+  const rcpt = await (await compliance.callModuleFunction(data, lockup)).wait();
+  const [interaction] = events(rcpt, compliance.interface, await compliance.getAddress());
+  assert.equal(interaction.name, "ModuleInteraction");
+  assert.equal(interaction.args.target, lockup);
+  assert.equal(interaction.args.selector, data.slice(0, 10));
+  assert.equal(await module.holdingPeriod(), 3600n);
+  await assert.rejects(() => compliance.callModuleFunction.staticCall(data, w.bob.address));
+});
+
+test("ONCHAINID execute and approve with ONCHAINID's ABI", async () => {
+  const bobId = new ethers.Contract(ids.bob, IIDENTITY, w.bob);
+  const keyOf = (a) => ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["address"], [a]));
+  // A management key's request runs at once.
+  const addAgentKey = bobId.interface.encodeFunctionData("addKey", [keyOf(w.agent.address), 2, 1]);
+  const now = await (await bobId.execute(ids.bob, 0, addAgentKey)).wait();
+  assert.deepEqual(
+    events(now, bobId.interface, ids.bob).map((e) => e.name),
+    ["ExecutionRequested", "Approved", "KeyAdded", "Executed"],
+  );
+  assert.equal(await bobId.keyHasPurpose(keyOf(w.agent.address), 2), true);
+  // Another wallet's request waits for a management key's approval.
+  const addClaimKey = bobId.interface.encodeFunctionData("addKey", [keyOf(w.alice2.address), 3, 1]);
+  const req = await (await bobId.connect(w.alice2).execute(ids.bob, 0, addClaimKey)).wait();
+  const [requested] = events(req, bobId.interface, ids.bob);
+  assert.equal(requested.name, "ExecutionRequested");
+  assert.equal(requested.args.to, ids.bob);
+  assert.equal(await bobId.keyHasPurpose(keyOf(w.alice2.address), 3), false);
+  await assert.rejects(() => bobId.connect(w.agent).approve.staticCall(requested.args.executionId, true));
+  const ok = await (await bobId.approve(requested.args.executionId, true)).wait();
+  const names = events(ok, bobId.interface, ids.bob).map((e) => e.name);
+  assert.deepEqual(names, ["Approved", "KeyAdded", "Executed"]);
+  assert.equal(await bobId.keyHasPurpose(keyOf(w.alice2.address), 3), true);
+  await assert.rejects(() => bobId.execute.staticCall(ids.bob, 1, addClaimKey));
 });

@@ -119,7 +119,18 @@ class ComplianceRegistry final : public SecurityPart {
   // the lost wallet's is cleared; then every module's on_recovery (the hook for lots).
   void on_recovery(CallContext& ctx, const Address& lost, const Address& fresh);
 
+  // T-REX's callModuleFunction (rules V6; compliance_trex.cc), DEFAULT_ADMIN_ROLE (T-REX's
+  // owner): calls a bound module with `call_data`, the registry as the caller, and reverts with
+  // the module's revert if it fails; emits ModuleInteraction. While it runs, the module checks
+  // the roles of the registry's caller (module_caller: SecurityPart::require_role), so the
+  // role-separation policy holds through the registry.
+  Status call_module_function(CallContext& ctx, const Bytes& call_data, const Address& module);
+  // The caller of the callModuleFunction in progress (zero: none). Not state: set only while
+  // the module call runs.
+  const Address& module_caller() const { return module_caller_; }
+
  private:
+  Address module_caller_;
   void update(CallContext& ctx, const Address& a, const AccountRecord& r);
   void count_non_accredited(const Movement& m);
   void carry_lockup(CallContext& ctx, const Movement& m);

@@ -122,6 +122,12 @@ enum class ErrorId : uint16_t {
   kSecurityRetired = 144,          // ()
   kInvalidConversionTarget = 145,  // (address target)
   kInvalidRatio = 146,             // (uint256 numerator, uint256 denominator)
+  // ONCHAINID execution requests and nested calls (issue 13; ids 160-169).
+  kExecutionNotFound = 160,      // (uint256 executionId)
+  kExecutionClosed = 161,        // (uint256 executionId)  executed or rejected
+  kExecutionValueNotZero = 162,  // (uint256 value)  stoa has no native coin
+  kExecutionInProgress = 163,    // (uint256 executionId)
+  kCallDepthExceeded = 164,      // (uint256 maxDepth)
   // Splits (issue 15 item 5; docs/balance-model.md, "Splits"; ids 170-189).
   kSplitRatioInvalid = 170,  // (uint256 numerator, uint256 denominator)
   kSplitOverflow = 171,      // (uint256 supply, uint256 numerator)

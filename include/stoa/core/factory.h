@@ -48,6 +48,11 @@ struct CreateSecurityArgs {
 
 inline constexpr size_t kMaxSecurities = 100000;  // securities per factory
 
+// A security's name: 1 to 64 bytes without control characters; its symbol: 1 to 11 of
+// A-Z 0-9 . - (createSecurity, setName, setSymbol).
+bool valid_token_name(std::string_view s);
+bool valid_token_symbol(std::string_view s);
+
 class Factory final : public Contract {
  public:
   static constexpr ContractKind kKind = ContractKind::kFactory;
@@ -66,6 +71,10 @@ class Factory final : public Contract {
   const SecuritySet* find_by_symbol(std::string_view symbol) const;
 
   void grant_operator(const Address& op);  // genesis
+
+  // A security's token changes its symbol (SecurityToken::set_symbol, rules V6): moves the
+  // securityBySymbol entry; SymbolTaken if another security has `to`.
+  Status move_symbol(const Address& token, const std::string& from, const std::string& to);
 
   // The lifecycle contracts (from rules version 5; docs/dividends.md).
   Result<Address> create_payment_token(CallContext& ctx, const std::string& name,

@@ -78,6 +78,28 @@ inline void state_get(StateDecoder& d, Claim& c) {
   c.uri = d.str();
 }
 
+// An ONCHAINID execution request (IERC734 execute / approve; rules V6, identity_execution.cc),
+// kept while pending: a request that ran, or was rejected, is dropped (its id stays used).
+// Its value is always 0 (stoa has no native coin), so it is not stored.
+struct Execution {
+  Address to;  // never zero (execute refuses it): a zero Execution is an absent one
+  Bytes data;
+  bool approved = false;
+  bool operator==(const Execution&) const = default;
+};
+inline void delta_put(StateEncoder& e, const Execution& x) {
+  e.address(x.to);
+  e.bytes(x.data);
+  e.u8(x.approved ? 1 : 0);
+}
+inline void state_get(StateDecoder& d, Execution& x) {
+  x.to = d.address();
+  x.data = d.bytes();
+  x.approved = d.boolean();
+}
+inline constexpr size_t kMaxPendingExecutions = 32;     // per identity
+inline constexpr size_t kMaxExecutionDataBytes = 8192;  // calldata of one request
+
 // Why a claim is or is not valid (IdentityRegistry.claimStatus answers these numbers).
 enum class ClaimStatus : uint8_t {
   kValid = 0,
@@ -171,6 +193,17 @@ class Identity final : public Contract {
   Status revoke_claim_by_signature(CallContext& ctx, const Bytes& sig);
   bool is_signature_revoked(BytesView sig) const;
 
+  // ONCHAINID's execution requests (rules::trex_proxy_parity; identity_execution.cc;
+  // docs/identity.md, "Execution requests"). execute records a request (the id: a counter) and,
+  // when the caller is a management key, or an action key for a target other than this identity,
+  // approves it at once; approve(id, true) by such a key runs it: a nested call from this
+  // identity (Executed, or ExecutionFailed with the request kept pending and the target's writes
+  // undone); approve(id, false) rejects (drops) it.
+  Result<U256> execute(CallContext& ctx, const Address& to, const U256& value, const Bytes& data);
+  Result<bool> approve(CallContext& ctx, const U256& id, bool approve);
+  uint64_t execution_count() const { return exec_nonce_.get(); }  // ids used
+  const Execution* pending_execution(uint64_t id) const { return executions_.find(id); }
+
  private:
   struct KeyRecord {
     uint32_t purposes = 0;  // bit p set = purpose p
@@ -191,6 +224,11 @@ class Identity final : public Contract {
     }
   };
   Status require_purpose(const CallContext& ctx, uint32_t p) const;
+  // The revoked keys and, when any request was ever made (the key count's high bit), the
+  // execution requests: without one the encoding is what it was before rules V6.
+  void encode_tail(StateEncoder& enc) const;
+  void decode_tail(StateDecoder& dec);
+  void describe_tail(std::vector<FieldInfo>& out) const;
 
   static const auto& field_list();  // encoding order (identity.cc)
 
@@ -201,7 +239,16 @@ class Identity final : public Contract {
   // keccak256(abi.encode(claimId, identity)) -> revocation time + 1.
   JMap<Bytes32, uint64_t, Bytes32Hash> revoked_claims_{undo_log(), Slot{3}};
   JMap<Bytes32, bool, Bytes32Hash> revoked_keys_{undo_log(), Slot{4}};
+  // Execution requests (rules V6): ids used, and the pending requests by id.
+  JValue<uint64_t> exec_nonce_{undo_log(), Slot{5}};
+  JMap<uint64_t, Execution> executions_{undo_log(), Slot{6}};
+  // The requests running now (not state: empty between calls), so that a call a request makes
+  // cannot approve it again.
+  std::vector<uint64_t> running_;
 };
+
+// Identity's execute / approve and their events (rules V6; identity_execution.cc).
+void extend_with_execution_abi(ContractAbi& abi);
 
 // The identity stack of one security.
 struct IdentitySet {

@@ -128,6 +128,19 @@ class JOrderedMap final : public Undoable {
     if (block_undo_.empty()) return nullptr;
     return std::make_unique<KeyedBlockUndo<JOrderedMap, K, V>>(*this, std::move(block_undo_));
   }
+  uint64_t mark() override { return undo_.size(); }
+  void rollback_to(uint64_t mark) override {
+    STOA_ASSERT(mark <= undo_.size());
+    while (undo_.size() > mark) {
+      auto& u = undo_.back();
+      if (u.second.has_value()) {
+        m_.insert_or_assign(u.first, *u.second);
+      } else {
+        m_.erase(u.first);
+      }
+      undo_.pop_back();
+    }
+  }
   // The keys written in the block, ascending (Less), each with its value now: 1 and the value,
   // or 0 when the key is absent.
   void encode_block_delta(StateEncoder& enc) override {
@@ -226,6 +239,12 @@ class JVector final : public Undoable {
       undo_log()->block_undo_written(this);
     }
     appended_ = 0;
+  }
+  uint64_t mark() override { return appended_; }
+  void rollback_to(uint64_t mark) override {
+    STOA_ASSERT(mark <= appended_ && appended_ <= v_.size());
+    v_.resize(v_.size() - (appended_ - mark));
+    appended_ = mark;
   }
   std::unique_ptr<BlockUndo> take_block_undo() override {
     if (!block_start_) return nullptr;

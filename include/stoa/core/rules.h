@@ -134,6 +134,20 @@ inline bool splits(Rules r) {
   return r >= Rules::kV6;
 }
 
+// V6. T-REX proxy and ONCHAINID execution parity (issue 13, item 1; the last twelve entries of
+// docs/erc3643-compatibility.md): every contract of a suite answers its T-REX `init` selector as
+// an initialized OpenZeppelin 4 proxy (Error "Initializable: contract is already initialized")
+// and emits Initialized(1) when a factory creates it; the token's setName / setSymbol
+// (UpdatedTokenInformation; a new name is a new EIP-712 domain for permit, a new symbol moves the
+// factory's securityBySymbol entry); ModularCompliance's callModuleFunction (ModuleInteraction;
+// the module sees the registry as its caller and checks the owner's roles); ONCHAINID's
+// execute / approve (execution requests run as nested calls from the identity;
+// docs/identity.md, "Execution requests"). Under V1-V5 those selectors are unknown and no
+// Initialized is emitted.
+inline bool trex_proxy_parity(Rules r) {
+  return r >= Rules::kV6;
+}
+
 }  // namespace rules
 
 // When each rules version activates: entries ascending in both version and first block, the

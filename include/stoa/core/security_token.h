@@ -66,7 +66,7 @@ class SecurityToken final : public Contract {
   AccessControl* access_control() const override { return &access_; }
 
   // Views.
-  const TokenConfig& config() const { return config_; }
+  const TokenConfig& config() const { return config_.get(); }
   const U256& total_supply() const { return total_supply_.get(); }
   U256 balance_of(const Address& a) const { return now_of(a, balances_.get(a)); }
   U256 allowance(const Address& owner, const Address& spender) const {
@@ -77,7 +77,9 @@ class SecurityToken final : public Contract {
   bool paused() const { return paused_.get(); }
   ComplianceRegistry* registry() const { return registry_.get(); }
   TransferRestriction* restriction() const { return restriction_.get(); }
-  const Bytes32& domain_separator() const { return domain_separator_; }
+  // EIP-712's domain of permit: name (the current one: setName changes the domain), version "1",
+  // chain id, this token.
+  Bytes32 domain_separator() const;
   // T-REX controls.
   bool is_frozen(const Address& a) const { return frozen_.get(a); }
   U256 frozen_tokens(const Address& a) const { return frozen_tokens_.get(a); }
@@ -149,6 +151,12 @@ class SecurityToken final : public Contract {
   // UpdatedTokenInformation as emitted under `rules`: T-REX's indexing from V5 (name, symbol and
   // onchainID indexed), only onchainID indexed before.
   const Event& token_information_event(Rules rules) const;
+  // T-REX's setName / setSymbol (rules::trex_proxy_parity), DEFAULT_ADMIN_ROLE (T-REX's owner):
+  // emit UpdatedTokenInformation with every field. A new name is a new EIP-712 domain (permits
+  // signed for the old name no longer verify); a new symbol moves the factory's securityBySymbol
+  // entry and is refused if another security has it.
+  Status set_name(CallContext& ctx, const std::string& name);
+  Status set_symbol(CallContext& ctx, const std::string& symbol);
   // ERC-20's allowance helpers of T-REX (rules V5).
   Status increase_allowance(CallContext& ctx, const Address& spender, const U256& added);
   Status decrease_allowance(CallContext& ctx, const Address& spender, const U256& subtracted);
@@ -434,8 +442,9 @@ class SecurityToken final : public Contract {
 
   // Storage. Slot numbers are stable (docs/journal-format.md, "Versions"): a new member takes the
   // next free number; a number is never reused.
-  TokenConfig config_;
-  Bytes32 domain_separator_;
+  // Name, symbol, decimals, preset: encoded first, as when it was a plain member (name and
+  // symbol change from rules V6: setName, setSymbol).
+  JValue<TokenConfig> config_;                                                        // slot 95
   mutable AccessControl access_{undo_log(), Slot{0}, genesis_allows_role_overlap()};  // 0, 1
   JMap<Address, U256, AddressHash> balances_{undo_log(), Slot{2}};
   JMap<AddressPair, U256, AddressPairHash> allowances_{undo_log(), Slot{3}};

@@ -81,6 +81,14 @@ class State {
   // one failed sub-call's writes could not be undone alone.
   CallResult view_call(const Address& sender, const Address& to, BytesView calldata,
                        const BlockContext& block);
+  // A call inside the call in progress that may change state (ModularCompliance's
+  // callModuleFunction, an identity's execute): dispatched as a call from `sender` (the calling
+  // contract), its work charged to the open call. If it fails, its writes alone are undone (an
+  // UndoLog savepoint) and its revert data returned; the caller decides whether that fails the
+  // whole call. On success its logs are the caller's to keep. At most kMaxCallDepth deep.
+  CallResult nested_call(const Address& sender, const Address& to, BytesView calldata,
+                         const BlockContext& block);
+  static constexpr size_t kMaxCallDepth = 8;
   // Runs native code as one transaction (the benchmarks and the simulator call contracts'
   // typed functions this way); kept if it returns ok, undone otherwise.
   Status transact(const Address& sender, const BlockContext& block, std::vector<Log>* logs,
@@ -196,6 +204,7 @@ class State {
   Factory* factory_ = nullptr;
   std::unique_ptr<Contract> multicall3_;  // code, not state: never in contracts_
   bool simulating_ = false;               // inside simulate(): Multicall3 answers
+  size_t call_depth_ = 0;                 // nested calls now open (nested_call)
   void trim_past();                       // drops the oldest blocks' records beyond the window
   // Reads at past blocks: the newest blocks' undo records, oldest first.
   struct PastBlock {

@@ -130,6 +130,10 @@ class Undoable {
   virtual void encode_content(StateEncoder& enc) const = 0;
   // The block undo records of the block being built (nullptr: none), handed over at the seal.
   virtual std::unique_ptr<BlockUndo> take_block_undo() { return nullptr; }
+  // Savepoints inside an open call (UndoLog::savepoint: a nested call that may fail alone): a
+  // mark of the container's undo records now, and the undoing of every write made after it.
+  virtual uint64_t mark() = 0;
+  virtual void rollback_to(uint64_t mark) = 0;
   const SlotId& slot() const { return slot_; }
   bool is_index() const { return index_; }
 
@@ -177,6 +181,36 @@ class UndoLog {
     open_ = false;
   }
   bool open() const { return open_; }
+
+  // A savepoint inside the open call (State::nested_call): rolling back to it undoes every write
+  // made since — a container first written since loses all its records, one written before
+  // goes back to its mark — and keeps the earlier writes of the call. Savepoints nest (a later
+  // one is released or rolled back before an earlier one). Gas charged since is not refunded.
+  struct Savepoint {
+    size_t touched = 0;
+    std::vector<std::pair<Undoable*, uint64_t>> marks;
+  };
+  Savepoint savepoint() {
+    STOA_ASSERT(open_);
+    Savepoint sp;
+    sp.touched = touched_.size();
+    sp.marks.reserve(touched_.size());
+    for (Undoable* u : touched_)
+      sp.marks.emplace_back(u, u->mark());
+    return sp;
+  }
+  void rollback_to(const Savepoint& sp) {
+    STOA_ASSERT(open_ && sp.touched <= touched_.size());
+    for (size_t i = touched_.size(); i-- > sp.touched;) {
+      touched_[i]->rollback();
+      touched_[i]->touched_epoch_ = 0;  // touched again if written again
+    }
+    touched_.resize(sp.touched);
+    // Newest first: the State's record of created contracts, touched first, goes last, so the
+    // contracts created since outlive the rollback of their storage.
+    for (auto it = sp.marks.rbegin(); it != sp.marks.rend(); ++it)
+      it->first->rollback_to(it->second);
+  }
 
   // Metering (the call's work in notional gas; counted only while a call is open).
   void charge(uint64_t g) {
@@ -577,6 +611,19 @@ class JMap final : public Undoable {
     if (block_undo_.empty()) return nullptr;
     return std::make_unique<KeyedBlockUndo<JMap, K, V>>(*this, std::move(block_undo_));
   }
+  uint64_t mark() override { return undo_.size(); }
+  void rollback_to(uint64_t mark) override {
+    STOA_ASSERT(mark <= undo_.size());
+    while (undo_.size() > mark) {
+      auto& u = undo_.back();
+      if (u.second.has_value()) {
+        m_.insert_or_assign(u.first, *u.second);
+      } else {
+        m_.erase(u.first);
+      }
+      undo_.pop_back();
+    }
+  }
   // The keys written in the block, ascending, each with its value now: 1 and the value, or 0
   // when the key is absent (erased, or written back to V{}).
   void encode_block_delta(StateEncoder& enc) override {
@@ -653,6 +700,17 @@ class JValue final : public Undoable {
   void rollback() override {
     if (saved_) v_ = std::move(*saved_);
     saved_.reset();
+    points_.clear();
+  }
+  // A savepoint keeps the value now (a JValue keeps no record per write).
+  uint64_t mark() override {
+    points_.push_back(v_);
+    return points_.size() - 1;
+  }
+  void rollback_to(uint64_t mark) override {
+    STOA_ASSERT(mark < points_.size());
+    v_ = std::move(points_[mark]);
+    points_.resize(mark);
   }
   void forget() override {
     if (undo_log()->block_tracking() && saved_) undo_log()->block_written(this);
@@ -661,6 +719,7 @@ class JValue final : public Undoable {
       undo_log()->block_undo_written(this);
     }
     saved_.reset();
+    points_.clear();
   }
   std::unique_ptr<BlockUndo> take_block_undo() override {
     if (!block_saved_) return nullptr;
@@ -690,6 +749,7 @@ class JValue final : public Undoable {
   T v_;
   std::optional<T> saved_;
   std::optional<T> block_saved_;  // block undo: the value before the block
+  std::vector<T> points_;         // the values at the open call's savepoints (mark)
 };
 
 }  // namespace stoa::core
