@@ -243,6 +243,39 @@ constexpr std::array kErrors = {
               "caller holds."},
     ErrorSpec{ErrorId::kInvalidRatio, "InvalidRatio(uint256 numerator, uint256 denominator)",
               "Both terms are non-zero and the converted supply fits in a uint256."},
+    ErrorSpec{ErrorId::kNotMultisigOwner, "NotMultisigOwner(address account)",
+              "Only an owner of the multisig may submit, confirm, revoke or execute."},
+    ErrorSpec{ErrorId::kOnlyMultisigWallet, "OnlyMultisigWallet(address caller)",
+              "Owners and the requirement change only through a confirmed transaction of the "
+              "multisig to itself."},
+    ErrorSpec{ErrorId::kMultisigTransactionNotFound,
+              "MultisigTransactionNotFound(uint256 transactionId)",
+              "No transaction with this id was submitted."},
+    ErrorSpec{ErrorId::kMultisigAlreadyConfirmed,
+              "MultisigAlreadyConfirmed(uint256 transactionId, address owner)",
+              "The owner has already confirmed this transaction."},
+    ErrorSpec{ErrorId::kMultisigNotConfirmed,
+              "MultisigNotConfirmed(uint256 transactionId, address owner)",
+              "The owner has not confirmed this transaction (nothing to revoke)."},
+    ErrorSpec{ErrorId::kMultisigAlreadyExecuted, "MultisigAlreadyExecuted(uint256 transactionId)",
+              "The transaction has been executed; it never runs twice."},
+    ErrorSpec{ErrorId::kMultisigThresholdNotReached,
+              "MultisigThresholdNotReached(uint256 transactionId, uint256 confirmations, "
+              "uint256 required)",
+              "Fewer owners have confirmed than the multisig requires."},
+    ErrorSpec{ErrorId::kMultisigInvalidRequirement,
+              "MultisigInvalidRequirement(uint256 ownerCount, uint256 required)",
+              "A multisig has 1 to 20 owners and requires 1 to all of them."},
+    ErrorSpec{ErrorId::kMultisigOwnerExists, "MultisigOwnerExists(address owner)",
+              "The account is already an owner."},
+    ErrorSpec{ErrorId::kMultisigInvalidOwner, "MultisigInvalidOwner(address owner)",
+              "Not an owner (removal, replacement), or not a possible owner (zero, the multisig "
+              "itself)."},
+    ErrorSpec{ErrorId::kCallDepthExceeded, "CallDepthExceeded(uint256 limit)",
+              "Executions nested inside executions (a multisig owning a multisig) deeper than the "
+              "limit are refused."},
+    ErrorSpec{ErrorId::kNotAMultisig, "NotAMultisig(address account)",
+              "The account is not a MultisigAdmin the factory created."},
 };
 
 struct Cache {

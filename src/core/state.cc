@@ -341,6 +341,20 @@ CallResult State::view_call(const Address& sender, const Address& to, BytesView 
   return r;
 }
 
+CallResult State::inner_call(const Address& sender, const Address& to, BytesView calldata,
+                             const BlockContext& block) {
+  STOA_ASSERT(undo_log_.open());
+  if (inner_depth_ >= kMaxInnerCallDepth) {
+    CallResult r;
+    r.output = make_revert(ErrorId::kCallDepthExceeded, {U256(kMaxInnerCallDepth)}).data;
+    return r;
+  }
+  ++inner_depth_;
+  CallResult r = dispatch(sender, to, calldata, block);
+  --inner_depth_;
+  return r;
+}
+
 Status State::transact(const Address& sender, const BlockContext& block, std::vector<Log>* logs,
                        const std::function<Status(CallContext&)>& fn) {
   undo_log_.begin();

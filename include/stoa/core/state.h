@@ -23,6 +23,8 @@ struct GenesisConfig {
   bool allow_role_overlap = false;
 };
 
+inline constexpr uint32_t kMaxInnerCallDepth = 8;  // State::inner_call inside inner calls
+
 // Fixed addresses of the system contracts.
 Address factory_address();  // 0x5704000000000000000000000000000000000001
 
@@ -81,6 +83,12 @@ class State {
   // one failed sub-call's writes could not be undone alone.
   CallResult view_call(const Address& sender, const Address& to, BytesView calldata,
                        const BlockContext& block);
+  // A state-changing call inside the call in progress (MultisigAdmin's execution): no journal of
+  // its own, its work charged to the open call, its events returned in the result. Its writes
+  // are undone only with the whole call, so the caller must fail when it fails. Nested deeper
+  // than kMaxInnerCallDepth it is refused (CallDepthExceeded).
+  CallResult inner_call(const Address& sender, const Address& to, BytesView calldata,
+                        const BlockContext& block);
   // Runs native code as one transaction (the benchmarks and the simulator call contracts'
   // typed functions this way); kept if it returns ok, undone otherwise.
   Status transact(const Address& sender, const BlockContext& block, std::vector<Log>* logs,
@@ -196,6 +204,7 @@ class State {
   Factory* factory_ = nullptr;
   std::unique_ptr<Contract> multicall3_;  // code, not state: never in contracts_
   bool simulating_ = false;               // inside simulate(): Multicall3 answers
+  uint32_t inner_depth_ = 0;              // inner_call nesting (not state)
   void trim_past();                       // drops the oldest blocks' records beyond the window
   // Reads at past blocks: the newest blocks' undo records, oldest first.
   struct PastBlock {
