@@ -53,6 +53,9 @@ async function refused(p, contract, name) {
   assert.fail(`expected ${name}`);
 }
 
+// Refused calls are sent from the plain wallets (w.*): a refusal at estimation uses no nonce,
+// which a NonceManager (s.*) would have counted.
+
 // Submits a call of `target` by `submitter`; returns its transaction id, read from Submission.
 async function submit(submitter, target, data) {
   const r = await send(wallet.connect(submitter)["submitTransaction(address,bytes)"](target, data));
@@ -106,10 +109,10 @@ test("the factory makes a 2-of-3 multisig and a security it alone administers", 
 
 test("an issuance runs only after a second owner confirms", async () => {
   const data = token.interface.encodeFunctionData("mint", [w.dave.address, 1000]);
-  await refused(token.connect(s.alice).mint(w.dave.address, 1000), token, "AccessControlUnauthorizedAccount");
+  await refused(token.connect(w.alice).mint(w.dave.address, 1000), token, "AccessControlUnauthorizedAccount");
   const id = await submit(s.alice, token.target, data);
   assert.equal(id, 0n);
-  const short = await refused(wallet.connect(s.alice).executeTransaction(id), wallet, "MultisigThresholdNotReached");
+  const short = await refused(wallet.connect(w.alice).executeTransaction(id), wallet, "MultisigThresholdNotReached");
   assert.deepEqual([short.args.confirmations, short.args.required], [1n, 2n]);
   const c = await send(wallet.connect(s.bob).confirmTransaction(id));
   const conf = parsed(c, wallet).find((e) => e.name === "Confirmation");
@@ -121,15 +124,15 @@ test("an issuance runs only after a second owner confirms", async () => {
   assert.equal(minted.args.to, w.dave.address);
   assert.equal(minted.args.value, 1000n);
   assert.equal(await token.balanceOf(w.dave.address), 1000n);
-  await refused(wallet.connect(s.bob).executeTransaction(id), wallet, "MultisigAlreadyExecuted");
+  await refused(wallet.connect(w.bob).executeTransaction(id), wallet, "MultisigAlreadyExecuted");
 });
 
 test("a seizure confirmed and executed from two owners' keys, read from the events", async () => {
   const doc = ethers.keccak256(ethers.toUtf8Bytes("COURT-ORDER-9"));
   const data = token.interface.encodeFunctionData("seize", [w.dave.address, w.court.address, 250, "court order 9", doc]);
-  await refused(wallet.connect(s.mallory)["submitTransaction(address,bytes)"](token.target, data), wallet, "NotMultisigOwner");
+  await refused(wallet.connect(w.mallory)["submitTransaction(address,bytes)"](token.target, data), wallet, "NotMultisigOwner");
   const id = await submit(s.carol, token.target, data);
-  await refused(wallet.connect(s.mallory).confirmTransaction(id), wallet, "NotMultisigOwner");
+  await refused(wallet.connect(w.mallory).confirmTransaction(id), wallet, "NotMultisigOwner");
   const tx = await wallet.transactions(id);
   assert.equal(tx.destination, token.target);
   assert.equal(tx.data, data);
@@ -153,6 +156,6 @@ test("a failed call reverts with the target's error and stays pending", async ()
   const data = token.interface.encodeFunctionData("seize", [w.dave.address, w.court.address, 10_000, "court order 10", doc]);
   const id = await submit(s.alice, token.target, data);
   await send(wallet.connect(s.carol).confirmTransaction(id));
-  await refused(wallet.connect(s.alice).executeTransaction(id), token, "ERC20InsufficientBalance");
+  await refused(wallet.connect(w.alice).executeTransaction(id), token, "ERC20InsufficientBalance");
   assert.equal((await wallet.transactions(id)).executed, false);
 });
