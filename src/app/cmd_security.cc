@@ -175,7 +175,8 @@ int security_multisig(const cli::ParsedArgs& a) {
   if (!o.success) return cli::print_outcome(o, a.flag("--json"));
   Address created;
   for (const cli::DecodedLog& l : o.logs) {
-    if (l.event == "MultisigCreated" && l.topics.size() > 1) created = Address::from_word(l.topics[1]);
+    if (l.event == "MultisigCreated" && l.topics.size() > 1)
+      created = Address::from_word(l.topics[1]);
   }
   if (a.flag("--json")) {
     json j = cli::outcome_json(o);
@@ -287,10 +288,9 @@ int cmd_security(const Args& args) {
     if (args.empty()) throw cli::UsageError("missing subcommand");
     const Args rest(args.begin() + 1, args.end());
     if (args[0] == "create")
-      return security_create(cli::parse_args(
-          rest,
-          task_spec({"--preset", "--name", "--symbol", "--decimals", "--admin", "--multisig",
-                     "--compliance"})));
+      return security_create(
+          cli::parse_args(rest, task_spec({"--preset", "--name", "--symbol", "--decimals",
+                                           "--admin", "--multisig", "--compliance"})));
     if (args[0] == "multisig") {
       return security_multisig(cli::parse_args(rest, task_spec({"--owners", "--required"})));
     }

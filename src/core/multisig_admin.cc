@@ -295,8 +295,9 @@ void multisig_calls(AbiRegistry<MultisigAdmin>& reg) {
            });
   reg.call<&MultisigAdmin::confirm>("confirmTransaction", {"transactionId"},
                                     "An owner: confirms a pending transaction (never executes).");
-  reg.call<&MultisigAdmin::revoke>("revokeConfirmation", {"transactionId"},
-                                   "An owner: withdraws its confirmation of a pending transaction.");
+  reg.call<&MultisigAdmin::revoke>(
+      "revokeConfirmation", {"transactionId"},
+      "An owner: withdraws its confirmation of a pending transaction.");
   reg.call<&MultisigAdmin::execute>(
       "executeTransaction", {"transactionId"},
       "An owner, once `required` owners have confirmed: runs the call with the multisig as "
@@ -341,8 +342,7 @@ const ContractAbi& MultisigAdmin::abi() const {
                      ErrorId::kMultisigNotConfirmed, ErrorId::kMultisigAlreadyExecuted,
                      ErrorId::kMultisigThresholdNotReached, ErrorId::kMultisigInvalidRequirement,
                      ErrorId::kMultisigOwnerExists, ErrorId::kMultisigInvalidOwner,
-                     ErrorId::kCallDepthExceeded, ErrorId::kZeroAddress,
-                     ErrorId::kLimitExceeded});
+                     ErrorId::kCallDepthExceeded, ErrorId::kZeroAddress, ErrorId::kLimitExceeded});
     abi.introduce(0, Rules::kV6);  // rules::multisig_admin
     return abi;
   }();

@@ -1256,7 +1256,7 @@ const ContractAbi& SecurityToken::abi() const {
       errs.push_back(x);
     ContractAbi abi =
         with_balance_model_abi("SecurityToken", std::move(m), std::move(e), std::move(errs));
-    extend_with_trex_abi(abi);  // rules V5 (security_trex.cc)
+    extend_with_trex_abi(abi);                // rules V5 (security_trex.cc)
     extend_with_redemption_payment_abi(abi);  // rules V6 (security_corporate.cc)
     return abi;
   }();

@@ -449,7 +449,8 @@ class Runner {
     call.target = head.substr(0, dot);
     call.function = head.substr(dot + 1);
     call.text = text;
-    const std::string_view args = trim(std::string_view(text).substr(open + 1, text.size() - open - 2));
+    const std::string_view args =
+        trim(std::string_view(text).substr(open + 1, text.size() - open - 2));
     if (!args.empty()) {
       std::string err;
       auto parts = split_top(args, ',', &err);

@@ -67,7 +67,9 @@ class MultisigAdminTest : public LedgerTest {
     }
     expect_ok(execute(first, id));
   }
-  U256 shares(std::string_view who) { return uint_view(s_.token, "balanceOf(address)", {addr(who)}); }
+  U256 shares(std::string_view who) {
+    return uint_view(s_.token, "balanceOf(address)", {addr(who)});
+  }
   const MultisigAdmin& wallet() { return *state_.contract_as<MultisigAdmin>(ms_); }
 
   Address ms_;
@@ -76,9 +78,9 @@ class MultisigAdminTest : public LedgerTest {
 
 TEST_F(MultisigAdminTest, TheSecurityIsAdministeredByTheMultisigNotTheDeployer) {
   auto* token = state_.contract_as<SecurityToken>(s_.token);
-  for (const Bytes32* r : {&roles::default_admin(), &roles::minter(), &roles::pauser(),
-                           &roles::restriction_admin(), &roles::corporate_action(),
-                           &roles::dividend_admin(), &roles::document_admin()}) {
+  for (const Bytes32* r :
+       {&roles::default_admin(), &roles::minter(), &roles::pauser(), &roles::restriction_admin(),
+        &roles::corporate_action(), &roles::dividend_admin(), &roles::document_admin()}) {
     EXPECT_TRUE(token->access_control()->has_role(*r, ms_));
     EXPECT_FALSE(token->access_control()->has_role(*r, addr("operator")));
     for (const char* o : {"alice", "bob", "carol"})
@@ -194,10 +196,9 @@ TEST_F(MultisigAdminTest, AFailedCallRevertsWithTheTargetsErrorAndStaysPending) 
                                 abi::Value::bytes32(keccak256(std::string_view("ORDER-2")))});
   const uint64_t id = submitted("alice", s_.token, seize);
   expect_ok(confirm("bob", id));
-  const CallResult direct =
-      call(ms_, s_.token, "seize(address,address,uint256,string,bytes32)",
-           {addr("dave"), addr("custodian"), 500, std::string("court order"),
-            abi::Value::bytes32(keccak256(std::string_view("ORDER-2")))});
+  const CallResult direct = call(ms_, s_.token, "seize(address,address,uint256,string,bytes32)",
+                                 {addr("dave"), addr("custodian"), 500, std::string("court order"),
+                                  abi::Value::bytes32(keccak256(std::string_view("ORDER-2")))});
   const CallResult r = execute("alice", id);
   EXPECT_FALSE(r.success);
   EXPECT_EQ(to_hex(r.output), to_hex(direct.output));
@@ -210,9 +211,9 @@ TEST_F(MultisigAdminTest, OwnersChangeOnlyThroughTheWallet) {
                 ErrorId::kOnlyMultisigWallet, {addr("alice")});
   expect_revert(call(addr("alice"), ms_, "removeOwner(address)", {addr("bob")}),
                 ErrorId::kOnlyMultisigWallet, {addr("alice")});
-  expect_revert(call(addr("alice"), ms_, "replaceOwner(address,address)",
-                     {addr("bob"), addr("dave")}),
-                ErrorId::kOnlyMultisigWallet, {addr("alice")});
+  expect_revert(
+      call(addr("alice"), ms_, "replaceOwner(address,address)", {addr("bob"), addr("dave")}),
+      ErrorId::kOnlyMultisigWallet, {addr("alice")});
   expect_revert(call(addr("alice"), ms_, "changeRequirement(uint256)", {1}),
                 ErrorId::kOnlyMultisigWallet, {addr("alice")});
 
@@ -230,7 +231,8 @@ TEST_F(MultisigAdminTest, OwnersChangeOnlyThroughTheWallet) {
   // Removing down below the requirement lowers it (Gnosis's rule).
   run({"alice", "bob", "dave"}, ms_, calldata("removeOwner(address)", {addr("dave")}));
   EXPECT_EQ(wallet().required(), 2u);
-  run({"alice", "bob"}, ms_, calldata("replaceOwner(address,address)", {addr("bob"), addr("erin")}));
+  run({"alice", "bob"}, ms_,
+      calldata("replaceOwner(address,address)", {addr("bob"), addr("erin")}));
   EXPECT_FALSE(wallet().is_owner(addr("bob")));
   EXPECT_TRUE(wallet().is_owner(addr("erin")));
   // Refusals inside a confirmed transaction revert the execution.
@@ -280,7 +282,7 @@ TEST_F(MultisigAdminTest, NestedExecutionIsBounded) {
     executions += l.topics[0] == wallet().abi().event("Execution").topic0 ? 1 : 0;
   EXPECT_EQ(executions, 7u);
   // 5 hops: 10 nested, refused at the ninth with the whole chain undone.
-  expect_revert(chain(5), ErrorId::kCallDepthExceeded, {kMaxInnerCallDepth});
+  expect_revert(chain(5), ErrorId::kCallDepthExceeded, {U256(kMaxInnerCallDepth)});
 }
 
 TEST_F(MultisigAdminTest, SelectorsAreUnknownUnderRulesVersionFive) {

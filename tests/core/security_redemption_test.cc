@@ -38,8 +38,8 @@ class RedemptionTest : public LedgerTest {
   CallResult redeem(std::string_view who, const abi::ValueList& holders,
                     const abi::ValueList& amounts, const Address& cash, const U256& price) {
     return call(addr(who), s_.token, kRedeem,
-                {abi::Value(holders), abi::Value(amounts), cash, price,
-                 std::string("tender offer"), abi::Value::bytes32(doc_)});
+                {abi::Value(holders), abi::Value(amounts), cash, price, std::string("tender offer"),
+                 abi::Value::bytes32(doc_)});
   }
   U256 shares(std::string_view who) {
     return uint_view(s_.token, "balanceOf(address)", {addr(who)});
@@ -101,8 +101,8 @@ TEST_F(RedemptionTest, RefusalsMoveNothing) {
   expect_revert(redeem("agent", {addr("alice")}, {1}, s_.token, 1), ErrorId::kNotAPaymentToken,
                 {s_.token});
   expect_revert(redeem("agent", {addr("alice")}, {1}, usd_, 0), ErrorId::kZeroAmount);
-  expect_revert(redeem("agent", {addr("alice")}, {2}, usd_, U256::max()),
-                ErrorId::kAmountOverflow, {2, U256::max()});
+  expect_revert(redeem("agent", {addr("alice")}, {2}, usd_, U256::max()), ErrorId::kAmountOverflow,
+                {2, U256::max()});
   expect_revert(redeem("mallory", {addr("alice")}, {1}, usd_, 1),
                 ErrorId::kAccessControlUnauthorizedAccount,
                 {addr("mallory"), abi::Value::bytes32(roles::corporate_action())});

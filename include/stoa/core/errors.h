@@ -128,12 +128,13 @@ enum class ErrorId : uint16_t {
   kMultisigAlreadyConfirmed = 150,     // (uint256 transactionId, address owner)
   kMultisigNotConfirmed = 151,         // (uint256 transactionId, address owner)
   kMultisigAlreadyExecuted = 152,      // (uint256 transactionId)
-  kMultisigThresholdNotReached = 153,  // (uint256 transactionId, uint256 confirmations, uint256 req)
-  kMultisigInvalidRequirement = 154,   // (uint256 ownerCount, uint256 required)
-  kMultisigOwnerExists = 155,          // (address owner)
-  kMultisigInvalidOwner = 156,         // (address owner)
-  kCallDepthExceeded = 157,            // (uint256 limit)
-  kNotAMultisig = 158,                 // (address account)
+  kMultisigThresholdNotReached =
+      153,                            // (uint256 transactionId, uint256 confirmations, uint256 req)
+  kMultisigInvalidRequirement = 154,  // (uint256 ownerCount, uint256 required)
+  kMultisigOwnerExists = 155,         // (address owner)
+  kMultisigInvalidOwner = 156,        // (address owner)
+  kCallDepthExceeded = 157,           // (uint256 limit)
+  kNotAMultisig = 158,                // (address account)
 };
 
 struct ErrorSpec {

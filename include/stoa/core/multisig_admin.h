@@ -18,7 +18,7 @@
 namespace stoa::core {
 
 inline constexpr size_t kMaxMultisigOwners = 20;
-inline constexpr size_t kMaxMultisigCallBytes = 16 * 1024;        // calldata of one transaction
+inline constexpr size_t kMaxMultisigCallBytes = 16 * 1024;       // calldata of one transaction
 inline constexpr uint64_t kMaxMultisigTransactions = 1'000'000;  // per wallet
 // Executions inside executions (a wallet that owns a wallet): deeper nesting is refused.
 inline constexpr uint32_t kMaxNestedCallDepth = 8;
