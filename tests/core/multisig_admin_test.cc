@@ -254,24 +254,24 @@ TEST_F(MultisigAdminTest, NestedExecutionIsBounded) {
       address_of(call(addr("operator"), factory_address(), "createMultisig(address[],uint256)",
                       {abi::Value(w3_owners), 1}));
   // w2 adds w3 as an owner (1-of-1: alice's submission is enough).
-  auto w2_run = [&](const Bytes& data) {
-    const CallResult r = call(addr("alice"), w2, "submitTransaction(address,bytes)", {w2, data});
+  auto w2_run = [&](const Bytes& data, const Address& to) {
+    const CallResult r = call(addr("alice"), w2, "submitTransaction(address,bytes)", {to, data});
     EXPECT_TRUE(r.success);
     return U256::from_be(r.output).low64();
   };
   expect_ok(call(addr("alice"), w2, "executeTransaction(uint256)",
-                 {w2_run(calldata("addOwner(address)", {w3}))}));
+                 {w2_run(calldata("addOwner(address)", {w3}), w2)}));
   // A chain: w2 tx (base + i) calls w3.executeTransaction(w3 base + i), which calls
   // w2.executeTransaction(base + i + 1); the last w2 tx is a harmless self-call.
   auto chain = [&](size_t hops) {
     const uint64_t base = state_.contract_as<MultisigAdmin>(w2)->transaction_count();
     const uint64_t base3 = state_.contract_as<MultisigAdmin>(w3)->transaction_count();
     for (size_t i = 0; i < hops; ++i) {
-      w2_run(calldata("executeTransaction(uint256)", {base3 + i}));
+      w2_run(calldata("executeTransaction(uint256)", {base3 + i}), w3);
       expect_ok(call(addr("alice"), w3, "submitTransaction(address,bytes)",
                      {w2, calldata("executeTransaction(uint256)", {base + i + 1})}));
     }
-    w2_run(calldata("changeRequirement(uint256)", {1}));
+    w2_run(calldata("changeRequirement(uint256)", {1}), w2);
     return call(addr("alice"), w2, "executeTransaction(uint256)", {base});
   };
   // 3 hops: 6 nested executions below the top one, within the limit of 8.
