@@ -118,7 +118,11 @@ test("an issuance runs only after a second owner confirms", async () => {
   const conf = parsed(c, wallet).find((e) => e.name === "Confirmation");
   assert.equal(conf.args.sender, w.bob.address);
   assert.equal(await wallet.isConfirmed(id), true);
-  const x = await send(wallet.connect(s.alice).executeTransaction(id));
+  // An explicit gas limit: under load, eth_estimateGas of this call right after alice's refused
+  // estimate of the same call answered MultisigThresholdNotReached(0, 1, 2) although
+  // isConfirmed(0) was already true (seen 3 times in a row, then not; the mined execution
+  // succeeds). To be investigated in the node 
+  const x = await send(wallet.connect(s.alice).executeTransaction(id, { gasLimit: 5_000_000 }));
   assert.equal(parsed(x, wallet).find((e) => e.name === "Execution").args.transactionId, id);
   const minted = parsed(x, token).find((e) => e.name === "Transfer");
   assert.equal(minted.args.to, w.dave.address);
