@@ -121,7 +121,7 @@ test("an issuance runs only after a second owner confirms", async () => {
   // An explicit gas limit: under load, eth_estimateGas of this call right after alice's refused
   // estimate of the same call answered MultisigThresholdNotReached(0, 1, 2) although
   // isConfirmed(0) was already true (seen 3 times in a row, then not; the mined execution
-  // succeeds). To be investigated in the node 
+  // succeeds). To be investigated in the node.
   const x = await send(wallet.connect(s.alice).executeTransaction(id, { gasLimit: 5_000_000 }));
   assert.equal(parsed(x, wallet).find((e) => e.name === "Execution").args.transactionId, id);
   const minted = parsed(x, token).find((e) => e.name === "Transfer");
