@@ -109,14 +109,21 @@ int security_create(const cli::ParsedArgs& a) {
   const std::string symbol = a.require("--symbol");
   const uint64_t decimals = a.get_u64("--decimals").value_or(0);
   if (decimals > 18) throw cli::UsageError("--decimals must be 0..18");
-  const auto admin = a.get_address("--admin");
+  // --multisig: every admin role to a MultisigAdmin (docs/multisig.md) instead of an --admin.
+  const auto multisig = a.get_address("--multisig");
+  const auto admin = multisig ? multisig : a.get_address("--admin");
   const auto officer = a.get_address("--compliance");
-  if (!admin) throw cli::UsageError("missing --admin ADDR");
+  if (multisig && a.get_address("--admin")) {
+    throw cli::UsageError("--admin and --multisig exclude each other");
+  }
+  if (!admin) throw cli::UsageError("missing --admin ADDR (or --multisig ADDR)");
   if (!officer) throw cli::UsageError("missing --compliance ADDR");
-  const Bytes data = calldata("createSecurity(string,string,uint8,uint8,address,address)",
-                              {abi::Value(name), abi::Value(symbol), abi::Value(decimals),
-                               abi::Value(uint64_t{static_cast<uint8_t>(preset->id)}),
-                               abi::Value(*admin), abi::Value(*officer)});
+  const Bytes data =
+      calldata(multisig ? "createSecurityWithMultisig(string,string,uint8,uint8,address,address)"
+                        : "createSecurity(string,string,uint8,uint8,address,address)",
+               {abi::Value(name), abi::Value(symbol), abi::Value(decimals),
+                abi::Value(uint64_t{static_cast<uint8_t>(preset->id)}), abi::Value(*admin),
+                abi::Value(*officer)});
   cli::RpcClient rpc(a.get_or("--rpc", kDefaultRpc));
   cli::Transactor tx(rpc, cli::load_signer(cli::signer_options(a)));
   const cli::TxOutcome o = tx.send(core::factory_address(), data);
@@ -144,6 +151,42 @@ int security_create(const cli::ParsedArgs& a) {
   std::printf("  whitelist module     %s\n  lockup module        %s\n  jurisdiction module  %s\n",
               ref.whitelist_module.checksum_hex().c_str(), ref.lockup_module.checksum_hex().c_str(),
               ref.jurisdiction_module.checksum_hex().c_str());
+  return 0;
+}
+
+// security multisig --owners A,B,C --required K: a k-of-n MultisigAdmin (docs/multisig.md).
+int security_multisig(const cli::ParsedArgs& a) {
+  expect_positionals(a, {});
+  abi::ValueList owners;
+  std::stringstream list(a.require("--owners"));
+  for (std::string item; std::getline(list, item, ',');) {
+    const auto owner = Address::parse(item);
+    if (!owner) throw cli::UsageError("--owners: invalid address '" + item + "'");
+    owners.emplace_back(*owner);
+  }
+  const auto required = a.get_u64("--required");
+  if (!required) throw cli::UsageError("missing --required K");
+  const size_t n_owners = owners.size();
+  const Bytes data = calldata("createMultisig(address[],uint256)",
+                              {abi::Value(std::move(owners)), abi::Value(*required)});
+  cli::RpcClient rpc(a.get_or("--rpc", kDefaultRpc));
+  cli::Transactor tx(rpc, cli::load_signer(cli::signer_options(a)));
+  const cli::TxOutcome o = tx.send(core::factory_address(), data);
+  if (!o.success) return cli::print_outcome(o, a.flag("--json"));
+  Address created;
+  for (const cli::DecodedLog& l : o.logs) {
+    if (l.event == "MultisigCreated" && l.topics.size() > 1)
+      created = Address::from_word(l.topics[1]);
+  }
+  if (a.flag("--json")) {
+    json j = cli::outcome_json(o);
+    j["multisig"] = created.checksum_hex();
+    std::printf("%s\n", j.dump(2).c_str());
+    return 0;
+  }
+  std::printf("%s", cli::format_outcome(o).c_str());
+  std::printf("created multisig %s (%llu of %zu owners)\n", created.checksum_hex().c_str(),
+              static_cast<unsigned long long>(*required), n_owners);
   return 0;
 }
 
@@ -237,16 +280,20 @@ int list_update(const char* name, const Args& args, const char* single_add,
 int cmd_security(const Args& args) {
   constexpr const char* kUsage =
       "usage: stoa security create --preset KEY --name NAME --symbol SYM [--decimals N]\n"
-      "                            --admin ADDR --compliance ADDR\n"
+      "                            --admin ADDR|--multisig ADDR --compliance ADDR\n"
+      "       stoa security multisig --owners ADDR,ADDR,... --required K\n"
       "       stoa security list [--rpc URL] [--json]\n"
       "presets: reg-d-506b, reg-d-506c, reg-s, reg-a-plus, reg-cf, global (docs/presets.md)\n";
   return run("security", kUsage, [&] {
     if (args.empty()) throw cli::UsageError("missing subcommand");
     const Args rest(args.begin() + 1, args.end());
     if (args[0] == "create")
-      return security_create(cli::parse_args(
-          rest,
-          task_spec({"--preset", "--name", "--symbol", "--decimals", "--admin", "--compliance"})));
+      return security_create(
+          cli::parse_args(rest, task_spec({"--preset", "--name", "--symbol", "--decimals",
+                                           "--admin", "--multisig", "--compliance"})));
+    if (args[0] == "multisig") {
+      return security_multisig(cli::parse_args(rest, task_spec({"--owners", "--required"})));
+    }
     if (args[0] == "list") return security_list(cli::parse_args(rest, task_spec({}, false)));
     throw cli::UsageError("unknown subcommand '" + args[0] + "'");
   });

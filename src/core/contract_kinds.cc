@@ -11,6 +11,7 @@
 #include "stoa/core/kyc_events.h"
 #include "stoa/core/modules.h"
 #include "stoa/core/multicall3.h"
+#include "stoa/core/multisig_admin.h"
 #include "stoa/core/payment_token.h"
 #include "stoa/core/security_token.h"
 #include "stoa/core/transfer_restriction.h"
@@ -47,6 +48,7 @@ constexpr std::array kKinds = {
     entry<Multicall3>("Multicall3"),
     entry<PaymentToken>("PaymentToken"),
     entry<DividendDistributor>("DividendDistributor"),
+    entry<MultisigAdmin>("MultisigAdmin"),
 };
 
 // Entry i is kind i + 1, so the lookup is an index; the enum's last kind must have its entry.

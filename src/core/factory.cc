@@ -2,6 +2,7 @@
 
 #include "stoa/core/abi_registry.h"
 #include "stoa/core/dividend_distributor.h"
+#include "stoa/core/multisig_admin.h"
 #include "stoa/core/payment_token.h"
 #include "stoa/core/state.h"
 #include "stoa/core/trex_proxy.h"
@@ -206,6 +207,35 @@ Result<Address> Factory::create_dividend_distributor(CallContext& ctx, const Add
   return d.address();
 }
 
+Result<Address> Factory::create_multisig(CallContext& ctx, const std::vector<Address>& owners,
+                                         const U256& required) {
+  STOA_TRY(access_.require(roles::deployer(), ctx.sender));
+  auto& m = state_.create<MultisigAdmin>(
+      self_, [&](const Address& a) { return std::make_unique<MultisigAdmin>(state_, a); });
+  STOA_TRY(m.init(ctx, owners, required));
+  abi::ValueList list;
+  for (const Address& o : owners)
+    list.emplace_back(o);
+  emit(ctx, "MultisigCreated", {m.address(), ctx.sender, abi::Value(std::move(list)), required});
+  return m.address();
+}
+
+Result<SecuritySet> Factory::create_security_with_multisig(CallContext& ctx,
+                                                           const CreateSecurityArgs& args) {
+  STOA_TRY(access_.require(roles::deployer(), ctx.sender));
+  if (state_.contract_as<MultisigAdmin>(args.admin) == nullptr) {
+    return make_revert(ErrorId::kNotAMultisig, {args.admin});
+  }
+  auto set = create_security(ctx, args);
+  if (!set.ok()) return set.take_revert();
+  auto* token = state_.contract_as<SecurityToken>(set.value().token);
+  for (const Bytes32* r :
+       {&roles::corporate_action(), &roles::dividend_admin(), &roles::document_admin()}) {
+    STOA_TRY(token->access_control()->grant_initial(&ctx, *token, *r, args.admin));
+  }
+  return set;
+}
+
 const auto& Factory::field_list() {
   static constexpr auto kFields =
       std::make_tuple(sub(&Factory::access_, "access"), field(&Factory::securities_, "securities"));
@@ -286,6 +316,30 @@ void lifecycle_methods(AbiRegistry<Factory>& reg) {
            });
 }
 
+// Multisig administration (issue 16 item 5, rules::multisig_admin: from rules version 6).
+void multisig_methods(AbiRegistry<Factory>& reg) {
+  reg.call("createMultisig", {"owners", "required"}, {"multisig"},
+           "DEPLOYER_ROLE: a MultisigAdmin of 1 to 20 owners of which `required` must confirm a "
+           "transaction before it runs (docs/multisig.md).",
+           [](Factory& c, CallContext& ctx, const std::vector<Address>& owners,
+              const U256& required) -> Result<Address> {
+             return c.create_multisig(ctx, owners, required);
+           });
+  reg.call("createSecurityWithMultisig",
+           {"name", "symbol", "decimals", "preset", "multisig", "complianceOfficer"}, {"token"},
+           "DEPLOYER_ROLE: createSecurity with every admin role (DEFAULT_ADMIN, MINTER, PAUSER, "
+           "RESTRICTION_ADMIN, CORPORATE_ACTION, DIVIDEND_ADMIN, DOCUMENT_ADMIN) granted to a "
+           "MultisigAdmin, none to the deployer (docs/multisig.md).",
+           [](Factory& c, CallContext& ctx, const std::string& name, const std::string& symbol,
+              uint8_t decimals, uint8_t preset, const Address& multisig,
+              const Address& complianceOfficer) -> Result<Address> {
+             CreateSecurityArgs args{name, symbol, decimals, preset, multisig, complianceOfficer};
+             auto r = c.create_security_with_multisig(ctx, args);
+             if (!r.ok()) return r.take_revert();
+             return r.value().token;
+           });
+}
+
 std::vector<EventSpec> lifecycle_events() {
   return {
       {"PaymentTokenCreated",
@@ -300,6 +354,17 @@ std::vector<EventSpec> lifecycle_events() {
         {"security", "address", true},
         {"withholdingAccount", "address"}},
        "A dividend distributor was created for a security."},
+  };
+}
+
+std::vector<EventSpec> multisig_events() {
+  return {
+      {"MultisigCreated",
+       {{"multisig", "address", true},
+        {"creator", "address", true},
+        {"owners", "address[]"},
+        {"required", "uint256"}},
+       "A MultisigAdmin was created."},
   };
 }
 
@@ -337,16 +402,27 @@ const ContractAbi& Factory::abi() const {
     lifecycle_methods(lifecycle);
     for (auto& x : lifecycle.take())
       m.push_back(std::move(x));
+    const size_t first_multisig = m.size();
+    AbiRegistry<Factory> multisig;
+    multisig_methods(multisig);
+    for (auto& x : multisig.take())
+      m.push_back(std::move(x));
     std::vector<EventSpec> e = factory_events();
     for (auto& x : access_control_events())
       e.push_back(std::move(x));
     for (auto& x : lifecycle_events())
       e.push_back(std::move(x));
+    for (auto& x : multisig_events())
+      e.push_back(std::move(x));
     std::vector<ErrorId> errs = factory_errors();
     for (auto x : access_control_errors())
       errs.push_back(x);
+    for (auto x : {ErrorId::kNotAMultisig, ErrorId::kMultisigInvalidRequirement,
+                   ErrorId::kMultisigOwnerExists, ErrorId::kMultisigInvalidOwner})
+      errs.push_back(x);
     ContractAbi abi("SecurityFactory", std::move(m), std::move(e), std::move(errs));
     abi.introduce(first_lifecycle, Rules::kV5);  // rules::lifecycle
+    abi.introduce(first_multisig, Rules::kV6);   // rules::multisig_admin
     return abi;
   }();
   return kAbi;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "stoa/core/abi_registry.h"
+#include "stoa/core/payment_token.h"
 #include "stoa/core/security_part.h"
 #include "stoa/core/security_token.h"
 #include "stoa/core/state.h"
@@ -91,6 +92,63 @@ Status SecurityToken::redeem_holders(CallContext& ctx, const std::vector<Address
   STOA_TRY(check_reason(reason, doc));
   STOA_TRY(for_each_leg(ctx, {holders.size(), amounts.size()},
                         [&](size_t i) { return action_burn(ctx, holders[i], amounts[i]); }));
+  emit(ctx, "CorporateAction",
+       {abi::Value::bytes32(action_name("REDEMPTION")), ctx.sender, reason,
+        abi::Value::bytes32(doc)});
+  return Status::Ok();
+}
+
+namespace {
+// The escrow of redemption payments: keccak256("stoa.redemption.escrow" ‖ token)[12:] (no key
+// can sign for it). It holds funds only inside one call: funded, then emptied exactly.
+Address redemption_escrow(UndoLog* j, const Address& token) {
+  Bytes in;
+  const std::string_view tag = "stoa.redemption.escrow";
+  in.insert(in.end(), tag.begin(), tag.end());
+  in.insert(in.end(), token.b.begin(), token.b.end());
+  j->charge(gas::keccak(in.size()));
+  return Address::from_word(keccak256(in));
+}
+
+// Σ amounts × price, or AmountOverflow.
+Result<U256> redemption_total(const std::vector<U256>& amounts, const U256& price) {
+  U256 total;
+  for (const U256& a : amounts) {
+    auto pay = a.checked_mul(price);
+    auto sum = pay ? total.checked_add(*pay) : std::nullopt;
+    if (!sum) return make_revert(ErrorId::kAmountOverflow, {a, price});
+    total = *sum;
+  }
+  return total;
+}
+}  // namespace
+
+Status SecurityToken::redeem_holders_for_payment(CallContext& ctx,
+                                                 const std::vector<Address>& holders,
+                                                 const std::vector<U256>& amounts,
+                                                 const Address& payment_token, const U256& price,
+                                                 const std::string& reason, const Bytes32& doc) {
+  STOA_TRY(access_.require(roles::corporate_action(), ctx.sender));
+  STOA_TRY(require_investors_ready());
+  STOA_TRY(check_reason(reason, doc));
+  auto* cash = state_.contract_as<PaymentToken>(payment_token);
+  if (cash == nullptr) return make_revert(ErrorId::kNotAPaymentToken, {payment_token});
+  if (price.is_zero()) return make_revert(ErrorId::kZeroAmount);
+  auto total = redemption_total(amounts, price);
+  if (!total.ok()) return total.take_revert();
+  // The funding: exactly the total, from the caller's allowance to this token.
+  const Address escrow = redemption_escrow(undo_log(), self_);
+  const U256 before = cash->balance_of(escrow);
+  STOA_TRY(cash->pull(ctx, self_, ctx.sender, escrow, total.value()));
+  Status legs = for_each_leg(ctx, {holders.size(), amounts.size()}, [&](size_t i) -> Status {
+    STOA_TRY(action_burn(ctx, holders[i], amounts[i]));
+    const U256 paid = *amounts[i].checked_mul(price);  // checked in redemption_total
+    STOA_TRY(cash->move(ctx, escrow, holders[i], paid));
+    emit(ctx, "RedemptionPaid", {holders[i], payment_token, amounts[i], paid});
+    return Status::Ok();
+  });
+  if (!legs.ok()) return legs.take_revert();
+  STOA_ASSERT(cash->balance_of(escrow) == before);  // Σ paid = the funding, exactly
   emit(ctx, "CorporateAction",
        {abi::Value::bytes32(action_name("REDEMPTION")), ctx.sender, reason,
         abi::Value::bytes32(doc)});
@@ -280,6 +338,26 @@ std::vector<EventSpec> corporate_events() {
        {{"target", "address", true}, {"holders", "uint256"}, {"fractions", "uint256"}},
        "Every holder is converted; this security is retired."},
   };
+}
+
+void extend_with_redemption_payment_abi(ContractAbi& abi) {
+  AbiRegistry<SecurityToken> reg;
+  reg.call<&SecurityToken::redeem_holders_for_payment>(
+      "redeemHoldersForPayment",
+      {"holders", "amounts", "paymentToken", "price", "reason", "documentRef"},
+      "CORPORATE_ACTION_ROLE: redemption paid in a payment token, all or nothing: the caller's "
+      "allowance to this token funds an escrow with exactly Σ amounts × price, and each holder's "
+      "burn is paid amount × price (price per smallest unit: no rounding) in the same call "
+      "(docs/corporate-actions.md).");
+  abi.extend(reg.take(),
+             {{"RedemptionPaid",
+               {{"holder", "address", true},
+                {"paymentToken", "address", true},
+                {"shares", "uint256"},
+                {"paid", "uint256"}},
+               "A holder's redeemed shares and what it was paid (next to the Transfer events)."}},
+             {ErrorId::kNotAPaymentToken, ErrorId::kZeroAmount, ErrorId::kAmountOverflow},
+             Rules::kV6);  // rules::multisig_admin
 }
 
 }  // namespace stoa::core

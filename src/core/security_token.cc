@@ -1277,6 +1277,7 @@ const ContractAbi& SecurityToken::abi() const {
         with_balance_model_abi("SecurityToken", std::move(m), std::move(e), std::move(errs));
     extend_with_trex_abi(abi);                 // rules V5 (security_trex.cc)
     extend_with_partition_supply_at_abi(abi);  // rules V6 (security_checkpoints.cc)
+    extend_with_redemption_payment_abi(abi);   // rules V6 (security_corporate.cc)
     return abi;
   }();
   return kAbi;

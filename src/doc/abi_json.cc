@@ -103,6 +103,36 @@ json abi_json(const core::ContractAbi& abi) {
   return out;
 }
 
+namespace {
+// The lifecycle contracts of a security (a payment token, its dividend distributor) and a
+// multisig admin (docs/dividends.md, docs/multisig.md).
+std::vector<Address> lifecycle_contracts(core::State& state, const Address& op,
+                                         const Address& issuer, const Address& token) {
+  Address payment_token;
+  Address distributor;
+  core::Status created = state.transact(op, {}, nullptr, [&](core::CallContext& ctx) {
+    auto t = state.factory().create_payment_token(ctx, "Doc Dollar", "DUSD", 2, issuer);
+    if (!t.ok()) return core::Status(t.take_revert());
+    payment_token = t.value();
+    auto d = state.factory().create_dividend_distributor(ctx, token, issuer);
+    if (!d.ok()) return core::Status(d.take_revert());
+    distributor = d.value();
+    return core::Status::Ok();
+  });
+  STOA_ASSERT(created.ok());
+  // A multisig admin (docs/multisig.md).
+  Address multisig;
+  created = state.transact(op, {}, nullptr, [&](core::CallContext& ctx) {
+    auto m = state.factory().create_multisig(ctx, {issuer}, U256(1));
+    if (!m.ok()) return core::Status(m.take_revert());
+    multisig = m.value();
+    return core::Status::Ok();
+  });
+  STOA_ASSERT(created.ok());
+  return {payment_token, distributor, multisig};
+}
+}  // namespace
+
 std::map<std::string, json> all_abi_documents() {
   // One instance of every contract kind: a state with one security.
   const Address op = crypto::key_for_label("operator").address();
@@ -143,21 +173,8 @@ std::map<std::string, json> all_abi_documents() {
     return core::Status::Ok();
   });
   STOA_ASSERT(created.ok());
-  // The lifecycle contracts: a payment token and the security's dividend distributor.
-  Address payment_token;
-  Address distributor;
-  created = state.transact(op, {}, nullptr, [&](core::CallContext& ctx) {
-    auto t = state.factory().create_payment_token(ctx, "Doc Dollar", "DUSD", 2, issuer);
-    if (!t.ok()) return core::Status(t.take_revert());
-    payment_token = t.value();
-    auto d = state.factory().create_dividend_distributor(ctx, set.token, issuer);
-    if (!d.ok()) return core::Status(d.take_revert());
-    distributor = d.value();
-    return core::Status::Ok();
-  });
-  STOA_ASSERT(created.ok());
   std::map<std::string, json> docs;
-  for (const Address& a : {payment_token, distributor}) {
+  for (const Address& a : lifecycle_contracts(state, op, issuer, set.token)) {
     const core::ContractAbi& abi = state.contract(a)->abi();
     docs[std::string(abi.contract_name())] = abi_json(abi);
   }

@@ -425,6 +425,7 @@ class Runner {
       }
     }
     if (t.kind == K::Bytes) {
+      if (auto inner = call_form(s, "calldata")) return abi::Value(encoded_call(*inner));
       if (auto inner = call_form(s, "change-partition")) {
         Bytes b(32, 0xff);
         const Bytes32 dest = value(*abi::parse_type("bytes32"), *inner, false)->as_bytes32();
@@ -433,6 +434,35 @@ class Runner {
       }
     }
     return std::nullopt;
+  }
+
+  // calldata(TARGET.function(args)): the encoded call (a multisig transaction's data; the
+  // function is looked up in TARGET's ABI, the arguments resolved as a call line's).
+  Bytes encoded_call(const std::string& text) const {
+    const size_t open = text.find('(');
+    const std::string head(trim(std::string_view(text).substr(0, open)));
+    const size_t dot = head.rfind('.');
+    if (open == std::string::npos || text.back() != ')' || dot == std::string::npos) {
+      throw ValueError{"calldata takes one TARGET.function(arguments)"};
+    }
+    CallExpr call;
+    call.target = head.substr(0, dot);
+    call.function = head.substr(dot + 1);
+    call.text = text;
+    const std::string_view args =
+        trim(std::string_view(text).substr(open + 1, text.size() - open - 2));
+    if (!args.empty()) {
+      std::string err;
+      auto parts = split_top(args, ',', &err);
+      if (!parts) throw ValueError{err};
+      call.args = *parts;
+    }
+    Address to;
+    const core::Contract& c = target(call.target, to);
+    const core::Method& m = method(c, call);
+    auto data = abi::encode_call(m.sig, arguments(m, call));
+    if (data.index() != 0) throw ValueError{"arguments do not fit " + m.sig.canonical()};
+    return std::get<0>(data);
   }
 
   // Resolves the text of one value of type `t`: account names, contract references, role
@@ -1043,6 +1073,7 @@ class Runner {
     const core::ContractAbi& fabi = state_->factory().abi();
     const Bytes32 token_created = fabi.event("PaymentTokenCreated").topic0;
     const Bytes32 dist_created = fabi.event("DividendDistributorCreated").topic0;
+    const Bytes32 multisig_created = fabi.event("MultisigCreated").topic0;
     for (const core::Log& log : r.logs) {
       if (log.address != core::factory_address() || log.topics.size() < 3) continue;
       const Address a = Address::from_word(log.topics[1]);
@@ -1051,6 +1082,11 @@ class Runner {
         if (t == nullptr) continue;
         named_[t->config().symbol] = a;
         name(a, t->config().symbol);
+      } else if (log.topics[0] == multisig_created) {
+        // multisig1, multisig2, ... in creation order.
+        const std::string n = "multisig" + std::to_string(++multisigs_);
+        named_[n] = a;
+        names_[a] = n;
       } else if (log.topics[0] == dist_created) {
         const Address sec = Address::from_word(log.topics[2]);
         const auto* tok = state_->contract_as<core::SecurityToken>(sec);
@@ -1311,6 +1347,7 @@ class Runner {
   std::vector<std::vector<Refusal>> pending_refusals_;
   std::map<std::string, size_t> by_symbol_;
   std::map<std::string, Address> named_;  // payment tokens, SYM.dividends (bind_lifecycle)
+  size_t multisigs_ = 0;                  // multisigs created (their names: bind_lifecycle)
   std::map<Address, size_t> owner_;
   core::CallResult last_;
   Address last_target_;

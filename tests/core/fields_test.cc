@@ -122,6 +122,21 @@ class FieldsTest : public testing::LedgerTest {
     expect_ok(call(divs, dist, "createDividend(address,uint256,uint256,uint256,bytes32)",
                    {usd, 100, 1, block_.timestamp + 100, abi::Value::bytes32(Bytes32{})}));
     expect_ok(call(addr("alice"), dist, "claim(uint256)", {1}));
+    multisig();
+  }
+
+  // A 1-of-2 multisig with a transaction executed and one pending (docs/multisig.md).
+  void multisig() {
+    const abi::ValueList owners = {addr("alice"), addr("bob")};
+    CallResult r = call(addr("operator"), factory_address(), "createMultisig(address[],uint256)",
+                        {abi::Value(owners), 1});
+    ASSERT_TRUE(r.success);
+    const Address ms = Address::from_word(Bytes32::from_view(r.output));
+    const Bytes data = std::get<0>(abi::encode_call(
+        *abi::parse_signature("changeRequirement(uint256)"), abi::ValueList{U256(1)}));
+    expect_ok(call(addr("alice"), ms, "submitTransaction(address,bytes)", {ms, data}));
+    expect_ok(call(addr("bob"), ms, "executeTransaction(uint256)", {0}));
+    expect_ok(call(addr("bob"), ms, "submitTransaction(address,bytes)", {ms, data}));
   }
 
   SecuritySet sec_;
@@ -278,6 +293,12 @@ TEST_F(FieldsTest, SlotNumbersAreTheOrdinalsOldJournalsName) {
         {"rounds", 4},
         {"round_excluded", 5},
         {"claimed", 6}}},
+      {"MultisigAdmin",
+       {{"owners", 0},
+        {"required", 1},
+        {"transaction_count", 2},
+        {"transactions", 3},
+        {"confirmations", 4}}},
   };
   std::set<std::string> seen;
   for (const Address& a : state_.contract_addresses()) {

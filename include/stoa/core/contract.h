@@ -50,10 +50,11 @@ enum class ContractKind : uint8_t {
   kMulticall3 = 15,  // code only: never in a state encoding (multicall3.h)
   kPaymentToken = 16,
   kDividendDistributor = 17,
+  kMultisigAdmin = 18,
 };
 // The highest number: a new kind goes after it and becomes the new last kind (with its entry in
 // the registration table, src/core/contract_kinds.cc, which checks this at compile time).
-inline constexpr ContractKind kLastContractKind = ContractKind::kDividendDistributor;
+inline constexpr ContractKind kLastContractKind = ContractKind::kMultisigAdmin;
 std::string_view kind_name(ContractKind k);  // from the registration table; "Unknown" if none
 
 struct Log {

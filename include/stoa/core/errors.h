@@ -114,7 +114,6 @@ enum class ErrorId : uint16_t {
   kNoEligibleShares = 129,           // (uint256 checkpointId)
   kInvalidWithholdingRate = 130,     // (uint256 bps)
   // Documents and corporate actions (issue 16; docs/documents.md, docs/corporate-actions.md).
-  // 147-159 are kept free for the multisig admin (issue 16 item 5, not built yet).
   kDocumentNameRequired = 140,     // ()
   kDocumentNotFound = 141,         // (bytes32 name)
   kDocumentUriRequired = 142,      // ()
@@ -122,6 +121,20 @@ enum class ErrorId : uint16_t {
   kSecurityRetired = 144,          // ()
   kInvalidConversionTarget = 145,  // (address target)
   kInvalidRatio = 146,             // (uint256 numerator, uint256 denominator)
+  // The multisig admin (issue 16 item 5; docs/multisig.md; ids 147-159).
+  kNotMultisigOwner = 147,             // (address account)
+  kOnlyMultisigWallet = 148,           // (address caller)
+  kMultisigTransactionNotFound = 149,  // (uint256 transactionId)
+  kMultisigAlreadyConfirmed = 150,     // (uint256 transactionId, address owner)
+  kMultisigNotConfirmed = 151,         // (uint256 transactionId, address owner)
+  kMultisigAlreadyExecuted = 152,      // (uint256 transactionId)
+  kMultisigThresholdNotReached =
+      153,                            // (uint256 transactionId, uint256 confirmations, uint256 req)
+  kMultisigInvalidRequirement = 154,  // (uint256 ownerCount, uint256 required)
+  kMultisigOwnerExists = 155,         // (address owner)
+  kMultisigInvalidOwner = 156,        // (address owner)
+  // 157 is not used (CallDepthExceeded is 164).
+  kNotAMultisig = 158,                // (address account)
   // ONCHAINID execution requests and nested calls (issue 13; ids 160-169).
   kExecutionNotFound = 160,      // (uint256 executionId)
   kExecutionClosed = 161,        // (uint256 executionId)  executed or rejected

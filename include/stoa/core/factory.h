@@ -82,6 +82,13 @@ class Factory final : public Contract {
                                        const Address& admin);
   Result<Address> create_dividend_distributor(CallContext& ctx, const Address& security,
                                               const Address& withholding_account);
+  // Multisig administration (from rules version 6; docs/multisig.md): a k-of-n MultisigAdmin,
+  // and a security whose admin roles (DEFAULT_ADMIN, MINTER, PAUSER, RESTRICTION_ADMIN,
+  // CORPORATE_ACTION, DIVIDEND_ADMIN, DOCUMENT_ADMIN) that multisig holds, not the deployer.
+  Result<Address> create_multisig(CallContext& ctx, const std::vector<Address>& owners,
+                                  const U256& required);
+  Result<SecuritySet> create_security_with_multisig(CallContext& ctx,
+                                                    const CreateSecurityArgs& args);
 
  private:
   static const auto& field_list();  // encoding order (factory.cc)

@@ -148,6 +148,15 @@ inline bool trex_proxy_parity(Rules r) {
   return r >= Rules::kV6;
 }
 
+// V6. Multisig administration (issue 16, item 5; docs/multisig.md): the factory's createMultisig
+// and createSecurityWithMultisig, hence MultisigAdmin (k-of-n propose/confirm/execute), exist
+// from this version on; SecurityToken's redeemHoldersForPayment (redemption paid from a funded
+// escrow, docs/corporate-actions.md) answers. Under V1-V5 their selectors are unknown, so no
+// multisig exists in a block written under those rules.
+inline bool multisig_admin(Rules r) {
+  return r >= Rules::kV6;
+}
+
 }  // namespace rules
 
 // When each rules version activates: entries ascending in both version and first block, the

@@ -261,6 +261,13 @@ class SecurityToken final : public Contract {
   Status redeem_holders(CallContext& ctx, const std::vector<Address>& holders,
                         const std::vector<U256>& amounts, const std::string& reason,
                         const Bytes32& doc);
+  // Redemption paid in a PaymentToken (rules V6; docs/corporate-actions.md): the caller funds an
+  // escrow with exactly Σ amounts × price (its allowance to this token) and each holder is paid
+  // amount × price in the same call as its burn. No rounding: price is per smallest unit.
+  Status redeem_holders_for_payment(CallContext& ctx, const std::vector<Address>& holders,
+                                    const std::vector<U256>& amounts, const Address& payment_token,
+                                    const U256& price, const std::string& reason,
+                                    const Bytes32& doc);
   Status distribute_in_kind(CallContext& ctx, const std::vector<Address>& holders,
                             const std::vector<U256>& amounts, const std::string& reason,
                             const Bytes32& doc);
@@ -533,6 +540,8 @@ std::vector<EventSpec> corporate_events();                   // security_corpora
 // T-REX v4 parity (rules V5; security_trex.cc): 3-argument forcedTransfer, compliance(), Ownable,
 // role enumeration, increase/decreaseAllowance.
 void extend_with_trex_abi(ContractAbi& abi);
+// Redemption against payment (rules V6; security_corporate.cc).
+void extend_with_redemption_payment_abi(ContractAbi& abi);
 std::vector<MethodSpec> lot_methods();    // security_lots.cc (rules version 5)
 std::vector<EventSpec> lot_events();      // security_lots.cc
 std::vector<MethodSpec> split_methods();  // security_splits.cc (rules version 6)
