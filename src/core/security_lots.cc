@@ -238,6 +238,9 @@ std::vector<SecurityToken::LotView> SecurityToken::lots_of(const Address& holder
 }
 
 Status SecurityToken::gift(CallContext& ctx, const Address& to, const U256& amount) {
+  // As transfer: a sender of zero is ERC20InvalidSender, not a restriction code (no signed
+  // transaction comes from the zero address, so no block changes).
+  if (ctx.sender.is_zero()) return make_revert(ErrorId::kERC20InvalidSender, {ctx.sender});
   if (to.is_zero()) return make_revert(ErrorId::kERC20InvalidReceiver, {to});
   STOA_TRY(require_investors_ready());
   prefetch_transfer(ctx.sender, to);

@@ -200,6 +200,16 @@ TEST_F(LotsTest, GiftsTackAndAreCheckedAsTransfers) {
                 ErrorId::kERC20InvalidReceiver, {Address{}});
 }
 
+// Found by the simulator (a gift "by" the zero address answered TransferRestricted(1) where a
+// transfer answers ERC20InvalidSender): a gift refuses a zero sender as transfer does.
+TEST_F(LotsTest, GiftFromTheZeroAddressIsAnInvalidSenderAsForTransfer) {
+  const SecuritySet s = create("LOTZ", kRegCf);
+  expect_revert(call(Address{}, s.token, "gift(address,uint256)", {addr("bob"), 1}),
+                ErrorId::kERC20InvalidSender, {Address{}});
+  expect_revert(call(Address{}, s.token, "transfer(address,uint256)", {addr("bob"), 1}),
+                ErrorId::kERC20InvalidSender, {Address{}});
+}
+
 // Recovery is the same investor's new wallet: its lots move as they were (kind recovery, dates
 // and origins kept), so the per-lot holding periods move with them.
 TEST_F(LotsTest, RecoveryCarriesLotsAndTheirHoldingPeriods) {
