@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <functional>
 #include <map>
-#include <set>
 #include <numeric>
+#include <set>
 #include <string>
 #include <utility>
 #include <variant>

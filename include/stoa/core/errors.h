@@ -134,7 +134,7 @@ enum class ErrorId : uint16_t {
   kMultisigOwnerExists = 155,         // (address owner)
   kMultisigInvalidOwner = 156,        // (address owner)
   // 157 is not used (CallDepthExceeded is 164).
-  kNotAMultisig = 158,                // (address account)
+  kNotAMultisig = 158,  // (address account)
   // ONCHAINID execution requests and nested calls (issue 13; ids 160-169).
   kExecutionNotFound = 160,      // (uint256 executionId)
   kExecutionClosed = 161,        // (uint256 executionId)  executed or rejected
