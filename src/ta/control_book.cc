@@ -19,6 +19,28 @@ U256 add(const U256& a, const U256& b) {
   return *v;
 }
 
+// The splits up to the block into the control book, and each one's change of supply into
+// `added` (a split) or `removed` (a reverse split).
+void add_splits(Db& db, const std::string& token, int64_t block, ControlBook& c, U256& added,
+                U256& removed) {
+  for (const DbRow& r : db.query(
+           "SELECT s.split_id, s.block, b.timestamp, s.tx_hash, s.numerator, s.denominator, "
+           "s.supply_before, s.supply_after FROM splits s JOIN register_blocks b ON b.number = "
+           "s.block WHERE s.security = ? AND s.block <= ? ORDER BY s.block, s.log_index",
+           {token, block})) {
+    SplitEntry e{static_cast<uint64_t>(r.i64(0)), static_cast<uint64_t>(r.i64(1)),
+                 static_cast<uint64_t>(r.i64(2)), r.text(3),
+                 *decode_amount(r.text(4)),       *decode_amount(r.text(5)),
+                 *decode_amount(r.text(6)),       *decode_amount(r.text(7))};
+    if (e.supply_after > e.supply_before) {
+      added = add(added, *e.supply_after.checked_sub(e.supply_before));
+    } else {
+      removed = add(removed, *e.supply_before.checked_sub(e.supply_after));
+    }
+    c.splits.push_back(std::move(e));
+  }
+}
+
 }  // namespace
 
 ControlBook control_book(Db& db, const CapTableQuery& q) {
@@ -54,22 +76,7 @@ ControlBook control_book(Db& db, const CapTableQuery& q) {
   }
   U256 added = c.issued;
   U256 removed = c.cancelled;
-  for (const DbRow& r : db.query(
-           "SELECT s.split_id, s.block, b.timestamp, s.tx_hash, s.numerator, s.denominator, "
-           "s.supply_before, s.supply_after FROM splits s JOIN register_blocks b ON b.number = "
-           "s.block WHERE s.security = ? AND s.block <= ? ORDER BY s.block, s.log_index",
-           {s.token, block})) {
-    SplitEntry e{static_cast<uint64_t>(r.i64(0)), static_cast<uint64_t>(r.i64(1)),
-                 static_cast<uint64_t>(r.i64(2)), r.text(3),
-                 *decode_amount(r.text(4)),       *decode_amount(r.text(5)),
-                 *decode_amount(r.text(6)),       *decode_amount(r.text(7))};
-    if (e.supply_after > e.supply_before) {
-      added = add(added, *e.supply_after.checked_sub(e.supply_before));
-    } else {
-      removed = add(removed, *e.supply_before.checked_sub(e.supply_after));
-    }
-    c.splits.push_back(std::move(e));
-  }
+  add_splits(db, s.token, block, c, added, removed);
   const auto out = added.checked_sub(removed);
   if (!out) throw QueryError("the register cancelled more than it issued");
   c.outstanding = *out;

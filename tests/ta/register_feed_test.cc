@@ -182,7 +182,7 @@ TEST_P(RegisterFeedTest, TheNodeServesTheCapTableOverRest) {
     auto j = nlohmann::json::parse(res->body);
     EXPECT_EQ(j["security"]["symbol"], "FEED");
     EXPECT_EQ(j["holderCount"], 5);
-    EXPECT_EQ(j["total"], "2500");
+    EXPECT_EQ(j["total"], "3750");  // 2500 issued, split 3 for 2
     EXPECT_FALSE(j["holders"][0].contains("jurisdiction"));
     EXPECT_FALSE(j.contains("byJurisdiction"));
     // The transfer agent: with the personal data.
@@ -244,7 +244,9 @@ TEST_P(RegisterFeedTest, TheNodeServesTheCapTableOverRest) {
     ASSERT_EQ(res->status, 200) << res->body;
     auto cb = nlohmann::json::parse(res->body);
     EXPECT_EQ(cb["issued"], "2500");
-    EXPECT_EQ(cb["outstanding"], "2500");
+    EXPECT_EQ(cb["outstanding"], "3750");
+    ASSERT_EQ(cb["splits"].size(), 1u);
+    EXPECT_EQ(cb["splits"][0]["supplyBefore"], "2500");
     EXPECT_EQ(cb["cancelled"], "0");
     EXPECT_EQ(cb["issuances"], 5);
     EXPECT_TRUE(cb["authorized"].is_null());
@@ -253,9 +255,11 @@ TEST_P(RegisterFeedTest, TheNodeServesTheCapTableOverRest) {
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << res->body;
     const auto journal = nlohmann::json::parse(res->body);
-    ASSERT_EQ(journal.size(), 9u);  // 5 issuances, 4 transfers
+    ASSERT_EQ(journal.size(), 14u);  // 5 issuances, 5 positions the split changed, 4 transfers
     EXPECT_EQ(journal[0]["kind"], "mint");
-    EXPECT_EQ(journal[8]["kind"], "transfer");
+    EXPECT_EQ(journal[5]["kind"], "split");
+    EXPECT_EQ(journal[5]["action"], "SPLIT");
+    EXPECT_EQ(journal[13]["kind"], "transfer");
     res = c.Get("/v1/register/securities/FEED/journal?from=2000-01-01", as_compliance);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 400);
