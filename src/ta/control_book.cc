@@ -19,6 +19,28 @@ U256 add(const U256& a, const U256& b) {
   return *v;
 }
 
+// The splits up to the block into the control book, and each one's change of supply into
+// `added` (a split) or `removed` (a reverse split).
+void add_splits(Db& db, const std::string& token, int64_t block, ControlBook& c, U256& added,
+                U256& removed) {
+  for (const DbRow& r : db.query(
+           "SELECT s.split_id, s.block, b.timestamp, s.tx_hash, s.numerator, s.denominator, "
+           "s.supply_before, s.supply_after FROM splits s JOIN register_blocks b ON b.number = "
+           "s.block WHERE s.security = ? AND s.block <= ? ORDER BY s.block, s.log_index",
+           {token, block})) {
+    SplitEntry e{static_cast<uint64_t>(r.i64(0)), static_cast<uint64_t>(r.i64(1)),
+                 static_cast<uint64_t>(r.i64(2)), r.text(3),
+                 *decode_amount(r.text(4)),       *decode_amount(r.text(5)),
+                 *decode_amount(r.text(6)),       *decode_amount(r.text(7))};
+    if (e.supply_after > e.supply_before) {
+      added = add(added, *e.supply_after.checked_sub(e.supply_before));
+    } else {
+      removed = add(removed, *e.supply_before.checked_sub(e.supply_after));
+    }
+    c.splits.push_back(std::move(e));
+  }
+}
+
 }  // namespace
 
 ControlBook control_book(Db& db, const CapTableQuery& q) {
@@ -52,7 +74,10 @@ ControlBook control_book(Db& db, const CapTableQuery& q) {
       ++c.transfers;
     }
   }
-  const auto out = c.issued.checked_sub(c.cancelled);
+  U256 added = c.issued;
+  U256 removed = c.cancelled;
+  add_splits(db, s.token, block, c, added, removed);
+  const auto out = added.checked_sub(removed);
   if (!out) throw QueryError("the register cancelled more than it issued");
   c.outstanding = *out;
   for (const DbRow& r : db.query(
@@ -121,6 +146,21 @@ nlohmann::json actions_json(const ControlBook& c) {
   return actions;
 }
 
+nlohmann::json splits_json(const ControlBook& c) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const SplitEntry& e : c.splits) {
+    out.push_back({{"splitId", e.split_id},
+                   {"block", e.block},
+                   {"time", utc_time(e.timestamp)},
+                   {"transactionHash", e.tx_hash},
+                   {"numerator", e.numerator.to_dec()},
+                   {"denominator", e.denominator.to_dec()},
+                   {"supplyBefore", e.supply_before.to_dec()},
+                   {"supplyAfter", e.supply_after.to_dec()}});
+  }
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json control_book_json(const ControlBook& c) {
@@ -150,7 +190,8 @@ nlohmann::json control_book_json(const ControlBook& c) {
           {"flags", c.flags},
           {"issuedByAction", by_action(c.issued_by_action)},
           {"cancelledByAction", by_action(c.cancelled_by_action)},
-          {"corporateActions", actions}};
+          {"corporateActions", actions},
+          {"splits", splits_json(c)}};
 }
 
 void set_authorized(Db& db, const std::string& security, const U256& authorized,

@@ -60,6 +60,8 @@ struct Topics {
       std::string_view("RedeemedByPartition(bytes32,address,address,uint256,bytes,bytes)"));
   Bytes32 dividend_reclaimed = keccak256(std::string_view(
       "DividendReclaimed(uint256,address,address,uint256,uint256,uint256,uint256)"));
+  // Splits (docs/balance-model.md, "Splits"): no Transfer; every holder rescaled.
+  Bytes32 split = keccak256(std::string_view("Split(uint256,uint256,uint256,uint256,uint256)"));
 };
 const Topics& topics() {
   static const Topics kTopics;
@@ -183,6 +185,19 @@ struct PaymentRow {
   U256 shares, eligible_supply, gross, withheld, net;
 };
 
+// A Split of a known security, and each holder's position at it.
+struct SplitRow {
+  int64_t log_index = 0, split_id = 0, holders = 0;
+  std::string tx_hash, security;
+  U256 numerator, denominator, supply_before, supply_after;
+};
+
+struct SplitPosition {
+  int64_t log_index = 0, split_id = 0;
+  std::string security, holder;
+  U256 before, after, fraction;  // fraction: over the split's denominator
+};
+
 struct SecurityRow {
   std::string token, symbol, name, issuer;
   int64_t decimals = 0, preset = 0;
@@ -226,6 +241,9 @@ class BlockProjection {
   void on_log(const core::Log& log, size_t receipt, int64_t index);
   void on_transfer(const core::Log& log, size_t receipt, int64_t index);
   void on_freeze(const core::Log& log, size_t receipt, int64_t index);
+  void on_split(const core::Log& log, size_t receipt, int64_t index);
+  void split_partitions(const SplitRow& s, Running& running);
+  void write_splits();
   void mark_last(size_t receipt, const std::string& from, const std::string& to,
                  std::optional<U256> amount, const std::string& kind, const std::string& reason,
                  const std::string& document, const std::string& action);
@@ -278,6 +296,8 @@ class BlockProjection {
   std::map<std::pair<std::string, std::string>, Holding> holdings_;
   std::vector<MovementRow> movements_;
   std::vector<FreezeRow> freezes_;
+  std::vector<SplitRow> splits_;
+  std::vector<SplitPosition> positions_;
   std::map<std::string, SecurityRow> securities_;  // created or updated in this block
 };
 
@@ -332,6 +352,8 @@ void BlockProjection::on_log(const core::Log& log, size_t receipt, int64_t index
     on_controller(log, receipt, index);
   } else if (t0 == t.corporate_action) {
     on_corporate_action(log, receipt, index);
+  } else if (t0 == t.split) {
+    on_split(log, receipt, index);
   } else if (t0 == t.conversion_started) {
     for (auto it = actions_.rbegin(); it != actions_.rend(); ++it) {
       if (it->security == token && it->action == "CONVERSION") {
@@ -462,6 +484,110 @@ void BlockProjection::on_freeze(const core::Log& log, size_t receipt, int64_t in
   }
   h.changed = true;
   freezes_.push_back(std::move(row));
+}
+
+// Split(splitId, numerator, denominator, supplyBefore, supplyAfter): every holder of the
+// security (in the register, and as this block's movements left it) is rescaled as the ledger
+// does (docs/balance-model.md, "The rounding rule"): balance' = floor(balance × n / d), the
+// fraction lost (balance × n mod d, over d) recorded; a partial freeze floored. The holders'
+// post-split balances must sum to the event's supplyAfter, else the block is refused.
+void BlockProjection::on_split(const core::Log& log, size_t receipt, int64_t index) {
+  if (log.topics.size() < 2) throw RegisterError("a bad Split");
+  SplitRow s;
+  s.log_index = index;
+  s.split_id = static_cast<int64_t>(U256::from_be(log.topics[1].view()).low64());
+  s.tx_hash = tx_hash(receipt);
+  s.security = log.address.lower_hex();
+  s.numerator = word(log, 0);
+  s.denominator = word(log, 1);
+  s.supply_before = word(log, 2);
+  s.supply_after = word(log, 3);
+  if (s.denominator.is_zero()) throw RegisterError("a Split with a zero denominator");
+  // Every holder: one read of the register's balances (a holding of this block keeps its own).
+  for (const DbRow& r : db_.query(
+           "SELECT holder, balance, frozen_amount, frozen FROM balances WHERE security = ? AND "
+           "balance <> ?",
+           {s.security, encode_amount(U256(0))})) {
+    Holding h;
+    h.balance = h.start = *decode_amount(r.text(1));
+    h.frozen_amount = *decode_amount(r.text(2));
+    h.frozen = r.i64(3) != 0;
+    holdings_.emplace(std::make_pair(s.security, r.text(0)), h);
+  }
+  U256 sum;
+  for (auto it = holdings_.lower_bound({s.security, ""});
+       it != holdings_.end() && it->first.first == s.security; ++it) {
+    const std::string& who = it->first.second;
+    Holding& h = it->second;
+    if (h.balance.is_zero()) continue;
+    const auto product = h.balance.checked_mul(s.numerator);
+    if (!product) throw RegisterError("a Split overflows a balance of " + who);
+    SplitPosition p{index,
+                    s.split_id,
+                    s.security,
+                    who,
+                    h.balance,
+                    *product->checked_div(s.denominator),
+                    *product->checked_mod(s.denominator)};
+    if (p.after != p.before) {
+      h.balance = p.after;
+      h.balance_changed = true;
+    }
+    h.frozen_amount = *h.frozen_amount.mul_div_floor(s.numerator, s.denominator);
+    h.changed = true;
+    sum = *sum.checked_add(p.after);
+    ++s.holders;
+    positions_.push_back(std::move(p));
+  }
+  if (sum != s.supply_after) {
+    throw RegisterError("block " + std::to_string(block_.header.number) + ": split " +
+                        std::to_string(s.split_id) + " of " + s.security + " leaves " +
+                        sum.to_dec() + " in the register, the ledger says " +
+                        s.supply_after.to_dec());
+  }
+  splits_.push_back(std::move(s));
+}
+
+// A split's named partitions: each floored (the default partition, balance less the named ones,
+// absorbs the rest); the running balances become the post-split ones.
+void BlockProjection::split_partitions(const SplitRow& s, Running& running) {
+  // Every named partition of the security: one read (an amount of this block keeps its own).
+  for (const DbRow& r :
+       db_.query("SELECT holder, partition_id, balance FROM partition_balances WHERE security = ?",
+                 {s.security})) {
+    parts_.emplace(std::make_tuple(s.security, r.text(0), r.text(1)), *decode_amount(r.text(2)));
+  }
+  for (const SplitPosition& p : positions_) {
+    if (p.log_index != s.log_index) continue;
+    running[{p.security, p.holder}] = p.after;
+    parts_loaded_.insert({p.security, p.holder});
+  }
+  for (auto it = parts_.lower_bound(std::make_tuple(s.security, std::string(), std::string()));
+       it != parts_.end() && std::get<0>(it->first) == s.security; ++it) {
+    const U256 now = *it->second.mul_div_floor(s.numerator, s.denominator);
+    if (now == it->second) continue;
+    it->second = now;
+    parts_changed_.insert(it->first);
+  }
+}
+
+void BlockProjection::write_splits() {
+  const auto number = static_cast<int64_t>(block_.header.number);
+  for (const SplitRow& s : splits_) {
+    db_.exec(
+        "INSERT INTO splits (security, split_id, block, log_index, tx_hash, numerator, "
+        "denominator, supply_before, supply_after, holders) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {s.security, s.split_id, number, s.log_index, s.tx_hash, encode_amount(s.numerator),
+         encode_amount(s.denominator), encode_amount(s.supply_before),
+         encode_amount(s.supply_after), s.holders});
+  }
+  for (const SplitPosition& p : positions_) {
+    db_.exec(
+        "INSERT INTO split_positions (security, split_id, holder, block, log_index, "
+        "balance_before, balance_after, fraction) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        {p.security, p.split_id, p.holder, number, p.log_index, encode_amount(p.before),
+         encode_amount(p.after), encode_amount(p.fraction)});
+  }
 }
 
 // The movement a ForcedTransfer or RecoverySuccess explains: the last one of its receipt between
@@ -722,9 +848,15 @@ void BlockProjection::add_partition(const std::string& security, const std::stri
 // "Default partition order"): the default partition first, then the named ones in ascending
 // order. Shares on hold are not projected: a burn from a holder with holds may draw otherwise.
 void BlockProjection::project_partitions() {
-  Running running;  // balances as the block's movements apply
-  for (const MovementRow& m : movements_)
+  Running running;  // balances as the block's movements (and splits) apply
+  size_t next_split = 0;
+  for (const MovementRow& m : movements_) {
+    for (; next_split < splits_.size() && splits_[next_split].log_index < m.log_index; ++next_split)
+      split_partitions(splits_[next_split], running);
     move_partitions(m, running);
+  }
+  for (; next_split < splits_.size(); ++next_split)
+    split_partitions(splits_[next_split], running);
 }
 
 void BlockProjection::move_partitions(const MovementRow& m, Running& running) {
@@ -797,6 +929,7 @@ void BlockProjection::write_partitions() {
 }
 
 void BlockProjection::write() {
+  write_splits();
   write_dividends();
   write_actions();
   write_partitions();
@@ -888,10 +1021,11 @@ void Register::apply(const chain::Block& block) {
 
 void Register::reset() {
   DbTransaction tx(db_);
-  for (const char* t : {"register_cursor", "register_blocks", "securities", "movements", "balances",
-                        "balance_history", "freeze_events", "payment_tokens",
-                        "dividend_distributors", "dividend_rounds", "dividend_payments",
-                        "corporate_actions", "partition_balances", "partition_history"}) {
+  for (const char* t :
+       {"register_cursor", "register_blocks", "securities", "movements", "balances",
+        "balance_history", "freeze_events", "payment_tokens", "dividend_distributors",
+        "dividend_rounds", "dividend_payments", "corporate_actions", "partition_balances",
+        "partition_history", "splits", "split_positions"}) {
     db_.exec(std::string("DELETE FROM ") + t);
   }
   tx.commit();

@@ -1,6 +1,10 @@
 // The holder list and the transfer journal (include/stoa/ta/reports.h).
 #include "stoa/ta/reports.h"
 
+#include <algorithm>
+#include <iterator>
+#include <tuple>
+
 #include "stoa/common/address.h"
 #include "stoa/ta/amount.h"
 
@@ -46,6 +50,45 @@ std::string holder_list_csv(const CapTable& t) {
   return out;
 }
 
+namespace {
+
+// A split's positions that changed, as movements of kind "split" (docs/transfer-agent.md,
+// "Splits"): an increase from the zero address to the holder, a decrease from the holder to it,
+// with the reason and document of the split's CorporateAction("SPLIT"); merged into the journal
+// at the Split event's position (holders in address order).
+void add_split_entries(Db& db, const std::string& token, int64_t start, int64_t end,
+                       std::vector<JournalEntry>& out) {
+  const std::string zero = "0x" + std::string(40, '0');
+  std::vector<JournalEntry> splits;
+  for (const DbRow& r : db.query(
+           "SELECT p.block, b.timestamp, p.log_index, s.tx_hash, p.holder, p.balance_before, "
+           "p.balance_after, COALESCE(a.reason, ''), COALESCE(a.document, '') FROM split_positions "
+           "p JOIN register_blocks b ON b.number = p.block JOIN splits s ON s.security = "
+           "p.security AND s.split_id = p.split_id LEFT JOIN corporate_actions a ON a.block = "
+           "p.block AND a.tx_hash = s.tx_hash AND a.security = p.security AND a.action = 'SPLIT' "
+           "WHERE p.security = ? AND b.timestamp >= ? AND b.timestamp < ? AND p.balance_before <> "
+           "p.balance_after ORDER BY p.block, p.log_index, p.holder",
+           {token, start, end})) {
+    const U256 before = *decode_amount(r.text(5));
+    const U256 after = *decode_amount(r.text(6));
+    const bool up = after > before;
+    splits.push_back({static_cast<uint64_t>(r.i64(0)), static_cast<uint64_t>(r.i64(1)), r.i64(2),
+                      r.text(3), "split", up ? zero : r.text(4), up ? r.text(4) : zero,
+                      up ? *after.checked_sub(before) : *before.checked_sub(after), r.text(7),
+                      r.text(8), "SPLIT"});
+  }
+  if (splits.empty()) return;
+  std::vector<JournalEntry> merged;
+  merged.reserve(out.size() + splits.size());
+  std::merge(out.begin(), out.end(), splits.begin(), splits.end(), std::back_inserter(merged),
+             [](const JournalEntry& a, const JournalEntry& b) {
+               return std::tie(a.block, a.log_index) < std::tie(b.block, b.log_index);
+             });
+  out = std::move(merged);
+}
+
+}  // namespace
+
 std::vector<JournalEntry> transfer_journal(Db& db, const std::string& security,
                                            const std::string& from, const std::string& to) {
   const std::string token = security_token(db, security);
@@ -63,6 +106,7 @@ std::vector<JournalEntry> transfer_journal(Db& db, const std::string& security,
                    r.text(3), r.text(4), r.text(5), r.text(6), *decode_amount(r.text(7)), r.text(8),
                    r.text(9), r.text(10)});
   }
+  add_split_entries(db, token, start, end, out);
   return out;
 }
 
@@ -91,6 +135,24 @@ nlohmann::json transfer_journal_json(const std::vector<JournalEntry>& j) {
                    {"reason", e.reason},
                    {"document", e.document},
                    {"action", e.action}});
+  }
+  return out;
+}
+
+std::vector<SplitFraction> split_fractions(Db& db, const std::string& security, uint64_t split_id) {
+  const std::string token = security_token(db, security);
+  const auto id = static_cast<int64_t>(split_id);
+  const auto s = db.query_one("SELECT denominator FROM splits WHERE security = ? AND split_id = ?",
+                              {token, id});
+  if (!s) throw QueryError("no split " + std::to_string(split_id) + " of " + security);
+  const U256 denominator = *decode_amount(s->text(0));
+  std::vector<SplitFraction> out;
+  for (const DbRow& r :
+       db.query("SELECT holder, balance_before, balance_after, fraction FROM split_positions WHERE "
+                "security = ? AND split_id = ? ORDER BY holder",
+                {token, id})) {
+    out.push_back({r.text(0), *decode_amount(r.text(1)), *decode_amount(r.text(2)),
+                   *decode_amount(r.text(3)), denominator});
   }
   return out;
 }

@@ -270,6 +270,41 @@ CREATE INDEX dividend_payments_by_holder ON dividend_payments (holder, block);
 CREATE INDEX dividend_payments_by_security ON dividend_payments (security, block);
 )SQL";
 
+// Version 6: splits in the register (docs/transfer-agent.md, "Splits"). A Split event writes
+// no Transfer: the register records the split (its ratio, block, supplies before and after) and
+// one position per holder of the security at the split (its balance before and after, and the
+// fraction of a share it lost: `fraction` over the split's denominator, owed as cash in lieu).
+// The journal shows each position that changed as a movement of kind "split". A register
+// projected before version 6 has none of them until `stoa register rebuild`.
+constexpr const char* kSplits = R"SQL(
+CREATE TABLE splits (
+  security TEXT NOT NULL,
+  split_id BIGINT NOT NULL,
+  block BIGINT NOT NULL,
+  log_index BIGINT NOT NULL,
+  tx_hash TEXT NOT NULL,
+  numerator {AMOUNT} NOT NULL,
+  denominator {AMOUNT} NOT NULL,
+  supply_before {AMOUNT} NOT NULL,
+  supply_after {AMOUNT} NOT NULL,
+  holders BIGINT NOT NULL,
+  PRIMARY KEY (security, split_id)
+);
+CREATE TABLE split_positions (
+  security TEXT NOT NULL,
+  split_id BIGINT NOT NULL,
+  holder TEXT NOT NULL,
+  block BIGINT NOT NULL,
+  log_index BIGINT NOT NULL,
+  balance_before {AMOUNT} NOT NULL,
+  balance_after {AMOUNT} NOT NULL,
+  fraction {AMOUNT} NOT NULL,
+  PRIMARY KEY (security, split_id, holder)
+);
+CREATE INDEX split_positions_by_block ON split_positions (security, block);
+CREATE INDEX split_positions_by_holder ON split_positions (holder, block);
+)SQL";
+
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
     s.replace(at, from.size(), to);
@@ -293,6 +328,7 @@ const std::vector<Migration>& migrations() {
       {3, "issuers and authorized shares", kReports},
       {4, "access control, documents, lost securityholders", kAccessDocumentsLostHolders},
       {5, "dividends, corporate actions, partitions", kDividendsCorporateActions},
+      {6, "splits", kSplits},
   };
   return kMigrations;
 }

@@ -346,6 +346,12 @@ History make_year_history() {
                    {{"DE", 2638}, {"SG", 1000}}, inv);
     }
     if (d == 330) corporate_actions(b, token, kHistoryStart + d * kDay + 85000);
+    if (d == 340) {  // a 3-for-2 split of the common stock, in a block of its own
+      b.call(Builder::kIssuer, token, "split(uint256,uint256,string,bytes32)",
+             {U256(3), U256(2), "3-for-2 stock split 2026",
+              abi::Value::bytes32(Bytes32::from_view(Bytes(32, 0x52)))});
+      b.seal(kHistoryStart + d * kDay + 85000);
+    }
     if (d == 355) {  // the preferred class converts into common, 3 for 2, and is retired
       b.call(Builder::kIssuer, preferred, "startConversion(address,uint256,uint256,string,bytes32)",
              {token, U256(3), U256(2), "conversion of the preferred into common",
@@ -411,6 +417,14 @@ History make_partition_history() {
          {inv[3], inv[4], U256(1100), "court order",
           abi::Value::bytes32(Bytes32::from_view(Bytes(32, 9)))});
   b.seal(kHistoryStart + 5 * kDay);
+  // A 3-for-2 split (each named partition floored, the default one absorbing the rest), then in
+  // the same block a plain burn drawing the post-split default partition.
+  b.call(Builder::kIssuer, token, "grantRole(bytes32,address)",
+         {abi::Value::bytes32(core::roles::corporate_action()), dev_key(1).address()});
+  b.call(Builder::kIssuer, token, "split(uint256,uint256,string,bytes32)",
+         {U256(3), U256(2), "3-for-2", abi::Value::bytes32(Bytes32::from_view(Bytes(32, 0x52)))});
+  b.call(Builder::kIssuer, token, "burn(address,uint256)", {inv[3], U256(7)});
+  b.seal(kHistoryStart + 6 * kDay);
   return b.take();
 }
 

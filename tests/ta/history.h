@@ -55,13 +55,14 @@ History make_history(int days = 40, size_t extra_purchasers = 36, bool dividend 
 // a preferred round to every 7th investor (day 250), a dividend on ACME (record date day 300,
 // paid day 302-303; withholding DE 26.38%, SG 10%, none for US and GB), the corporate actions on
 // ACME (day 330, a block of their own: a seizure, an ERC-1644 controller transfer and
-// redemption, a redemption and a distribution in kind) and the conversion of ACMP into ACME, 3
-// for 2 (day 355, a block of its own).
+// redemption, a redemption and a distribution in kind), a 3-for-2 split of ACME (day 340, a block
+// of its own) and the conversion of ACMP into ACME, 3 for 2 (day 355, a block of its own).
 History make_year_history();
 
 // A security with partitions (PART): issuances by partition (REG-S, REG-D), a transfer by
 // partition, a plain transfer drawing a named partition, a change of partition, a plain burn
-// drawing the default then a named partition, a redemption by partition and a forced transfer.
+// drawing the default then a named partition, a redemption by partition, a forced transfer and a
+// 3-for-2 split followed in its block by a plain burn.
 History make_partition_history();
 
 // A new security `symbol` (created by the factory, the same issuer and officer) with each wallet

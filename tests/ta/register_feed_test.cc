@@ -76,6 +76,11 @@ class RegisterFeedTest : public ::testing::TestWithParam<Backend> {
       for (int i = 3; i < 8; ++i)
         send(1, token, "mint(address,uint256)", {dev_key(i).address(), U256(100 * i)});
       send(2, token, "freezePartialTokens(address,uint256)", {dev_key(5).address(), U256(20)});
+      // A 3-for-2 split (no Transfer events): register check must still find the register equal.
+      send(1, token, "grantRole(bytes32,address)",
+           {abi::Value::bytes32(core::roles::corporate_action()), dev_key(1).address()});
+      send(1, token, "split(uint256,uint256,string,bytes32)",
+           {U256(3), U256(2), "3-for-2", abi::Value::bytes32(Bytes32::from_view(Bytes(32, 0x52)))});
     } else {
       send(1, token, "mint(address,uint256)", {dev_key(3).address(), U256(7)});
     }
@@ -108,6 +113,13 @@ TEST_P(RegisterFeedTest, FollowsTheNodeAndRegisterCheckProvesItEqualsTheLedger) 
   EXPECT_EQ(r.holders, 5u);
   EXPECT_EQ(r.movements, 5u + 4u);
   EXPECT_EQ(r.block, r.journal_head);
+  // The split was projected: balances 450..1050 before the transfers, the partial freeze 30.
+  EXPECT_EQ(db_->query_one("SELECT COUNT(*) FROM splits")->i64(0), 1);
+  EXPECT_EQ(db_->query_one("SELECT COUNT(*) FROM split_positions")->i64(0), 5);
+  EXPECT_EQ(*decode_amount(db_->query_one("SELECT frozen_amount FROM balances WHERE holder = ?",
+                                          {dev_key(5).address().lower_hex()})
+                               ->text(0)),
+            U256(30));
   // A balance changed behind the register's back is caught, naming the holder.
   const std::string holder = dev_key(4).address().lower_hex();
   db_->exec("UPDATE balances SET balance = ? WHERE holder = ?", {encode_amount(U256(1)), holder});
@@ -170,7 +182,7 @@ TEST_P(RegisterFeedTest, TheNodeServesTheCapTableOverRest) {
     auto j = nlohmann::json::parse(res->body);
     EXPECT_EQ(j["security"]["symbol"], "FEED");
     EXPECT_EQ(j["holderCount"], 5);
-    EXPECT_EQ(j["total"], "2500");
+    EXPECT_EQ(j["total"], "3750");  // 2500 issued, split 3 for 2
     EXPECT_FALSE(j["holders"][0].contains("jurisdiction"));
     EXPECT_FALSE(j.contains("byJurisdiction"));
     // The transfer agent: with the personal data.
@@ -232,7 +244,9 @@ TEST_P(RegisterFeedTest, TheNodeServesTheCapTableOverRest) {
     ASSERT_EQ(res->status, 200) << res->body;
     auto cb = nlohmann::json::parse(res->body);
     EXPECT_EQ(cb["issued"], "2500");
-    EXPECT_EQ(cb["outstanding"], "2500");
+    EXPECT_EQ(cb["outstanding"], "3750");
+    ASSERT_EQ(cb["splits"].size(), 1u);
+    EXPECT_EQ(cb["splits"][0]["supplyBefore"], "2500");
     EXPECT_EQ(cb["cancelled"], "0");
     EXPECT_EQ(cb["issuances"], 5);
     EXPECT_TRUE(cb["authorized"].is_null());
@@ -241,9 +255,11 @@ TEST_P(RegisterFeedTest, TheNodeServesTheCapTableOverRest) {
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << res->body;
     const auto journal = nlohmann::json::parse(res->body);
-    ASSERT_EQ(journal.size(), 9u);  // 5 issuances, 4 transfers
+    ASSERT_EQ(journal.size(), 14u);  // 5 issuances, 5 positions the split changed, 4 transfers
     EXPECT_EQ(journal[0]["kind"], "mint");
-    EXPECT_EQ(journal[8]["kind"], "transfer");
+    EXPECT_EQ(journal[5]["kind"], "split");
+    EXPECT_EQ(journal[5]["action"], "SPLIT");
+    EXPECT_EQ(journal[13]["kind"], "transfer");
     res = c.Get("/v1/register/securities/FEED/journal?from=2000-01-01", as_compliance);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 400);

@@ -14,6 +14,7 @@
 #include "history.h"
 #include "stoa/common/keccak.h"
 #include "stoa/core/state.h"
+#include "stoa/ta/amount.h"
 #include "stoa/ta/cap_table.h"
 #include "stoa/ta/control_book.h"
 #include "stoa/ta/form_d.h"
@@ -37,15 +38,29 @@ const History& year() {
 struct Model {
   std::map<Address, U256> balances;  // non-zero
   U256 issued, cancelled;
-  size_t issuances = 0, cancellations = 0;
+  size_t issuances = 0, cancellations = 0, splits = 0;
   // Sales: issuances by a mint(address,uint256) call to the token (not a distribution in kind
   // or a conversion); purchaser, block time.
   std::vector<std::pair<Address, uint64_t>> mints;
 };
 
+// A Split(splitId, numerator, denominator, supplyBefore, supplyAfter) applied to the fold: every
+// balance floor(balance × numerator / denominator) (docs/balance-model.md, "Splits").
+void apply_split(Model& m, const core::Log& l) {
+  const U256 n = U256::from_be(BytesView(l.data.data(), 32));
+  const U256 d = U256::from_be(BytesView(l.data.data() + 32, 32));
+  for (auto it = m.balances.begin(); it != m.balances.end();) {
+    it->second = *it->second.mul_div_floor(n, d);
+    it = it->second.is_zero() ? m.balances.erase(it) : std::next(it);
+  }
+  ++m.splits;
+}
+
 // models[n] = the state after block n.
 std::vector<Model> fold(const History& h, const Address& token) {
   const Bytes32 transfer = keccak256(std::string_view("Transfer(address,address,uint256)"));
+  const Bytes32 split =
+      keccak256(std::string_view("Split(uint256,uint256,uint256,uint256,uint256)"));
   const Bytes32 mint = keccak256(std::string_view("mint(address,uint256)"));
   std::vector<Model> out;
   Model m;
@@ -57,6 +72,7 @@ std::vector<Model> fold(const History& h, const Address& token) {
       const bool sale = tx.to == token && tx.data.size() >= 4 &&
                         std::equal(tx.data.begin(), tx.data.begin() + 4, mint.b.begin());
       for (const core::Log& l : r.logs) {
+        if (r.success && l.address == token && l.topics[0] == split) apply_split(m, l);
         if (!r.success || l.address != token || l.topics[0] != transfer) continue;
         const Address from = Address::from_word(l.topics[1]);
         const Address to = Address::from_word(l.topics[2]);
@@ -229,9 +245,11 @@ void YearHistoryTest::expect_cap_table(const CapTable& t, const Model& m, const 
 }
 
 // Mid-offering, a month in, the partial freeze, the forced transfer, the eve and the day of
-// accreditations expiring, the cancellation, the preferred round, the year's end.
-const char* const kDates[] = {"2026-01-03", "2026-01-31", "2026-04-11", "2026-05-31", "2026-06-30",
-                              "2026-07-01", "2026-07-20", "2026-09-08", "2026-12-31"};
+// accreditations expiring, the cancellation, the preferred round, the eve and the day of the
+// split, the year's end.
+const char* const kDates[] = {"2026-01-03", "2026-01-31", "2026-04-11", "2026-05-31",
+                              "2026-06-30", "2026-07-01", "2026-07-20", "2026-09-08",
+                              "2026-12-06", "2026-12-07", "2026-12-31"};
 
 TEST_P(YearHistoryTest, CapTableAtPastDatesEqualsTheEventsFoldedIndependently) {
   const History& h = year();
@@ -243,6 +261,7 @@ TEST_P(YearHistoryTest, CapTableAtPastDatesEqualsTheEventsFoldedIndependently) {
   // controller redemption and two redemptions.
   ASSERT_GT(models.back().issuances, 200u + 2u + 20u);
   ASSERT_EQ(models.back().cancellations, 4u);
+  ASSERT_EQ(models.back().splits, 1u);  // the 3-for-2 of day 340
   for (const char* date : kDates) {
     const uint64_t b = block_of(date);
     const CapTable t = cap_table(*db_, records_, {"ACME", std::nullopt, date, "test"});
@@ -545,9 +564,9 @@ TEST_P(YearHistoryTest, CorporateActionsAreInTheJournalAndTheControlBook) {
   std::vector<std::string> actions;
   for (const CorporateActionEntry& a : acme.corporate_actions)
     actions.push_back(a.action);
-  EXPECT_EQ(actions,
-            (std::vector<std::string>{"FORCED-TRANSFER", "SEIZURE", "CONTROLLER-TRANSFER",
-                                      "CONTROLLER-REDEMPTION", "REDEMPTION", "DISTRIBUTION"}));
+  EXPECT_EQ(actions, (std::vector<std::string>{"FORCED-TRANSFER", "SEIZURE", "CONTROLLER-TRANSFER",
+                                               "CONTROLLER-REDEMPTION", "REDEMPTION",
+                                               "DISTRIBUTION", "SPLIT"}));
   EXPECT_EQ(acme.corporate_actions[0].reason, "court order 2026-150");
   const ControlBook acmp = control_book(*db_, {"ACMP", std::nullopt, "2026-12-31"});
   ASSERT_EQ(acmp.corporate_actions.size(), 1u);
@@ -568,6 +587,92 @@ TEST_P(YearHistoryTest, CorporateActionsAreInTheJournalAndTheControlBook) {
       EXPECT_EQ(row.balance, common[b].balances.at(*Address::parse(row.holder))) << b;
     EXPECT_EQ(c.total, h.at_block[b].total_supply);
   }
+}
+
+// The 3-for-2 split of day 340 (a block of its own, after the dividend's record date): every
+// position before it rescaled at its block, floor(balance × 3 / 2), the fraction lost recorded
+// per holder (balance × 3 mod 2, over 2); the cap tables on either side against the fold and the
+// ledger's balanceOf; the journal shows each changed position as a "split" movement with the
+// split's reason and document; the control book lists the split and its outstanding shares move
+// by the supply's change; the partial freeze is floored with the ledger's.
+TEST_P(YearHistoryTest, TheSplitRescalesEveryPositionAtItsBlock) {
+  const History& h = year();
+  const std::vector<Model> models = fold(h, h.token);
+  const uint64_t split = block_of("2026-12-07");
+  ASSERT_EQ(models[split].splits, 1u);
+  ASSERT_EQ(models[split - 1].splits, 0u);  // the split's block is block_of("2026-12-07")
+  const Model& before = models[split - 1];
+  const Model& after = models[split];
+  ASSERT_GT(before.balances.size(), 150u);
+  for (const auto& [a, v] : before.balances)
+    EXPECT_EQ(h.at_block[split].holders.at(a), *v.mul_div_floor(U256(3), U256(2)));  // balanceOf
+  for (const uint64_t b : {split - 1, split}) {
+    const CapTable t = cap_table(*db_, nullptr, {"ACME", b, std::nullopt, "t"});
+    ASSERT_EQ(t.holders.size(), models[b].balances.size()) << b;
+    for (const CapTableHolder& row : t.holders) {
+      const Address a = *Address::parse(row.holder);
+      EXPECT_EQ(row.balance, models[b].balances.at(a)) << b;
+      EXPECT_EQ(row.balance, h.at_block[b].holders.at(a)) << b;
+    }
+    EXPECT_EQ(t.total, h.at_block[b].total_supply) << b;
+  }
+  // Fractions owed cash in lieu: one position per holder of record at the split.
+  const std::vector<SplitFraction> f = split_fractions(*db_, "ACME", 1);
+  ASSERT_EQ(f.size(), before.balances.size());
+  size_t odd = 0, changed = 0;
+  for (const SplitFraction& p : f) {
+    const U256 v = before.balances.at(*Address::parse(p.holder));
+    EXPECT_EQ(p.before, v);
+    EXPECT_EQ(p.after, after.balances.at(*Address::parse(p.holder)));
+    EXPECT_EQ(p.fraction, U256(v.low64() * 3 % 2)) << p.holder;
+    EXPECT_EQ(p.denominator, U256(2));
+    odd += p.fraction.is_zero() ? 0 : 1;
+    changed += p.after != p.before ? 1 : 0;
+  }
+  EXPECT_GT(odd, 10u);  // both sides of the rounding are exercised
+  EXPECT_LT(odd, f.size());
+  EXPECT_THROW(split_fractions(*db_, "ACME", 2), QueryError);
+  EXPECT_THROW(split_fractions(*db_, "ACMP", 1), QueryError);
+  // The journal of the day: the day's transfers, then one "split" movement per changed position.
+  std::string doc = "0x";
+  for (int i = 0; i < 32; ++i)
+    doc += "52";
+  size_t split_entries = 0;
+  for (const JournalEntry& e : transfer_journal(*db_, "ACME", "2026-12-07", "2026-12-07")) {
+    if (e.kind != "split") continue;
+    ++split_entries;
+    EXPECT_EQ(e.block, split);
+    EXPECT_EQ(e.action, "SPLIT");
+    EXPECT_EQ(e.reason, "3-for-2 stock split 2026");
+    EXPECT_EQ(e.document, doc);
+    EXPECT_EQ(e.from, Address{}.lower_hex());
+    const U256 v = before.balances.at(*Address::parse(e.to));
+    EXPECT_EQ(e.amount, *after.balances.at(*Address::parse(e.to)).checked_sub(v));
+  }
+  EXPECT_EQ(split_entries, changed);
+  // The control book: the split listed, outstanding = the ledger's supply on either side.
+  const ControlBook c = control_book(*db_, {"ACME", split, std::nullopt});
+  ASSERT_EQ(c.splits.size(), 1u);
+  EXPECT_EQ(c.splits[0].split_id, 1u);
+  EXPECT_EQ(c.splits[0].numerator, U256(3));
+  EXPECT_EQ(c.splits[0].denominator, U256(2));
+  EXPECT_EQ(c.splits[0].supply_before, h.at_block[split - 1].total_supply);
+  EXPECT_EQ(c.splits[0].supply_after, h.at_block[split].total_supply);
+  EXPECT_EQ(c.outstanding, h.at_block[split].total_supply);
+  EXPECT_EQ(c.issued, after.issued);  // a split issues nothing
+  EXPECT_TRUE(control_book(*db_, {"ACME", split - 1, std::nullopt}).splits.empty());
+  EXPECT_EQ(control_book_json(c)["splits"][0]["supplyAfter"],
+            h.at_block[split].total_supply.to_dec());
+  // The partial freeze (100 shares of investor 2, day 100) floored as the ledger floors it.
+  const Address frozen = h.investors[2];
+  const auto row = db_->query_one(
+      "SELECT frozen_amount FROM balances WHERE security = ? AND "
+      "holder = ?",
+      {h.token.lower_hex(), frozen.lower_hex()});
+  ASSERT_TRUE(row);
+  EXPECT_EQ(*decode_amount(row->text(0)), h.at_block.back().frozen_tokens.at(frozen));
+  EXPECT_EQ(h.at_block[split].frozen_tokens.at(frozen),
+            *h.at_block[split - 1].frozen_tokens.at(frozen).mul_div_floor(U256(3), U256(2)));
 }
 
 // The 12(g) thresholds at their boundaries, on a register fed synthetic blocks (a security, then

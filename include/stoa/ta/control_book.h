@@ -1,9 +1,9 @@
 // The control book of a security at a block or date (docs/transfer-agent.md, "Control book"):
 // authorized shares (recorded by the transfer agent from the issuer's charter; not on the
 // ledger), issued (every issuance up to the block), cancelled (every burn), outstanding (issued
-// minus cancelled, which equals the sum of the cap table's balances) and unissued. Authorized
-// shares are recorded with the block they take effect from, so a past control book shows the
-// number in effect then.
+// minus cancelled, adjusted by each split's change of supply, which equals the sum of the cap
+// table's balances) and unissued. Authorized shares are recorded with the block they take effect
+// from, so a past control book shows the number in effect then.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +26,15 @@ struct CorporateActionEntry {
   std::string tx_hash, action, op, reason, document, target;
 };
 
+// A split of the security (the register's splits): its ratio and the supply before and after.
+// A split issues and cancels nothing; it changes the outstanding shares by supplyAfter -
+// supplyBefore (docs/transfer-agent.md, "Splits").
+struct SplitEntry {
+  uint64_t split_id = 0, block = 0, timestamp = 0;
+  std::string tx_hash;
+  U256 numerator, denominator, supply_before, supply_after;
+};
+
 struct ControlBook {
   std::string token, symbol, name, issuer;
   uint64_t block = 0;
@@ -39,6 +48,9 @@ struct ControlBook {
   // Issued and cancelled by the action that made them ("ordinary": a plain mint or burn).
   std::map<std::string, U256> issued_by_action, cancelled_by_action;
   std::vector<CorporateActionEntry> corporate_actions;  // up to the block, in ledger order
+  // Splits up to the block, in ledger order; outstanding = issued - cancelled + Σ (supplyAfter -
+  // supplyBefore) of them.
+  std::vector<SplitEntry> splits;
 };
 
 ControlBook control_book(Db& db, const CapTableQuery& q);

@@ -13,7 +13,10 @@
 //     document, or "recovery"), AddressFrozen, TokensFrozen, TokensUnfrozen;
 //   the factory's PaymentTokenCreated and DividendDistributorCreated, and a known distributor's
 //     DividendCreated, DividendPaid (one row per payment: gross, withheld, net, jurisdiction,
-//     rate) and DividendReclaimed (docs/dividends.md).
+//     rate) and DividendReclaimed (docs/dividends.md);
+//   a known token's Split (no Transfer: every holder's balance, named partitions and partial
+//     freeze floored at the ratio, the split and each holder's position and fraction recorded;
+//     docs/transfer-agent.md, "Splits").
 #pragma once
 
 #include <cstdint>

@@ -25,11 +25,13 @@ struct JournalEntry {
   uint64_t block = 0;
   uint64_t timestamp = 0;
   int64_t log_index = 0;
-  std::string tx_hash, kind, from, to;  // kind: mint, transfer, burn, forced, recovery
+  // kind: mint, transfer, burn, forced, recovery, split (a holder's position rescaled by a split:
+  // from the zero address for an increase, to it for a decrease; action SPLIT)
+  std::string tx_hash, kind, from, to;
   U256 amount;
   std::string reason, document;
   // The corporate action that made it: FORCED-TRANSFER, CONTROLLER-TRANSFER,
-  // CONTROLLER-REDEMPTION, SEIZURE, REDEMPTION, DISTRIBUTION, CONVERSION; "" for none.
+  // CONTROLLER-REDEMPTION, SEIZURE, REDEMPTION, DISTRIBUTION, CONVERSION, SPLIT; "" for none.
   std::string action;
 };
 
@@ -38,6 +40,16 @@ struct JournalEntry {
 std::vector<JournalEntry> transfer_journal(Db& db, const std::string& security,
                                            const std::string& from, const std::string& to);
 std::string transfer_journal_csv(const std::vector<JournalEntry>& j);
+
+// Each holder's position at a split of the security (split ids 1, 2, ... as the ledger numbers
+// them): its balance before and after and the fraction of a share it lost (`fraction` over the
+// split's `denominator`), owed as cash in lieu; in holder order. Throws QueryError for an unknown
+// security or split.
+struct SplitFraction {
+  std::string holder;
+  U256 before, after, fraction, denominator;
+};
+std::vector<SplitFraction> split_fractions(Db& db, const std::string& security, uint64_t split_id);
 nlohmann::json transfer_journal_json(const std::vector<JournalEntry>& j);
 
 }  // namespace stoa::ta
