@@ -7,8 +7,8 @@
 //
 //   node tests/e2e/erc3643_table.mjs --write   regenerates docs/erc3643-compatibility.md
 //   node tests/e2e/erc3643_table.mjs --check   fails if a T-REX selector or event is missing from
-//                                              docs/abi (other than the deliberate differences
-//                                              below) or the document is stale (ctest
+//                                              docs/abi (every one must exist: there is no
+//                                              allowlist) or the document is stale (ctest
 //                                              lint.erc3643_table)
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -33,11 +33,8 @@ const PAIRS = [
   ["IClaimIssuer (ONCHAINID)", `${oid}/IClaimIssuer.sol/IClaimIssuer.json`, "Identity"],
 ];
 
-// Deliberate differences: T-REX entries stoa does not have, with the reason. The check fails if
-// one of these appears in stoa (then remove it here) or if any other entry is missing.
-// None since rules V6 (issue 13): the proxy initializers, setName/setSymbol, callModuleFunction
-// and ONCHAINID's execute/approve exist (docs/erc3643-compatibility.md).
-const DELIBERATE = {};
+// Every T-REX entry must exist in stoa: since rules V6 (issue 13) there is no deliberate difference
+// and no allowlist; a missing selector or event fails the check.
 
 function stoaAbi(name) {
   return JSON.parse(readFileSync(join(root, "docs/abi", `${name}.json`), "utf8"));
@@ -69,14 +66,13 @@ function compare() {
       const mine = byId.get(e.kind + e.id);
       let status;
       if (!mine) {
-        status = DELIBERATE[e.sig] ? `deliberate: ${DELIBERATE[e.sig]}` : "MISSING";
-        if (!DELIBERATE[e.sig]) problems.push(`${label}: ${e.kind} ${e.sig} missing from docs/abi/${stoaName}.json`);
+        status = "MISSING";
+        problems.push(`${label}: ${e.kind} ${e.sig} missing from docs/abi/${stoaName}.json`);
       } else if (e.kind === "event" && mine.indexed !== e.indexed) {
         status = `INDEXED ${mine.indexed} (T-REX ${e.indexed})`;
         problems.push(`${label}: event ${e.sig} indexed ${mine.indexed} in stoa, ${e.indexed} in T-REX`);
       } else {
         status = "yes";
-        if (DELIBERATE[e.sig]) problems.push(`${label}: ${e.sig} is listed as a deliberate difference but exists`);
       }
       rows.push({ label, stoaName, ...e, status });
     }
@@ -114,7 +110,7 @@ function render(rows) {
   lines.push(
     present === total
       ? `${present} of ${total} T-REX/ONCHAINID entries are present.`
-      : `${present} of ${total} T-REX/ONCHAINID entries are present; the rest are the deliberate differences above.`,
+      : `${present} of ${total} T-REX/ONCHAINID entries are present; the MISSING ones above fail the check.`,
     "",
   );
   return lines.join("\n");
