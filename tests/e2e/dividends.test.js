@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { ethers } from "ethers";
-import { abi, devMnemonic, startNode } from "./node.js";
+import { abi, startNode, devWallet, mined as send, eventsOf as parsed, revertOf } from "./node.js";
 
 const FACTORY = "0x5704000000000000000000000000000000000001";
 const REG_A_PLUS = 3;
@@ -19,27 +19,7 @@ let usd;
 let dist;
 
 function wallet(i) {
-  return ethers.HDNodeWallet.fromPhrase(devMnemonic, undefined, `m/44'/60'/0'/0/${i}`).connect(provider);
-}
-
-async function send(p) {
-  const receipt = await (await p).wait();
-  assert.equal(receipt.status, 1);
-  return receipt;
-}
-
-function parsed(receipt, contract) {
-  return receipt.logs
-    .filter((l) => l.address.toLowerCase() === contract.target.toLowerCase())
-    .map((l) => contract.interface.parseLog(l))
-    .filter((e) => e !== null);
-}
-
-function revertOf(err, contract) {
-  if (err.revert) return err.revert;
-  const data = err.data ?? err.info?.error?.data ?? err.error?.data;
-  assert.ok(data, `no revert data in: ${err.message}`);
-  return contract.interface.parseError(data);
+  return devWallet(i, provider);
 }
 
 before(async () => {

@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { ethers } from "ethers";
-import { abi, devMnemonic, startNode } from "./node.js";
+import { abi, startNode, devWallet, mined as send, eventsOf as parsed, revertOf } from "./node.js";
 
 const FACTORY = "0x5704000000000000000000000000000000000001";
 const REG_A_PLUS = 3;
@@ -18,29 +18,6 @@ let factory;
 let wallet; // the multisig
 let token;
 
-function devWallet(i) {
-  return ethers.HDNodeWallet.fromPhrase(devMnemonic, undefined, `m/44'/60'/0'/0/${i}`).connect(provider);
-}
-
-async function send(p) {
-  const receipt = await (await p).wait();
-  assert.equal(receipt.status, 1);
-  return receipt;
-}
-
-function parsed(receipt, contract) {
-  return receipt.logs
-    .filter((l) => l.address.toLowerCase() === contract.target.toLowerCase())
-    .map((l) => contract.interface.parseLog(l))
-    .filter((e) => e !== null);
-}
-
-function revertOf(err, contract) {
-  if (err.revert) return err.revert;
-  const data = err.data ?? err.info?.error?.data ?? err.error?.data;
-  assert.ok(data, `no revert data in: ${err.message}`);
-  return contract.interface.parseError(data);
-}
 
 async function refused(p, contract, name) {
   try {
@@ -72,7 +49,7 @@ before(async () => {
   // (alice's refused estimate of executeTransaction(0), then the same estimate once bob confirmed).
   provider = new ethers.JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
   provider.pollingInterval = 50;
-  w = { operator: devWallet(0), officer: devWallet(2), alice: devWallet(3), bob: devWallet(4), carol: devWallet(5), dave: devWallet(6), court: devWallet(7), mallory: devWallet(8) };
+  w = { operator: devWallet(0, provider), officer: devWallet(2, provider), alice: devWallet(3, provider), bob: devWallet(4, provider), carol: devWallet(5, provider), dave: devWallet(6, provider), court: devWallet(7, provider), mallory: devWallet(8, provider) };
   s = Object.fromEntries(Object.entries(w).map(([k, v]) => [k, new ethers.NonceManager(v)]));
   factory = new ethers.Contract(FACTORY, abi("SecurityFactory"), s.operator);
 });

@@ -5,6 +5,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
+import { ethers } from "ethers";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, "../..");
@@ -69,4 +71,30 @@ export async function startNode(extraArgs = [], extraEnv = {}) {
       clearTimeout(timer);
     },
   };
+}
+
+// Shared by the ethers suites: a dev-mnemonic wallet, a mined transaction that must succeed, the
+// events a receipt holds from one contract, and the custom error a refused call carries.
+export function devWallet(i, provider) {
+  return ethers.HDNodeWallet.fromPhrase(devMnemonic, undefined, `m/44'/60'/0'/0/${i}`).connect(provider);
+}
+
+export async function mined(p) {
+  const receipt = await (await p).wait();
+  assert.equal(receipt.status, 1);
+  return receipt;
+}
+
+export function eventsOf(receipt, contract) {
+  return receipt.logs
+    .filter((l) => l.address.toLowerCase() === contract.target.toLowerCase())
+    .map((l) => contract.interface.parseLog(l))
+    .filter((e) => e !== null);
+}
+
+export function revertOf(err, contract) {
+  if (err.revert) return err.revert;
+  const data = err.data ?? err.info?.error?.data ?? err.error?.data;
+  assert.ok(data, `no revert data in: ${err.message}`);
+  return contract.interface.parseError(data);
 }

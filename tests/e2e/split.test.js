@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { ethers } from "ethers";
-import { abi, devMnemonic, startNode } from "./node.js";
+import { abi, startNode, devWallet, mined as send } from "./node.js";
 
 const FACTORY = "0x5704000000000000000000000000000000000001";
 const REG_A_PLUS = 3; // no holding period: transfers right after issuance
@@ -17,13 +17,7 @@ let s;
 let token;
 
 function wallet(i) {
-  return ethers.HDNodeWallet.fromPhrase(devMnemonic, undefined, `m/44'/60'/0'/0/${i}`).connect(provider);
-}
-
-async function send(p) {
-  const receipt = await (await p).wait();
-  assert.equal(receipt.status, 1);
-  return receipt;
+  return devWallet(i, provider);
 }
 
 before(async () => {
