@@ -31,8 +31,10 @@ enum class Rules : uint32_t {
   kV6 = 6,  // T-REX proxy and ONCHAINID execution parity (issue 13), splits (issue 15), multisig
             // administration and the remaining lifecycle actions (issue 16): each change names
             // its predicate below
+  kV7 = 7,  // cash in lieu of split fractions and dividends by partition (issue 16): each change
+            // names its predicate below
 };
-inline constexpr Rules kLatestRules = Rules::kV6;
+inline constexpr Rules kLatestRules = Rules::kV7;
 
 inline bool operator<(Rules a, Rules b) {
   return static_cast<uint32_t>(a) < static_cast<uint32_t>(b);
