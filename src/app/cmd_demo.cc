@@ -64,6 +64,12 @@ void print_security(const scenario::SecurityReport& s) {
     for (const auto& d : s.dividends)
       std::printf("  • %s\n", scenario::format_dividend_round(d).c_str());
   }
+  if (!s.splits.empty()) {
+    std::printf(
+        "\n  Splits — every balance floored to whole shares; the fractions are owed as cash\n");
+    for (const auto& x : s.splits)
+      std::printf("  • %s\n", scenario::format_split(x, s.decimals).c_str());
+  }
   if (s.refusals.empty()) {
     std::printf("\n  No refused calls.\n");
     return;

@@ -53,6 +53,32 @@ std::string format_dividend_round(const DividendRoundReport& d) {
   return out;
 }
 
+std::string format_split(const SplitReport& s, uint8_t decimals) {
+  const bool forward = s.numerator > s.denominator;
+  std::string out = "split " + std::to_string(s.id) + ": " + (forward ? "" : "reverse ") +
+                    s.numerator.to_dec() + "-for-" + s.denominator.to_dec() + " on " +
+                    format_time(s.timestamp).substr(0, 10) + " — supply " +
+                    format_amount(s.supply_before, decimals) + " → " +
+                    format_amount(s.supply_after, decimals);
+  // The fractions, in the smallest unit: fraction_numerator / denominator.
+  const U256 whole = s.fraction_numerator.checked_div(s.denominator).value();
+  const U256 rest = s.fraction_numerator.checked_mod(s.denominator).value();
+  if (s.fraction_numerator.is_zero()) return out + "; no fractions";
+  std::string amount;
+  if (rest.is_zero()) {
+    amount =
+        format_amount(whole, decimals) + (decimals == 0 && whole == U256(1) ? " share" : " shares");
+  } else if (decimals == 0) {  // e.g. "1 1/2 shares", "1/2 of a share"
+    const std::string part = rest.to_dec() + "/" + s.denominator.to_dec();
+    amount =
+        whole.is_zero() ? part + " of a share" : format_amount(whole, 0) + " " + part + " shares";
+  } else {
+    amount = "about " + format_amount(whole, decimals) + " shares";
+  }
+  out += "; " + amount + " in fractions, owed to holders as cash in lieu";
+  return out;
+}
+
 std::string format_amount(const U256& v, uint8_t decimals) {
   std::string digits = v.to_dec();
   std::string frac;
@@ -123,6 +149,11 @@ std::string format_report(const Report& r) {
       out += "  Dividends (" + s.dividends.front().distributor + ")\n";
       for (const DividendRoundReport& d : s.dividends)
         out += "    " + format_dividend_round(d) + "\n";
+    }
+    if (!s.splits.empty()) {
+      out += "  Splits\n";
+      for (const SplitReport& x : s.splits)
+        out += "    " + format_split(x, s.decimals) + "\n";
     }
     out += "  Refused calls";
     if (s.refusals.empty()) {

@@ -1295,6 +1295,28 @@ class Runner {
     return out;
   }
 
+  static std::vector<SplitReport> splits_of(const core::SecurityToken& tok) {
+    std::vector<SplitReport> out;
+    for (uint64_t id = 1; id <= tok.split_count(); ++id) {
+      const core::Split x = tok.split_at(U256(id)).value();
+      SplitReport r;
+      r.id = id;
+      r.numerator = x.numerator;
+      r.denominator = x.denominator;
+      r.timestamp = x.timestamp;
+      r.supply_before = x.supply_before;
+      r.supply_after = x.supply_after;
+      // Σ floor(bᵢ·n/d) = supply_after, so the floors took supply_before·n − supply_after·d over d.
+      // Cannot overflow: split() refuses a supply whose product with the numerator does not fit.
+      r.fraction_numerator = x.supply_before.checked_mul(x.numerator)
+                                 .value()
+                                 .checked_sub(x.supply_after.checked_mul(x.denominator).value())
+                                 .value();
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
   void finish_report() {
     report_.final_timestamp = now_;
     if (!state_) return;
@@ -1329,6 +1351,7 @@ class Runner {
                        });
       sr.refusals = std::move(pending_refusals_[i]);
       sr.dividends = dividend_rounds(sr.symbol + ".dividends");
+      sr.splits = splits_of(*tok);
       report_.securities.push_back(std::move(sr));
     }
   }

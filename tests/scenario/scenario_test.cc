@@ -239,5 +239,32 @@ TEST(ScenarioReport, Amounts) {
   EXPECT_EQ(format_amount(U256(5), 3), "0.005");
 }
 
+// A split's line names its ratio, its supplies and the shares its flooring left to be paid in cash.
+TEST(ScenarioReport, SplitsNameTheirFractions) {
+  SplitReport s;
+  s.id = 2;
+  s.numerator = U256(3);
+  s.denominator = U256(2);
+  s.timestamp = 1800000000;  // 2027-01-15
+  s.supply_before = U256(1001);
+  s.supply_after = U256(1500);  // two holders of 500.5 and 500.5 floored: 1 share in fractions
+  s.fraction_numerator = U256(2);
+  EXPECT_EQ(format_split(s, 0),
+            "split 2: 3-for-2 on 2027-01-15 — supply 1,001 → 1,500; 1 share in fractions, owed "
+            "to holders as cash in lieu");
+  s.fraction_numerator = U256(1);  // half a share
+  EXPECT_NE(format_split(s, 0).find("; 1/2 of a share in fractions"), std::string::npos);
+  s.fraction_numerator = U256(3);
+  EXPECT_NE(format_split(s, 0).find("; 1 1/2 shares in fractions"), std::string::npos);
+  EXPECT_NE(format_split(s, 2).find("; about 0.01 shares in fractions"), std::string::npos);
+  s.numerator = U256(1);
+  s.denominator = U256(10);
+  s.supply_before = U256(1000);
+  s.supply_after = U256(100);
+  s.fraction_numerator = U256(0);
+  EXPECT_EQ(format_split(s, 2),
+            "split 2: reverse 1-for-10 on 2027-01-15 — supply 10.00 → 1.00; no fractions");
+}
+
 }  // namespace
 }  // namespace stoa::scenario

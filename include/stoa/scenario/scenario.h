@@ -157,6 +157,19 @@ struct DividendRoundReport {
   bool closed = false;
 };
 
+// A split or reverse split of a security (docs/balance-model.md, "Splits").
+struct SplitReport {
+  uint64_t id = 0;
+  U256 numerator;  // 3-for-2: 3 / 2
+  U256 denominator;
+  uint64_t timestamp = 0;
+  U256 supply_before;
+  U256 supply_after;
+  // Shares the per-holder flooring took away, in the token's smallest unit, as a fraction over
+  // the denominator: supply_before × numerator − supply_after × denominator (owed as cash).
+  U256 fraction_numerator;
+};
+
 struct SecurityReport {
   std::string symbol;
   std::string name;
@@ -170,6 +183,7 @@ struct SecurityReport {
   std::vector<Holding> cap_table;              // descending by balance, then by name
   std::vector<Refusal> refusals;               // calls to this security's contracts that reverted
   std::vector<DividendRoundReport> dividends;  // of its distributor SYM.dividends, by round
+  std::vector<SplitReport> splits;             // by split id
 };
 
 struct Report {
@@ -199,5 +213,7 @@ std::string format_report(const Report& r);
 std::string format_amount(const U256& v, uint8_t decimals);
 // "round 1: 1,000.00 USD to the holders of record at checkpoint 1 — 3 payments, net …".
 std::string format_dividend_round(const DividendRoundReport& d);
+// "split 1: 3-for-2 on 2027-02-05 — supply 850,000 → 1,274,999; 1 share in fractions".
+std::string format_split(const SplitReport& s, uint8_t decimals);
 
 }  // namespace stoa::scenario
