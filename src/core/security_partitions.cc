@@ -209,6 +209,9 @@ void SecurityToken::apply_partitions(CallContext& ctx, const Movement& m) {
     if (!m.by_partition && !m.to.is_zero()) {
       emit(ctx, "TransferByPartition",
            {abi::Value::bytes32(p), ctx.sender, m.from, m.to, x, Bytes{}, Bytes{}});
+    } else if (!m.by_partition && rules::burn_partition_events(ctx.block.rules)) {
+      emit(ctx, "RedeemedByPartition",
+           {abi::Value::bytes32(p), ctx.sender, m.from, x, Bytes{}, Bytes{}});
     }
   }
 }
@@ -642,7 +645,8 @@ std::vector<EventSpec> partition_events() {
         {"value", "uint256"},
         {"data", "bytes"},
         {"operatorData", "bytes"}},
-       "ERC-1410."},
+       "ERC-1410; from rules version 7 a plain burn drawing from named partitions emits one per "
+       "partition drawn."},
       {"AuthorizedOperator",
        {{"operator", "address", true}, {"tokenHolder", "address", true}},
        "ERC-1410."},

@@ -846,7 +846,9 @@ void BlockProjection::add_partition(const std::string& security, const std::stri
 // The named partitions of each movement: its legs (in its receipt, between the same wallets),
 // else the default partition; a burn without legs draws as the token does (docs/balance-model.md,
 // "Default partition order"): the default partition first, then the named ones in ascending
-// order. Shares on hold are not projected: a burn from a holder with holds may draw otherwise.
+// order. Shares on hold are not projected, so before rules version 7 a burn from a holder with
+// holds may have drawn otherwise; from V7 the token emits a RedeemedByPartition leg per partition
+// a plain burn draws (rules::burn_partition_events), and those legs are used instead.
 void BlockProjection::project_partitions() {
   Running running;  // balances as the block's movements (and splits) apply
   size_t next_split = 0;

@@ -425,6 +425,15 @@ History make_partition_history() {
          {U256(3), U256(2), "3-for-2", abi::Value::bytes32(Bytes32::from_view(Bytes(32, 0x52)))});
   b.call(Builder::kIssuer, token, "burn(address,uint256)", {inv[3], U256(7)});
   b.seal(kHistoryStart + 6 * kDay);
+  // Shares on hold: inv[2] (default 1500, REG-S 90) holds 1450 of its default partition, so a
+  // plain burn of 100 draws its free 50 there and 50 of REG-S; the register follows the burn's
+  // RedeemedByPartition legs (rules V7), not its own default-first order (which would take 100
+  // from the default partition).
+  b.call(b.investor_key(2), token, "hold(bytes32,address,address,uint256,uint256)",
+         {abi::Value::bytes32(Bytes32::from_view(Bytes(32, 0x48))), inv[3], inv[5], U256(1450),
+          U256(0)});
+  b.call(Builder::kIssuer, token, "burn(address,uint256)", {inv[2], U256(100)});
+  b.seal(kHistoryStart + 7 * kDay);
   return b.take();
 }
 

@@ -159,6 +159,16 @@ inline bool multisig_admin(Rules r) {
   return r >= Rules::kV6;
 }
 
+// V7. A plain burn (burn, controllerRedeem, a redemption or conversion that burns by the default
+// partition order) of a holder with named partitions emits one RedeemedByPartition per partition
+// drawn, as a plain transfer emits TransferByPartition (and as ERC-1400's reference does), so an
+// off-ledger register learns which partitions a burn drew without replaying holds
+// (docs/balance-model.md, "Default partition order"). Under V1-V6 a plain burn emits no
+// partition event.
+inline bool burn_partition_events(Rules r) {
+  return r >= Rules::kV7;
+}
+
 }  // namespace rules
 
 // When each rules version activates: entries ascending in both version and first block, the
