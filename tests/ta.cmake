@@ -40,3 +40,9 @@ set_tests_properties(bench.ta_smoke PROPERTIES
   ENVIRONMENT "STOA_TA_BENCH_HOLDERS=2000;STOA_TA_BENCH_PER_BLOCK=500;STOA_TA_BENCH_REPS=1"
   LABELS "fast;bench;ta"
   TIMEOUT 120)
+# OCF import into a new security on a real node: the mints replayed with batchMint, the same cap
+# table as the exported one, and the refusals sending nothing (tests/ta_ocf_import_test.sh).
+add_test(NAME ta.ocf_import
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ta_ocf_import_test.sh $<TARGET_FILE:stoa>)
+set_tests_properties(ta.ocf_import PROPERTIES TIMEOUT 120 RESOURCE_LOCK stoa_ports
+                     LABELS "slow;ta")
