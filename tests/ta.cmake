@@ -32,7 +32,8 @@ add_test(NAME ta.access_cli
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ta_access_cli_test.sh $<TARGET_FILE:stoa>)
 set_tests_properties(ta.access_cli PROPERTIES TIMEOUT 60 LABELS "fast;ta")
 # The transfer agent's bench at 2,000 holders (bench/ta_bench.cc): projection, the cap table at a
-# past date, the holder list (CSV, XLSX), a dividend's DividendPaid events and the tax forms; it
+# past date, the holder list (CSV, XLSX), a dividend's DividendPaid events, the tax forms and a
+# 3-for-2 split (every balance after it checked); it
 # checks its answers and exits 1 on a wrong one. The 1,000,000-holder figures (docs/PERFORMANCE.md)
 # are not run in CI.
 add_test(NAME bench.ta_smoke COMMAND ta_bench)
