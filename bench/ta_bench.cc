@@ -9,7 +9,8 @@
 // jurisdiction) and the year's tax forms (1099-DIV / 1042-S lines). The read steps run
 // STOA_TA_BENCH_REPS times (default 3) and print each run and the median. The bench checks its
 // answers (holder counts, totals, the tax forms' sums) and exits 1 on a wrong one; the ctest
-// bench.ta_smoke runs it at 2,000 holders.
+// bench.ta_smoke runs it at 2,000 holders. Last, a 3-for-2 split: the projection of one Split
+// event that rewrites every holder's row, every balance after it checked.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -161,6 +162,51 @@ class Blocks {
   Bytes32 hash_;
 };
 
+// Holder i's balance after the offering and the block of transfers (i even gives 10 to i + 1).
+U256 balance_of_holder(size_t i, size_t holders) {
+  uint64_t b = 1000 + i % 997;
+  if (i < 20000 && i % 2 == 0 && i + 1 < holders) b -= 10;
+  if (i < 20000 && i % 2 == 1) b += 10;
+  return U256(b);
+}
+
+// A 3-for-2 split (a Split event, no Transfer): the register rewrites every holder's row
+// (balance, history, split position) in one block. The cap table after it must hold every
+// holder at floor(balance × 3 / 2), computed here from the balances the bench made.
+void project_split(ta::Db& db, ta::Register& reg, Blocks& blocks, const Address& token,
+                   size_t holders, uint64_t day) {
+  std::vector<U256> after(holders);
+  U256 before_sum, after_sum;
+  for (size_t i = 0; i < holders; ++i) {
+    const U256 b = balance_of_holder(i, holders);
+    before_sum = *before_sum.checked_add(b);
+    after[i] = *b.mul_div_floor(U256(3), U256(2));
+    after_sum = *after_sum.checked_add(after[i]);
+  }
+  chain::Block b = blocks.next(day);
+  Blocks::add_receipt(
+      b, {event(token, "Split(uint256,uint256,uint256,uint256,uint256)", {U256(1).to_bytes32()},
+                {U256(3), U256(2), before_sum, after_sum})});
+  const std::clock_t c = std::clock();
+  const auto t = Clock::now();
+  reg.apply(b);
+  const double took = seconds_since(t);
+  std::printf(
+      "projection of a 3-for-2 split over %zu holders: %.2f s (%.2f s CPU), %.0f "
+      "holders/s\n",
+      holders, took, cpu_since(c), static_cast<double>(holders) / took);
+  const ta::CapTable t2 =
+      ta::cap_table(db, nullptr, {token.checksum_hex(), std::nullopt, std::nullopt, "bench"});
+  if (t2.holders.size() != holders || t2.total != after_sum) wrong("the cap table after the split");
+  for (const ta::CapTableHolder& h : t2.holders) {
+    const Address a = *Address::parse(h.holder);
+    uint64_t n = 0;
+    for (int k = 7; k >= 0; --k)
+      n = (n << 8) | a.b[19 - k];
+    if (n == 0 || n > holders || h.balance != after[n - 1]) wrong("a balance after the split");
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -280,6 +326,7 @@ int main() {
     std::printf("  %zu lines, %.1f MB of CSV\n", r.lines.size(),
                 static_cast<double>(csv.size()) / 1e6);
   });
+  project_split(*db, reg, blocks, token, holders, day + 4);
   if (!dir.empty()) std::filesystem::remove_all(dir);
   return 0;
 }

@@ -32,7 +32,8 @@ add_test(NAME ta.access_cli
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ta_access_cli_test.sh $<TARGET_FILE:stoa>)
 set_tests_properties(ta.access_cli PROPERTIES TIMEOUT 60 LABELS "fast;ta")
 # The transfer agent's bench at 2,000 holders (bench/ta_bench.cc): projection, the cap table at a
-# past date, the holder list (CSV, XLSX), a dividend's DividendPaid events and the tax forms; it
+# past date, the holder list (CSV, XLSX), a dividend's DividendPaid events, the tax forms and a
+# 3-for-2 split (every balance after it checked); it
 # checks its answers and exits 1 on a wrong one. The 1,000,000-holder figures (docs/PERFORMANCE.md)
 # are not run in CI.
 add_test(NAME bench.ta_smoke COMMAND ta_bench)
@@ -40,3 +41,9 @@ set_tests_properties(bench.ta_smoke PROPERTIES
   ENVIRONMENT "STOA_TA_BENCH_HOLDERS=2000;STOA_TA_BENCH_PER_BLOCK=500;STOA_TA_BENCH_REPS=1"
   LABELS "fast;bench;ta"
   TIMEOUT 120)
+# OCF import into a new security on a real node: the mints replayed with batchMint, the same cap
+# table as the exported one, and the refusals sending nothing (tests/ta_ocf_import_test.sh).
+add_test(NAME ta.ocf_import
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/ta_ocf_import_test.sh $<TARGET_FILE:stoa>)
+set_tests_properties(ta.ocf_import PROPERTIES TIMEOUT 120 RESOURCE_LOCK stoa_ports
+                     LABELS "slow;ta")

@@ -78,8 +78,9 @@ constexpr const char* kInvestorUsage =
     "                         [--email E] [--phone P] [--wallets ADDR,...] --ta-key FILE\n"
     "       stoa investor show ID --ta-key FILE\n"
     "       stoa investor link ID WALLET [--identity ADDR] --ta-key FILE\n"
-    "       stoa investor import-ocf DIR [--plan-out FILE]   # stakeholders of an OCF package\n"
-    "         into the records; the plan (its mints for the new security) to FILE or stdout\n"
+    "       stoa investor import-ocf DIR [--plan-out FILE] [--mint SYMBOL|ADDR --from ADDR\n"
+    "                                [--rpc URL] [--chunk N]]   # an OCF package's stakeholders\n"
+    "         into the records, its issuances as mints on a new security (--help for more)\n"
     "  (each with [--data DIR] [--db URL]); the tax id is read from a file, never the command\n"
     "  line; every read is written to the audit log with the user as its actor\n";
 
@@ -163,33 +164,10 @@ void print_stakeholder(const ta::Stakeholder& s) {
     std::printf("%s: %s\n", k.c_str(), v.c_str());
 }
 
-int import_ocf(const cli::ParsedArgs& a, ta::InvestorRecords& records) {
-  const ta::OcfPlan plan = ta::ocf_import(ta::read_ocf_dir(a.positional.at(1)));
-  const auto ids = ta::import_ocf_records(records, plan, actor());
-  const std::string out = ta::ocf_plan_json(plan).dump(2) + "\n";
-  if (auto path = a.get("--plan-out")) {
-    std::ofstream(*path, std::ios::binary) << out;
-  } else {
-    std::fwrite(out.data(), 1, out.size(), stdout);
-  }
-  std::fprintf(stderr, "import-ocf: %zu stakeholders recorded, %zu mints to send\n", ids.size(),
-               plan.mints.size());
-  return 0;
-}
-
 int investor(const cli::ParsedArgs& a) {
   const std::string sub = a.positional.at(0);
   auto db = ta::open_db(db_url(a));
   ta::migrate(*db);
-  if (sub == "import-ocf" && a.positional.size() == 2) {
-    ta::InvestorRecords records(*db, std::nullopt);
-    try {
-      return import_ocf(a, records);
-    } catch (const ta::OcfError& e) {
-      std::fprintf(stderr, "stoa investor: %s\n", e.what());
-      return 1;
-    }
-  }
   ta::InvestorRecords records(*db, ta::TaxIdKey::from_file(a.require("--ta-key")));
   if (sub == "add") {
     const int64_t id = records.add(stakeholder_of(a), actor());
@@ -436,18 +414,19 @@ int cmd_report(const Args& args) {
 }
 
 int cmd_investor(const Args& args) {
+  if (!args.empty() && args[0] == "import-ocf") return cmd_investor_import_ocf(args);
   cli::ParsedArgs a;
   try {
     a = cli::parse_args(
         args, {{"--data", "--db", "--ta-key", "--kind", "--name", "--residency", "--tax-id-file",
                 "--tax-id-type", "--accreditation", "--accreditation-expiry", "--postal-address",
-                "--email", "--phone", "--wallets", "--identity", "--plan-out"},
+                "--email", "--phone", "--wallets", "--identity"},
                {"--help"}});
     if (a.flag("--help")) {
       std::printf("%s", kInvestorUsage);
       return 0;
     }
-    if (a.positional.empty()) throw cli::UsageError("expected add, show or link");
+    if (a.positional.empty()) throw cli::UsageError("expected add, show, link or import-ocf");
     return investor(a);
   } catch (const cli::UsageError& e) {
     std::fprintf(stderr, "stoa investor: %s\n%s", e.what(), kInvestorUsage);

@@ -19,7 +19,9 @@ int cmd_export_blocks(const Args& args);  // the journal's blocks as JSON lines
 // The transfer agent (src/ta, src/app/cmd_register.cc).
 int cmd_register(const Args& args);  // register check | rebuild
 int cmd_report(const Args& args);    // report cap-table
-int cmd_investor(const Args& args);  // investor add | show | link
+int cmd_investor(const Args& args);  // investor add | show | link | import-ocf
+// investor import-ocf DIR [--mint SECURITY ...] (src/app/cmd_import_ocf.cc; args after "investor")
+int cmd_investor_import_ocf(const Args& args);
 // The transfer agent's access, documents, 17Ad-17 and statements (src/app/cmd_ta_access.cc).
 int cmd_apikey(const Args& args);       // apikey create | list | revoke
 int cmd_document(const Args& args);     // document add | list | grant | revoke | get ...

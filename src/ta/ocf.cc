@@ -291,16 +291,65 @@ nlohmann::json ocf_plan_json(const OcfPlan& p) {
           {"mints", mints}};
 }
 
-std::map<std::string, int64_t> import_ocf_records(InvestorRecords& records, const OcfPlan& p,
-                                                  const std::string& actor) {
-  std::map<std::string, int64_t> ids;
+OcfRecordMatch match_ocf_records(InvestorRecords& records, const OcfPlan& p,
+                                 const std::string& actor) {
+  std::vector<std::string> wallets;
+  for (const OcfStakeholder& s : p.stakeholders) {
+    if (s.has_record) wallets.insert(wallets.end(), s.wallets.begin(), s.wallets.end());
+  }
+  const auto profiles = records.profiles(wallets, actor, "ocf import");
+  OcfRecordMatch m;
+  std::map<int64_t, std::string> owners;  // record -> the OCF stakeholder matched to it
   for (const OcfStakeholder& s : p.stakeholders) {
     if (!s.has_record) continue;
-    const int64_t id = records.add(s.record, actor);
-    for (const std::string& w : s.wallets)
-      records.link_wallet(id, *Address::parse(w), std::nullopt, actor);
+    for (const std::string& w : s.wallets) {
+      const auto it = profiles.find(w);
+      if (it == profiles.end()) continue;
+      const HolderProfile& h = it->second;
+      const std::string who = "stakeholder " + s.ocf_id + " (\"" + s.record.legal_name +
+                              "\"): wallet " + Address::parse(w)->checksum_hex() +
+                              " belongs to record " + std::to_string(h.stakeholder_id);
+      const auto [at, fresh] = m.existing.emplace(s.ocf_id, h.stakeholder_id);
+      const auto [owner, first] = owners.emplace(h.stakeholder_id, s.ocf_id);
+      if (!fresh && at->second != h.stakeholder_id) {
+        m.conflicts.push_back(who + ", another of its wallets to record " +
+                              std::to_string(at->second));
+      } else if (!first && owner->second != s.ocf_id) {
+        m.conflicts.push_back(who + ", as does a wallet of stakeholder " + owner->second);
+      } else if (h.legal_name != s.record.legal_name) {
+        m.conflicts.push_back(who + ", named \"" + h.legal_name + "\"");
+      }
+    }
+  }
+  return m;
+}
+
+std::map<std::string, int64_t> import_ocf_records(InvestorRecords& records, const OcfPlan& p,
+                                                  const std::string& actor, size_t* added) {
+  const OcfRecordMatch match = match_ocf_records(records, p, actor);
+  if (!match.conflicts.empty()) {
+    throw RecordError(match.conflicts.front() + " (" + std::to_string(match.conflicts.size()) +
+                      " conflict(s) with the records; nothing recorded)");
+  }
+  std::map<std::string, int64_t> ids;
+  size_t n = 0;
+  for (const OcfStakeholder& s : p.stakeholders) {
+    if (!s.has_record) continue;
+    const auto existing = match.existing.find(s.ocf_id);
+    int64_t id = 0;
+    if (existing != match.existing.end()) {
+      id = existing->second;
+    } else {
+      id = records.add(s.record, actor);
+      ++n;
+    }
+    for (const std::string& w : s.wallets) {
+      const Address a = *Address::parse(w);
+      if (records.stakeholder_of(a) != id) records.link_wallet(id, a, std::nullopt, actor);
+    }
     ids[s.ocf_id] = id;
   }
+  if (added != nullptr) *added = n;
   return ids;
 }
 

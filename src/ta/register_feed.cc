@@ -7,6 +7,7 @@
 #include "stoa/ta/cap_table.h"
 #include "stoa/ta/control_book.h"
 #include "stoa/ta/issuer_cap_table.h"
+#include "stoa/ta/partition_cap_table.h"
 #include "stoa/ta/reports.h"
 #include "stoa/ta/tax_forms.h"
 
@@ -65,6 +66,15 @@ std::vector<node::RestRoute> RegisterRest::routes() {
          node::send_json(res, with_db(req, [&](Db& db, std::string& actor) {
                            actor = q.actor = allow(db, req, q.security, nullptr).actor;
                            return control_book_json(control_book(db, q));
+                         }));
+       }},
+      {"/v1/register/securities/([^/]+)/partitions",
+       "/v1/register/securities/{security}/partitions",
+       [this](const node::HttpRequest& req, node::HttpResponse& res) {
+         CapTableQuery q = query_of(req);
+         node::send_json(res, with_db(req, [&](Db& db, std::string& actor) {
+                           actor = q.actor = allow(db, req, q.security, nullptr).actor;
+                           return partition_cap_table_json(partition_cap_table(db, q));
                          }));
        }},
       {"/v1/register/securities/([^/]+)/journal", "/v1/register/securities/{security}/journal",

@@ -211,6 +211,32 @@ TEST_P(GoldenReports, OcfExportReimportsToTheSameCapTable) {
     EXPECT_EQ(after.holders[i].legal_name, before.holders[i].legal_name);
     EXPECT_EQ(after.holders[i].kind.empty(), before.holders[i].kind.empty());
   }
+  // Imported again (a second security of the same holders): every record kept, none added.
+  const auto count = [&] {
+    return db2->query_one("SELECT COUNT(*) FROM stakeholders", {})->i64(0);
+  };
+  const int64_t recorded = count();
+  size_t added = 99;
+  EXPECT_EQ(import_ocf_records(records2, plan, "import", &added), ids);
+  EXPECT_EQ(added, 0u);
+  EXPECT_EQ(count(), recorded);
+  // A conflict with the records is refused with nothing written: a record of another legal name,
+  // two stakeholders of the package on one record.
+  size_t a = 0, b = 0;  // two stakeholders with a record
+  while (!plan.stakeholders[a].has_record)
+    ++a;
+  for (b = a + 1; !plan.stakeholders[b].has_record;)
+    ++b;
+  OcfPlan renamed = plan;
+  renamed.stakeholders[a].record.legal_name += " Jr.";
+  EXPECT_EQ(match_ocf_records(records2, renamed, "t").conflicts.size(),
+            renamed.stakeholders[a].wallets.size());
+  EXPECT_THROW(import_ocf_records(records2, renamed, "import"), RecordError);
+  OcfPlan merged = plan;
+  merged.stakeholders[b].wallets.push_back(merged.stakeholders[a].wallets[0]);
+  EXPECT_FALSE(match_ocf_records(records2, merged, "t").conflicts.empty());
+  EXPECT_THROW(import_ocf_records(records2, merged, "import"), RecordError);
+  EXPECT_EQ(count(), recorded);
   // Re-export and re-import: the same plan.
   OcfExportQuery o2;
   o2.cap_table = {"ACME2", std::nullopt, std::nullopt, "t"};

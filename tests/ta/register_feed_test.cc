@@ -226,6 +226,7 @@ TEST_P(RegisterFeedTest, TheNodeServesTheCapTableOverRest) {
         "/v1/register/issuers/" + dev_key(1).address().checksum_hex() + "/cap-table";
     for (const std::string& path :
          {std::string("/v1/register/securities/FEED/control-book"),
+          std::string("/v1/register/securities/FEED/partitions"),
           std::string("/v1/register/securities/FEED/journal?from=2000-01-01&to=2199-12-31"),
           issuer_path}) {
       res = c.Get(path);
@@ -250,6 +251,31 @@ TEST_P(RegisterFeedTest, TheNodeServesTheCapTableOverRest) {
     EXPECT_EQ(cb["cancelled"], "0");
     EXPECT_EQ(cb["issuances"], 5);
     EXPECT_TRUE(cb["authorized"].is_null());
+    // The cap table by partition (stoa report partitions): every holder in the default one.
+    res = c.Get("/v1/register/securities/FEED/partitions", as_compliance);
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    const auto parts = nlohmann::json::parse(res->body);
+    EXPECT_EQ(parts["security"]["symbol"], "FEED");
+    EXPECT_EQ(parts["total"], "3750");
+    ASSERT_EQ(parts["partitions"].size(), 1u);
+    EXPECT_EQ(parts["partitions"][0]["name"], "default");
+    EXPECT_EQ(parts["partitions"][0]["total"], "3750");
+    ASSERT_EQ(parts["partitions"][0]["holders"].size(), 5u);
+    EXPECT_FALSE(parts["partitions"][0]["holders"][0].contains("jurisdiction"));
+    res = c.Get("/v1/register/securities/FEED/partitions?atBlock=0", as_compliance);
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    EXPECT_EQ(nlohmann::json::parse(res->body)["total"], "0");  // the genesis block
+    for (const char* bad :
+         {"?atBlock=x", "?atBlock=999999", "?atDate=2020-13-01", "?atBlock=1&atDate=2026-01-01"}) {
+      res = c.Get(std::string("/v1/register/securities/FEED/partitions") + bad, as_compliance);
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 400) << bad << " " << res->body;
+    }
+    res = c.Get("/v1/register/securities/NOPE/partitions", as_compliance);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404);
     res =
         c.Get("/v1/register/securities/FEED/journal?from=2000-01-01&to=2199-12-31", as_compliance);
     ASSERT_TRUE(res);

@@ -66,11 +66,26 @@ struct OcfPlan {
 OcfPlan ocf_import(const std::map<std::string, std::string>& files);
 nlohmann::json ocf_plan_json(const OcfPlan& p);
 
+// How the plan's stakeholders meet the records already there (a second security of the same
+// holders, an import run again): a stakeholder whose wallets already belong to one record is that
+// record (kept, its other wallets linked to it), not recorded twice. A conflict: its wallets
+// belong to two records, or the record has another legal name. Reading the names is audited
+// (purpose "ocf import").
+struct OcfRecordMatch {
+  std::map<std::string, int64_t> existing;  // OCF stakeholder id -> the record already there
+  std::vector<std::string> conflicts;       // one line each; the import is refused if any
+};
+OcfRecordMatch match_ocf_records(InvestorRecords& records, const OcfPlan& p,
+                                 const std::string& actor);
+
 // Adds the plan's stakeholders (those with a record) to the investor records and links their
-// wallets; returns OCF stakeholder id -> record id. Audited as `actor`. The mints are the
-// issuer's to send (`mint(address,uint256)` on the new security, docs/transfer-agent.md "OCF").
+// wallets, keeping the records match_ocf_records finds (`added`: how many were new); returns OCF
+// stakeholder id -> record id. Throws RecordError, with nothing written, on a conflict. Audited as
+// `actor`. The mints: `stoa investor import-ocf DIR --mint SECURITY` (docs/transfer-agent.md
+// "OCF"), or the issuer's own `batchMint(address[],uint256[])` on the new security.
 std::map<std::string, int64_t> import_ocf_records(InvestorRecords& records, const OcfPlan& p,
-                                                  const std::string& actor);
+                                                  const std::string& actor,
+                                                  size_t* added = nullptr);
 
 // The package's files read from a directory (every *.ocf.json in it). Throws OcfError.
 std::map<std::string, std::string> read_ocf_dir(const std::string& dir);

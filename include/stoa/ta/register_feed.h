@@ -46,13 +46,15 @@ class RegisterFeed {
 
 // GET /v1/register/securities/{security}/cap-table?atBlock=N|atDate=YYYY-MM-DD: the cap table
 // from the register (docs/openapi.json), on a connection of its own (opened on first use); and
-// .../{security}/control-book?atBlock|atDate, .../{security}/journal?from&to and
+// .../{security}/control-book?atBlock|atDate, .../{security}/partitions?atBlock|atDate (the cap
+// table by partition), .../{security}/journal?from&to and
 // /v1/register/issuers/{issuer}/cap-table?atBlock|atDate, and .../{security}/tax-forms?year=YYYY
 // (the statements permission: the transfer agent).
 // Authenticated (ta_rest.h): the holders permission on the security (on each of the issuer's
 // securities for the issuer's cap table); the holders' stakeholder ids, jurisdictions and
 // accreditation (and the counts by them) only with the personal-data permission too (on each).
-// The control book and the journal carry no personal data. Every request is audited.
+// The control book, the partitions and the journal carry no personal data. Every request is
+// audited.
 class RegisterRest {
  public:
   RegisterRest(std::string db_url, TaRest& auth) : url_(std::move(db_url)), auth_(auth) {}
