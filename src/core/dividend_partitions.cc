@@ -36,8 +36,7 @@ U256 DividendDistributor::shares_at(const std::optional<Bytes32>& partition, con
 Result<uint64_t> DividendDistributor::create_dividend_by_partition(
     CallContext& ctx, const Bytes32& partition, const Address& payment_token, const U256& amount,
     const U256& checkpoint, const U256& claim_deadline, const Bytes32& reference) {
-  return create_round(ctx, partition, payment_token, amount, checkpoint, claim_deadline,
-                      reference);
+  return create_round(ctx, partition, payment_token, amount, checkpoint, claim_deadline, reference);
 }
 
 void extend_with_partition_dividend_abi(ContractAbi& abi) {

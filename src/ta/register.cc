@@ -398,7 +398,8 @@ void BlockProjection::on_distributor_log(const core::Log& log, size_t receipt, i
     // Emitted right after the round's DividendCreated, in the same transaction.
     const auto id = static_cast<int64_t>(U256::from_be(log.topics[1].view()).low64());
     for (RoundRow& r : rounds_) {
-      if (r.distributor == distributor && r.round_id == id) r.partition = hex0x(log.topics[2].view());
+      if (r.distributor == distributor && r.round_id == id)
+        r.partition = hex0x(log.topics[2].view());
     }
     return;
   }
@@ -766,8 +767,7 @@ void BlockProjection::write_dividends() {
         "tx_hash, partition_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {r.distributor, r.round_id, distributor_security(r.distributor), r.payment_token, r.funder,
          encode_amount(r.amount), r.checkpoint, encode_amount(r.eligible_supply),
-         encode_amount(r.excluded), r.claim_deadline, r.reference, number, r.tx_hash,
-         r.partition});
+         encode_amount(r.excluded), r.claim_deadline, r.reference, number, r.tx_hash, r.partition});
   }
   for (const ReclaimRow& r : reclaims_) {
     db_.exec(

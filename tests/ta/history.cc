@@ -460,9 +460,9 @@ History make_partition_dividend_history() {
          "createDividendByPartition(bytes32,address,uint256,uint256,uint256,bytes32)",
          {partition("PREF"), usd, U256(400), U256(1), U256(kHistoryStart + 60 * kDay),
           abi::Value::bytes32(Bytes32{})});
-  b.call(Builder::kIssuer, dist, "createDividend(address,uint256,uint256,uint256,bytes32)",
-         {usd, U256(1400), U256(1), U256(kHistoryStart + 60 * kDay),
-          abi::Value::bytes32(Bytes32{})});
+  b.call(
+      Builder::kIssuer, dist, "createDividend(address,uint256,uint256,uint256,bytes32)",
+      {usd, U256(1400), U256(1), U256(kHistoryStart + 60 * kDay), abi::Value::bytes32(Bytes32{})});
   b.seal(kHistoryStart + 2 * kDay);
   b.call(b.investor_key(1), dist, "claim(uint256)", {1});
   b.call(b.investor_key(1), dist, "claim(uint256)", {2});
