@@ -5,8 +5,13 @@
 // call takes) through ABI calldata and the dispatcher, each batch metered within the block gas
 // limit, then reclaim after the deadline. Checks every round: each holder paid once, paid +
 // withheld + reclaimed = amount, the escrow empty. Prints each run and the medians.
+// With STOA_DIVIDEND_PARTITION=1 every holder also holds shares of a class (partition "CLASS_B",
+// 1 + i % 700 each) and the rounds alternate between a whole-security round and a round on that
+// class (createDividendByPartition, rules V7), each kind with its own medians: the cost of a round
+// by partition next to a whole one on the same holders.
 #include <algorithm>
 #include <cstdio>
+#include <string_view>
 #include <vector>
 
 #include "bench_util.h"
@@ -41,7 +46,8 @@ struct Run {
 
 class World {
  public:
-  World(uint64_t holders, uint64_t batch) : holders_(holders), batch_(batch) {
+  World(uint64_t holders, uint64_t batch, bool classes)
+      : holders_(holders), batch_(batch), classes_(classes) {
     for (uint64_t i = 0; i < holders_; ++i)
       accounts_.push_back(account(i));
     tx(op_, [&](CallContext& ctx) -> Status {
@@ -79,21 +85,40 @@ class World {
         return Status::Ok();
       });
       tx(issuer_, [&](CallContext& ctx) -> Status {
-        for (uint64_t i = b; i < e; ++i)
+        for (uint64_t i = b; i < e; ++i) {
           STOA_TRY(token_->mint(ctx, accounts_[i], U256(1 + i % 1000)));
+          if (classes_) {
+            STOA_TRY(token_->issue_by_partition(ctx, class_b(), accounts_[i], U256(1 + i % 700),
+                                                Bytes{}));
+          }
+        }
         return Status::Ok();
       });
     }
     call(issuer_, dist_, "setWithholdingRate(bytes2,uint256)", {abi::Value(Bytes{'D', 'E'}), 2638});
   }
 
-  Run round(uint64_t n) {
+  static Bytes32 class_b() {
+    Bytes32 p;
+    const std::string_view name = "CLASS_B";
+    std::copy(name.begin(), name.end(), p.b.begin());
+    return p;
+  }
+
+  Run round(uint64_t n, bool by_partition) {
     Run run;
     const U256 amount(1'000'000'007ULL);
     const uint64_t checkpoint = U256::from_be(call(issuer_, set_.token, "snapshot()", {})).low64();
     auto t = Clock::now();
-    call(issuer_, dist_, "createDividend(address,uint256,uint256,uint256,bytes32)",
-         {usd_, amount, checkpoint, block_.timestamp + 86400, abi::Value::bytes32(Bytes32{})});
+    if (by_partition) {
+      call(issuer_, dist_,
+           "createDividendByPartition(bytes32,address,uint256,uint256,uint256,bytes32)",
+           {abi::Value::bytes32(class_b()), usd_, amount, checkpoint, block_.timestamp + 86400,
+            abi::Value::bytes32(Bytes32{})});
+    } else {
+      call(issuer_, dist_, "createDividend(address,uint256,uint256,uint256,bytes32)",
+           {usd_, amount, checkpoint, block_.timestamp + 86400, abi::Value::bytes32(Bytes32{})});
+    }
     run.create_s = since(t);
     t = Clock::now();
     for (uint64_t b = 0; b < holders_; b += batch_) {
@@ -146,6 +171,7 @@ class World {
 
   uint64_t holders_;
   uint64_t batch_;
+  bool classes_;
   Address op_ = crypto::key_for_label("operator").address();
   Address issuer_ = account(~0ULL);
   Address officer_ = account(~1ULL);
@@ -171,29 +197,37 @@ int main() {
   const uint64_t holders = env_u64("STOA_DIVIDEND_HOLDERS", 1'000'000, 1);
   const uint64_t batch = env_u64("STOA_DIVIDEND_BATCH", 5000, 1);
   const uint64_t reps = env_u64("STOA_DIVIDEND_REPETITIONS", 3, 1);
+  const bool classes = env_u64("STOA_DIVIDEND_PARTITION", 0, 0) != 0;
   auto t = Clock::now();
-  World w(holders, batch);
+  World w(holders, batch, classes);
   std::printf("set-up: %llu holders onboarded and issued in %.1f s\n",
               static_cast<unsigned long long>(holders), since(t));
-  std::vector<double> create, push, reclaim;
-  for (uint64_t n = 1; n <= reps; ++n) {
-    const Run r = w.round(n);
-    create.push_back(r.create_s);
-    push.push_back(r.push_s);
-    reclaim.push_back(r.reclaim_s);
+  // Index 0: whole-security rounds, 1: rounds by partition.
+  std::vector<double> create[2], push[2], reclaim[2];
+  for (uint64_t n = 1; n <= (classes ? 2 * reps : reps); ++n) {
+    const bool by_partition = classes && n % 2 == 0;
+    const Run r = w.round(n, by_partition);
+    const size_t kind = by_partition ? 1 : 0;
+    create[kind].push_back(r.create_s);
+    push[kind].push_back(r.push_s);
+    reclaim[kind].push_back(r.reclaim_s);
     std::printf(
-        "round %llu: createDividend %.3f ms, pushPayments %.2f s (%llu batches, at most "
+        "round %llu: %s %.3f ms, pushPayments %.2f s (%llu batches, at most "
         "%llu gas each), reclaim %.3f ms\n",
-        static_cast<unsigned long long>(n), r.create_s * 1e3, r.push_s,
+        static_cast<unsigned long long>(n),
+        by_partition ? "createDividendByPartition" : "createDividend", r.create_s * 1e3, r.push_s,
         static_cast<unsigned long long>(r.batches),
         static_cast<unsigned long long>(r.max_batch_gas), r.reclaim_s * 1e3);
   }
-  const double p = median(push);
-  std::printf(
-      "median of %llu rounds over %llu holders: createDividend %.3f ms, push-pay all %.2f s "
-      "(%.2f µs per holder, %.0f payments/s), reclaim %.3f ms\n",
-      static_cast<unsigned long long>(reps), static_cast<unsigned long long>(holders),
-      median(create) * 1e3, p, p * 1e6 / static_cast<double>(holders),
-      static_cast<double>(holders) / p, median(reclaim) * 1e3);
+  for (int k = 0; k < (classes ? 2 : 1); ++k) {
+    const double p = median(push[k]);
+    std::printf(
+        "median of %llu %s rounds over %llu holders: create %.3f ms, push-pay all %.2f s "
+        "(%.2f µs per holder, %.0f payments/s), reclaim %.3f ms\n",
+        static_cast<unsigned long long>(reps), k == 0 ? "whole-security" : "by-partition",
+        static_cast<unsigned long long>(holders), median(create[k]) * 1e3, p,
+        p * 1e6 / static_cast<double>(holders), static_cast<double>(holders) / p,
+        median(reclaim[k]) * 1e3);
+  }
   return 0;
 }

@@ -32,6 +32,13 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/bench/dividend_bench.cc)
     ENVIRONMENT "STOA_DIVIDEND_HOLDERS=3000;STOA_DIVIDEND_BATCH=700;STOA_DIVIDEND_REPETITIONS=2"
     LABELS "fast;bench"
     TIMEOUT 120)
+  # The same with a share class: a whole-security round and a round by partition (rules V7).
+  add_test(NAME bench.dividend_partition_smoke COMMAND dividend_bench)
+  set_tests_properties(bench.dividend_partition_smoke PROPERTIES
+    ENVIRONMENT
+      "STOA_DIVIDEND_HOLDERS=3000;STOA_DIVIDEND_BATCH=700;STOA_DIVIDEND_REPETITIONS=1;STOA_DIVIDEND_PARTITION=1"
+    LABELS "fast;bench"
+    TIMEOUT 120)
 endif()
 # The balance model's costs (bench/balance_model_bench.cc) on a small ledger: transfer cost per
 # feature (2,000 holders) and balanceOfAt over 2,000 holders x 50 snapshots; the bench dies on a

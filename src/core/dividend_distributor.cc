@@ -31,8 +31,9 @@ void delta_put(StateEncoder& e, const DividendRound& r) {
   e.u256(r.withheld);
   e.u256(r.reclaimed);
   e.u64(r.payments);
-  e.u8(r.closed ? 1 : 0);
+  e.u8(static_cast<uint8_t>((r.closed ? 1 : 0) | (r.by_partition ? 2 : 0)));
   e.b32(r.reference);
+  if (r.by_partition) e.b32(r.partition);  // rules V7: absent before, so old rounds encode as then
 }
 
 void state_get(StateDecoder& d, DividendRound& r) {
@@ -49,8 +50,12 @@ void state_get(StateDecoder& d, DividendRound& r) {
   r.withheld = d.u256();
   r.reclaimed = d.u256();
   r.payments = d.u64();
-  r.closed = d.boolean();
+  const uint8_t flags = d.u8();
+  if (flags > 3) d.fail("dividend round flags " + std::to_string(flags) + " > 3");
+  r.closed = (flags & 1) != 0;
+  r.by_partition = (flags & 2) != 0;
   r.reference = d.b32();
+  if (r.by_partition) r.partition = d.b32();
 }
 
 DividendDistributor::DividendDistributor(State& state, const Address& self, const Address& security,
@@ -97,7 +102,7 @@ DividendShare DividendDistributor::share_of(const DividendRound& r, uint64_t id,
                                             const Address& holder) const {
   DividendShare s;
   if (round_excluded_.get(RoundHolder{id, holder})) return s;
-  s.shares = token().balance_of_at(holder, U256(r.checkpoint)).value();  // a valid id
+  s.shares = shares_at(basis(r), holder, U256(r.checkpoint));
   // shares <= eligible_supply (the holder is not excluded), so the quotient is <= amount.
   s.gross = *r.amount.mul_div_floor(s.shares, r.eligible_supply);
   const ComplianceRegistry* reg = token().registry();
@@ -146,11 +151,21 @@ Result<uint64_t> DividendDistributor::create_dividend(CallContext& ctx,
                                                       const U256& amount, const U256& checkpoint,
                                                       const U256& claim_deadline,
                                                       const Bytes32& reference) {
+  return create_round(ctx, std::nullopt, payment_token, amount, checkpoint, claim_deadline,
+                      reference);
+}
+
+Result<uint64_t> DividendDistributor::create_round(CallContext& ctx,
+                                                   const std::optional<Bytes32>& partition,
+                                                   const Address& payment_token, const U256& amount,
+                                                   const U256& checkpoint,
+                                                   const U256& claim_deadline,
+                                                   const Bytes32& reference) {
   STOA_TRY(require_role(ctx, roles::dividend_admin()));
   auto* pt = state_.contract_as<PaymentToken>(payment_token);
   if (pt == nullptr) return make_revert(ErrorId::kNotAPaymentToken, {payment_token});
   if (amount.is_zero()) return make_revert(ErrorId::kZeroAmount);
-  Result<U256> supply = token().total_supply_at(checkpoint);
+  Result<U256> supply = supply_at(partition, checkpoint);
   if (!supply.ok()) return supply.take_revert();
   if (!claim_deadline.fits_u64() || claim_deadline <= U256(ctx.block.timestamp)) {
     return make_revert(ErrorId::kInvalidClaimDeadline, {claim_deadline, U256(ctx.block.timestamp)});
@@ -169,19 +184,30 @@ Result<uint64_t> DividendDistributor::create_dividend(CallContext& ctx,
   r.claim_deadline = claim_deadline.low64();
   r.created_at = ctx.block.timestamp;
   r.reference = reference;
+  r.by_partition = partition.has_value();
+  r.partition = partition.value_or(Bytes32{});
   for (const Address& a : excluded_.sorted_keys()) {
-    r.excluded = *r.excluded.checked_add(token().balance_of_at(a, checkpoint).value());
+    r.excluded = *r.excluded.checked_add(shares_at(partition, a, checkpoint));
     round_excluded_.set(RoundHolder{id, a}, true);
   }
   // Excluded balances are part of the supply at the same checkpoint.
   r.eligible_supply = *supply.value().checked_sub(r.excluded);
-  if (r.eligible_supply.is_zero()) return make_revert(ErrorId::kNoEligibleShares, {checkpoint});
+  if (r.eligible_supply.is_zero()) {
+    if (partition) {
+      return make_revert(ErrorId::kNoEligiblePartitionShares,
+                         {abi::Value::bytes32(*partition), checkpoint});
+    }
+    return make_revert(ErrorId::kNoEligibleShares, {checkpoint});
+  }
   STOA_TRY(pt->pull(ctx, self_, ctx.sender, r.escrow, amount));
   round_count_.set(id);
   rounds_.set(id, r);
   emit(ctx, "DividendCreated",
        {U256(id), payment_token, ctx.sender, r.escrow, amount, checkpoint, r.eligible_supply,
         r.excluded, claim_deadline, abi::Value::bytes32(reference)});
+  if (partition) {
+    emit(ctx, "DividendPartitionCreated", {U256(id), abi::Value::bytes32(*partition)});
+  }
   return id;
 }
 
@@ -497,28 +523,30 @@ const ContractAbi& DividendDistributor::abi() const {
     AbiRegistry<DividendDistributor> reg;
     dividend_admin_methods(reg);
     dividend_views(reg);
-    return ContractAbi("DividendDistributor", reg.take(), dividend_events(),
-                       {ErrorId::kAccessControlUnauthorizedAccount,
-                        ErrorId::kNotAPaymentToken,
-                        ErrorId::kUnknownDividendRound,
-                        ErrorId::kDividendAlreadyClaimed,
-                        ErrorId::kDividendRoundClosed,
-                        ErrorId::kDividendClaimWindowClosed,
-                        ErrorId::kDividendClaimWindowOpen,
-                        ErrorId::kDividendHolderExcluded,
-                        ErrorId::kNothingToClaim,
-                        ErrorId::kInvalidClaimDeadline,
-                        ErrorId::kNoEligibleShares,
-                        ErrorId::kInvalidWithholdingRate,
-                        ErrorId::kSnapshotIdInvalid,
-                        ErrorId::kZeroAmount,
-                        ErrorId::kZeroAddress,
-                        ErrorId::kLimitExceeded,
-                        ErrorId::kInvalidJurisdiction,
-                        ErrorId::kERC20InsufficientBalance,
-                        ErrorId::kERC20InsufficientAllowance,
-                        ErrorId::kBatchTooLarge,
-                        ErrorId::kEmptyBatch});
+    ContractAbi abi("DividendDistributor", reg.take(), dividend_events(),
+                    {ErrorId::kAccessControlUnauthorizedAccount,
+                     ErrorId::kNotAPaymentToken,
+                     ErrorId::kUnknownDividendRound,
+                     ErrorId::kDividendAlreadyClaimed,
+                     ErrorId::kDividendRoundClosed,
+                     ErrorId::kDividendClaimWindowClosed,
+                     ErrorId::kDividendClaimWindowOpen,
+                     ErrorId::kDividendHolderExcluded,
+                     ErrorId::kNothingToClaim,
+                     ErrorId::kInvalidClaimDeadline,
+                     ErrorId::kNoEligibleShares,
+                     ErrorId::kInvalidWithholdingRate,
+                     ErrorId::kSnapshotIdInvalid,
+                     ErrorId::kZeroAmount,
+                     ErrorId::kZeroAddress,
+                     ErrorId::kLimitExceeded,
+                     ErrorId::kInvalidJurisdiction,
+                     ErrorId::kERC20InsufficientBalance,
+                     ErrorId::kERC20InsufficientAllowance,
+                     ErrorId::kBatchTooLarge,
+                     ErrorId::kEmptyBatch});
+    extend_with_partition_dividend_abi(abi);  // rules V7 (dividend_partitions.cc)
+    return abi;
   }();
   return kAbi;
 }

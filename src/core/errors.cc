@@ -295,6 +295,14 @@ constexpr std::array kErrors = {
               "A security takes at most this many splits (SecurityToken::kMaxSplits)."},
     ErrorSpec{ErrorId::kSplitNotFound, "SplitNotFound(uint256 splitId)",
               "Split ids run from 1 to splitCount()."},
+    ErrorSpec{ErrorId::kPartitionSupplyNotRecorded,
+              "PartitionSupplyNotRecorded(bytes32 partition, uint256 checkpointId)",
+              "The checkpoint was taken before partition supplies were recorded (the first "
+              "snapshot under rules version 6): a round by partition needs a later one."},
+    ErrorSpec{ErrorId::kNoEligiblePartitionShares,
+              "NoEligiblePartitionShares(bytes32 partition, uint256 checkpointId)",
+              "No shares of the partition outside the excluded accounts existed at the "
+              "checkpoint."},
 };
 
 struct Cache {

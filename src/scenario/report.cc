@@ -37,11 +37,30 @@ void refusal_lines(std::string& out, const std::vector<Refusal>& refusals, const
 
 }  // namespace
 
+namespace {
+// A partition for people: its name when it is printable ASCII (bytes32("PREF")), else its hex.
+std::string partition_label(const Bytes32& p) {
+  if (p.is_zero()) return "the default partition";
+  std::string name;
+  for (uint8_t c : p.b) {
+    if (c == 0) break;
+    if (c < 0x20 || c > 0x7e) return "partition 0x" + to_hex(p.view());
+    name += static_cast<char>(c);
+  }
+  const size_t n = name.size();
+  for (size_t i = n; i < p.b.size(); ++i) {
+    if (p.b[i] != 0) return "partition 0x" + to_hex(p.view());
+  }
+  return "partition " + name;
+}
+}  // namespace
+
 std::string format_dividend_round(const DividendRoundReport& d) {
   const std::string unit = " " + d.payment_token;
+  const std::string of = d.partition ? " of " + partition_label(*d.partition) : "";
   std::string out = "round " + std::to_string(d.round) + ": " +
-                    format_amount(d.amount, d.decimals) + unit + " to the holders of record at " +
-                    "checkpoint " + std::to_string(d.checkpoint) + " — " +
+                    format_amount(d.amount, d.decimals) + unit + " to the holders of record" + of +
+                    " at checkpoint " + std::to_string(d.checkpoint) + " — " +
                     std::to_string(d.payments) + " payment" + (d.payments == 1 ? "" : "s") +
                     ", net " + format_amount(d.paid, d.decimals) + unit + ", withheld " +
                     format_amount(d.withheld, d.decimals) + unit;

@@ -1290,6 +1290,7 @@ class Runner {
       x.reclaimed = r.reclaimed;
       x.payments = r.payments;
       x.closed = r.closed;
+      if (r.by_partition) x.partition = r.partition;
       out.push_back(std::move(x));
     }
     return out;

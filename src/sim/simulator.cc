@@ -125,6 +125,7 @@ struct SimRound {
   U256 paid, withheld, reclaimed;
   std::set<Address> claimed;
   bool closed = false;
+  std::optional<Bytes32> partition;  // a round by partition (rules V7), else the whole security
 };
 
 struct Security {
@@ -2075,16 +2076,22 @@ class Sim {
       ex.exact = make_revert(ErrorId::kSnapshotIdInvalid, {U256(checkpoint), 0}).data;
     } else {
       const SimSnapshot& snap = s.snapshots[checkpoint - 1];
-      auto it = snap.balances.find(s.treasury);
-      r.eligible = *snap.supply.checked_sub(it == snap.balances.end() ? U256(0) : it->second);
-      ex.exact = r.eligible.is_zero()
-                     ? make_revert(ErrorId::kNoEligibleShares, {U256(checkpoint)}).data
-                     : Bytes{};
+      r.partition = dividend_partition();
+      r.eligible = *snapshot_supply(snap, r.partition)
+                        .checked_sub(snapshot_shares(snap, r.partition, s.treasury));
+      ex.exact = r.eligible.is_zero() ? no_eligible_shares(r.partition, checkpoint) : Bytes{};
     }
     ex.exact = as_agent(s, *ex.exact);
     Outcome o =
-        exec(funder_, s.distributor, "createDividend(address,uint256,uint256,uint256,bytes32)",
-             {usd_, amount, checkpoint, deadline, abi::Value::bytes32(Bytes32{})}, ex);
+        r.partition
+            ? exec(funder_, s.distributor,
+                   "createDividendByPartition(bytes32,address,uint256,uint256,uint256,bytes32)",
+                   {abi::Value::bytes32(*r.partition), usd_, amount, checkpoint, deadline,
+                    abi::Value::bytes32(Bytes32{})},
+                   ex)
+            : exec(funder_, s.distributor,
+                   "createDividend(address,uint256,uint256,uint256,bytes32)",
+                   {usd_, amount, checkpoint, deadline, abi::Value::bytes32(Bytes32{})}, ex);
     if (!o.success || failure_) return;
     const auto* d = state_.contract_as<core::DividendDistributor>(s.distributor);
     r.id = s.rounds.size() + 1;
@@ -2095,7 +2102,36 @@ class Sim {
     names_[r.escrow] = s.label + ".escrow" + std::to_string(r.id);
     usd_model_[funder_] = *usd_model_[funder_].checked_sub(amount);
     usd_model_[r.escrow] = amount;
+    if (r.partition) ++report_.balance_model["dividend-rounds-by-partition"];
     s.rounds.push_back(std::move(r));
+  }
+
+  // Rounds by partition (rules V7, docs/dividends.md): one round in three pays one of the
+  // simulator's partitions (the default one included); created only when nothing drew earlier.
+  std::optional<Bytes32> dividend_partition() {
+    if (!rng_.chance(1, 3)) return std::nullopt;
+    const Bytes32 parts[] = {Bytes32{}, partition_named("SIM_A"), partition_named("SIM_B")};
+    return parts[rng_.below(3)];
+  }
+  static U256 snapshot_supply(const SimSnapshot& snap, const std::optional<Bytes32>& p) {
+    if (!p) return snap.supply;
+    const auto it = snap.partition_supply.find(*p);
+    return it == snap.partition_supply.end() ? U256(0) : it->second;
+  }
+  static U256 snapshot_shares(const SimSnapshot& snap, const std::optional<Bytes32>& p,
+                              const Address& holder) {
+    if (!p) {
+      const auto it = snap.balances.find(holder);
+      return it == snap.balances.end() ? U256(0) : it->second;
+    }
+    const auto it = snap.partitions.find({holder, *p});
+    return it == snap.partitions.end() ? U256(0) : it->second;
+  }
+  static Bytes no_eligible_shares(const std::optional<Bytes32>& p, uint64_t checkpoint) {
+    if (!p) return make_revert(ErrorId::kNoEligibleShares, {U256(checkpoint)}).data;
+    return make_revert(ErrorId::kNoEligiblePartitionShares,
+                       {abi::Value::bytes32(*p), U256(checkpoint)})
+        .data;
   }
 
   // The revert a claim of `holder` in round `r` must give, or empty if it pays; sets gross and
@@ -2114,8 +2150,7 @@ class Sim {
       return make_revert(ErrorId::kDividendHolderExcluded, {id, holder}).data;
     }
     const SimSnapshot& snap = s.snapshots[r.checkpoint - 1];
-    auto it = snap.balances.find(holder);
-    const U256 shares = it == snap.balances.end() ? U256(0) : it->second;
+    const U256 shares = snapshot_shares(snap, r.partition, holder);
     gross = *r.amount.mul_div_floor(shares, r.eligible);
     if (gross.is_zero()) return make_revert(ErrorId::kNothingToClaim, {id, holder}).data;
     const core::ComplianceRegistry* reg = token(s).registry();
@@ -2126,6 +2161,7 @@ class Sim {
 
   void model_payment(SimRound& r, const Address& holder, const U256& gross, const U256& withheld) {
     const U256 net = *gross.checked_sub(withheld);
+    if (r.partition) ++report_.balance_model["dividend-payments-by-partition"];
     r.claimed.insert(holder);
     r.paid = *r.paid.checked_add(net);
     r.withheld = *r.withheld.checked_add(withheld);

@@ -60,6 +60,8 @@ struct Topics {
       std::string_view("RedeemedByPartition(bytes32,address,address,uint256,bytes,bytes)"));
   Bytes32 dividend_reclaimed = keccak256(std::string_view(
       "DividendReclaimed(uint256,address,address,uint256,uint256,uint256,uint256)"));
+  Bytes32 dividend_partition_created =
+      keccak256(std::string_view("DividendPartitionCreated(uint256,bytes32)"));
   // Splits (docs/balance-model.md, "Splits"): no Transfer; every holder rescaled.
   Bytes32 split = keccak256(std::string_view("Split(uint256,uint256,uint256,uint256,uint256)"));
 };
@@ -168,6 +170,7 @@ struct DistributorRow {
 
 struct RoundRow {
   std::string distributor, payment_token, funder, reference, tx_hash;
+  std::string partition;  // '' for a whole-security round (DividendPartitionCreated)
   int64_t round_id = 0, checkpoint = 0, claim_deadline = 0;
   U256 amount, eligible_supply, excluded;
 };
@@ -391,6 +394,15 @@ void BlockProjection::on_distributor_log(const core::Log& log, size_t receipt, i
   auto address_word = [&](size_t i) {
     return Address::from_word(word(log, i).to_bytes32()).lower_hex();
   };
+  if (t0 == t.dividend_partition_created && log.topics.size() == 3) {
+    // Emitted right after the round's DividendCreated, in the same transaction.
+    const auto id = static_cast<int64_t>(U256::from_be(log.topics[1].view()).low64());
+    for (RoundRow& r : rounds_) {
+      if (r.distributor == distributor && r.round_id == id)
+        r.partition = hex0x(log.topics[2].view());
+    }
+    return;
+  }
   if (log.topics.size() < 4) return;  // the other events have fewer topics
   const auto round_id = static_cast<int64_t>(U256::from_be(log.topics[1].view()).low64());
   if (t0 == t.dividend_paid) {
@@ -752,10 +764,10 @@ void BlockProjection::write_dividends() {
     db_.exec(
         "INSERT INTO dividend_rounds (distributor, round_id, security, payment_token, funder, "
         "amount, checkpoint, eligible_supply, excluded, claim_deadline, reference, created_block, "
-        "tx_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "tx_hash, partition_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {r.distributor, r.round_id, distributor_security(r.distributor), r.payment_token, r.funder,
          encode_amount(r.amount), r.checkpoint, encode_amount(r.eligible_supply),
-         encode_amount(r.excluded), r.claim_deadline, r.reference, number, r.tx_hash});
+         encode_amount(r.excluded), r.claim_deadline, r.reference, number, r.tx_hash, r.partition});
   }
   for (const ReclaimRow& r : reclaims_) {
     db_.exec(

@@ -305,6 +305,15 @@ CREATE INDEX split_positions_by_block ON split_positions (security, block);
 CREATE INDEX split_positions_by_holder ON split_positions (holder, block);
 )SQL";
 
+// Version 7: dividend rounds by partition (docs/dividends.md, "Rounds by partition"; rules V7).
+// A round's share class: '' for a whole-security round, else the partition (0x + 64 hex digits;
+// the default partition is all zeros), from the DividendPartitionCreated that follows its
+// DividendCreated. A register projected before version 7 reads '' for every round until
+// `stoa register rebuild` (rounds by partition exist only from rules version 7).
+constexpr const char* kDividendPartitions = R"SQL(
+ALTER TABLE dividend_rounds ADD COLUMN partition_id TEXT NOT NULL DEFAULT '';
+)SQL";
+
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
     s.replace(at, from.size(), to);
@@ -329,6 +338,7 @@ const std::vector<Migration>& migrations() {
       {4, "access control, documents, lost securityholders", kAccessDocumentsLostHolders},
       {5, "dividends, corporate actions, partitions", kDividendsCorporateActions},
       {6, "splits", kSplits},
+      {7, "dividend rounds by partition", kDividendPartitions},
   };
   return kMigrations;
 }

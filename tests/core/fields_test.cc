@@ -122,6 +122,16 @@ class FieldsTest : public testing::LedgerTest {
     expect_ok(call(divs, dist, "createDividend(address,uint256,uint256,uint256,bytes32)",
                    {usd, 100, 1, block_.timestamp + 100, abi::Value::bytes32(Bytes32{})}));
     expect_ok(call(addr("alice"), dist, "claim(uint256)", {1}));
+    // A round by partition (rules V7): its partition is encoded with the round.
+    Bytes32 class_a;
+    class_a.b[0] = 'A';
+    expect_ok(call(addr("issuer"), sec_.token, "issueByPartition(bytes32,address,uint256,bytes)",
+                   {abi::Value::bytes32(class_a), addr("alice"), 5, Bytes{}}));
+    expect_ok(call(divs, sec_.token, "snapshot()"));
+    expect_ok(call(divs, dist,
+                   "createDividendByPartition(bytes32,address,uint256,uint256,uint256,bytes32)",
+                   {abi::Value::bytes32(class_a), usd, 50, 2, block_.timestamp + 100,
+                    abi::Value::bytes32(Bytes32{})}));
     multisig();
   }
 

@@ -111,3 +111,36 @@ test("a round: create, claim, push-pay, reclaim after the deadline", async () =>
     return true;
   });
 });
+
+test("a round by partition pays one share class only (rules version 7)", async () => {
+  const classB = ethers.encodeBytes32String("CLASS_B");
+  await send(token.connect(s.issuer).issueByPartition(classB, w.bob.address, 200, "0x"));
+  await send(token.connect(s.agent).snapshot());
+  const checkpoint = await token.currentSnapshotId();
+  const deadline = BigInt((await provider.getBlock("latest")).timestamp + 3600);
+  const created = await send(dist.connect(s.agent).createDividendByPartition(classB, usd.target, 1000, checkpoint, deadline, ethers.id("board-8")));
+  const events = parsed(created, dist);
+  const round = events.find((e) => e.name === "DividendCreated");
+  assert.equal(round.args.roundId, 2n);
+  assert.equal(round.args.eligibleSupply, 200n); // the class's shares, not the security's 1200
+  const byPartition = events.find((e) => e.name === "DividendPartitionCreated");
+  assert.equal(byPartition.args.roundId, 2n);
+  assert.equal(byPartition.args.partition, classB);
+  const [isByPartition, partition] = await dist.dividendPartition(2);
+  assert.equal(isByPartition, true);
+  assert.equal(partition, classB);
+  assert.deepEqual([...(await dist.dividendPartition(1))], [false, ethers.ZeroHash]);
+
+  // alice holds only common shares: nothing from a CLASS_B round.
+  await assert.rejects(dist.connect(w.alice).claim.staticCall(2), (err) => {
+    assert.equal(revertOf(err, dist).name, "NothingToClaim");
+    return true;
+  });
+  const claimed = await send(dist.connect(s.bob).claim(2));
+  const paid = parsed(claimed, dist).find((e) => e.name === "DividendPaid");
+  assert.equal(paid.args.shares, 200n);
+  assert.equal(paid.args.eligibleSupply, 200n);
+  assert.equal(paid.args.gross, 1000n);
+  assert.equal(paid.args.withheld, 150n);
+  assert.equal(paid.args.net, 850n);
+});

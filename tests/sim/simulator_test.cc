@@ -243,7 +243,8 @@ TEST(Simulator, SameSeedSameDigestsDifferentSeedsDiffer) {
 // The balance model's traffic is frequent enough for its invariants to bite: snapshots replayed
 // (balanceOfAt, balanceOfByPartitionAt, totalSupplyAt, totalSupplyByPartitionAt), partition
 // moves, holds placed, executed, released and released after expiry, gifts and forced transfers
-// (lots of every kind), the lots compared with the balances.
+// (lots of every kind), the lots compared with the balances, dividend rounds by partition created
+// and paid (their conservation checked with every round's after each step).
 TEST(Simulator, BalanceModelTrafficAndChecksHappen) {
   std::map<std::string, uint64_t> total;
   for (uint64_t seed : {101, 102, 103}) {
@@ -258,7 +259,8 @@ TEST(Simulator, BalanceModelTrafficAndChecksHappen) {
       total[k] += v;
   }
   for (const char* k : {"snapshots", "partition-moves", "holds-placed", "holds-executed",
-                        "holds-released", "holds-expired-released", "gifts", "forced-transfers"}) {
+                        "holds-released", "holds-expired-released", "gifts", "forced-transfers",
+                        "dividend-rounds-by-partition", "dividend-payments-by-partition"}) {
     EXPECT_GE(total[k], 2u) << k;
   }
   EXPECT_GT(total["checkpoint-values-checked"], 10000u);

@@ -437,6 +437,53 @@ History make_partition_history() {
   return b.take();
 }
 
+History make_partition_dividend_history() {
+  Builder b(3);
+  const std::vector<Address> inv = b.history().investors;
+  const Address issuer = dev_key(1).address();
+  b.call(Builder::kOp, core::factory_address(),
+         "createSecurity(string,string,uint8,uint8,address,address)",
+         {"Two Classes Co", "TWOC", 0, 3, issuer, dev_key(2).address()});
+  b.call(Builder::kOp, core::factory_address(), "createPaymentToken(string,string,uint8,address)",
+         {"US Dollar", "USD", 2, issuer});
+  b.seal(kHistoryStart + 3600);
+  const Address token = b.history().token;
+  const Address usd = b.head_address("PaymentTokenCreated(address,address,string,string,uint8)", 1);
+  for (const Address& a : inv)
+    b.call(Builder::kOfficer, b.registry(), "onboard(address,bytes2,uint8,uint256)",
+           {a, b2("US"), 1, 0});
+  b.call(Builder::kIssuer, token, "grantRole(bytes32,address)",
+         {abi::Value::bytes32(core::roles::dividend_admin()), issuer});
+  b.call(Builder::kIssuer, usd, "mint(address,uint256)", {issuer, U256(10'000)});
+  b.call(Builder::kOp, core::factory_address(), "createDividendDistributor(address,address)",
+         {token, dev_key(499).address()});
+  b.seal(kHistoryStart + kDay);
+  const Address dist = b.head_address("DividendDistributorCreated(address,address,address)", 5);
+  const char* issue = "issueByPartition(bytes32,address,uint256,bytes)";
+  b.call(Builder::kIssuer, token, "mint(address,uint256)", {inv[0], U256(1000)});
+  b.call(Builder::kIssuer, token, issue, {partition("PREF"), inv[1], U256(300), Bytes{}});
+  b.call(Builder::kIssuer, token, issue, {partition("PREF"), inv[2], U256(100), Bytes{}});
+  b.call(Builder::kIssuer, token, "snapshot()", {});
+  b.call(Builder::kIssuer, usd, "approve(address,uint256)", {dist, U256(10'000)});
+  b.call(Builder::kIssuer, dist,
+         "createDividendByPartition(bytes32,address,uint256,uint256,uint256,bytes32)",
+         {partition("PREF"), usd, U256(400), U256(1), U256(kHistoryStart + 60 * kDay),
+          abi::Value::bytes32(Bytes32{})});
+  b.call(
+      Builder::kIssuer, dist, "createDividend(address,uint256,uint256,uint256,bytes32)",
+      {usd, U256(1400), U256(1), U256(kHistoryStart + 60 * kDay), abi::Value::bytes32(Bytes32{})});
+  b.seal(kHistoryStart + 2 * kDay);
+  b.call(b.investor_key(1), dist, "claim(uint256)", {1});
+  b.call(b.investor_key(1), dist, "claim(uint256)", {2});
+  b.seal(kHistoryStart + 3 * kDay);
+  History& h = b.mutable_history();
+  h.payment_token = usd;
+  h.distributor = dist;
+  h.withholding_account = dev_key(499).address();
+  h.dividend_block = h.chain->height();
+  return b.take();
+}
+
 History make_minted(const std::string& name, const std::string& symbol,
                     const std::vector<std::pair<Address, U256>>& mints) {
   Builder b(1);

@@ -65,6 +65,11 @@ History make_year_history();
 // 3-for-2 split followed in its block by a plain burn.
 History make_partition_history();
 
+// Two classes of one security (TWOC): common (the default partition) and preferred ("PREF"); a
+// round by partition on PREF (400 over 400 shares) and a whole-security round (1400 over 1400)
+// on one record date, each claimed by the PREF holder of 300 (rules V7, docs/dividends.md).
+History make_partition_dividend_history();
+
 // A new security `symbol` (created by the factory, the same issuer and officer) with each wallet
 // onboarded and each mint sent, in three blocks: for replaying an imported cap table.
 History make_minted(const std::string& name, const std::string& symbol,

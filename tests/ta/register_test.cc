@@ -203,6 +203,39 @@ TEST_P(RegisterTest, CountsByJurisdictionAndAccreditationWithThresholdsFlagged) 
             t.by_accreditation["non-accredited"] + t.by_accreditation["unknown"]);
 }
 
+// A round by partition (rules V7) records its share class; a whole-security round records none;
+// the payments carry the class's shares and eligible supply (what 1099-DIV reads).
+TEST_P(RegisterTest, DividendRoundsRecordTheirPartition) {
+  const History h = testing::make_partition_dividend_history();
+  ASSERT_EQ(h.refused, 0u);
+  Register reg(*db_);
+  for (uint64_t n = 0; n <= h.chain->height(); ++n)
+    reg.apply(*h.chain->block_by_number(n));
+  const auto rows = db_->query(
+      "SELECT round_id, partition_id, eligible_supply FROM dividend_rounds WHERE distributor = ? "
+      "ORDER BY round_id",
+      {h.distributor.lower_hex()});
+  ASSERT_EQ(rows.size(), 2u);
+  Bytes32 pref;
+  pref.b[0] = 'P';
+  pref.b[1] = 'R';
+  pref.b[2] = 'E';
+  pref.b[3] = 'F';
+  EXPECT_EQ(rows[0].text(1), "0x" + to_hex(pref.view()));
+  EXPECT_EQ(decode_amount(rows[0].text(2)), U256(400));
+  EXPECT_EQ(rows[1].text(1), "");
+  EXPECT_EQ(decode_amount(rows[1].text(2)), U256(1400));
+  const auto paid = db_->query(
+      "SELECT round_id, shares, eligible_supply, gross FROM dividend_payments WHERE holder = ? "
+      "ORDER BY round_id",
+      {h.investors[1].lower_hex()});
+  ASSERT_EQ(paid.size(), 2u);
+  EXPECT_EQ(decode_amount(paid[0].text(1)), U256(300));
+  EXPECT_EQ(decode_amount(paid[0].text(2)), U256(400));
+  EXPECT_EQ(decode_amount(paid[0].text(3)), U256(300));
+  EXPECT_EQ(decode_amount(paid[1].text(3)), U256(300));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RegisterTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          testing::backend_name);

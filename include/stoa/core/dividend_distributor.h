@@ -16,9 +16,14 @@
 //   batches: metered, resumable — a batch skips holders already paid) until the claim deadline;
 //   reclaim after it returns what is left (unclaimed shares and the flooring dust) to the
 //   round's funder and closes the round. paid + withheld + reclaimed = amount is asserted.
+// - Rounds by partition (rules V7, rules::partition_dividends; src/core/dividend_partitions.cc):
+//   createDividendByPartition pays the holders of one partition (a share class) pro rata to
+//   balanceOfByPartitionAt(partition, holder, checkpoint) over totalSupplyByPartitionAt less the
+//   excluded accounts' partition balances; everything else is the same as for a whole round.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <tuple>
 #include <vector>
 
@@ -51,6 +56,10 @@ struct DividendRound {
   uint64_t payments = 0;
   bool closed = false;  // reclaimed
   Bytes32 reference;    // e.g. the hash of the board resolution
+  // A round by partition (rules::partition_dividends): eligible_supply and excluded are the
+  // partition's. Encoded as bit 1 of the `closed` byte, the partition after `reference`.
+  bool by_partition = false;
+  Bytes32 partition;
   bool operator==(const DividendRound&) const = default;
   U256 remaining() const;  // amount - paid - withheld - reclaimed: the escrow's balance
 };
@@ -115,6 +124,12 @@ class DividendDistributor final : public SecurityPart {
   Result<uint64_t> create_dividend(CallContext& ctx, const Address& payment_token,
                                    const U256& amount, const U256& checkpoint,
                                    const U256& claim_deadline, const Bytes32& reference);
+  // A round by partition (rules V7; dividend_partitions.cc): PartitionSupplyNotRecorded for a
+  // checkpoint before partition supplies were recorded, NoEligiblePartitionShares.
+  Result<uint64_t> create_dividend_by_partition(CallContext& ctx, const Bytes32& partition,
+                                                const Address& payment_token, const U256& amount,
+                                                const U256& checkpoint, const U256& claim_deadline,
+                                                const Bytes32& reference);
   Status claim(CallContext& ctx, const U256& round);  // the holder
   Status claim_for(CallContext& ctx, const U256& round, const Address& holder);
   // Pays each listed holder not yet paid (skips the others); returns how many were paid.
@@ -129,6 +144,18 @@ class DividendDistributor final : public SecurityPart {
   SecurityToken& token() const;
   Result<uint64_t> open_round(const U256& id, uint64_t now) const;  // exists, not closed, in window
   DividendShare share_of(const DividendRound& r, uint64_t id, const Address& holder) const;
+  // What a round is paid on: the whole security (nullopt) or one partition.
+  Result<uint64_t> create_round(CallContext& ctx, const std::optional<Bytes32>& partition,
+                                const Address& payment_token, const U256& amount,
+                                const U256& checkpoint, const U256& claim_deadline,
+                                const Bytes32& reference);
+  // dividend_partitions.cc: the supply and a holder's shares at a checkpoint on that basis.
+  Result<U256> supply_at(const std::optional<Bytes32>& partition, const U256& checkpoint) const;
+  U256 shares_at(const std::optional<Bytes32>& partition, const Address& holder,
+                 const U256& checkpoint) const;
+  static std::optional<Bytes32> basis(const DividendRound& r) {
+    return r.by_partition ? std::optional<Bytes32>(r.partition) : std::nullopt;
+  }
   // Pays `holder` its share of round `id` (which must be open); false if nothing is due.
   Result<bool> pay(CallContext& ctx, uint64_t id, const Address& holder);
   Status claim_for_unchecked(CallContext& ctx, uint64_t id, const Address& holder);
@@ -143,5 +170,9 @@ class DividendDistributor final : public SecurityPart {
   JMap<RoundHolder, bool, RoundHolderHash> round_excluded_{undo_log(), Slot{5}};
   JMap<RoundHolder, bool, RoundHolderHash> claimed_{undo_log(), Slot{6}};
 };
+
+// Rules V7 (rules::partition_dividends): createDividendByPartition, dividendPartition and their
+// event and errors (dividend_partitions.cc).
+void extend_with_partition_dividend_abi(ContractAbi& abi);
 
 }  // namespace stoa::core

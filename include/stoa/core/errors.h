@@ -146,6 +146,9 @@ enum class ErrorId : uint16_t {
   kSplitOverflow = 171,      // (uint256 supply, uint256 numerator)
   kTooManySplits = 172,      // (uint256 limit)
   kSplitNotFound = 173,      // (uint256 splitId)
+  // Dividends by partition (issue 16, item 2; docs/dividends.md; ids 195-199).
+  kPartitionSupplyNotRecorded = 195,  // (bytes32 partition, uint256 checkpointId)
+  kNoEligiblePartitionShares = 196,   // (bytes32 partition, uint256 checkpointId)
 };
 
 struct ErrorSpec {

@@ -166,6 +166,13 @@ inline bool multisig_admin(Rules r) {
 // (docs/balance-model.md, "Default partition order"). Under V1-V6 a plain burn emits no
 // partition event.
 inline bool burn_partition_events(Rules r) {
+
+// V7. Dividends by partition (issue 16, item 2; docs/dividends.md, "Rounds by partition"): a
+// share class is a partition, and DividendDistributor's createDividendByPartition and
+// dividendPartition exist from this version on; a round by partition pays pro rata to
+// balanceOfByPartitionAt over totalSupplyByPartitionAt less the excluded accounts' partition
+// balances. Under V1-V6 those selectors are unknown and every round is a whole-security round.
+inline bool partition_dividends(Rules r) {
   return r >= Rules::kV7;
 }
 

@@ -155,6 +155,7 @@ struct DividendRoundReport {
   U256 reclaimed;
   uint64_t payments = 0;
   bool closed = false;
+  std::optional<Bytes32> partition;  // a round by partition (rules V7)
 };
 
 // A split or reverse split of a security (docs/balance-model.md, "Splits").
