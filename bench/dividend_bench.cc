@@ -4,7 +4,11 @@
 // pushPayments to every holder in batches of STOA_DIVIDEND_BATCH (default 5,000: the largest a
 // call takes) through ABI calldata and the dispatcher, each batch metered within the block gas
 // limit, then reclaim after the deadline. Checks every round: each holder paid once, paid +
-// withheld + reclaimed = amount, the escrow empty. Prints each run and the medians.
+// withheld + reclaimed = amount, the escrow empty. Prints each run and the medians. Then, unless
+// STOA_DIVIDEND_CASH_IN_LIEU=0, a 3-for-2 split and its cash in lieu (docs/dividends.md, "Cash in
+// lieu"): createCashInLieu, pushPayments to every holder in the same batches (half of them, the
+// odd balances, are owed half a share), reclaim; checks each payment, paid + reclaimed = amount
+// and the dust.
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -65,6 +69,8 @@ class World {
     tx(issuer_, [&](CallContext& ctx) -> Status {
       STOA_TRY(
           token_->access_control()->grant(ctx, *token_, core::roles::dividend_admin(), issuer_));
+      STOA_TRY(
+          token_->access_control()->grant(ctx, *token_, core::roles::corporate_action(), issuer_));
       STOA_TRY(pt->mint(ctx, issuer_, U256(1'000'000'000'000'000ULL)));
       return pt->approve(ctx, dist_, U256::max());
     });
@@ -85,6 +91,53 @@ class World {
       });
     }
     call(issuer_, dist_, "setWithholdingRate(bytes2,uint256)", {abi::Value(Bytes{'D', 'E'}), 2638});
+  }
+
+  // A 3-for-2 split, then round `n` paying its cash in lieu at $10.01 a share: holders with an odd
+  // balance (1 + i % 1000, so even i) are owed half a share, floor(1001 / 2) = 500 cents each.
+  Run cash_in_lieu(uint64_t n, double* split_s) {
+    Run run;
+    auto t = Clock::now();
+    call(issuer_, set_.token, "split(uint256,uint256,string,bytes32)",
+         {3, 2, std::string("bench"), abi::Value::bytes32(Bytes32{})});
+    *split_s = since(t);
+    const uint64_t split = token_->split_count();
+    t = Clock::now();
+    call(issuer_, dist_, "createCashInLieu(uint256,address,uint256,uint256,bytes32)",
+         {split, usd_, 1001, block_.timestamp + 86400, abi::Value::bytes32(Bytes32{})});
+    run.create_s = since(t);
+    t = Clock::now();
+    uint64_t owed = 0;
+    for (uint64_t b = 0; b < holders_; b += batch_) {
+      abi::ValueList list;
+      uint64_t odd = 0;
+      for (uint64_t i = b; i < std::min(holders_, b + batch_); ++i) {
+        list.emplace_back(accounts_[i]);
+        odd += i % 2 == 0 ? 1 : 0;
+      }
+      core::CallResult r =
+          call_raw(issuer_, dist_, "pushPayments(uint256,address[])", {n, abi::Value(list)});
+      if (U256::from_be(r.output) != U256(odd)) die("a batch did not pay every fraction");
+      owed += odd;
+      run.max_batch_gas = std::max(run.max_batch_gas, r.gas_used);
+      ++run.batches;
+    }
+    run.push_s = since(t);
+    block_.timestamp += 86401;
+    t = Clock::now();
+    call(issuer_, dist_, "reclaim(uint256)", {n});
+    run.reclaim_s = since(t);
+    const auto* d = state_.contract_as<core::DividendDistributor>(dist_);
+    const core::DividendRound r = d->round(U256(n)).value();
+    const U256 amount = U256(1001 * owed / 2);  // floor(1001 × owed halves / 2)
+    if (r.amount != amount || r.paid != U256(500 * owed) || r.payments != owed ||
+        *r.paid.checked_add(r.reclaimed) != r.amount || !r.withheld.is_zero() || !r.closed) {
+      die("the cash-in-lieu round does not balance");
+    }
+    if (!state_.contract_as<core::PaymentToken>(usd_)->balance_of(r.escrow).is_zero()) {
+      die("the cash-in-lieu escrow is not empty after reclaim");
+    }
+    return run;
   }
 
   Run round(uint64_t n) {
@@ -170,7 +223,8 @@ int main() {
   using namespace stoa::bench;
   const uint64_t holders = env_u64("STOA_DIVIDEND_HOLDERS", 1'000'000, 1);
   const uint64_t batch = env_u64("STOA_DIVIDEND_BATCH", 5000, 1);
-  const uint64_t reps = env_u64("STOA_DIVIDEND_REPETITIONS", 3, 1);
+  const uint64_t reps = env_u64("STOA_DIVIDEND_REPETITIONS", 3, 0);
+  const uint64_t cil = env_u64("STOA_DIVIDEND_CASH_IN_LIEU", 1, 0);
   auto t = Clock::now();
   World w(holders, batch);
   std::printf("set-up: %llu holders onboarded and issued in %.1f s\n",
@@ -188,12 +242,27 @@ int main() {
         static_cast<unsigned long long>(r.batches),
         static_cast<unsigned long long>(r.max_batch_gas), r.reclaim_s * 1e3);
   }
-  const double p = median(push);
-  std::printf(
-      "median of %llu rounds over %llu holders: createDividend %.3f ms, push-pay all %.2f s "
-      "(%.2f µs per holder, %.0f payments/s), reclaim %.3f ms\n",
-      static_cast<unsigned long long>(reps), static_cast<unsigned long long>(holders),
-      median(create) * 1e3, p, p * 1e6 / static_cast<double>(holders),
-      static_cast<double>(holders) / p, median(reclaim) * 1e3);
+  if (reps > 0) {
+    const double p = median(push);
+    std::printf(
+        "median of %llu rounds over %llu holders: createDividend %.3f ms, push-pay all %.2f s "
+        "(%.2f µs per holder, %.0f payments/s), reclaim %.3f ms\n",
+        static_cast<unsigned long long>(reps), static_cast<unsigned long long>(holders),
+        median(create) * 1e3, p, p * 1e6 / static_cast<double>(holders),
+        static_cast<double>(holders) / p, median(reclaim) * 1e3);
+  }
+  if (cil != 0) {
+    double split_s = 0;
+    const Run r = w.cash_in_lieu(reps + 1, &split_s);
+    const double paid = static_cast<double>((holders + 1) / 2);
+    std::printf(
+        "cash in lieu over %llu holders: split 3-for-2 %.2f s, createCashInLieu %.3f ms, "
+        "push-pay all %.2f s (%llu batches, at most %llu gas each; %.0f payments, %.2f µs per "
+        "holder listed), reclaim %.3f ms\n",
+        static_cast<unsigned long long>(holders), split_s, r.create_s * 1e3, r.push_s,
+        static_cast<unsigned long long>(r.batches),
+        static_cast<unsigned long long>(r.max_batch_gas), paid,
+        r.push_s * 1e6 / static_cast<double>(holders), r.reclaim_s * 1e3);
+  }
   return 0;
 }

@@ -159,6 +159,15 @@ inline bool multisig_admin(Rules r) {
   return r >= Rules::kV6;
 }
 
+// V7. Cash in lieu of split fractions (issue 16, item 3; docs/dividends.md, "Cash in lieu"):
+// DividendDistributor's createCashInLieu, cashInLieuOf, cashInLieuRound and cashInLieuDue exist;
+// a cash-in-lieu round pays each holder of record at a split for the fraction of a share the split
+// floored away, through claim / claimFor / pushPayments / reclaim. Under V1-V6 those selectors are
+// unknown, so no such round exists in a block written under those rules.
+inline bool cash_in_lieu(Rules r) {
+  return r >= Rules::kV7;
+}
+
 }  // namespace rules
 
 // When each rules version activates: entries ascending in both version and first block, the
