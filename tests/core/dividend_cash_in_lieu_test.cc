@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/ledger_fixture.h"
+#include "stoa/core/bytes_sink.h"
 #include "stoa/core/dividend_distributor.h"
 #include "stoa/core/payment_token.h"
 
@@ -57,7 +58,8 @@ class CashInLieuTest : public LedgerTest {
   }
   CallResult split(const Address& token, uint64_t n, uint64_t d) {
     return call(addr("agent"), token, "split(uint256,uint256,string,bytes32)",
-                {n, d, std::string("board resolution"), abi::Value::bytes32(Bytes32{})});
+                {n, d, std::string("board resolution"),
+                 abi::Value::bytes32(keccak256(std::string_view("resolution")))});
   }
   CallResult create_round(uint64_t split_id, const U256& price, std::string_view who = "agent") {
     return create_on(dist_, split_id, price, who);
@@ -232,7 +234,7 @@ TEST_F(CashInLieuTest, OneRoundPerSplitAndBadRequestsRefused) {
   expect_revert(create_round(1, U256(kPrice)), ErrorId::kSplitNotFound, {1});
   ASSERT_TRUE(split(s_.token, 2, 1).success);  // no fractions
   expect_revert(create_round(1, U256(kPrice)), ErrorId::kCashInLieuNothingDue, {1, kPrice});
-  ASSERT_TRUE(split(s_.token, 3, 2).success);
+  ASSERT_TRUE(split(s_.token, 5, 4).success);  // 6, 10, 16, 2 -> 7 2/4, 12 2/4, 20, 2 2/4
   expect_revert(create_round(2, U256(0)), ErrorId::kZeroAmount);
   expect_revert(
       call(addr("agent"), dist_, "createCashInLieu(uint256,address,uint256,uint256,bytes32)",
