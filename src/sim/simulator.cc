@@ -2228,6 +2228,12 @@ class Sim {
   }
 
   // ------------------------------------------------------------------ cash in lieu
+  static U256 pow10(uint64_t n) {
+    U256 v(1);
+    for (uint64_t i = 0; i < n; ++i)
+      v = *v.checked_mul(U256(10));
+    return v;
+  }
   // Each split's fractions as the model floors them (before the model's balances are rescaled);
   // Σ fractions must be supplyBefore × n − supplyAfter × d, what createCashInLieu funds from.
   void model_split_fractions(Security& s, uint64_t n, uint64_t d) {
@@ -2250,10 +2256,15 @@ class Sim {
   }
 
   // createCashInLieu for a known split (sometimes one past the last, or a zero price): funded
-  // floor(price × Σ fractions / d) from the funder (the simulator's securities have 0 decimals).
+  // floor(price × Σ fractions / (d × 10^decimals)) from the funder; the price per whole share is
+  // scaled by up to 10^decimals so that most rounds pay something.
   void act_create_cash_in_lieu(Security& s) {
     const uint64_t split = rng_.range(1, s.splits.size() + (rng_.chance(1, 10) ? 1 : 0));
-    const U256 price(rng_.chance(1, 20) ? 0 : rng_.range(1, 100'000));
+    const uint8_t decimals = token(s).config().decimals;
+    const U256 price =
+        rng_.chance(1, 20)
+            ? U256(0)
+            : *U256(rng_.range(1, 100'000)).checked_mul(pow10(rng_.below(decimals + 1)));
     const uint64_t deadline = block_.timestamp + rng_.range(1, 800) * kDay;
     Expect ex;
     ex.role = &roles::corporate_action();
@@ -2265,7 +2276,7 @@ class Sim {
     } else if (const SimSplit& sp = s.splits[split - 1]; sp.round != 0) {
       ex.exact = make_revert(ErrorId::kCashInLieuExists, {U256(split), U256(sp.round)}).data;
     } else {
-      amount = *price.mul_div_floor(sp.total, U256(sp.d));
+      amount = *price.mul_div_floor(sp.total, *U256(sp.d).checked_mul(pow10(decimals)));
       ex.exact = amount.is_zero()
                      ? make_revert(ErrorId::kCashInLieuNothingDue, {U256(split), price}).data
                      : Bytes{};
@@ -2296,12 +2307,13 @@ class Sim {
 
   // A cash-in-lieu claim the round is open for and the holder has not been paid: floor(price ×
   // fraction / d), nothing withheld, the treasury paid like anyone (it is no dividend).
-  static Bytes predict_cash_in_lieu(const Security& s, const SimRound& r, const Address& holder,
-                                    U256& gross, U256& withheld) {
+  Bytes predict_cash_in_lieu(const Security& s, const SimRound& r, const Address& holder,
+                             U256& gross, U256& withheld) const {
     const SimSplit& sp = s.splits[r.split - 1];
     auto it = sp.fractions.find(holder);
     const U256 f = it == sp.fractions.end() ? U256(0) : it->second;
-    gross = *r.price.mul_div_floor(f, U256(sp.d));
+    const U256 unit = *U256(sp.d).checked_mul(pow10(token(s).config().decimals));
+    gross = *r.price.mul_div_floor(f, unit);
     withheld = U256(0);
     if (gross.is_zero()) return make_revert(ErrorId::kNothingToClaim, {U256(r.id), holder}).data;
     return {};
