@@ -9,6 +9,11 @@
 // 1 + i % 700 each) and the rounds alternate between a whole-security round and a round on that
 // class (createDividendByPartition, rules V7), each kind with its own medians: the cost of a round
 // by partition next to a whole one on the same holders.
+// Then, unless STOA_DIVIDEND_CASH_IN_LIEU=0 (and not with STOA_DIVIDEND_PARTITION=1, whose classes
+// change the balances' parity), a 3-for-2 split and its cash in lieu (docs/dividends.md, "Cash in
+// lieu"): createCashInLieu, pushPayments to every holder in the same batches (half of them, the
+// odd balances, are owed half a share), reclaim; checks each payment, paid + reclaimed = amount
+// and the dust.
 #include <algorithm>
 #include <cstdio>
 #include <string_view>
@@ -16,6 +21,7 @@
 
 #include "bench_util.h"
 #include "stoa/chain/transaction.h"
+#include "stoa/common/keccak.h"
 #include "stoa/core/dividend_distributor.h"
 #include "stoa/core/factory.h"
 #include "stoa/core/payment_token.h"
@@ -71,6 +77,8 @@ class World {
     tx(issuer_, [&](CallContext& ctx) -> Status {
       STOA_TRY(
           token_->access_control()->grant(ctx, *token_, core::roles::dividend_admin(), issuer_));
+      STOA_TRY(
+          token_->access_control()->grant(ctx, *token_, core::roles::corporate_action(), issuer_));
       STOA_TRY(pt->mint(ctx, issuer_, U256(1'000'000'000'000'000ULL)));
       return pt->approve(ctx, dist_, U256::max());
     });
@@ -103,6 +111,53 @@ class World {
     const std::string_view name = "CLASS_B";
     std::copy(name.begin(), name.end(), p.b.begin());
     return p;
+  }
+
+  // A 3-for-2 split, then round `n` paying its cash in lieu at $10.01 a share: holders with an odd
+  // balance (1 + i % 1000, so even i) are owed half a share, floor(1001 / 2) = 500 cents each.
+  Run cash_in_lieu(uint64_t n, double* split_s) {
+    Run run;
+    auto t = Clock::now();
+    call(issuer_, set_.token, "split(uint256,uint256,string,bytes32)",
+         {3, 2, std::string("bench"), abi::Value::bytes32(keccak256(std::string_view("board")))});
+    *split_s = since(t);
+    const uint64_t split = token_->split_count();
+    t = Clock::now();
+    call(issuer_, dist_, "createCashInLieu(uint256,address,uint256,uint256,bytes32)",
+         {split, usd_, 1001, block_.timestamp + 86400, abi::Value::bytes32(Bytes32{})});
+    run.create_s = since(t);
+    t = Clock::now();
+    uint64_t owed = 0;
+    for (uint64_t b = 0; b < holders_; b += batch_) {
+      abi::ValueList list;
+      uint64_t odd = 0;
+      for (uint64_t i = b; i < std::min(holders_, b + batch_); ++i) {
+        list.emplace_back(accounts_[i]);
+        odd += i % 2 == 0 ? 1 : 0;
+      }
+      core::CallResult r =
+          call_raw(issuer_, dist_, "pushPayments(uint256,address[])", {n, abi::Value(list)});
+      if (U256::from_be(r.output) != U256(odd)) die("a batch did not pay every fraction");
+      owed += odd;
+      run.max_batch_gas = std::max(run.max_batch_gas, r.gas_used);
+      ++run.batches;
+    }
+    run.push_s = since(t);
+    block_.timestamp += 86401;
+    t = Clock::now();
+    call(issuer_, dist_, "reclaim(uint256)", {n});
+    run.reclaim_s = since(t);
+    const auto* d = state_.contract_as<core::DividendDistributor>(dist_);
+    const core::DividendRound r = d->round(U256(n)).value();
+    const U256 amount = U256(1001 * owed / 2);  // floor(1001 × owed halves / 2)
+    if (r.amount != amount || r.paid != U256(500 * owed) || r.payments != owed ||
+        *r.paid.checked_add(r.reclaimed) != r.amount || !r.withheld.is_zero() || !r.closed) {
+      die("the cash-in-lieu round does not balance");
+    }
+    if (!state_.contract_as<core::PaymentToken>(usd_)->balance_of(r.escrow).is_zero()) {
+      die("the cash-in-lieu escrow is not empty after reclaim");
+    }
+    return run;
   }
 
   Run round(uint64_t n, bool by_partition) {
@@ -196,8 +251,9 @@ int main() {
   using namespace stoa::bench;
   const uint64_t holders = env_u64("STOA_DIVIDEND_HOLDERS", 1'000'000, 1);
   const uint64_t batch = env_u64("STOA_DIVIDEND_BATCH", 5000, 1);
-  const uint64_t reps = env_u64("STOA_DIVIDEND_REPETITIONS", 3, 1);
+  const uint64_t reps = env_u64("STOA_DIVIDEND_REPETITIONS", 3, 0);
   const bool classes = env_u64("STOA_DIVIDEND_PARTITION", 0, 0) != 0;
+  const uint64_t cil = classes ? 0 : env_u64("STOA_DIVIDEND_CASH_IN_LIEU", 1, 0);
   auto t = Clock::now();
   World w(holders, batch, classes);
   std::printf("set-up: %llu holders onboarded and issued in %.1f s\n",
@@ -219,7 +275,7 @@ int main() {
         static_cast<unsigned long long>(r.batches),
         static_cast<unsigned long long>(r.max_batch_gas), r.reclaim_s * 1e3);
   }
-  for (int k = 0; k < (classes ? 2 : 1); ++k) {
+  for (int k = 0; reps > 0 && k < (classes ? 2 : 1); ++k) {
     const double p = median(push[k]);
     std::printf(
         "median of %llu %s rounds over %llu holders: create %.3f ms, push-pay all %.2f s "
@@ -228,6 +284,19 @@ int main() {
         static_cast<unsigned long long>(holders), median(create[k]) * 1e3, p,
         p * 1e6 / static_cast<double>(holders), static_cast<double>(holders) / p,
         median(reclaim[k]) * 1e3);
+  }
+  if (cil != 0) {
+    double split_s = 0;
+    const Run r = w.cash_in_lieu(reps + 1, &split_s);  // cil: no classes, so rounds 1..reps
+    const double paid = static_cast<double>((holders + 1) / 2);
+    std::printf(
+        "cash in lieu over %llu holders: split 3-for-2 %.2f s, createCashInLieu %.3f ms, "
+        "push-pay all %.2f s (%llu batches, at most %llu gas each; %.0f payments, %.2f µs per "
+        "holder listed), reclaim %.3f ms\n",
+        static_cast<unsigned long long>(holders), split_s, r.create_s * 1e3, r.push_s,
+        static_cast<unsigned long long>(r.batches),
+        static_cast<unsigned long long>(r.max_batch_gas), paid,
+        r.push_s * 1e6 / static_cast<double>(holders), r.reclaim_s * 1e3);
   }
   return 0;
 }

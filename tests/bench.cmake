@@ -24,7 +24,8 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/bench/conversion_bench.cc)
     LABELS "slow;bench"
     TIMEOUT 120)
 endif()
-# A dividend round (bench/dividend_bench.cc): 3,000 holders pushed in batches of 700, two rounds;
+# A dividend round (bench/dividend_bench.cc): 3,000 holders pushed in batches of 700, two rounds,
+# then a 3-for-2 split and its cash-in-lieu round (create, push-pay, reclaim);
 # the bench dies on an unpaid holder, an unbalanced round or an escrow left non-empty.
 if(EXISTS ${CMAKE_SOURCE_DIR}/bench/dividend_bench.cc)
   add_test(NAME bench.dividend_smoke COMMAND dividend_bench)

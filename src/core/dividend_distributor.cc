@@ -11,6 +11,10 @@
 #include "stoa/core/state.h"
 
 namespace stoa::core {
+namespace {
+// In a round's `closed` byte: a cash-in-lieu round, its split id and price follow the reference.
+constexpr uint8_t kCashInLieuRoundFlag = 0x08;
+}  // namespace
 
 U256 DividendRound::remaining() const {
   // paid + withheld + reclaimed never exceeds amount (asserted where they grow).
@@ -31,9 +35,16 @@ void delta_put(StateEncoder& e, const DividendRound& r) {
   e.u256(r.withheld);
   e.u256(r.reclaimed);
   e.u64(r.payments);
-  e.u8(static_cast<uint8_t>((r.closed ? 1 : 0) | (r.by_partition ? 2 : 0)));
+  e.u8(static_cast<uint8_t>((r.closed ? 1 : 0) | (r.by_partition ? 2 : 0) |
+                            (r.split_id != 0 ? kCashInLieuRoundFlag : 0)));
   e.b32(r.reference);
-  if (r.by_partition) e.b32(r.partition);  // rules V7: absent before, so old rounds encode as then
+  // Rules V7, each absent before, so older rounds encode as then: a round by partition's
+  // partition, then a cash-in-lieu round's split and price.
+  if (r.by_partition) e.b32(r.partition);
+  if (r.split_id != 0) {
+    e.u64(r.split_id);
+    e.u256(r.price_per_share);
+  }
 }
 
 void state_get(StateDecoder& d, DividendRound& r) {
@@ -51,11 +62,17 @@ void state_get(StateDecoder& d, DividendRound& r) {
   r.reclaimed = d.u256();
   r.payments = d.u64();
   const uint8_t flags = d.u8();
-  if (flags > 3) d.fail("dividend round flags " + std::to_string(flags) + " > 3");
+  if ((flags & ~(1 | 2 | kCashInLieuRoundFlag)) != 0) d.fail("round flags " + std::to_string(flags));
   r.closed = (flags & 1) != 0;
   r.by_partition = (flags & 2) != 0;
   r.reference = d.b32();
   if (r.by_partition) r.partition = d.b32();
+  if ((flags & kCashInLieuRoundFlag) != 0) {
+    r.split_id = d.u64();
+    r.price_per_share = d.u256();
+    if (r.split_id == 0) d.fail("a cash-in-lieu round of split 0");
+    if (r.by_partition) d.fail("a cash-in-lieu round by partition");
+  }
 }
 
 DividendDistributor::DividendDistributor(State& state, const Address& self, const Address& security,
@@ -117,12 +134,18 @@ Result<DividendShare> DividendDistributor::claimable(const U256& id, const Addre
   Result<DividendRound> r = round(id);
   if (!r.ok()) return r.take_revert();
   if (r.value().closed || is_claimed(id.low64(), holder)) return DividendShare{};
+  if (r.value().split_id != 0) {  // cash in lieu: no withholding
+    DividendShare s;
+    s.gross = s.net = due_of(r.value(), holder).amount;
+    return s;
+  }
   return share_of(r.value(), id.low64(), holder);
 }
 
 Result<bool> DividendDistributor::pay(CallContext& ctx, uint64_t id, const Address& holder) {
   DividendRound r = *rounds_.find(id);
   if (claimed_.get(RoundHolder{id, holder})) return false;
+  if (r.split_id != 0) return pay_cash_in_lieu(ctx, id, r, holder);
   const DividendShare s = share_of(r, id, holder);
   if (s.gross.is_zero()) return false;
   auto* pt = state_.contract_as<PaymentToken>(r.payment_token);
@@ -321,7 +344,8 @@ const auto& DividendDistributor::field_list() {
                       field(&DividendDistributor::round_count_, "round_count"),
                       field(&DividendDistributor::rounds_, "rounds"),
                       key_set(&DividendDistributor::round_excluded_, "round_excluded"),
-                      key_set(&DividendDistributor::claimed_, "claimed"));
+                      key_set(&DividendDistributor::claimed_, "claimed"),
+                      derived(&DividendDistributor::split_rounds_, "split_rounds"));
   return kFields;
 }
 STOA_DEFINE_FIELDS(DividendDistributor)
@@ -335,12 +359,13 @@ std::unique_ptr<Contract> DividendDistributor::decode_state(DecodeContext& ctx, 
     const auto sum = r.paid.checked_add(r.withheld);
     const auto all = sum ? sum->checked_add(r.reclaimed) : std::nullopt;
     ok = ok && id >= 1 && id <= d->round_count_.get() && all && *all <= r.amount &&
-         (!r.closed || *all == r.amount);
+         (!r.closed || *all == r.amount) && (r.split_id == 0 || r.withheld.is_zero());
   });
   if (!ok) {
     dec.fail("dividend rounds out of range or paying more than their amount");
     return nullptr;
   }
+  d->index_cash_in_lieu();
   DividendDistributor* raw = d.get();
   ctx.fixups.push_back([raw, &state = ctx.state](std::string* error) {
     if (state.contract_as<SecurityToken>(raw->security_) == nullptr) {
@@ -546,6 +571,7 @@ const ContractAbi& DividendDistributor::abi() const {
                      ErrorId::kBatchTooLarge,
                      ErrorId::kEmptyBatch});
     extend_with_partition_dividend_abi(abi);  // rules V7 (dividend_partitions.cc)
+    extend_with_cash_in_lieu_abi(abi);        // rules V7 (dividend_cash_in_lieu.cc)
     return abi;
   }();
   return kAbi;

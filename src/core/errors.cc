@@ -295,6 +295,15 @@ constexpr std::array kErrors = {
               "A security takes at most this many splits (SecurityToken::kMaxSplits)."},
     ErrorSpec{ErrorId::kSplitNotFound, "SplitNotFound(uint256 splitId)",
               "Split ids run from 1 to splitCount()."},
+    ErrorSpec{ErrorId::kCashInLieuExists, "CashInLieuExists(uint256 splitId, uint256 roundId)",
+              "A split's cash in lieu is paid by one round: this one was created already."},
+    ErrorSpec{ErrorId::kCashInLieuNothingDue,
+              "CashInLieuNothingDue(uint256 splitId, uint256 pricePerShare)",
+              "The split left no fractional shares, or at this price they are worth less than one "
+              "base unit of the payment token in all: there is nothing to fund."},
+    ErrorSpec{ErrorId::kCashInLieuOverflow,
+              "CashInLieuOverflow(uint256 splitId, uint256 pricePerShare)",
+              "pricePerShare times the split's fractional shares does not fit in 256 bits."},
     ErrorSpec{ErrorId::kPartitionSupplyNotRecorded,
               "PartitionSupplyNotRecorded(bytes32 partition, uint256 checkpointId)",
               "The checkpoint was taken before partition supplies were recorded (the first "

@@ -126,6 +126,17 @@ struct SimRound {
   std::set<Address> claimed;
   bool closed = false;
   std::optional<Bytes32> partition;  // a round by partition (rules V7), else the whole security
+  uint64_t split = 0;  // cash in lieu of this split's fractions (0: a dividend round)
+  U256 price;          // per whole share
+};
+
+// A split as the model saw it: each holder's fraction (numerator over `d`) of a share it floored
+// away, owed as cash in lieu (docs/dividends.md, "Cash in lieu").
+struct SimSplit {
+  uint64_t d = 1;
+  std::map<Address, U256> fractions;  // non-zero only
+  U256 total;                         // Σ fractions
+  uint64_t round = 0;                 // its cash-in-lieu round (0: none yet)
 };
 
 struct Security {
@@ -142,6 +153,7 @@ struct Security {
   TokenModel model;
   std::vector<SimHold> holds;
   std::vector<SimSnapshot> snapshots;  // by id - 1
+  std::vector<SimSplit> splits;        // by id - 1
   uint64_t hold_seq = 0;
 };
 
@@ -1092,6 +1104,7 @@ class Sim {
     Outcome o = exec(sender, s.set.token, "split(uint256,uint256,string,bytes32)",
                      {U256(n), U256(d), std::string("sim"), abi::Value::bytes32(doc)}, ex);
     if (!o.success || failure_) return;
+    model_split_fractions(s, n, d);
     U256 supply;
     uint64_t holders = 0;
     for (auto it = s.model.balances.begin(); it != s.model.balances.end();) {
@@ -2037,6 +2050,10 @@ class Sim {
                                        {s.set.token, taxman_}, ok));
       names_[s.distributor] = s.label + ".dividends";
       exec(funder_, usd_, "approve(address,uint256)", {s.distributor, U256::max()}, ok);
+      // The funder also funds the cash legs of splits (createCashInLieu: CORPORATE_ACTION_ROLE).
+      exec(s.issuer, s.set.token, "grantRole(bytes32,address)",
+           {abi::Value::bytes32(roles::corporate_action()), funder_}, ok);
+      s.model.roles.insert({roles::corporate_action(), funder_});
       s.treasury = s.onboarded.empty() ? pool_.front() : s.onboarded.front();
       exec(funder_, s.distributor, "setExcluded(address,bool)", {s.treasury, true}, ok);
       exec(funder_, s.distributor, "setWithholdingRate(bytes2,uint256)", {b2("US"), 3000}, ok);
@@ -2055,6 +2072,7 @@ class Sim {
   void act_dividend(Security& s) {
     if (s.distributor.is_zero()) return;
     const uint64_t x = rng_.below(20);
+    if (x >= 4 && x < 6 && !s.splits.empty()) return act_create_cash_in_lieu(s);
     if (x < 6 || s.rounds.empty()) return act_create_dividend(s);
     SimRound& r = s.rounds[rng_.below(s.rounds.size())];
     if (x < 13) return act_claim_dividend(s, r);
@@ -2146,6 +2164,7 @@ class Sim {
     if (r.claimed.contains(holder)) {
       return make_revert(ErrorId::kDividendAlreadyClaimed, {id, holder}).data;
     }
+    if (r.split != 0) return predict_cash_in_lieu(s, r, holder, gross, withheld);
     if (holder == s.treasury) {
       return make_revert(ErrorId::kDividendHolderExcluded, {id, holder}).data;
     }
@@ -2171,6 +2190,7 @@ class Sim {
   }
 
   Address dividend_holder(const Security& s, const SimRound& r) {
+    if (r.split != 0) return cash_in_lieu_holder(s, r);
     const SimSnapshot& snap = s.snapshots[r.checkpoint - 1];
     if (snap.balances.empty() || rng_.chance(1, 5)) return any_account();
     auto it = snap.balances.begin();
@@ -2241,6 +2261,106 @@ class Sim {
     r.reclaimed = left;
     usd_model_[r.escrow] = U256(0);
     usd_model_[funder_] = *usd_model_[funder_].checked_add(left);
+  }
+
+  // ------------------------------------------------------------------ cash in lieu
+  static U256 pow10(uint64_t n) {
+    U256 v(1);
+    for (uint64_t i = 0; i < n; ++i)
+      v = *v.checked_mul(U256(10));
+    return v;
+  }
+  // Each split's fractions as the model floors them (before the model's balances are rescaled);
+  // Σ fractions must be supplyBefore × n − supplyAfter × d, what createCashInLieu funds from.
+  void model_split_fractions(Security& s, uint64_t n, uint64_t d) {
+    SimSplit sp;
+    sp.d = d;
+    for (const auto& [holder, balance] : s.model.balances) {
+      const U256 f = *balance.checked_mul(U256(n))->checked_mod(U256(d));
+      if (f.is_zero()) continue;
+      sp.fractions[holder] = f;
+      sp.total = *sp.total.checked_add(f);
+    }
+    const core::Split t = token(s).split_at(U256(s.splits.size() + 1)).value();
+    const U256 total = *t.supply_before.checked_mul(t.numerator)
+                            ->checked_sub(*t.supply_after.checked_mul(t.denominator));
+    if (total != sp.total) {
+      fail("cash-in-lieu-fractions", "the model's fractions sum to " + sp.total.to_dec() +
+                                         ", the split's supplies give " + total.to_dec());
+    }
+    s.splits.push_back(std::move(sp));
+  }
+
+  // createCashInLieu for a known split (sometimes one past the last, or a zero price): funded
+  // floor(price × Σ fractions / (d × 10^decimals)) from the funder; the price per whole share is
+  // scaled by up to 10^decimals so that most rounds pay something.
+  void act_create_cash_in_lieu(Security& s) {
+    const uint64_t split = rng_.range(1, s.splits.size() + (rng_.chance(1, 10) ? 1 : 0));
+    const uint8_t decimals = token(s).config().decimals;
+    const U256 price =
+        rng_.chance(1, 20)
+            ? U256(0)
+            : *U256(rng_.range(1, 100'000)).checked_mul(pow10(rng_.below(decimals + 1)));
+    const uint64_t deadline = block_.timestamp + rng_.range(1, 800) * kDay;
+    Expect ex;
+    ex.role = &roles::corporate_action();
+    U256 amount;
+    if (price.is_zero()) {
+      ex.exact = make_revert(ErrorId::kZeroAmount).data;
+    } else if (split > s.splits.size()) {
+      ex.exact = make_revert(ErrorId::kSplitNotFound, {U256(split)}).data;
+    } else if (const SimSplit& sp = s.splits[split - 1]; sp.round != 0) {
+      ex.exact = make_revert(ErrorId::kCashInLieuExists, {U256(split), U256(sp.round)}).data;
+    } else {
+      amount = *price.mul_div_floor(sp.total, *U256(sp.d).checked_mul(pow10(decimals)));
+      ex.exact = amount.is_zero()
+                     ? make_revert(ErrorId::kCashInLieuNothingDue, {U256(split), price}).data
+                     : Bytes{};
+    }
+    if (!s.model.has_role(roles::corporate_action(), funder_)) {
+      ex.exact = make_revert(ErrorId::kAccessControlUnauthorizedAccount,
+                             {funder_, abi::Value::bytes32(roles::corporate_action())})
+                     .data;
+    }
+    Outcome o =
+        exec(funder_, s.distributor, "createCashInLieu(uint256,address,uint256,uint256,bytes32)",
+             {U256(split), usd_, price, deadline, abi::Value::bytes32(Bytes32{})}, ex);
+    if (!o.success || failure_) return;
+    const auto* d = state_.contract_as<core::DividendDistributor>(s.distributor);
+    SimRound r;
+    r.id = s.rounds.size() + 1;
+    r.deadline = deadline;
+    r.amount = amount;
+    r.split = split;
+    r.price = price;
+    r.escrow = d->escrow_of(r.id);
+    names_[r.escrow] = s.label + ".escrow" + std::to_string(r.id) + "(cash in lieu)";
+    usd_model_[funder_] = *usd_model_[funder_].checked_sub(amount);
+    usd_model_[r.escrow] = amount;
+    s.splits[split - 1].round = r.id;
+    s.rounds.push_back(std::move(r));
+  }
+
+  // A cash-in-lieu claim the round is open for and the holder has not been paid: floor(price ×
+  // fraction / d), nothing withheld, the treasury paid like anyone (it is no dividend).
+  Bytes predict_cash_in_lieu(const Security& s, const SimRound& r, const Address& holder,
+                             U256& gross, U256& withheld) const {
+    const SimSplit& sp = s.splits[r.split - 1];
+    auto it = sp.fractions.find(holder);
+    const U256 f = it == sp.fractions.end() ? U256(0) : it->second;
+    const U256 unit = *U256(sp.d).checked_mul(pow10(token(s).config().decimals));
+    gross = *r.price.mul_div_floor(f, unit);
+    withheld = U256(0);
+    if (gross.is_zero()) return make_revert(ErrorId::kNothingToClaim, {U256(r.id), holder}).data;
+    return {};
+  }
+
+  Address cash_in_lieu_holder(const Security& s, const SimRound& r) {
+    const SimSplit& sp = s.splits[r.split - 1];
+    if (sp.fractions.empty() || rng_.chance(1, 5)) return any_account();
+    auto it = sp.fractions.begin();
+    std::advance(it, static_cast<std::ptrdiff_t>(rng_.below(sp.fractions.size())));
+    return it->first;
   }
 
   // Conservation of the payment token: every balance the model knows (funder, escrows, holders,

@@ -20,6 +20,11 @@
 //   createDividendByPartition pays the holders of one partition (a share class) pro rata to
 //   balanceOfByPartitionAt(partition, holder, checkpoint) over totalSupplyByPartitionAt less the
 //   excluded accounts' partition balances; everything else is the same as for a whole round.
+// - Cash in lieu (rules V7; docs/dividends.md, "Cash in lieu"; dividend_cash_in_lieu.cc):
+//   createCashInLieu (CORPORATE_ACTION_ROLE) funds a round that pays each holder of record at a
+//   split the fraction of a share the split floored away, at a price per whole share, through the
+//   same claim / claimFor / pushPayments / reclaim; no withholding and no DividendPaid (sale
+//   proceeds, not a dividend): each payment emits CashInLieuPaid.
 #pragma once
 
 #include <memory>
@@ -60,6 +65,11 @@ struct DividendRound {
   // partition's. Encoded as bit 1 of the `closed` byte, the partition after `reference`.
   bool by_partition = false;
   Bytes32 partition;
+  // Cash in lieu (rules V7): the split whose fractions the round pays (0: a dividend round) and the
+  // price per whole share in payment-token base units. Encoded after `reference` when non-zero
+  // (flagged in the `closed` byte), so dividend rounds encode as before.
+  uint64_t split_id = 0;
+  U256 price_per_share;
   bool operator==(const DividendRound&) const = default;
   U256 remaining() const;  // amount - paid - withheld - reclaimed: the escrow's balance
 };
@@ -95,6 +105,14 @@ struct DividendShare {
   uint64_t rate_bps = 0;
 };
 
+// A holder's cash in lieu at a split: its fraction numerator / denominator of one base unit of the
+// security, and floor(price × numerator / (denominator × 10^decimals)) it is paid.
+struct CashInLieuDue {
+  U256 numerator;
+  U256 denominator;
+  U256 amount;
+};
+
 class DividendDistributor final : public SecurityPart {
  public:
   static constexpr ContractKind kKind = ContractKind::kDividendDistributor;
@@ -118,6 +136,7 @@ class DividendDistributor final : public SecurityPart {
   const Address& withholding_account() const { return withholding_account_.get(); }
   uint64_t withholding_rate(Jurisdiction j) const { return rates_.get(j); }
   // What `holder` would be paid now (zeros if nothing: claimed, excluded, closed, no shares).
+  // For a cash-in-lieu round: shares 0, gross = net = the cash in lieu, nothing withheld.
   Result<DividendShare> claimable(const U256& round, const Address& holder) const;
 
   // DIVIDEND_ADMIN_ROLE unless noted.
@@ -140,6 +159,19 @@ class DividendDistributor final : public SecurityPart {
   Status set_withholding_rate(CallContext& ctx, Jurisdiction j, const U256& bps);
   Status set_withholding_account(CallContext& ctx, const Address& account);
 
+  // Cash in lieu (dividend_cash_in_lieu.cc; rules::cash_in_lieu). CORPORATE_ACTION_ROLE: a round
+  // paying split `split`'s fractional shares at `price` per whole share, funded with
+  // floor(price × Σ fractions / 10^decimals) pulled from the caller; one per split.
+  Result<uint64_t> create_cash_in_lieu(CallContext& ctx, const U256& split,
+                                       const Address& payment_token, const U256& price,
+                                       const U256& claim_deadline, const Bytes32& reference);
+  uint64_t cash_in_lieu_round(const U256& split) const;  // 0: none
+  // A round's split, price per share and the split's fractions in all (numerator, denominator);
+  // zeros for a dividend round.
+  Result<std::tuple<U256, U256, U256, U256>> cash_in_lieu_of(const U256& round) const;
+  // What `holder` is owed by cash-in-lieu round `round` (paid or not); zeros for a dividend round.
+  Result<CashInLieuDue> cash_in_lieu_due(const U256& round, const Address& holder) const;
+
  private:
   SecurityToken& token() const;
   Result<uint64_t> open_round(const U256& id, uint64_t now) const;  // exists, not closed, in window
@@ -160,6 +192,11 @@ class DividendDistributor final : public SecurityPart {
   Result<bool> pay(CallContext& ctx, uint64_t id, const Address& holder);
   Status claim_for_unchecked(CallContext& ctx, uint64_t id, const Address& holder);
   static const auto& field_list();  // encoding order (dividend_distributor.cc)
+  // Cash in lieu (dividend_cash_in_lieu.cc).
+  CashInLieuDue due_of(const DividendRound& r, const Address& holder) const;
+  Result<bool> pay_cash_in_lieu(CallContext& ctx, uint64_t id, DividendRound r,
+                                const Address& holder);
+  void index_cash_in_lieu();  // after decoding: split_rounds_ from the rounds
 
   // Storage, with stable slot numbers (docs/journal-format.md, "Versions").
   JValue<Address> withholding_account_{undo_log(), Slot{0}};
@@ -169,10 +206,15 @@ class DividendDistributor final : public SecurityPart {
   JMap<uint64_t, DividendRound> rounds_{undo_log(), Slot{4}};  // ids 1, 2, ...
   JMap<RoundHolder, bool, RoundHolderHash> round_excluded_{undo_log(), Slot{5}};
   JMap<RoundHolder, bool, RoundHolderHash> claimed_{undo_log(), Slot{6}};
+  // Cash in lieu (rules V7): split id -> its round (derived from the rounds, not encoded). Slot 9
+  // is reserved for cash in lieu too.
+  JMap<uint64_t, uint64_t> split_rounds_{undo_log(), Slot{8}};
 };
 
 // Rules V7 (rules::partition_dividends): createDividendByPartition, dividendPartition and their
 // event and errors (dividend_partitions.cc).
 void extend_with_partition_dividend_abi(ContractAbi& abi);
+// The cash-in-lieu methods, events and errors, from rules version 7 (dividend_cash_in_lieu.cc).
+void extend_with_cash_in_lieu_abi(ContractAbi& abi);
 
 }  // namespace stoa::core

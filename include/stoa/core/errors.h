@@ -146,6 +146,10 @@ enum class ErrorId : uint16_t {
   kSplitOverflow = 171,      // (uint256 supply, uint256 numerator)
   kTooManySplits = 172,      // (uint256 limit)
   kSplitNotFound = 173,      // (uint256 splitId)
+  // Cash in lieu of split fractions (issue 16 item 3; docs/dividends.md, "Cash in lieu"; 190-194).
+  kCashInLieuExists = 190,      // (uint256 splitId, uint256 roundId)
+  kCashInLieuNothingDue = 191,  // (uint256 splitId, uint256 pricePerShare)
+  kCashInLieuOverflow = 192,    // (uint256 splitId, uint256 pricePerShare)
   // Dividends by partition (issue 16, item 2; docs/dividends.md; ids 195-199).
   kPartitionSupplyNotRecorded = 195,  // (bytes32 partition, uint256 checkpointId)
   kNoEligiblePartitionShares = 196,   // (bytes32 partition, uint256 checkpointId)

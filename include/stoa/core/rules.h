@@ -166,6 +166,8 @@ inline bool multisig_admin(Rules r) {
 // (docs/balance-model.md, "Default partition order"). Under V1-V6 a plain burn emits no
 // partition event.
 inline bool burn_partition_events(Rules r) {
+  return r >= Rules::kV7;
+}
 
 // V7. Dividends by partition (issue 16, item 2; docs/dividends.md, "Rounds by partition"): a
 // share class is a partition, and DividendDistributor's createDividendByPartition and
@@ -173,6 +175,15 @@ inline bool burn_partition_events(Rules r) {
 // balanceOfByPartitionAt over totalSupplyByPartitionAt less the excluded accounts' partition
 // balances. Under V1-V6 those selectors are unknown and every round is a whole-security round.
 inline bool partition_dividends(Rules r) {
+  return r >= Rules::kV7;
+}
+
+// V7. Cash in lieu of split fractions (issue 16, item 3; docs/dividends.md, "Cash in lieu"):
+// DividendDistributor's createCashInLieu, cashInLieuOf, cashInLieuRound and cashInLieuDue exist;
+// a cash-in-lieu round pays each holder of record at a split for the fraction of a share the split
+// floored away, through claim / claimFor / pushPayments / reclaim. Under V1-V6 those selectors are
+// unknown, so no such round exists in a block written under those rules.
+inline bool cash_in_lieu(Rules r) {
   return r >= Rules::kV7;
 }
 
