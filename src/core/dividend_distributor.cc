@@ -62,7 +62,8 @@ void state_get(StateDecoder& d, DividendRound& r) {
   r.reclaimed = d.u256();
   r.payments = d.u64();
   const uint8_t flags = d.u8();
-  if ((flags & ~(1 | 2 | kCashInLieuRoundFlag)) != 0) d.fail("round flags " + std::to_string(flags));
+  if ((flags & ~(1 | 2 | kCashInLieuRoundFlag)) != 0)
+    d.fail("round flags " + std::to_string(flags));
   r.closed = (flags & 1) != 0;
   r.by_partition = (flags & 2) != 0;
   r.reference = d.b32();

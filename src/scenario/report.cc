@@ -58,12 +58,17 @@ std::string partition_label(const Bytes32& p) {
 std::string format_dividend_round(const DividendRoundReport& d) {
   const std::string unit = " " + d.payment_token;
   const std::string of = d.partition ? " of " + partition_label(*d.partition) : "";
-  std::string out = "round " + std::to_string(d.round) + ": " +
-                    format_amount(d.amount, d.decimals) + unit + " to the holders of record" + of +
-                    " at checkpoint " + std::to_string(d.checkpoint) + " — " +
-                    std::to_string(d.payments) + " payment" + (d.payments == 1 ? "" : "s") +
-                    ", net " + format_amount(d.paid, d.decimals) + unit + ", withheld " +
-                    format_amount(d.withheld, d.decimals) + unit;
+  const std::string payments = std::to_string(d.payments) + " payment" +
+                               (d.payments == 1 ? "" : "s") + ", net " +
+                               format_amount(d.paid, d.decimals) + unit;
+  std::string out =
+      "round " + std::to_string(d.round) + ": " + format_amount(d.amount, d.decimals) + unit;
+  if (d.split != 0) {  // cash in lieu: sale proceeds, nothing withheld
+    out += " cash in lieu of split " + std::to_string(d.split) + "'s fractions — " + payments;
+  } else {
+    out += " to the holders of record" + of + " at checkpoint " + std::to_string(d.checkpoint) +
+           " — " + payments + ", withheld " + format_amount(d.withheld, d.decimals) + unit;
+  }
   if (d.closed) {
     out += ", reclaimed " + format_amount(d.reclaimed, d.decimals) + unit + " (closed)";
   } else {
@@ -94,7 +99,10 @@ std::string format_split(const SplitReport& s, uint8_t decimals) {
   } else {
     amount = "about " + format_amount(whole, decimals) + " shares";
   }
-  out += "; " + amount + " in fractions, owed to holders as cash in lieu";
+  out += "; " + amount + " in fractions, " +
+         (s.cash_in_lieu_round != 0
+              ? "paid as cash in lieu by round " + std::to_string(s.cash_in_lieu_round)
+              : "owed to holders as cash in lieu");
   return out;
 }
 

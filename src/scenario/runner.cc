@@ -1290,6 +1290,7 @@ class Runner {
       x.reclaimed = r.reclaimed;
       x.payments = r.payments;
       x.closed = r.closed;
+      x.split = r.split_id;
       if (r.by_partition) x.partition = r.partition;
       out.push_back(std::move(x));
     }
@@ -1353,6 +1354,12 @@ class Runner {
       sr.refusals = std::move(pending_refusals_[i]);
       sr.dividends = dividend_rounds(sr.symbol + ".dividends");
       sr.splits = splits_of(*tok);
+      if (auto it = named_.find(sr.symbol + ".dividends"); it != named_.end()) {
+        if (const auto* d = state_->contract_as<core::DividendDistributor>(it->second)) {
+          for (SplitReport& x : sr.splits)
+            x.cash_in_lieu_round = d->cash_in_lieu_round(U256(x.id));
+        }
+      }
       report_.securities.push_back(std::move(sr));
     }
   }

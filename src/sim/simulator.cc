@@ -126,8 +126,8 @@ struct SimRound {
   std::set<Address> claimed;
   bool closed = false;
   std::optional<Bytes32> partition;  // a round by partition (rules V7), else the whole security
-  uint64_t split = 0;  // cash in lieu of this split's fractions (0: a dividend round)
-  U256 price;          // per whole share
+  uint64_t split = 0;                // cash in lieu of this split's fractions (0: a dividend round)
+  U256 price;                        // per whole share
 };
 
 // A split as the model saw it: each holder's fraction (numerator over `d`) of a share it floored
@@ -2181,6 +2181,7 @@ class Sim {
   void model_payment(SimRound& r, const Address& holder, const U256& gross, const U256& withheld) {
     const U256 net = *gross.checked_sub(withheld);
     if (r.partition) ++report_.balance_model["dividend-payments-by-partition"];
+    if (r.split != 0) ++report_.balance_model["cash-in-lieu-payments"];
     r.claimed.insert(holder);
     r.paid = *r.paid.checked_add(net);
     r.withheld = *r.withheld.checked_add(withheld);
@@ -2339,6 +2340,7 @@ class Sim {
     usd_model_[r.escrow] = amount;
     s.splits[split - 1].round = r.id;
     s.rounds.push_back(std::move(r));
+    ++report_.balance_model["cash-in-lieu-rounds"];
   }
 
   // A cash-in-lieu claim the round is open for and the holder has not been paid: floor(price ×

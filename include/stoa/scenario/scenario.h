@@ -156,6 +156,7 @@ struct DividendRoundReport {
   uint64_t payments = 0;
   bool closed = false;
   std::optional<Bytes32> partition;  // a round by partition (rules V7)
+  uint64_t split = 0;  // cash in lieu of this split's fractions (rules V7); 0: a dividend
 };
 
 // A split or reverse split of a security (docs/balance-model.md, "Splits").
@@ -169,6 +170,7 @@ struct SplitReport {
   // Shares the per-holder flooring took away, in the token's smallest unit, as a fraction over
   // the denominator: supply_before × numerator − supply_after × denominator (owed as cash).
   U256 fraction_numerator;
+  uint64_t cash_in_lieu_round = 0;  // of the security's distributor SYM.dividends (0: none)
 };
 
 struct SecurityReport {
