@@ -2,33 +2,17 @@
 // round, record-date shares, reclaim, conservation (the encoding's round trip: fields_test.cc).
 #include <gtest/gtest.h>
 
-#include "core/ledger_fixture.h"
+#include "core/dividend_fixture.h"
 #include "stoa/core/dividend_distributor.h"
 #include "stoa/core/payment_token.h"
 
 namespace stoa::core::testing {
 namespace {
 
-class DividendDistributorTest : public LedgerTest {
+class DividendDistributorTest : public DividendFixture {
  protected:
   // A security with holders, a payment token funded to "divs", a distributor, snapshot 1.
-  void SetUp() override {
-    s_ = create("DIV", 3);  // Reg A+: no holding period, so holders trade
-    expect_ok(call(addr("issuer"), s_.token, "grantRole(bytes32,address)",
-                   {abi::Value::bytes32(roles::dividend_admin()), addr("divs")}));
-    usd_ = address_of(call(addr("operator"), factory_address(),
-                           "createPaymentToken(string,string,uint8,address)",
-                           {std::string("Dollar"), std::string("USD"), 2, addr("divs")}));
-    dist_ =
-        address_of(call(addr("issuer"), factory_address(),
-                        "createDividendDistributor(address,address)", {s_.token, addr("taxman")}));
-    expect_ok(call(addr("divs"), usd_, "mint(address,uint256)", {addr("divs"), 1'000'000}));
-    expect_ok(call(addr("divs"), usd_, "approve(address,uint256)", {dist_, U256::max()}));
-  }
-  Address address_of(const CallResult& r) {
-    EXPECT_TRUE(r.success) << describe_revert(r.output);
-    return r.success ? Address::from_word(Bytes32::from_view(r.output)) : Address{};
-  }
+  void SetUp() override { set_up("DIV"); }
   void holder(std::string_view who, uint64_t amount, const char* country = "US") {
     onboard(s_, who, country, 0);
     mint(s_, who, amount);
@@ -50,10 +34,6 @@ class DividendDistributorTest : public LedgerTest {
     return call(addr(who), dist_, "claim(uint256)", {round});
   }
   const DividendDistributor& dist() { return *state_.contract_as<DividendDistributor>(dist_); }
-
-  SecuritySet s_;
-  Address usd_;
-  Address dist_;
 };
 
 TEST_F(DividendDistributorTest, LifecycleFactoryMethodsExistOnlyFromRulesVersionFive) {

@@ -3,7 +3,7 @@
 // dust and conservation (the encoding's round trip: fields_test.cc).
 #include <gtest/gtest.h>
 
-#include "core/ledger_fixture.h"
+#include "core/dividend_fixture.h"
 #include "stoa/core/dividend_distributor.h"
 #include "stoa/core/payment_token.h"
 
@@ -17,25 +17,9 @@ Bytes32 cls(std::string_view name) {
   return b;
 }
 
-class PartitionDividendTest : public LedgerTest {
+class PartitionDividendTest : public DividendFixture {
  protected:
-  void SetUp() override {
-    s_ = create("PDV", 3);  // Reg A+: no holding period, so holders trade
-    expect_ok(call(addr("issuer"), s_.token, "grantRole(bytes32,address)",
-                   {abi::Value::bytes32(roles::dividend_admin()), addr("divs")}));
-    usd_ = address_of(call(addr("operator"), factory_address(),
-                           "createPaymentToken(string,string,uint8,address)",
-                           {std::string("Dollar"), std::string("USD"), 2, addr("divs")}));
-    dist_ =
-        address_of(call(addr("issuer"), factory_address(),
-                        "createDividendDistributor(address,address)", {s_.token, addr("taxman")}));
-    expect_ok(call(addr("divs"), usd_, "mint(address,uint256)", {addr("divs"), 1'000'000}));
-    expect_ok(call(addr("divs"), usd_, "approve(address,uint256)", {dist_, U256::max()}));
-  }
-  Address address_of(const CallResult& r) {
-    EXPECT_TRUE(r.success) << describe_revert(r.output);
-    return r.success ? Address::from_word(Bytes32::from_view(r.output)) : Address{};
-  }
+  void SetUp() override { set_up("PDV"); }
   void holder(std::string_view who, const char* country = "US") { onboard(s_, who, country, 0); }
   void issue(std::string_view who, const Bytes32& partition, uint64_t amount) {
     expect_ok(call(addr("issuer"), s_.token, "issueByPartition(bytes32,address,uint256,bytes)",
@@ -71,10 +55,6 @@ class PartitionDividendTest : public LedgerTest {
     const DividendRound r = dist().round(round).value();
     return *(*r.paid.checked_add(r.withheld)).checked_add(r.reclaimed);
   }
-
-  SecuritySet s_;
-  Address usd_;
-  Address dist_;
 };
 
 TEST_F(PartitionDividendTest, MethodsExistOnlyFromRulesVersionSeven) {
