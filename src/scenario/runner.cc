@@ -1314,7 +1314,7 @@ class Runner {
                                  .value()
                                  .checked_sub(x.supply_after.checked_mul(x.denominator).value())
                                  .value();
-      out.push_back(std::move(r));
+      out.push_back(r);
     }
     return out;
   }
