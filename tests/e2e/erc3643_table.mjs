@@ -9,7 +9,11 @@
 //   node tests/e2e/erc3643_table.mjs --check   fails if a T-REX selector or event is missing from
 //                                              docs/abi (every one must exist: there is no
 //                                              allowlist) or the document is stale (ctest
-//                                              lint.erc3643_table)
+//                                              lint.erc3643_table); it first proves it can fail:
+//                                              the same comparison with one T-REX function and one
+//                                              event removed from stoa's ABI must report exactly
+//                                              those two
+// Any other argument is a usage error (exit 2); every mode exits 1 when an entry is missing.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -55,12 +59,13 @@ function entries(abi) {
   return out.sort((a, b) => (a.kind + a.sig).localeCompare(b.kind + b.sig));
 }
 
-function compare() {
+// `load(name)` gives stoa's ABI document of a contract (docs/abi by default).
+function compare(load = stoaAbi) {
   const rows = [];
   const problems = [];
   for (const [label, path, stoaName] of PAIRS) {
     const theirs = entries(JSON.parse(readFileSync(path, "utf8")).abi);
-    const ours = entries(stoaAbi(stoaName));
+    const ours = entries(load(stoaName));
     const byId = new Map(ours.map((e) => [e.kind + e.id, e]));
     for (const e of theirs) {
       const mine = byId.get(e.kind + e.id);
@@ -116,14 +121,34 @@ function render(rows) {
   return lines.join("\n");
 }
 
+// The check's own test: SecurityToken's ABI without T-REX's transferFrom and AddressFrozen must
+// give exactly those two problems (a comparison that cannot fail proves nothing).
+function selfTest() {
+  const dropped = ["transferFrom", "AddressFrozen"];
+  const load = (name) =>
+    name === "SecurityToken" ? stoaAbi(name).filter((e) => !dropped.includes(e.name)) : stoaAbi(name);
+  const found = compare(load).problems.filter((p) => p.startsWith("Token: "));
+  const expected = [
+    "Token: event AddressFrozen(address,bool,address) missing from docs/abi/SecurityToken.json",
+    "Token: function transferFrom(address,address,uint256) missing from docs/abi/SecurityToken.json",
+  ];
+  return JSON.stringify(found.sort()) === JSON.stringify(expected)
+    ? []
+    : [`self-test: removing ${dropped.join(", ")} from SecurityToken gave ${JSON.stringify(found)}`];
+}
+
+const mode = process.argv[2];
+if (process.argv.length !== 3 || !["--write", "--check"].includes(mode)) {
+  console.error("usage: node tests/e2e/erc3643_table.mjs --write | --check");
+  process.exit(2);
+}
 const { rows, problems } = compare();
 const text = render(rows);
-const mode = process.argv[2];
 if (mode === "--write") {
   writeFileSync(DOC, text);
-  for (const p of problems) console.log(p);
   console.log(`wrote ${DOC}: ${rows.length} entries, ${problems.length} problems`);
-} else if (mode === "--check") {
+} else {
+  problems.unshift(...selfTest());
   let stale = false;
   try {
     stale = readFileSync(DOC, "utf8") !== text;
@@ -131,9 +156,6 @@ if (mode === "--write") {
     stale = true;
   }
   if (stale) problems.push("docs/erc3643-compatibility.md is stale: run node tests/e2e/erc3643_table.mjs --write");
-  for (const p of problems) console.error(p);
-  process.exit(problems.length ? 1 : 0);
-} else {
-  for (const p of problems) console.log(p);
-  console.log(`${problems.length} problems`);
 }
+for (const p of problems) console.error(p);
+process.exit(problems.length ? 1 : 0);
