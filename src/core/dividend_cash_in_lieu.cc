@@ -79,27 +79,6 @@ void DividendDistributor::index_cash_in_lieu() {
   });
 }
 
-Result<bool> DividendDistributor::pay_cash_in_lieu(CallContext& ctx, uint64_t id, DividendRound r,
-                                                   const Address& holder) {
-  const CashInLieuDue due = due_of(r, holder);
-  if (due.amount.is_zero()) return false;
-  auto* pt = state_.contract_as<PaymentToken>(r.payment_token);
-  STOA_ASSERT(pt != nullptr);
-  claimed_.set(RoundHolder{id, holder}, true);
-  r.paid = *r.paid.checked_add(due.amount);
-  r.payments += 1;
-  // Conservation, kept on in release: never more than the round's amount, nothing withheld, and
-  // the escrow holds exactly what the round has not paid.
-  STOA_ASSERT(r.paid <= r.amount && r.withheld.is_zero());
-  STOA_TRY(pt->move(ctx, r.escrow, holder, due.amount));
-  STOA_ASSERT(pt->balance_of(r.escrow) == r.remaining());
-  rounds_.set(id, r);
-  // Sale proceeds (Form 1099-B), not a dividend: no DividendPaid, which the 1099-DIV reads.
-  emit(ctx, "CashInLieuPaid",
-       {U256(id), U256(r.split_id), holder, due.numerator, due.denominator, due.amount});
-  return true;
-}
-
 Result<uint64_t> DividendDistributor::create_cash_in_lieu(CallContext& ctx, const U256& split,
                                                           const Address& payment_token,
                                                           const U256& price,

@@ -135,19 +135,24 @@ Result<DividendShare> DividendDistributor::claimable(const U256& id, const Addre
   Result<DividendRound> r = round(id);
   if (!r.ok()) return r.take_revert();
   if (r.value().closed || is_claimed(id.low64(), holder)) return DividendShare{};
-  if (r.value().split_id != 0) {  // cash in lieu: no withholding
-    DividendShare s;
-    s.gross = s.net = due_of(r.value(), holder).amount;
-    return s;
-  }
-  return share_of(r.value(), id.low64(), holder);
+  return owed(r.value(), id.low64(), holder);
+}
+
+DividendShare DividendDistributor::owed(const DividendRound& r, uint64_t id, const Address& holder,
+                                        CashInLieuDue* due) const {
+  if (r.split_id == 0) return share_of(r, id, holder);
+  const CashInLieuDue d = due_of(r, holder);  // sale proceeds: nothing withheld
+  if (due != nullptr) *due = d;
+  DividendShare s;
+  s.gross = s.net = d.amount;
+  return s;
 }
 
 Result<bool> DividendDistributor::pay(CallContext& ctx, uint64_t id, const Address& holder) {
   DividendRound r = *rounds_.find(id);
   if (claimed_.get(RoundHolder{id, holder})) return false;
-  if (r.split_id != 0) return pay_cash_in_lieu(ctx, id, r, holder);
-  const DividendShare s = share_of(r, id, holder);
+  CashInLieuDue due;
+  const DividendShare s = owed(r, id, holder, &due);
   if (s.gross.is_zero()) return false;
   auto* pt = state_.contract_as<PaymentToken>(r.payment_token);
   STOA_ASSERT(pt != nullptr);
@@ -163,6 +168,11 @@ Result<bool> DividendDistributor::pay(CallContext& ctx, uint64_t id, const Addre
     STOA_TRY(pt->move(ctx, r.escrow, withholding_account_.get(), s.withheld));
   STOA_ASSERT(pt->balance_of(r.escrow) == r.remaining());
   rounds_.set(id, r);
+  if (r.split_id != 0) {  // sale proceeds (Form 1099-B): no DividendPaid, which the 1099-DIV reads
+    emit(ctx, "CashInLieuPaid",
+         {U256(id), U256(r.split_id), holder, due.numerator, due.denominator, s.net});
+    return true;
+  }
   emit(ctx, "DividendPaid",
        {U256(id), holder, r.payment_token, U256(r.checkpoint), s.shares, r.eligible_supply, s.gross,
         s.withheld, s.net, jurisdiction_bytes2(s.jurisdiction), U256(s.rate_bps),

@@ -194,8 +194,10 @@ class DividendDistributor final : public SecurityPart {
   static const auto& field_list();  // encoding order (dividend_distributor.cc)
   // Cash in lieu (dividend_cash_in_lieu.cc).
   CashInLieuDue due_of(const DividendRound& r, const Address& holder) const;
-  Result<bool> pay_cash_in_lieu(CallContext& ctx, uint64_t id, DividendRound r,
-                                const Address& holder);
+  // What round `id` owes `holder` whatever it was paid: a dividend's share (share_of) or, for a
+  // cash-in-lieu round, the due as gross = net (nothing withheld), its fraction into `*due`.
+  DividendShare owed(const DividendRound& r, uint64_t id, const Address& holder,
+                     CashInLieuDue* due = nullptr) const;
   void index_cash_in_lieu();  // after decoding: split_rounds_ from the rounds
 
   // Storage, with stable slot numbers (docs/journal-format.md, "Versions").
